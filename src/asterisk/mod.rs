@@ -1,0 +1,1 @@
+//! A faithful Asterisk configuration reader and the PBX model built from it.

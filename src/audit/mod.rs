@@ -1,0 +1,1 @@
+//! The auditor: rules over the PBX model, reachability, suppressions, output formats.

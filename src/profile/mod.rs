@@ -1,0 +1,1 @@
+//! Site profile: the YAML a user writes (types, loading with positions, secrets, validation, schema).

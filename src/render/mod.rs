@@ -1,0 +1,1 @@
+//! Rendering: minijinja templates (embedded, overridable) → files; atomic writing, diff, check.

@@ -1,0 +1,12 @@
+//! pbxgen's one integration-test crate (ripgrep style): each module tests one capability
+//! through the public library API or the real binary.
+
+mod util;
+
+mod asterisk;
+mod audit;
+mod cli;
+mod corpus;
+mod profile;
+mod render;
+mod twilio;
