@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod profile;
 pub mod render;
 pub mod site;
+pub mod synth;
 pub mod term;
 pub mod twilio;
 

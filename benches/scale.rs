@@ -1,0 +1,179 @@
+//! `cargo bench --bench scale`: pbxgen at the scale of a real provider.
+//!
+//! Runs the release `pbxgen` binary as a user would, on synthetic inputs from `pbxgen generate`,
+//! and prints wall time and peak memory (max RSS of the child, from `wait4`) for:
+//! - `render` of a profile with N extensions,
+//! - `audit` (parse + model + every rule, reachability included) of a config tree of N peers,
+//!   N pjsip endpoint triples and N contexts,
+//! - `audit` of a tree of about 1,000,000 lines,
+//!
+//! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
+//! Sizes: `PBXGEN_BENCH_SIZES=1000,10000,100000` (default). Best of `PBXGEN_BENCH_RUNS` (3) runs.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EXE: &str = env!("CARGO_BIN_EXE_pbxgen");
+
+struct Measure {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+/// Run `pbxgen args…`, returning wall time and the child's peak RSS.
+fn run(args: &[&str]) -> Measure {
+    let start = Instant::now();
+    let child = Command::new(EXE)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pbxgen starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it in for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child, not yet reaped (std's Child is never waited on below).
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(rc, pid, "wait4 failed");
+    let code = libc::WEXITSTATUS(status);
+    assert!(code <= 1, "pbxgen {args:?} failed with exit code {code}");
+    std::mem::forget(child);
+    Measure {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn best_of(runs: usize, args: &[&str]) -> Measure {
+    let mut best: Option<Measure> = None;
+    for _ in 0..runs {
+        let m = run(args);
+        best = Some(match best {
+            Some(b) if b.wall <= m.wall => Measure {
+                max_rss_kib: b.max_rss_kib.max(m.max_rss_kib),
+                ..b
+            },
+            Some(b) => Measure {
+                max_rss_kib: b.max_rss_kib.max(m.max_rss_kib),
+                ..m
+            },
+            None => m,
+        });
+    }
+    best.expect("at least one run")
+}
+
+fn count_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("tree exists")
+        .map(|e| std::fs::read(e.expect("entry").path()).expect("readable"))
+        .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count())
+        .sum()
+}
+
+fn exponent(n1: usize, t1: Duration, n2: usize, t2: Duration) -> f64 {
+    (t2.as_secs_f64() / t1.as_secs_f64()).ln() / (n2 as f64 / n1 as f64).ln()
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else to parse.
+    let sizes: Vec<usize> = std::env::var("PBXGEN_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("PBXGEN_BENCH_SIZES is a list of numbers")
+        })
+        .collect();
+    let runs: usize = std::env::var("PBXGEN_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let tmp = tmp.path();
+
+    println!(
+        "pbxgen {} — best of {runs} runs, release build, {} cores",
+        env!("CARGO_PKG_VERSION"),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!();
+    println!("| job | N | input lines | wall ms | peak MiB | exponent vs previous N |");
+    println!("|---|---:|---:|---:|---:|---:|");
+
+    let mut previous: Option<(usize, Duration)> = None;
+    for &n in &sizes {
+        let profile = tmp.join(format!("site-{n}.yaml"));
+        let p = profile.to_str().expect("utf-8 temp path");
+        run(&["generate", "profile", "--count", &n.to_string(), "--out", p]);
+        let lines = std::fs::read_to_string(&profile)
+            .expect("profile")
+            .lines()
+            .count();
+        let out = tmp.join(format!("out-{n}"));
+        let o = out.to_str().expect("utf-8 temp path");
+        let m = best_of(runs, &["render", p, "--out", o, "--fail-on", "none"]);
+        report("render", n, lines, &m, &mut previous);
+    }
+
+    previous = None;
+    for &n in &sizes {
+        let dir = tmp.join(format!("tree-{n}"));
+        let d = dir.to_str().expect("utf-8 temp path");
+        run(&[
+            "generate",
+            "config-tree",
+            "--count",
+            &n.to_string(),
+            "--out",
+            d,
+        ]);
+        let lines = count_lines(&dir);
+        let m = best_of(runs, &["audit", d, "--format", "json", "--fail-on", "none"]);
+        report("audit", n, lines, &m, &mut previous);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    // The 1,000,000-line target: ~26 lines per item in the generated tree.
+    let n = 38_500;
+    let dir = tmp.join("tree-1m");
+    let d = dir.to_str().expect("utf-8 temp path");
+    run(&[
+        "generate",
+        "config-tree",
+        "--count",
+        &n.to_string(),
+        "--out",
+        d,
+    ]);
+    let lines = count_lines(&dir);
+    let m = best_of(runs, &["audit", d, "--format", "json", "--fail-on", "none"]);
+    report("audit (1M-line target)", n, lines, &m, &mut None);
+    println!();
+    println!(
+        "targets: render of 10,000 extensions < 200 ms and < 100 MiB; audit of 1,000,000 lines < 1 s"
+    );
+}
+
+fn report(
+    job: &str,
+    n: usize,
+    lines: usize,
+    m: &Measure,
+    previous: &mut Option<(usize, Duration)>,
+) {
+    let exp = previous.map_or_else(
+        || "–".to_string(),
+        |(pn, pt)| format!("{:.2}", exponent(pn, pt, n, m.wall)),
+    );
+    println!(
+        "| {job} | {n} | {lines} | {:.1} | {:.1} | {exp} |",
+        m.wall.as_secs_f64() * 1000.0,
+        m.max_rss_kib as f64 / 1024.0
+    );
+    *previous = Some((n, m.wall));
+}
