@@ -98,6 +98,81 @@ impl TwilioRanges {
     pub fn all_signalling(&self) -> impl Iterator<Item = &IpNet> {
         self.edges.iter().flat_map(|e| e.signalling.iter())
     }
+
+    /// Every network Twilio currently publishes: signalling of all edges, then media.
+    pub fn all_current(&self) -> impl Iterator<Item = &IpNet> {
+        self.all_signalling().chain(self.media.ranges.iter())
+    }
+
+    /// What `net` is to Twilio. A network inside a current signalling range or the media range is
+    /// current even when a retired block also covers it: the retired regional media blocks (e.g.
+    /// 54.172.60.0/23) contain today's signalling /30s, and permitting the /30 is right while
+    /// permitting the whole /23 is not. CIDR blocks either nest or are disjoint, so "overlaps a
+    /// retired block" means the net lies inside one or covers one; the smallest such block wins.
+    pub fn classify(&self, net: &IpNet) -> RangeStatus<'_> {
+        for edge in &self.edges {
+            if edge.signalling.iter().any(|s| s.contains(net)) {
+                return RangeStatus::Current { edge };
+            }
+        }
+        if self.media.ranges.iter().any(|m| m.contains(net)) {
+            return RangeStatus::Media;
+        }
+        self.retired
+            .iter()
+            .flat_map(|block| block.ranges.iter().map(move |r| (block, r)))
+            .filter(|(_, r)| r.contains(net) || net.contains(*r))
+            .max_by_key(|(_, r)| r.prefix_len())
+            .map_or(RangeStatus::Unknown, |(block, _)| RangeStatus::Retired {
+                block,
+            })
+    }
+
+    /// Edges whose signalling ranges `permitted` does not wholly cover (audit: a missing edge
+    /// means calls fail when Twilio fails over to it). Adjacent permitted networks count
+    /// together, so four /32s cover a /30.
+    pub fn edges_not_covered(&self, permitted: &[IpNet]) -> Vec<&Edge> {
+        let merged = IpNet::aggregate(&permitted.to_vec());
+        self.edges
+            .iter()
+            .filter(|edge| {
+                !edge
+                    .signalling
+                    .iter()
+                    .all(|s| merged.iter().any(|p| p.contains(s)))
+            })
+            .collect()
+    }
+}
+
+impl Edge {
+    /// `ashburn (us1)`: how edges are named in messages.
+    pub fn label(&self) -> String {
+        if self.legacy.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.legacy)
+        }
+    }
+}
+
+impl std::fmt::Display for PortRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.first, self.last)
+    }
+}
+
+/// What a network is to Twilio; see [`TwilioRanges::classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeStatus<'a> {
+    /// Inside a current signalling range of this edge.
+    Current { edge: &'a Edge },
+    /// Inside the current media range.
+    Media,
+    /// Overlaps a range Twilio no longer uses (and is not inside a current one).
+    Retired { block: &'a RetiredBlock },
+    /// Nothing Twilio publishes or published.
+    Unknown,
 }
 
 #[cfg(test)]
@@ -119,5 +194,80 @@ mod tests {
         );
         assert_eq!(r.edge("us1").unwrap().name, "ashburn");
         assert_eq!(r.retired[0].ranges.len(), 23);
+    }
+
+    fn net(s: &str) -> IpNet {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn classify_prefers_current_over_the_retired_block_that_covers_it() {
+        let r = TwilioRanges::embedded();
+        // 54.172.60.0/30 (ashburn signalling) lies inside the retired media block 54.172.60.0/23.
+        match r.classify(&net("54.172.60.2/32")) {
+            RangeStatus::Current { edge } => assert_eq!(edge.name, "ashburn"),
+            other => panic!("expected current, got {other:?}"),
+        }
+        assert!(matches!(
+            r.classify(&net("54.172.60.0/30")),
+            RangeStatus::Current { .. }
+        ));
+        assert_eq!(r.classify(&net("168.86.130.7/32")), RangeStatus::Media);
+        assert_eq!(r.classify(&net("168.86.128.0/18")), RangeStatus::Media);
+    }
+
+    #[test]
+    fn classify_recognises_retired_blocks_and_wider_permits() {
+        let r = TwilioRanges::embedded();
+        let name = |status: RangeStatus<'_>| match status {
+            RangeStatus::Retired { block } => block.name.clone(),
+            other => panic!("expected retired, got {other:?}"),
+        };
+        // The whole retired /23 grants far more than the current /30 inside it.
+        assert!(name(r.classify(&net("54.172.60.0/23"))).starts_with("regional media"));
+        // An address of the /23 outside the /30.
+        assert!(name(r.classify(&net("54.172.61.10/32"))).starts_with("regional media"));
+        // A 2013 single address, and a wider net that covers one.
+        assert!(name(r.classify(&net("107.21.222.153/32"))).starts_with("2013"));
+        assert!(name(r.classify(&net("107.21.222.0/24"))).starts_with("2013"));
+    }
+
+    #[test]
+    fn classify_unknown_for_everything_else() {
+        let r = TwilioRanges::embedded();
+        assert_eq!(r.classify(&net("192.0.2.1/32")), RangeStatus::Unknown);
+        assert_eq!(r.classify(&net("2001:db8::/32")), RangeStatus::Unknown);
+        // A neighbour of the media /18 is not media.
+        assert_eq!(r.classify(&net("168.86.192.0/32")), RangeStatus::Unknown);
+    }
+
+    #[test]
+    fn edges_not_covered_merges_adjacent_permits() {
+        let r = TwilioRanges::embedded();
+        let mut permitted: Vec<IpNet> = r
+            .all_signalling()
+            .copied()
+            .filter(|n| n.to_string() != "54.252.254.64/30")
+            .collect();
+        let missing: Vec<_> = r
+            .edges_not_covered(&permitted)
+            .into_iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(missing, ["sydney"]);
+        // Four single addresses cover the /30.
+        permitted.extend(
+            [
+                "54.252.254.64/32",
+                "54.252.254.65/32",
+                "54.252.254.66/32",
+                "54.252.254.67/32",
+            ]
+            .map(net),
+        );
+        assert!(r.edges_not_covered(&permitted).is_empty());
+        // Three do not.
+        permitted.retain(|n| n.to_string() != "54.252.254.67/32");
+        assert_eq!(r.edges_not_covered(&permitted).len(), 1);
     }
 }

@@ -1,0 +1,474 @@
+//! Read Twilio's ranges out of its IP-addresses documentation page (Markdown twin or HTML).
+//!
+//! Twilio publishes no machine-readable list, so this reads the page the way a person does: the
+//! headings say which part is about media and which about signalling (parts about Interconnect,
+//! STUN/TURN, video or legacy ranges are skipped), and within the signalling part each table
+//! row, list item or heading names the edge its addresses belong to. An edge is named by its
+//! current or legacy name (`ashburn`, `us1`), or as `name (xx1)` — the shape Twilio uses, which
+//! is how an edge pbxgen has never heard of is recognised. Quoted notes are commentary (they
+//! mention old ranges), and addresses that belong to no edge are reported, never guessed.
+
+use super::page::{self, Line, LineKind, PageFormat};
+use super::ranges::{Edge, PortRange};
+use ipnet::{IpNet, Ipv4Net, Ipv4Subnets};
+use regex::Regex;
+use std::net::Ipv4Addr;
+use std::sync::LazyLock;
+
+/// What a page says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Edges with their signalling networks, in page order.
+    pub edges: Vec<PageEdge>,
+    /// The media networks (all edges share them).
+    pub media: Vec<IpNet>,
+    /// The media port range, when the page gives one.
+    pub media_ports: Option<PortRange>,
+    /// Networks seen in a media or signalling part that were not used, and why.
+    pub ignored: Vec<Ignored>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageEdge {
+    pub name: String,
+    pub legacy: String,
+    pub signalling: Vec<IpNet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// Source line (1-based).
+    pub line: usize,
+    pub nets: Vec<IpNet>,
+    pub reason: String,
+}
+
+impl Extracted {
+    /// True when the page yielded no range at all.
+    pub fn is_empty(&self) -> bool {
+        self.media.is_empty() && self.edges.iter().all(|e| e.signalling.is_empty())
+    }
+
+    pub fn edge(&self, name: &str) -> Option<&PageEdge> {
+        self.edges.iter().find(|e| e.name == name)
+    }
+}
+
+/// Extract the ranges of a page. `known` lists the edges pbxgen already knows (current and
+/// legacy names), from the presets.
+pub fn extract(text: &str, format: PageFormat, known: &[Edge]) -> Extracted {
+    let names = EdgeNames::new(known);
+    let mut walker = Walker {
+        names: &names,
+        out: Extracted::default(),
+        sections: Vec::new(),
+        heading_edge: None,
+        row_edge: None,
+        lead_edge: None,
+        ports: None,
+    };
+    for line in page::lines(text, format) {
+        walker.line(&line);
+    }
+    let mut out = walker.out;
+    out.media_ports = walker.ports.map(|(_, p)| p);
+    out.edges.retain(|e| !e.signalling.is_empty());
+    out
+}
+
+/// What a part of the page is about, from its heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Media,
+    Signalling,
+    Skipped,
+}
+
+fn classify_heading(text: &str) -> Option<Section> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if has(&[
+        "interconnect",
+        "stun",
+        "turn",
+        "video",
+        "legacy",
+        "deprecated",
+        "retired",
+        "former",
+        "previous",
+        "old",
+        "historical",
+        "obsolete",
+    ]) {
+        return Some(Section::Skipped);
+    }
+    match (
+        has(&["media", "rtp"]),
+        has(&["signaling", "signalling", "signal"]),
+    ) {
+        (true, false) => Some(Section::Media),
+        (false, true) => Some(Section::Signalling),
+        _ => None,
+    }
+}
+
+struct Walker<'a> {
+    names: &'a EdgeNames<'a>,
+    out: Extracted,
+    /// Open typed sections: (heading level, what it is about).
+    sections: Vec<(u8, Section)>,
+    /// The edge the current heading names.
+    heading_edge: Option<EdgeName>,
+    /// The edge of the previous table row (a row without one continues it, like a rowspan).
+    row_edge: Option<EdgeName>,
+    /// The edge named by the line that introduces a list.
+    lead_edge: Option<EdgeName>,
+    /// The media port range found so far, with its priority (lower wins).
+    ports: Option<(u8, PortRange)>,
+}
+
+impl Walker<'_> {
+    fn line(&mut self, line: &Line) {
+        if let LineKind::Heading(level) = line.kind {
+            self.sections.retain(|(l, _)| *l < level);
+            if let Some(section) = classify_heading(&line.text) {
+                self.sections.push((level, section));
+            }
+            self.heading_edge = single(self.names.mentions(&line.text));
+            self.row_edge = None;
+            self.lead_edge = None;
+            return;
+        }
+        let section = match self.sections.last() {
+            Some((_, section)) => Some(*section),
+            // Outside any media/signalling part, only an edge's own heading makes lines data:
+            // its addresses are signalling unless the line says media.
+            None if self.heading_edge.is_some() => Some(if mentions_media(&line.text) {
+                Section::Media
+            } else {
+                Section::Signalling
+            }),
+            None => None,
+        };
+        let nets = nets_in(&line.text);
+        match section {
+            None | Some(Section::Skipped) => {}
+            Some(_) if line.kind == LineKind::Quote => {
+                self.ignore(line, nets, "in a note, not in the list itself");
+            }
+            Some(Section::Media) => self.media(line, nets),
+            Some(Section::Signalling) => self.signalling(line, nets),
+        }
+        if line.kind != LineKind::Row {
+            self.row_edge = None;
+        }
+        if !matches!(line.kind, LineKind::Item | LineKind::Text) {
+            self.lead_edge = None;
+        }
+    }
+
+    fn media(&mut self, line: &Line, nets: Vec<IpNet>) {
+        let priority = if !nets.is_empty() {
+            0
+        } else if line.text.to_lowercase().contains("port") {
+            1
+        } else {
+            2
+        };
+        if priority < 2 && self.ports.is_none_or(|(p, _)| priority < p) {
+            if let Some(range) = port_range(&line.text) {
+                self.ports = Some((priority, range));
+            }
+        }
+        for net in nets {
+            if !self.out.media.contains(&net) {
+                self.out.media.push(net);
+            }
+        }
+    }
+
+    fn signalling(&mut self, line: &Line, nets: Vec<IpNet>) {
+        let mentioned = self.names.mentions(&line.text);
+        let named = match mentioned.len() {
+            0 => None,
+            1 => mentioned.first().cloned(),
+            _ => {
+                self.row_edge = None;
+                self.lead_edge = None;
+                let list: Vec<String> = mentioned.iter().map(EdgeName::label).collect();
+                let reason = format!("the line names several edges ({})", list.join(", "));
+                self.ignore(line, nets, &reason);
+                return;
+            }
+        };
+        let edge = match line.kind {
+            LineKind::Row => {
+                if named.is_some() {
+                    self.row_edge.clone_from(&named);
+                }
+                named.or_else(|| self.row_edge.clone())
+            }
+            LineKind::Item => named.or_else(|| self.lead_edge.clone()),
+            _ => {
+                self.lead_edge.clone_from(&named);
+                named
+            }
+        }
+        .or_else(|| self.heading_edge.clone());
+        match edge {
+            Some(edge) => self.add_signalling(edge, nets),
+            None => self.ignore(line, nets, "not in a row, list or heading of any edge"),
+        }
+    }
+
+    fn add_signalling(&mut self, edge: EdgeName, nets: Vec<IpNet>) {
+        let index = match self.out.edges.iter().position(|e| e.name == edge.name) {
+            Some(i) => i,
+            None => {
+                self.out.edges.push(PageEdge {
+                    name: edge.name,
+                    legacy: edge.legacy,
+                    signalling: Vec::new(),
+                });
+                self.out.edges.len() - 1
+            }
+        };
+        let list = &mut self.out.edges[index].signalling;
+        for net in nets {
+            if !list.contains(&net) {
+                list.push(net);
+            }
+        }
+    }
+
+    fn ignore(&mut self, line: &Line, nets: Vec<IpNet>, reason: &str) {
+        if !nets.is_empty() {
+            self.out.ignored.push(Ignored {
+                line: line.number,
+                nets,
+                reason: reason.to_string(),
+            });
+        }
+    }
+}
+
+fn single(mut names: Vec<EdgeName>) -> Option<EdgeName> {
+    if names.len() == 1 { names.pop() } else { None }
+}
+
+fn mentions_media(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "media" || w == "rtp")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edge names
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EdgeName {
+    name: String,
+    legacy: String,
+}
+
+impl EdgeName {
+    fn label(&self) -> String {
+        format!("{} ({})", self.name, self.legacy)
+    }
+}
+
+struct EdgeNames<'a> {
+    known: &'a [Edge],
+    /// Any known current or legacy name as a word.
+    known_word: Option<Regex>,
+}
+
+/// `name (xx1)`: how Twilio writes an edge with its legacy region.
+static NAME_AND_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\s*\(\s*([a-z]{2}[0-9])\s*\)")
+        .expect("valid regex")
+});
+
+impl<'a> EdgeNames<'a> {
+    fn new(known: &'a [Edge]) -> Self {
+        let words: Vec<String> = known
+            .iter()
+            .flat_map(|e| [&e.name, &e.legacy])
+            .filter(|w| !w.is_empty())
+            .map(|w| regex::escape(w))
+            .collect();
+        let known_word = (!words.is_empty())
+            .then(|| Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|"))))
+            .and_then(Result::ok);
+        EdgeNames { known, known_word }
+    }
+
+    fn by_name(&self, word: &str) -> Option<EdgeName> {
+        self.known
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(word) || e.legacy.eq_ignore_ascii_case(word))
+            .map(|e| EdgeName {
+                name: e.name.clone(),
+                legacy: e.legacy.clone(),
+            })
+    }
+
+    /// The distinct edges a line names, in order of appearance.
+    fn mentions(&self, text: &str) -> Vec<EdgeName> {
+        let mut found: Vec<(usize, EdgeName)> = Vec::new();
+        for caps in NAME_AND_CODE.captures_iter(text) {
+            let (Some(all), Some(name), Some(code)) = (caps.get(0), caps.get(1), caps.get(2))
+            else {
+                continue;
+            };
+            if !standalone(text, all.start(), all.end()) {
+                continue;
+            }
+            let edge = self
+                .by_name(name.as_str())
+                .or_else(|| self.by_name(code.as_str()))
+                .unwrap_or_else(|| EdgeName {
+                    name: name.as_str().to_lowercase(),
+                    legacy: code.as_str().to_lowercase(),
+                });
+            found.push((all.start(), edge));
+        }
+        if let Some(re) = &self.known_word {
+            for m in re.find_iter(text) {
+                if standalone(text, m.start(), m.end()) {
+                    if let Some(edge) = self.by_name(m.as_str()) {
+                        found.push((m.start(), edge));
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|(at, _)| *at);
+        let mut out: Vec<EdgeName> = Vec::new();
+        for (_, edge) in found {
+            if !out.iter().any(|e| e.name == edge.name) {
+                out.push(edge);
+            }
+        }
+        out
+    }
+}
+
+/// A word that is not part of a hostname or a longer name: `ashburn` in "ashburn (us1)", not in
+/// `ashburn-ix` or `example.pstn.ashburn.twilio.com`.
+fn standalone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let mut after = text[end..].chars();
+    let next = after.next();
+    let next2 = after.next();
+    let joins = |c: char| c == '-' || c == '_' || c.is_alphanumeric();
+    !(before.is_some_and(|c| joins(c) || c == '.')
+        || next.is_some_and(joins)
+        || (next == Some('.') && next2.is_some_and(char::is_alphanumeric)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Networks and ports
+
+/// An IPv4 address, optionally with a prefix length or a dotted netmask.
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}))?")
+        .expect("valid regex")
+});
+
+/// What may stand between the two ends of an address range: `a - b`, `a – b`, `a to b`.
+static RANGE_JOIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|to)\s*$").expect("valid regex"));
+
+/// The IPv4 networks a line lists, host bits cleared, ranges `a - b` turned into CIDRs.
+/// Twilio publishes no IPv6 ranges for SIP; a page that started to would show up as a lost or
+/// unchanged list, never as a silently wrong one.
+pub fn nets_in(text: &str) -> Vec<IpNet> {
+    // (start, end, address, prefix given?)
+    let mut found: Vec<(usize, usize, Ipv4Net, bool)> = Vec::new();
+    for caps in ADDRESS.captures_iter(text) {
+        let (Some(all), Some(addr)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let before = text[..all.start()].chars().next_back();
+        let mut after = text[all.end()..].chars();
+        let next = after.next();
+        if before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            || next.is_some_and(|c| c.is_ascii_digit())
+            || (next == Some('.') && after.next().is_some_and(|c| c.is_ascii_digit()))
+        {
+            continue;
+        }
+        let Ok(ip) = addr.as_str().parse::<Ipv4Addr>() else {
+            continue;
+        };
+        let prefix = match caps.get(2).map(|m| m.as_str()) {
+            None => Some(32),
+            Some(p) if p.contains('.') => p
+                .parse::<Ipv4Addr>()
+                .ok()
+                .and_then(|mask| ipnet::ipv4_mask_to_prefix(mask).ok()),
+            Some(p) => p.parse::<u8>().ok(),
+        };
+        let Some(net) = prefix.and_then(|p| Ipv4Net::new(ip, p).ok()) else {
+            continue;
+        };
+        found.push((all.start(), all.end(), net.trunc(), caps.get(2).is_some()));
+    }
+    let mut nets = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let (_, end, net, with_prefix) = found[i];
+        if let Some(&(next_start, _, last, last_prefix)) = found.get(i + 1) {
+            if !with_prefix
+                && !last_prefix
+                && RANGE_JOIN.is_match(&text[end..next_start])
+                && net.addr() <= last.addr()
+            {
+                nets.extend(Ipv4Subnets::new(net.addr(), last.addr(), 0).map(IpNet::V4));
+                i += 2;
+                continue;
+            }
+        }
+        nets.push(IpNet::V4(net));
+        i += 1;
+    }
+    let mut unique = Vec::with_capacity(nets.len());
+    for net in nets {
+        if !unique.contains(&net) {
+            unique.push(net);
+        }
+    }
+    unique
+}
+
+/// A port number as pages write it: `10000` or `10,000`.
+const PORT: &str = r"(\d{1,2},\d{3}|\d{4,5})";
+
+static PORT_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|[^\d,.]){PORT}\s*(?:-|–|—|to)\s*{PORT}(?:$|[^\d,])"
+    ))
+    .expect("valid regex")
+});
+
+/// The first port range on a line (addresses removed first so `a.b.c.d - e.f.g.h` is no
+/// port range).
+fn port_range(text: &str) -> Option<PortRange> {
+    let without_addresses = ADDRESS.replace_all(text, " ");
+    PORT_RANGE
+        .captures_iter(&without_addresses)
+        .find_map(|caps| {
+            let port = |i: usize| caps.get(i)?.as_str().replace(',', "").parse::<u16>().ok();
+            let (first, last) = (port(1)?, port(2)?);
+            (first >= 1 && first < last).then_some(PortRange { first, last })
+        })
+}
+
+#[cfg(test)]
+mod tests;
