@@ -206,6 +206,25 @@ pbxgen twilio refresh --write profiles/twilio.yaml\n  \
 pbxgen twilio refresh --check                  # exit 1 when the preset is out of date (CI)\n\n\
 Exit codes: 0 current (or written), 1 out of date (--check), 2 source unusable or update refused.")]
     Refresh(RefreshArgs),
+
+    /// Print firewall rules (nftables or iptables) that accept Twilio's signalling and media
+    #[command(after_help = "Examples:\n  \
+pbxgen twilio firewall > twilio.nft && nft -f twilio.nft\n  \
+pbxgen twilio firewall --format iptables > twilio.rules && iptables-restore --noflush < twilio.rules\n\n\
+Then jump to the chain once from your input chain, before any rule that drops:\n  \
+nft insert rule inet filter input jump twilio\n  \
+iptables -I INPUT -j PBXGEN-TWILIO")]
+    Firewall(FirewallArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FirewallArgs {
+    /// Firewall to write rules for
+    #[arg(long, value_enum, default_value_t = crate::twilio::firewall::FirewallFormat::Nftables)]
+    pub format: crate::twilio::firewall::FirewallFormat,
+    /// Range preset to use (default: the one built into pbxgen)
+    #[arg(long, value_name = "FILE")]
+    pub preset: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -217,7 +236,7 @@ pub struct RefreshArgs {
     #[arg(long, value_name = "FILE")]
     pub preset: Option<PathBuf>,
     /// Write the refreshed preset to FILE (atomically); without it only the diff is shown
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
     pub write: Option<PathBuf>,
     /// Exit 1 when the preset is out of date, 0 when current; writes nothing
     #[arg(long)]
@@ -232,7 +251,7 @@ pub struct RefreshArgs {
     #[arg(long, hide_short_help = true)]
     pub allow_insecure_http: bool,
     /// Total timeout in seconds
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 }
 

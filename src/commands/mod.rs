@@ -34,6 +34,7 @@ pub fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Audit(args) => audit::run(&args, term),
         Command::Rules(args) => rules::run(&args, term),
         Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),
+        Command::Twilio(TwilioCommand::Firewall(args)) => twilio::firewall(&args, term),
         Command::Profile(ProfileCommand::Check(args)) => profile::check(&args, term),
         Command::Profile(ProfileCommand::Schema) => profile::schema(term),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),

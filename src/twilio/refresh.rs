@@ -1,0 +1,434 @@
+//! `twilio refresh`: read Twilio's page, compare it with a preset, and decide whether the
+//! result may replace the preset.
+//!
+//! The sanity rules are what make this safe to run unattended. Some mean the page cannot be a
+//! genuine Twilio list (a private or reserved network, a signalling range wider than /16): those
+//! are always refused. Others describe a change Twilio could really make but a broken page makes
+//! far more often (an edge gone, the media range gone, more than half of the ranges gone): those
+//! are refused unless the user, having read the diff, passes `--accept-shrink`.
+//!
+//! Ranges Twilio stops publishing are not just deleted: they move to a new `retired` block dated
+//! the day pbxgen noticed, so the auditor (PBX304) keeps flagging configs that still permit them
+//! — a dropped AWS address may be rented by someone else tomorrow. The date is when the drop was
+//! *noticed*, not when Twilio stopped using the range, and the block says so. A range published
+//! again leaves the retired list.
+
+use super::extract::{Extracted, extract};
+use super::fetch::{FetchError, Fetcher, Page};
+use super::page::PageFormat;
+use super::ranges::{Edge, MediaRanges, PortRange, RetiredBlock, TwilioRanges};
+use super::special::special_purpose;
+use crate::diag::Error;
+use ipnet::IpNet;
+use std::time::Instant;
+
+/// Twilio's IP-addresses page, Markdown twin first (smaller, and not rendered by JavaScript).
+pub const DEFAULT_SOURCE: &str = "https://www.twilio.com/docs/sip-trunking/ip-addresses.md";
+
+/// Signalling ranges are /30s; anything wider than this is not a Twilio signalling range.
+pub const SIGNALLING_WIDEST: u8 = 16;
+/// The media range is a /18; anything wider than this is not a Twilio media range.
+pub const MEDIA_WIDEST: u8 = 12;
+
+/// Name of the retired block that `refresh` adds.
+pub const DROPPED_BLOCK: &str =
+    "dropped from Twilio's published list (dated when pbxgen twilio refresh noticed it)";
+
+/// A page read and understood.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub page: Page,
+    pub extracted: Extracted,
+    /// What happened on the way (a fallback to the HTML twin), for the user.
+    pub notes: Vec<String>,
+}
+
+/// Fetch `url` and extract its ranges. A Markdown twin (`….md`) that is missing, not text, or
+/// yields no ranges falls back to its HTML page (the same URL without `.md`); failures of the
+/// connection or of a safety rule do not, since the other twin lives on the same server.
+pub fn read_source(
+    url: &str,
+    fetcher: &Fetcher,
+    deadline: Instant,
+    known: &[Edge],
+) -> Result<Source, Error> {
+    let mut notes = Vec::new();
+    let twin = html_twin(url);
+    let first = fetcher.get(url, deadline);
+    let first_problem = match first {
+        Ok(page) => {
+            let extracted = parse(&page, known);
+            if !extracted.is_empty() {
+                return Ok(Source {
+                    page,
+                    extracted,
+                    notes,
+                });
+            }
+            no_ranges(&page.url)
+        }
+        Err(e) if twin.is_some() && e.is_document_specific() => e.to_string(),
+        Err(e) => return Err(fetch_error(&e)),
+    };
+    let Some(twin) = twin else {
+        return Err(Error::invalid(first_problem).with_hint(NO_RANGES_HINT));
+    };
+    notes.push(format!("{first_problem}; trying the HTML page {twin}"));
+    let page = fetcher.get(&twin, deadline).map_err(|e| {
+        let mut err = fetch_error(&e);
+        err.message = format!("{first_problem}; then {}", err.message);
+        err
+    })?;
+    let extracted = parse(&page, known);
+    if extracted.is_empty() {
+        let message = format!("{first_problem}; then {}", no_ranges(&page.url));
+        return Err(Error::invalid(message).with_hint(NO_RANGES_HINT));
+    }
+    Ok(Source {
+        page,
+        extracted,
+        notes,
+    })
+}
+
+const NO_RANGES_HINT: &str = "the page may have moved or changed shape; check it in a browser, \
+                              and point --source at the page that lists the ranges";
+
+fn no_ranges(url: &str) -> String {
+    format!(
+        "{url}: the page yields no Twilio ranges (no media range and no signalling range under \
+         any edge)"
+    )
+}
+
+fn parse(page: &Page, known: &[Edge]) -> Extracted {
+    let format = PageFormat::sniff(page.content_type.as_deref(), &page.body);
+    extract(&page.body, format, known)
+}
+
+/// `https://host/path.md` → `https://host/path`.
+fn html_twin(url: &str) -> Option<String> {
+    let mut parsed = reqwest::Url::parse(url).ok()?;
+    let path = parsed.path().strip_suffix(".md")?.to_string();
+    parsed.set_path(&path);
+    parsed.set_query(None);
+    parsed.set_fragment(None);
+    Some(parsed.to_string())
+}
+
+fn fetch_error(e: &FetchError) -> Error {
+    let err = Error::invalid(e.to_string());
+    match e.hint() {
+        Some(hint) => err.with_hint(hint),
+        None => err,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing and updating
+
+/// The outcome of comparing a page with a preset.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The preset as it would be written. Equal to the current one when nothing changed.
+    pub updated: TwilioRanges,
+    pub changes: Changes,
+    /// Sanity rules the page breaks. Empty when the update is safe.
+    pub refusals: Vec<Refusal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    /// `--accept-shrink` overrides it.
+    pub overridable: bool,
+}
+
+/// What differs between the preset and the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Edges with a difference, preset order first, then new edges in page order.
+    pub edges: Vec<EdgeChange>,
+    pub media_added: Vec<IpNet>,
+    pub media_removed: Vec<IpNet>,
+    /// (before, after) when the media ports changed.
+    pub media_ports: Option<(PortRange, PortRange)>,
+    /// Networks moved to the new retired block.
+    pub retired: Vec<IpNet>,
+    /// Networks removed from retired blocks because they are published again.
+    pub revived: Vec<IpNet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeChange {
+    /// `ashburn (us1)`.
+    pub label: String,
+    pub status: EdgeStatus,
+    pub added: Vec<IpNet>,
+    pub removed: Vec<IpNet>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeStatus {
+    /// On the page, not in the preset.
+    New,
+    /// In the preset, not on the page.
+    Gone,
+    /// In both, with different ranges.
+    Changed,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.edges.is_empty()
+            && self.media_added.is_empty()
+            && self.media_removed.is_empty()
+            && self.media_ports.is_none()
+    }
+}
+
+/// Compare `page` (read from `source` on `today`) with `current`.
+pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str) -> Plan {
+    let mut refusals = Vec::new();
+    check_networks(page, &mut refusals);
+    let mut changes = Changes::default();
+
+    // Edges: the preset's, in its order, then new ones in page order.
+    let mut edges = Vec::new();
+    for edge in &current.edges {
+        match page.edge(&edge.name) {
+            Some(found) => {
+                let signalling = sorted(&found.signalling);
+                let (added, removed) = difference(&edge.signalling, &signalling);
+                if !added.is_empty() || !removed.is_empty() {
+                    changes.edges.push(EdgeChange {
+                        label: edge.label(),
+                        status: EdgeStatus::Changed,
+                        added,
+                        removed,
+                    });
+                }
+                edges.push(Edge {
+                    signalling,
+                    ..edge.clone()
+                });
+            }
+            None => changes.edges.push(EdgeChange {
+                label: edge.label(),
+                status: EdgeStatus::Gone,
+                added: Vec::new(),
+                removed: edge.signalling.clone(),
+            }),
+        }
+    }
+    for found in &page.edges {
+        if current.edges.iter().any(|e| e.name == found.name) {
+            continue;
+        }
+        let edge = Edge {
+            name: found.name.clone(),
+            legacy: found.legacy.clone(),
+            location: String::new(),
+            signalling: sorted(&found.signalling),
+        };
+        changes.edges.push(EdgeChange {
+            label: edge.label(),
+            status: EdgeStatus::New,
+            added: edge.signalling.clone(),
+            removed: Vec::new(),
+        });
+        edges.push(edge);
+    }
+
+    // Media.
+    let media_ranges = sorted(&page.media);
+    (changes.media_added, changes.media_removed) = difference(&current.media.ranges, &media_ranges);
+    let ports = page.media_ports.unwrap_or(current.media.ports);
+    if ports != current.media.ports {
+        changes.media_ports = Some((current.media.ports, ports));
+    }
+    let media_changed = !changes.media_added.is_empty()
+        || !changes.media_removed.is_empty()
+        || changes.media_ports.is_some();
+    let media = MediaRanges {
+        ranges: media_ranges,
+        ports,
+        since: if media_changed {
+            today.to_string()
+        } else {
+            current.media.since.clone()
+        },
+    };
+
+    if changes.is_empty() {
+        return Plan {
+            updated: current.clone(),
+            changes,
+            refusals,
+        };
+    }
+
+    let mut updated = TwilioRanges {
+        source: source.to_string(),
+        retrieved: today.to_string(),
+        signalling_ports: current.signalling_ports.clone(),
+        edges,
+        media,
+        retired: current.retired.clone(),
+    };
+    // Networks no longer published anywhere (a range that moved to another edge, or that a
+    // wider published range now covers, is not gone).
+    let dropped: Vec<IpNet> = current
+        .all_current()
+        .filter(|old| !updated.all_current().any(|new| new.contains(*old)))
+        .copied()
+        .collect();
+    check_losses(current, page, &dropped, &mut refusals);
+    retire(&mut updated, &dropped, today, &mut changes);
+    Plan {
+        updated,
+        changes,
+        refusals,
+    }
+}
+
+/// Rules on the page's networks themselves: never overridable.
+fn check_networks(page: &Extracted, refusals: &mut Vec<Refusal>) {
+    let mut refuse = |message: String| {
+        refusals.push(Refusal {
+            message,
+            overridable: false,
+        })
+    };
+    for edge in &page.edges {
+        for net in &edge.signalling {
+            if let Some((block, what)) = special_purpose(net) {
+                refuse(format!(
+                    "signalling range {net} of edge {} is in {block}, a {what} network: no \
+                     Twilio range can be",
+                    edge.name
+                ));
+            } else if net.prefix_len() < SIGNALLING_WIDEST {
+                refuse(format!(
+                    "signalling range {net} of edge {} is wider than /{SIGNALLING_WIDEST}: \
+                     Twilio's signalling ranges are /30s",
+                    edge.name
+                ));
+            }
+        }
+    }
+    for net in &page.media {
+        if let Some((block, what)) = special_purpose(net) {
+            refuse(format!(
+                "media range {net} is in {block}, a {what} network: no Twilio range can be"
+            ));
+        } else if net.prefix_len() < MEDIA_WIDEST {
+            refuse(format!(
+                "media range {net} is wider than /{MEDIA_WIDEST}: Twilio's media range is a /18"
+            ));
+        }
+    }
+}
+
+/// Rules on what the update would lose: overridable with `--accept-shrink`.
+fn check_losses(
+    current: &TwilioRanges,
+    page: &Extracted,
+    dropped: &[IpNet],
+    refusals: &mut Vec<Refusal>,
+) {
+    let mut refuse = |message: String| {
+        refusals.push(Refusal {
+            message,
+            overridable: true,
+        })
+    };
+    let lost: Vec<String> = current
+        .edges
+        .iter()
+        .filter(|e| page.edge(&e.name).is_none())
+        .map(Edge::label)
+        .collect();
+    if !lost.is_empty() {
+        refuse(format!(
+            "the page lists {} edge(s) where the preset has {}: {} missing. Twilio fails calls \
+             over between edges, so dropping one blocks calls from it",
+            page.edges.len(),
+            current.edges.len(),
+            lost.join(", ")
+        ));
+    }
+    if page.media.is_empty() && !current.media.ranges.is_empty() {
+        refuse(format!(
+            "the page lists no media range; the preset has {}",
+            join(&current.media.ranges)
+        ));
+    }
+    let total = current.all_current().count();
+    if dropped.len() * 2 > total {
+        refuse(format!(
+            "the update would drop {} of the preset's {total} ranges (more than half): {}",
+            dropped.len(),
+            join(dropped)
+        ));
+    }
+}
+
+/// Move `dropped` into today's retired block and take networks published again out of the
+/// retired blocks.
+fn retire(updated: &mut TwilioRanges, dropped: &[IpNet], today: &str, changes: &mut Changes) {
+    let current: Vec<IpNet> = updated.all_current().copied().collect();
+    for block in &mut updated.retired {
+        block.ranges.retain(|net| {
+            let again = current.contains(net);
+            if again {
+                changes.revived.push(*net);
+            }
+            !again
+        });
+    }
+    updated.retired.retain(|b| !b.ranges.is_empty());
+    if dropped.is_empty() {
+        return;
+    }
+    changes.retired = dropped.to_vec();
+    let existing = updated
+        .retired
+        .iter_mut()
+        .find(|b| b.name == DROPPED_BLOCK && b.retired == today);
+    match existing {
+        Some(block) => {
+            block.ranges.extend(dropped.iter().copied());
+            block.ranges = sorted(&block.ranges);
+        }
+        None => updated.retired.push(RetiredBlock {
+            name: DROPPED_BLOCK.to_string(),
+            retired: today.to_string(),
+            ranges: sorted(dropped),
+        }),
+    }
+}
+
+fn sorted(nets: &[IpNet]) -> Vec<IpNet> {
+    let mut out = nets.to_vec();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// (in `new` only, in `old` only).
+fn difference(old: &[IpNet], new: &[IpNet]) -> (Vec<IpNet>, Vec<IpNet>) {
+    let added = new.iter().filter(|n| !old.contains(n)).copied().collect();
+    let removed = old.iter().filter(|o| !new.contains(o)).copied().collect();
+    (added, removed)
+}
+
+fn join(nets: &[IpNet]) -> String {
+    nets.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;
