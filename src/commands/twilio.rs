@@ -5,7 +5,7 @@ use crate::diag::{EXIT_FINDINGS, EXIT_OK, Error};
 use crate::fsutil::{MODE_PUBLIC, write_atomic};
 use crate::term::Term;
 use crate::twilio::date::today_utc;
-use crate::twilio::fetch::{FetchOptions, Fetcher, MAX_BYTES};
+use crate::twilio::fetch::{FetchOptions, Fetcher, MAX_BYTES, display_url};
 use crate::twilio::firewall::firewall_snippet;
 use crate::twilio::ranges::EMBEDDED_PRESET;
 use crate::twilio::refresh::{self, DEFAULT_SOURCE, Plan};
@@ -66,7 +66,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
     .map_err(|e| Error::invalid(e.to_string()))?;
     let url = args.source.as_deref().unwrap_or(DEFAULT_SOURCE);
     if term.verbose > 0 {
-        eprintln!("reading {url}");
+        eprintln!("reading {}", display_url(url));
     }
     let source = refresh::read_source(url, &fetcher, deadline, &known_edges(&baseline.ranges))?;
     if !term.quiet {

@@ -181,13 +181,13 @@ impl Fetcher {
                     .get(LOCATION)
                     .and_then(|l| l.to_str().ok())
                     .ok_or_else(|| FetchError::Status {
-                        url: current.to_string(),
+                        url: display_url(current.as_str()),
                         status: format!("{} without a Location header", response.status()),
                     })?;
                 let next = current
                     .join(location)
                     .map_err(|e| FetchError::UnsupportedUrl {
-                        url: location.to_string(),
+                        url: display_url(location),
                         reason: format!("not a valid redirect target ({e})"),
                     })?;
                 current = self.check_url(next.as_str(), Some(&current))?;
@@ -196,13 +196,13 @@ impl Fetcher {
             return self.read(response, &current, deadline);
         }
         Err(FetchError::TooManyRedirects {
-            url: url.to_string(),
+            url: display_url(url),
         })
     }
 
     fn check_url(&self, url: &str, from: Option<&Url>) -> Result<Url, FetchError> {
         let parsed = Url::parse(url).map_err(|e| FetchError::UnsupportedUrl {
-            url: url.to_string(),
+            url: display_url(url),
             reason: format!("not a valid URL ({e})"),
         })?;
         match parsed.scheme() {
@@ -210,15 +210,15 @@ impl Fetcher {
             "http" if self.options.allow_insecure_http => Ok(parsed),
             "http" => Err(match from {
                 Some(from) => FetchError::InsecureRedirect {
-                    from: from.to_string(),
-                    to: parsed.to_string(),
+                    from: display_url(from.as_str()),
+                    to: display_url(parsed.as_str()),
                 },
                 None => FetchError::InsecureSource {
-                    url: parsed.to_string(),
+                    url: display_url(parsed.as_str()),
                 },
             }),
             other => Err(FetchError::UnsupportedUrl {
-                url: url.to_string(),
+                url: display_url(url),
                 reason: format!("unsupported scheme {other}:, expected https://"),
             }),
         }
@@ -243,7 +243,7 @@ impl Fetcher {
         let status = response.status();
         if !status.is_success() {
             return Err(FetchError::Status {
-                url: url.to_string(),
+                url: display_url(url.as_str()),
                 status: status.to_string(),
             });
         }
@@ -255,14 +255,14 @@ impl Fetcher {
         if let Some(ct) = &content_type {
             if !is_text(ct) {
                 return Err(FetchError::NotText {
-                    url: url.to_string(),
+                    url: display_url(url.as_str()),
                     content_type: ct.clone(),
                 });
             }
         }
         let limit = self.options.max_bytes;
         let too_large = || FetchError::TooLarge {
-            url: url.to_string(),
+            url: display_url(url.as_str()),
             limit,
         };
         if response.content_length().is_some_and(|len| len > limit) {
@@ -281,7 +281,7 @@ impl Fetcher {
                     Some(err) => self.classify(url, err, deadline),
                     None if Instant::now() >= deadline => self.timeout(url),
                     None => FetchError::Transfer {
-                        url: url.to_string(),
+                        url: display_url(url.as_str()),
                         detail: format!("reading the response failed ({e})"),
                     },
                 }
@@ -290,7 +290,7 @@ impl Fetcher {
             return Err(too_large());
         }
         Ok(Page {
-            url: url.to_string(),
+            url: display_url(url.as_str()),
             content_type,
             body: String::from_utf8_lossy(&body).into_owned(),
         })
@@ -298,7 +298,7 @@ impl Fetcher {
 
     fn timeout(&self, url: &Url) -> FetchError {
         FetchError::Timeout {
-            url: url.to_string(),
+            url: display_url(url.as_str()),
             seconds: self.options.timeout.as_secs_f64(),
         }
     }
@@ -311,20 +311,33 @@ impl Fetcher {
         // rustls reports "invalid peer certificate: UnknownIssuer" and the like.
         if detail.contains("certificate") {
             return FetchError::Untrusted {
-                url: url.to_string(),
+                url: display_url(url.as_str()),
                 detail,
             };
         }
         if err.is_connect() {
             return FetchError::Connect {
-                url: url.to_string(),
+                url: display_url(url.as_str()),
                 detail,
             };
         }
         FetchError::Transfer {
-            url: url.to_string(),
+            url: display_url(url.as_str()),
             detail,
         }
+    }
+}
+
+/// A URL as shown to the user and recorded in the preset: any `user:password@` removed.
+pub fn display_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Both only fail for URLs that cannot have credentials in the first place.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -382,6 +395,19 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("unsupported scheme ftp:"), "{err}");
         assert!(fetcher(false).get("not a url", deadline).is_err());
+    }
+
+    #[test]
+    fn credentials_never_show_in_urls() {
+        assert_eq!(
+            display_url("https://me:s3cret@example.com/ip.md"),
+            "https://example.com/ip.md"
+        );
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let err = fetcher(false)
+            .get("http://me:s3cret@127.0.0.1:9/x", deadline)
+            .unwrap_err();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
     }
 
     #[test]

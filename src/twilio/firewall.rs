@@ -37,6 +37,18 @@ pub fn firewall_snippet(ranges: &TwilioRanges, kind: FirewallFormat) -> String {
     }
 }
 
+/// Text from a preset made safe for a comment: one line, no double quote (iptables quotes
+/// comments with them). A preset is user input; it must not be able to add a rule.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// One source network with what it is, for comments.
 struct Source {
     net: IpNet,
@@ -50,7 +62,7 @@ fn signalling(ranges: &TwilioRanges) -> Vec<Source> {
         .flat_map(|edge| {
             edge.signalling.iter().map(|net| Source {
                 net: *net,
-                what: edge.label(),
+                what: comment_text(&edge.label()),
             })
         })
         .collect()
@@ -85,7 +97,13 @@ fn header(out: &mut String, ranges: &TwilioRanges) {
          # ({}, retrieved {}).\n\
          # Accepts signalling to UDP {} / TCP {} / TLS {} (Asterisk's SIP ports; edit if yours\n\
          # differ) and media from Twilio's UDP ports {}-{}. Allow ALL edges: Twilio fails over.",
-        ranges.source, ranges.retrieved, p.udp, p.tcp, p.tls, m.first, m.last
+        comment_text(&ranges.source),
+        comment_text(&ranges.retrieved),
+        p.udp,
+        p.tcp,
+        p.tls,
+        m.first,
+        m.last
     );
 }
 
@@ -262,6 +280,22 @@ mod tests {
         let ipt = firewall_snippet(&ranges, FirewallFormat::Iptables);
         assert!(ipt.contains("IPv4 only; use ip6tables or the nftables format): 2600:1f18::/64"));
         assert!(!ipt.contains("-s 2600:"));
+    }
+
+    #[test]
+    fn preset_text_cannot_escape_a_comment() {
+        let mut ranges = TwilioRanges::embedded();
+        ranges.source = "x\nflush ruleset".into();
+        ranges.edges[0].name = "a\" -j DROP\n-A INPUT".into();
+        for kind in [FirewallFormat::Nftables, FirewallFormat::Iptables] {
+            let text = firewall_snippet(&ranges, kind);
+            assert!(
+                !text.lines().any(|l| l.starts_with("flush ruleset")),
+                "{text}"
+            );
+            assert!(!text.lines().any(|l| l.starts_with("-A INPUT")), "{text}");
+            assert!(!text.contains("\" -j DROP"), "{text}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! again leaves the retired list.
 
 use super::extract::{Extracted, extract};
-use super::fetch::{FetchError, Fetcher, Page};
+use super::fetch::{FetchError, Fetcher, Page, display_url};
 use super::page::PageFormat;
 use super::ranges::{Edge, MediaRanges, PortRange, RetiredBlock, TwilioRanges};
 use super::special::special_purpose;
@@ -73,7 +73,10 @@ pub fn read_source(
     let Some(twin) = twin else {
         return Err(Error::invalid(first_problem).with_hint(NO_RANGES_HINT));
     };
-    notes.push(format!("{first_problem}; trying the HTML page {twin}"));
+    notes.push(format!(
+        "{first_problem}; trying the HTML page {}",
+        display_url(&twin)
+    ));
     let page = fetcher.get(&twin, deadline).map_err(|e| {
         let mut err = fetch_error(&e);
         err.message = format!("{first_problem}; then {}", err.message);

@@ -165,6 +165,22 @@ fn markdown_page_matching_the_preset_is_current() {
 }
 
 #[test]
+fn write_to_a_new_file_saves_a_copy_even_when_current() {
+    let s = Setup::new();
+    let server = Server::https(&s.pki, vec![("/ip.md", page(MARKDOWN, MD))]);
+    let copy = s.dir.path().join("copy.yaml");
+    let out = s
+        .refresh(&server.url("/ip.md"))
+        .arg("--write")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    // Compared with the built-in preset (the file did not exist), which is the shipped one.
+    assert_eq!(std::fs::read(&copy).unwrap(), s.original);
+}
+
+#[test]
 fn html_page_matching_the_preset_is_current() {
     let s = Setup::new();
     let server = Server::https(&s.pki, vec![("/docs/ip-addresses", page(HTML_TYPE, HTML))]);
@@ -414,6 +430,23 @@ fn a_slow_server_hits_the_total_timeout() {
 }
 
 #[test]
+fn a_server_that_never_answers_the_handshake_times_out() {
+    let s = Setup::new();
+    // The kernel completes the TCP handshake for a listener that never accepts; TLS then waits.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/ip.md", silent.local_addr().unwrap());
+    let started = Instant::now();
+    let out = s
+        .refresh_write(&url)
+        .args(["--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_refused(&out, "no complete answer within the 1 s timeout");
+    assert!(started.elapsed() < Duration::from_secs(6));
+    s.assert_preset_untouched();
+}
+
+#[test]
 fn a_server_error_is_refused() {
     let s = Setup::new();
     let server = Server::https(
@@ -482,6 +515,7 @@ fn https_redirects_are_followed() {
         vec![
             ("/old", Reply::Redirect("/new.md".into())),
             ("/new.md", page(MARKDOWN, MD)),
+            ("/loop", Reply::Redirect("/loop".into())),
         ],
     );
     let out = s
@@ -490,6 +524,9 @@ fn https_redirects_are_followed() {
         .output()
         .unwrap();
     assert_code(&out, 0);
+    let out = s.refresh_write(&server.url("/loop")).output().unwrap();
+    assert_refused(&out, "more than 5 redirects");
+    s.assert_preset_untouched();
 }
 
 #[test]
