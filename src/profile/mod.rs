@@ -19,11 +19,13 @@
 
 pub mod load;
 pub mod model;
+pub mod preset;
 pub mod schema;
 pub mod secret;
 pub mod span;
 pub mod text;
 pub mod types;
+mod validate;
 
 pub use load::{load, parse};
 pub use schema::schema_json;

@@ -20,8 +20,6 @@ pub struct Resolved {
     pub(crate) twilio_ranges: Option<TwilioRanges>,
     /// `sms.websms` merged with its provider preset.
     pub(crate) websms: Option<ResolvedWebSms>,
-    /// The SPA3102 defaults (profiles/spa3102.yaml).
-    pub(crate) spa3102_defaults: Spa3102Config,
 }
 
 /// `sms.websms` with the provider preset and the layout's defaults applied: every value the
@@ -62,7 +60,8 @@ pub struct ResolvedWebSms {
 }
 
 /// SPA3102 settings with every value decided (device overrides over profiles/spa3102.yaml).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Spa3102Config {
     pub preferred_codec: SpaCodec,
     pub dtmf_tx_method: SpaDtmf,
@@ -72,22 +71,6 @@ pub struct Spa3102Config {
     pub pstn_answer_delay: u32,
     pub pstn_ring_thru_delay: u32,
     pub restrict_source_ip: bool,
-}
-
-impl Default for Spa3102Config {
-    /// Placeholder before the preset is read; [`super::load`] always replaces it.
-    fn default() -> Self {
-        Spa3102Config {
-            preferred_codec: SpaCodec::G711u,
-            dtmf_tx_method: SpaDtmf::Avt,
-            register_expires: 3600,
-            fxs_sip_port: 5060,
-            pstn_sip_port: 5061,
-            pstn_answer_delay: 5,
-            pstn_ring_thru_delay: 1,
-            restrict_source_ip: true,
-        }
-    }
 }
 
 impl Spa3102Config {
@@ -241,7 +224,7 @@ impl Profile {
 
     /// The SPA3102 settings of `device`: its `settings` over profiles/spa3102.yaml.
     pub fn spa3102_config(&self, device: &Device) -> Spa3102Config {
-        self.resolved.spa3102_defaults.with(&device.settings)
+        super::preset::spa3102_defaults().with(&device.settings)
     }
 
     /// The inbound routes for calls from `from` (`twilio`, a trunk or a PSTN line).

@@ -398,7 +398,7 @@ text_kinds! {
         min: 1,
         max: 16,
         example: "+44",
-        extra: Some(check_plus_needs_digits),
+        extra: None,
     };
 
     /// A dialplan extension pattern (`_0[1-9]XXXXXXXX`) or a literal number.

@@ -909,7 +909,7 @@ pub struct Webhook {
     /// Source addresses the ITSP delivers from. Required (from here or the provider preset):
     /// an empty list would let anyone inject messages.
     #[serde(default)]
-    pub allow_from: Option<Vec<Cidr>>,
+    pub allow_from: Option<Spanned<Vec<Cidr>>>,
     /// Reverse proxies whose forwarded-for header is trusted (default: none).
     #[serde(default)]
     pub trusted_proxies: Option<Vec<Cidr>>,
