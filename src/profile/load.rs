@@ -99,6 +99,10 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
             },
             Some("a key may appear only once in a mapping; remove one of them".to_string()),
         ),
+        E::InvalidBooleanStrict { .. } => (
+            "expected `true` or `false`".to_string(),
+            Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile".to_string()),
+        ),
         E::SerdeMissingField { field, .. } => (format!("missing field `{field}`"), None),
         E::SerdeInvalidType {
             unexpected,

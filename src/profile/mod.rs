@@ -28,6 +28,7 @@ pub mod types;
 mod validate;
 
 pub use load::{load, parse};
+pub use model::{ResolvedWebSms, SecretUse, Spa3102Config, TWILIO, TrunkRef};
 pub use schema::schema_json;
 pub use secret::{Secret, SecretSource};
 pub use span::{Origin, Pos, Spanned};

@@ -43,6 +43,9 @@ impl Problem {
     }
 }
 
+/// A check of a value's structure beyond its characters and length.
+pub type StructureCheck = fn(&str) -> Result<(), Problem>;
+
 /// The description of one kind of validated string.
 pub struct KindSpec {
     /// What the value is, with an article: "a context name".
@@ -59,7 +62,7 @@ pub struct KindSpec {
     /// A valid example, for hints and the schema.
     pub example: &'static str,
     /// A structural check beyond characters and length.
-    pub extra: Option<fn(&str) -> Result<(), Problem>>,
+    pub extra: Option<StructureCheck>,
 }
 
 /// A kind of validated string (implemented by the marker types of this module).

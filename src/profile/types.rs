@@ -29,7 +29,7 @@ pub struct Profile {
     /// The site: its name, the Asterisk version and which channel-driver files to produce.
     pub site: Site,
     /// Where Asterisk listens and which networks are local.
-    pub network: Network,
+    pub network: Spanned<Network>,
     /// Twilio: calls from Twilio (origination), calls to Twilio (termination), numbers.
     #[serde(default)]
     pub twilio: Option<Twilio>,
@@ -262,7 +262,7 @@ pub struct Twilio {
     pub origination: Option<Origination>,
     /// Calls from this PBX to Twilio (an Elastic SIP trunk or a SIP domain).
     #[serde(default)]
-    pub termination: Option<Termination>,
+    pub termination: Option<Spanned<Termination>>,
     /// Twilio numbers routed to this PBX (a TwiML file is rendered per number).
     #[serde(default)]
     pub numbers: Vec<TwilioNumber>,

@@ -121,10 +121,10 @@ fn driver_name(driver: ChannelDriver) -> &'static str {
     }
 }
 
-fn check_network(network: &Network) -> Result<(), Error> {
+fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
     if network.udp.is_none() && network.tcp.is_none() && network.tls.is_none() {
         return Err(at(
-            &network.bind.pos,
+            &network.pos,
             "no SIP transport: expected `udp`, `tcp` or `tls` in `network`",
         )
         .with_hint("e.g. `udp: { port: 5060 }`"));
@@ -378,7 +378,7 @@ fn check_trunks(profile: &Profile) -> Result<(), Error> {
         check_transport_available(
             profile,
             trunk.transport.value,
-            &trunk.transport.pos,
+            (&trunk.transport.pos, trunk.name.pos()),
             &format!("trunk `{}`", trunk.name),
         )?;
         unique(
@@ -389,10 +389,11 @@ fn check_trunks(profile: &Profile) -> Result<(), Error> {
     Ok(())
 }
 
+/// `pos` is where the transport was chosen; `fallback` where to point when it is a default.
 fn check_transport_available(
     profile: &Profile,
     transport: Transport,
-    pos: &Pos,
+    (pos, fallback): (&Pos, &Pos),
     who: &str,
 ) -> Result<(), Error> {
     let (present, name) = match transport {
@@ -403,11 +404,7 @@ fn check_transport_available(
     if present {
         return Ok(());
     }
-    let pos = if pos.is_known() {
-        pos
-    } else {
-        &profile.network.bind.pos
-    };
+    let pos = if pos.is_known() { pos } else { fallback };
     Err(at(
         pos,
         format!("{who} uses {name}, but `network` has no `{name}` transport"),
@@ -506,7 +503,7 @@ fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Re
         check_transport_available(
             profile,
             transport,
-            &t.transport.pos,
+            (&t.transport.pos, &t.pos),
             "the Twilio termination",
         )?;
         if t.username.chars().count() > 32 {
