@@ -11,7 +11,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
     let secrets = profile.secrets();
     if args.resolve_secrets {
         for used in &secrets {
-            used.secret.resolve()?;
+            used.resolve()?;
         }
     }
     if term.quiet {

@@ -106,12 +106,32 @@ pub enum TrunkRef<'a> {
     Pstn(&'a Device, &'a Pstn),
 }
 
+/// What a secret is used as; decides which characters its value may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretRole {
+    /// A SIP or API password (general secret rules).
+    Password,
+    /// A voicemail PIN (digits).
+    Pin,
+}
+
 /// A secret field of the profile: which field (`extensions[101].secret`) and the secret.
 #[derive(Debug, Clone)]
 pub struct SecretUse<'a> {
     /// A readable path to the field, e.g. `trunks[zadarma].password`.
     pub field: String,
+    pub role: SecretRole,
     pub secret: &'a Secret,
+}
+
+impl SecretUse<'_> {
+    /// Resolve the secret, checking the value for its role.
+    pub fn resolve(&self) -> Result<String, crate::diag::Error> {
+        match self.role {
+            SecretRole::Password => self.secret.resolve(),
+            SecretRole::Pin => self.secret.resolve_as::<super::text::PinKind>(),
+        }
+    }
 }
 
 /// The name routes use for Twilio.
@@ -232,35 +252,52 @@ impl Profile {
         self.inbound.iter().filter(move |r| r.from == from)
     }
 
-    /// Every secret of the profile with the field it is in, in file order of sections.
+    /// Every secret of the profile with the field it is in and its role, section by section.
     pub fn secrets(&self) -> Vec<SecretUse<'_>> {
+        use SecretRole::{Password, Pin};
         let mut out = Vec::new();
-        let mut push = |field: String, secret| out.push(SecretUse { field, secret });
+        let mut push = |field: String, role, secret| {
+            out.push(SecretUse {
+                field,
+                role,
+                secret,
+            })
+        };
         if let Some(t) = self.twilio.as_ref().and_then(|t| t.termination.as_ref()) {
-            push("twilio.termination.password".into(), &t.password);
+            push("twilio.termination.password".into(), Password, &t.password);
         }
         for t in &self.trunks {
             if let Some(p) = &t.password {
-                push(format!("trunks[{}].password", t.name), p);
+                push(format!("trunks[{}].password", t.name), Password, p);
             }
         }
         for e in &self.extensions {
-            push(format!("extensions[{}].secret", e.number), &e.secret);
+            push(
+                format!("extensions[{}].secret", e.number),
+                Password,
+                &e.secret,
+            );
             if let Some(v) = &e.voicemail {
-                push(format!("extensions[{}].voicemail.pin", e.number), &v.pin);
+                push(
+                    format!("extensions[{}].voicemail.pin", e.number),
+                    Pin,
+                    &v.pin,
+                );
             }
         }
         for d in &self.devices {
             if let Some(p) = &d.pstn {
-                push(format!("devices[{}].pstn.secret", d.name), &p.secret);
                 push(
-                    format!("devices[{}].pstn.gateway_password", d.name),
-                    &p.gateway_password,
+                    format!("devices[{}].pstn.secret", d.name),
+                    Password,
+                    &p.secret,
                 );
+                let field = format!("devices[{}].pstn.gateway_password", d.name);
+                push(field, Password, &p.gateway_password);
             }
         }
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
-            push("sms.websms.api.secret".into(), s);
+            push("sms.websms.api.secret".into(), Password, s);
         }
         out
     }

@@ -524,6 +524,18 @@ text_kinds! {
         extra: None,
     };
 
+    /// A voicemail PIN: digits (check with `Secret::resolve_as::<PinKind>()`).
+    Pin / PinKind = KindSpec {
+        what: "a PIN",
+        first: "[0-9]",
+        rest: "[0-9]",
+        allowed: "digits only",
+        min: 4,
+        max: 12,
+        example: "40718293",
+        extra: None,
+    };
+
     /// The value of a secret (checked when it is resolved, never printed).
     SecretValue / SecretValueKind = KindSpec {
         what: "a secret",
@@ -686,6 +698,7 @@ mod tests {
         ok::<EmailKind>();
         ok::<ResponseCheckKind>();
         ok::<SecretValueKind>();
+        ok::<PinKind>();
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use crate::util::{pbxgen, repo_path};
 use pbxgen::Location;
 use pbxgen::profile::{
-    self, Allowed, ChannelDriver, Edges, Fallback, Origin, Profile, SecretSource, TrunkRef,
+    self, Allowed, ChannelDriver, Edges, Fallback, Origin, Profile, SecretRole, SecretSource,
+    TrunkRef,
 };
 use std::path::Path;
 
@@ -140,10 +141,9 @@ fn examples_are_secure_by_default() {
                 used.field
             );
             let value = used
-                .secret
                 .resolve()
                 .unwrap_or_else(|e| panic!("{name}: {}: {e}", used.field));
-            if used.field.ends_with("voicemail.pin") {
+            if used.role == SecretRole::Pin {
                 assert!(
                     value.len() >= 6 && value.chars().all(|c| c.is_ascii_digit()),
                     "{name}: {}",
@@ -516,4 +516,39 @@ fn schema_is_draft_07_and_closed() {
         serde_json::json!(["version", "site", "network"])
     );
     assert!(schema["definitions"]["Extension"]["properties"]["secret"].is_object());
+}
+
+#[test]
+fn voicemail_pins_must_be_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pin.secret"), "12ab34\n").unwrap();
+    let flow =
+        with_secret("${env:PBXGEN_TEST_UNUSED}") + "    voicemail: { pin: ${file:pin.secret} }\n";
+    let err = profile::parse(&flow, Origin::named("flow.yaml")).unwrap_err();
+    assert_eq!(err.location, Some(Location::new("flow.yaml", 10, 23)));
+    assert_eq!(
+        err.message,
+        "incomplete secret reference: expected `${env:NAME}` or `${file:PATH}`"
+    );
+    assert!(
+        err.hint
+            .unwrap()
+            .starts_with("inside `{ … }` quote the reference")
+    );
+
+    let text = with_secret("${env:PBXGEN_TEST_UNUSED}")
+        + "    voicemail:\n      pin: ${file:pin.secret}\n";
+    let p = parse_in(dir.path(), &text);
+    let pin = p
+        .secrets()
+        .into_iter()
+        .find(|u| u.role == SecretRole::Pin)
+        .expect("the PIN");
+    assert_eq!(pin.field, "extensions[101].voicemail.pin");
+    let err = pin.resolve().unwrap_err();
+    assert_eq!(
+        err.message,
+        "the value of ${file:pin.secret}: a PIN must not contain `a`"
+    );
+    assert_eq!(err.hint.as_deref(), Some("a PIN may contain digits only"));
 }
