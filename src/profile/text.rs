@@ -739,6 +739,25 @@ mod tests {
         assert!(check::<DisplayNameKind>("Zoë Kitchen").is_ok());
     }
 
+    proptest::proptest! {
+        /// Whatever a kind accepts can never break a configuration line or XML.
+        #[test]
+        fn accepted_values_cannot_inject(value in "\\PC{0,12}|[ -~\n\r\t]{0,12}") {
+            fn injects(s: &str) -> bool {
+                s.chars().any(|c| c.is_control() || matches!(c, ';' | '[' | ']' | ',' | '<' | '>' | '&' | '"' | '\\'))
+                    || s.starts_with('#')
+            }
+            if check::<DisplayNameKind>(&value).is_ok()
+                || check::<ContextKind>(&value).is_ok()
+                || check::<SecretValueKind>(&value).is_ok()
+                || check::<NameKind>(&value).is_ok()
+                || check::<UsernameKind>(&value).is_ok()
+            {
+                proptest::prop_assert!(!injects(&value), "{value:?}");
+            }
+        }
+    }
+
     #[test]
     fn length_limits() {
         let long = "a".repeat(80);

@@ -977,3 +977,37 @@ where
         item: std::marker::PhantomData,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_must_be_network_addresses() {
+        assert_eq!(
+            Cidr::parse("192.168.1.0/24").unwrap().to_string(),
+            "192.168.1.0/24"
+        );
+        assert_eq!(
+            Cidr::parse("185.45.152.42").unwrap().to_string(),
+            "185.45.152.42/32"
+        );
+        assert_eq!(Cidr::parse("2001:db8::/32").unwrap().net().prefix_len(), 32);
+        let problem = Cidr::parse("10.0.0.1/8").unwrap_err();
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")
+        );
+        assert!(Cidr::parse("10.0.0.0/33").is_err());
+        assert!(Cidr::parse("pbx.example.net").is_err());
+    }
+
+    #[test]
+    fn srtp_defaults_to_on_with_tls() {
+        let text = "username: u\npassword: ${env:P}\ntrunk: x.pstn.twilio.com\n";
+        let t: Termination = serde_saphyr::from_str(text).unwrap();
+        assert!(t.srtp_enabled());
+        let t: Termination = serde_saphyr::from_str(&format!("{text}transport: udp\n")).unwrap();
+        assert!(!t.srtp_enabled());
+    }
+}
