@@ -11,6 +11,7 @@ const COMMANDS: &[&[&str]] = &[
     &["rules"],
     &["twilio"],
     &["twilio", "refresh"],
+    &["twilio", "firewall"],
     &["profile"],
     &["profile", "check"],
     &["profile", "schema"],
