@@ -190,6 +190,79 @@ exten => *97,1,VoiceMailMain(${{CALLERID(num)}}@default)\n\n",
     files
 }
 
+/// A site profile with `n` extensions (inline demo secrets, so it needs no files or
+/// environment), one ITSP trunk per 1,000 extensions, an inbound route per trunk and national /
+/// international outbound routes: the shape of a hosted-PBX tenant scaled up.
+pub fn profile_yaml(n: usize) -> String {
+    // Built line by line: YAML indentation must survive (Rust's `\` continuation eats it).
+    let mut y = String::with_capacity(n * 120 + 2048);
+    let mut line = |text: String| {
+        y.push_str(&text);
+        y.push('\n');
+    };
+    line(format!(
+        "# synthetic site profile with {n} extensions (pbxgen generate profile)"
+    ));
+    for fixed in [
+        "version: 1",
+        "site:",
+        "  name: synthetic",
+        "  asterisk: 22",
+        "  channel_drivers: [pjsip]",
+        "network:",
+        "  bind: 0.0.0.0",
+        "  public_address: pbx.synthetic.example",
+        "  local_nets: [10.0.0.0/8]",
+        "  udp: { port: 5060 }",
+        "twilio:",
+        "  origination:",
+        "    edges: all",
+        "    context: from-twilio",
+        "trunks:",
+    ] {
+        line(fixed.to_string());
+    }
+    let trunk_count = trunks(n);
+    for t in 0..trunk_count {
+        line(format!("  - name: itsp{t}"));
+        line(format!("    host: sip{t}.itsp.example"));
+        line("    port: 5060".into());
+        line("    transport: udp".into());
+        line(format!("    username: \"acct{t}\""));
+        line(format!("    password: \"{}\"", demo_secret("itsp", t)));
+        line("    register: true".into());
+        line(format!("    context: from-itsp{t}"));
+        line(format!("    allow_from: [198.51.100.{}]", t % 250 + 1));
+    }
+    line("extensions:".into());
+    for i in 0..n {
+        line(format!("  - number: \"{}\"", 100_000 + i));
+        line(format!("    name: User {i}"));
+        line(format!("    secret: \"{}\"", demo_secret("ext", i)));
+    }
+    line("inbound:".into());
+    for t in 0..trunk_count {
+        line(format!("  - from: itsp{t}"));
+        line(format!(
+            "    ring: [\"{}\"]",
+            100_000 + (t * USERS_PER_TRUNK).min(n.saturating_sub(1))
+        ));
+        line("    timeout: 20".into());
+    }
+    for fixed in [
+        "outbound:",
+        "  - name: national",
+        "    patterns: [\"_0[1-9]XXXXXXXXX\"]",
+        "    trunk: itsp0",
+        "  - name: international",
+        "    patterns: [\"_00[1-9]X.\"]",
+        "    trunk: itsp0",
+    ] {
+        line(fixed.to_string());
+    }
+    y
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +286,15 @@ mod tests {
                 assert!(big.iter().any(|(n, _)| n == line), "{line} is generated");
             }
         }
+    }
+
+    #[test]
+    fn generated_profile_is_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.yaml");
+        std::fs::write(&path, profile_yaml(1_500)).unwrap();
+        let profile = crate::profile::load(&path).expect("the generated profile loads");
+        assert_eq!(profile.extensions.len(), 1_500);
     }
 
     #[test]

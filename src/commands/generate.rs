@@ -19,6 +19,18 @@ pub fn run(args: &GenerateArgs, term: &Term) -> Result<u8, Error> {
             }
             Ok(EXIT_OK)
         }
-        GenerateKind::Profile => Err(super::not_implemented("generate profile")),
+        GenerateKind::Profile => {
+            let text = crate::synth::profile_yaml(args.count);
+            crate::fsutil::write_atomic(&args.out, text.as_bytes(), crate::fsutil::MODE_SECRET)?;
+            if !term.quiet {
+                println!(
+                    "{}: {} extensions, {} lines",
+                    args.out.display(),
+                    args.count,
+                    text.lines().count()
+                );
+            }
+            Ok(EXIT_OK)
+        }
     }
 }

@@ -18,11 +18,20 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
         return Ok(EXIT_OK);
     }
     println!("{}", summary(&profile, args.resolve_secrets));
-    for used in profile.inline_secrets() {
+    // A generated profile can hold thousands of inline secrets: show a few, count the rest.
+    const SHOWN: usize = 10;
+    let inline = profile.inline_secrets();
+    for used in inline.iter().take(SHOWN) {
         eprintln!(
             "warning: {}: `{}` is an inline secret (audit rule PBX502); use ${{env:NAME}} or ${{file:PATH}}",
             used.secret.pos().location(),
             used.field
+        );
+    }
+    if inline.len() > SHOWN {
+        eprintln!(
+            "warning: … and {} more inline secrets",
+            inline.len() - SHOWN
         );
     }
     Ok(EXIT_OK)

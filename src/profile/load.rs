@@ -41,6 +41,13 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
         strict_booleans: true,
         // We print our own one-line diagnostics.
         with_snippet: false,
+        // The defaults (250,000 nodes) guard against hostile documents; a provider's profile
+        // with 100,000 extensions is legitimate and needs more. The file is the user's own.
+        budget: serde_saphyr::budget! {
+            max_nodes: 20_000_000,
+            max_events: 80_000_000,
+            max_total_scalar_bytes: 1 << 30,
+        },
     };
     with_origin(origin, || {
         serde_saphyr::from_str_with_options::<T>(text, options)
