@@ -171,7 +171,7 @@ fn as_text(value: &Value) -> Result<String, Error> {
 
 /// `id`: a section, object, context, endpoint or user name (one token: no separators of any
 /// Asterisk syntax, at most 79 characters).
-pub fn id(value: &Value) -> Result<String, Error> {
+pub fn id(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     check_chars(
         "a name",
@@ -182,11 +182,11 @@ pub fn id(value: &Value) -> Result<String, Error> {
     if text.len() > MAX_NAME {
         return Err(invalid(format!("a name is {} characters long; Asterisk cuts names at {MAX_NAME}", text.len())));
     }
-    Ok(text)
+    Ok(Value::from_safe_string(text))
 }
 
 /// `pattern`: a dialplan extension or `_` pattern (`101`, `+15551234567`, `s`, `_0[1-9]XXXXXXXX`).
-pub fn pattern(value: &Value) -> Result<String, Error> {
+pub fn pattern(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     let is_pattern = text.starts_with('_');
     check_chars(
@@ -195,22 +195,22 @@ pub fn pattern(value: &Value) -> Result<String, Error> {
         |c| c.is_ascii_alphanumeric() || matches!(c, '+' | '*' | '#' | '_' | '-') || (is_pattern && matches!(c, '[' | ']' | '.' | '!')),
         "digits, letters, `+`, `*`, `#`, `-`, and in `_` patterns `[`, `]`, `.`, `!`",
     )?;
-    Ok(text)
+    Ok(Value::from_safe_string(text))
 }
 
 /// `number`: a fixed telephone number or prefix (`+15551234567`, `0799999999`, `+44`). Empty
 /// is allowed (an empty prefix).
-pub fn number(value: &Value) -> Result<String, Error> {
+pub fn number(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     let digits = text.strip_prefix('+').unwrap_or(&text);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid("a telephone number contains something other than digits (and a leading `+`)"));
     }
-    Ok(text)
+    Ok(Value::from_safe_string(text))
 }
 
 /// `host`: a host name, IPv4 address or bracketed IPv6 address, optionally with `:port`.
-pub fn host(value: &Value) -> Result<String, Error> {
+pub fn host(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     check_chars(
         "a host",
@@ -218,7 +218,7 @@ pub fn host(value: &Value) -> Result<String, Error> {
         |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'),
         "a host name or IP address",
     )?;
-    Ok(text)
+    Ok(Value::from_safe_string(text))
 }
 
 /// `uri`: a SIP URI composed by the plan (`sip:101@pbx.example.net;transport=tls`).
@@ -227,7 +227,7 @@ pub fn uri(value: &Value) -> Result<String, Error> {
     check_chars(
         "a SIP URI",
         &text,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '@' | '+' | '[' | ']' | '=' | '/'),
+        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '@' | '+' | '[' | ']' | '=' | '/' | ';'),
         "a SIP URI",
     )?;
     Ok(text)
@@ -237,8 +237,8 @@ pub fn uri(value: &Value) -> Result<String, Error> {
 pub fn display(value: &Value) -> Result<String, Error> {
     let text = as_text(value)?;
     reject_controls(&text)?;
-    if text.contains(['"', '<', '>', '\\', ',', ';', '|', '(', ')', '[', ']']) {
-        return Err(invalid("a display name contains one of `\" < > \\ , ; | ( ) [ ]`"));
+    if text.contains(['"', '<', '>', '\\', ',', ';', '[', ']']) {
+        return Err(invalid("a display name contains one of `\" < > \\ , ; [ ]`"));
     }
     Ok(text)
 }
@@ -255,16 +255,15 @@ pub fn url(value: &Value) -> Result<String, Error> {
     Ok(text)
 }
 
-/// The filters templates use for positions where a value is syntax.
-pub const FILTERS: [(&str, fn(&Value) -> Result<String, Error>); 7] = [
-    ("id", id),
-    ("pattern", pattern),
-    ("number", number),
-    ("host", host),
-    ("uri", uri),
-    ("display", display),
-    ("url", url),
-];
+/// Filters for positions where a value is syntax. Their character sets hold nothing any of the
+/// three syntaxes would interpret, so they print verbatim.
+pub const VERBATIM_FILTERS: [(&str, fn(&Value) -> Result<Value, Error>); 4] =
+    [("id", id), ("pattern", pattern), ("number", number), ("host", host)];
+
+/// Filters that check a value and leave the escaping to the file's syntax (`uri` may hold `;`,
+/// a display name `&`).
+pub const CHECKING_FILTERS: [(&str, fn(&Value) -> Result<String, Error>); 3] =
+    [("uri", uri), ("display", display), ("url", url)];
 
 #[cfg(test)]
 mod tests {
@@ -316,6 +315,7 @@ mod tests {
         assert!(host(&v("a b")).is_err());
         assert!(display(&v("Kitchen phone")).is_ok());
         assert!(display(&v("Bob\" <666>")).is_err());
+        assert!(display(&v("Kitchen (downstairs) & co")).is_ok());
         assert!(url(&v("https://api.zadarma.com")).is_ok());
         assert!(url(&v("https://x/\"a")).is_err());
     }

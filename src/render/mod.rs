@@ -125,7 +125,10 @@ fn environment(templates: &[templates::Template], table: Arc<SecretTable>) -> Re
     env.set_debug(false);
     env.set_auto_escape_callback(|name| Syntax::of_template(name).auto_escape());
     env.set_formatter(escape::format_value);
-    for (name, filter) in escape::FILTERS {
+    for (name, filter) in escape::VERBATIM_FILTERS {
+        env.add_filter(name, filter);
+    }
+    for (name, filter) in escape::CHECKING_FILTERS {
         env.add_filter(name, filter);
     }
     env.add_filter("secret", move |value: &Value, forbidden: Option<&str>| table.filter(value, forbidden));

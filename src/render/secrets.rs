@@ -3,7 +3,7 @@
 //! first resolution error so the user sees it with its profile position.
 
 use crate::diag::Error;
-use crate::site::Secret;
+use crate::profile::Secret;
 use minijinja::value::{Value, ValueKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};

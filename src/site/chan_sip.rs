@@ -40,6 +40,7 @@ pub struct SipTls {
     pub bind: String,
     pub cert_file: String,
     pub key_file: String,
+    pub ca_file: Option<String>,
 }
 
 /// `register => transport://user:secret@host:port/extension`.
@@ -84,6 +85,7 @@ pub struct SipPeer {
     pub fromdomain: Option<String>,
     pub callerid: Option<super::pjsip::CallerId>,
     pub mailbox: Option<String>,
+    pub codecs: Vec<String>,
     /// `encryption=yes` (SRTP); only on TLS peers.
     pub srtp: bool,
     pub permit: Vec<IpNet>,

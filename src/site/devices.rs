@@ -10,11 +10,24 @@ pub struct Spa3102 {
     pub name: String,
     /// Output file name (`spa3102-<name>.xml`).
     pub file: String,
-    /// Where both lines register: the PBX address as the device sees it.
+    /// Where both lines register: the PBX address (and port) as the device sees it.
     pub proxy: String,
-    pub sip_port: u16,
     pub line1: Option<SpaLine>,
     pub pstn: Option<SpaPstn>,
+    pub settings: SpaSettings,
+}
+
+/// Device settings, in the device's own spelling (`G711u`, `AVT`, `Yes`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SpaSettings {
+    pub preferred_codec: &'static str,
+    pub dtmf_tx_method: &'static str,
+    pub register_expires: u32,
+    pub fxs_sip_port: u16,
+    pub pstn_sip_port: u16,
+    pub pstn_answer_delay: u32,
+    pub pstn_ring_thru_delay: u32,
+    pub restrict_source_ip: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -87,9 +87,9 @@ pub struct DialTarget {
 pub enum Step {
     /// `Dial(T1&T2,timeout)`: local endpoints and/or fixed numbers.
     Dial { targets: Vec<DialTarget>, timeout: Option<u32> },
-    /// `Dial(TECH/<prepend>${FILTER(0-9,${EXTEN:<strip>})}@trunk,timeout)`: an outbound route.
-    /// Only digits of what the caller dialled reach the trunk.
-    DialOut { tech: Tech, trunk: String, prepend: String, strip: u32, timeout: u32 },
+    /// `Dial(TECH/<prepend>${FILTER(0-9+,${EXTEN:<strip>})}@trunk)`: an outbound route. Only
+    /// digits (and `+`) of what the caller dialled reach the trunk.
+    DialOut { tech: Tech, trunk: String, prepend: String, strip: u32 },
     /// `Set(CALLERID(num)=…)` with a fixed number (Twilio refuses unverified caller IDs).
     SetCallerNumber { number: String },
     /// `VoiceMail(mailbox@context,u)`.
@@ -100,8 +100,11 @@ pub enum Step {
     MessageSend { tech: Tech, endpoint: String },
     /// `Set(MESSAGE(body)=${URIDECODE(${MESSAGE(body)})})`: WebSMS queues bodies URL-encoded.
     DecodeMessageBody,
-    /// `AGI(websms,…)`: send an SMS out through the WebSMS bridge, digits only as destination.
-    WebSmsSend { sender: Option<String> },
+    /// `AGI(websms,…)`: send an SMS out through the WebSMS bridge, digits only as destination
+    /// and sender.
+    WebSmsSend,
+    /// `Goto(exten,1)` in the same context.
+    Goto { exten: String },
     Answer,
     Hangup,
 }

@@ -9,17 +9,21 @@
 pub mod chan_sip;
 pub mod devices;
 pub mod dialplan;
+mod invariants;
 pub mod pjsip;
+mod plan;
+mod provision;
+mod routes;
 pub mod websms;
 
 pub use chan_sip::ChanSip;
 pub use devices::{Spa3102, Twiml, Voicemail};
 pub use dialplan::Dialplan;
 pub use pjsip::Pjsip;
+pub use plan::{INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION, plan};
 pub use websms::WebSms;
 
-mod secret_stub;
-pub use secret_stub::Secret;
+use crate::profile::Secret;
 use serde::Serialize;
 
 /// The whole plan for one site.

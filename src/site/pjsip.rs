@@ -46,6 +46,8 @@ pub struct Transport {
     /// Certificate and key files (TLS only).
     pub cert_file: Option<String>,
     pub priv_key_file: Option<String>,
+    /// CA bundle verifying servers we connect to (TLS only; default: the system's).
+    pub ca_list_file: Option<String>,
 }
 
 /// What a party is. Decides which `(!)` template its endpoint inherits and how it is trusted.
@@ -111,6 +113,8 @@ pub struct Endpoint {
     pub aors: Option<String>,
     /// `"Name" <number>`.
     pub callerid: Option<CallerId>,
+    /// Codecs in order of preference (`allow=!all,…`).
+    pub codecs: Vec<String>,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
     /// SRTP with SDES keys; only ever set on TLS transports.

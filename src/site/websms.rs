@@ -89,14 +89,6 @@ impl Key {
     }
 }
 
-/// The `[astqueue]` contexts each layout's dialplan uses.
-pub fn queue_contexts(layout: Layout) -> (&'static str, &'static str) {
-    match layout {
-        Layout::Legacy => ("dp_entry_channel_open", "dp_entry_trunk_texting"),
-        Layout::Current => ("dp_entry_answer", "dp_entry_text_in"),
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct WebSms {
     pub layout: Layout,
