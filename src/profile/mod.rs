@@ -19,18 +19,22 @@
 
 pub mod load;
 pub mod model;
+pub mod preset;
 pub mod schema;
 pub mod secret;
 pub mod span;
 pub mod text;
 pub mod types;
+mod validate;
 
 pub use load::{load, parse};
+pub use model::{ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef};
 pub use schema::schema_json;
 pub use secret::{Secret, SecretSource};
 pub use span::{Origin, Pos, Spanned};
 pub use text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,
-    HeaderName, Hostname, Name, PhoneNumber, Problem, ResponseCheck, Text, Url, UrlPath, Username,
+    HeaderName, Hostname, Name, PhoneNumber, Pin, Problem, ResponseCheck, Text, Url, UrlPath,
+    Username,
 };
 pub use types::*;

@@ -20,8 +20,6 @@ pub struct Resolved {
     pub(crate) twilio_ranges: Option<TwilioRanges>,
     /// `sms.websms` merged with its provider preset.
     pub(crate) websms: Option<ResolvedWebSms>,
-    /// The SPA3102 defaults (profiles/spa3102.yaml).
-    pub(crate) spa3102_defaults: Spa3102Config,
 }
 
 /// `sms.websms` with the provider preset and the layout's defaults applied: every value the
@@ -62,7 +60,8 @@ pub struct ResolvedWebSms {
 }
 
 /// SPA3102 settings with every value decided (device overrides over profiles/spa3102.yaml).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Spa3102Config {
     pub preferred_codec: SpaCodec,
     pub dtmf_tx_method: SpaDtmf,
@@ -72,22 +71,6 @@ pub struct Spa3102Config {
     pub pstn_answer_delay: u32,
     pub pstn_ring_thru_delay: u32,
     pub restrict_source_ip: bool,
-}
-
-impl Default for Spa3102Config {
-    /// Placeholder before the preset is read; [`super::load`] always replaces it.
-    fn default() -> Self {
-        Spa3102Config {
-            preferred_codec: SpaCodec::G711u,
-            dtmf_tx_method: SpaDtmf::Avt,
-            register_expires: 3600,
-            fxs_sip_port: 5060,
-            pstn_sip_port: 5061,
-            pstn_answer_delay: 5,
-            pstn_ring_thru_delay: 1,
-            restrict_source_ip: true,
-        }
-    }
 }
 
 impl Spa3102Config {
@@ -123,12 +106,32 @@ pub enum TrunkRef<'a> {
     Pstn(&'a Device, &'a Pstn),
 }
 
+/// What a secret is used as; decides which characters its value may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretRole {
+    /// A SIP or API password (general secret rules).
+    Password,
+    /// A voicemail PIN (digits).
+    Pin,
+}
+
 /// A secret field of the profile: which field (`extensions[101].secret`) and the secret.
 #[derive(Debug, Clone)]
 pub struct SecretUse<'a> {
     /// A readable path to the field, e.g. `trunks[zadarma].password`.
     pub field: String,
+    pub role: SecretRole,
     pub secret: &'a Secret,
+}
+
+impl SecretUse<'_> {
+    /// Resolve the secret, checking the value for its role.
+    pub fn resolve(&self) -> Result<String, crate::diag::Error> {
+        match self.role {
+            SecretRole::Password => self.secret.resolve(),
+            SecretRole::Pin => self.secret.resolve_as::<super::text::PinKind>(),
+        }
+    }
 }
 
 /// The name routes use for Twilio.
@@ -241,7 +244,7 @@ impl Profile {
 
     /// The SPA3102 settings of `device`: its `settings` over profiles/spa3102.yaml.
     pub fn spa3102_config(&self, device: &Device) -> Spa3102Config {
-        self.resolved.spa3102_defaults.with(&device.settings)
+        super::preset::spa3102_defaults().with(&device.settings)
     }
 
     /// The inbound routes for calls from `from` (`twilio`, a trunk or a PSTN line).
@@ -249,35 +252,52 @@ impl Profile {
         self.inbound.iter().filter(move |r| r.from == from)
     }
 
-    /// Every secret of the profile with the field it is in, in file order of sections.
+    /// Every secret of the profile with the field it is in and its role, section by section.
     pub fn secrets(&self) -> Vec<SecretUse<'_>> {
+        use SecretRole::{Password, Pin};
         let mut out = Vec::new();
-        let mut push = |field: String, secret| out.push(SecretUse { field, secret });
+        let mut push = |field: String, role, secret| {
+            out.push(SecretUse {
+                field,
+                role,
+                secret,
+            })
+        };
         if let Some(t) = self.twilio.as_ref().and_then(|t| t.termination.as_ref()) {
-            push("twilio.termination.password".into(), &t.password);
+            push("twilio.termination.password".into(), Password, &t.password);
         }
         for t in &self.trunks {
             if let Some(p) = &t.password {
-                push(format!("trunks[{}].password", t.name), p);
+                push(format!("trunks[{}].password", t.name), Password, p);
             }
         }
         for e in &self.extensions {
-            push(format!("extensions[{}].secret", e.number), &e.secret);
+            push(
+                format!("extensions[{}].secret", e.number),
+                Password,
+                &e.secret,
+            );
             if let Some(v) = &e.voicemail {
-                push(format!("extensions[{}].voicemail.pin", e.number), &v.pin);
+                push(
+                    format!("extensions[{}].voicemail.pin", e.number),
+                    Pin,
+                    &v.pin,
+                );
             }
         }
         for d in &self.devices {
             if let Some(p) = &d.pstn {
-                push(format!("devices[{}].pstn.secret", d.name), &p.secret);
                 push(
-                    format!("devices[{}].pstn.gateway_password", d.name),
-                    &p.gateway_password,
+                    format!("devices[{}].pstn.secret", d.name),
+                    Password,
+                    &p.secret,
                 );
+                let field = format!("devices[{}].pstn.gateway_password", d.name);
+                push(field, Password, &p.gateway_password);
             }
         }
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
-            push("sms.websms.api.secret".into(), s);
+            push("sms.websms.api.secret".into(), Password, s);
         }
         out
     }

@@ -39,6 +39,16 @@ impl Secret {
     /// Parse the text of a secret field: a reference or an inline value.
     pub fn parse(text: &str, pos: Pos) -> Result<Secret, text::Problem> {
         let source = match text.strip_prefix("${") {
+            // In a flow mapping (`{ pin: ${file:x} }`) YAML ends a plain scalar at `{`, so a
+            // reference arrives cut off as `$`.
+            None if text.starts_with('$') => {
+                return Err(text::Problem::new(
+                    "incomplete secret reference: expected `${env:NAME}` or `${file:PATH}`",
+                )
+                .with_hint(
+                    "inside `{ … }` quote the reference: `pin: \"${file:secrets/vm.secret}\"`",
+                ));
+            }
             None => {
                 text::check::<SecretValueKind>(text)?;
                 SecretSource::Inline(text.to_string())
@@ -114,8 +124,14 @@ impl Secret {
     /// value. The value is checked like every generated string: it must not contain characters
     /// that would break the configuration files (line breaks, `;`, `,` …).
     pub fn resolve(&self) -> Result<String, Error> {
+        self.resolve_as::<SecretValueKind>()
+    }
+
+    /// Read the value and check it against kind `K` instead of the general secret rules, e.g.
+    /// `resolve_as::<PinKind>()` for a voicemail PIN (digits only).
+    pub fn resolve_as<K: text::TextKind>(&self) -> Result<String, Error> {
         let value = match &self.source {
-            SecretSource::Inline(value) => return Ok(value.clone()),
+            SecretSource::Inline(value) => value.clone(),
             SecretSource::Env(name) => {
                 match std::env::var(name) {
                     Ok(value) => value,
@@ -142,7 +158,7 @@ impl Secret {
                 })?
             }
         };
-        text::check::<SecretValueKind>(&value).map_err(|problem| {
+        text::check::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
             let mut err = Error::at(
                 self.pos.location(),

@@ -43,6 +43,9 @@ impl Problem {
     }
 }
 
+/// A check of a value's structure beyond its characters and length.
+pub type StructureCheck = fn(&str) -> Result<(), Problem>;
+
 /// The description of one kind of validated string.
 pub struct KindSpec {
     /// What the value is, with an article: "a context name".
@@ -59,7 +62,7 @@ pub struct KindSpec {
     /// A valid example, for hints and the schema.
     pub example: &'static str,
     /// A structural check beyond characters and length.
-    pub extra: Option<fn(&str) -> Result<(), Problem>>,
+    pub extra: Option<StructureCheck>,
 }
 
 /// A kind of validated string (implemented by the marker types of this module).
@@ -398,7 +401,7 @@ text_kinds! {
         min: 1,
         max: 16,
         example: "+44",
-        extra: Some(check_plus_needs_digits),
+        extra: None,
     };
 
     /// A dialplan extension pattern (`_0[1-9]XXXXXXXX`) or a literal number.
@@ -518,6 +521,18 @@ text_kinds! {
         min: 1,
         max: 80,
         example: "status=success",
+        extra: None,
+    };
+
+    /// A voicemail PIN: digits (check with `Secret::resolve_as::<PinKind>()`).
+    Pin / PinKind = KindSpec {
+        what: "a PIN",
+        first: "[0-9]",
+        rest: "[0-9]",
+        allowed: "digits only",
+        min: 4,
+        max: 12,
+        example: "40718293",
         extra: None,
     };
 
@@ -683,6 +698,7 @@ mod tests {
         ok::<EmailKind>();
         ok::<ResponseCheckKind>();
         ok::<SecretValueKind>();
+        ok::<PinKind>();
     }
 
     #[test]
@@ -721,6 +737,25 @@ mod tests {
         assert!(check::<DisplayNameKind>("Trailing ").is_err());
         assert!(check::<DisplayNameKind>("Zoë's").is_err());
         assert!(check::<DisplayNameKind>("Zoë Kitchen").is_ok());
+    }
+
+    proptest::proptest! {
+        /// Whatever a kind accepts can never break a configuration line or XML.
+        #[test]
+        fn accepted_values_cannot_inject(value in "\\PC{0,12}|[ -~\n\r\t]{0,12}") {
+            fn injects(s: &str) -> bool {
+                s.chars().any(|c| c.is_control() || matches!(c, ';' | '[' | ']' | ',' | '<' | '>' | '&' | '"' | '\\'))
+                    || s.starts_with('#')
+            }
+            if check::<DisplayNameKind>(&value).is_ok()
+                || check::<ContextKind>(&value).is_ok()
+                || check::<SecretValueKind>(&value).is_ok()
+                || check::<NameKind>(&value).is_ok()
+                || check::<UsernameKind>(&value).is_ok()
+            {
+                proptest::prop_assert!(!injects(&value), "{value:?}");
+            }
+        }
     }
 
     #[test]

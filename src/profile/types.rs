@@ -29,7 +29,7 @@ pub struct Profile {
     /// The site: its name, the Asterisk version and which channel-driver files to produce.
     pub site: Site,
     /// Where Asterisk listens and which networks are local.
-    pub network: Network,
+    pub network: Spanned<Network>,
     /// Twilio: calls from Twilio (origination), calls to Twilio (termination), numbers.
     #[serde(default)]
     pub twilio: Option<Twilio>,
@@ -262,7 +262,7 @@ pub struct Twilio {
     pub origination: Option<Origination>,
     /// Calls from this PBX to Twilio (an Elastic SIP trunk or a SIP domain).
     #[serde(default)]
-    pub termination: Option<Termination>,
+    pub termination: Option<Spanned<Termination>>,
     /// Twilio numbers routed to this PBX (a TwiML file is rendered per number).
     #[serde(default)]
     pub numbers: Vec<TwilioNumber>,
@@ -909,7 +909,7 @@ pub struct Webhook {
     /// Source addresses the ITSP delivers from. Required (from here or the provider preset):
     /// an empty list would let anyone inject messages.
     #[serde(default)]
-    pub allow_from: Option<Vec<Cidr>>,
+    pub allow_from: Option<Spanned<Vec<Cidr>>>,
     /// Reverse proxies whose forwarded-for header is trusted (default: none).
     #[serde(default)]
     pub trusted_proxies: Option<Vec<Cidr>>,
@@ -976,4 +976,38 @@ where
         expected,
         item: std::marker::PhantomData,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_must_be_network_addresses() {
+        assert_eq!(
+            Cidr::parse("192.168.1.0/24").unwrap().to_string(),
+            "192.168.1.0/24"
+        );
+        assert_eq!(
+            Cidr::parse("185.45.152.42").unwrap().to_string(),
+            "185.45.152.42/32"
+        );
+        assert_eq!(Cidr::parse("2001:db8::/32").unwrap().net().prefix_len(), 32);
+        let problem = Cidr::parse("10.0.0.1/8").unwrap_err();
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")
+        );
+        assert!(Cidr::parse("10.0.0.0/33").is_err());
+        assert!(Cidr::parse("pbx.example.net").is_err());
+    }
+
+    #[test]
+    fn srtp_defaults_to_on_with_tls() {
+        let text = "username: u\npassword: ${env:P}\ntrunk: x.pstn.twilio.com\n";
+        let t: Termination = serde_saphyr::from_str(text).unwrap();
+        assert!(t.srtp_enabled());
+        let t: Termination = serde_saphyr::from_str(&format!("{text}transport: udp\n")).unwrap();
+        assert!(!t.srtp_enabled());
+    }
 }
