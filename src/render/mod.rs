@@ -155,7 +155,8 @@ fn template_error(templates: &[templates::Template], err: &minijinja::Error) -> 
     out
 }
 
-/// The comment every file starts with.
+/// The comment every file starts with (no final line break: templates put `{{ header }}` on a
+/// line of its own).
 fn header(site: &Site, file: &str, syntax: Syntax) -> String {
     let site_name = header_text(&site.name);
     let profile = header_text(&site.profile_file);
@@ -164,8 +165,8 @@ fn header(site: &Site, file: &str, syntax: Syntax) -> String {
         "Do not edit: pbxgen overwrites this file. Change the profile and run `pbxgen render` again.".to_string(),
     ];
     match syntax {
-        Syntax::Asterisk | Syntax::PhpIni => lines.iter().map(|l| format!("; {l}\n")).collect(),
-        Syntax::Xml => format!("<!--\n  {}\n  {}\n-->\n", lines[0], lines[1]),
+        Syntax::Asterisk | Syntax::PhpIni => format!("; {}\n; {}", lines[0], lines[1]),
+        Syntax::Xml => format!("<!--\n  {}\n  {}\n-->", lines[0], lines[1]),
     }
 }
 

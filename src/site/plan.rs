@@ -281,9 +281,8 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
             parties.push(Party {
                 kind: AccountKind::TwilioOrigination,
                 name: TWILIO_ORIGINATION.to_string(),
-                description: "Twilio -> PBX: identified by Twilio's published signalling ranges only; \
-                              they are shared by every Twilio customer, so its context reaches local \
-                              destinations only"
+                description: "Twilio -> PBX, identified by Twilio's published signalling ranges (shared \
+                              by every Twilio customer: its context reaches local destinations only)"
                     .to_string(),
                 context: origination.context.to_string(),
                 message_context: REJECT_CONTEXT.to_string(),
@@ -310,8 +309,8 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
             parties.push(Party {
                 kind: AccountKind::TwilioTermination,
                 name: TWILIO_TERMINATION.to_string(),
-                description: "PBX -> Twilio Elastic SIP Trunking: never identified for incoming calls; \
-                              answers Twilio's challenges with outbound_auth"
+                description: "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
+                              answers Twilio's challenges with outbound_auth)"
                     .to_string(),
                 // Nothing is identified as this endpoint; should anything be, it reaches nothing.
                 context: REJECT_CONTEXT.to_string(),

@@ -248,8 +248,8 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
         name: INTERNAL_CONTEXT.to_string(),
         trust: Trust::Authenticated,
         description: vec![
-            "Calls from extensions (authenticated by their secrets): every extension, voicemail, and".into(),
-            "the outbound routes every extension may use.".into(),
+            "Calls from extensions (authenticated by their secrets): every extension, voicemail,".into(),
+            "and the outbound routes every extension may use.".into(),
         ],
         includes: profile
             .outbound
@@ -350,15 +350,15 @@ fn messages_context(profile: &Profile, tech: Tech) -> Result<Option<Context>, Er
         })
         .collect();
     let mut description =
-        vec!["SIP MESSAGEs from extensions that may text (authenticated): to an extension that may text".into()];
+        vec!["SIP MESSAGEs from extensions that may text (authenticated): to an extension that may".into()];
     if profile.websms().is_some() {
-        description.push("or, for any other number, out through the WebSMS bridge (digits only).".into());
+        description.push("text, or to any other number through the WebSMS bridge (digits only).".into());
         extensions.push(Extension {
             pattern: ANY_NUMBER[0].to_string(),
             steps: vec![Step::WebSmsSend, Step::Hangup],
         });
     } else {
-        description.push("only.".into());
+        description.push("text.".into());
     }
     Ok(Some(Context {
         name: MESSAGES_CONTEXT.to_string(),
@@ -382,7 +382,7 @@ fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
             trust: Trust::Untrusted,
             description: vec![
                 "WebSMS call files start here (websms.conf channel_context): answer so the message".into(),
-                "can be delivered. Reached by anyone the webhook accepts; dials nothing.".into(),
+                "can be delivered. Reached by anyone the webhook accepts. Dials nothing.".into(),
             ],
             includes: Vec::new(),
             extensions: vec![Extension { pattern: ANY_NUMBER[0].to_string(), steps: vec![Step::Answer, Step::Hangup] }],
@@ -392,7 +392,7 @@ fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
             trust: Trust::Untrusted,
             description: vec![
                 "WebSMS delivers incoming messages here (websms.conf context): to the extensions that".into(),
-                "receive them. Reached by anyone the webhook accepts; dials nothing.".into(),
+                "receive them. Reached by anyone the webhook accepts. Dials nothing.".into(),
             ],
             includes: Vec::new(),
             extensions: vec![Extension { pattern: ANY_NUMBER[0].to_string(), steps: deliver }],
