@@ -9,8 +9,10 @@ use crate::{profile, site};
 
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let out = args.out.as_deref().ok_or_else(|| {
-        Error::invalid("`pbxgen render` needs `--out DIR`: where to write the files (or what to compare with)")
-            .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
+        Error::invalid(
+            "`pbxgen render` needs `--out DIR`: where to write the files (or what to compare with)",
+        )
+        .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
     })?;
     let profile = profile::load(&args.profile)?;
     let site = site::plan(&profile)?;
@@ -26,10 +28,17 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     if !(args.diff || args.check || args.dry_run) {
         let written = write::commit(&planned, out)?;
         if !term.quiet {
-            for file in planned.iter().filter(|p| term.verbose > 0 || p.change != Change::Unchanged) {
+            for file in planned
+                .iter()
+                .filter(|p| term.verbose > 0 || p.change != Change::Unchanged)
+            {
                 println!("{}  {}", change_word(file.change), file.path.display());
             }
-            println!("{written} of {} files written to {}", planned.len(), out.display());
+            println!(
+                "{written} of {} files written to {}",
+                planned.len(),
+                out.display()
+            );
         }
         return Ok(EXIT_OK);
     }
@@ -37,7 +46,13 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         print!("{}", write::describe(&planned));
     }
     if args.diff {
-        let masked = render::render(&site, &RenderOptions { secrets: SecretMode::Mask, ..options })?;
+        let masked = render::render(
+            &site,
+            &RenderOptions {
+                secrets: SecretMode::Mask,
+                ..options
+            },
+        )?;
         let secrets = SecretValues::resolve(&site.secrets)?;
         print!("{}", write::diff(&planned, &masked, &secrets, term.color));
     }
@@ -48,9 +63,17 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         }
     }
     if !term.quiet && !changed {
-        println!("{} files in {} are up to date", planned.len(), out.display());
+        println!(
+            "{} files in {} are up to date",
+            planned.len(),
+            out.display()
+        );
     }
-    Ok(if args.check && changed { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if args.check && changed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn change_word(change: Change) -> &'static str {

@@ -12,16 +12,26 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
     for template in EMBEDDED {
         let path = args.dir.join(template.name);
         if !args.force && std::fs::symlink_metadata(&path).is_ok() {
-            return Err(Error::invalid(format!("{}: already exists; nothing was written", path.display()))
-                .with_hint("pass --force to overwrite the templates in this directory"));
+            return Err(Error::invalid(format!(
+                "{}: already exists; nothing was written",
+                path.display()
+            ))
+            .with_hint("pass --force to overwrite the templates in this directory"));
         }
         batch.add(path, template.source, MODE_PUBLIC);
     }
     fsutil::create_dir(&args.dir)?;
     batch.commit()?;
     if !term.quiet {
-        println!("{} templates written to {}", EMBEDDED.len(), args.dir.display());
-        println!("edit any of them, delete the others, then: pbxgen render PROFILE --out DIR --templates {}", args.dir.display());
+        println!(
+            "{} templates written to {}",
+            EMBEDDED.len(),
+            args.dir.display()
+        );
+        println!(
+            "edit any of them, delete the others, then: pbxgen render PROFILE --out DIR --templates {}",
+            args.dir.display()
+        );
     }
     Ok(EXIT_OK)
 }

@@ -77,7 +77,9 @@ fn invalid(message: impl Into<String>) -> Error {
 pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     // Macro output (already formatted piece by piece) and the header are marked safe.
     if value.is_safe() {
-        return out.write_str(value.as_str().unwrap_or_default()).map_err(Error::from);
+        return out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from);
     }
     let syntax = match state.auto_escape() {
         AutoEscape::Custom(tag) => Syntax::from_tag(tag),
@@ -151,13 +153,24 @@ pub fn xml_text(text: &str) -> Result<String, Error> {
 /// Asterisk cuts section names at 79 characters.
 const MAX_NAME: usize = 79;
 
-fn check_chars(what: &str, text: &str, allowed: impl Fn(char) -> bool, expected: &str) -> Result<(), Error> {
+fn check_chars(
+    what: &str,
+    text: &str,
+    allowed: impl Fn(char) -> bool,
+    expected: &str,
+) -> Result<(), Error> {
     if text.is_empty() {
         return Err(invalid(format!("empty {what}; expected {expected}")));
     }
     if let Some(c) = text.chars().find(|c| !allowed(*c)) {
-        let shown = if c.is_control() || c.is_whitespace() { format!("{c:?}") } else { format!("`{c}`") };
-        return Err(invalid(format!("{what} contains {shown}; expected {expected}")));
+        let shown = if c.is_control() || c.is_whitespace() {
+            format!("{c:?}")
+        } else {
+            format!("`{c}`")
+        };
+        return Err(invalid(format!(
+            "{what} contains {shown}; expected {expected}"
+        )));
     }
     Ok(())
 }
@@ -165,7 +178,9 @@ fn check_chars(what: &str, text: &str, allowed: impl Fn(char) -> bool, expected:
 fn as_text(value: &Value) -> Result<String, Error> {
     match value.kind() {
         ValueKind::String | ValueKind::Number => Ok(value.to_string()),
-        kind => Err(invalid(format!("expected a string or number, found a {kind} value"))),
+        kind => Err(invalid(format!(
+            "expected a string or number, found a {kind} value"
+        ))),
     }
 }
 
@@ -180,7 +195,10 @@ pub fn id(value: &Value) -> Result<Value, Error> {
         "letters, digits, `_`, `-`, `.` or `+`",
     )?;
     if text.len() > MAX_NAME {
-        return Err(invalid(format!("a name is {} characters long; Asterisk cuts names at {MAX_NAME}", text.len())));
+        return Err(invalid(format!(
+            "a name is {} characters long; Asterisk cuts names at {MAX_NAME}",
+            text.len()
+        )));
     }
     Ok(Value::from_safe_string(text))
 }
@@ -192,7 +210,11 @@ pub fn pattern(value: &Value) -> Result<Value, Error> {
     check_chars(
         "a dialplan extension",
         &text,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '+' | '*' | '#' | '_' | '-') || (is_pattern && matches!(c, '[' | ']' | '.' | '!')),
+        |c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '+' | '*' | '#' | '_' | '-')
+                || (is_pattern && matches!(c, '[' | ']' | '.' | '!'))
+        },
         "digits, letters, `+`, `*`, `#`, `-`, and in `_` patterns `[`, `]`, `.`, `!`",
     )?;
     Ok(Value::from_safe_string(text))
@@ -204,7 +226,9 @@ pub fn number(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     let digits = text.strip_prefix('+').unwrap_or(&text);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(invalid("a telephone number contains something other than digits (and a leading `+`)"));
+        return Err(invalid(
+            "a telephone number contains something other than digits (and a leading `+`)",
+        ));
     }
     Ok(Value::from_safe_string(text))
 }
@@ -227,7 +251,13 @@ pub fn uri(value: &Value) -> Result<String, Error> {
     check_chars(
         "a SIP URI",
         &text,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '@' | '+' | '[' | ']' | '=' | '/' | ';'),
+        |c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '.' | '-' | '_' | ':' | '@' | '+' | '[' | ']' | '=' | '/' | ';'
+                )
+        },
         "a SIP URI",
     )?;
     Ok(text)
@@ -237,8 +267,10 @@ pub fn uri(value: &Value) -> Result<String, Error> {
 pub fn display(value: &Value) -> Result<String, Error> {
     let text = as_text(value)?;
     reject_controls(&text)?;
-    if text.contains(['"', '<', '>', '\\', ',', ';', '[', ']']) {
-        return Err(invalid("a display name contains one of `\" < > \\ , ; [ ]`"));
+    if text.contains(['"', '<', '>', '\\', ',', ';', '[', ']', '$']) {
+        return Err(invalid(
+            "a display name contains one of `\" < > \\ , ; [ ] $`",
+        ));
     }
     Ok(text)
 }
@@ -249,20 +281,33 @@ pub fn url(value: &Value) -> Result<String, Error> {
     check_chars(
         "a URL",
         &text,
-        |c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^'),
+        |c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '"' | '\'' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^'
+                )
+        },
         "a URL without quotes, spaces or `<>{}|\\^`",
     )?;
     Ok(text)
 }
 
+/// A filter checking one value.
+pub type Filter<T> = fn(&Value) -> Result<T, Error>;
+
 /// Filters for positions where a value is syntax. Their character sets hold nothing any of the
 /// three syntaxes would interpret, so they print verbatim.
-pub const VERBATIM_FILTERS: [(&str, fn(&Value) -> Result<Value, Error>); 4] =
-    [("id", id), ("pattern", pattern), ("number", number), ("host", host)];
+pub const VERBATIM_FILTERS: [(&str, Filter<Value>); 4] = [
+    ("id", id),
+    ("pattern", pattern),
+    ("number", number),
+    ("host", host),
+];
 
 /// Filters that check a value and leave the escaping to the file's syntax (`uri` may hold `;`,
 /// a display name `&`).
-pub const CHECKING_FILTERS: [(&str, fn(&Value) -> Result<String, Error>); 3] =
+pub const CHECKING_FILTERS: [(&str, Filter<String>); 3] =
     [("uri", uri), ("display", display), ("url", url)];
 
 #[cfg(test)]
@@ -276,13 +321,19 @@ mod tests {
         assert!(asterisk_value("x\r#include /etc/passwd").is_err());
         assert!(asterisk_value("x\u{0}").is_err());
         // `[`, `#include` and `,` on one line are inert after `key=`.
-        assert_eq!(asterisk_value("[a] #include b,c").unwrap(), "[a] #include b,c");
+        assert_eq!(
+            asterisk_value("[a] #include b,c").unwrap(),
+            "[a] #include b,c"
+        );
     }
 
     #[test]
     fn ini_strings_are_quoted_and_checked() {
         assert_eq!(ini_string("no").unwrap(), "\"no\"");
-        assert_eq!(ini_string("185.45.152.42,3.104.90.0/24").unwrap(), "\"185.45.152.42,3.104.90.0/24\"");
+        assert_eq!(
+            ini_string("185.45.152.42,3.104.90.0/24").unwrap(),
+            "\"185.45.152.42,3.104.90.0/24\""
+        );
         assert!(ini_string("a\"b").is_err());
         assert!(ini_string("a\\b").is_err());
         assert!(ini_string("${HOME}").is_err());

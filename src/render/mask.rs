@@ -33,7 +33,8 @@ static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// `register => [transport://]user[@domain][:secret[:authuser]]@host[:port][/exten]`: the part
 /// after the first `:` of the credentials.
 static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(\s*register\s*=>?\s*(?:[a-z]+://)?[^:@/\s]*(?:@[^:@/\s]*)?:)(.*)(@[^@]*)$").expect("valid regex")
+    Regex::new(r"(?i)^(\s*register\s*=>?\s*(?:[a-z]+://)?[^:@/\s]*(?:@[^:@/\s]*)?:)(.*)(@[^@]*)$")
+        .expect("valid regex")
 });
 
 /// voicemail.conf mailbox lines: `101 => pin,name,email…`.
@@ -42,12 +43,14 @@ static MAILBOX: LazyLock<Regex> =
 
 /// XML elements whose name says they hold a password (`<Password_1_>`, `<VoIP_User_1_Password_2_>`).
 static XML_PASSWORD_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(<[A-Za-z0-9_]*(?i:password)[A-Za-z0-9_]*(?:\s[^>]*)?>)[^<]*(</)").expect("valid regex")
+    Regex::new(r"(<[A-Za-z0-9_]*(?i:password)[A-Za-z0-9_]*(?:\s[^>]*)?>)[^<]*(</)")
+        .expect("valid regex")
 });
 
 /// XML attributes holding a password (`<Sip password="…">`).
-static XML_PASSWORD_ATTRIBUTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)(\bpassword\s*=\s*)("[^"]*"|'[^']*')"#).expect("valid regex"));
+static XML_PASSWORD_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(\bpassword\s*=\s*)("[^"]*"|'[^']*')"#).expect("valid regex")
+});
 
 /// `text` (the contents of `file`) with the value of every secret-holding option replaced by
 /// [`MASK`].
@@ -55,7 +58,9 @@ pub fn mask_secret_positions(file: &str, text: &str) -> String {
     match Syntax::of_file(file) {
         Syntax::Xml => {
             let text = XML_PASSWORD_ELEMENT.replace_all(text, format!("${{1}}{MASK}${{2}}"));
-            XML_PASSWORD_ATTRIBUTE.replace_all(&text, format!("${{1}}\"{MASK}\"")).into_owned()
+            XML_PASSWORD_ATTRIBUTE
+                .replace_all(&text, format!("${{1}}\"{MASK}\""))
+                .into_owned()
         }
         Syntax::Asterisk | Syntax::PhpIni => {
             let mailboxes = file == "voicemail.conf";
@@ -110,19 +115,26 @@ mod tests {
 
     #[test]
     fn masks_register_lines_and_mailboxes() {
-        let masked = mask_secret_positions("sip.conf", "register => tls://user:p@ss@host:5061/in\n");
+        let masked =
+            mask_secret_positions("sip.conf", "register => tls://user:p@ss@host:5061/in\n");
         assert_eq!(masked, "register => tls://user:********@host:5061/in\n");
         let masked = mask_secret_positions("voicemail.conf", "101 => 4242,Kitchen,k@example.net\n");
         assert_eq!(masked, "101 => ********,Kitchen,k@example.net\n");
         // Outside voicemail.conf a `N => …` line is not a mailbox.
-        assert_eq!(mask_secret_positions("extensions.conf", "101 => x,y\n"), "101 => x,y\n");
+        assert_eq!(
+            mask_secret_positions("extensions.conf", "101 => x,y\n"),
+            "101 => x,y\n"
+        );
     }
 
     #[test]
     fn masks_xml_passwords() {
         let text = "<Password_1_ group=\"Ext_1/Proxy\">s3cret</Password_1_>\n<VoIP_User_1_Password_2_>gw</VoIP_User_1_Password_2_>\n<Sip password=\"x\">sip:a@b</Sip>\n<User_ID_1_>101</User_ID_1_>\n";
         let masked = mask_secret_positions("spa3102-home.xml", text);
-        assert!(!masked.contains("s3cret") && !masked.contains(">gw<") && !masked.contains("\"x\""), "{masked}");
+        assert!(
+            !masked.contains("s3cret") && !masked.contains(">gw<") && !masked.contains("\"x\""),
+            "{masked}"
+        );
         assert!(masked.contains("<User_ID_1_>101</User_ID_1_>"));
     }
 }

@@ -38,7 +38,11 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { templates_dir: None, only: Vec::new(), secrets: SecretMode::Resolve }
+        RenderOptions {
+            templates_dir: None,
+            only: Vec::new(),
+            secrets: SecretMode::Resolve,
+        }
     }
 }
 
@@ -72,7 +76,9 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>,
     let site_value = Value::from_serialize(site);
     let mut files = Vec::with_capacity(outputs.len());
     for output in outputs {
-        let template = env.get_template(output.template).map_err(|e| template_error(&templates, &e))?;
+        let template = env
+            .get_template(output.template)
+            .map_err(|e| template_error(&templates, &e))?;
         let header = header(site, &output.name, Syntax::of_file(&output.name));
         // Per-instance templates get their instance: `device` (SPA3102) or `number` (TwiML).
         let (device, number) = match output.item {
@@ -87,10 +93,16 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>,
             number => number,
         };
         table.start_file();
-        let contents = template
-            .render(context)
-            .map_err(|e| table.take_failure().unwrap_or_else(|| template_error(&templates, &e)))?;
-        files.push(RenderedFile { name: output.name, contents, holds_secrets: table.file_holds_secrets() });
+        let contents = template.render(context).map_err(|e| {
+            table
+                .take_failure()
+                .unwrap_or_else(|| template_error(&templates, &e))
+        })?;
+        files.push(RenderedFile {
+            name: output.name,
+            contents,
+            holds_secrets: table.file_holds_secrets(),
+        });
     }
     Ok(files)
 }
@@ -113,10 +125,16 @@ fn select(outputs: Vec<OutputFile>, only: &[String]) -> Result<Vec<OutputFile>, 
             )));
         }
     }
-    Ok(outputs.into_iter().filter(|o| only.contains(&o.name)).collect())
+    Ok(outputs
+        .into_iter()
+        .filter(|o| only.contains(&o.name))
+        .collect())
 }
 
-fn environment(templates: &[templates::Template], table: Arc<SecretTable>) -> Result<Environment<'static>, Error> {
+fn environment(
+    templates: &[templates::Template],
+    table: Arc<SecretTable>,
+) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
@@ -131,7 +149,9 @@ fn environment(templates: &[templates::Template], table: Arc<SecretTable>) -> Re
     for (name, filter) in escape::CHECKING_FILTERS {
         env.add_filter(name, filter);
     }
-    env.add_filter("secret", move |value: &Value, forbidden: Option<&str>| table.filter(value, forbidden));
+    env.add_filter("secret", move |value: &Value, forbidden: Option<&str>| {
+        table.filter(value, forbidden)
+    });
     for template in templates {
         env.add_template_owned(template.name, template.source.clone())
             .map_err(|e| template_error(templates, &e))?;
@@ -143,11 +163,23 @@ fn environment(templates: &[templates::Template], table: Arc<SecretTable>) -> Re
 fn template_error(templates: &[templates::Template], err: &minijinja::Error) -> Error {
     let file = err
         .name()
-        .map(|name| templates.iter().find(|t| t.name == name).map_or_else(|| name.to_string(), |t| t.display_name()))
+        .map(|name| {
+            templates
+                .iter()
+                .find(|t| t.name == name)
+                .map_or_else(|| name.to_string(), |t| t.display_name())
+        })
         .unwrap_or_else(|| "template".to_string());
-    let at = err.line().map(|line| format!(":{line}")).unwrap_or_default();
+    let at = err
+        .line()
+        .map(|line| format!(":{line}"))
+        .unwrap_or_default();
     let detail = err.detail().unwrap_or("").trim();
-    let what = if detail.is_empty() { err.kind().to_string() } else { format!("{}: {detail}", err.kind()) };
+    let what = if detail.is_empty() {
+        err.kind().to_string()
+    } else {
+        format!("{}: {detail}", err.kind())
+    };
     let mut out = Error::invalid(format!("{file}{at}: {what}"));
     if let Some(source) = std::error::Error::source(err) {
         out.message.push_str(&format!(" ({source})"));
@@ -174,7 +206,13 @@ fn header(site: &Site, file: &str, syntax: Syntax) -> String {
 fn header_text(text: &str) -> String {
     let mut out: String = text
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     while out.contains("--") {
         out = out.replace("--", "-");

@@ -32,7 +32,13 @@ pub struct SecretTable {
 impl SecretTable {
     pub fn new(secrets: Vec<Secret>, mode: SecretMode) -> Self {
         let resolved = Mutex::new(vec![None; secrets.len()]);
-        SecretTable { secrets, mode, resolved, used: AtomicBool::new(false), failure: Mutex::new(None) }
+        SecretTable {
+            secrets,
+            mode,
+            resolved,
+            used: AtomicBool::new(false),
+            failure: Mutex::new(None),
+        }
     }
 
     /// Start a new file: forget whether a secret was printed.
@@ -47,12 +53,19 @@ impl SecretTable {
 
     /// The resolution error that stopped rendering, if any.
     pub fn take_failure(&self) -> Option<Error> {
-        self.failure.lock().unwrap_or_else(PoisonError::into_inner).take()
+        self.failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// The `secret` filter: `{{ auth.password | secret }}`, or `{{ r.secret | secret(":@/") }}`
     /// where the surrounding syntax cannot hold some characters (a `register =>` line).
-    pub fn filter(&self, value: &Value, forbidden: Option<&str>) -> Result<String, minijinja::Error> {
+    pub fn filter(
+        &self,
+        value: &Value,
+        forbidden: Option<&str>,
+    ) -> Result<String, minijinja::Error> {
         let index = secret_index(value).ok_or_else(|| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -60,7 +73,10 @@ impl SecretTable {
             )
         })?;
         let secret = self.secrets.get(index).ok_or_else(|| {
-            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("no secret number {index}"))
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("no secret number {index}"),
+            )
         })?;
         self.used.store(true, Ordering::Relaxed);
         if self.mode == SecretMode::Mask {
@@ -74,19 +90,34 @@ impl SecretTable {
             Ok(value) => value,
             Err(err) => {
                 let message = format!("cannot read secret {}", secret.reference());
-                self.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(err);
-                return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message));
+                self.failure
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get_or_insert(err);
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    message,
+                ));
             }
         };
         if let Some(forbidden) = forbidden.filter(|f| value.contains(|c| f.contains(c))) {
             let err = Error::at(
                 secret.pos().location(),
-                format!("the value of {} contains one of `{forbidden}`, which this line cannot hold", secret.reference()),
+                format!(
+                    "the value of {} contains one of `{forbidden}`, which this line cannot hold",
+                    secret.reference()
+                ),
             )
             .with_hint("choose a secret without these characters");
             let message = err.message.clone();
-            self.failure.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(err);
-            return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message));
+            self.failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(err);
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                message,
+            ));
         }
         resolved[index] = Some(value.clone());
         Ok(value)
@@ -108,7 +139,10 @@ pub struct SecretValues(Vec<String>);
 impl SecretValues {
     /// Resolve every secret.
     pub fn resolve(secrets: &[Secret]) -> Result<Self, Error> {
-        let mut values = secrets.iter().map(Secret::resolve).collect::<Result<Vec<_>, _>>()?;
+        let mut values = secrets
+            .iter()
+            .map(Secret::resolve)
+            .collect::<Result<Vec<_>, _>>()?;
         // Longest first, so a secret that contains another is masked whole.
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         values.retain(|v| !v.is_empty());

@@ -58,13 +58,18 @@ impl Template {
 pub fn load(dir: Option<&Path>) -> Result<Vec<Template>, Error> {
     let mut templates: Vec<Template> = EMBEDDED
         .iter()
-        .map(|e| Template { name: e.name, source: e.source.to_string(), overridden_by: None })
+        .map(|e| Template {
+            name: e.name,
+            source: e.source.to_string(),
+            overridden_by: None,
+        })
         .collect();
     let Some(dir) = dir else {
         return Ok(templates);
     };
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Error::io(dir, &e).with_hint("--templates expects a directory made with `pbxgen templates export DIR`")
+        Error::io(dir, &e)
+            .with_hint("--templates expects a directory made with `pbxgen templates export DIR`")
     })?;
     let mut names = Vec::new();
     for entry in entries {
@@ -84,7 +89,9 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Template>, Error> {
                 path.display()
             ));
             if let Some(best) = closest(&name, &known) {
-                err = err.with_hint(format!("did you mean `{best}`? (`pbxgen templates list` shows them all)"));
+                err = err.with_hint(format!(
+                    "did you mean `{best}`? (`pbxgen templates list` shows them all)"
+                ));
             }
             return Err(err);
         };
@@ -117,7 +124,10 @@ mod tests {
         on_disk.sort();
         let mut embedded: Vec<String> = EMBEDDED.iter().map(|e| e.name.to_string()).collect();
         embedded.sort();
-        assert_eq!(on_disk, embedded, "templates/ and EMBEDDED must list the same files");
+        assert_eq!(
+            on_disk, embedded,
+            "templates/ and EMBEDDED must list the same files"
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub enum Change {
     /// The contents differ (the mode may too).
     Changed,
     /// Same contents, wrong mode (e.g. a secret file left world-readable).
-    Mode { from: u32 },
+    Mode {
+        from: u32,
+    },
     Unchanged,
 }
 
@@ -61,7 +63,10 @@ pub fn mode_for(file: &RenderedFile, private: bool) -> u32 {
 pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Planned>, Error> {
     if let Ok(meta) = fs::symlink_metadata(dir) {
         if !meta.is_dir() {
-            return Err(Error::invalid(format!("{}: expected a directory to write into", dir.display())));
+            return Err(Error::invalid(format!(
+                "{}: expected a directory to write into",
+                dir.display()
+            )));
         }
     }
     files
@@ -78,9 +83,9 @@ pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Pla
                         path.display()
                     )));
                 }
-                Ok(meta) if !meta.is_file() => {
-                    return Err(Error::invalid(format!("{}: expected a regular file", path.display())));
-                }
+                // A directory (or device…) in the way: writing will refuse it, after the files
+                // before it have their temps — and then replace none of them.
+                Ok(meta) if !meta.is_file() => (Change::Changed, String::new()),
                 Ok(meta) => {
                     let bytes = fs::read(&path).map_err(|e| Error::io(&path, &e))?;
                     let old = String::from_utf8_lossy(&bytes).into_owned();
@@ -157,14 +162,26 @@ pub fn describe(planned: &[Planned]) -> String {
 /// current secret values wherever they appear on disk; [`mask_secret_positions`] masks older
 /// values where the file's syntax keeps secrets. A change of secret values alone is reported
 /// as such, without showing them.
-pub fn diff(planned: &[Planned], masked: &[RenderedFile], secrets: &SecretValues, color: bool) -> String {
+pub fn diff(
+    planned: &[Planned],
+    masked: &[RenderedFile],
+    secrets: &SecretValues,
+    color: bool,
+) -> String {
     let mut out = String::new();
     for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
-        let new = masked.iter().find(|m| m.name == file.name).map_or("", |m| m.contents.as_str());
+        let new = masked
+            .iter()
+            .find(|m| m.name == file.name)
+            .map_or("", |m| m.contents.as_str());
         let new = mask_secret_positions(&file.name, &secrets.mask(new));
         let old = mask_secret_positions(&file.name, &secrets.mask(&file.old));
         if let Change::Mode { from } = file.change {
-            out.push_str(&paint(&format!("{}: mode {from:04o} -> {:04o}\n", file.name, file.mode), Paint::Header, color));
+            out.push_str(&paint(
+                &format!("{}: mode {from:04o} -> {:04o}\n", file.name, file.mode),
+                Paint::Header,
+                color,
+            ));
             continue;
         }
         if old == new {
@@ -180,7 +197,11 @@ pub fn diff(planned: &[Planned], masked: &[RenderedFile], secrets: &SecretValues
             _ => (format!("a/{}", file.name), format!("b/{}", file.name)),
         };
         let text_diff = similar::TextDiff::from_lines(&old, &new);
-        let unified = text_diff.unified_diff().context_radius(3).header(&from, &to).to_string();
+        let unified = text_diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&from, &to)
+            .to_string();
         for line in unified.split_inclusive('\n') {
             let kind = if line.starts_with("+++") || line.starts_with("---") {
                 Paint::Header
@@ -234,7 +255,11 @@ mod tests {
     use super::*;
 
     fn file(name: &str, contents: &str, holds_secrets: bool) -> RenderedFile {
-        RenderedFile { name: name.into(), contents: contents.into(), holds_secrets }
+        RenderedFile {
+            name: name.into(),
+            contents: contents.into(),
+            holds_secrets,
+        }
     }
 
     #[test]
@@ -242,37 +267,71 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("same.conf"), "x\n").unwrap();
         fs::write(dir.path().join("old.conf"), "old\n").unwrap();
-        let files = [file("same.conf", "x\n", false), file("old.conf", "new\n", true), file("new.conf", "n\n", true)];
+        let files = [
+            file("same.conf", "x\n", false),
+            file("old.conf", "new\n", true),
+            file("new.conf", "n\n", true),
+        ];
         let planned = plan(&files, dir.path(), true).unwrap();
         let changes: Vec<Change> = planned.iter().map(|p| p.change).collect();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(dir.path().join("same.conf"), fs::Permissions::from_mode(0o644)).unwrap();
+            fs::set_permissions(
+                dir.path().join("same.conf"),
+                fs::Permissions::from_mode(0o644),
+            )
+            .unwrap();
             let again = plan(&files[..1], dir.path(), true).unwrap();
             assert_eq!(again[0].change, Change::Unchanged);
         }
         assert_eq!(changes[1..], [Change::Changed, Change::New]);
         assert_eq!(planned[1].mode, MODE_PRIVATE);
-        assert_eq!(commit(&planned, dir.path()).unwrap(), if changes[0] == Change::Unchanged { 2 } else { 3 });
-        assert_eq!(fs::read_to_string(dir.path().join("old.conf")).unwrap(), "new\n");
+        assert_eq!(
+            commit(&planned, dir.path()).unwrap(),
+            if changes[0] == Change::Unchanged {
+                2
+            } else {
+                3
+            }
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("old.conf")).unwrap(),
+            "new\n"
+        );
         assert!(!has_changes(&plan(&files, dir.path(), true).unwrap()));
     }
 
     #[test]
     fn diff_masks_old_and_new_secrets() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("pjsip.conf"), "password=old-secret\ncontext=a\n").unwrap();
+        fs::write(
+            dir.path().join("pjsip.conf"),
+            "password=old-secret\ncontext=a\n",
+        )
+        .unwrap();
         let real = [file("pjsip.conf", "password=new-secret\ncontext=b\n", true)];
         let masked = [file("pjsip.conf", "password=********\ncontext=b\n", true)];
         let planned = plan(&real, dir.path(), false).unwrap();
         let secrets = SecretValues::for_tests(&["new-secret"]);
         let text = diff(&planned, &masked, &secrets, false);
-        assert!(!text.contains("secret\n") && !text.contains("old-secret") && !text.contains("new-secret"), "{text}");
-        assert!(text.contains("-context=a") && text.contains("+context=b"), "{text}");
+        assert!(
+            !text.contains("secret\n")
+                && !text.contains("old-secret")
+                && !text.contains("new-secret"),
+            "{text}"
+        );
+        assert!(
+            text.contains("-context=a") && text.contains("+context=b"),
+            "{text}"
+        );
 
         // Only the secret changed: said, not shown.
-        fs::write(dir.path().join("pjsip.conf"), "password=old-secret\ncontext=b\n").unwrap();
+        fs::write(
+            dir.path().join("pjsip.conf"),
+            "password=old-secret\ncontext=b\n",
+        )
+        .unwrap();
         let planned = plan(&real, dir.path(), false).unwrap();
         let text = diff(&planned, &masked, &secrets, false);
         assert_eq!(text, "pjsip.conf: secret values changed (not shown)\n");

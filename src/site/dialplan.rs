@@ -86,25 +86,45 @@ pub struct DialTarget {
 #[serde(tag = "app", rename_all = "snake_case")]
 pub enum Step {
     /// `Dial(T1&T2,timeout)`: local endpoints and/or fixed numbers.
-    Dial { targets: Vec<DialTarget>, timeout: Option<u32> },
+    Dial {
+        targets: Vec<DialTarget>,
+        timeout: Option<u32>,
+    },
     /// `Dial(TECH/<prepend>${FILTER(0-9+,${EXTEN:<strip>})}@trunk)`: an outbound route. Only
     /// digits (and `+`) of what the caller dialled reach the trunk.
-    DialOut { tech: Tech, trunk: String, prepend: String, strip: u32 },
+    DialOut {
+        tech: Tech,
+        trunk: String,
+        prepend: String,
+        strip: u32,
+    },
     /// `Set(CALLERID(num)=…)` with a fixed number (Twilio refuses unverified caller IDs).
-    SetCallerNumber { number: String },
+    SetCallerNumber {
+        number: String,
+    },
     /// `VoiceMail(mailbox@context,u)`.
-    VoiceMail { mailbox: String, context: String },
+    VoiceMail {
+        mailbox: String,
+        context: String,
+    },
     /// `VoiceMailMain(@context)`: asks for mailbox and PIN.
-    VoiceMailMain { context: String },
+    VoiceMailMain {
+        context: String,
+    },
     /// `MessageSend(scheme:endpoint,${MESSAGE(from)})` to a local endpoint.
-    MessageSend { tech: Tech, endpoint: String },
+    MessageSend {
+        tech: Tech,
+        endpoint: String,
+    },
     /// `Set(MESSAGE(body)=${URIDECODE(${MESSAGE(body)})})`: WebSMS queues bodies URL-encoded.
     DecodeMessageBody,
     /// `AGI(websms,…)`: send an SMS out through the WebSMS bridge, digits only as destination
     /// and sender.
     WebSmsSend,
     /// `Goto(exten,1)` in the same context.
-    Goto { exten: String },
+    Goto {
+        exten: String,
+    },
     Answer,
     Hangup,
 }

@@ -20,7 +20,10 @@ pub use chan_sip::ChanSip;
 pub use devices::{Spa3102, Twiml, Voicemail};
 pub use dialplan::Dialplan;
 pub use pjsip::Pjsip;
-pub use plan::{INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION, plan};
+pub use plan::{
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
+    plan,
+};
 pub use websms::WebSms;
 
 use crate::profile::Secret;
@@ -86,7 +89,11 @@ impl Site {
 
     /// The files this site renders to, in a stable order.
     pub fn outputs(&self) -> Vec<OutputFile> {
-        let single = |name: &str, template| OutputFile { name: name.to_string(), template, item: Item::Site };
+        let single = |name: &str, template| OutputFile {
+            name: name.to_string(),
+            template,
+            item: Item::Site,
+        };
         let mut files = Vec::new();
         if self.pjsip.is_some() {
             files.push(single("pjsip.conf", "pjsip.conf.j2"));
@@ -102,10 +109,18 @@ impl Site {
             files.push(single("websms.conf", "websms.conf.j2"));
         }
         for (i, device) in self.spa3102.iter().enumerate() {
-            files.push(OutputFile { name: device.file.clone(), template: "spa3102.xml.j2", item: Item::Spa3102(i) });
+            files.push(OutputFile {
+                name: device.file.clone(),
+                template: "spa3102.xml.j2",
+                item: Item::Spa3102(i),
+            });
         }
         for (i, number) in self.twiml.iter().enumerate() {
-            files.push(OutputFile { name: number.file.clone(), template: "twiml.xml.j2", item: Item::Twiml(i) });
+            files.push(OutputFile {
+                name: number.file.clone(),
+                template: "twiml.xml.j2",
+                item: Item::Twiml(i),
+            });
         }
         files
     }

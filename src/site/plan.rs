@@ -5,10 +5,15 @@
 //! peers are two renderings of the same list, so the two files cannot disagree. The dialplan is
 //! built from the routes; [`super::invariants`] then checks the plan's security promises.
 
-use super::chan_sip::{ChanSip, PeerType, SipAddressPeer, SipGeneral, SipPeer, SipRegister, SipTls, SipTwilio};
+use super::chan_sip::{
+    ChanSip, PeerType, SipAddressPeer, SipGeneral, SipPeer, SipRegister, SipTls, SipTwilio,
+};
 use super::dialplan::{Dialplan, Tech};
+use super::pjsip::{
+    Account, AccountKind, Aor, Auth, CallerId, Endpoint, Identify, Pjsip, Protocol, Registration,
+    Transport,
+};
 use super::provision;
-use super::pjsip::{Account, AccountKind, Aor, Auth, CallerId, Endpoint, Identify, Pjsip, Protocol, Registration, Transport};
 use super::{SecretId, Site};
 use crate::diag::Error;
 use crate::profile::{self, Allowed, ChannelDriver, Codec, Profile, TwilioTransport};
@@ -36,21 +41,27 @@ const QUALIFY_SECONDS: u32 = 60;
 pub fn plan(profile: &Profile) -> Result<Site, Error> {
     let mut site = Site {
         name: profile.site.name.to_string(),
-        profile_file: profile
-            .path()
-            .file_name()
-            .map_or_else(|| "profile".to_string(), |n| n.to_string_lossy().into_owned()),
+        profile_file: profile.path().file_name().map_or_else(
+            || "profile".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
         asterisk: profile.site.asterisk.value,
         pjsip: None,
         sip: None,
-        dialplan: Dialplan { contexts: Vec::new() },
+        dialplan: Dialplan {
+            contexts: Vec::new(),
+        },
         voicemail: None,
         websms: None,
         spa3102: Vec::new(),
         twiml: Vec::new(),
         secrets: Vec::new(),
     };
-    let tech = if profile.wants(ChannelDriver::Pjsip) { Tech::Pjsip } else { Tech::Sip };
+    let tech = if profile.wants(ChannelDriver::Pjsip) {
+        Tech::Pjsip
+    } else {
+        Tech::Sip
+    };
     let parties = parties(profile, &mut site)?;
     if profile.wants(ChannelDriver::Pjsip) {
         site.pjsip = Some(pjsip(profile, &parties));
@@ -59,7 +70,10 @@ pub fn plan(profile: &Profile) -> Result<Site, Error> {
         if site.asterisk > 20 {
             return Err(Error::at(
                 profile.site.asterisk.pos.location(),
-                format!("chan_sip (sip.conf) does not exist in Asterisk {}", site.asterisk),
+                format!(
+                    "chan_sip (sip.conf) does not exist in Asterisk {}",
+                    site.asterisk
+                ),
             ));
         }
         site.sip = Some(chan_sip(profile, &parties)?);
@@ -131,7 +145,10 @@ fn codec_names(codecs: Option<&Vec<Codec>>) -> Vec<&'static str> {
         Codec::Opus => "opus",
         Codec::G729 => "g729",
     };
-    codecs.map_or_else(|| vec!["ulaw", "alaw"], |list| list.iter().map(names).collect())
+    codecs.map_or_else(
+        || vec!["ulaw", "alaw"],
+        |list| list.iter().map(names).collect(),
+    )
 }
 
 fn host_net(addr: IpAddr) -> IpNet {
@@ -149,16 +166,25 @@ fn extension_context(profile: &Profile, number: &str) -> String {
         Allowed::AllExtensions => false,
         Allowed::Extensions(list) => list.iter().any(|n| n.as_str() == number),
     });
-    if restricted { format!("{INTERNAL_CONTEXT}-{number}") } else { INTERNAL_CONTEXT.to_string() }
+    if restricted {
+        format!("{INTERNAL_CONTEXT}-{number}")
+    } else {
+        INTERNAL_CONTEXT.to_string()
+    }
 }
 
 /// Twilio's host for termination, with the edge when one is chosen.
-fn twilio_termination_host(profile: &Profile, termination: &profile::Termination) -> Result<String, Error> {
+fn twilio_termination_host(
+    profile: &Profile,
+    termination: &profile::Termination,
+) -> Result<String, Error> {
     let (host, kind) = match (&termination.trunk, &termination.sip_domain) {
         (Some(trunk), _) => (trunk.as_str(), ".pstn."),
         (None, Some(domain)) => (domain.as_str(), ".sip."),
         (None, None) => {
-            return Err(Error::invalid("twilio.termination needs `trunk` or `sip_domain`"));
+            return Err(Error::invalid(
+                "twilio.termination needs `trunk` or `sip_domain`",
+            ));
         }
     };
     let Some(edge) = &termination.edge else {
@@ -187,7 +213,10 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
             None => nets(profile.extension_permit(ext)),
         };
         let description = match device {
-            Some(d) => format!("Extension {number} ({}): line 1 of SPA3102 `{}`", ext.name, d.name),
+            Some(d) => format!(
+                "Extension {number} ({}): line 1 of SPA3102 `{}`",
+                ext.name, d.name
+            ),
             None => format!("Extension {number} ({})", ext.name),
         };
         parties.push(Party {
@@ -195,13 +224,21 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
             name: number.clone(),
             description,
             context: extension_context(profile, &number),
-            message_context: if ext.sms { MESSAGES_CONTEXT } else { REJECT_CONTEXT }.to_string(),
+            message_context: if ext.sms {
+                MESSAGES_CONTEXT
+            } else {
+                REJECT_CONTEXT
+            }
+            .to_string(),
             inbound: Some((number.clone(), site.secret(&ext.secret))),
             outbound: None,
             server: None,
             register: false,
             codecs: codec_names(ext.codecs.as_ref()),
-            callerid: Some(CallerId { name: ext.name.to_string(), number: number.clone() }),
+            callerid: Some(CallerId {
+                name: ext.name.to_string(),
+                number: number.clone(),
+            }),
             mailbox: ext
                 .voicemail
                 .as_ref()
@@ -217,11 +254,17 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
     for (device, pstn) in profile.pstn_lines() {
         let name = pstn.trunk.to_string();
         let lan = vec![host_net(device.lan_address.value)];
-        let gateway_user = pstn.gateway_user.as_ref().map_or_else(|| name.clone(), |u| u.to_string());
+        let gateway_user = pstn
+            .gateway_user
+            .as_ref()
+            .map_or_else(|| name.clone(), |u| u.to_string());
         parties.push(Party {
             kind: AccountKind::PstnLine,
             name: name.clone(),
-            description: format!("PSTN line of SPA3102 `{}` (landline calls in, landline calls out)", device.name),
+            description: format!(
+                "PSTN line of SPA3102 `{}` (landline calls in, landline calls out)",
+                device.name
+            ),
             context: pstn.context.to_string(),
             message_context: REJECT_CONTEXT.to_string(),
             inbound: Some((name.clone(), site.secret(&pstn.secret))),
@@ -245,7 +288,14 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
     for trunk in &profile.trunks {
         let name = trunk.name.to_string();
         let protocol = protocol(trunk.transport.value);
-        let port = trunk.port.as_ref().map_or(if protocol == Protocol::Tls { 5061 } else { 5060 }, |p| p.value);
+        let port = trunk.port.as_ref().map_or(
+            if protocol == Protocol::Tls {
+                5061
+            } else {
+                5060
+            },
+            |p| p.value,
+        );
         let outbound = match (&trunk.username, &trunk.password) {
             (Some(user), Some(password)) => Some(Credentials {
                 auth_name: name.clone(),
@@ -264,7 +314,11 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
             from_user: trunk.username.as_ref().map(|u| u.to_string()),
             from_domain: Some(trunk.host.to_string()),
             outbound,
-            server: Some(Server { host: trunk.host.to_string(), port, protocol }),
+            server: Some(Server {
+                host: trunk.host.to_string(),
+                port,
+                protocol,
+            }),
             register: trunk.register,
             codecs: codec_names(trunk.codecs.as_ref()),
             callerid: None,
@@ -275,8 +329,10 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
         });
     }
     if let Some(twilio) = &profile.twilio {
-        let all_twilio: Vec<IpNet> =
-            profile.twilio_ranges().map(|r| r.all_signalling().copied().collect()).unwrap_or_default();
+        let all_twilio: Vec<IpNet> = profile
+            .twilio_ranges()
+            .map(|r| r.all_signalling().copied().collect())
+            .unwrap_or_default();
         if let Some(origination) = &twilio.origination {
             parties.push(Party {
                 kind: AccountKind::TwilioOrigination,
@@ -305,13 +361,18 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
                 TwilioTransport::Tls => Protocol::Tls,
                 TwilioTransport::Udp => Protocol::Udp,
             };
-            let port = if protocol == Protocol::Tls { 5061 } else { 5060 };
+            let port = if protocol == Protocol::Tls {
+                5061
+            } else {
+                5060
+            };
             parties.push(Party {
                 kind: AccountKind::TwilioTermination,
                 name: TWILIO_TERMINATION.to_string(),
-                description: "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
+                description:
+                    "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
                               answers Twilio's challenges with outbound_auth)"
-                    .to_string(),
+                        .to_string(),
                 // Nothing is identified as this endpoint; should anything be, it reaches nothing.
                 context: REJECT_CONTEXT.to_string(),
                 message_context: REJECT_CONTEXT.to_string(),
@@ -321,7 +382,11 @@ fn parties(profile: &Profile, site: &mut Site) -> Result<Vec<Party>, Error> {
                     username: termination.username.to_string(),
                     password: site.secret(&termination.password),
                 }),
-                server: Some(Server { host: twilio_termination_host(profile, termination)?, port, protocol }),
+                server: Some(Server {
+                    host: twilio_termination_host(profile, termination)?,
+                    port,
+                    protocol,
+                }),
                 register: false,
                 codecs: codec_names(None),
                 callerid: None,
@@ -379,12 +444,19 @@ fn pjsip(profile: &Profile, parties: &[Party]) -> Pjsip {
         add(Protocol::Tls, tls.port.value, Some(tls));
     }
     let accounts = parties.iter().map(pjsip_account).collect();
-    Pjsip { transports, accounts }
+    Pjsip {
+        transports,
+        accounts,
+    }
 }
 
 fn sip_uri(server: &Server, user: Option<&str>) -> String {
     let user = user.map(|u| format!("{u}@")).unwrap_or_default();
-    let transport = if server.protocol == Protocol::Udp { String::new() } else { format!(";transport={}", server.protocol.as_str()) };
+    let transport = if server.protocol == Protocol::Udp {
+        String::new()
+    } else {
+        format!(";transport={}", server.protocol.as_str())
+    };
     format!("sip:{user}{}:{}{transport}", server.host, server.port)
 }
 
@@ -392,15 +464,28 @@ fn pjsip_account(party: &Party) -> Account {
     let registers = party.kind.registers();
     let mut auths = Vec::new();
     if let Some((username, password)) = &party.inbound {
-        auths.push(Auth { name: party.name.clone(), username: username.clone(), password: *password });
+        auths.push(Auth {
+            name: party.name.clone(),
+            username: username.clone(),
+            password: *password,
+        });
     }
     if let Some(out) = &party.outbound {
         if !auths.iter().any(|a| a.name == out.auth_name) {
-            auths.push(Auth { name: out.auth_name.clone(), username: out.username.clone(), password: out.password });
+            auths.push(Auth {
+                name: out.auth_name.clone(),
+                username: out.username.clone(),
+                password: out.password,
+            });
         }
     }
     let aor = if registers {
-        Some(Aor { name: party.name.clone(), max_contacts: Some(1), contact: None, qualify_frequency: QUALIFY_SECONDS })
+        Some(Aor {
+            name: party.name.clone(),
+            max_contacts: Some(1),
+            contact: None,
+            qualify_frequency: QUALIFY_SECONDS,
+        })
     } else {
         party.server.as_ref().map(|server| Aor {
             name: party.name.clone(),
@@ -427,7 +512,11 @@ fn pjsip_account(party: &Party) -> Account {
     };
     let endpoint = Endpoint {
         name: party.name.clone(),
-        template: if registers || party.inbound.is_some() { "phone" } else { "trunk" },
+        template: if registers || party.inbound.is_some() {
+            "phone"
+        } else {
+            "trunk"
+        },
         transport: party.server.as_ref().map(|s| transport_name(s.protocol)),
         context: party.context.clone(),
         message_context: party.message_context.clone(),
@@ -441,7 +530,11 @@ fn pjsip_account(party: &Party) -> Account {
         srtp: party.srtp,
         mailboxes: party.mailbox.clone(),
         permit: party.permit.clone(),
-        contact_permit: if registers { party.permit.clone() } else { Vec::new() },
+        contact_permit: if registers {
+            party.permit.clone()
+        } else {
+            Vec::new()
+        },
     };
     Account {
         kind: party.kind,
@@ -495,8 +588,11 @@ fn chan_sip(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     .to_string();
     let mut registrations = Vec::new();
     let mut peers = Vec::new();
-    let twilio_context =
-        profile.twilio.as_ref().and_then(|t| t.origination.as_ref()).map(|o| o.context.to_string());
+    let twilio_context = profile
+        .twilio
+        .as_ref()
+        .and_then(|t| t.origination.as_ref())
+        .map(|o| o.context.to_string());
     for party in parties {
         if party.kind == AccountKind::TwilioOrigination {
             continue;
@@ -523,10 +619,20 @@ fn chan_sip(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
         peers.push(SipPeer {
             name: party.name.clone(),
             description: party.description.clone(),
-            peer_type: if party.server.is_some() { PeerType::Peer } else { PeerType::Friend },
-            host: party.server.as_ref().map_or_else(|| "dynamic".to_string(), |s| s.host.clone()),
+            peer_type: if party.server.is_some() {
+                PeerType::Peer
+            } else {
+                PeerType::Friend
+            },
+            host: party
+                .server
+                .as_ref()
+                .map_or_else(|| "dynamic".to_string(), |s| s.host.clone()),
             port: party.server.as_ref().map(|s| s.port),
-            transport: party.server.as_ref().map(|s| s.protocol.as_str().to_string()),
+            transport: party
+                .server
+                .as_ref()
+                .map(|s| s.protocol.as_str().to_string()),
             context,
             secret: party.inbound.as_ref().map(|(_, s)| *s),
             remotesecret: party.outbound.as_ref().map(|o| o.password),
@@ -538,7 +644,11 @@ fn chan_sip(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
             codecs: party.codecs.iter().map(|c| c.to_string()).collect(),
             srtp: party.srtp,
             permit: party.permit.clone(),
-            contact_permit: if party.kind.registers() { party.permit.clone() } else { Vec::new() },
+            contact_permit: if party.kind.registers() {
+                party.permit.clone()
+            } else {
+                Vec::new()
+            },
         });
     }
     let twilio = match (&twilio_context, profile.twilio_ranges()) {
@@ -558,7 +668,11 @@ fn chan_sip(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
                     }
                 }
             }
-            Some(SipTwilio { template: TWILIO_ORIGINATION.to_string(), context: context.clone(), peers: address_peers })
+            Some(SipTwilio {
+                template: TWILIO_ORIGINATION.to_string(),
+                context: context.clone(),
+                peers: address_peers,
+            })
         }
         _ => None,
     };

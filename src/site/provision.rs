@@ -26,7 +26,10 @@ pub fn voicemail(profile: &Profile, site: &mut Site) -> Option<Voicemail> {
             })
         })
         .collect();
-    (!mailboxes.is_empty()).then(|| Voicemail { context: VOICEMAIL_CONTEXT.to_string(), mailboxes })
+    (!mailboxes.is_empty()).then(|| Voicemail {
+        context: VOICEMAIL_CONTEXT.to_string(),
+        mailboxes,
+    })
 }
 
 pub fn websms(profile: &Profile, site: &mut Site) -> Option<WebSms> {
@@ -52,9 +55,17 @@ pub fn websms(profile: &Profile, site: &mut Site) -> Option<WebSms> {
         conf.set("websms", Key::AuthUser, text(user));
     }
     if let Some(secret) = &w.secret {
-        conf.set("websms", Key::AuthSecret, IniValue::Secret(site.secret(secret)));
+        conf.set(
+            "websms",
+            Key::AuthSecret,
+            IniValue::Secret(site.secret(secret)),
+        );
     }
-    for (key, field) in [(Key::KeyTo, &w.field_to), (Key::KeyFrom, &w.field_from), (Key::KeyBody, &w.field_body)] {
+    for (key, field) in [
+        (Key::KeyTo, &w.field_to),
+        (Key::KeyFrom, &w.field_from),
+        (Key::KeyBody, &w.field_body),
+    ] {
         if let Some(field) = field {
             conf.set("websms", key, text(field));
         }
@@ -73,7 +84,12 @@ pub fn websms(profile: &Profile, site: &mut Site) -> Option<WebSms> {
     if let Some(echo) = &w.field_echo {
         conf.set("websmsd", Key::KeyEcho, text(echo));
     }
-    let join = |nets: &[crate::profile::Cidr]| nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    let join = |nets: &[crate::profile::Cidr]| {
+        nets.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     conf.set("websmsd", Key::PermitAddr, text(&join(&w.allow_from)));
     // Unset, WebSMS would trust forwarded-for headers from private ranges; empty trusts none.
     conf.set("websmsd", Key::ProxyAddr, text(&join(&w.trusted_proxies)));
@@ -92,7 +108,11 @@ fn pbx_address(profile: &Profile) -> Option<String> {
             IpAddr::V6(a) => format!("[{a}]"),
         });
     }
-    profile.network.public_address.as_ref().map(|a| a.to_string())
+    profile
+        .network
+        .public_address
+        .as_ref()
+        .map(|a| a.to_string())
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -105,20 +125,35 @@ pub fn spa3102(profile: &Profile, site: &mut Site) -> Result<Vec<Spa3102>, Error
         let proxy = pbx_address(profile).ok_or_else(|| {
             Error::at(
                 device.name.pos().location(),
-                format!("device `{}` must register to the PBX, but its address is unknown", device.name),
+                format!(
+                    "device `{}` must register to the PBX, but its address is unknown",
+                    device.name
+                ),
             )
             .with_hint("set `network.bind` to the PBX's LAN address or `network.public_address`")
         })?;
-        let sip_port = profile.network.udp.as_ref().map(|u| u.port.value).ok_or_else(|| {
-            Error::at(device.name.pos().location(), format!("device `{}` registers over UDP", device.name))
+        let sip_port = profile
+            .network
+            .udp
+            .as_ref()
+            .map(|u| u.port.value)
+            .ok_or_else(|| {
+                Error::at(
+                    device.name.pos().location(),
+                    format!("device `{}` registers over UDP", device.name),
+                )
                 .with_hint("add `network.udp`")
-        })?;
+            })?;
         let config = profile.spa3102_config(device);
-        let line1 = device.fxs.as_ref().and_then(|fxs| profile.extension(&fxs.extension)).map(|ext| SpaLine {
-            user_id: ext.number.to_string(),
-            display_name: ext.name.to_string(),
-            password: site.secret(&ext.secret),
-        });
+        let line1 = device
+            .fxs
+            .as_ref()
+            .and_then(|fxs| profile.extension(&fxs.extension))
+            .map(|ext| SpaLine {
+                user_id: ext.number.to_string(),
+                display_name: ext.name.to_string(),
+                password: site.secret(&ext.secret),
+            });
         let pstn = device.pstn.as_ref().map(|p| {
             let trunk = p.trunk.to_string();
             // The ATA calls this number at the PBX when the landline rings; the PSTN line's
@@ -158,7 +193,11 @@ pub fn spa3102(profile: &Profile, site: &mut Site) -> Result<Vec<Spa3102>, Error
         out.push(Spa3102 {
             name: device.name.to_string(),
             file: format!("spa3102-{}.xml", device.name),
-            proxy: if sip_port == 5060 { proxy } else { format!("{proxy}:{sip_port}") },
+            proxy: if sip_port == 5060 {
+                proxy
+            } else {
+                format!("{proxy}:{sip_port}")
+            },
             line1,
             pstn,
             settings,
@@ -177,9 +216,14 @@ pub fn twiml(profile: &Profile) -> Result<Vec<Twiml>, Error> {
         let host = network.public_address.as_ref().ok_or_else(|| {
             Error::at(
                 number.number.pos().location(),
-                format!("Twilio number {} is routed to the PBX, but the PBX has no public address", number.number),
+                format!(
+                    "Twilio number {} is routed to the PBX, but the PBX has no public address",
+                    number.number
+                ),
             )
-            .with_hint("set `network.public_address` (the name or address Twilio reaches the PBX at)")
+            .with_hint(
+                "set `network.public_address` (the name or address Twilio reaches the PBX at)",
+            )
         })?;
         let (transport, port, default_port) = match (&network.tls, &network.udp, &network.tcp) {
             (Some(tls), _, _) => ("tls", tls.port.value, 5061),
@@ -187,7 +231,11 @@ pub fn twiml(profile: &Profile) -> Result<Vec<Twiml>, Error> {
             (None, None, Some(tcp)) => ("tcp", tcp.port.value, 5060),
             (None, None, None) => return Err(Error::invalid("`network` has no SIP transport")),
         };
-        let port = if port == default_port { String::new() } else { format!(":{port}") };
+        let port = if port == default_port {
+            String::new()
+        } else {
+            format!(":{port}")
+        };
         out.push(Twiml {
             name: number.name.to_string(),
             file: format!("twiml-{}.xml", number.name),

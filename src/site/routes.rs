@@ -12,7 +12,9 @@
 //! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
 
 use super::dialplan::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
-use super::plan::{INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION, VOICEMAIL_CONTEXT};
+use super::plan::{
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION, VOICEMAIL_CONTEXT,
+};
 use crate::diag::Error;
 use crate::profile::model::{TWILIO, TrunkRef};
 use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
@@ -35,7 +37,8 @@ pub fn dialplan(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
         name: REJECT_CONTEXT.to_string(),
         trust: Trust::Nothing,
         description: vec![
-            "Reaches nothing: chan_sip guests (refused anyway), MESSAGEs from parties that may not".into(),
+            "Reaches nothing: chan_sip guests (refused anyway), MESSAGEs from parties that may not"
+                .into(),
             "text, and anything identified as the Twilio termination endpoint.".into(),
         ],
         includes: Vec::new(),
@@ -46,8 +49,14 @@ pub fn dialplan(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
 
 /// `s` with `steps`, and every number jumping there.
 fn any_number_to(steps: Vec<Step>) -> Vec<Extension> {
-    let mut out = vec![Extension { pattern: "s".into(), steps }];
-    out.extend(ANY_NUMBER.iter().map(|p| Extension { pattern: p.to_string(), steps: vec![Step::Goto { exten: "s".into() }] }));
+    let mut out = vec![Extension {
+        pattern: "s".into(),
+        steps,
+    }];
+    out.extend(ANY_NUMBER.iter().map(|p| Extension {
+        pattern: p.to_string(),
+        steps: vec![Step::Goto { exten: "s".into() }],
+    }));
     out
 }
 
@@ -100,8 +109,17 @@ fn inbound_sources(profile: &Profile) -> Vec<(String, String)> {
     if let Some(o) = profile.twilio.as_ref().and_then(|t| t.origination.as_ref()) {
         sources.push((TWILIO.to_string(), o.context.to_string()));
     }
-    sources.extend(profile.trunks.iter().map(|t| (t.name.to_string(), t.context.to_string())));
-    sources.extend(profile.pstn_lines().map(|(_, p)| (p.trunk.to_string(), p.context.to_string())));
+    sources.extend(
+        profile
+            .trunks
+            .iter()
+            .map(|t| (t.name.to_string(), t.context.to_string())),
+    );
+    sources.extend(
+        profile
+            .pstn_lines()
+            .map(|(_, p)| (p.trunk.to_string(), p.context.to_string())),
+    );
     sources
 }
 
@@ -110,35 +128,63 @@ fn inbound_sources(profile: &Profile) -> Vec<(String, String)> {
 fn trunk_dial(profile: &Profile, trunk: &str) -> Result<(String, Option<String>), Error> {
     match profile.trunk_ref(trunk) {
         Some(TrunkRef::Twilio(twilio)) => match &twilio.termination {
-            Some(t) => Ok((TWILIO_TERMINATION.to_string(), t.caller_id.as_ref().map(|c| c.to_string()))),
+            Some(t) => Ok((
+                TWILIO_TERMINATION.to_string(),
+                t.caller_id.as_ref().map(|c| c.to_string()),
+            )),
             None => Err(Error::invalid(format!(
                 "a route sends calls out through `{TWILIO}`, but `twilio.termination` is not configured"
             ))),
         },
-        Some(TrunkRef::Trunk(t)) => Ok((t.name.to_string(), t.caller_id.as_ref().map(|c| c.to_string()))),
+        Some(TrunkRef::Trunk(t)) => Ok((
+            t.name.to_string(),
+            t.caller_id.as_ref().map(|c| c.to_string()),
+        )),
         Some(TrunkRef::Pstn(_, p)) => Ok((p.trunk.to_string(), None)),
-        None => Err(Error::invalid(format!("a route names `{trunk}`, which is not a trunk"))),
+        None => Err(Error::invalid(format!(
+            "a route names `{trunk}`, which is not a trunk"
+        ))),
     }
 }
 
 fn voicemail_enabled(profile: &Profile, number: &str) -> bool {
-    profile.extension(number).and_then(|e| e.voicemail.as_ref()).is_some_and(|v| v.enabled)
+    profile
+        .extension(number)
+        .and_then(|e| e.voicemail.as_ref())
+        .is_some_and(|v| v.enabled)
 }
 
 fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Vec<Step>, Error> {
     let mut steps = Vec::new();
     if !route.ring.is_empty() {
-        let targets =
-            route.ring.iter().map(|n| DialTarget { tech, resource: n.to_string(), via: None }).collect();
-        steps.push(Step::Dial { targets, timeout: Some(route.timeout.value) });
+        let targets = route
+            .ring
+            .iter()
+            .map(|n| DialTarget {
+                tech,
+                resource: n.to_string(),
+                via: None,
+            })
+            .collect();
+        steps.push(Step::Dial {
+            targets,
+            timeout: Some(route.timeout.value),
+        });
     }
     if let Some(forward) = &route.forward {
         let (endpoint, caller) = trunk_dial(profile, &forward.via)?;
         if let Some(number) = caller {
             steps.push(Step::SetCallerNumber { number });
         }
-        let target = DialTarget { tech, resource: forward.number.to_string(), via: Some(endpoint) };
-        steps.push(Step::Dial { targets: vec![target], timeout: None });
+        let target = DialTarget {
+            tech,
+            resource: forward.number.to_string(),
+            via: Some(endpoint),
+        };
+        steps.push(Step::Dial {
+            targets: vec![target],
+            timeout: None,
+        });
     }
     if let Fallback::Voicemail(number) = &route.fallback {
         if !voicemail_enabled(profile, number) {
@@ -146,9 +192,14 @@ fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Ve
                 number.pos().location(),
                 format!("fallback `voicemail:{number}`: extension {number} has no voicemail box"),
             )
-            .with_hint(format!("give extension {number} `voicemail: {{ pin: … }}`, or use `fallback: hangup`")));
+            .with_hint(format!(
+                "give extension {number} `voicemail: {{ pin: … }}`, or use `fallback: hangup`"
+            )));
         }
-        steps.push(Step::VoiceMail { mailbox: number.to_string(), context: VOICEMAIL_CONTEXT.to_string() });
+        steps.push(Step::VoiceMail {
+            mailbox: number.to_string(),
+            context: VOICEMAIL_CONTEXT.to_string(),
+        });
     }
     steps.push(Step::Hangup);
     Ok(steps)
@@ -173,7 +224,8 @@ fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error
         };
         let context = &mut contexts[index];
         let who = if source == TWILIO {
-            "Calls from Twilio (shared Twilio addresses: any Twilio customer can send calls here)".to_string()
+            "Calls from Twilio (shared Twilio addresses: any Twilio customer can send calls here)"
+                .to_string()
         } else {
             format!("Calls from `{source}` (anyone who can call its numbers)")
         };
@@ -191,12 +243,21 @@ fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error
                         format!(
                             "two inbound routes of context `{}` answer the same number ({})",
                             context.name,
-                            if pattern == "s" { "every number: neither has a `did`".to_string() } else { pattern.clone() }
+                            if pattern == "s" {
+                                "every number: neither has a `did`".to_string()
+                            } else {
+                                pattern.clone()
+                            }
                         ),
                     )
-                    .with_hint("give the routes different `did`s, or the sources different contexts"));
+                    .with_hint(
+                        "give the routes different `did`s, or the sources different contexts",
+                    ));
                 }
-                context.extensions.push(Extension { pattern, steps: steps.clone() });
+                context.extensions.push(Extension {
+                    pattern,
+                    steps: steps.clone(),
+                });
             }
         }
     }
@@ -206,11 +267,16 @@ fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error
             .push("Reaches local destinations and fixed forward numbers only: no include, no dialled number.".into());
         if context.extensions.iter().any(|e| e.pattern == "s") {
             // A route without `did`: every called number takes it.
-            context.extensions.extend(
-                ANY_NUMBER.iter().map(|p| Extension { pattern: p.to_string(), steps: vec![Step::Goto { exten: "s".into() }] }),
-            );
+            context
+                .extensions
+                .extend(ANY_NUMBER.iter().map(|p| Extension {
+                    pattern: p.to_string(),
+                    steps: vec![Step::Goto { exten: "s".into() }],
+                }));
         } else if context.extensions.is_empty() {
-            context.description.push("No inbound route: every call is refused.".into());
+            context
+                .description
+                .push("No inbound route: every call is refused.".into());
             context.extensions = any_number_to(vec![Step::Hangup]);
         }
     }
@@ -228,27 +294,47 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
         .map(|ext| {
             let number = ext.number.to_string();
             let mut steps = vec![Step::Dial {
-                targets: vec![DialTarget { tech, resource: number.clone(), via: None }],
+                targets: vec![DialTarget {
+                    tech,
+                    resource: number.clone(),
+                    via: None,
+                }],
                 timeout: Some(super::plan::INTERNAL_RING_SECONDS),
             }];
             if voicemail_enabled(profile, &number) {
-                steps.push(Step::VoiceMail { mailbox: number.clone(), context: VOICEMAIL_CONTEXT.to_string() });
+                steps.push(Step::VoiceMail {
+                    mailbox: number.clone(),
+                    context: VOICEMAIL_CONTEXT.to_string(),
+                });
             }
             steps.push(Step::Hangup);
-            Extension { pattern: number, steps }
+            Extension {
+                pattern: number,
+                steps,
+            }
         })
         .collect();
-    if profile.extensions.iter().any(|e| voicemail_enabled(profile, &e.number)) {
+    if profile
+        .extensions
+        .iter()
+        .any(|e| voicemail_enabled(profile, &e.number))
+    {
         extensions.push(Extension {
             pattern: super::plan::VOICEMAIL_MAIN.to_string(),
-            steps: vec![Step::VoiceMailMain { context: VOICEMAIL_CONTEXT.to_string() }, Step::Hangup],
+            steps: vec![
+                Step::VoiceMailMain {
+                    context: VOICEMAIL_CONTEXT.to_string(),
+                },
+                Step::Hangup,
+            ],
         });
     }
     let mut contexts = vec![Context {
         name: INTERNAL_CONTEXT.to_string(),
         trust: Trust::Authenticated,
         description: vec![
-            "Calls from extensions (authenticated by their secrets): every extension, voicemail,".into(),
+            "Calls from extensions (authenticated by their secrets): every extension, voicemail,"
+                .into(),
             "and the outbound routes every extension may use.".into(),
         ],
         includes: profile
@@ -298,28 +384,44 @@ fn route_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error> 
             steps.push(Step::DialOut {
                 tech,
                 trunk: trunk.clone(),
-                prepend: route.prepend.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                prepend: route
+                    .prepend
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
                 strip: u32::from(route.prefix_strip.value),
             });
             steps.push(Step::Hangup);
             let who = match &route.allowed {
                 Allowed::AllExtensions => "every extension".to_string(),
                 Allowed::Extensions(list) => {
-                    format!("extensions {}", list.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "extensions {}",
+                        list.iter()
+                            .map(|n| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 }
             };
             Ok(Context {
                 name: route_context_name(&route.name),
                 trust: Trust::Included,
                 description: vec![
-                    format!("Outbound route `{}` via `{}`, for {who}.", route.name, route.trunk),
+                    format!(
+                        "Outbound route `{}` via `{}`, for {who}.",
+                        route.name, route.trunk
+                    ),
                     "Only digits of the dialled number reach the trunk.".into(),
                 ],
                 includes: Vec::new(),
                 extensions: route
                     .patterns
                     .iter()
-                    .map(|p| Extension { pattern: p.to_string(), steps: steps.clone() })
+                    .map(|p| Extension {
+                        pattern: p.to_string(),
+                        steps: steps.clone(),
+                    })
                     .collect(),
             })
         })
@@ -343,16 +445,25 @@ fn messages_context(profile: &Profile, tech: Tech) -> Result<Option<Context>, Er
         .map(|ext| Extension {
             pattern: ext.number.to_string(),
             steps: if ext.sms {
-                vec![Step::MessageSend { tech, endpoint: ext.number.to_string() }, Step::Hangup]
+                vec![
+                    Step::MessageSend {
+                        tech,
+                        endpoint: ext.number.to_string(),
+                    },
+                    Step::Hangup,
+                ]
             } else {
                 vec![Step::Hangup]
             },
         })
         .collect();
-    let mut description =
-        vec!["SIP MESSAGEs from extensions that may text (authenticated): to an extension that may".into()];
+    let mut description = vec![
+        "SIP MESSAGEs from extensions that may text (authenticated): to an extension that may"
+            .into(),
+    ];
     if profile.websms().is_some() {
-        description.push("text, or to any other number through the WebSMS bridge (digits only).".into());
+        description
+            .push("text, or to any other number through the WebSMS bridge (digits only).".into());
         extensions.push(Extension {
             pattern: ANY_NUMBER[0].to_string(),
             steps: vec![Step::WebSmsSend, Step::Hangup],
@@ -374,7 +485,10 @@ fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
         return Vec::new();
     };
     let mut deliver: Vec<Step> = vec![Step::DecodeMessageBody];
-    deliver.extend(websms.deliver_to.iter().map(|n| Step::MessageSend { tech, endpoint: n.to_string() }));
+    deliver.extend(websms.deliver_to.iter().map(|n| Step::MessageSend {
+        tech,
+        endpoint: n.to_string(),
+    }));
     deliver.push(Step::Hangup);
     vec![
         Context {

@@ -120,7 +120,10 @@ pub enum IniValue {
 impl WebSms {
     /// Start an empty file in `layout`.
     pub fn new(layout: Layout) -> Self {
-        WebSms { layout, sections: Vec::new() }
+        WebSms {
+            layout,
+            sections: Vec::new(),
+        }
     }
 
     /// Append `key = value` to `section` (created on first use).
@@ -129,7 +132,10 @@ impl WebSms {
         let entry = IniEntry { key: name, value };
         match self.sections.iter_mut().find(|s| s.name == section) {
             Some(s) => s.entries.push(entry),
-            None => self.sections.push(IniSection { name: section, entries: vec![entry] }),
+            None => self.sections.push(IniSection {
+                name: section,
+                entries: vec![entry],
+            }),
         }
     }
 }
@@ -198,8 +204,14 @@ mod tests {
         for key in ALL {
             let legacy = key.name(Layout::Legacy);
             let current = key.name(Layout::Current);
-            assert!(!CURRENT_ONLY.contains(&legacy), "{key:?}: legacy name {legacy} is a current key");
-            assert!(!LEGACY_ONLY.contains(&current), "{key:?}: current name {current} is a legacy key");
+            assert!(
+                !CURRENT_ONLY.contains(&legacy),
+                "{key:?}: legacy name {legacy} is a current key"
+            );
+            assert!(
+                !LEGACY_ONLY.contains(&current),
+                "{key:?}: current name {current} is a legacy key"
+            );
         }
     }
 }
