@@ -17,7 +17,9 @@ const FIXTURE: &str = "tests/fixtures/render/pjsip-options.tsv";
 /// res_pjsip's types are in the XML; these come from other modules' documentation.
 const SAMPLE_TYPES: [&str; 3] = ["registration", "identify", "acl"];
 
-type Row = (String, String, String);
+/// `(type, option, source, since)`: `since` is the versions Asterisk lists for the option
+/// (comma-separated), `-` when it lists none.
+type Row = (String, String, String, String);
 
 fn fixture() -> BTreeSet<Row> {
     std::fs::read_to_string(repo_path(FIXTURE))
@@ -26,29 +28,78 @@ fn fixture() -> BTreeSet<Row> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+            (
+                f[0].to_string(),
+                f[1].to_string(),
+                f[2].to_string(),
+                f[3].to_string(),
+            )
         })
         .collect()
 }
 
-/// `(type, option)` of every `<configOption>` inside a `<configObject>` of Asterisk's XML.
-fn xml_options(text: &str) -> BTreeSet<(String, String)> {
+/// Whether an option listed `since` these versions exists in every release of `major`: when a
+/// release of `major` is listed, only if it is `major.0.0` (a later one is a backport); when none
+/// is, if an earlier major introduced it.
+fn in_every_release(since: &str, major: u32) -> bool {
+    if since == "-" {
+        return true;
+    }
+    let versions: Vec<Vec<u32>> = since
+        .split(',')
+        .map(|v| v.split('.').filter_map(|p| p.parse().ok()).collect())
+        .collect();
+    match versions.iter().find(|v| v.first() == Some(&major)) {
+        Some(v) => v[1..].iter().all(|n| *n == 0),
+        None => versions
+            .iter()
+            .any(|v| v.first().is_some_and(|m| *m < major)),
+    }
+}
+
+/// `(type, option, since)` of every `<configOption>` inside a `<configObject>` of Asterisk's XML.
+fn xml_options(text: &str) -> BTreeSet<(String, String, String)> {
     let attr = |line: &str, tag: &str| {
         let start = line.find(&format!("<{tag} name=\""))? + tag.len() + 8;
         let end = line[start..].find('"')?;
         Some(line[start..start + end].to_string())
     };
     let mut object: Option<String> = None;
+    // The option being read and the versions of its `<since>` so far.
+    let mut option: Option<(String, Vec<String>)> = None;
     let mut out = BTreeSet::new();
+    let mut flush = |object: &Option<String>, option: &mut Option<(String, Vec<String>)>| {
+        if let (Some(obj), Some((name, since))) = (object, option.take()) {
+            let since = if since.is_empty() {
+                "-".to_string()
+            } else {
+                since.join(",")
+            };
+            out.insert((obj.clone(), name, since));
+        }
+    };
     for line in text.lines() {
         if let Some(name) = attr(line, "configObject") {
+            flush(&object, &mut option);
             object = Some(name);
         } else if line.contains("</configObject>") {
+            flush(&object, &mut option);
             object = None;
-        } else if let (Some(obj), Some(option)) = (&object, attr(line, "configOption")) {
-            out.insert((obj.clone(), option));
+        } else if let Some(name) = attr(line, "configOption") {
+            flush(&object, &mut option);
+            option = Some((name, Vec::new()));
+        } else if line.contains("<synopsis>") || line.contains("</configOption>") {
+            flush(&object, &mut option);
+        } else if let (Some((_, since)), Some(v)) = (
+            option.as_mut(),
+            line.trim()
+                .strip_prefix("<version>")
+                .and_then(|v| v.strip_suffix("</version>")),
+        ) {
+            since.push(v.to_string());
         }
     }
+    flush(&object, &mut option);
     out
 }
 
@@ -92,19 +143,19 @@ fn the_option_fixture_matches_asterisks_documentation() {
         ("20", "pjsip_config-20.xml"),
         ("master", "pjsip_config-master.xml"),
     ] {
-        for (t, o) in xml_options(&read(data.join(file))) {
-            derived.insert((t, o, source.to_string()));
+        for (t, o, since) in xml_options(&read(data.join(file))) {
+            derived.insert((t, o, source.to_string(), since));
         }
     }
     for (t, o) in sample_options(&read(corpus.join("asterisk-samples/pjsip.conf.sample"))) {
-        derived.insert((t, o, "sample-20".to_string()));
+        derived.insert((t, o, "sample-20".to_string(), "-".to_string()));
     }
     if std::env::var_os("PBXGEN_BLESS").is_some() {
         let mut text = String::from(
-            "# type\toption\tsource: 20 / master = pjsip_config-<v>.xml, sample-20 = Asterisk 20's pjsip.conf.sample\n",
+            "# type\toption\tsource (20 / master = pjsip_config-<v>.xml, sample-20 = Asterisk 20's pjsip.conf.sample)\tsince\n",
         );
-        for (t, o, s) in &derived {
-            text.push_str(&format!("{t}\t{o}\t{s}\n"));
+        for (t, o, s, since) in &derived {
+            text.push_str(&format!("{t}\t{o}\t{s}\t{since}\n"));
         }
         std::fs::write(repo_path(FIXTURE), text).unwrap();
     }
@@ -180,7 +231,8 @@ fn every_rendered_pjsip_option_exists_for_its_type_and_target() {
     let known = fixture();
     for example in EXAMPLES {
         let site = super::example_site(example);
-        let source = if site.asterisk <= 20 { "20" } else { "master" };
+        let target = site.asterisk;
+        let source = if target <= 20 { "20" } else { "master" };
         let file = render_example(example, SecretMode::Mask)
             .into_iter()
             .find(|f| f.name == "pjsip.conf")
@@ -199,13 +251,20 @@ fn every_rendered_pjsip_option_exists_for_its_type_and_target() {
                 source
             };
             assert!(
-                known.iter().any(|(t, _, _)| t == &kind),
+                known.iter().any(|(t, _, _, _)| t == &kind),
                 "{example} [{section}]: unknown type `{kind}`"
             );
             for (option, _) in &object.vars {
+                let documented = known
+                    .iter()
+                    .find(|(t, o, s, _)| t == &kind && o == option && s == doc)
+                    .unwrap_or_else(|| {
+                        panic!("{example} [{section}] type={kind}: `{option}` is not an option Asterisk {source} documents")
+                    });
                 assert!(
-                    known.contains(&(kind.clone(), option.clone(), doc.to_string())),
-                    "{example} [{section}] type={kind}: `{option}` is not an option Asterisk {source} documents"
+                    in_every_release(&documented.3, target),
+                    "{example} [{section}] type={kind}: `{option}` exists only since {} (target Asterisk {target})",
+                    documented.3
                 );
             }
         }
@@ -258,4 +317,14 @@ fn every_pjsip_object_the_plan_implies_is_rendered() {
             );
         }
     }
+}
+
+#[test]
+fn since_versions_decide_availability_per_major() {
+    assert!(in_every_release("12.0.0", 20));
+    assert!(in_every_release("-", 23));
+    assert!(!in_every_release("20.12.0,21.7.0,22.2.0", 20));
+    assert!(!in_every_release("20.12.0,21.7.0,22.2.0", 22));
+    assert!(in_every_release("20.12.0,21.7.0,22.2.0", 23));
+    assert!(in_every_release("21.0.0", 21));
 }
