@@ -61,7 +61,9 @@ pub fn mode_for(file: &RenderedFile, private: bool) -> u32 {
 
 /// Compare `files` with the contents of `dir`.
 pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Planned>, Error> {
-    if let Ok(meta) = fs::symlink_metadata(dir) {
+    // The directory itself may be a link (e.g. /etc/asterisk into a volume): files are
+    // replaced inside its target.
+    if let Ok(meta) = fs::metadata(dir) {
         if !meta.is_dir() {
             return Err(Error::invalid(format!(
                 "{}: expected a directory to write into",
