@@ -1,11 +1,46 @@
+//! `pbxgen templates list|export`: the embedded minijinja templates.
+
 use crate::cli::TemplatesExportArgs;
-use crate::diag::Error;
+use crate::diag::{EXIT_OK, Error};
+use crate::fsutil::{self, Batch, MODE_PUBLIC};
+use crate::render::templates::EMBEDDED;
 use crate::term::Term;
 
-pub fn export(_args: &TemplatesExportArgs, _term: &Term) -> Result<u8, Error> {
-    Err(super::not_implemented("templates export"))
+/// Copy every embedded template into a directory (all or none).
+pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
+    let mut batch = Batch::new();
+    for template in EMBEDDED {
+        let path = args.dir.join(template.name);
+        if !args.force && std::fs::symlink_metadata(&path).is_ok() {
+            return Err(Error::invalid(format!(
+                "{}: already exists; nothing was written",
+                path.display()
+            ))
+            .with_hint("pass --force to overwrite the templates in this directory"));
+        }
+        batch.add(path, template.source, MODE_PUBLIC);
+    }
+    fsutil::create_dir(&args.dir)?;
+    batch.commit()?;
+    if !term.quiet {
+        println!(
+            "{} templates written to {}",
+            EMBEDDED.len(),
+            args.dir.display()
+        );
+        println!(
+            "edit any of them, delete the others, then: pbxgen render PROFILE --out DIR --templates {}",
+            args.dir.display()
+        );
+    }
+    Ok(EXIT_OK)
 }
 
+/// Name and purpose of every embedded template.
 pub fn list(_term: &Term) -> Result<u8, Error> {
-    Err(super::not_implemented("templates list"))
+    let width = EMBEDDED.iter().map(|t| t.name.len()).max().unwrap_or(0);
+    for template in EMBEDDED {
+        println!("{:width$}  {}", template.name, template.description);
+    }
+    Ok(EXIT_OK)
 }

@@ -1,1 +1,232 @@
-//! Rendering: minijinja templates (embedded, overridable) → files; atomic writing, diff, check.
+//! Rendering: minijinja templates (embedded, overridable) turn a [`Site`] into files; [`write`]
+//! puts them on disk atomically, or compares them with what is there (`--diff`, `--check`).
+//!
+//! Output is deterministic: the same site gives byte-identical files (no time stamps, no maps
+//! with unstable order). Every file starts with a header naming pbxgen, its version and the
+//! profile, and saying the file is generated.
+
+pub mod escape;
+pub mod mask;
+pub mod secrets;
+pub mod templates;
+pub mod write;
+
+pub use secrets::{MASK, SecretMode, SecretValues};
+
+use crate::diag::Error;
+use crate::site::{Item, OutputFile, Site};
+use escape::Syntax;
+use minijinja::value::Value;
+use minijinja::{Environment, UndefinedBehavior};
+use secrets::SecretTable;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// pbxgen's version, as written in file headers.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// A directory whose `*.j2` files replace the embedded templates of the same name.
+    pub templates_dir: Option<PathBuf>,
+    /// Render only these files (names as in [`Site::outputs`]); empty = all.
+    pub only: Vec<String>,
+    /// Real secrets or masks.
+    pub secrets: SecretMode,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            templates_dir: None,
+            only: Vec::new(),
+            secrets: SecretMode::Resolve,
+        }
+    }
+}
+
+/// One rendered file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// File name in the output directory.
+    pub name: String,
+    pub contents: String,
+    /// Whether a secret was printed into it (decides its mode: 0640/0600 rather than 0644).
+    pub holds_secrets: bool,
+}
+
+impl std::fmt::Debug for RenderedFile {
+    // The contents may hold secrets: never in Debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderedFile")
+            .field("name", &self.name)
+            .field("bytes", &self.contents.len())
+            .field("holds_secrets", &self.holds_secrets)
+            .finish()
+    }
+}
+
+/// Render the site's files (all of them, or `options.only`).
+pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
+    let outputs = select(site.outputs(), &options.only)?;
+    let templates = templates::load(options.templates_dir.as_deref())?;
+    let table = Arc::new(SecretTable::new(site.secrets.clone(), options.secrets));
+    let env = environment(&templates, table.clone())?;
+    let site_value = Value::from_serialize(site);
+    let mut files = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        let template = env
+            .get_template(output.template)
+            .map_err(|e| template_error(&templates, &e))?;
+        let header = header(site, &output.name, Syntax::of_file(&output.name));
+        // Per-instance templates get their instance: `device` (SPA3102) or `number` (TwiML).
+        let (device, number) = match output.item {
+            Item::Site => (Value::UNDEFINED, Value::UNDEFINED),
+            Item::Spa3102(i) => (Value::from_serialize(&site.spa3102[i]), Value::UNDEFINED),
+            Item::Twiml(i) => (Value::UNDEFINED, Value::from_serialize(&site.twiml[i])),
+        };
+        let context = minijinja::context! {
+            site => site_value.clone(),
+            header => Value::from_safe_string(header),
+            device => device,
+            number => number,
+        };
+        table.start_file();
+        let contents = template.render(context).map_err(|e| {
+            table
+                .take_failure()
+                .unwrap_or_else(|| template_error(&templates, &e))
+        })?;
+        files.push(RenderedFile {
+            name: output.name,
+            contents,
+            holds_secrets: table.file_holds_secrets(),
+        });
+    }
+    Ok(files)
+}
+
+/// The names of the files `site` renders to.
+pub fn output_names(site: &Site) -> Vec<String> {
+    site.outputs().into_iter().map(|o| o.name).collect()
+}
+
+fn select(outputs: Vec<OutputFile>, only: &[String]) -> Result<Vec<OutputFile>, Error> {
+    if only.is_empty() {
+        return Ok(outputs);
+    }
+    for name in only {
+        if !outputs.iter().any(|o| &o.name == name) {
+            let available: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+            return Err(Error::invalid(format!(
+                "--only {name}: this profile renders no such file; it renders {}",
+                available.join(", ")
+            )));
+        }
+    }
+    Ok(outputs
+        .into_iter()
+        .filter(|o| only.contains(&o.name))
+        .collect())
+}
+
+fn environment(
+    templates: &[templates::Template],
+    table: Arc<SecretTable>,
+) -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_debug(false);
+    env.set_auto_escape_callback(|name| Syntax::of_template(name).auto_escape());
+    env.set_formatter(escape::format_value);
+    for (name, filter) in escape::VERBATIM_FILTERS {
+        env.add_filter(name, filter);
+    }
+    for (name, filter) in escape::CHECKING_FILTERS {
+        env.add_filter(name, filter);
+    }
+    env.add_filter("secret", move |value: &Value, forbidden: Option<&str>| {
+        table.filter(value, forbidden)
+    });
+    for template in templates {
+        env.add_template_owned(template.name, template.source.clone())
+            .map_err(|e| template_error(templates, &e))?;
+    }
+    Ok(env)
+}
+
+/// A template error as a pbxgen error naming the template file and line.
+fn template_error(templates: &[templates::Template], err: &minijinja::Error) -> Error {
+    let file = err
+        .name()
+        .map(|name| {
+            templates
+                .iter()
+                .find(|t| t.name == name)
+                .map_or_else(|| name.to_string(), |t| t.display_name())
+        })
+        .unwrap_or_else(|| "template".to_string());
+    let at = err
+        .line()
+        .map(|line| format!(":{line}"))
+        .unwrap_or_default();
+    let detail = err.detail().unwrap_or("").trim();
+    let what = if detail.is_empty() {
+        err.kind().to_string()
+    } else {
+        format!("{}: {detail}", err.kind())
+    };
+    let mut out = Error::invalid(format!("{file}{at}: {what}"));
+    if let Some(source) = std::error::Error::source(err) {
+        out.message.push_str(&format!(" ({source})"));
+    }
+    out
+}
+
+/// The comment every file starts with (no final line break: templates put `{{ header }}` on a
+/// line of its own).
+fn header(site: &Site, file: &str, syntax: Syntax) -> String {
+    let site_name = header_text(&site.name);
+    let profile = header_text(&site.profile_file);
+    let lines = [
+        format!("{file} for site {site_name}, generated by pbxgen {VERSION} from {profile}."),
+        "Do not edit: pbxgen overwrites this file. Change the profile and run `pbxgen render` again.".to_string(),
+    ];
+    match syntax {
+        Syntax::Asterisk | Syntax::PhpIni => format!("; {}\n; {}", lines[0], lines[1]),
+        Syntax::Xml => format!("<!--\n  {}\n  {}\n-->", lines[0], lines[1]),
+    }
+}
+
+/// A name safe in any comment syntax: letters, digits and `._+-`, no `--` (ends XML comments).
+fn header_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while out.contains("--") {
+        out = out.replace("--", "-");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_cannot_break_comments() {
+        assert_eq!(header_text("home-lab.yaml"), "home-lab.yaml");
+        assert_eq!(header_text("a\n[b]--c.yaml"), "a__b_-c.yaml");
+    }
+}

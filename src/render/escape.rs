@@ -1,0 +1,373 @@
+//! Escaping and validation of every value a template prints (defence in depth after profile
+//! validation: no value may add a line, a section, a directive or an argument to a file).
+//!
+//! Each template has a [`Syntax`] (from its file name), and the environment's formatter checks
+//! every printed value for that syntax — a template cannot forget it:
+//! - Asterisk `.conf`: no control characters (a newline would start a line, so a section or an
+//!   `#include`); `;` is written `\;`, the one escape Asterisk's loader knows.
+//! - PHP ini (`websms.conf`, read by `parse_ini_file`): numbers bare, everything else in double
+//!   quotes (so `yes`, `no`, `null`… stay strings); `"`, `\` and `${` are refused.
+//! - XML: `& < > " '` escaped; control characters refused.
+//!
+//! Positions where even a single-line value is syntax — section names, dialplan arguments, host
+//! names, numbers — use the stricter filters ([`FILTERS`]) on top. Errors never quote the value:
+//! it may be a secret.
+
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Error, ErrorKind, Output, State};
+
+/// The syntax of an output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Asterisk,
+    PhpIni,
+    Xml,
+}
+
+impl Syntax {
+    /// The syntax of the file a template renders, from the template's name.
+    pub fn of_template(name: &str) -> Syntax {
+        if name.ends_with(".xml.j2") {
+            Syntax::Xml
+        } else if name == "websms.conf.j2" {
+            Syntax::PhpIni
+        } else {
+            Syntax::Asterisk
+        }
+    }
+
+    /// The syntax of an output file, from its name.
+    pub fn of_file(name: &str) -> Syntax {
+        if name.ends_with(".xml") {
+            Syntax::Xml
+        } else if name == "websms.conf" {
+            Syntax::PhpIni
+        } else {
+            Syntax::Asterisk
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Syntax::Asterisk => "asterisk",
+            Syntax::PhpIni => "php-ini",
+            Syntax::Xml => "xml",
+        }
+    }
+
+    fn from_tag(tag: &str) -> Syntax {
+        match tag {
+            "php-ini" => Syntax::PhpIni,
+            "xml" => Syntax::Xml,
+            _ => Syntax::Asterisk,
+        }
+    }
+
+    /// The auto-escape mode templates of this syntax run with.
+    pub fn auto_escape(self) -> AutoEscape {
+        AutoEscape::Custom(self.tag())
+    }
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message.into())
+}
+
+/// The formatter: every `{{ value }}` of every template goes through here.
+pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    // Macro output (already formatted piece by piece) and the header are marked safe.
+    if value.is_safe() {
+        return out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from);
+    }
+    let syntax = match state.auto_escape() {
+        AutoEscape::Custom(tag) => Syntax::from_tag(tag),
+        _ => Syntax::Asterisk,
+    };
+    let text = match value.kind() {
+        ValueKind::String => value.as_str().unwrap_or_default().to_string(),
+        ValueKind::Number => value.to_string(),
+        ValueKind::Bool if syntax == Syntax::Asterisk => {
+            (if value.is_true() { "yes" } else { "no" }).to_string()
+        }
+        kind => {
+            return Err(invalid(format!(
+                "a template printed a {kind} value; only strings and numbers can go into a file \
+                 (a secret must go through the `secret` filter)"
+            )));
+        }
+    };
+    let formatted = match syntax {
+        Syntax::Asterisk => asterisk_value(&text)?,
+        Syntax::PhpIni if value.kind() == ValueKind::Number => text,
+        Syntax::PhpIni => ini_string(&text)?,
+        Syntax::Xml => xml_text(&text)?,
+    };
+    out.write_str(&formatted).map_err(Error::from)
+}
+
+fn reject_controls(text: &str) -> Result<(), Error> {
+    if text.chars().any(char::is_control) {
+        return Err(invalid(
+            "a value contains a line break or another control character, which would add a line to the file",
+        ));
+    }
+    Ok(())
+}
+
+/// A value on one Asterisk config line.
+pub fn asterisk_value(text: &str) -> Result<String, Error> {
+    reject_controls(text)?;
+    Ok(text.replace(';', "\\;"))
+}
+
+/// A PHP ini string, double-quoted.
+pub fn ini_string(text: &str) -> Result<String, Error> {
+    reject_controls(text)?;
+    if text.contains(['"', '\\']) || text.contains("${") {
+        return Err(invalid(
+            "a websms.conf value contains `\"`, `\\` or `${`, which PHP's parse_ini_file would interpret",
+        ));
+    }
+    Ok(format!("\"{text}\""))
+}
+
+/// XML character data or attribute value.
+pub fn xml_text(text: &str) -> Result<String, Error> {
+    reject_controls(text)?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Asterisk cuts section names at 79 characters.
+const MAX_NAME: usize = 79;
+
+fn check_chars(
+    what: &str,
+    text: &str,
+    allowed: impl Fn(char) -> bool,
+    expected: &str,
+) -> Result<(), Error> {
+    if text.is_empty() {
+        return Err(invalid(format!("empty {what}; expected {expected}")));
+    }
+    if let Some(c) = text.chars().find(|c| !allowed(*c)) {
+        let shown = if c.is_control() || c.is_whitespace() {
+            format!("{c:?}")
+        } else {
+            format!("`{c}`")
+        };
+        return Err(invalid(format!(
+            "{what} contains {shown}; expected {expected}"
+        )));
+    }
+    Ok(())
+}
+
+fn as_text(value: &Value) -> Result<String, Error> {
+    match value.kind() {
+        ValueKind::String | ValueKind::Number => Ok(value.to_string()),
+        kind => Err(invalid(format!(
+            "expected a string or number, found a {kind} value"
+        ))),
+    }
+}
+
+/// `id`: a section, object, context, endpoint or user name (one token: no separators of any
+/// Asterisk syntax, at most 79 characters).
+pub fn id(value: &Value) -> Result<Value, Error> {
+    let text = as_text(value)?;
+    check_chars(
+        "a name",
+        &text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'),
+        "letters, digits, `_`, `-`, `.` or `+`",
+    )?;
+    if text.len() > MAX_NAME {
+        return Err(invalid(format!(
+            "a name is {} characters long; Asterisk cuts names at {MAX_NAME}",
+            text.len()
+        )));
+    }
+    Ok(Value::from_safe_string(text))
+}
+
+/// `pattern`: a dialplan extension or `_` pattern (`101`, `+15551234567`, `s`, `_0[1-9]XXXXXXXX`).
+pub fn pattern(value: &Value) -> Result<Value, Error> {
+    let text = as_text(value)?;
+    let is_pattern = text.starts_with('_');
+    check_chars(
+        "a dialplan extension",
+        &text,
+        |c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '+' | '*' | '#' | '_' | '-')
+                || (is_pattern && matches!(c, '[' | ']' | '.' | '!'))
+        },
+        "digits, letters, `+`, `*`, `#`, `-`, and in `_` patterns `[`, `]`, `.`, `!`",
+    )?;
+    Ok(Value::from_safe_string(text))
+}
+
+/// `number`: a fixed telephone number or prefix (`+15551234567`, `0799999999`, `+44`). Empty
+/// is allowed (an empty prefix).
+pub fn number(value: &Value) -> Result<Value, Error> {
+    let text = as_text(value)?;
+    let digits = text.strip_prefix('+').unwrap_or(&text);
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid(
+            "a telephone number contains something other than digits (and a leading `+`)",
+        ));
+    }
+    Ok(Value::from_safe_string(text))
+}
+
+/// `host`: a host name, IPv4 address or bracketed IPv6 address, optionally with `:port`.
+pub fn host(value: &Value) -> Result<Value, Error> {
+    let text = as_text(value)?;
+    check_chars(
+        "a host",
+        &text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'),
+        "a host name or IP address",
+    )?;
+    Ok(Value::from_safe_string(text))
+}
+
+/// `uri`: a SIP URI composed by the plan (`sip:101@pbx.example.net;transport=tls`).
+pub fn uri(value: &Value) -> Result<String, Error> {
+    let text = as_text(value)?;
+    check_chars(
+        "a SIP URI",
+        &text,
+        |c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '.' | '-' | '_' | ':' | '@' | '+' | '[' | ']' | '=' | '/' | ';'
+                )
+        },
+        "a SIP URI",
+    )?;
+    Ok(text)
+}
+
+/// `display`: a display name inside `"…"` (caller ID, SPA display name, voicemail name).
+pub fn display(value: &Value) -> Result<String, Error> {
+    let text = as_text(value)?;
+    reject_controls(&text)?;
+    if text.contains(['"', '<', '>', '\\', ',', ';', '[', ']', '$']) {
+        return Err(invalid(
+            "a display name contains one of `\" < > \\ , ; [ ] $`",
+        ));
+    }
+    Ok(text)
+}
+
+/// `url`: an http(s) URL or URL path for the WebSMS bridge or a TwiML action.
+pub fn url(value: &Value) -> Result<String, Error> {
+    let text = as_text(value)?;
+    check_chars(
+        "a URL",
+        &text,
+        |c| {
+            c.is_ascii_graphic()
+                && !matches!(
+                    c,
+                    '"' | '\'' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^'
+                )
+        },
+        "a URL without quotes, spaces or `<>{}|\\^`",
+    )?;
+    Ok(text)
+}
+
+/// A filter checking one value.
+pub type Filter<T> = fn(&Value) -> Result<T, Error>;
+
+/// Filters for positions where a value is syntax. Their character sets hold nothing any of the
+/// three syntaxes would interpret, so they print verbatim.
+pub const VERBATIM_FILTERS: [(&str, Filter<Value>); 4] = [
+    ("id", id),
+    ("pattern", pattern),
+    ("number", number),
+    ("host", host),
+];
+
+/// Filters that check a value and leave the escaping to the file's syntax (`uri` may hold `;`,
+/// a display name `&`).
+pub const CHECKING_FILTERS: [(&str, Filter<String>); 3] =
+    [("uri", uri), ("display", display), ("url", url)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asterisk_values_cannot_add_lines() {
+        assert_eq!(asterisk_value("a;b").unwrap(), "a\\;b");
+        assert!(asterisk_value("x\n[evil]").is_err());
+        assert!(asterisk_value("x\r#include /etc/passwd").is_err());
+        assert!(asterisk_value("x\u{0}").is_err());
+        // `[`, `#include` and `,` on one line are inert after `key=`.
+        assert_eq!(
+            asterisk_value("[a] #include b,c").unwrap(),
+            "[a] #include b,c"
+        );
+    }
+
+    #[test]
+    fn ini_strings_are_quoted_and_checked() {
+        assert_eq!(ini_string("no").unwrap(), "\"no\"");
+        assert_eq!(
+            ini_string("185.45.152.42,3.104.90.0/24").unwrap(),
+            "\"185.45.152.42,3.104.90.0/24\""
+        );
+        assert!(ini_string("a\"b").is_err());
+        assert!(ini_string("a\\b").is_err());
+        assert!(ini_string("${HOME}").is_err());
+        assert!(ini_string("a\nb=c").is_err());
+    }
+
+    #[test]
+    fn xml_is_escaped() {
+        assert_eq!(xml_text("a<b>&\"'").unwrap(), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert!(xml_text("a\nb").is_err());
+    }
+
+    #[test]
+    fn strict_filters() {
+        let v = |s: &str| Value::from(s);
+        assert!(id(&v("from-twilio")).is_ok());
+        for bad in ["a,b", "a b", "a]", "a;b", "a(b", "", "a\nb", "a=b", "a/b"] {
+            assert!(id(&v(bad)).is_err(), "{bad:?}");
+        }
+        assert!(id(&v(&"x".repeat(80))).is_err());
+        assert!(pattern(&v("_0[1-9]XXXXXXXX")).is_ok());
+        assert!(pattern(&v("+15551234567")).is_ok());
+        assert!(pattern(&v("101,1,Dial(x)")).is_err());
+        assert!(pattern(&v("1[0]")).is_err(), "sets only in `_` patterns");
+        assert!(number(&v("+44")).is_ok());
+        assert!(number(&v("")).is_ok());
+        assert!(number(&v("0799&PJSIP/x")).is_err());
+        assert!(host(&v("sip.zadarma.com")).is_ok());
+        assert!(host(&v("[2001:db8::1]:5061")).is_ok());
+        assert!(host(&v("a b")).is_err());
+        assert!(display(&v("Kitchen phone")).is_ok());
+        assert!(display(&v("Bob\" <666>")).is_err());
+        assert!(display(&v("Kitchen (downstairs) & co")).is_ok());
+        assert!(url(&v("https://api.zadarma.com")).is_ok());
+        assert!(url(&v("https://x/\"a")).is_err());
+    }
+}

@@ -1,0 +1,341 @@
+//! Putting rendered files on disk — atomically, all or none — or comparing them with what is
+//! there (`--check`, `--diff`, `--dry-run`).
+//!
+//! [`plan`] looks at the output directory once (refusing symlinks and directories in the way) and
+//! decides, per file, its mode and whether it is new, changed or unchanged. [`commit`] writes the
+//! files that need it through one [`Batch`](crate::fsutil::Batch): every temp file first, then
+//! every rename, so a failure at any point leaves every old file as it was.
+
+use super::mask::mask_secret_positions;
+use super::{RenderedFile, SecretValues};
+use crate::diag::Error;
+use crate::fsutil::{self, Batch, MODE_PRIVATE, MODE_PUBLIC, MODE_SECRET};
+use colored::Colorize;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What writing a file would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The file does not exist.
+    New,
+    /// The contents differ (the mode may too).
+    Changed,
+    /// Same contents, wrong mode (e.g. a secret file left world-readable).
+    Mode {
+        from: u32,
+    },
+    Unchanged,
+}
+
+/// One file, ready to write.
+pub struct Planned {
+    pub name: String,
+    pub path: PathBuf,
+    pub contents: String,
+    pub mode: u32,
+    pub change: Change,
+    /// What is on disk now (empty when new).
+    pub old: String,
+}
+
+impl std::fmt::Debug for Planned {
+    // Contents hold secrets: never in Debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Planned")
+            .field("path", &self.path)
+            .field("mode", &format_args!("{:04o}", self.mode))
+            .field("change", &self.change)
+            .finish()
+    }
+}
+
+/// The mode a rendered file gets.
+pub fn mode_for(file: &RenderedFile, private: bool) -> u32 {
+    match (file.holds_secrets, private) {
+        (false, _) => MODE_PUBLIC,
+        (true, false) => MODE_SECRET,
+        (true, true) => MODE_PRIVATE,
+    }
+}
+
+/// Compare `files` with the contents of `dir`.
+pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Planned>, Error> {
+    // The directory itself may be a link (e.g. /etc/asterisk into a volume): files are
+    // replaced inside its target.
+    if let Ok(meta) = fs::metadata(dir) {
+        if !meta.is_dir() {
+            return Err(Error::invalid(format!(
+                "{}: expected a directory to write into",
+                dir.display()
+            )));
+        }
+    }
+    files
+        .iter()
+        .map(|file| {
+            let path = dir.join(&file.name);
+            let mode = mode_for(file, private);
+            let (change, old) = match fs::symlink_metadata(&path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Change::New, String::new()),
+                Err(e) => return Err(Error::io(&path, &e)),
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(Error::invalid(format!(
+                        "{}: refusing to write through a symbolic link; replace it with a regular file or write elsewhere",
+                        path.display()
+                    )));
+                }
+                // A directory (or device…) in the way: writing will refuse it, after the files
+                // before it have their temps — and then replace none of them.
+                Ok(meta) if !meta.is_file() => (Change::Changed, String::new()),
+                Ok(meta) => {
+                    let bytes = fs::read(&path).map_err(|e| Error::io(&path, &e))?;
+                    let old = String::from_utf8_lossy(&bytes).into_owned();
+                    let current_mode = permission_bits(&meta);
+                    let change = if bytes != file.contents.as_bytes() {
+                        Change::Changed
+                    } else if current_mode.is_some_and(|m| m != mode) {
+                        Change::Mode { from: current_mode.unwrap_or(mode) }
+                    } else {
+                        Change::Unchanged
+                    };
+                    (change, old)
+                }
+            };
+            Ok(Planned { name: file.name.clone(), path, contents: file.contents.clone(), mode, change, old })
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn permission_bits(meta: &fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_meta: &fs::Metadata) -> Option<u32> {
+    None
+}
+
+/// Whether anything would change.
+pub fn has_changes(planned: &[Planned]) -> bool {
+    planned.iter().any(|p| p.change != Change::Unchanged)
+}
+
+/// Write every file that is new or changed (creating `dir`, mode 0750, when missing). Returns
+/// how many files were written.
+pub fn commit(planned: &[Planned], dir: &Path) -> Result<usize, Error> {
+    let mut batch = Batch::new();
+    for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
+        batch.add(&file.path, file.contents.as_bytes(), file.mode);
+    }
+    let count = batch.files().len();
+    if count > 0 {
+        fsutil::create_dir(dir)?;
+        batch.commit()?;
+    }
+    Ok(count)
+}
+
+/// One line per file: what would be written where (`--dry-run`). Never the contents.
+pub fn describe(planned: &[Planned]) -> String {
+    let mut out = String::new();
+    for file in planned {
+        let what = match file.change {
+            Change::New => "new".to_string(),
+            Change::Changed => "changed".to_string(),
+            Change::Mode { from } => format!("mode {from:04o} -> {:04o}", file.mode),
+            Change::Unchanged => "unchanged".to_string(),
+        };
+        out.push_str(&format!(
+            "{}  {} bytes  mode {:04o}  {what}\n",
+            file.path.display(),
+            file.contents.len(),
+            file.mode
+        ));
+    }
+    out
+}
+
+/// A unified diff of every file that would change, with secrets masked on both sides.
+///
+/// `masked` is the same render with every secret replaced by the mask; `secrets` masks the
+/// current secret values wherever they appear on disk; [`mask_secret_positions`] masks older
+/// values where the file's syntax keeps secrets. A change of secret values alone is reported
+/// as such, without showing them.
+pub fn diff(
+    planned: &[Planned],
+    masked: &[RenderedFile],
+    secrets: &SecretValues,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
+        let new = masked
+            .iter()
+            .find(|m| m.name == file.name)
+            .map_or("", |m| m.contents.as_str());
+        let new = mask_secret_positions(&file.name, &secrets.mask(new));
+        let old = mask_secret_positions(&file.name, &secrets.mask(&file.old));
+        if let Change::Mode { from } = file.change {
+            out.push_str(&paint(
+                &format!("{}: mode {from:04o} -> {:04o}\n", file.name, file.mode),
+                Paint::Header,
+                color,
+            ));
+            continue;
+        }
+        if old == new {
+            out.push_str(&paint(
+                &format!("{}: secret values changed (not shown)\n", file.name),
+                Paint::Header,
+                color,
+            ));
+            continue;
+        }
+        let (from, to) = match file.change {
+            Change::New => ("/dev/null".to_string(), format!("b/{}", file.name)),
+            _ => (format!("a/{}", file.name), format!("b/{}", file.name)),
+        };
+        let text_diff = similar::TextDiff::from_lines(&old, &new);
+        let unified = text_diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&from, &to)
+            .to_string();
+        for line in unified.split_inclusive('\n') {
+            let kind = if line.starts_with("+++") || line.starts_with("---") {
+                Paint::Header
+            } else if line.starts_with("@@") {
+                Paint::Hunk
+            } else if line.starts_with('+') {
+                Paint::Added
+            } else if line.starts_with('-') {
+                Paint::Removed
+            } else {
+                Paint::Context
+            };
+            out.push_str(&paint(line, kind, color));
+            if !line.ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Paint {
+    Header,
+    Hunk,
+    Added,
+    Removed,
+    Context,
+}
+
+fn paint(line: &str, kind: Paint, color: bool) -> String {
+    if !color {
+        return line.to_string();
+    }
+    let (body, end) = match line.strip_suffix('\n') {
+        Some(body) => (body, "\n"),
+        None => (line, ""),
+    };
+    let painted = match kind {
+        Paint::Header => body.bold().to_string(),
+        Paint::Hunk => body.cyan().to_string(),
+        Paint::Added => body.green().to_string(),
+        Paint::Removed => body.red().to_string(),
+        Paint::Context => body.to_string(),
+    };
+    format!("{painted}{end}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, contents: &str, holds_secrets: bool) -> RenderedFile {
+        RenderedFile {
+            name: name.into(),
+            contents: contents.into(),
+            holds_secrets,
+        }
+    }
+
+    #[test]
+    fn plans_modes_and_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("same.conf"), "x\n").unwrap();
+        fs::write(dir.path().join("old.conf"), "old\n").unwrap();
+        let files = [
+            file("same.conf", "x\n", false),
+            file("old.conf", "new\n", true),
+            file("new.conf", "n\n", true),
+        ];
+        let planned = plan(&files, dir.path(), true).unwrap();
+        let changes: Vec<Change> = planned.iter().map(|p| p.change).collect();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(
+                dir.path().join("same.conf"),
+                fs::Permissions::from_mode(0o644),
+            )
+            .unwrap();
+            let again = plan(&files[..1], dir.path(), true).unwrap();
+            assert_eq!(again[0].change, Change::Unchanged);
+        }
+        assert_eq!(changes[1..], [Change::Changed, Change::New]);
+        assert_eq!(planned[1].mode, MODE_PRIVATE);
+        assert_eq!(
+            commit(&planned, dir.path()).unwrap(),
+            if changes[0] == Change::Unchanged {
+                2
+            } else {
+                3
+            }
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("old.conf")).unwrap(),
+            "new\n"
+        );
+        assert!(!has_changes(&plan(&files, dir.path(), true).unwrap()));
+    }
+
+    #[test]
+    fn diff_masks_old_and_new_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("pjsip.conf"),
+            "password=old-secret\ncontext=a\n",
+        )
+        .unwrap();
+        let real = [file("pjsip.conf", "password=new-secret\ncontext=b\n", true)];
+        let masked = [file("pjsip.conf", "password=********\ncontext=b\n", true)];
+        let planned = plan(&real, dir.path(), false).unwrap();
+        let secrets = SecretValues::for_tests(&["new-secret"]);
+        let text = diff(&planned, &masked, &secrets, false);
+        assert!(
+            !text.contains("secret\n")
+                && !text.contains("old-secret")
+                && !text.contains("new-secret"),
+            "{text}"
+        );
+        assert!(
+            text.contains("-context=a") && text.contains("+context=b"),
+            "{text}"
+        );
+
+        // Only the secret changed: said, not shown.
+        fs::write(
+            dir.path().join("pjsip.conf"),
+            "password=old-secret\ncontext=b\n",
+        )
+        .unwrap();
+        let planned = plan(&real, dir.path(), false).unwrap();
+        let text = diff(&planned, &masked, &secrets, false);
+        assert_eq!(text, "pjsip.conf: secret values changed (not shown)\n");
+    }
+}

@@ -1,0 +1,217 @@
+//! The WebSMS bridge's `websms.conf` as data, in exactly one key layout.
+//!
+//! The project renamed its keys in v0.8.0; both layouts run in the wild. Every key the plan emits
+//! goes through [`Key::name`], so one file can never mix the two.
+
+use super::SecretId;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    Legacy,
+    Current,
+}
+
+/// A setting whose key name depends on the layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    UrlHost,
+    UrlPath,
+    AuthUser,
+    AuthSecret,
+    AuthMethod,
+    KeyTo,
+    KeyFrom,
+    KeyBody,
+    KeyEcho,
+    ResponseCheck,
+    NumberFormat,
+    Unicode,
+    Ack,
+    PermitAddr,
+    ProxyAddr,
+    ProxyHeader,
+    ChannelContext,
+    Context,
+    OutgoingDir,
+    StagingDir,
+    WaitTime,
+    MaxRetries,
+    RetryTime,
+    Archive,
+    Priority,
+    MessageEncode,
+}
+
+impl Key {
+    /// The key's name in `layout` (spec/websms.md).
+    pub fn name(self, layout: Layout) -> &'static str {
+        use Layout::{Current, Legacy};
+        match (self, layout) {
+            (Key::UrlHost, Legacy) => "host",
+            (Key::UrlHost, Current) => "url_host",
+            (Key::UrlPath, Legacy) => "path",
+            (Key::UrlPath, Current) => "url_path",
+            (Key::AuthSecret, Legacy) => "auth_passwd",
+            (Key::AuthSecret, Current) => "auth_secret",
+            (Key::ResponseCheck, Legacy) => "response_check",
+            (Key::ResponseCheck, Current) => "resp_check",
+            (Key::NumberFormat, Legacy) => "number_format",
+            (Key::NumberFormat, Current) => "val_numform",
+            (Key::Unicode, Legacy) => "charset",
+            (Key::Unicode, Current) => "val_unicode",
+            (Key::Ack, Legacy) => "report_success",
+            (Key::Ack, Current) => "resp_ack",
+            (Key::PermitAddr, Legacy) => "permit_addr",
+            (Key::PermitAddr, Current) => "remt_addr",
+            (Key::ProxyAddr, Legacy) => "proxy_addr",
+            (Key::ProxyAddr, Current) => "prox_addr",
+            (Key::ProxyHeader, Legacy) => "proxy_header",
+            (Key::ProxyHeader, Current) => "prox_header",
+            (Key::AuthUser, _) => "auth_user",
+            (Key::AuthMethod, _) => "auth_method",
+            (Key::KeyTo, _) => "key_to",
+            (Key::KeyFrom, _) => "key_from",
+            (Key::KeyBody, _) => "key_body",
+            (Key::KeyEcho, _) => "key_echo",
+            (Key::ChannelContext, _) => "channel_context",
+            (Key::Context, _) => "context",
+            (Key::OutgoingDir, _) => "outgoingdir",
+            (Key::StagingDir, _) => "stagingdir",
+            (Key::WaitTime, _) => "waittime",
+            (Key::MaxRetries, _) => "maxretries",
+            (Key::RetryTime, _) => "retrytime",
+            (Key::Archive, _) => "archive",
+            (Key::Priority, _) => "priority",
+            (Key::MessageEncode, _) => "message_encode",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebSms {
+    pub layout: Layout,
+    pub sections: Vec<IniSection>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IniSection {
+    pub name: &'static str,
+    pub entries: Vec<IniEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IniEntry {
+    pub key: &'static str,
+    pub value: IniValue,
+}
+
+/// A value; strings are always double-quoted when rendered, so PHP's `parse_ini_file` never
+/// turns `yes`/`no`/`null`… into booleans.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum IniValue {
+    Number(u32),
+    Text(String),
+    Secret(SecretId),
+}
+
+impl WebSms {
+    /// Start an empty file in `layout`.
+    pub fn new(layout: Layout) -> Self {
+        WebSms {
+            layout,
+            sections: Vec::new(),
+        }
+    }
+
+    /// Append `key = value` to `section` (created on first use).
+    pub fn set(&mut self, section: &'static str, key: Key, value: IniValue) {
+        let name = key.name(self.layout);
+        let entry = IniEntry { key: name, value };
+        match self.sections.iter_mut().find(|s| s.name == section) {
+            Some(s) => s.entries.push(entry),
+            None => self.sections.push(IniSection {
+                name: section,
+                entries: vec![entry],
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Key; 26] = [
+        Key::UrlHost,
+        Key::UrlPath,
+        Key::AuthUser,
+        Key::AuthSecret,
+        Key::AuthMethod,
+        Key::KeyTo,
+        Key::KeyFrom,
+        Key::KeyBody,
+        Key::KeyEcho,
+        Key::ResponseCheck,
+        Key::NumberFormat,
+        Key::Unicode,
+        Key::Ack,
+        Key::PermitAddr,
+        Key::ProxyAddr,
+        Key::ProxyHeader,
+        Key::ChannelContext,
+        Key::Context,
+        Key::OutgoingDir,
+        Key::StagingDir,
+        Key::WaitTime,
+        Key::MaxRetries,
+        Key::RetryTime,
+        Key::Archive,
+        Key::Priority,
+        Key::MessageEncode,
+    ];
+
+    /// The renamed keys from spec/websms.md: a file in one layout never holds the other's names.
+    const LEGACY_ONLY: [&str; 10] = [
+        "host",
+        "path",
+        "auth_passwd",
+        "response_check",
+        "number_format",
+        "charset",
+        "report_success",
+        "permit_addr",
+        "proxy_addr",
+        "proxy_header",
+    ];
+    const CURRENT_ONLY: [&str; 10] = [
+        "url_host",
+        "url_path",
+        "auth_secret",
+        "resp_check",
+        "val_numform",
+        "val_unicode",
+        "resp_ack",
+        "remt_addr",
+        "prox_addr",
+        "prox_header",
+    ];
+
+    #[test]
+    fn layouts_never_share_a_renamed_key() {
+        for key in ALL {
+            let legacy = key.name(Layout::Legacy);
+            let current = key.name(Layout::Current);
+            assert!(
+                !CURRENT_ONLY.contains(&legacy),
+                "{key:?}: legacy name {legacy} is a current key"
+            );
+            assert!(
+                !LEGACY_ONLY.contains(&current),
+                "{key:?}: current name {current} is a legacy key"
+            );
+        }
+    }
+}

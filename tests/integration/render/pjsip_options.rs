@@ -1,0 +1,330 @@
+//! Every option pbxgen writes into pjsip.conf exists for its object type in the target
+//! Asterisk: an unknown option makes Asterisk drop the whole object ("Could not find option
+//! suitable…"). The option lists are Asterisk's own documentation: `pjsip_config-20.xml` and
+//! `pjsip_config-master.xml` (res_pjsip's types; master stands for 21–23), and for the types
+//! documented by other modules (registration, identify, acl) the `SECTION OPTIONS` of
+//! Asterisk 20's pjsip.conf.sample. They are kept in `tests/fixtures/render/pjsip-options.tsv`;
+//! with `PBXGEN_SHARED_DATA` (and `PBXGEN_CORPUS`) set, a test re-derives it from the sources
+//! (`PBXGEN_BLESS=1` rewrites it).
+
+use super::{EXAMPLES, render_example};
+use crate::util::repo_path;
+use pbxgen::render::SecretMode;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+const FIXTURE: &str = "tests/fixtures/render/pjsip-options.tsv";
+/// res_pjsip's types are in the XML; these come from other modules' documentation.
+const SAMPLE_TYPES: [&str; 3] = ["registration", "identify", "acl"];
+
+/// `(type, option, source, since)`: `since` is the versions Asterisk lists for the option
+/// (comma-separated), `-` when it lists none.
+type Row = (String, String, String, String);
+
+fn fixture() -> BTreeSet<Row> {
+    std::fs::read_to_string(repo_path(FIXTURE))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[0].to_string(),
+                f[1].to_string(),
+                f[2].to_string(),
+                f[3].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Whether an option listed `since` these versions exists in every release of `major`: when a
+/// release of `major` is listed, only if it is `major.0.0` (a later one is a backport); when none
+/// is, if an earlier major introduced it.
+fn in_every_release(since: &str, major: u32) -> bool {
+    if since == "-" {
+        return true;
+    }
+    let versions: Vec<Vec<u32>> = since
+        .split(',')
+        .map(|v| v.split('.').filter_map(|p| p.parse().ok()).collect())
+        .collect();
+    match versions.iter().find(|v| v.first() == Some(&major)) {
+        Some(v) => v[1..].iter().all(|n| *n == 0),
+        None => versions
+            .iter()
+            .any(|v| v.first().is_some_and(|m| *m < major)),
+    }
+}
+
+/// `(type, option, since)` of every `<configOption>` inside a `<configObject>` of Asterisk's XML.
+fn xml_options(text: &str) -> BTreeSet<(String, String, String)> {
+    let attr = |line: &str, tag: &str| {
+        let start = line.find(&format!("<{tag} name=\""))? + tag.len() + 8;
+        let end = line[start..].find('"')?;
+        Some(line[start..start + end].to_string())
+    };
+    let mut object: Option<String> = None;
+    // The option being read and the versions of its `<since>` so far.
+    let mut option: Option<(String, Vec<String>)> = None;
+    let mut out = BTreeSet::new();
+    let mut flush = |object: &Option<String>, option: &mut Option<(String, Vec<String>)>| {
+        if let (Some(obj), Some((name, since))) = (object, option.take()) {
+            let since = if since.is_empty() {
+                "-".to_string()
+            } else {
+                since.join(",")
+            };
+            out.insert((obj.clone(), name, since));
+        }
+    };
+    for line in text.lines() {
+        if let Some(name) = attr(line, "configObject") {
+            flush(&object, &mut option);
+            object = Some(name);
+        } else if line.contains("</configObject>") {
+            flush(&object, &mut option);
+            object = None;
+        } else if let Some(name) = attr(line, "configOption") {
+            flush(&object, &mut option);
+            option = Some((name, Vec::new()));
+        } else if line.contains("<synopsis>") || line.contains("</configOption>") {
+            flush(&object, &mut option);
+        } else if let (Some((_, since)), Some(v)) = (
+            option.as_mut(),
+            line.trim()
+                .strip_prefix("<version>")
+                .and_then(|v| v.strip_suffix("</version>")),
+        ) {
+            since.push(v.to_string());
+        }
+    }
+    flush(&object, &mut option);
+    out
+}
+
+/// `(type, option)` from the `;[type]` … `;option=` blocks of pjsip.conf.sample.
+fn sample_options(text: &str) -> BTreeSet<(String, String)> {
+    let mut object: Option<String> = None;
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix(";[").and_then(|l| l.strip_suffix(']')) {
+            object = SAMPLE_TYPES.contains(&name).then(|| name.to_string());
+        } else if line.starts_with(";===") || line.starts_with("; MODULE") {
+            object = None;
+        } else if let (Some(obj), Some(rest)) = (&object, line.strip_prefix(';')) {
+            if let Some((name, _)) = rest.split_once('=') {
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.insert((obj.clone(), name.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn env_dir(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).map(PathBuf::from)
+}
+
+#[test]
+fn the_option_fixture_matches_asterisks_documentation() {
+    let (Some(data), Some(corpus)) = (env_dir("PBXGEN_SHARED_DATA"), env_dir("PBXGEN_CORPUS"))
+    else {
+        eprintln!(
+            "PBXGEN_SHARED_DATA / PBXGEN_CORPUS not set: checking against the committed fixture only"
+        );
+        return;
+    };
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut derived = BTreeSet::new();
+    for (source, file) in [
+        ("20", "pjsip_config-20.xml"),
+        ("master", "pjsip_config-master.xml"),
+    ] {
+        for (t, o, since) in xml_options(&read(data.join(file))) {
+            derived.insert((t, o, source.to_string(), since));
+        }
+    }
+    for (t, o) in sample_options(&read(corpus.join("asterisk-samples/pjsip.conf.sample"))) {
+        derived.insert((t, o, "sample-20".to_string(), "-".to_string()));
+    }
+    if std::env::var_os("PBXGEN_BLESS").is_some() {
+        let mut text = String::from(
+            "# type\toption\tsource (20 / master = pjsip_config-<v>.xml, sample-20 = Asterisk 20's pjsip.conf.sample)\tsince\n",
+        );
+        for (t, o, s, since) in &derived {
+            text.push_str(&format!("{t}\t{o}\t{s}\t{since}\n"));
+        }
+        std::fs::write(repo_path(FIXTURE), text).unwrap();
+    }
+    assert_eq!(
+        fixture(),
+        derived,
+        "{FIXTURE} is stale: rerun with PBXGEN_BLESS=1"
+    );
+}
+
+/// A section of a rendered pjsip.conf, its templates' variables first.
+struct Section {
+    name: String,
+    template: bool,
+    vars: Vec<(String, String)>,
+}
+
+impl Section {
+    fn kind(&self) -> String {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "type")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Every object (non-template section) of a rendered pjsip.conf, templates applied. pbxgen's
+/// own output only: no `(+)`, no includes.
+fn objects(text: &str) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for line in text.lines() {
+        let line = line.split(';').next().unwrap_or("").trim();
+        if let Some(header) = line.strip_prefix('[') {
+            let (name, rest) = header
+                .split_once(']')
+                .expect("a section header ends with ]");
+            let bases = rest.trim_start_matches('(').trim_end_matches(')');
+            let mut section = Section {
+                name: name.to_string(),
+                template: false,
+                vars: Vec::new(),
+            };
+            for base in bases.split(',').filter(|b| !b.is_empty()) {
+                if base == "!" {
+                    section.template = true;
+                    continue;
+                }
+                let inherited = sections.iter().find(|s| s.template && s.name == base);
+                section.vars.extend(
+                    inherited
+                        .unwrap_or_else(|| panic!("template {base}"))
+                        .vars
+                        .iter()
+                        .cloned(),
+                );
+            }
+            sections.push(section);
+        } else if let Some((key, value)) = line.split_once('=') {
+            let section = sections.last_mut().expect("an option inside a section");
+            section
+                .vars
+                .push((key.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    sections.retain(|s| !s.template);
+    sections
+}
+
+#[test]
+fn every_rendered_pjsip_option_exists_for_its_type_and_target() {
+    let known = fixture();
+    for example in EXAMPLES {
+        let site = super::example_site(example);
+        let target = site.asterisk;
+        let source = if target <= 20 { "20" } else { "master" };
+        let file = render_example(example, SecretMode::Mask)
+            .into_iter()
+            .find(|f| f.name == "pjsip.conf")
+            .unwrap();
+        let objects = objects(&file.contents);
+        assert!(
+            objects.len() > 10,
+            "{example}: parsed {} objects",
+            objects.len()
+        );
+        for object in &objects {
+            let (section, kind) = (&object.name, object.kind());
+            let doc = if SAMPLE_TYPES.contains(&kind.as_str()) {
+                "sample-20"
+            } else {
+                source
+            };
+            assert!(
+                known.iter().any(|(t, _, _, _)| t == &kind),
+                "{example} [{section}]: unknown type `{kind}`"
+            );
+            for (option, _) in &object.vars {
+                let documented = known
+                    .iter()
+                    .find(|(t, o, s, _)| t == &kind && o == option && s == doc)
+                    .unwrap_or_else(|| {
+                        panic!("{example} [{section}] type={kind}: `{option}` is not an option Asterisk {source} documents")
+                    });
+                assert!(
+                    in_every_release(&documented.3, target),
+                    "{example} [{section}] type={kind}: `{option}` exists only since {} (target Asterisk {target})",
+                    documented.3
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_pjsip_object_the_plan_implies_is_rendered() {
+    for example in EXAMPLES {
+        let site = super::example_site(example);
+        let pjsip = site.pjsip.as_ref().unwrap();
+        let file = render_example(example, SecretMode::Mask)
+            .into_iter()
+            .find(|f| f.name == "pjsip.conf")
+            .unwrap();
+        let objects = objects(&file.contents);
+        let has =
+            |kind: &str, name: &str| objects.iter().any(|o| o.name == name && o.kind() == kind);
+        for t in &pjsip.transports {
+            assert!(has("transport", &t.name), "{example}: transport {}", t.name);
+        }
+        for a in &pjsip.accounts {
+            assert!(
+                has("endpoint", &a.endpoint.name),
+                "{example}: endpoint {}",
+                a.endpoint.name
+            );
+            for auth in &a.auths {
+                assert!(has("auth", &auth.name));
+            }
+            for (kind, name) in [
+                ("aor", a.aor.as_ref().map(|x| &x.name)),
+                ("identify", a.identify.as_ref().map(|x| &x.name)),
+            ] {
+                if let Some(name) = name {
+                    assert!(has(kind, name), "{example}: {kind} {name}");
+                }
+            }
+            if let Some(r) = &a.registration {
+                assert!(has("registration", &r.name));
+            }
+        }
+        // Duplicate (type, name) pairs stop a whole pjsip type from loading.
+        let mut seen = BTreeSet::new();
+        for object in &objects {
+            let (name, kind) = (&object.name, object.kind());
+            assert!(
+                seen.insert((kind.clone(), name.to_ascii_lowercase())),
+                "{example}: duplicate {kind} {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn since_versions_decide_availability_per_major() {
+    assert!(in_every_release("12.0.0", 20));
+    assert!(in_every_release("-", 23));
+    assert!(!in_every_release("20.12.0,21.7.0,22.2.0", 20));
+    assert!(!in_every_release("20.12.0,21.7.0,22.2.0", 22));
+    assert!(in_every_release("20.12.0,21.7.0,22.2.0", 23));
+    assert!(in_every_release("21.0.0", 21));
+}
