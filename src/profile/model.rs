@@ -20,6 +20,9 @@ pub struct Resolved {
     pub(crate) twilio_ranges: Option<TwilioRanges>,
     /// `sms.websms` merged with its provider preset.
     pub(crate) websms: Option<ResolvedWebSms>,
+    /// Extension number → index in `extensions` (first occurrence), so lookups stay O(1) for
+    /// provider-scale profiles.
+    pub(crate) extension_index: std::collections::HashMap<String, usize>,
 }
 
 /// `sms.websms` with the provider preset and the layout's defaults applied: every value the
@@ -189,7 +192,8 @@ impl Profile {
 
     /// The extension with this number.
     pub fn extension(&self, number: &str) -> Option<&Extension> {
-        self.extensions.iter().find(|e| e.number == number)
+        let index = *self.resolved.extension_index.get(number)?;
+        self.extensions.get(index)
     }
 
     /// The trunk of `trunks:` with this name.

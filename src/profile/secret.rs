@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Where a secret's value comes from.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum SecretSource {
     /// `${env:NAME}`: the environment variable `NAME`.
     Env(String),

@@ -15,6 +15,7 @@ use super::dialplan::{Step, Trust};
 use super::pjsip::Protocol;
 use crate::diag::Error;
 use crate::profile::Profile;
+use std::collections::HashSet;
 
 /// Asterisk cuts section names here.
 const MAX_SECTION_NAME: usize = 79;
@@ -24,13 +25,14 @@ fn refuse(message: String) -> Error {
 }
 
 pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
-    let contexts: Vec<&str> = site
-        .dialplan
-        .contexts
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    let context_exists = |name: &str| contexts.iter().any(|c| c.eq_ignore_ascii_case(name));
+    // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
+    let mut contexts = HashSet::with_capacity(site.dialplan.contexts.len());
+    for context in &site.dialplan.contexts {
+        if !contexts.insert(context.name.to_ascii_lowercase()) {
+            return Err(refuse(format!("two contexts are named `{}`", context.name)));
+        }
+    }
+    let context_exists = |name: &str| contexts.contains(&name.to_ascii_lowercase());
     let mut names: Vec<(&str, String)> = Vec::new();
 
     if let Some(pjsip) = &site.pjsip {
@@ -109,6 +111,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
             ));
         }
     }
+    let mut seen = HashSet::with_capacity(names.len());
     for (kind, name) in &names {
         let lower = name.to_ascii_lowercase();
         if lower == "anonymous" || lower.starts_with("anonymous@") {
@@ -122,12 +125,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
                 "{kind} name `{name}` is longer than {MAX_SECTION_NAME} characters"
             )));
         }
-        if names
-            .iter()
-            .filter(|(k, n)| k == kind && n.eq_ignore_ascii_case(name))
-            .count()
-            > 1
-        {
+        if !seen.insert((*kind, lower)) {
             return Err(
                 refuse(format!("two {kind} sections are named `{name}`")).with_hint(
                     "extension numbers, trunk names and PSTN trunk names share one namespace",
@@ -137,16 +135,6 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
     }
 
     for context in &site.dialplan.contexts {
-        if site
-            .dialplan
-            .contexts
-            .iter()
-            .filter(|c| c.name.eq_ignore_ascii_case(&context.name))
-            .count()
-            > 1
-        {
-            return Err(refuse(format!("two contexts are named `{}`", context.name)));
-        }
         for include in &context.includes {
             if !context_exists(include) {
                 return Err(refuse(format!(

@@ -26,8 +26,9 @@ pub use plan::{
 };
 pub use websms::WebSms;
 
-use crate::profile::Secret;
+use crate::profile::{Secret, SecretSource};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The whole plan for one site.
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +49,9 @@ pub struct Site {
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
+    /// Index of `secrets` by source, so registering a secret stays O(1) at provider scale.
+    #[serde(skip)]
+    secret_index: HashMap<SecretSource, usize>,
 }
 
 /// A secret as templates see it: `{"secret": n}`, printed only through the `secret` filter.
@@ -77,13 +81,14 @@ pub enum Item {
 impl Site {
     /// Register a secret, reusing the id of an identical reference.
     pub fn secret(&mut self, secret: &Secret) -> SecretId {
-        let index = match self.secrets.iter().position(|s| same_reference(s, secret)) {
-            Some(i) => i,
-            None => {
-                self.secrets.push(secret.clone());
-                self.secrets.len() - 1
-            }
-        };
+        let next = self.secrets.len();
+        let index = *self
+            .secret_index
+            .entry(secret.source().clone())
+            .or_insert(next);
+        if index == next {
+            self.secrets.push(secret.clone());
+        }
         SecretId { secret: index }
     }
 
@@ -127,10 +132,6 @@ impl Site {
 }
 
 /// Two secret fields naming the same source share one id (positions do not matter).
-fn same_reference(a: &Secret, b: &Secret) -> bool {
-    a.source() == b.source()
-}
-
 #[cfg(test)]
 mod tests {
     use super::dialplan::{Step, Trust};

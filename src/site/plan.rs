@@ -56,6 +56,7 @@ pub fn plan(profile: &Profile) -> Result<Site, Error> {
         spa3102: Vec::new(),
         twiml: Vec::new(),
         secrets: Vec::new(),
+        secret_index: Default::default(),
     };
     let tech = if profile.wants(ChannelDriver::Pjsip) {
         Tech::Pjsip
