@@ -38,7 +38,7 @@ pub fn path_to_string(path: &[PathStep]) -> String {
 }
 
 /// A rule's report about one place.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Severity,

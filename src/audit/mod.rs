@@ -1,1 +1,75 @@
 //! The auditor: rules over the PBX model, reachability, suppressions, output formats.
+//!
+//! `audit(pbx, options)` runs every config rule over one model, applies the in-file
+//! suppressions, adds the suppression bookkeeping findings, filters by `--min-severity` and
+//! returns a [`output::Report`] ready for any format.
+
+pub mod context;
+pub mod entries;
+pub mod finding;
+pub mod helpers;
+pub mod mask;
+pub mod output;
+pub mod pattern;
+pub mod ranges;
+pub mod reach;
+pub mod rule;
+pub mod rules;
+pub mod severity;
+pub mod suppress;
+
+use crate::asterisk::model::Pbx;
+use crate::twilio::TwilioRanges;
+use context::AuditContext;
+use finding::{Finding, Sink};
+use output::Report;
+use rule::Check;
+use severity::Severity;
+
+/// What to audit with.
+pub struct AuditOptions<'a> {
+    pub twilio: &'a TwilioRanges,
+    pub asterisk_version: Option<u32>,
+    /// Drop findings below this severity from the report.
+    pub min_severity: Option<Severity>,
+}
+
+/// Run every config rule over `pbx`; findings unsuppressed and unsorted.
+pub fn run_rules(pbx: &Pbx, opts: &AuditOptions<'_>) -> Vec<Finding> {
+    let ctx = AuditContext::new(pbx, opts.twilio, opts.asterisk_version);
+    let mut findings = Vec::new();
+    for rule in rule::all() {
+        if let Check::Config(check) = rule.check {
+            check(&ctx, &mut Sink::new(rule, &mut findings));
+        }
+    }
+    findings
+}
+
+/// Audit one PBX: rules, suppressions, severity filter, sorted report.
+pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
+    let findings = run_rules(pbx, opts);
+    finish(pbx, findings, opts.min_severity)
+}
+
+/// Apply the suppressions written in the PBX's files, filter and sort.
+pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
+    let texts: Vec<(String, String)> = pbx
+        .config
+        .sources
+        .files()
+        .iter()
+        .map(|f| (f.display.clone(), f.text().into_owned()))
+        .collect();
+    let sources: Vec<suppress::SourceText<'_>> =
+        texts.iter().map(|(d, t)| suppress::SourceText { display: d, text: t }).collect();
+    let suppressed = suppress::apply(&sources, &mut findings);
+    let before = findings.len();
+    if let Some(min) = min_severity {
+        findings.retain(|f| f.severity >= min);
+    }
+    let hidden = before - findings.len();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    Report { findings, suppressed, hidden, root_prefix: String::new() }
+}

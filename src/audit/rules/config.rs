@@ -3,6 +3,9 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
+use crate::asterisk::syntax::{Diagnostic, DiagnosticCode, Severity as DiagSeverity};
+use crate::audit::helpers;
 use crate::audit::severity::Severity;
 
 pub static DROPPED_LINE: Rule = Rule {
@@ -89,3 +92,120 @@ pub static HOSTNAME_IN_ACL: Rule = Rule {
     fix: "list the provider's published addresses instead of its hostname",
     check: Check::Config(check_hostname_in_acl),
 };
+
+fn check_dropped_line(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for file in &ctx.pbx.config.files {
+        for d in &file.diagnostics {
+            let dropped = matches!(
+                d.code,
+                DiagnosticCode::LineTooLong
+                    | DiagnosticCode::HeaderSpacing
+                    | DiagnosticCode::UntrimmedBase
+                    | DiagnosticCode::MissingBracket
+                    | DiagnosticCode::MissingParenthesis
+                    | DiagnosticCode::MissingEquals
+                    | DiagnosticCode::MissingName
+                    | DiagnosticCode::InvalidEscape
+                    | DiagnosticCode::UnknownDirective
+                    | DiagnosticCode::MissingDirectiveArgument
+                    | DiagnosticCode::VariableBeforeSection
+                    | DiagnosticCode::MissingBase
+                    | DiagnosticCode::AppendWithoutTarget
+                    | DiagnosticCode::UnterminatedBlockComment
+                    | DiagnosticCode::CommentNestingTooDeep
+                    | DiagnosticCode::NulByte
+                    | DiagnosticCode::SectionNameTooLong
+            );
+            if dropped {
+                report_diagnostic(ctx, sink, file.name.as_str(), d);
+            }
+        }
+    }
+}
+
+fn report_diagnostic(ctx: &AuditContext<'_>, sink: &mut Sink<'_>, file: &str, d: &Diagnostic) {
+    let consequence = match d.severity {
+        DiagSeverity::Fatal => format!(" — Asterisk refuses all of {file}"),
+        DiagSeverity::DroppedLine => " — Asterisk drops this line".to_string(),
+        DiagSeverity::StopsInclude => " — Asterisk stops reading here".to_string(),
+        DiagSeverity::Warning => String::new(),
+    };
+    sink.report(ctx.anchor(d.pos), format!("{}{consequence}", d.message));
+}
+
+fn check_pjsip_unknown_option(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for u in &pj.unknown_options {
+        let since = u.known_since.as_deref().map(|v| format!(" (it exists from Asterisk {v})")).unwrap_or_default();
+        sink.report(
+            ctx.anchor(u.pos),
+            format!("`{}` is not an option of `type={}`{since}: {} `{}` will not load", u.option, u.object_type, u.object_type, u.id),
+        )
+        .section(u.id.clone())
+        .option(u.option.clone());
+    }
+}
+
+fn check_pjsip_duplicate_object(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for d in &pj.duplicate_objects {
+        let first = ctx.anchor(d.first);
+        sink.report(
+            ctx.anchor(d.second),
+            format!("`[{}]` with `type={}` is defined twice (first at line {}): no {} loads at all", d.id, d.object_type, first.line, d.object_type),
+        )
+        .section(d.id.clone());
+    }
+}
+
+fn check_missing_include(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for file in &ctx.pbx.config.files {
+        for d in &file.diagnostics {
+            if matches!(d.code, DiagnosticCode::MissingInclude | DiagnosticCode::IncludeLoop | DiagnosticCode::IncludeTooDeep) {
+                report_diagnostic(ctx, sink, file.name.as_str(), d);
+            }
+        }
+    }
+}
+
+fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let mut rules: Vec<(&AclRule, String)> = Vec::new();
+    let mut owned: Vec<(Acl, String)> = Vec::new();
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            rules.extend(p.acl.rules.iter().chain(p.contact_acl.rules.iter()).map(|r| (r, p.name.clone())));
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for e in &pj.endpoints {
+            owned.push((helpers::endpoint_acl(ctx, e), e.meta.id.clone()));
+            owned.push((helpers::endpoint_contact_acl(ctx, e), e.meta.id.clone()));
+        }
+        for a in &pj.acls {
+            rules.extend(a.acl.rules.iter().chain(a.contact_acl.rules.iter()).map(|r| (r, a.meta.id.clone())));
+        }
+        for i in &pj.identifies {
+            for m in &i.matches {
+                if let AclTarget::Host(h) = &m.target {
+                    sink.report(ctx.anchor(m.pos), format!("`match={h}` is resolved once when Asterisk loads; the allowlist goes stale when the provider moves"))
+                        .section(i.meta.id.clone())
+                        .option("match");
+                }
+            }
+        }
+    }
+    if let Some(m) = &ctx.pbx.manager {
+        rules.extend(m.users.iter().flat_map(|u| u.acl.rules.iter().map(|r| (r, u.name.clone()))));
+    }
+    for n in &ctx.pbx.named_acls {
+        rules.extend(n.acl.rules.iter().map(|r| (r, n.name.clone())));
+    }
+    let owned_rules = owned.iter().flat_map(|(acl, owner)| acl.rules.iter().map(move |r| (r, owner.clone())));
+    for (r, owner) in rules.into_iter().chain(owned_rules) {
+        if let AclTarget::Host(h) = &r.target {
+            sink.report(ctx.anchor(r.pos), format!("`{}={h}` is not an address: a hostname is resolved once at load, if at all", r.option))
+                .section(owner)
+                .option(r.option.clone());
+        }
+    }
+}

@@ -3,7 +3,10 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::model::dialplan::{EdgeKind, PatternClass, Sink as DpSink, SinkKind, pattern_class};
+use crate::asterisk::source::Pos;
 use crate::audit::severity::Severity;
+use std::collections::HashSet;
 
 pub static TOLL_FRAUD_PATH: Rule = Rule {
     code: "PBX401",
@@ -140,3 +143,166 @@ pub static SQL_INJECTION: Rule = Rule {
     fix: "pass caller data through `${FILTER(0-9,…)}` or `${SQL_ESC(…)}`",
     check: Check::Config(check_sql_injection),
 };
+
+fn check_toll_fraud_path(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for (dial, reached) in ctx.reach.unbounded_dials(ctx.pbx) {
+        let entry = &ctx.reach.entries[reached.entry];
+        sink.report(
+            ctx.anchor(dial.pos),
+            format!(
+                "{} (`{}` → context `{}`) can make this `Dial` call any number through `{}`",
+                capitalise(entry.kind.describe()),
+                entry.source,
+                entry.context,
+                dial.trunk
+            ),
+        )
+        .path(reached.path);
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// Whether an argument uses `${EXTEN}` (or a substring of it).
+fn uses_exten(arg: &str) -> bool {
+    arg.contains("${EXTEN}") || arg.contains("${EXTEN:")
+}
+
+fn sinks<'a>(ctx: &AuditContext<'a>) -> impl Iterator<Item = &'a DpSink> {
+    ctx.pbx.dialplan.contexts.iter().flat_map(|c| c.sinks.iter())
+}
+
+fn check_exten_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for s in sinks(ctx) {
+        if !matches!(s.kind, SinkKind::Dial | SinkKind::Record) || s.filtered || !uses_exten(&s.argument) {
+            continue;
+        }
+        if pattern_class(&s.exten) != PatternClass::Wide {
+            continue;
+        }
+        sink.report(
+            ctx.anchor(s.pos),
+            format!("`${{EXTEN}}` from pattern `{}` goes unfiltered into `{}`: a caller can add `&Tech/…` or other characters", s.exten, s.name),
+        );
+    }
+}
+
+fn check_shell_from_caller(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for s in sinks(ctx) {
+        if s.kind == SinkKind::Shell && s.caller_controlled && !s.filtered {
+            sink.report(ctx.anchor(s.pos), format!("`{}` runs a shell command containing data the caller controls", s.name));
+        }
+    }
+}
+
+fn check_wide_catchall(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for c in &ctx.pbx.dialplan.contexts {
+        for e in &c.extensions {
+            if e.name.starts_with("_.") || e.name.starts_with("_!") {
+                sink.report(
+                    ctx.anchor(e.pos),
+                    format!("`{}` in [{}] also matches `h`, `i`, `t` and any characters", e.name, c.name),
+                )
+                .section(c.name.clone());
+            }
+        }
+    }
+}
+
+fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let dp = &ctx.pbx.dialplan;
+    // Without extensions.conf there is nothing to check contexts against.
+    if dp.file.is_none() {
+        return;
+    }
+    let mut seen: HashSet<(Pos, String)> = HashSet::new();
+    let mut report = |sink: &mut Sink<'_>, pos: Pos, name: &str, who: String, section: Option<String>, option: &str| {
+        if dp.context(name).is_some() || !seen.insert((pos, name.to_string())) {
+            return;
+        }
+        let hint = dp.context_ignore_case(name).map(|c| format!(" (did you mean `{}`? context names are case-sensitive)", c.name)).unwrap_or_default();
+        let f = sink.report(ctx.anchor(pos), format!("{who} names context `{name}`, which extensions.conf does not define{hint}"));
+        if let Some(s) = section {
+            f.section(s);
+        }
+        f.option(option);
+    };
+    if let Some(sip) = &ctx.pbx.sip {
+        let g = &sip.general;
+        if let Some(pos) = g.context.pos {
+            report(sink, pos, &g.context.value, "[general]".into(), Some("general".into()), "context");
+        }
+        for p in &sip.peers {
+            if let Some(pos) = p.context.pos {
+                report(sink, pos, &p.context.value, format!("peer `{}`", p.name), Some(p.name.clone()), "context");
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
+            let pos = e.context.pos.unwrap_or(e.meta.pos);
+            report(sink, pos, &e.context.value, format!("endpoint `{}`", e.meta.id), Some(e.meta.id.clone()), "context");
+        }
+    }
+    for c in &dp.contexts {
+        for e in &c.edges {
+            if e.dynamic || e.target_context.contains("${") {
+                continue;
+            }
+            let option = if e.kind == EdgeKind::Include { "include" } else { "exten" };
+            report(sink, e.pos, &e.target_context, format!("[{}]", c.name), Some(c.name.clone()), option);
+        }
+    }
+    if let Some(ws) = &ctx.pbx.websms {
+        for (key, v) in [("channel_context", &ws.channel_context), ("context", &ws.context)] {
+            let pos = v.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
+            report(sink, pos, &v.value, "websms.conf [astqueue]".into(), Some("astqueue".into()), key);
+        }
+    }
+}
+
+fn check_demo_reachable(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let mut done = HashSet::new();
+    for r in ctx.reach.demo_reached(ctx.pbx) {
+        if !done.insert(r.entry) {
+            continue;
+        }
+        let e = &ctx.reach.entries[r.entry];
+        sink.report(
+            ctx.anchor(e.pos),
+            format!("{} (`{}`) reach the sample `demo` context from `{}`", capitalise(e.kind.describe()), e.source, e.context),
+        )
+        .section(e.source.clone())
+        .path(r.path);
+    }
+}
+
+fn check_disa_without_password(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for c in &ctx.pbx.dialplan.contexts {
+        for e in &c.extensions {
+            for p in e.priorities.iter().filter(|p| p.app.eq_ignore_ascii_case("DISA")) {
+                let pw = p.args.first().map(|a| a.trim()).unwrap_or("");
+                if pw.is_empty() || pw.eq_ignore_ascii_case("no-password") {
+                    let target = p.args.get(1).map(|a| a.trim()).filter(|a| !a.is_empty()).unwrap_or("disa");
+                    sink.report(
+                        ctx.anchor(p.pos),
+                        format!("DISA without a password: whoever reaches [{}] {} gets a dial tone in `{target}`", c.name, e.name),
+                    )
+                    .section(c.name.clone());
+                }
+            }
+        }
+    }
+}
+
+fn check_sql_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for s in sinks(ctx) {
+        let kind = matches!(s.kind, SinkKind::Sql | SinkKind::Realtime | SinkKind::Agi);
+        if kind && s.caller_controlled && !s.filtered && !s.argument.contains("SQL_ESC") {
+            sink.report(ctx.anchor(s.pos), format!("caller-controlled data is interpolated into `{}`", s.name));
+        }
+    }
+}

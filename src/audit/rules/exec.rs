@@ -3,6 +3,7 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::syntax::DirectiveKind;
 use crate::audit::severity::Severity;
 
 pub static EXEC_INCLUDES: Rule = Rule {
@@ -38,3 +39,53 @@ pub static AMI_EXPOSED: Rule = Rule {
     fix: "bind AMI to 127.0.0.1, add `deny`/`permit` per user, drop `system`/`originate`/`all`",
     check: Check::Config(check_ami_exposed),
 };
+
+fn check_exec_includes(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for file in &ctx.pbx.config.files {
+        for d in file.directives.iter().filter(|d| d.kind == DirectiveKind::Exec) {
+            sink.report(ctx.anchor(d.pos), format!("`#exec {}` runs a shell command at every reload", d.argument));
+        }
+    }
+    if let Some(a) = &ctx.pbx.asterisk {
+        for (name, v) in [("execincludes", &a.execincludes), ("live_dangerously", &a.live_dangerously)] {
+            if let (true, Some(pos)) = (v.value, v.pos) {
+                let what = if name == "execincludes" {
+                    "`#exec` directives in any config file run shell commands"
+                } else {
+                    "AMI/ARI clients may call dangerous dialplan functions such as SHELL()"
+                };
+                sink.report(ctx.anchor(pos), format!("`{name}=yes`: {what}")).section("options").option(name);
+            }
+        }
+    }
+}
+
+fn check_ami_exposed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(m) = &ctx.pbx.manager else { return };
+    if !m.enabled.value {
+        return;
+    }
+    let bind = m.bindaddr.value.trim();
+    let public = bind.parse::<std::net::IpAddr>().map_or(true, |ip| !ip.is_loopback());
+    for u in &m.users {
+        if public && u.acl.is_empty() {
+            sink.report(
+                ctx.anchor(u.pos),
+                format!("manager user `{}` has no `deny`/`permit` while AMI listens on `{bind}`", u.name),
+            )
+            .section(u.name.clone());
+        }
+        for class in ["system", "originate", "all"] {
+            if u.can_write(class) {
+                let pos = u.write.first().and_then(|w| w.pos).unwrap_or(u.pos);
+                sink.report(
+                    ctx.anchor(pos),
+                    format!("manager user `{}` may `{class}`: a leaked secret runs commands or places calls", u.name),
+                )
+                .section(u.name.clone())
+                .option("write");
+                break;
+            }
+        }
+    }
+}

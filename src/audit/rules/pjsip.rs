@@ -3,7 +3,11 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::model::acl::AclTarget;
+use crate::audit::helpers;
+use crate::audit::reach::{EntryKind, Money};
 use crate::audit::severity::Severity;
+use ipnet::IpNet;
 
 pub static ANONYMOUS_ENDPOINT: Rule = Rule {
     code: "PBX201",
@@ -106,3 +110,121 @@ pub static TRUST_CALLER_ID: Rule = Rule {
     fix: "set `trust_id_inbound=no` / `trustrpid=no` unless the source authenticates",
     check: Check::Config(check_trust_caller_id),
 };
+
+fn check_anonymous_endpoint(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for e in pj.anonymous_endpoints() {
+        let mut message = format!(
+            "endpoint `{}` receives every call nothing else identifies, unauthenticated, into context `{}`",
+            e.meta.id, e.context.value
+        );
+        let money = helpers::entry_money(ctx, EntryKind::Anonymous, &e.meta.id, Money::Bounded);
+        let f = sink.report(ctx.anchor(e.meta.pos), String::new());
+        f.section(e.meta.id.clone());
+        if let Some(m) = money {
+            message.push_str(&format!("; that context {}", helpers::describe_money(&m)));
+            f.severity(Severity::Critical).path(m.path);
+        }
+        f.message = message;
+    }
+}
+
+fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for i in &pj.identifies {
+        for m in &i.matches {
+            let AclTarget::Net(net) = &m.target else { continue };
+            let too_broad = match net {
+                IpNet::V4(n) => n.prefix_len() <= 8,
+                IpNet::V6(n) => n.prefix_len() <= 16,
+            };
+            if too_broad {
+                let endpoint = i.endpoint.as_ref().map_or("?", |e| e.value.as_str());
+                sink.report(
+                    ctx.anchor(m.pos),
+                    format!("`match={net}` makes {} addresses endpoint `{endpoint}`, unauthenticated", count(net)),
+                )
+                .section(i.meta.id.clone())
+                .option("match");
+            }
+        }
+    }
+}
+
+fn count(net: &IpNet) -> String {
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    if host_bits >= 64 { format!("2^{host_bits}") } else { (1u128 << host_bits).to_string() }
+}
+
+fn check_identify_header_only(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for i in pj.identifies.iter().filter(|i| i.matches.is_empty()) {
+        let (option, v) = match (&i.match_header, &i.match_request_uri) {
+            (Some(h), _) => ("match_header", h),
+            (None, Some(u)) => ("match_request_uri", u),
+            (None, None) => continue,
+        };
+        let endpoint = i.endpoint.as_ref().map_or("?", |e| e.value.as_str());
+        sink.report(
+            ctx.anchor(v.pos.unwrap_or(i.meta.pos)),
+            format!("identify `{}` names endpoint `{endpoint}` by `{option}` alone: any sender can write that", i.meta.id),
+        )
+        .section(i.meta.id.clone())
+        .option(option);
+    }
+}
+
+fn check_inbound_auth_on_ip_trunk(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for e in &pj.endpoints {
+        let by_ip = pj.identifies_of(e).any(|i| !i.matches.is_empty());
+        let Some(auth) = e.auth.first() else { continue };
+        if by_ip {
+            sink.report(
+                ctx.anchor(auth.pos.unwrap_or(e.meta.pos)),
+                format!("endpoint `{}` is identified by IP but also challenges inbound calls (`auth={}`): the provider's calls will fail", e.meta.id, auth.value),
+            )
+            .section(e.meta.id.clone())
+            .option("auth");
+        }
+    }
+}
+
+fn check_unauth_options(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(pj) = &ctx.pbx.pjsip else { return };
+    for e in &pj.endpoints {
+        if let (true, Some(pos)) = (e.allow_unauthenticated_options.value, e.allow_unauthenticated_options.pos) {
+            sink.report(ctx.anchor(pos), format!("endpoint `{}` answers OPTIONS without authentication", e.meta.id))
+                .section(e.meta.id.clone())
+                .option("allow_unauthenticated_options");
+        }
+    }
+}
+
+fn check_trust_caller_id(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for e in &pj.endpoints {
+            let untrusted = e.is_anonymous || e.auth.is_empty();
+            if let (true, Some(pos), true) = (e.trust_id_inbound.value, e.trust_id_inbound.pos, untrusted) {
+                sink.report(
+                    ctx.anchor(pos),
+                    format!("endpoint `{}` does not authenticate callers but trusts the caller ID they send", e.meta.id),
+                )
+                .section(e.meta.id.clone())
+                .option("trust_id_inbound");
+            }
+        }
+    }
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let (true, Some(pos), true) = (p.trustrpid.value, p.trustrpid.pos, helpers::sip_ip_identified(p)) {
+                sink.report(
+                    ctx.anchor(pos),
+                    format!("peer `{}` does not authenticate callers but trusts their Remote-Party-ID", p.name),
+                )
+                .section(p.name.clone())
+                .option("trustrpid");
+            }
+        }
+    }
+}

@@ -3,7 +3,9 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::source::Pos;
 use crate::audit::severity::Severity;
+use std::collections::HashMap;
 
 pub static WEAK_SECRET: Rule = Rule {
     code: "PBX501",
@@ -55,3 +57,134 @@ pub static DEPRECATED_AUTH_TYPE: Rule = Rule {
     fix: "use `auth_type=digest` with `password=` (chan_sip: `secret=`)",
     check: Check::Config(check_deprecated_auth_type),
 };
+
+/// Passwords scanners try first (SIP brute-force dictionaries). Compared case-insensitively.
+const COMMON: &[&str] = &[
+    "password", "passw0rd", "secret", "admin", "administrator", "asterisk", "changeme", "letmein",
+    "qwerty", "qwertyuiop", "abc123", "abcd1234", "iloveyou", "welcome", "default", "voip", "sip",
+    "pbx", "test", "test123", "guest", "user", "pass", "pass123", "password1", "password123",
+    "123456789012", "1234567890", "trustno1", "monkey", "dragon", "master", "football",
+];
+
+struct Account<'a> {
+    /// `peer 101`, `auth 101`, `manager user admin`.
+    label: String,
+    section: String,
+    option: &'static str,
+    names: Vec<&'a str>,
+    secret: &'a str,
+    pos: Pos,
+}
+
+fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
+    let mut out = Vec::new();
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(s) = &p.secret {
+                let mut names = vec![p.name.as_str()];
+                names.extend(p.defaultuser.iter().chain(p.username.iter()).chain(p.fromuser.iter()).map(|u| u.value.as_str()));
+                out.push(Account {
+                    label: format!("peer `{}`", p.name),
+                    section: p.name.clone(),
+                    option: "secret",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(p.pos),
+                });
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for a in &pj.auths {
+            if let Some(s) = &a.password {
+                let mut names = vec![a.meta.id.as_str()];
+                names.extend(a.username.iter().map(|u| u.value.as_str()));
+                out.push(Account {
+                    label: format!("auth `{}`", a.meta.id),
+                    section: a.meta.id.clone(),
+                    option: "password",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(a.meta.pos),
+                });
+            }
+        }
+    }
+    if let Some(m) = &ctx.pbx.manager {
+        for u in &m.users {
+            if let Some(s) = &u.secret {
+                out.push(Account {
+                    label: format!("manager user `{}`", u.name),
+                    section: u.name.clone(),
+                    option: "secret",
+                    names: vec![u.name.as_str()],
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(u.pos),
+                });
+            }
+        }
+    }
+    out.retain(|a| !a.secret.is_empty());
+    out
+}
+
+fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let accounts = accounts(ctx);
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for a in &accounts {
+        *uses.entry(a.secret).or_default() += 1;
+    }
+    for a in &accounts {
+        let s = a.secret;
+        let mut why = Vec::new();
+        if s.chars().count() < 12 {
+            why.push("shorter than 12 characters".to_string());
+        }
+        if s.chars().all(|c| c.is_ascii_digit()) {
+            why.push("digits only".to_string());
+        }
+        if a.names.iter().any(|n| !n.is_empty() && s.to_ascii_lowercase().contains(&n.to_ascii_lowercase())) {
+            why.push("contains the account name".to_string());
+        }
+        if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
+            why.push("a common password".to_string());
+        }
+        let n = uses.get(s).copied().unwrap_or(0);
+        if n > 1 {
+            why.push(format!("shared with {} other account{}", n - 1, if n == 2 { "" } else { "s" }));
+        }
+        if why.is_empty() {
+            continue;
+        }
+        sink.report(ctx.anchor(a.pos), format!("the secret of {} is weak: {}", a.label, why.join(", ")))
+            .section(a.section.clone())
+            .option(a.option);
+    }
+}
+
+fn check_deprecated_auth_type(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for a in &pj.auths {
+            let Some(pos) = a.auth_type.pos else { continue };
+            let t = a.auth_type.value.trim().to_ascii_lowercase();
+            let digest_available = ctx.asterisk_version.is_some_and(|v| v >= 20);
+            if t == "md5" || (t == "userpass" && digest_available) {
+                sink.report(ctx.anchor(pos), format!("auth `{}` uses the deprecated `auth_type={t}`", a.meta.id))
+                    .section(a.meta.id.clone())
+                    .option("auth_type");
+            }
+        }
+    }
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(m) = &p.md5secret {
+                sink.report(
+                    ctx.anchor(m.pos.unwrap_or(p.pos)),
+                    format!("peer `{}` uses `md5secret`, a password-equivalent MD5 hash", p.name),
+                )
+                .section(p.name.clone())
+                .option("md5secret");
+            }
+        }
+    }
+}

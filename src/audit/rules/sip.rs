@@ -3,6 +3,8 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::audit::helpers;
+use crate::audit::reach::{EntryKind, Money};
 use crate::audit::severity::Severity;
 
 pub static GUEST_CALLS: Rule = Rule {
@@ -109,3 +111,114 @@ pub static CHAN_SIP_REMOVED: Rule = Rule {
     fix: "migrate to pjsip (`pbxgen render` writes pjsip.conf from a profile)",
     check: Check::Config(check_chan_sip_removed),
 };
+
+fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let g = &sip.general;
+    if !g.allowguest.value {
+        return;
+    }
+    let pos = g.allowguest.pos.or(g.pos).unwrap_or_else(|| ctx.file_pos(sip.file));
+    let default_note = if g.allowguest.is_set() { "" } else { " (`allowguest` is unset and defaults to yes)" };
+    let mut message = format!(
+        "chan_sip accepts calls from anyone on the internet into context `{}`{default_note}",
+        g.context.value
+    );
+    let money = helpers::entry_money(ctx, EntryKind::Guest, "general", Money::Bounded);
+    let f = sink.report(ctx.anchor(pos), String::new());
+    f.section("general").option("allowguest");
+    if let Some(m) = money {
+        message.push_str(&format!("; that context {}", helpers::describe_money(&m)));
+        f.severity(Severity::Critical).path(m.path);
+    }
+    f.message = message;
+}
+
+fn check_auth_reject_off(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let v = &sip.general.alwaysauthreject;
+    if let (false, Some(pos)) = (v.value, v.pos) {
+        sink.report(ctx.anchor(pos), "unknown users get a different answer than known ones: scanners can list your accounts")
+            .section("general")
+            .option("alwaysauthreject");
+    }
+}
+
+fn check_insecure_invite(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    for p in sip.peers.iter().filter(|p| p.insecure_invite()) {
+        let Some(insecure) = &p.insecure else { continue };
+        let pos = insecure.pos.unwrap_or(p.pos);
+        let fixed = p.host.as_ref().is_some_and(|h| !h.value.eq_ignore_ascii_case("dynamic") && !h.value.is_empty());
+        let f = sink.report(
+            ctx.anchor(pos),
+            format!("peer `{}` accepts INVITEs without authentication (`insecure={}`)", p.name, insecure.value),
+        );
+        f.section(p.name.clone()).option("insecure");
+        if !fixed && p.acl.is_empty() {
+            f.severity(Severity::Critical);
+            f.message.push_str("; it has no fixed `host` and no ACL, so nothing limits who calls through it");
+        }
+    }
+}
+
+fn check_autocreatepeer(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let v = &sip.general.autocreatepeer;
+    if let (true, Some(pos)) = (v.value, v.pos) {
+        sink.report(
+            ctx.anchor(pos),
+            format!("any device that registers becomes a peer with no password, landing in `{}`", sip.general.context.value),
+        )
+        .section("general")
+        .option("autocreatepeer");
+    }
+}
+
+fn check_default_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let g = &sip.general;
+    let escalate = |f: &mut crate::audit::finding::Finding, kind: EntryKind, source: &str| {
+        if let Some(m) = helpers::entry_money(ctx, kind, source, Money::Unbounded) {
+            f.message.push_str(&format!("; it {}", helpers::describe_money(&m)));
+            f.severity(Severity::High).path(m.path);
+        }
+    };
+    if g.context.value == "default" {
+        let pos = g.context.pos.or(g.pos).unwrap_or_else(|| ctx.file_pos(sip.file));
+        let what = if g.context.is_set() { "sets `context=default`" } else { "sets no `context` (chan_sip uses `default`)" };
+        let f = sink.report(ctx.anchor(pos), format!("[general] {what}: guests and peers without a context land there"));
+        f.section("general").option("context");
+        escalate(f, EntryKind::Guest, "general");
+    }
+    for p in &sip.peers {
+        let own = p.context.pos.is_some() && p.context.pos != g.context.pos;
+        if p.context.value == "default" && own {
+            let pos = p.context.pos.unwrap_or(p.pos);
+            let f = sink.report(ctx.anchor(pos), format!("peer `{}` lands its calls in `context=default`", p.name));
+            f.section(p.name.clone()).option("context");
+            for kind in [EntryKind::IpIdentified, EntryKind::Trunk] {
+                escalate(f, kind, &p.name);
+            }
+        }
+    }
+}
+
+fn check_chan_sip_removed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let pos = sip.general.pos.or_else(|| sip.peers.first().map(|p| p.pos));
+    let Some(pos) = pos else { return };
+    let f = sink.report(ctx.anchor(pos), String::new());
+    match ctx.asterisk_version {
+        Some(v) if v >= 21 => {
+            f.message = format!("chan_sip does not exist in Asterisk {v}: none of these {} peers will load", sip.peers.len());
+        }
+        _ => {
+            f.severity(Severity::Info);
+            f.message = format!(
+                "chan_sip ({} peers) is removed in Asterisk 21; 20 LTS is the last version with it",
+                sip.peers.len()
+            );
+        }
+    }
+}

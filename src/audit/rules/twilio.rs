@@ -3,7 +3,13 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::model::acl::AclTarget;
+use crate::asterisk::source::Pos;
+use crate::audit::helpers;
+use crate::audit::ranges::{TwilioClass, classify, retired_list};
+use crate::audit::reach::Money;
 use crate::audit::severity::Severity;
+use ipnet::IpNet;
 
 pub static STALE_RANGE: Rule = Rule {
     code: "PBX304",
@@ -43,8 +49,8 @@ pub static SHARED_RANGE_REACHES_MONEY: Rule = Rule {
     code: "PBX306",
     name: "twilio-shared-range-reaches-money",
     severity: Severity::Critical,
-    escalation: None,
-    summary: "an endpoint identified by Twilio's shared IPs can dial out with caller-chosen digits",
+    escalation: Some("high when the only trunk `Dial` it reaches uses a fixed number"),
+    summary: "an endpoint identified by Twilio's shared IPs can reach a trunk `Dial`",
     doc: RuleDoc {
         what: "Reports endpoints/peers identified only by Twilio addresses (current or retired) whose context reaches a trunk `Dial` with digits the caller chooses. The path is printed.",
         why: "Twilio's signalling addresses are shared by every Twilio customer. An endpoint identified by them alone accepts calls from any Twilio account: someone with a $20 trial account can point a SIP domain at your PBX and use your trunk (or your landline) to call premium numbers.",
@@ -55,3 +61,135 @@ pub static SHARED_RANGE_REACHES_MONEY: Rule = Rule {
     fix: "make the Twilio context reach local destinations only, or authenticate the calls",
     check: Check::Config(check_shared_range_reaches_money),
 };
+
+/// One address entry that can let Twilio (or whoever has its old addresses) in.
+struct AddressUse {
+    net: IpNet,
+    pos: Pos,
+    section: String,
+    option: &'static str,
+    /// The peer/endpoint the entry belongs to (allowlists are per endpoint).
+    owner: String,
+}
+
+fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
+    let mut out = Vec::new();
+    let net_of = |t: &AclTarget| match t {
+        AclTarget::Net(n) => Some(*n),
+        AclTarget::Host(_) => None,
+    };
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(h) = &p.host {
+                if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
+                    out.push(AddressUse { net: IpNet::from(ip), pos: h.pos.unwrap_or(p.pos), section: p.name.clone(), option: "host", owner: "sip.conf".into() });
+                }
+            }
+            for r in p.acl.rules.iter().filter(|r| r.effective_permit()) {
+                if let Some(net) = net_of(&r.target) {
+                    out.push(AddressUse { net, pos: r.pos, section: p.name.clone(), option: "permit", owner: format!("peer {}", p.name) });
+                }
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for i in &pj.identifies {
+            let owner = i.endpoint.as_ref().map_or_else(|| i.meta.id.clone(), |e| e.value.clone());
+            for m in &i.matches {
+                if let Some(net) = net_of(&m.target) {
+                    out.push(AddressUse { net, pos: m.pos, section: i.meta.id.clone(), option: "match", owner: format!("endpoint {owner}") });
+                }
+            }
+        }
+        for e in &pj.endpoints {
+            for r in helpers::endpoint_acl(ctx, e).rules.iter().filter(|r| r.effective_permit()) {
+                if let Some(net) = net_of(&r.target) {
+                    out.push(AddressUse { net, pos: r.pos, section: e.meta.id.clone(), option: "permit", owner: format!("endpoint {}", e.meta.id) });
+                }
+            }
+        }
+    }
+    if let Some(ws) = &ctx.pbx.websms {
+        if let Some(list) = &ws.source_addresses {
+            for item in &list.value {
+                if let Ok(net) = item.trim().parse::<IpNet>().or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from)) {
+                    let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
+                    out.push(AddressUse { net, pos, section: "websmsd".into(), option: "remt_addr", owner: "websmsd".into() });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_stale_range(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    for u in address_uses(ctx) {
+        if classify(&u.net, ctx.twilio) != Some(TwilioClass::Retired) {
+            continue;
+        }
+        let list = retired_list(&u.net, ctx.twilio).unwrap_or("retired Twilio addresses");
+        sink.report(
+            ctx.anchor(u.pos),
+            format!("`{}` is on Twilio's retired list ({list}): Twilio no longer sends from it, and whoever uses it now is trusted", u.net),
+        )
+        .section(u.section)
+        .option(u.option);
+    }
+}
+
+fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let uses = address_uses(ctx);
+    let mut owners: Vec<&str> = Vec::new();
+    for u in &uses {
+        if classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling) && !owners.contains(&u.owner.as_str()) {
+            owners.push(&u.owner);
+        }
+    }
+    for owner in owners {
+        let mine: Vec<&AddressUse> = uses.iter().filter(|u| u.owner == owner).collect();
+        let missing: Vec<&str> = ctx
+            .twilio
+            .edges
+            .iter()
+            .filter(|edge| !edge.signalling.iter().all(|s| mine.iter().any(|u| u.net.contains(s) || s.contains(&u.net))))
+            .map(|edge| edge.name.as_str())
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let first = mine.iter().find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling)).unwrap_or(&mine[0]);
+        sink.report(
+            ctx.anchor(first.pos),
+            format!("{owner} allows Twilio signalling but not the edges {}: calls failing over to them are rejected", missing.join(", ")),
+        )
+        .section(first.section.clone())
+        .option(first.option);
+    }
+}
+
+fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    // Entries sharing a context line (a template's `context=`) are reported once.
+    let mut done: Vec<Pos> = Vec::new();
+    for (i, e) in ctx.reach.entries.iter().enumerate() {
+        if !e.twilio || done.contains(&e.pos) {
+            continue;
+        }
+        let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else { continue };
+        done.push(e.pos);
+        let group: Vec<&str> = ctx.reach.entries.iter().filter(|o| o.twilio && o.pos == e.pos).map(|o| o.source.as_str()).collect();
+        let who = if group.len() > 1 {
+            format!("{} peers/endpoints identified by Twilio addresses ({}, …)", group.len(), group[0])
+        } else {
+            format!("`{}`, identified by Twilio addresses only,", e.source)
+        };
+        let f = sink.report(
+            ctx.anchor(e.pos),
+            format!("{who} accepts calls from any Twilio customer into `{}`, which {}", e.context, helpers::describe_money(&m)),
+        );
+        f.section(e.source.clone()).option("context");
+        if m.money == Money::Bounded {
+            f.severity(Severity::High);
+        }
+        f.path(m.path);
+    }
+}

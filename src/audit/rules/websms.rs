@@ -3,7 +3,10 @@
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::asterisk::model::websms::WebsmsLayout;
+use crate::audit::helpers;
 use crate::audit::severity::Severity;
+use ipnet::IpNet;
 
 pub static OPEN_WEBHOOK: Rule = Rule {
     code: "PBX701",
@@ -72,3 +75,88 @@ pub static LAYOUT_MIXED: Rule = Rule {
     fix: "use the current key names only, and quote yes/no/true/false/null values",
     check: Check::Config(check_layout_mixed),
 };
+
+/// Parse a WebSMS CIDR list item (`1.2.3.4`, `10.0.0.0/8`).
+fn parse_net(item: &str) -> Option<IpNet> {
+    let t = item.trim();
+    t.parse::<IpNet>().ok().or_else(|| t.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
+fn check_open_webhook(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(ws) = &ctx.pbx.websms else { return };
+    let empty = ws.source_addresses.as_ref().is_none_or(|l| l.value.iter().all(|s| s.trim().is_empty()));
+    if !empty {
+        return;
+    }
+    let (pos, what) = match ws.source_addresses.as_ref().and_then(|l| l.pos) {
+        Some(pos) => (pos, "the source list is empty"),
+        None => {
+            let websmsd = ws.sections.iter().find(|s| s.name.eq_ignore_ascii_case("websmsd"));
+            (websmsd.map_or_else(|| ctx.file_pos(ws.file), |s| s.pos), "no `remt_addr`/`permit_addr` is set")
+        }
+    };
+    sink.report(
+        ctx.anchor(pos),
+        format!("websmsd accepts incoming-SMS webhooks from any address ({what}); they become calls into `{}`", ws.context.value),
+    )
+    .section("websmsd")
+    .option("remt_addr");
+}
+
+fn check_proxy_too_trusting(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(ws) = &ctx.pbx.websms else { return };
+    let Some(pos) = ws.proxy_addresses.pos else { return };
+    for item in &ws.proxy_addresses.value {
+        let too_wide = match parse_net(item) {
+            Some(net) => !helpers::net_is_private(&net),
+            None => !item.trim().is_empty(),
+        };
+        if too_wide {
+            sink.report(
+                ctx.anchor(pos),
+                format!("websmsd trusts `{}` headers from `{}`, which is not a private network: anyone there can fake their source address", ws.proxy_header.value, item.trim()),
+            )
+            .section("websmsd")
+            .option("prox_addr");
+        }
+    }
+}
+
+fn check_cleartext_credentials(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(ws) = &ctx.pbx.websms else { return };
+    for itsp in &ws.itsps {
+        let (Some(host), Some(method)) = (&itsp.url_host, &itsp.auth_method) else { continue };
+        let m = method.value.trim().to_ascii_lowercase();
+        if (m == "basic" || m == "plain") && host.value.trim().to_ascii_lowercase().starts_with("http://") {
+            sink.report(
+                ctx.anchor(method.pos.or(host.pos).unwrap_or_else(|| ctx.file_pos(ws.file))),
+                format!("`auth_method = {m}` sends the ITSP credentials in clear text to `{}`", host.value.trim()),
+            )
+            .section("websms")
+            .option("auth_method");
+        }
+    }
+}
+
+fn check_layout_mixed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(ws) = &ctx.pbx.websms else { return };
+    if ws.layout == WebsmsLayout::Mixed {
+        let keys = ws.sections.iter().flat_map(|s| s.keys.iter().map(move |k| (s, k)));
+        let legacy: Vec<_> = keys.filter(|(_, k)| k.layout == Some(WebsmsLayout::Legacy)).collect();
+        if let Some((s, k)) = legacy.first() {
+            sink.report(
+                ctx.anchor(k.pos),
+                format!("legacy key `{}` in a file that also uses current key names: WebSMS reads one layout and ignores the other", k.name),
+            )
+            .section(s.name.clone())
+            .option(k.name.clone());
+        }
+    }
+    for k in &ws.unquoted_literals {
+        sink.report(
+            ctx.anchor(k.pos),
+            format!("`{} = {}` is not quoted: PHP's parse_ini_file turns it into a boolean/null", k.name, k.value),
+        )
+        .option(k.name.clone());
+    }
+}
