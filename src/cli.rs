@@ -71,7 +71,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unread
     Audit(AuditArgs),
 
     /// List audit rules, or explain one
-    #[command(after_help = "Examples:\n  pbxgen rules\n  pbxgen rules PBX401\n  pbxgen rules --format json")]
+    #[command(
+        after_help = "Examples:\n  pbxgen rules\n  pbxgen rules PBX401\n  pbxgen rules --format json"
+    )]
     Rules(RulesArgs),
 
     /// Twilio helpers: keep the SIP signalling/media allowlists current
@@ -87,7 +89,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unread
     Templates(TemplatesCommand),
 
     /// Print shell completions
-    #[command(after_help = "Examples:\n  pbxgen completions bash > /etc/bash_completion.d/pbxgen\n  pbxgen completions zsh > ~/.zfunc/_pbxgen")]
+    #[command(
+        after_help = "Examples:\n  pbxgen completions bash > /etc/bash_completion.d/pbxgen\n  pbxgen completions zsh > ~/.zfunc/_pbxgen"
+    )]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff)
@@ -235,7 +239,9 @@ pub struct RefreshArgs {
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
     /// Validate a site profile (positions, hints); exit 2 when invalid
-    #[command(after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}")]
+    #[command(
+        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}"
+    )]
     Check(ProfileCheckArgs),
     /// Print the JSON Schema (draft-07) of site profiles, for editors
     #[command(after_help = "Example (yaml-language-server):\n  \
@@ -257,7 +263,9 @@ pub struct ProfileCheckArgs {
 #[derive(Subcommand, Debug)]
 pub enum TemplatesCommand {
     /// Copy the embedded templates into DIR, to edit and pass back with `render --templates DIR`
-    #[command(after_help = "Example:\n  pbxgen templates export my-templates/\n  pbxgen render site.yaml --out out/ --templates my-templates/")]
+    #[command(
+        after_help = "Example:\n  pbxgen templates export my-templates/\n  pbxgen render site.yaml --out out/ --templates my-templates/"
+    )]
     Export(TemplatesExportArgs),
     /// List the embedded templates
     List,

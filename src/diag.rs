@@ -24,7 +24,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<String>, line: u32, column: u32) -> Self {
-        Location { file: file.into(), line, column }
+        Location {
+            file: file.into(),
+            line,
+            column,
+        }
     }
 }
 
@@ -52,12 +56,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Invalid input (profile, config, arguments): exit code 2.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Error { location: None, message: message.into(), hint: None, exit_code: EXIT_INVALID }
+        Error {
+            location: None,
+            message: message.into(),
+            hint: None,
+            exit_code: EXIT_INVALID,
+        }
     }
 
     /// Invalid input at a position: exit code 2.
     pub fn at(location: Location, message: impl Into<String>) -> Self {
-        Error { location: Some(location), ..Error::invalid(message) }
+        Error {
+            location: Some(location),
+            ..Error::invalid(message)
+        }
     }
 
     /// An I/O failure on `path`: exit code 2.

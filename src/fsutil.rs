@@ -41,7 +41,11 @@ impl Batch {
     }
 
     pub fn add(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>, mode: u32) {
-        self.files.push(PendingFile { path: path.into(), contents: contents.into(), mode });
+        self.files.push(PendingFile {
+            path: path.into(),
+            contents: contents.into(),
+            mode,
+        });
     }
 
     pub fn files(&self) -> &[PendingFile] {
@@ -64,7 +68,8 @@ impl Batch {
         }
         let mut dirs = Vec::new();
         for (temp, target) in temps {
-            temp.persist(&target).map_err(|e| Error::io(&target, &e.error))?;
+            temp.persist(&target)
+                .map_err(|e| Error::io(&target, &e.error))?;
             if let Some(dir) = target.parent() {
                 if !dirs.iter().any(|d: &PathBuf| d == dir) {
                     dirs.push(dir.to_path_buf());
@@ -113,22 +118,31 @@ fn write_temp(file: &PendingFile) -> Result<tempfile::NamedTempFile, Error> {
             )));
         }
         if meta.is_dir() {
-            return Err(Error::invalid(format!("{}: is a directory, expected a file", target.display())));
+            return Err(Error::invalid(format!(
+                "{}: is a directory, expected a file",
+                target.display()
+            )));
         }
     }
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".pbxgen-tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(target, &e))?;
     set_mode(temp.path(), file.mode).map_err(|e| Error::io(target, &e))?;
-    temp.write_all(&file.contents).map_err(|e| Error::io(target, &e))?;
-    temp.as_file().sync_all().map_err(|e| Error::io(target, &e))?;
+    temp.write_all(&file.contents)
+        .map_err(|e| Error::io(target, &e))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(target, &e))?;
     Ok(temp)
 }
 
@@ -162,7 +176,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o640);
+            assert_eq!(
+                fs::metadata(&a).unwrap().permissions().mode() & 0o777,
+                0o640
+            );
         }
     }
 

@@ -16,7 +16,8 @@ impl Term {
     /// `NO_COLOR` (any non-empty value) disables, `CLICOLOR_FORCE` (non-empty, not "0") enables,
     /// and by default colour is used only when stdout is a terminal.
     pub fn from_flags(choice: ColorChoice, quiet: bool, verbose: u8) -> Self {
-        let env_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        let env_set =
+            |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -32,12 +33,20 @@ impl Term {
         };
         // `colored` has its own global switch; keep it in line with ours.
         colored::control::set_override(color);
-        Term { color, quiet, verbose }
+        Term {
+            color,
+            quiet,
+            verbose,
+        }
     }
 
     /// Plain settings for tests and library callers.
     pub fn plain() -> Self {
         colored::control::set_override(false);
-        Term { color: false, quiet: false, verbose: 0 }
+        Term {
+            color: false,
+            quiet: false,
+            verbose: 0,
+        }
     }
 }

@@ -47,7 +47,11 @@ pub fn run(command: Command, term: &Term) -> Result<u8, Error> {
 /// Print an error the one way pbxgen prints errors.
 pub fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
-    let label = if term.color { "error:".red().bold().to_string() } else { "error:".to_string() };
+    let label = if term.color {
+        "error:".red().bold().to_string()
+    } else {
+        "error:".to_string()
+    };
     eprintln!("{label} {err}");
 }
 

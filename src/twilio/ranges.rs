@@ -108,8 +108,15 @@ mod tests {
     fn embedded_preset_matches_the_published_list() {
         let r = TwilioRanges::embedded();
         assert_eq!(r.edges.len(), 8);
-        assert!(r.edges.iter().all(|e| e.signalling.iter().all(|n| n.prefix_len() == 30)));
-        assert_eq!(r.media.ranges, vec!["168.86.128.0/18".parse::<IpNet>().unwrap()]);
+        assert!(
+            r.edges
+                .iter()
+                .all(|e| e.signalling.iter().all(|n| n.prefix_len() == 30))
+        );
+        assert_eq!(
+            r.media.ranges,
+            vec!["168.86.128.0/18".parse::<IpNet>().unwrap()]
+        );
         assert_eq!(r.edge("us1").unwrap().name, "ashburn");
         assert_eq!(r.retired[0].ranges.len(), 23);
     }

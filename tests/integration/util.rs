@@ -16,6 +16,8 @@ pub fn repo_path(rel: &str) -> PathBuf {
 /// The pbxgen binary built for this test run, ready to run with colours off.
 pub fn pbxgen() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("pbxgen").expect("the pbxgen binary is built");
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").arg("--color=never");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .arg("--color=never");
     cmd
 }
