@@ -64,6 +64,7 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     let sources: Vec<suppress::SourceText<'_>> =
         texts.iter().map(|(d, t)| suppress::SourceText { display: d, text: t }).collect();
     let suppressed = suppress::apply(&sources, &mut findings);
+    let mut findings = group_inherited(findings);
     let before = findings.len();
     if let Some(min) = min_severity {
         findings.retain(|f| f.severity >= min);
@@ -72,4 +73,34 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     Report { findings, suppressed, hidden, root_prefix: String::new() }
+}
+
+/// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
+/// one finding per section at the same line: report the line once, naming the sections.
+fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
+    use std::collections::HashMap;
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut at: HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)> = HashMap::new();
+    for f in findings {
+        let key = (f.rule.code, f.file.clone(), f.line, f.column);
+        match at.get_mut(&key) {
+            Some((_, others)) if f.section.is_some() => others.push(f.section.clone().unwrap_or_default()),
+            _ => {
+                at.insert(key, (out.len(), Vec::new()));
+                out.push(f);
+            }
+        }
+    }
+    for (i, others) in at.into_values() {
+        if others.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 5;
+        let mut names = others.iter().take(SHOWN).map(|s| format!("[{s}]")).collect::<Vec<_>>().join(", ");
+        if others.len() > SHOWN {
+            names.push_str(&format!(" and {} more", others.len() - SHOWN));
+        }
+        out[i].message.push_str(&format!(" (the same line also applies to {names})"));
+    }
+    out
 }

@@ -98,7 +98,6 @@ pub struct Reach {
     pub entries: Vec<Entry>,
     /// Names of peers/endpoints that are trunks (lower-cased tech prefix + `/` + name).
     trunks: HashSet<String>,
-    nodes: Vec<NodeKey>,
     parent: Vec<Option<(usize, Via)>>,
     /// Money dials per node (indices into `dials`).
     node_dials: Vec<Vec<usize>>,
@@ -332,7 +331,7 @@ impl Reach {
             })
             .map(|(i, _)| i)
             .collect();
-        Reach { entries, trunks, nodes, parent, node_dials, dials, next_unbounded, next_any, entry_node, demo_nodes }
+        Reach { entries, trunks, parent, node_dials, dials, next_unbounded, next_any, entry_node, demo_nodes }
     }
 
     /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.
