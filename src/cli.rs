@@ -268,6 +268,7 @@ pub enum TemplatesCommand {
     )]
     Export(TemplatesExportArgs),
     /// List the embedded templates
+    #[command(after_help = "Example:\n  pbxgen templates list")]
     List,
 }
 

@@ -1,1 +1,554 @@
-//! Integration tests: profile.
+//! The site profile: both examples load, every error class points at its exact position,
+//! secret references resolve (or fail clearly), the committed schema matches the code.
+
+use crate::util::{pbxgen, repo_path};
+use pbxgen::Location;
+use pbxgen::profile::{
+    self, Allowed, ChannelDriver, Edges, Fallback, Origin, Profile, SecretRole, SecretSource,
+    TrunkRef,
+};
+use std::path::Path;
+
+/// Run a command; its exit code, stdout and stderr.
+fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("pbxgen runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn load_example(name: &str) -> Profile {
+    let path = repo_path(&format!("examples/{name}"));
+    profile::load(&path).unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// examples
+
+#[test]
+fn home_lab_is_the_seed_scenario() {
+    let p = load_example("home-lab.yaml");
+    assert_eq!(p.site.name, "home-lab");
+    assert_eq!(p.site.asterisk.value, 20);
+    assert!(p.wants(ChannelDriver::Pjsip) && p.wants(ChannelDriver::Sip));
+
+    // Twilio calls are recognised by all of Twilio's signalling ranges.
+    let twilio = p.twilio.as_ref().expect("twilio section");
+    assert_eq!(twilio.origination.as_ref().unwrap().edges, Edges::All);
+    let ranges = p.twilio_ranges().expect("preset resolved");
+    let accepted = p.twilio_origination_networks();
+    assert_eq!(
+        accepted,
+        ranges.all_signalling().copied().collect::<Vec<_>>()
+    );
+    assert_eq!(accepted.len(), 8);
+
+    // ...and forwarded to a mobile number over the SPA3102's landline.
+    let route = p
+        .inbound_from("twilio")
+        .next()
+        .expect("a route for Twilio calls");
+    let forward = route.forward.as_ref().expect("forwarded");
+    assert_eq!(forward.via, "atapstn");
+    match p.trunk_ref(&forward.via) {
+        Some(TrunkRef::Pstn(device, pstn)) => {
+            assert_eq!(device.name, "home");
+            assert_eq!(pstn.context, "from-pstn");
+        }
+        other => panic!("atapstn should be the SPA3102's PSTN line, found {other:?}"),
+    }
+
+    // The SPA3102's FXS phone is extension 101; 102 is a softphone with SMS.
+    assert_eq!(
+        p.fxs_device_of("101").map(|d| d.name.as_str()),
+        Some("home")
+    );
+    assert!(p.extension("102").unwrap().sms);
+    let config = p.spa3102_config(p.device("home").unwrap());
+    assert_ne!(config.fxs_sip_port, config.pstn_sip_port);
+
+    // SMS through Zadarma, legacy layout, preset applied.
+    let websms = p.websms().expect("websms");
+    assert_eq!(websms.layout, profile::WebSmsLayout::Legacy);
+    assert_eq!(websms.provider.as_deref(), Some("zadarma"));
+    assert_eq!(websms.url, "https://api.zadarma.com");
+    assert_eq!(websms.auth_method, profile::AuthMethod::Zadarma);
+    assert_eq!(
+        websms.field_echo.as_ref().map(|f| f.as_str()),
+        Some("zd_echo")
+    );
+    assert_eq!(websms.channel_context, "dp_entry_channel_open");
+    assert_eq!(websms.text_context, "dp_entry_trunk_texting");
+}
+
+#[test]
+fn small_office_is_asterisk_22_with_a_secure_twilio_trunk() {
+    let p = load_example("small-office.yaml");
+    assert_eq!(p.site.asterisk.value, 22);
+    assert!(p.wants(ChannelDriver::Pjsip) && !p.wants(ChannelDriver::Sip));
+    assert_eq!(p.extensions.len(), 20);
+
+    let termination = p
+        .twilio
+        .as_ref()
+        .and_then(|t| t.termination.as_ref())
+        .expect("termination");
+    assert_eq!(termination.transport.value, profile::TwilioTransport::Tls);
+    assert!(termination.srtp_enabled());
+    assert!(p.network.tls.is_some());
+    assert_eq!(p.trunks.len(), 1, "a second ITSP");
+
+    let national = p
+        .outbound
+        .iter()
+        .find(|r| r.name == "national")
+        .expect("national route");
+    let international = p
+        .outbound
+        .iter()
+        .find(|r| r.name == "international")
+        .expect("international route");
+    assert_eq!(national.trunk, "twilio");
+    assert_eq!(
+        international.prepend.as_ref().map(|p| p.as_str()),
+        Some("+")
+    );
+    assert!(matches!(&international.allowed, Allowed::Extensions(list) if list.len() == 3));
+
+    let websms = p.websms().expect("websms");
+    assert_eq!(websms.layout, profile::WebSmsLayout::Current);
+    assert_eq!(websms.channel_context, "dp_entry_answer");
+    assert_eq!(websms.text_context, "dp_entry_text_in");
+
+    let fallback = &p.inbound_from("twilio").next().unwrap().fallback;
+    assert!(matches!(fallback, Fallback::Voicemail(n) if n == "201"));
+}
+
+/// Secure by default: no inline secret, every secret resolves to a strong value, every
+/// extension and trunk is limited to known networks, the SMS webhook has a source list.
+#[test]
+fn examples_are_secure_by_default() {
+    for name in ["home-lab.yaml", "small-office.yaml"] {
+        let p = load_example(name);
+        assert!(p.inline_secrets().is_empty(), "{name}: inline secrets");
+        for used in p.secrets() {
+            assert!(
+                matches!(used.secret.source(), SecretSource::File(_)),
+                "{name}: {}",
+                used.field
+            );
+            let value = used
+                .resolve()
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}", used.field));
+            if used.role == SecretRole::Pin {
+                assert!(
+                    value.len() >= 6 && value.chars().all(|c| c.is_ascii_digit()),
+                    "{name}: {}",
+                    used.field
+                );
+            } else {
+                let strong = value.chars().count() >= 16
+                    && value.chars().any(|c| c.is_ascii_lowercase())
+                    && value.chars().any(|c| c.is_ascii_uppercase())
+                    && value.chars().any(|c| c.is_ascii_digit());
+                assert!(strong, "{name}: {} is not a strong secret", used.field);
+            }
+        }
+        for ext in &p.extensions {
+            assert!(
+                !p.extension_permit(ext).is_empty(),
+                "{name}: extension {} has no ACL",
+                ext.number
+            );
+            assert!(
+                p.extension_permit(ext)
+                    .iter()
+                    .all(|c| c.net().prefix_len() > 0),
+                "{name}: extension {} is open to the internet",
+                ext.number
+            );
+        }
+        for trunk in &p.trunks {
+            assert!(
+                !trunk.allow_from.is_empty(),
+                "{name}: trunk {} has no allow_from",
+                trunk.name
+            );
+        }
+        if let Some(websms) = p.websms() {
+            assert!(!websms.allow_from.is_empty());
+        }
+    }
+}
+
+#[test]
+fn profile_check_accepts_the_examples() {
+    for name in ["home-lab.yaml", "small-office.yaml"] {
+        let (code, stdout, stderr) = run(pbxgen().current_dir(repo_path("")).args([
+            "profile",
+            "check",
+            &format!("examples/{name}"),
+            "--resolve-secrets",
+        ]));
+        assert_eq!((code, stderr.as_str()), (0, ""), "{name}");
+        assert!(
+            stdout.starts_with(&format!("examples/{name}: valid profile")),
+            "{stdout}"
+        );
+        assert!(stdout.contains("0 inline, all resolved"), "{stdout}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors: one fixture per class, exact position, message and hint
+
+struct Expect {
+    fixture: &'static str,
+    line: u32,
+    column: u32,
+    message: &'static str,
+    hint: Option<&'static str>,
+}
+
+const fn expect(
+    fixture: &'static str,
+    line: u32,
+    column: u32,
+    message: &'static str,
+    hint: Option<&'static str>,
+) -> Expect {
+    Expect {
+        fixture,
+        line,
+        column,
+        message,
+        hint,
+    }
+}
+
+const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $`";
+
+#[rustfmt::skip]
+const INVALID: &[Expect] = &[
+    // YAML and schema
+    expect("unknown-field", 10, 5, "unknown field `voicemial`, expected one of `number`, `name`, `secret`, `device`, `permit`, `voicemail`, `sms`, `codecs`", Some("did you mean `voicemail`?")),
+    expect("duplicate-key", 5, 3, "duplicate key `name`", Some("a key may appear only once in a mapping; remove one of them")),
+    expect("yes-is-not-a-bool", 10, 15, "expected `true` or `false`", Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile")),
+    expect("version-2", 1, 10, "unsupported profile version 2: this pbxgen reads version 1", None),
+    // values
+    expect("cidr-host-bits", 6, 7, "`10.0.0.1/8` is not a network address: the bits after /8 must be zero", Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")),
+    expect("asterisk-19", 4, 13, "expected an Asterisk major version 20, 21, 22 or 23, found 19", Some("older versions are end of life; pbxgen targets Asterisk 20 to 23")),
+    expect("chan-sip-22", 5, 28, "chan_sip (`sip`) was removed in Asterisk 21; a profile for Asterisk 22 can only produce `pjsip`", Some("remove `sip` from `channel_drivers`, or target `asterisk: 20`")),
+    expect("bad-secret-reference", 9, 13, "unknown secret reference `${vault:…}`: expected `${env:NAME}` or `${file:PATH}`", None),
+    // injection into generated files
+    expect("context-injection", 9, 14, "a context name must not contain `]`", Some("`[` and `]` would read as a section header in Asterisk configuration files; a context name may contain letters, digits, `-` and `_` (starting with a letter or digit)")),
+    expect("display-name-semicolon", 8, 11, "a display name must not contain `;`", None),
+    expect("display-name-markup", 8, 11, "a display name must not contain `<`", Some("`<`, `>` and `&` are markup in the SPA3102 XML and TwiML files")),
+    expect("display-name-hash", 8, 11, "a display name must not start with `#`", Some("`#` at the start of a line is an Asterisk `#include`/`#exec` directive")),
+    expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file")),
+    // duplicates and references
+    expect("duplicate-extension", 13, 13, "extension `101` is defined twice", Some("first defined at {file}:7:13")),
+    expect("missing-trunk", 13, 12, "outbound route `national` names trunk `zadrama`, which is not defined", Some("did you mean `zadarma`?")),
+    expect("missing-extension", 16, 19, "inbound route `ring` names extension `107`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("reserved-trunk-name", 7, 11, "the trunk name `twilio` is reserved for the `twilio:` section", None),
+    expect("device-mismatch", 10, 13, "extension 101 names device `hoem`, which is not defined in `devices`", Some("did you mean `home`?")),
+    expect("fallback-without-voicemail", 17, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
+    // Twilio
+    expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
+    expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
+    expect("tls-without-transport", 8, 5, "the Twilio termination uses tls, but `network` has no `tls` transport", Some("add `network.tls`")),
+    // SMS
+    expect("websms-no-allow-from", 13, 13, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages", None),
+    expect("websms-open-proxy", 14, 25, "`0.0.0.0/0` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`", None),
+    expect("websms-legacy-auth", 11, 20, "the legacy WebSMS layout knows only `basic` and `zadarma` authentication", None),
+    expect("unknown-provider", 9, 15, "unknown SMS provider preset `zadrama`", Some("did you mean `zadarma`?")),
+    expect("deliver-without-sms", 17, 18, "extension 101 receives SMS but does not have `sms: true`", Some("set `sms: true` on extension 101")),
+];
+
+#[test]
+fn every_error_class_names_its_position() {
+    let dir = repo_path("tests/fixtures/profile/invalid");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    let mut covered: Vec<String> = INVALID.iter().map(|e| e.fixture.to_string()).collect();
+    covered.sort();
+    assert_eq!(
+        files, covered,
+        "every invalid fixture has an expectation and vice versa"
+    );
+
+    for e in INVALID {
+        let path = dir.join(format!("{}.yaml", e.fixture));
+        let file = path.display().to_string();
+        let err = profile::load(&path).expect_err(e.fixture);
+        assert_eq!(err.exit_code, 2, "{}", e.fixture);
+        assert_eq!(
+            err.location,
+            Some(Location::new(file.clone(), e.line, e.column)),
+            "{}: {err}",
+            e.fixture
+        );
+        assert_eq!(err.message, e.message, "{}", e.fixture);
+        if let Some(hint) = e.hint {
+            let hint = hint.replace("{file}", &file);
+            let got = err.hint.as_deref().unwrap_or_default();
+            assert!(
+                got.starts_with(&hint),
+                "{}: hint {got:?} should start with {hint:?}",
+                e.fixture
+            );
+        }
+    }
+}
+
+#[test]
+fn injection_hints_list_what_is_allowed() {
+    let err = profile::load(&repo_path(
+        "tests/fixtures/profile/invalid/display-name-semicolon.yaml",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.hint.as_deref(),
+        Some(format!("`;` starts a comment in Asterisk configuration files and cuts the value; {INJECTION_DISPLAY}").as_str())
+    );
+}
+
+#[test]
+fn profile_check_prints_position_and_hint_and_exits_2() {
+    pbxgen()
+        .current_dir(repo_path(""))
+        .args(["profile", "check", "tests/fixtures/profile/invalid/cidr-host-bits.yaml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: tests/fixtures/profile/invalid/cidr-host-bits.yaml:6:7: `10.0.0.1/8` is not a network \
+address: the bits after /8 must be zero\n  hint: did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)\n",
+        );
+}
+
+#[test]
+fn a_missing_profile_is_exit_2() {
+    let (code, _, stderr) = run(pbxgen().args(["profile", "check", "/nonexistent/site.yaml"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: /nonexistent/site.yaml: "),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// secrets
+
+fn with_secret(secret: &str) -> String {
+    format!(
+        "version: 1\nsite: {{ name: t, asterisk: 20 }}\nnetwork:\n  local_nets: [192.168.1.0/24]\n  udp: {{}}\n\
+extensions:\n  - number: \"101\"\n    name: Bob\n    secret: {secret}\n"
+    )
+}
+
+fn parse_in(dir: &Path, text: &str) -> Profile {
+    let path = dir.join("site.yaml");
+    std::fs::write(&path, text).unwrap();
+    profile::load(&path).unwrap()
+}
+
+#[test]
+fn file_secrets_are_relative_to_the_profile_and_lose_one_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("secrets")).unwrap();
+    std::fs::write(
+        dir.path().join("secrets/ext.secret"),
+        "Kq3-xW8mR2tZ7pL9vN4b\n",
+    )
+    .unwrap();
+    let p = parse_in(dir.path(), &with_secret("${file:secrets/ext.secret}"));
+    let secret = &p.extension("101").unwrap().secret;
+    assert_eq!(secret.resolve().unwrap(), "Kq3-xW8mR2tZ7pL9vN4b");
+    assert_eq!(secret.to_string(), "${file:secrets/ext.secret}");
+    assert!(!format!("{secret:?}").contains("Kq3"));
+}
+
+#[test]
+fn a_missing_secret_file_names_the_file_and_the_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = parse_in(dir.path(), &with_secret("${file:secrets/nope.secret}"));
+    let err = p.extension("101").unwrap().secret.resolve().unwrap_err();
+    let file = dir.path().join("site.yaml").display().to_string();
+    assert_eq!(err.location, Some(Location::new(file, 9, 13)));
+    let expected = dir.path().join("secrets/nope.secret").display().to_string();
+    assert!(
+        err.message
+            .starts_with(&format!("cannot read secret file {expected}: ")),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.exit_code, 2);
+}
+
+#[test]
+fn a_secret_file_with_unsafe_content_is_refused_without_showing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.secret"), "Abc123;context=evil\n").unwrap();
+    let p = parse_in(dir.path(), &with_secret("${file:bad.secret}"));
+    let err = p.extension("101").unwrap().secret.resolve().unwrap_err();
+    assert_eq!(
+        err.message,
+        "the value of ${file:bad.secret}: a secret must not contain `;`"
+    );
+    assert!(!err.to_string().contains("evil"));
+}
+
+#[test]
+fn env_secrets_resolve_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, with_secret("${env:PBXGEN_TEST_EXT_101}")).unwrap();
+    let (code, stdout, stderr) = run(pbxgen()
+        .args(["profile", "check", "--resolve-secrets"])
+        .arg(&path)
+        .env("PBXGEN_TEST_EXT_101", "Kq3-xW8mR2tZ7pL9vN4b"));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.contains("1 by reference, 0 inline, all resolved"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Kq3"));
+}
+
+#[test]
+fn a_missing_env_variable_is_named_with_the_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, with_secret("${env:PBXGEN_TEST_UNSET_VARIABLE}")).unwrap();
+    // Without --resolve-secrets the reference is only checked for its syntax.
+    pbxgen()
+        .args(["profile", "check"])
+        .arg(&path)
+        .env_remove("PBXGEN_TEST_UNSET_VARIABLE")
+        .assert()
+        .success();
+    pbxgen()
+        .args(["profile", "check", "--resolve-secrets"])
+        .arg(&path)
+        .env_remove("PBXGEN_TEST_UNSET_VARIABLE")
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: {}:9:13: environment variable `PBXGEN_TEST_UNSET_VARIABLE` is not set (secret \
+`${{env:PBXGEN_TEST_UNSET_VARIABLE}}`)\n  hint: export PBXGEN_TEST_UNSET_VARIABLE=… before running \
+pbxgen, or use `${{file:PATH}}`\n",
+            path.display()
+        ));
+}
+
+#[test]
+fn inline_secrets_are_accepted_and_reported_with_their_position() {
+    let p = profile::parse(
+        &with_secret("Kq3-xW8mR2tZ7pL9vN4b"),
+        Origin::named("inline.yaml"),
+    )
+    .unwrap();
+    let inline = p.inline_secrets();
+    assert_eq!(inline.len(), 1);
+    assert_eq!(inline[0].field, "extensions[101].secret");
+    assert_eq!(
+        inline[0].secret.pos().location(),
+        Location::new("inline.yaml", 9, 13)
+    );
+    assert_eq!(inline[0].secret.to_string(), "<inline secret>");
+    assert_eq!(inline[0].secret.resolve().unwrap(), "Kq3-xW8mR2tZ7pL9vN4b");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, with_secret("Kq3-xW8mR2tZ7pL9vN4b")).unwrap();
+    let (code, stdout, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0 by reference, 1 inline"), "{stdout}");
+    assert!(!stdout.contains("Kq3") && !stderr.contains("Kq3"));
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: {}:9:13: `extensions[101].secret` is an inline secret (audit rule PBX502); use ${{env:NAME}} or ${{file:PATH}}\n",
+            path.display()
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema
+
+#[test]
+fn committed_schema_matches_the_code() {
+    let committed = std::fs::read_to_string(repo_path("schema/pbxgen.schema.json")).unwrap();
+    let generated = profile::schema_json();
+    assert!(
+        committed == generated,
+        "schema/pbxgen.schema.json is out of date: run `cargo run -- profile schema > schema/pbxgen.schema.json`"
+    );
+    pbxgen()
+        .args(["profile", "schema"])
+        .assert()
+        .success()
+        .stdout(generated);
+}
+
+#[test]
+fn schema_is_draft_07_and_closed() {
+    let schema: serde_json::Value = serde_json::from_str(&profile::schema_json()).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["version", "site", "network"])
+    );
+    assert!(schema["definitions"]["Extension"]["properties"]["secret"].is_object());
+}
+
+#[test]
+fn voicemail_pins_must_be_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pin.secret"), "12ab34\n").unwrap();
+    let flow =
+        with_secret("${env:PBXGEN_TEST_UNUSED}") + "    voicemail: { pin: ${file:pin.secret} }\n";
+    let err = profile::parse(&flow, Origin::named("flow.yaml")).unwrap_err();
+    assert_eq!(err.location, Some(Location::new("flow.yaml", 10, 23)));
+    assert_eq!(
+        err.message,
+        "incomplete secret reference: expected `${env:NAME}` or `${file:PATH}`"
+    );
+    assert!(
+        err.hint
+            .unwrap()
+            .starts_with("inside `{ … }` quote the reference")
+    );
+
+    let text = with_secret("${env:PBXGEN_TEST_UNUSED}")
+        + "    voicemail:\n      pin: ${file:pin.secret}\n";
+    let p = parse_in(dir.path(), &text);
+    let pin = p
+        .secrets()
+        .into_iter()
+        .find(|u| u.role == SecretRole::Pin)
+        .expect("the PIN");
+    assert_eq!(pin.field, "extensions[101].voicemail.pin");
+    let err = pin.resolve().unwrap_err();
+    assert_eq!(
+        err.message,
+        "the value of ${file:pin.secret}: a PIN must not contain `a`"
+    );
+    assert_eq!(err.hint.as_deref(), Some("a PIN may contain digits only"));
+}

@@ -1,0 +1,222 @@
+//! Reading a profile file: YAML → [`Profile`], with every error at file:line:column.
+//!
+//! serde-saphyr does the YAML (duplicate keys are errors, positions on every error); the types'
+//! own `Deserialize` impls validate strings, CIDRs and secret references as they are read (their
+//! errors carry the value's position); [`super::validate`] then checks what needs the whole
+//! profile (duplicates, references between sections, version rules) and resolves presets.
+
+use super::span::{Origin, Pos, with_origin};
+use super::text::Problem;
+use super::types::Profile;
+use crate::diag::{Error, Location};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Read and validate the profile at `path`. Secrets are not resolved (see
+/// [`super::Secret::resolve`]). Errors have exit code 2 and, when they are about the file's
+/// content, a position.
+pub fn load(path: &Path) -> Result<Profile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    parse(&text, Origin::file(path))
+}
+
+/// Parse and validate profile text read from `origin` (`Origin::file(path)` or
+/// `Origin::named("…")`).
+pub fn parse(text: &str, origin: Arc<Origin>) -> Result<Profile, Error> {
+    let mut profile: Profile = parse_yaml(text, &origin)?;
+    profile.resolved.origin = Some(origin);
+    super::validate::validate(&mut profile)?;
+    Ok(profile)
+}
+
+/// Deserialize YAML `text` from `origin` into `T`, turning serde-saphyr's errors into pbxgen
+/// errors with position, expectation and hint.
+pub(crate) fn parse_yaml<T: DeserializeOwned>(
+    text: &str,
+    origin: &Arc<Origin>,
+) -> Result<T, Error> {
+    let options = serde_saphyr::options! {
+        // `yes`/`no`/`on` stay strings: only `true`/`false` are booleans.
+        strict_booleans: true,
+        // We print our own one-line diagnostics.
+        with_snippet: false,
+    };
+    with_origin(origin, || {
+        serde_saphyr::from_str_with_options::<T>(text, options)
+    })
+    .map_err(|e| convert(&e, origin))
+}
+
+/// Separates a message from its hint inside a custom serde error (see [`located_error`]).
+/// Printable on purpose: serde-saphyr escapes control characters in messages.
+const HINT_SEPARATOR: &str = " ⟦hint⟧ ";
+/// Brackets the position of a value inside a custom serde error.
+const POS_MARK: &str = "⟦pos⟧";
+
+/// A deserialization error for a value at `pos` (serde-saphyr attaches the position of the
+/// value being read; `pos` is used when it cannot).
+pub(crate) fn located_error<E: serde::de::Error>(pos: &Pos, problem: &Problem) -> E {
+    let mut text = problem.message.clone();
+    if let Some(hint) = &problem.hint {
+        text.push_str(HINT_SEPARATOR);
+        text.push_str(hint);
+    }
+    if !pos.is_known() {
+        return E::custom(text);
+    }
+    // Remember the position in case the deserializer cannot supply one.
+    E::custom(format!(
+        "{POS_MARK}{}:{}{POS_MARK}{text}",
+        pos.line, pos.column
+    ))
+}
+
+fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
+    use serde_saphyr::Error as E;
+    let inner = err.without_snippet();
+    let mut location = err
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Location::new(origin.name.clone(), clamp(l.line()), clamp(l.column())));
+    let (message, hint) = match inner {
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => (
+            format!("unknown field `{field}`, expected {}", one_of(expected)),
+            did_you_mean(field, expected),
+        ),
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
+            format!("unknown value `{variant}`, expected {}", one_of(expected)),
+            did_you_mean(variant, expected),
+        ),
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(key) => format!("duplicate key `{key}`"),
+                None => "duplicate key".to_string(),
+            },
+            Some("a key may appear only once in a mapping; remove one of them".to_string()),
+        ),
+        E::InvalidBooleanStrict { .. } => (
+            "expected `true` or `false`".to_string(),
+            Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile".to_string()),
+        ),
+        E::SerdeMissingField { field, .. } => (format!("missing field `{field}`"), None),
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!("expected {expected}, found {unexpected}"),
+            type_hint(expected, unexpected),
+        ),
+        other => {
+            let text = strip_position_suffix(&other.to_string());
+            let (text, pos) = take_encoded_position(&text);
+            // The value's own position is more precise than the deserializer's.
+            if let Some((line, column)) = pos {
+                location = Some(Location::new(origin.name.clone(), line, column));
+            }
+            match text.split_once(HINT_SEPARATOR) {
+                Some((message, hint)) => (message.to_string(), Some(hint.to_string())),
+                None => (text.to_string(), None),
+            }
+        }
+    };
+    let mut error = match location {
+        Some(location) => Error::at(location, message),
+        None => Error::invalid(format!("{}: {message}", origin.name)),
+    };
+    error.hint = hint;
+    error
+}
+
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// serde-saphyr's messages end with " at line L, column C"; we print positions up front.
+fn strip_position_suffix(text: &str) -> String {
+    match text.rfind(" at line ") {
+        Some(i) if text[i..].contains(", column ") => text[..i].to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// Undo the position prefix of [`located_error`].
+fn take_encoded_position(text: &str) -> (&str, Option<(u32, u32)>) {
+    let decoded = text.strip_prefix(POS_MARK).and_then(|rest| {
+        let (position, message) = rest.split_once(POS_MARK)?;
+        let (line, column) = position.split_once(':')?;
+        Some((message, (line.parse().ok()?, column.parse().ok()?)))
+    });
+    match decoded {
+        Some((message, position)) => (message, Some(position)),
+        None => (text, None),
+    }
+}
+
+fn one_of(expected: &[&str]) -> String {
+    match expected {
+        [] => "nothing here".to_string(),
+        [one] => format!("`{one}`"),
+        many => {
+            let list: Vec<String> = many.iter().map(|e| format!("`{e}`")).collect();
+            format!("one of {}", list.join(", "))
+        }
+    }
+}
+
+/// "did you mean `x`?" when one candidate is close enough to `found`.
+pub(crate) fn did_you_mean(found: &str, candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(found, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+fn type_hint(expected: &str, unexpected: &str) -> Option<String> {
+    if expected.contains("bool") && unexpected.contains("string") {
+        return Some("write `true` or `false` (`yes`/`no`/`on`/`off` are strings)".to_string());
+    }
+    if unexpected.contains("map") && expected.contains("sequence") {
+        return Some("a list is written `[a, b]` or with `- ` items".to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_matches_only() {
+        let fields = ["name", "asterisk", "channel_drivers"];
+        assert_eq!(
+            did_you_mean("chanel_drivers", &fields).as_deref(),
+            Some("did you mean `channel_drivers`?")
+        );
+        assert_eq!(did_you_mean("colour", &fields), None);
+    }
+
+    #[test]
+    fn position_suffix_is_removed() {
+        assert_eq!(
+            strip_position_suffix("invalid u32 at line 4, column 13"),
+            "invalid u32"
+        );
+        assert_eq!(
+            take_encoded_position("⟦pos⟧3:9⟦pos⟧msg"),
+            ("msg", Some((3, 9)))
+        );
+    }
+}

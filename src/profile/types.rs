@@ -1,0 +1,1013 @@
+//! The site profile, version 1: the types a user's YAML deserializes into.
+//!
+//! Every struct refuses unknown fields; every string that reaches a generated file is a
+//! validated [`Text`](super::text::Text) kind; every value a later check may point at carries its
+//! position ([`Spanned`], or the position inside [`Text`](super::text::Text), [`Cidr`],
+//! [`Secret`]). The doc comments here become the descriptions of the JSON Schema.
+
+use super::secret::Secret;
+use super::span::{Pos, Spanned};
+use super::text::{
+    ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,
+    HeaderName, Hostname, Name, PhoneNumber, Problem, ResponseCheck, Url, UrlPath, Username,
+};
+use ipnet::IpNet;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+
+/// A pbxgen site profile (version 1): one Asterisk site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "pbxgen site profile")]
+pub struct Profile {
+    /// Profile format version. Always `1`.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: Spanned<u32>,
+    /// The site: its name, the Asterisk version and which channel-driver files to produce.
+    pub site: Site,
+    /// Where Asterisk listens and which networks are local.
+    pub network: Spanned<Network>,
+    /// Twilio: calls from Twilio (origination), calls to Twilio (termination), numbers.
+    #[serde(default)]
+    pub twilio: Option<Twilio>,
+    /// Other SIP trunks (ITSPs).
+    #[serde(default)]
+    pub trunks: Vec<Trunk>,
+    /// Extensions: phones and softphones that register to this PBX.
+    #[serde(default)]
+    pub extensions: Vec<Extension>,
+    /// Provisioned devices (Cisco/Linksys SPA3102 analogue telephone adapters).
+    #[serde(default)]
+    pub devices: Vec<Device>,
+    /// Inbound routes: what happens to calls arriving from Twilio, a trunk or a PSTN line.
+    #[serde(default)]
+    pub inbound: Vec<InboundRoute>,
+    /// Outbound routes: which dialled numbers go out over which trunk, and who may dial them.
+    #[serde(default)]
+    pub outbound: Vec<OutboundRoute>,
+    /// Text messaging.
+    #[serde(default)]
+    pub sms: Sms,
+    /// Facts computed while loading (origin, presets); see the accessors in `profile::model`.
+    #[serde(skip)]
+    pub(crate) resolved: super::model::Resolved,
+}
+
+// ---------------------------------------------------------------------------------------------
+// site, network
+
+/// The site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// The site's name, used in file headers and file names (`home-lab`).
+    pub name: Name,
+    /// Target Asterisk major version: 20, 21, 22 or 23.
+    #[schemars(range(min = 20, max = 23))]
+    pub asterisk: Spanned<u32>,
+    /// Which channel-driver configuration to produce: `pjsip` (pjsip.conf) and/or `sip`
+    /// (chan_sip's sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`.
+    #[serde(default = "default_channel_drivers")]
+    pub channel_drivers: Vec<Spanned<ChannelDriver>>,
+}
+
+fn default_channel_drivers() -> Vec<Spanned<ChannelDriver>> {
+    vec![Spanned::unplaced(ChannelDriver::Pjsip)]
+}
+
+/// A SIP channel driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelDriver {
+    /// chan_pjsip: pjsip.conf.
+    Pjsip,
+    /// chan_sip: sip.conf (Asterisk 20 only).
+    Sip,
+}
+
+/// Where Asterisk listens, its public address and the local networks.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Address to bind SIP transports to: `0.0.0.0` (default, all IPv4) or `::`.
+    #[serde(default = "default_bind")]
+    pub bind: Spanned<IpAddr>,
+    /// The address other parties reach this PBX at (signalling and media), when it is behind
+    /// NAT: an IPv4 address or a host name.
+    #[serde(default)]
+    pub public_address: Option<Hostname>,
+    /// Local networks (not NATed; the default ACL of extensions).
+    #[serde(default)]
+    pub local_nets: Vec<Cidr>,
+    /// SIP over UDP; present when given.
+    #[serde(default)]
+    pub udp: Option<PlainTransport>,
+    /// SIP over TCP; present when given.
+    #[serde(default)]
+    pub tcp: Option<PlainTransport>,
+    /// SIP over TLS; present when given.
+    #[serde(default)]
+    pub tls: Option<TlsTransport>,
+}
+
+fn default_bind() -> Spanned<IpAddr> {
+    Spanned::unplaced(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// A UDP or TCP transport.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlainTransport {
+    /// Port (default 5060).
+    #[serde(default = "default_sip_port")]
+    pub port: Spanned<u16>,
+}
+
+fn default_sip_port() -> Spanned<u16> {
+    Spanned::unplaced(5060)
+}
+
+/// The TLS transport.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsTransport {
+    /// Port (default 5061).
+    #[serde(default = "default_tls_port")]
+    pub port: Spanned<u16>,
+    /// Certificate file (PEM) on the PBX.
+    pub cert_file: FilePath,
+    /// Private key file (PEM) on the PBX.
+    pub key_file: FilePath,
+    /// CA bundle used to verify peers (default: the system's).
+    #[serde(default)]
+    pub ca_file: Option<FilePath>,
+}
+
+fn default_tls_port() -> Spanned<u16> {
+    Spanned::unplaced(5061)
+}
+
+/// A network address in CIDR form (`192.168.1.0/24`); a bare address means one host (`/32`,
+/// `/128`). Host bits must be zero: `10.0.0.1/8` is refused (did you mean `10.0.0.0/8`?).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    net: IpNet,
+    pos: Pos,
+}
+
+impl Cidr {
+    /// Parse `text` (position unknown).
+    pub fn parse(text: &str) -> Result<Cidr, Problem> {
+        parse_cidr(text, Pos::default())
+    }
+    /// The network.
+    pub fn net(&self) -> IpNet {
+        self.net
+    }
+    /// Where it was written.
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+}
+
+fn parse_cidr(text: &str, pos: Pos) -> Result<Cidr, Problem> {
+    let net = if text.contains('/') {
+        text.parse::<IpNet>().map_err(|_| {
+            Problem::new(format!(
+                "expected a network address like `192.168.1.0/24`, found `{text}`"
+            ))
+        })?
+    } else {
+        let addr = text.parse::<IpAddr>().map_err(|_| {
+            Problem::new(format!(
+                "expected an IP address or a network like `192.168.1.0/24`, found `{text}`"
+            ))
+        })?;
+        IpNet::from(addr)
+    };
+    if net.trunc() != net {
+        return Err(Problem::new(format!(
+            "`{text}` is not a network address: the bits after /{} must be zero",
+            net.prefix_len()
+        ))
+        .with_hint(format!(
+            "did you mean `{}`? (or `{}` for the single host)",
+            net.trunc(),
+            IpNet::from(net.addr())
+        )));
+    }
+    Ok(Cidr { net, pos })
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.net.fmt(f)
+    }
+}
+
+impl fmt::Debug for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.net)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cidr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        parse_cidr(s.value.trim(), pos.clone())
+            .map_err(|problem| super::load::located_error(&pos, &problem))
+    }
+}
+
+impl Serialize for Cidr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.net)
+    }
+}
+
+impl JsonSchema for Cidr {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Cidr")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "An IP network in CIDR form (`192.168.1.0/24`) or one address; host bits must be zero.",
+            "pattern": "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$",
+            "examples": ["192.168.1.0/24"],
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Twilio
+
+/// Twilio Elastic SIP Trunking / Programmable Voice.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Twilio {
+    /// Which Twilio range preset to use: `default` (the copy embedded in pbxgen, from
+    /// profiles/twilio.yaml) or a path to a preset file (relative to this profile).
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
+    /// Calls from Twilio to this PBX, recognised by Twilio's published source addresses.
+    #[serde(default)]
+    pub origination: Option<Origination>,
+    /// Calls from this PBX to Twilio (an Elastic SIP trunk or a SIP domain).
+    #[serde(default)]
+    pub termination: Option<Spanned<Termination>>,
+    /// Twilio numbers routed to this PBX (a TwiML file is rendered per number).
+    #[serde(default)]
+    pub numbers: Vec<TwilioNumber>,
+}
+
+/// Calls from Twilio. Twilio's addresses are shared by all Twilio customers, so the context
+/// must reach only local destinations (pbxgen never lets it dial out on its own).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Origination {
+    /// Which edges' signalling ranges to accept: `all` (default; Twilio fails calls over
+    /// between edges) or a list of edge names (`ashburn`, or legacy `us1`).
+    #[serde(default)]
+    pub edges: Edges,
+    /// The inbound context calls from Twilio enter.
+    pub context: ContextName,
+}
+
+/// `all` or a list of Twilio edge names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Edges {
+    /// Every edge of the preset.
+    #[default]
+    All,
+    /// These edges only (names as written; checked against the preset while loading).
+    Only(Vec<Name>),
+}
+
+impl<'de> Deserialize<'de> for Edges {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        keyword_or_list(deserializer, "all", "`all` or a list of Twilio edge names")
+            .map(|v| v.map_or(Edges::All, Edges::Only))
+    }
+}
+
+impl JsonSchema for Edges {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Edges")
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let item = generator.subschema_for::<Name>();
+        json_schema!({
+            "description": "`all` or a list of Twilio edge names (current or legacy).",
+            "oneOf": [
+                { "const": "all" },
+                { "type": "array", "items": item, "minItems": 1 }
+            ]
+        })
+    }
+}
+
+/// Calls to Twilio.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Termination {
+    /// Elastic SIP trunk termination FQDN: `NAME.pstn.twilio.com`. Give this or `sip_domain`.
+    #[serde(default)]
+    pub trunk: Option<Hostname>,
+    /// Programmable Voice SIP domain: `NAME.sip.twilio.com`. Give this or `trunk`.
+    #[serde(default)]
+    pub sip_domain: Option<Hostname>,
+    /// Send to this edge (`ashburn`, `dublin` …): `NAME.pstn.EDGE.twilio.com`.
+    #[serde(default)]
+    pub edge: Option<Name>,
+    /// `tls` (default) or `udp`.
+    #[serde(default)]
+    pub transport: Spanned<TwilioTransport>,
+    /// Encrypt media (SRTP); only with `transport: tls`. Default: on with TLS.
+    #[serde(default)]
+    pub srtp: Option<Spanned<bool>>,
+    /// Credential-list user name (at most 32 characters).
+    pub username: Username,
+    /// Credential-list password (Twilio requires at least 12 characters, mixed case, a digit).
+    pub password: Secret,
+    /// Caller ID presented on outgoing calls (must be a number you own or verified at Twilio).
+    #[serde(default)]
+    pub caller_id: Option<PhoneNumber>,
+}
+
+impl Termination {
+    /// Whether media is encrypted: `srtp`, or by default whenever the transport is TLS.
+    pub fn srtp_enabled(&self) -> bool {
+        self.srtp
+            .as_ref()
+            .map_or(*self.transport == TwilioTransport::Tls, |s| s.value)
+    }
+}
+
+/// Transport to Twilio.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TwilioTransport {
+    /// SIP over TLS on 5061 (with SRTP: Twilio's Secure Media).
+    #[default]
+    Tls,
+    /// SIP over UDP on 5060, unencrypted.
+    Udp,
+}
+
+/// A Twilio phone number that reaches this PBX.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioNumber {
+    /// The number, E.164 (`+15551234567`).
+    pub number: PhoneNumber,
+    /// A short name for files (`main` → twiml-main.xml).
+    pub name: Name,
+}
+
+// ---------------------------------------------------------------------------------------------
+// trunks
+
+/// A SIP trunk to an ITSP.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trunk {
+    /// The trunk's name (section names; routes refer to it). `twilio` is reserved.
+    pub name: Name,
+    /// The ITSP's SIP server.
+    pub host: Hostname,
+    /// Its port (default: 5060, or 5061 with TLS).
+    #[serde(default)]
+    pub port: Option<Spanned<u16>>,
+    /// `udp` (default), `tcp` or `tls`.
+    #[serde(default)]
+    pub transport: Spanned<Transport>,
+    /// Authentication user name.
+    #[serde(default)]
+    pub username: Option<Username>,
+    /// Authentication password.
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// Register to the ITSP (needs `username` and `password`).
+    #[serde(default)]
+    pub register: bool,
+    /// The inbound context calls from this trunk enter.
+    pub context: ContextName,
+    /// Source networks the ITSP calls from (identification and ACL).
+    #[serde(default)]
+    pub allow_from: Vec<Cidr>,
+    /// Caller ID presented on outgoing calls.
+    #[serde(default)]
+    pub caller_id: Option<PhoneNumber>,
+    /// Codecs in order of preference (default: `[ulaw, alaw]`).
+    #[serde(default)]
+    pub codecs: Option<Vec<Codec>>,
+}
+
+/// A SIP transport.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Udp,
+    Tcp,
+    Tls,
+}
+
+/// An audio codec (Asterisk names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Codec {
+    /// G.711 µ-law.
+    Ulaw,
+    /// G.711 A-law.
+    Alaw,
+    /// G.722 wideband.
+    G722,
+    /// Opus.
+    Opus,
+    /// G.729.
+    G729,
+}
+
+// ---------------------------------------------------------------------------------------------
+// extensions, devices
+
+/// An extension: one SIP account for a phone or softphone.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// The extension number (digits), also its SIP user name.
+    pub number: ExtensionNumber,
+    /// Display name (caller ID name).
+    pub name: DisplayName,
+    /// The SIP password.
+    pub secret: Secret,
+    /// What registers as this extension: `softphone` (default) or `spa3102:DEVICE` (the FXS
+    /// line of that device).
+    #[serde(default)]
+    pub device: Option<DeviceRef>,
+    /// Networks this extension may register and call from (default: `network.local_nets`).
+    #[serde(default)]
+    pub permit: Option<Vec<Cidr>>,
+    /// Voicemail box.
+    #[serde(default)]
+    pub voicemail: Option<Voicemail>,
+    /// May send and receive text messages (SIP MESSAGE / WebSMS).
+    #[serde(default)]
+    pub sms: bool,
+    /// Codecs in order of preference (default: `[ulaw, alaw]`).
+    #[serde(default)]
+    pub codecs: Option<Vec<Codec>>,
+}
+
+/// What registers as an extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRef {
+    pub kind: DeviceRefKind,
+    pub pos: Pos,
+}
+
+/// See [`DeviceRef`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceRefKind {
+    /// A softphone or IP phone configured by hand.
+    Softphone,
+    /// Line 1 (FXS) of the SPA3102 named here.
+    Spa3102(String),
+}
+
+impl<'de> Deserialize<'de> for DeviceRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        let kind = match s.value.split_once(':') {
+            None if s.value == "softphone" => DeviceRefKind::Softphone,
+            Some(("spa3102", name)) if !name.is_empty() => DeviceRefKind::Spa3102(name.to_string()),
+            _ => {
+                let problem = Problem::new(format!(
+                    "expected `softphone` or `spa3102:DEVICE`, found `{}`",
+                    s.value
+                ))
+                .with_hint("`spa3102:home` names the device `home` in `devices:`");
+                return Err(super::load::located_error(&pos, &problem));
+            }
+        };
+        Ok(DeviceRef { kind, pos })
+    }
+}
+
+impl JsonSchema for DeviceRef {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("DeviceRef")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "`softphone` or `spa3102:DEVICE`.",
+            "pattern": "^(softphone|spa3102:[A-Za-z0-9][A-Za-z0-9_-]*)$",
+        })
+    }
+}
+
+/// A voicemail box.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Voicemail {
+    /// Whether the box exists (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The box's PIN (digits).
+    pub pin: Secret,
+    /// Send new messages to this address.
+    #[serde(default)]
+    pub email: Option<Email>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A provisioned device.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// The device's name (`spa3102:NAME` in extensions refers to it; its file is named after it).
+    pub name: Name,
+    /// The model. Only `spa3102` for now.
+    pub model: Spanned<DeviceModel>,
+    /// The device's address on the LAN (its SIP accounts are limited to it).
+    pub lan_address: Spanned<IpAddr>,
+    /// Line 1 (the analogue phone port): registers as this extension.
+    #[serde(default)]
+    pub fxs: Option<Fxs>,
+    /// The PSTN line (the landline port): registers as a trunk.
+    #[serde(default)]
+    pub pstn: Option<Pstn>,
+    /// Overrides of the model's defaults (profiles/spa3102.yaml).
+    #[serde(default)]
+    pub settings: Spa3102Settings,
+}
+
+/// A device model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceModel {
+    /// Cisco/Linksys SPA3102: one FXS port, one FXO (PSTN) port.
+    Spa3102,
+}
+
+/// The FXS line (Line 1).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fxs {
+    /// The extension Line 1 registers as.
+    pub extension: ExtensionNumber,
+}
+
+/// The PSTN line (FXO): a trunk to the landline. Calls from the landline enter `context`;
+/// inbound routes with `from: TRUNK` say what rings.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pstn {
+    /// The trunk name the PSTN line registers as (`atapstn`); routes refer to it.
+    pub trunk: Name,
+    /// The password the PSTN line registers with.
+    pub secret: Secret,
+    /// The user name the device demands (HTTP Digest) before it dials out on the landline
+    /// (default: the trunk name).
+    #[serde(default)]
+    pub gateway_user: Option<Username>,
+    /// The password the device demands before it dials out on the landline. Never leave the
+    /// gateway open: it would let anyone reaching the device call on your landline.
+    pub gateway_password: Secret,
+    /// The inbound context landline calls enter.
+    pub context: ContextName,
+}
+
+/// SPA3102 settings; every field defaults to profiles/spa3102.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spa3102Settings {
+    /// Preferred codec of both lines: `G711u` or `G711a`.
+    #[serde(default)]
+    pub preferred_codec: Option<SpaCodec>,
+    /// DTMF transmit method (`AVT` = RFC 2833).
+    #[serde(default)]
+    pub dtmf_tx_method: Option<SpaDtmf>,
+    /// Registration expiry, seconds.
+    #[serde(default)]
+    pub register_expires: Option<u32>,
+    /// SIP port of Line 1 (FXS).
+    #[serde(default)]
+    pub fxs_sip_port: Option<u16>,
+    /// SIP port of the PSTN line (FXO).
+    #[serde(default)]
+    pub pstn_sip_port: Option<u16>,
+    /// Seconds the device waits before answering a landline call (long enough to read caller ID).
+    #[serde(default)]
+    pub pstn_answer_delay: Option<u32>,
+    /// Seconds before a landline call rings through to Line 1.
+    #[serde(default)]
+    pub pstn_ring_thru_delay: Option<u32>,
+    /// Accept SIP only from the proxy's address.
+    #[serde(default)]
+    pub restrict_source_ip: Option<bool>,
+}
+
+/// SPA codec names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum SpaCodec {
+    G711u,
+    G711a,
+}
+
+/// SPA DTMF transmit methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum SpaDtmf {
+    /// RFC 2833 (Asterisk `rfc4733` / `rfc2833`).
+    #[serde(rename = "AVT")]
+    Avt,
+    #[serde(rename = "INFO")]
+    Info,
+    InBand,
+    Auto,
+}
+
+// ---------------------------------------------------------------------------------------------
+// routes
+
+/// What happens to calls arriving from Twilio, a trunk or a PSTN line.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InboundRoute {
+    /// Where the calls come from: `twilio`, a trunk name, or a PSTN line's trunk name.
+    pub from: Name,
+    /// Only calls to this number (default: every call from `from`).
+    #[serde(default)]
+    pub did: Option<PhoneNumber>,
+    /// Extensions rung together, for `timeout` seconds.
+    #[serde(default)]
+    pub ring: Vec<ExtensionNumber>,
+    /// Seconds to ring (default 20).
+    #[serde(default = "default_ring_timeout")]
+    #[schemars(range(min = 1, max = 600))]
+    pub timeout: Spanned<u32>,
+    /// Then (or at once, with no `ring`) forward the call to this number over this trunk.
+    #[serde(default)]
+    pub forward: Option<Forward>,
+    /// When nobody answered: `hangup` (default) or `voicemail:EXT`.
+    #[serde(default)]
+    pub fallback: Fallback,
+}
+
+fn default_ring_timeout() -> Spanned<u32> {
+    Spanned::unplaced(20)
+}
+
+/// Forward a call to an outside number.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Forward {
+    /// The number, as the trunk dials it.
+    pub number: PhoneNumber,
+    /// The trunk (`twilio`, a trunk name, or a PSTN line such as `atapstn`).
+    pub via: Name,
+}
+
+/// The last step of an inbound route.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Fallback {
+    /// Hang up.
+    #[default]
+    Hangup,
+    /// Leave a message in this extension's voicemail box.
+    Voicemail(ExtensionNumber),
+}
+
+impl<'de> Deserialize<'de> for Fallback {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        let fail = |problem: Problem| super::load::located_error::<D::Error>(&pos, &problem);
+        match s.value.split_once(':') {
+            None if s.value == "hangup" => Ok(Fallback::Hangup),
+            Some(("voicemail", ext)) => {
+                let number = super::text::Text::new(ext).map_err(fail)?;
+                Ok(Fallback::Voicemail(number.placed(pos.clone())))
+            }
+            _ => Err(fail(Problem::new(format!(
+                "expected `hangup` or `voicemail:EXT`, found `{}`",
+                s.value
+            )))),
+        }
+    }
+}
+
+impl JsonSchema for Fallback {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Fallback")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "`hangup` or `voicemail:EXT`.",
+            "pattern": "^(hangup|voicemail:[0-9]+)$",
+        })
+    }
+}
+
+/// Dialled numbers that go out over a trunk.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundRoute {
+    /// The route's name.
+    pub name: Name,
+    /// Dialplan patterns (`_0[1-9]XXXXXXXX`) or literal numbers.
+    pub patterns: Vec<DialPattern>,
+    /// The trunk: `twilio` (termination), a trunk name, or a PSTN line (`atapstn`).
+    pub trunk: Name,
+    /// Digits removed from the front of the dialled number (default 0).
+    #[serde(default)]
+    pub prefix_strip: Spanned<u8>,
+    /// Digits put in front after stripping (`+44`).
+    #[serde(default)]
+    pub prepend: Option<DialPrefix>,
+    /// Who may use the route: `all-extensions` (default: every authenticated extension) or a
+    /// list of extension numbers. Calls from trunks and Twilio never may.
+    #[serde(default)]
+    pub allowed: Allowed,
+}
+
+/// Which extensions may use an outbound route.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Allowed {
+    /// Every extension (they all authenticate).
+    #[default]
+    AllExtensions,
+    /// Only these extensions.
+    Extensions(Vec<ExtensionNumber>),
+}
+
+impl<'de> Deserialize<'de> for Allowed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        keyword_or_list(
+            deserializer,
+            "all-extensions",
+            "`all-extensions` or a list of extension numbers",
+        )
+        .map(|v| v.map_or(Allowed::AllExtensions, Allowed::Extensions))
+    }
+}
+
+impl JsonSchema for Allowed {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("Allowed")
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let item = generator.subschema_for::<ExtensionNumber>();
+        json_schema!({
+            "description": "`all-extensions` or a list of extension numbers.",
+            "oneOf": [
+                { "const": "all-extensions" },
+                { "type": "array", "items": item, "minItems": 1 }
+            ]
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMS
+
+/// Text messaging.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sms {
+    /// The WebSMS bridge between Asterisk and an ITSP's HTTP SMS API (websms.conf).
+    #[serde(default)]
+    pub websms: Option<WebSms>,
+}
+
+/// The WebSMS bridge. With `provider`, the preset supplies the API settings and webhook
+/// sources; anything given here overrides it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebSms {
+    /// websms.conf key layout: `legacy` (before WebSMS 0.8.0) or `current`. Never mixed.
+    pub layout: Spanned<WebSmsLayout>,
+    /// A provider preset (`zadarma`).
+    #[serde(default)]
+    pub provider: Option<Name>,
+    /// The ITSP's send API.
+    #[serde(default)]
+    pub api: WebSmsApi,
+    /// Form field names of the ITSP's API.
+    #[serde(default)]
+    pub fields: WebSmsFields,
+    /// Who may deliver incoming messages to websmsd.
+    #[serde(default)]
+    pub webhook: Webhook,
+    /// Extensions that receive incoming messages.
+    #[serde(default)]
+    pub deliver_to: Vec<ExtensionNumber>,
+    /// The dialplan contexts of the call files (default per layout: legacy
+    /// `dp_entry_channel_open`/`dp_entry_trunk_texting`, current `dp_entry_answer`/`dp_entry_text_in`).
+    #[serde(default)]
+    pub contexts: WebSmsContexts,
+}
+
+/// websms.conf key layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WebSmsLayout {
+    /// Keys and contexts before WebSMS 0.8.0 (May/June 2020): `host`, `auth_passwd`, `permit_addr` …
+    Legacy,
+    /// Today's keys: `url_host`, `auth_secret`, `remt_addr` …
+    Current,
+}
+
+/// The ITSP's SMS send API.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebSmsApi {
+    /// Base URL (`https://api.zadarma.com`).
+    #[serde(default)]
+    pub url: Option<Url>,
+    /// Path (`/v1/sms/send/`).
+    #[serde(default)]
+    pub path: Option<UrlPath>,
+    /// `none`, `plain`, `basic` or `zadarma` (legacy layout: `basic` or `zadarma` only).
+    #[serde(default)]
+    pub auth_method: Option<Spanned<AuthMethod>>,
+    /// API user (key).
+    #[serde(default)]
+    pub user: Option<Username>,
+    /// API secret.
+    #[serde(default)]
+    pub secret: Option<Secret>,
+    /// `key=value` a successful reply contains (`status=success`).
+    #[serde(default)]
+    pub response_check: Option<ResponseCheck>,
+    /// How numbers are sent: `e164` (`+4420…`) or `no-plus` (`4420…`).
+    #[serde(default)]
+    pub number_format: Option<Spanned<NumberFormat>>,
+}
+
+/// WebSMS authentication methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    /// No authentication (current layout only).
+    None,
+    /// User and secret as form fields (current layout only).
+    Plain,
+    /// HTTP Basic.
+    Basic,
+    /// Zadarma's signature.
+    Zadarma,
+}
+
+/// Number format towards the ITSP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NumberFormat {
+    /// E.164 with `+`.
+    E164,
+    /// E.164 without `+`.
+    NoPlus,
+}
+
+/// Form field names of the ITSP's API (websms `key_to`, `key_from`, `key_body`, `key_echo`).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebSmsFields {
+    /// Recipient (default `To`).
+    #[serde(default)]
+    pub to: Option<FieldName>,
+    /// Sender (default `From`).
+    #[serde(default)]
+    pub from: Option<FieldName>,
+    /// Message text (default `Body`).
+    #[serde(default)]
+    pub body: Option<FieldName>,
+    /// Echo check field (`zd_echo`): websmsd answers its value and stops.
+    #[serde(default)]
+    pub echo: Option<FieldName>,
+}
+
+/// Access control of websmsd (it never verifies signatures: the source list is all there is).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    /// Source addresses the ITSP delivers from. Required (from here or the provider preset):
+    /// an empty list would let anyone inject messages.
+    #[serde(default)]
+    pub allow_from: Option<Spanned<Vec<Cidr>>>,
+    /// Reverse proxies whose forwarded-for header is trusted (default: none).
+    #[serde(default)]
+    pub trusted_proxies: Option<Vec<Cidr>>,
+    /// The header carrying the client address behind a proxy (default `HTTP_X_FORWARDED_FOR`).
+    #[serde(default)]
+    pub proxy_header: Option<HeaderName>,
+}
+
+/// The `[astqueue]` contexts.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebSmsContexts {
+    /// `channel_context`: where the call file's channel starts.
+    #[serde(default)]
+    pub channel: Option<ContextName>,
+    /// `context`: where the message is delivered.
+    #[serde(default)]
+    pub text: Option<ContextName>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/// Deserialize either the keyword (→ `None`) or a list of validated values (→ `Some`).
+fn keyword_or_list<'de, D, T>(
+    deserializer: D,
+    keyword: &'static str,
+    expected: &'static str,
+) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T> {
+        keyword: &'static str,
+        expected: &'static str,
+        item: std::marker::PhantomData<T>,
+    }
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expected)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v == self.keyword {
+                Ok(None)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Some(items))
+        }
+    }
+    deserializer.deserialize_any(V {
+        keyword,
+        expected,
+        item: std::marker::PhantomData,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_must_be_network_addresses() {
+        assert_eq!(
+            Cidr::parse("192.168.1.0/24").unwrap().to_string(),
+            "192.168.1.0/24"
+        );
+        assert_eq!(
+            Cidr::parse("185.45.152.42").unwrap().to_string(),
+            "185.45.152.42/32"
+        );
+        assert_eq!(Cidr::parse("2001:db8::/32").unwrap().net().prefix_len(), 32);
+        let problem = Cidr::parse("10.0.0.1/8").unwrap_err();
+        assert_eq!(
+            problem.hint.as_deref(),
+            Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")
+        );
+        assert!(Cidr::parse("10.0.0.0/33").is_err());
+        assert!(Cidr::parse("pbx.example.net").is_err());
+    }
+
+    #[test]
+    fn srtp_defaults_to_on_with_tls() {
+        let text = "username: u\npassword: ${env:P}\ntrunk: x.pstn.twilio.com\n";
+        let t: Termination = serde_saphyr::from_str(text).unwrap();
+        assert!(t.srtp_enabled());
+        let t: Termination = serde_saphyr::from_str(&format!("{text}transport: udp\n")).unwrap();
+        assert!(!t.srtp_enabled());
+    }
+}

@@ -1,0 +1,884 @@
+//! Checks that need the whole profile — versions, duplicates, references between sections,
+//! combinations that cannot work or would be unsafe — and the resolution of presets. Runs once,
+//! right after deserialization; the first problem found is returned, at its position.
+
+use super::load::did_you_mean;
+use super::model::{ResolvedWebSms, TWILIO, TrunkRef};
+use super::preset;
+use super::span::{Pos, Spanned};
+use super::text::{ExtensionNumber, Text};
+use super::types::*;
+use crate::diag::Error;
+use crate::twilio::ranges::TwilioRanges;
+use std::collections::HashMap;
+
+/// Validate `profile` and fill in what loading computes (`profile.resolved`).
+pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
+    check_version(profile)?;
+    check_site(&profile.site)?;
+    check_network(&profile.network)?;
+    check_names(profile)?;
+    check_extensions(profile)?;
+    check_devices(profile)?;
+    check_trunks(profile)?;
+    if let Some(twilio) = &profile.twilio {
+        let ranges = twilio_ranges(profile, twilio)?;
+        check_twilio(profile, twilio, &ranges)?;
+        profile.resolved.twilio_ranges = Some(ranges);
+    }
+    check_inbound(profile)?;
+    check_outbound(profile)?;
+    if let Some(websms) = &profile.sms.websms {
+        let resolved = resolve_websms(profile, websms)?;
+        profile.resolved.websms = Some(resolved);
+    }
+    Ok(())
+}
+
+fn at(pos: &Pos, message: impl Into<String>) -> Error {
+    Error::at(pos.location(), message)
+}
+
+/// Fail on the second occurrence of a key, pointing back at the first.
+fn unique<'a, K>(what: &str, items: impl IntoIterator<Item = (K, &'a Pos)>) -> Result<(), Error>
+where
+    K: std::fmt::Display + Eq + std::hash::Hash,
+{
+    let mut seen: HashMap<K, &Pos> = HashMap::new();
+    for (key, pos) in items {
+        if let Some(first) = seen.get(&key) {
+            return Err(at(pos, format!("{what} `{key}` is defined twice"))
+                .with_hint(format!("first defined at {}", first.location())));
+        }
+        seen.insert(key, pos);
+    }
+    Ok(())
+}
+
+fn check_version(profile: &Profile) -> Result<(), Error> {
+    let version = &profile.version;
+    if version.value != 1 {
+        return Err(at(
+            &version.pos,
+            format!(
+                "unsupported profile version {}: this pbxgen reads version 1",
+                version.value
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_site(site: &Site) -> Result<(), Error> {
+    let target = &site.asterisk;
+    if !(20..=23).contains(&target.value) {
+        return Err(at(
+            &target.pos,
+            format!(
+                "expected an Asterisk major version 20, 21, 22 or 23, found {}",
+                target.value
+            ),
+        )
+        .with_hint("older versions are end of life; pbxgen targets Asterisk 20 to 23"));
+    }
+    if site.channel_drivers.is_empty() {
+        return Err(at(
+            &target.pos,
+            "`channel_drivers` is empty: expected `pjsip`, `sip` or both",
+        ));
+    }
+    let mut seen: Vec<&Spanned<ChannelDriver>> = Vec::new();
+    for driver in &site.channel_drivers {
+        if let Some(first) = seen.iter().find(|d| d.value == driver.value) {
+            return Err(at(
+                &driver.pos,
+                format!(
+                    "channel driver `{}` is listed twice",
+                    driver_name(driver.value)
+                ),
+            )
+            .with_hint(format!("first listed at {}", first.location())));
+        }
+        seen.push(driver);
+        if driver.value == ChannelDriver::Sip && target.value >= 21 {
+            return Err(at(
+                &driver.pos,
+                format!(
+                    "chan_sip (`sip`) was removed in Asterisk 21; a profile for Asterisk {} can only produce `pjsip`",
+                    target.value
+                ),
+            )
+            .with_hint("remove `sip` from `channel_drivers`, or target `asterisk: 20`"));
+        }
+    }
+    Ok(())
+}
+
+fn driver_name(driver: ChannelDriver) -> &'static str {
+    match driver {
+        ChannelDriver::Pjsip => "pjsip",
+        ChannelDriver::Sip => "sip",
+    }
+}
+
+fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
+    if network.udp.is_none() && network.tcp.is_none() && network.tls.is_none() {
+        return Err(at(
+            &network.pos,
+            "no SIP transport: expected `udp`, `tcp` or `tls` in `network`",
+        )
+        .with_hint("e.g. `udp: { port: 5060 }`"));
+    }
+    let ports = [
+        network.udp.as_ref().map(|t| (&t.port, "udp")),
+        network.tcp.as_ref().map(|t| (&t.port, "tcp")),
+        network.tls.as_ref().map(|t| (&t.port, "tls")),
+    ];
+    for port in ports.iter().flatten() {
+        if port.0.value == 0 {
+            return Err(at(&port.0.pos, "port 0 is not a port: expected 1 to 65535"));
+        }
+    }
+    if let (Some(tcp), Some(tls)) = (&network.tcp, &network.tls) {
+        if tcp.port.value == tls.port.value {
+            return Err(at(
+                &tls.port.pos,
+                format!("TCP and TLS cannot both listen on port {}", tls.port.value),
+            )
+            .with_hint("TLS usually listens on 5061"));
+        }
+    }
+    unique(
+        "local network",
+        network.local_nets.iter().map(|c| (c.net(), c.pos())),
+    )
+}
+
+/// Names share namespaces: trunk-like names (`twilio`, trunks, PSTN lines) because routes refer
+/// to them by name; devices, routes and Twilio numbers each among themselves.
+fn check_names(profile: &Profile) -> Result<(), Error> {
+    let mut trunk_names: Vec<(&str, &Pos)> = Vec::new();
+    for trunk in &profile.trunks {
+        trunk_names.push((trunk.name.as_str(), trunk.name.pos()));
+    }
+    for device in &profile.devices {
+        if let Some(pstn) = &device.pstn {
+            trunk_names.push((pstn.trunk.as_str(), pstn.trunk.pos()));
+        }
+    }
+    for (name, pos) in &trunk_names {
+        if *name == TWILIO {
+            return Err(at(
+                pos,
+                "the trunk name `twilio` is reserved for the `twilio:` section",
+            )
+            .with_hint("routes say `twilio` to mean Twilio; name this trunk differently"));
+        }
+    }
+    unique("trunk", trunk_names.iter().copied())?;
+    unique(
+        "device",
+        profile
+            .devices
+            .iter()
+            .map(|d| (d.name.as_str(), d.name.pos())),
+    )?;
+    unique(
+        "outbound route",
+        profile
+            .outbound
+            .iter()
+            .map(|r| (r.name.as_str(), r.name.pos())),
+    )?;
+    if let Some(twilio) = &profile.twilio {
+        unique(
+            "Twilio number",
+            twilio
+                .numbers
+                .iter()
+                .map(|n| (n.number.as_str(), n.number.pos())),
+        )?;
+        unique(
+            "Twilio number name",
+            twilio
+                .numbers
+                .iter()
+                .map(|n| (n.name.as_str(), n.name.pos())),
+        )?;
+    }
+    Ok(())
+}
+
+/// The extension `number` must exist; `role` says what refers to it.
+fn existing_extension<'a>(
+    profile: &'a Profile,
+    number: &ExtensionNumber,
+    role: &str,
+) -> Result<&'a Extension, Error> {
+    profile.extension(number).ok_or_else(|| {
+        let numbers: Vec<&str> = profile
+            .extensions
+            .iter()
+            .map(|e| e.number.as_str())
+            .collect();
+        let err = at(
+            number.pos(),
+            format!("{role} names extension `{number}`, which is not defined in `extensions`"),
+        );
+        match numbers.is_empty() {
+            true => err.with_hint("add it to `extensions:`"),
+            false => err.with_hint(format!("defined extensions: {}", numbers.join(", "))),
+        }
+    })
+}
+
+fn check_extensions(profile: &Profile) -> Result<(), Error> {
+    unique(
+        "extension",
+        profile
+            .extensions
+            .iter()
+            .map(|e| (e.number.as_str(), e.number.pos())),
+    )?;
+    for ext in &profile.extensions {
+        if let Some(DeviceRef {
+            kind: DeviceRefKind::Spa3102(name),
+            pos,
+        }) = &ext.device
+        {
+            let Some(device) = profile.device(name) else {
+                let names: Vec<&str> = profile.devices.iter().map(|d| d.name.as_str()).collect();
+                let err = at(
+                    pos,
+                    format!(
+                        "extension {} names device `{name}`, which is not defined in `devices`",
+                        ext.number
+                    ),
+                );
+                return Err(match did_you_mean(name, &names) {
+                    Some(hint) => err.with_hint(hint),
+                    None => err.with_hint("add it to `devices:` (model: spa3102)"),
+                });
+            };
+            let fxs = device.fxs.as_ref().map(|f| f.extension.as_str());
+            if fxs != Some(ext.number.as_str()) {
+                return Err(at(
+                    pos,
+                    format!("extension {} says it is device `{name}`'s phone line, but that device's `fxs.extension` is {}", ext.number, fxs.map_or("not set".to_string(), |n| format!("`{n}`"))),
+                )
+                .with_hint(format!("set `fxs: {{ extension: \"{}\" }}` on device `{name}`", ext.number)));
+            }
+        }
+        if let Some(permit) = &ext.permit {
+            if permit.is_empty() {
+                return Err(at(
+                    ext.number.pos(),
+                    format!(
+                        "extension {}: `permit` is empty, so it could never register",
+                        ext.number
+                    ),
+                )
+                .with_hint("remove `permit` to use `network.local_nets`, or list networks"));
+            }
+        } else if profile.network.local_nets.is_empty() {
+            return Err(at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
+                .with_hint("set `network.local_nets` or the extension's `permit` (e.g. `[0.0.0.0/0]` to mean anywhere, explicitly)"));
+        }
+    }
+    Ok(())
+}
+
+fn check_devices(profile: &Profile) -> Result<(), Error> {
+    let mut fxs_owner: HashMap<&str, &Device> = HashMap::new();
+    for device in &profile.devices {
+        if device.fxs.is_none() && device.pstn.is_none() {
+            return Err(at(
+                device.name.pos(),
+                format!(
+                    "device `{}` has neither `fxs` nor `pstn`: nothing to provision",
+                    device.name
+                ),
+            ));
+        }
+        if let Some(fxs) = &device.fxs {
+            let ext = existing_extension(
+                profile,
+                &fxs.extension,
+                &format!("device `{}`'s `fxs`", device.name),
+            )?;
+            if let Some(DeviceRef {
+                kind: DeviceRefKind::Softphone,
+                pos,
+            }) = &ext.device
+            {
+                return Err(at(
+                    pos,
+                    format!(
+                        "extension {} is device `{}`'s phone line (its `fxs`), not a softphone",
+                        ext.number, device.name
+                    ),
+                )
+                .with_hint(format!(
+                    "write `device: spa3102:{}` or leave `device` out",
+                    device.name
+                )));
+            }
+            if let Some(other) = fxs_owner.insert(fxs.extension.as_str(), device) {
+                return Err(at(
+                    fxs.extension.pos(),
+                    format!(
+                        "extension {} is already the phone line of device `{}`",
+                        fxs.extension, other.name
+                    ),
+                ));
+            }
+        }
+        let config = profile.spa3102_config(device);
+        if config.fxs_sip_port == config.pstn_sip_port
+            && device.fxs.is_some()
+            && device.pstn.is_some()
+        {
+            return Err(at(
+                device.name.pos(),
+                format!(
+                    "device `{}`: both lines would use SIP port {}",
+                    device.name, config.fxs_sip_port
+                ),
+            )
+            .with_hint(
+                "set `settings.fxs_sip_port` and `settings.pstn_sip_port` to different ports",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_trunks(profile: &Profile) -> Result<(), Error> {
+    for trunk in &profile.trunks {
+        if trunk.register && (trunk.username.is_none() || trunk.password.is_none()) {
+            return Err(at(
+                trunk.name.pos(),
+                format!(
+                    "trunk `{}` registers but has no `username` and `password`",
+                    trunk.name
+                ),
+            ));
+        }
+        if trunk.password.is_some() && trunk.username.is_none() {
+            return Err(at(
+                trunk.name.pos(),
+                format!("trunk `{}` has a `password` but no `username`", trunk.name),
+            ));
+        }
+        if let Some(port) = &trunk.port {
+            if port.value == 0 {
+                return Err(at(&port.pos, "port 0 is not a port: expected 1 to 65535"));
+            }
+        }
+        check_transport_available(
+            profile,
+            trunk.transport.value,
+            (&trunk.transport.pos, trunk.name.pos()),
+            &format!("trunk `{}`", trunk.name),
+        )?;
+        unique(
+            "network",
+            trunk.allow_from.iter().map(|c| (c.net(), c.pos())),
+        )?;
+    }
+    Ok(())
+}
+
+/// `pos` is where the transport was chosen; `fallback` where to point when it is a default.
+fn check_transport_available(
+    profile: &Profile,
+    transport: Transport,
+    (pos, fallback): (&Pos, &Pos),
+    who: &str,
+) -> Result<(), Error> {
+    let (present, name) = match transport {
+        Transport::Udp => (profile.network.udp.is_some(), "udp"),
+        Transport::Tcp => (profile.network.tcp.is_some(), "tcp"),
+        Transport::Tls => (profile.network.tls.is_some(), "tls"),
+    };
+    if present {
+        return Ok(());
+    }
+    let pos = if pos.is_known() { pos } else { fallback };
+    Err(at(
+        pos,
+        format!("{who} uses {name}, but `network` has no `{name}` transport"),
+    )
+    .with_hint(format!("add `network.{name}`")))
+}
+
+fn twilio_ranges(profile: &Profile, twilio: &Twilio) -> Result<TwilioRanges, Error> {
+    match &twilio.preset {
+        None => Ok(TwilioRanges::embedded()),
+        Some(preset) if preset.value == "default" => Ok(TwilioRanges::embedded()),
+        Some(preset) => {
+            let path = profile.dir().join(&preset.value);
+            TwilioRanges::load(&path).map_err(|e| {
+                at(
+                    &preset.pos,
+                    format!("cannot use Twilio preset `{}`: {}", preset.value, e.message),
+                )
+                .with_hint(
+                    "`preset` is `default` (the embedded list) or a path relative to this profile",
+                )
+            })
+        }
+    }
+}
+
+fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Result<(), Error> {
+    let edge_names: Vec<&str> = ranges
+        .edges
+        .iter()
+        .flat_map(|e| [e.name.as_str(), e.legacy.as_str()])
+        .collect();
+    let known_edge = |name: &super::text::Name| -> Result<(), Error> {
+        if ranges.edge(name).is_some() {
+            return Ok(());
+        }
+        let err = at(name.pos(), format!("unknown Twilio edge `{name}`"));
+        Err(match did_you_mean(name, &edge_names) {
+            Some(hint) => err.with_hint(hint),
+            None => err.with_hint(format!("edges: {}", edge_names.join(", "))),
+        })
+    };
+    if let Some(origination) = &twilio.origination {
+        if let Edges::Only(names) = &origination.edges {
+            if names.is_empty() {
+                return Err(at(
+                    origination.context.pos(),
+                    "`edges` is an empty list: no call from Twilio would be accepted",
+                )
+                .with_hint(
+                    "write `edges: all` (recommended: Twilio fails calls over between edges)",
+                ));
+            }
+            for name in names {
+                known_edge(name)?;
+            }
+        }
+    }
+    if let Some(t) = &twilio.termination {
+        match (&t.trunk, &t.sip_domain) {
+            (Some(trunk), None) => check_twilio_host(
+                trunk,
+                ".pstn.twilio.com",
+                "Elastic SIP trunk termination URI",
+            )?,
+            (None, Some(domain)) => check_twilio_host(domain, ".sip.twilio.com", "SIP domain")?,
+            (Some(_), Some(domain)) => {
+                return Err(at(
+                    domain.pos(),
+                    "give either `trunk` or `sip_domain`, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(at(
+                    t.username.pos(),
+                    "termination needs `trunk` (NAME.pstn.twilio.com) or `sip_domain` (NAME.sip.twilio.com)",
+                ));
+            }
+        }
+        if let Some(edge) = &t.edge {
+            known_edge(edge)?;
+        }
+        if let Some(srtp) = &t.srtp {
+            if srtp.value && t.transport.value == TwilioTransport::Udp {
+                return Err(at(
+                    &srtp.pos,
+                    "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)",
+                )
+                .with_hint("set `transport: tls`, or `srtp: false`"));
+            }
+        }
+        let transport = match t.transport.value {
+            TwilioTransport::Tls => Transport::Tls,
+            TwilioTransport::Udp => Transport::Udp,
+        };
+        check_transport_available(
+            profile,
+            transport,
+            (&t.transport.pos, &t.pos),
+            "the Twilio termination",
+        )?;
+        if t.username.chars().count() > 32 {
+            return Err(at(
+                t.username.pos(),
+                "Twilio credential-list user names are at most 32 characters",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_twilio_host(host: &super::text::Hostname, suffix: &str, what: &str) -> Result<(), Error> {
+    let Some(name) = host.strip_suffix(suffix) else {
+        return Err(at(
+            host.pos(),
+            format!("expected a Twilio {what} ending in `{suffix}`, found `{host}`"),
+        ));
+    };
+    if name.is_empty() {
+        return Err(at(
+            host.pos(),
+            format!("expected NAME{suffix}, found `{host}`"),
+        ));
+    }
+    if let Some((_, edge)) = name.rsplit_once('.') {
+        return Err(at(
+            host.pos(),
+            format!("`{host}` names an edge inside the host name"),
+        )
+        .with_hint(format!("write the plain name and `edge: {edge}`")));
+    }
+    Ok(())
+}
+
+/// A trunk name used by a route must name `twilio` (with the needed part), a trunk or a PSTN line.
+fn existing_trunk<'a>(
+    profile: &'a Profile,
+    name: &super::text::Name,
+    role: &str,
+    inbound: bool,
+) -> Result<TrunkRef<'a>, Error> {
+    match profile.trunk_ref(name) {
+        Some(TrunkRef::Twilio(twilio)) => {
+            let (ok, part) = if inbound {
+                (twilio.origination.is_some(), "origination")
+            } else {
+                (twilio.termination.is_some(), "termination")
+            };
+            if ok {
+                Ok(TrunkRef::Twilio(twilio))
+            } else {
+                Err(at(
+                    name.pos(),
+                    format!("{role} uses `twilio`, but `twilio.{part}` is not configured"),
+                ))
+            }
+        }
+        Some(found) => Ok(found),
+        None => {
+            let names = profile.trunk_names();
+            let err = at(
+                name.pos(),
+                format!("{role} names trunk `{name}`, which is not defined"),
+            );
+            Err(match did_you_mean(name, &names) {
+                Some(hint) => err.with_hint(hint),
+                None if names.is_empty() => {
+                    err.with_hint("define it in `trunks:`, `twilio:` or a device's `pstn:`")
+                }
+                None => err.with_hint(format!("defined trunks: {}", names.join(", "))),
+            })
+        }
+    }
+}
+
+fn check_inbound(profile: &Profile) -> Result<(), Error> {
+    let mut seen: HashMap<(String, Option<String>), &Pos> = HashMap::new();
+    for route in &profile.inbound {
+        let source = existing_trunk(profile, &route.from, "inbound route", true)?;
+        if let Some(did) = &route.did {
+            if let TrunkRef::Twilio(twilio) = source {
+                if !twilio.numbers.is_empty()
+                    && !twilio.numbers.iter().any(|n| n.number == did.as_str())
+                {
+                    return Err(
+                        at(did.pos(), format!("`{did}` is not one of `twilio.numbers`"))
+                            .with_hint("add it to `twilio.numbers`, or fix the number"),
+                    );
+                }
+            }
+        }
+        let key = (
+            route.from.to_string(),
+            route.did.as_ref().map(|d| d.to_string()),
+        );
+        if let Some(first) = seen.get(&key) {
+            let what = match &route.did {
+                Some(did) => format!("calls from `{}` to `{did}`", route.from),
+                None => format!("calls from `{}`", route.from),
+            };
+            return Err(at(
+                route.from.pos(),
+                format!("a second inbound route for {what}"),
+            )
+            .with_hint(format!("first route at {}", first.location())));
+        }
+        seen.insert(key, route.from.pos());
+        if route.ring.is_empty() && route.forward.is_none() {
+            return Err(at(
+                route.from.pos(),
+                "an inbound route needs `ring`, `forward` or both",
+            ));
+        }
+        for number in &route.ring {
+            existing_extension(profile, number, "inbound route `ring`")?;
+        }
+        unique(
+            "extension in `ring`",
+            route.ring.iter().map(|n| (n.as_str(), n.pos())),
+        )?;
+        if route.timeout.value == 0 || route.timeout.value > 600 {
+            return Err(at(
+                &route.timeout.pos,
+                format!(
+                    "expected a ring timeout of 1 to 600 seconds, found {}",
+                    route.timeout.value
+                ),
+            ));
+        }
+        if let Some(forward) = &route.forward {
+            existing_trunk(profile, &forward.via, "`forward.via`", false)?;
+        }
+        if let Fallback::Voicemail(number) = &route.fallback {
+            let ext = existing_extension(profile, number, "`fallback`")?;
+            if !ext.voicemail.as_ref().is_some_and(|v| v.enabled) {
+                return Err(at(number.pos(), format!("`fallback` sends to voicemail of extension {number}, which has no voicemail box"))
+                    .with_hint(format!("add `voicemail:` to extension {number}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_outbound(profile: &Profile) -> Result<(), Error> {
+    let mut patterns: HashMap<&str, (&Pos, &str)> = HashMap::new();
+    for route in &profile.outbound {
+        existing_trunk(
+            profile,
+            &route.trunk,
+            &format!("outbound route `{}`", route.name),
+            false,
+        )?;
+        if route.patterns.is_empty() {
+            return Err(at(
+                route.name.pos(),
+                format!("outbound route `{}` has no `patterns`", route.name),
+            ));
+        }
+        for pattern in &route.patterns {
+            if let Some((first, other)) = patterns.get(pattern.as_str()) {
+                return Err(at(
+                    pattern.pos(),
+                    format!("pattern `{pattern}` is already used by outbound route `{other}`"),
+                )
+                .with_hint(format!("first used at {}", first.location())));
+            }
+            patterns.insert(pattern.as_str(), (pattern.pos(), route.name.as_str()));
+            let fixed = pattern
+                .trim_start_matches('_')
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '+')
+                .count();
+            let strip = usize::from(route.prefix_strip.value);
+            if strip > fixed {
+                return Err(at(&route.prefix_strip.pos, format!(
+                    "`prefix_strip: {strip}` removes more than the fixed digits of pattern `{pattern}` ({fixed})"
+                ))
+                .with_hint("strip only the prefix every matching number starts with"));
+            }
+        }
+        if let Allowed::Extensions(numbers) = &route.allowed {
+            if numbers.is_empty() {
+                return Err(at(
+                    route.name.pos(),
+                    format!(
+                        "outbound route `{}`: `allowed` is an empty list, so nobody could use it",
+                        route.name
+                    ),
+                ));
+            }
+            for number in numbers {
+                existing_extension(profile, number, &format!("outbound route `{}`", route.name))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn resolve_websms(profile: &Profile, websms: &WebSms) -> Result<ResolvedWebSms, Error> {
+    let layout = websms.layout.value;
+    let preset = match &websms.provider {
+        None => None,
+        Some(name) => match preset::provider(name) {
+            Some(preset) => Some(preset?),
+            None => {
+                let names = preset::provider_names();
+                let err = at(name.pos(), format!("unknown SMS provider preset `{name}`"));
+                return Err(match did_you_mean(name, &names) {
+                    Some(hint) => err.with_hint(hint),
+                    None => err.with_hint(format!(
+                        "presets: {} (or leave `provider` out and give `api` in full)",
+                        names.join(", ")
+                    )),
+                });
+            }
+        },
+    };
+    let empty = preset::ProviderPreset {
+        description: String::new(),
+        api: WebSmsApi::default(),
+        fields: WebSmsFields::default(),
+        webhook: Webhook::default(),
+    };
+    let base = preset.as_ref().unwrap_or(&empty);
+    let api = &websms.api;
+    let layout_pos = &websms.layout.pos;
+
+    let url = pick(&api.url, &base.api.url).ok_or_else(|| {
+        at(
+            layout_pos,
+            "WebSMS needs the ITSP's API URL: set `api.url` or a `provider`",
+        )
+    })?;
+    let auth = pick(&api.auth_method, &base.api.auth_method).ok_or_else(|| {
+        at(
+            layout_pos,
+            "WebSMS needs `api.auth_method` (none, plain, basic or zadarma), or a `provider`",
+        )
+    })?;
+    if layout == WebSmsLayout::Legacy && matches!(auth.value, AuthMethod::None | AuthMethod::Plain)
+    {
+        return Err(at(
+            &auth.pos,
+            "the legacy WebSMS layout knows only `basic` and `zadarma` authentication",
+        )
+        .with_hint("use `layout: current`, or `auth_method: basic`"));
+    }
+    let user = api.user.clone();
+    let secret = api.secret.clone();
+    match auth.value {
+        AuthMethod::None => {
+            if let Some(secret) = &secret {
+                return Err(at(
+                    secret.pos(),
+                    "`auth_method: none` sends no credentials: remove `api.secret` or choose a method",
+                ));
+            }
+        }
+        _ => {
+            if user.is_none() || secret.is_none() {
+                return Err(at(
+                    &auth.pos,
+                    "this authentication method needs `api.user` and `api.secret`",
+                ));
+            }
+        }
+    }
+    let path = pick(&api.path, &base.api.path);
+    if auth.value == AuthMethod::Zadarma && path.is_none() {
+        return Err(at(
+            &auth.pos,
+            "Zadarma signs the request path: set `api.path` (e.g. `/v1/sms/send/`)",
+        ));
+    }
+    let allow_from = pick(&websms.webhook.allow_from, &base.webhook.allow_from).unwrap_or_default();
+    if allow_from.is_empty() {
+        let pos = if allow_from.pos.is_known() {
+            &allow_from.pos
+        } else {
+            layout_pos
+        };
+        return Err(at(pos, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages")
+            .with_hint("list the ITSP's source addresses in `webhook.allow_from` (websmsd checks nothing else)"));
+    }
+    let trusted_proxies = pick(
+        &websms.webhook.trusted_proxies,
+        &base.webhook.trusted_proxies,
+    )
+    .unwrap_or_default();
+    for proxy in &trusted_proxies {
+        if proxy.net().prefix_len() == 0 {
+            return Err(at(proxy.pos(), format!("`{proxy}` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`"))
+                .with_hint("list only your reverse proxies"));
+        }
+    }
+    let proxy_header = match pick(&websms.webhook.proxy_header, &base.webhook.proxy_header) {
+        Some(header) => header,
+        None => builtin::<super::text::HeaderNameKind>("HTTP_X_FORWARDED_FOR"),
+    };
+    for number in &websms.deliver_to {
+        let ext = existing_extension(profile, number, "`deliver_to`")?;
+        if !ext.sms {
+            return Err(at(
+                number.pos(),
+                format!("extension {number} receives SMS but does not have `sms: true`"),
+            )
+            .with_hint(format!("set `sms: true` on extension {number}")));
+        }
+    }
+    let (channel_default, text_default) = match layout {
+        WebSmsLayout::Legacy => ("dp_entry_channel_open", "dp_entry_trunk_texting"),
+        WebSmsLayout::Current => ("dp_entry_answer", "dp_entry_text_in"),
+    };
+    let channel_context = websms
+        .contexts
+        .channel
+        .clone()
+        .unwrap_or_else(|| builtin::<super::text::ContextKind>(channel_default));
+    let text_context = websms
+        .contexts
+        .text
+        .clone()
+        .unwrap_or_else(|| builtin::<super::text::ContextKind>(text_default));
+    let fields = &websms.fields;
+    Ok(ResolvedWebSms {
+        layout,
+        provider: websms.provider.as_ref().map(|p| p.to_string()),
+        url,
+        path,
+        auth_method: auth.value,
+        user,
+        secret,
+        response_check: pick(&api.response_check, &base.api.response_check),
+        number_format: pick(&api.number_format, &base.api.number_format).map(|f| f.value),
+        field_to: pick(&fields.to, &base.fields.to),
+        field_from: pick(&fields.from, &base.fields.from),
+        field_body: pick(&fields.body, &base.fields.body),
+        field_echo: pick(&fields.echo, &base.fields.echo),
+        allow_from: allow_from.value,
+        trusted_proxies,
+        proxy_header,
+        deliver_to: websms.deliver_to.clone(),
+        channel_context,
+        text_context,
+    })
+}
+
+/// The profile's value, else the preset's.
+fn pick<T: Clone>(mine: &Option<T>, preset: &Option<T>) -> Option<T> {
+    mine.clone().or_else(|| preset.clone())
+}
+
+/// A validated string pbxgen itself supplies (a default); these constants are valid by
+/// construction, checked by the tests of this module.
+fn builtin<K: super::text::TextKind>(value: &'static str) -> Text<K> {
+    Text::new(value)
+        .unwrap_or_else(|problem| unreachable!("built-in value `{value}`: {}", problem.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{ContextName, HeaderName};
+
+    #[test]
+    fn builtin_defaults_are_valid() {
+        let _: HeaderName = builtin("HTTP_X_FORWARDED_FOR");
+        for name in [
+            "dp_entry_channel_open",
+            "dp_entry_trunk_texting",
+            "dp_entry_answer",
+            "dp_entry_text_in",
+        ] {
+            let _: ContextName = builtin(name);
+        }
+    }
+}
