@@ -11,6 +11,7 @@ pub mod helpers;
 pub mod mask;
 pub mod output;
 pub mod pattern;
+pub mod profile_rules;
 pub mod ranges;
 pub mod reach;
 pub mod rule;

@@ -106,15 +106,26 @@ fn merge(mut reports: Vec<Report>) -> Report {
     all
 }
 
-/// HOOK for the lead (needs the renderer, branch `render`): render `profile` in memory with
-/// `crate::render`, load the rendered files with `asterisk::load_texts`, audit them with
-/// `audit(&pbx, opts)`, and add the profile-level rules (PBX502 plaintext-secret-in-profile,
-/// see `crate::audit::profile_rules`). Until then `--profile` is refused with exit 2.
-pub fn audit_profile(profile: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
-    let _ = opts;
+/// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile
+/// renders to, exactly as a hand-written directory would be audited.
+pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
+    let profile = crate::profile::load(path)?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let mut findings = crate::audit::profile_rules::check(&profile, &text);
+    let files = render_in_memory(&profile)?;
+    let config = asterisk::load_texts(&profile.dir().display().to_string(), files);
+    let pbx = asterisk::build_model(config, &ModelOptions { asterisk_version: opts.asterisk_version });
+    findings.extend(crate::audit::run_rules(&pbx, opts));
+    Ok(crate::audit::finish(&pbx, findings, opts.min_severity))
+}
+
+/// HOOK for the lead (needs the renderer, branch `render`): render `profile` in memory and return
+/// the files as (Asterisk file name, bytes) pairs — `pjsip.conf`, `sip.conf`, `extensions.conf`,
+/// `websms.conf` … Until it is wired, `audit --profile` is refused with exit 2.
+fn render_in_memory(profile: &crate::profile::Profile) -> Result<Vec<(String, Vec<u8>)>, Error> {
     Err(Error::invalid(format!(
         "{}: `pbxgen audit --profile` needs the renderer, which this build does not include yet",
-        profile.display()
+        profile.path().display()
     ))
     .with_hint("render the profile with `pbxgen render PROFILE --out DIR`, then `pbxgen audit DIR`"))
 }

@@ -4,8 +4,9 @@
 
 use super::{audit_dir, codes};
 use crate::util::repo_path;
-use pbxgen::audit::output::{json, text};
-use pbxgen::audit::rule::{self, Check};
+use pbxgen::audit::output::{Report, json, text};
+use pbxgen::audit::profile_rules;
+use pbxgen::audit::rule::{self, Check, Rule};
 use pbxgen::term::Term;
 use std::path::Path;
 
@@ -21,6 +22,22 @@ fn version_arg(variant_dir: &Path) -> Option<u32> {
     None
 }
 
+/// Audit a fixture: a config directory, or for profile rules the `site.yaml` in it.
+fn run_fixture(r: &Rule, dir: &Path) -> Report {
+    if !matches!(r.check, Check::Profile) {
+        return audit_dir(dir, version_arg(dir));
+    }
+    let path = dir.join("site.yaml");
+    let profile = pbxgen::profile::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).expect("profile text");
+    let mut findings = profile_rules::check(&profile, &text);
+    for f in &mut findings {
+        // Positions name the file as given; keep snapshots independent of the checkout path.
+        f.file = "site.yaml".to_string();
+    }
+    Report { findings, suppressed: 0, hidden: 0, root_prefix: String::new() }
+}
+
 #[test]
 fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
     let mut failures = Vec::new();
@@ -31,15 +48,11 @@ fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
             failures.push(format!("{}: missing fixture directory {}/{{bad,good}}", r.code, base.display()));
             continue;
         }
-        if matches!(r.check, Check::Profile) {
-            // Profile rules run on `audit --profile` (see `commands::audit::audit_profile`).
-            continue;
-        }
-        let bad_report = audit_dir(&bad, version_arg(&bad));
+        let bad_report = run_fixture(r, &bad);
         if !codes(&bad_report).contains(&r.code) {
             failures.push(format!("{}: bad fixture does not trigger it; found {:?}", r.code, codes(&bad_report)));
         }
-        let good_report = audit_dir(&good, version_arg(&good));
+        let good_report = run_fixture(r, &good);
         if codes(&good_report).contains(&r.code) {
             failures.push(format!("{}: good fixture triggers it", r.code));
         }
@@ -53,9 +66,9 @@ fn bad_fixture_reports_are_snapshotted() {
     settings.set_snapshot_path("../../fixtures/audit/snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        for r in rule::all().iter().filter(|r| !matches!(r.check, Check::Profile)) {
+        for r in rule::all() {
             let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
-            let report = audit_dir(&bad, version_arg(&bad));
+            let report = run_fixture(r, &bad);
             insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, &Term::plain()));
             insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
         }
