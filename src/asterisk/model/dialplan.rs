@@ -95,7 +95,7 @@ pub struct Context {
     pub switches: Vec<Switch>,
     /// Everything that leaves this context (includes, Goto, Gosub, Macro, Local dials, …).
     pub edges: Vec<Edge>,
-    /// Every channel dialled from this context (Dial, Queue members are not included).
+    /// Every channel dialled from this context (`Dial`, `Page`, `Originate`, `Queue` is not).
     pub dials: Vec<DialTarget>,
     /// Uses of data in places where it is dangerous (shell, SQL, AGI, recording file names,
     /// Originate), whether or not the data is caller-controlled.
@@ -238,16 +238,11 @@ pub enum EdgeKind {
     LocalDial,
     /// `DISA(password,context)`.
     Disa,
-    /// `VoiceMail`/`VoiceMailMain` dial-out / callback / exit contexts (voicemail.conf options
-    /// are not read; the edge is recorded when the app is used).
-    Voicemail,
-    /// `Queue(…)` members' context via the `context` option of the queue is not read; a
-    /// `Queue` edge marks the use.
-    Queue,
-    /// `ChannelRedirect`, `Originate` to an application in a context.
+    /// `Originate(chan,exten,context,exten,prio)`: a new channel runs in that context.
     Originate,
-    /// `switch =>` to another server's context.
-    Switch,
+    /// Dial options that move a channel into a context: `G(ctx^exten^prio)`, `F(…)`
+    /// (Goto), `U(…)`, `b(…)`, `B(…)` (Gosub), `M(…)` (Macro).
+    DialOption,
 }
 
 /// An edge out of a context.
@@ -284,7 +279,7 @@ pub struct DialTarget {
     /// The context and extension the Dial is in.
     pub context: String,
     pub exten: String,
-    /// `Dial`, `Queue`, `Originate`, `Page`, …
+    /// `Dial`, `Originate`, `Page`, …
     pub app: String,
     pub tech: Tech,
     /// Everything after `Tech/`, as written.
@@ -318,8 +313,6 @@ pub enum SinkKind {
     Record,
     /// `Originate`.
     Originate,
-    /// The channel list of a `Dial`/`Queue`/`Page` (a caller could append `&Tech/…`).
-    Dial,
 }
 
 /// One use of data at a sink.

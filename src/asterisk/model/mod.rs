@@ -15,6 +15,7 @@ pub mod manager;
 pub mod pjsip;
 pub mod pjsip_options;
 pub mod sip;
+pub mod taint;
 pub mod values;
 pub mod websms;
 
