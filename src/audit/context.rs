@@ -19,7 +19,12 @@ pub struct AuditContext<'a> {
 impl<'a> AuditContext<'a> {
     pub fn new(pbx: &'a Pbx, twilio: &'a TwilioRanges, asterisk_version: Option<u32>) -> Self {
         let reach = Reach::compute(pbx, twilio);
-        AuditContext { pbx, twilio, asterisk_version, reach }
+        AuditContext {
+            pbx,
+            twilio,
+            asterisk_version,
+            reach,
+        }
     }
 
     /// A finding location at `pos`, with the source line masked.

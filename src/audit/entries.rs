@@ -16,17 +16,41 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
     if let Some(sip) = &pbx.sip {
         let g = &sip.general;
         if g.allowguest.value || g.autocreatepeer.value {
-            let fallback = g.allowguest.pos.or(g.pos).unwrap_or(sip_file_pos(pbx, sip.file));
-            out.push(entry(pbx, EntryKind::Guest, "general", &g.context, fallback, false));
+            let fallback = g
+                .allowguest
+                .pos
+                .or(g.pos)
+                .unwrap_or(sip_file_pos(pbx, sip.file));
+            out.push(entry(
+                pbx,
+                EntryKind::Guest,
+                "general",
+                &g.context,
+                fallback,
+                false,
+            ));
         }
         for p in &sip.peers {
-            let host_net = p.host.as_ref().and_then(|h| h.value.parse::<std::net::IpAddr>().ok()).map(IpNet::from);
-            let fixed_host = p.host.as_ref().is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"));
+            let host_net = p
+                .host
+                .as_ref()
+                .and_then(|h| h.value.parse::<std::net::IpAddr>().ok())
+                .map(IpNet::from);
+            let fixed_host = p
+                .host
+                .as_ref()
+                .is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"));
             let ip_identified = fixed_host && (p.insecure_invite() || !p.has_secret());
-            let twilio_nets = host_net.iter().chain(p.acl.rules.iter().filter(|r| r.effective_permit()).filter_map(|r| match &r.target {
-                AclTarget::Net(n) => Some(n),
-                AclTarget::Host(_) => None,
-            }));
+            let twilio_nets = host_net.iter().chain(
+                p.acl
+                    .rules
+                    .iter()
+                    .filter(|r| r.effective_permit())
+                    .filter_map(|r| match &r.target {
+                        AclTarget::Net(n) => Some(n),
+                        AclTarget::Host(_) => None,
+                    }),
+            );
             let is_tw = ip_identified && twilio_nets.into_iter().any(|n| is_twilio(n, twilio));
             let kind = if ip_identified {
                 EntryKind::IpIdentified
@@ -55,14 +79,21 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
                 EntryKind::Anonymous
             } else if !e.identify.is_empty() && e.auth.is_empty() {
                 EntryKind::IpIdentified
-            } else if e.auth.is_empty() && e.identify_by.value.to_ascii_lowercase().contains("username") {
+            } else if e.auth.is_empty()
+                && e.identify_by
+                    .value
+                    .to_ascii_lowercase()
+                    .contains("username")
+            {
                 EntryKind::Unauthenticated
             } else if trunks.contains(&format!("pjsip/{}", e.meta.id)) {
                 EntryKind::Trunk
             } else {
                 continue;
             };
-            let is_tw = kind == EntryKind::IpIdentified && !matches.is_empty() && matches.iter().all(|n| is_twilio(n, twilio));
+            let is_tw = kind == EntryKind::IpIdentified
+                && !matches.is_empty()
+                && matches.iter().all(|n| is_twilio(n, twilio));
             out.push(entry(pbx, kind, &e.meta.id, &e.context, e.meta.pos, is_tw));
         }
     }
@@ -83,7 +114,14 @@ fn sip_file_pos(pbx: &Pbx, file: u32) -> Pos {
     Pos::new(f.file, 1, 1)
 }
 
-fn entry(pbx: &Pbx, kind: EntryKind, source: &str, context: &Located<String>, fallback: Pos, twilio: bool) -> Entry {
+fn entry(
+    pbx: &Pbx,
+    kind: EntryKind,
+    source: &str,
+    context: &Located<String>,
+    fallback: Pos,
+    twilio: bool,
+) -> Entry {
     let (pos, step) = match context.pos {
         Some(pos) => {
             let mut step = line_step(pbx, pos, None);
@@ -99,5 +137,12 @@ fn entry(pbx: &Pbx, kind: EntryKind, source: &str, context: &Located<String>, fa
             (fallback, step)
         }
     };
-    Entry { kind, source: source.to_string(), context: context.value.clone(), pos, step, twilio }
+    Entry {
+        kind,
+        source: source.to_string(),
+        context: context.value.clone(),
+        pos,
+        step,
+        twilio,
+    }
 }

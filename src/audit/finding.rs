@@ -34,7 +34,10 @@ impl fmt::Display for PathStep {
 
 /// Render a path the way every format prints it: `a → b → c`.
 pub fn path_to_string(path: &[PathStep]) -> String {
-    path.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" → ")
+    path.iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 /// A rule's report about one place.
@@ -106,7 +109,13 @@ impl Finding {
 
     /// Sort key for reports: file, line, column, then worst first, then code.
     pub fn sort_key(&self) -> (&str, u32, u32, std::cmp::Reverse<Severity>, &'static str) {
-        (&self.file, self.line, self.column, std::cmp::Reverse(self.severity), self.rule.code)
+        (
+            &self.file,
+            self.line,
+            self.column,
+            std::cmp::Reverse(self.severity),
+            self.rule.code,
+        )
     }
 }
 

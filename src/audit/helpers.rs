@@ -18,18 +18,33 @@ pub fn endpoint_contact_acl(ctx: &AuditContext<'_>, e: &PjsipEndpoint) -> Acl {
 
 /// Whether pjsip `type=acl` objects restrict every request.
 pub fn pjsip_global_acl(ctx: &AuditContext<'_>) -> bool {
-    ctx.pbx.pjsip.as_ref().is_some_and(|p| p.acls.iter().any(|a| a.meta.loads() && !a.acl.is_empty()))
+    ctx.pbx
+        .pjsip
+        .as_ref()
+        .is_some_and(|p| p.acls.iter().any(|a| a.meta.loads() && !a.acl.is_empty()))
 }
 
 /// chan_sip: a peer with a fixed host that is not challenged (`insecure=invite` or no secret).
 pub fn sip_ip_identified(p: &SipPeer) -> bool {
-    let fixed = p.host.as_ref().is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"));
+    let fixed = p
+        .host
+        .as_ref()
+        .is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"));
     fixed && (p.insecure_invite() || !p.has_secret())
 }
 
 /// The money an entry point of this kind and source reaches, if any (`min` class or worse).
-pub fn entry_money(ctx: &AuditContext<'_>, kind: EntryKind, source: &str, min: Money) -> Option<MoneyPath> {
-    let i = ctx.reach.entries.iter().position(|e| e.kind == kind && e.source == source)?;
+pub fn entry_money(
+    ctx: &AuditContext<'_>,
+    kind: EntryKind,
+    source: &str,
+    min: Money,
+) -> Option<MoneyPath> {
+    let i = ctx
+        .reach
+        .entries
+        .iter()
+        .position(|e| e.kind == kind && e.source == source)?;
     ctx.reach.entry_money(ctx.pbx, i, min)
 }
 
@@ -48,7 +63,10 @@ pub fn binds_only_private(ctx: &AuditContext<'_>) -> bool {
     let mut binds: Vec<&str> = Vec::new();
     if let Some(sip) = &ctx.pbx.sip {
         let g = &sip.general;
-        for b in [&g.bindaddr, &g.udpbindaddr, &g.tcpbindaddr, &g.tlsbindaddr].into_iter().flatten() {
+        for b in [&g.bindaddr, &g.udpbindaddr, &g.tcpbindaddr, &g.tlsbindaddr]
+            .into_iter()
+            .flatten()
+        {
             binds.push(&b.value);
         }
         if binds.is_empty() {
@@ -81,14 +99,20 @@ fn bind_ip(bind: &str) -> Option<std::net::IpAddr> {
 pub fn is_private(ip: std::net::IpAddr) -> bool {
     match ip {
         std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
-        std::net::IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80,
+        std::net::IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
     }
 }
 
 /// Whether a network lies entirely inside private space.
 pub fn net_is_private(net: &ipnet::IpNet) -> bool {
-    is_private(net.network()) && is_private(net.broadcast()) && match net {
-        ipnet::IpNet::V4(n) => n.prefix_len() >= 8,
-        ipnet::IpNet::V6(n) => n.prefix_len() >= 7,
-    }
+    is_private(net.network())
+        && is_private(net.broadcast())
+        && match net {
+            ipnet::IpNet::V4(n) => n.prefix_len() >= 8,
+            ipnet::IpNet::V6(n) => n.prefix_len() >= 7,
+        }
 }

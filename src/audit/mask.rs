@@ -78,8 +78,13 @@ fn mask_assignment(code: &str) -> Option<String> {
 
 /// `key: value` (YAML profiles).
 fn mask_yaml(code: &str) -> Option<String> {
-    let colon = code.find(": ").or_else(|| code.strip_suffix(':').map(|s| s.len()))?;
-    let key = code[..colon].trim().trim_start_matches("- ").trim_matches(|c| c == '"' || c == '\'');
+    let colon = code
+        .find(": ")
+        .or_else(|| code.strip_suffix(':').map(|s| s.len()))?;
+    let key = code[..colon]
+        .trim()
+        .trim_start_matches("- ")
+        .trim_matches(|c| c == '"' || c == '\'');
     if !is_secret_option(key) {
         return None;
     }
@@ -106,14 +111,18 @@ fn mask_value(value: &str) -> String {
 /// chan_sip `register => [transport://]user[@domain][:secret[:authuser]]@host[:port][/exten]`:
 /// mask the secret (everything between the first `:` after the user and the last `@`).
 fn mask_register(value: &str) -> String {
-    let Some(at) = value.rfind('@') else { return value.to_string() };
+    let Some(at) = value.rfind('@') else {
+        return value.to_string();
+    };
     let (creds, rest) = value.split_at(at);
     let scheme_end = creds.find("://").map_or(0, |i| i + 3);
     let Some(colon) = creds[scheme_end..].find(':').map(|i| i + scheme_end) else {
         return value.to_string();
     };
     let secret_and_auth = &creds[colon + 1..];
-    let auth_user = secret_and_auth.find(':').map_or("", |i| &secret_and_auth[i..]);
+    let auth_user = secret_and_auth
+        .find(':')
+        .map_or("", |i| &secret_and_auth[i..]);
     format!("{}:{MASK}{auth_user}{rest}", &creds[..colon])
 }
 
@@ -142,7 +151,10 @@ fn mask_dialplan_passwords(text: &str) -> String {
 /// application with its `(`, and where its arguments start.
 fn next_password_app(text: &str) -> Option<(&str, &str, usize)> {
     let lower = text.to_ascii_lowercase();
-    let found = ["disa(", "authenticate("].iter().filter_map(|app| lower.find(app).map(|i| (i, app.len()))).min()?;
+    let found = ["disa(", "authenticate("]
+        .iter()
+        .filter_map(|app| lower.find(app).map(|i| (i, app.len())))
+        .min()?;
     let (start, len) = found;
     Some((&text[..start], &text[start..start + len], start + len))
 }
@@ -154,9 +166,18 @@ mod tests {
     #[test]
     fn secret_options_are_masked_keeping_the_line_shape() {
         assert_eq!(mask_line("secret=hunter2hunter2"), format!("secret={MASK}"));
-        assert_eq!(mask_line("  Password = s3cr3t ; old"), format!("  Password = {MASK} ; old"));
-        assert_eq!(mask_line("auth_secret[2] = abc"), format!("auth_secret[2] = {MASK}"));
-        assert_eq!(mask_line("md5secret => 0123abcd"), format!("md5secret => {MASK}"));
+        assert_eq!(
+            mask_line("  Password = s3cr3t ; old"),
+            format!("  Password = {MASK} ; old")
+        );
+        assert_eq!(
+            mask_line("auth_secret[2] = abc"),
+            format!("auth_secret[2] = {MASK}")
+        );
+        assert_eq!(
+            mask_line("md5secret => 0123abcd"),
+            format!("md5secret => {MASK}")
+        );
         assert_eq!(mask_line("context=public"), "context=public");
         assert_eq!(mask_line("secret="), "secret=");
     }
@@ -180,7 +201,10 @@ mod tests {
             mask_line("exten => s,1,DISA(4321,outbound)"),
             format!("exten => s,1,DISA({MASK},outbound)")
         );
-        assert_eq!(mask_line("same => n,Authenticate(999)"), format!("same => n,Authenticate({MASK})"));
+        assert_eq!(
+            mask_line("same => n,Authenticate(999)"),
+            format!("same => n,Authenticate({MASK})")
+        );
         assert_eq!(
             mask_line("exten => s,1,DISA(no-password,outbound)"),
             "exten => s,1,DISA(no-password,outbound)"
@@ -193,13 +217,25 @@ mod tests {
 
     #[test]
     fn yaml_secrets_are_masked_but_references_kept() {
-        assert_eq!(mask_line("    password: hunter2"), format!("    password: {MASK}"));
-        assert_eq!(mask_line("    password: ${env:PW}"), "    password: ${env:PW}");
-        assert_eq!(mask_line("  secret: \"${file:/run/s}\""), "  secret: \"${file:/run/s}\"");
+        assert_eq!(
+            mask_line("    password: hunter2"),
+            format!("    password: {MASK}")
+        );
+        assert_eq!(
+            mask_line("    password: ${env:PW}"),
+            "    password: ${env:PW}"
+        );
+        assert_eq!(
+            mask_line("  secret: \"${file:/run/s}\""),
+            "  secret: \"${file:/run/s}\""
+        );
     }
 
     #[test]
     fn escaped_semicolons_stay_in_the_value() {
-        assert_eq!(mask_line("secret=ab\\;cd ; note"), format!("secret={MASK} ; note"));
+        assert_eq!(
+            mask_line("secret=ab\\;cd ; note"),
+            format!("secret={MASK} ; note")
+        );
     }
 }

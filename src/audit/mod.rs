@@ -62,8 +62,13 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
         .iter()
         .map(|f| (f.display.clone(), f.text().into_owned()))
         .collect();
-    let sources: Vec<suppress::SourceText<'_>> =
-        texts.iter().map(|(d, t)| suppress::SourceText { display: d, text: t }).collect();
+    let sources: Vec<suppress::SourceText<'_>> = texts
+        .iter()
+        .map(|(d, t)| suppress::SourceText {
+            display: d,
+            text: t,
+        })
+        .collect();
     let suppressed = suppress::apply(&sources, &mut findings);
     let mut findings = group_inherited(findings);
     let before = findings.len();
@@ -73,7 +78,12 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     let hidden = before - findings.len();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
-    Report { findings, suppressed, hidden, root_prefix: String::new() }
+    Report {
+        findings,
+        suppressed,
+        hidden,
+        root_prefix: String::new(),
+    }
 }
 
 /// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
@@ -85,7 +95,9 @@ fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
     for f in findings {
         let key = (f.rule.code, f.file.clone(), f.line, f.column);
         match at.get_mut(&key) {
-            Some((_, others)) if f.section.is_some() => others.push(f.section.clone().unwrap_or_default()),
+            Some((_, others)) if f.section.is_some() => {
+                others.push(f.section.clone().unwrap_or_default())
+            }
             _ => {
                 at.insert(key, (out.len(), Vec::new()));
                 out.push(f);
@@ -97,11 +109,18 @@ fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
             continue;
         }
         const SHOWN: usize = 5;
-        let mut names = others.iter().take(SHOWN).map(|s| format!("[{s}]")).collect::<Vec<_>>().join(", ");
+        let mut names = others
+            .iter()
+            .take(SHOWN)
+            .map(|s| format!("[{s}]"))
+            .collect::<Vec<_>>()
+            .join(", ");
         if others.len() > SHOWN {
             names.push_str(&format!(" and {} more", others.len() - SHOWN));
         }
-        out[i].message.push_str(&format!(" (the same line also applies to {names})"));
+        out[i]
+            .message
+            .push_str(&format!(" (the same line also applies to {names})"));
     }
     out
 }

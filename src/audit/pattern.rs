@@ -8,7 +8,19 @@ pub fn matches(name: &str, exten: &str) -> bool {
     match name.strip_prefix('_') {
         None => name == exten,
         Some(pattern) => {
-            let pat: Vec<char> = pattern.chars().filter(|&c| c != '-').collect();
+            // `-` is ignored outside `[…]` (a readability separator), a range inside.
+            let mut in_set = false;
+            let pat: Vec<char> = pattern
+                .chars()
+                .filter(|&c| {
+                    match c {
+                        '[' => in_set = true,
+                        ']' => in_set = false,
+                        _ => {}
+                    }
+                    c != '-' || in_set
+                })
+                .collect();
             let ext: Vec<char> = exten.chars().collect();
             match_from(&pat, &ext)
         }
@@ -16,7 +28,9 @@ pub fn matches(name: &str, exten: &str) -> bool {
 }
 
 fn match_from(pat: &[char], ext: &[char]) -> bool {
-    let Some((&p, rest)) = pat.split_first() else { return ext.is_empty() };
+    let Some((&p, rest)) = pat.split_first() else {
+        return ext.is_empty();
+    };
     match p {
         // `.` and `!` end the useful pattern in Asterisk: whatever follows matches.
         '.' => !ext.is_empty(),

@@ -12,9 +12,22 @@ pub fn check(profile: &Profile, text: &str) -> Vec<Finding> {
     let lines: Vec<&str> = text.lines().collect();
     for used in profile.inline_secrets() {
         let loc = used.secret.pos().location();
-        let snippet = loc.line.checked_sub(1).and_then(|i| lines.get(i as usize)).map(|l| mask_line(l));
-        let anchor = Anchor { file: loc.file.clone(), line: loc.line.max(1), column: loc.column.max(1), snippet };
-        sink.report(anchor, format!("`{}` is written inline in the profile", used.field)).option(used.field.clone());
+        let snippet = loc
+            .line
+            .checked_sub(1)
+            .and_then(|i| lines.get(i as usize))
+            .map(|l| mask_line(l));
+        let anchor = Anchor {
+            file: loc.file.clone(),
+            line: loc.line.max(1),
+            column: loc.column.max(1),
+            snippet,
+        };
+        sink.report(
+            anchor,
+            format!("`{}` is written inline in the profile", used.field),
+        )
+        .option(used.field.clone());
     }
     findings
 }

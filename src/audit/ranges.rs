@@ -11,7 +11,7 @@ pub enum TwilioClass {
     Signalling,
     /// Inside the current media range.
     Media,
-    /// Inside a retired block and not inside a current range (or wider than one).
+    /// Inside a retired block (or equal to one) and not inside a current range.
     Retired,
 }
 
@@ -23,7 +23,12 @@ pub fn classify(net: &IpNet, ranges: &TwilioRanges) -> Option<TwilioClass> {
     if ranges.media.ranges.iter().any(|r| r.contains(net)) {
         return Some(TwilioClass::Media);
     }
-    ranges.retired.iter().flat_map(|b| b.ranges.iter()).any(|r| r.contains(net) || net.contains(r)).then_some(TwilioClass::Retired)
+    ranges
+        .retired
+        .iter()
+        .flat_map(|b| b.ranges.iter())
+        .any(|r| r.contains(net))
+        .then_some(TwilioClass::Retired)
 }
 
 /// The name of the retired list `net` falls in (for messages).
@@ -31,7 +36,7 @@ pub fn retired_list<'a>(net: &IpNet, ranges: &'a TwilioRanges) -> Option<&'a str
     ranges
         .retired
         .iter()
-        .find(|b| b.ranges.iter().any(|r| r.contains(net) || net.contains(r)))
+        .find(|b| b.ranges.iter().any(|r| r.contains(net)))
         .map(|b| b.name.as_str())
 }
 
@@ -57,5 +62,7 @@ mod tests {
         assert_eq!(c("54.172.61.10/32"), Some(TwilioClass::Retired));
         assert_eq!(c("107.21.222.153/32"), Some(TwilioClass::Retired));
         assert_eq!(c("203.0.113.1/32"), None);
+        // A huge network is not "a Twilio address" (PBX202 reports it).
+        assert_eq!(c("0.0.0.0/0"), None);
     }
 }

@@ -11,8 +11,8 @@
 
 use super::finding::PathStep;
 use super::mask::mask_line;
-use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind, Tech};
 use crate::asterisk::model::Pbx;
+use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind, Tech};
 use crate::asterisk::source::Pos;
 use crate::twilio::TwilioRanges;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -90,7 +90,13 @@ enum NodeKey {
 #[derive(Clone, Copy, Debug)]
 enum Via {
     Entry(usize),
-    Edge { ctx: usize, edge: usize },
+    Edge {
+        ctx: usize,
+        edge: usize,
+    },
+    /// `Background`/`WaitExten` in an extension: the caller may now dial any extension of the
+    /// context (and its includes).
+    Prompt(Pos),
 }
 
 /// The result of the analysis.
@@ -169,7 +175,14 @@ impl<'a> Index<'a> {
                 m
             })
             .collect();
-        Index { pbx, by_name, ext_edges, ext_dials, exten_names: Vec::new(), exten_ids: HashMap::new() }
+        Index {
+            pbx,
+            by_name,
+            ext_edges,
+            ext_dials,
+            exten_names: Vec::new(),
+            exten_ids: HashMap::new(),
+        }
     }
 
     fn ctx(&self, i: usize) -> &'a Context {
@@ -191,7 +204,12 @@ impl<'a> Index<'a> {
     fn landing(&self, c: usize, exten: &str) -> Vec<&'a str> {
         let ctx = self.ctx(c);
         if ctx.extensions.iter().any(|e| e.name == exten) {
-            return vec![ctx.extensions.iter().find(|e| e.name == exten).map_or("", |e| e.name.as_str())];
+            return vec![
+                ctx.extensions
+                    .iter()
+                    .find(|e| e.name == exten)
+                    .map_or("", |e| e.name.as_str()),
+            ];
         }
         ctx.extensions
             .iter()
@@ -218,7 +236,13 @@ impl Reach {
         let mut queue = VecDeque::new();
         let mut entry_node = Vec::with_capacity(entries.len());
 
-        let mut add = |key: NodeKey, from: Option<(usize, Via)>, nodes: &mut Vec<NodeKey>, parent: &mut Vec<Option<(usize, Via)>>, adj: &mut Vec<Vec<(usize, Via)>>, queue: &mut VecDeque<usize>| -> usize {
+        let mut add = |key: NodeKey,
+                       from: Option<(usize, Via)>,
+                       nodes: &mut Vec<NodeKey>,
+                       parent: &mut Vec<Option<(usize, Via)>>,
+                       adj: &mut Vec<Vec<(usize, Via)>>,
+                       queue: &mut VecDeque<usize>|
+         -> usize {
             if let Some(&id) = ids.get(&key) {
                 return id;
             }
@@ -233,7 +257,14 @@ impl Reach {
 
         for e in &entries {
             let id = match ix.by_name.get(e.context.as_str()) {
-                Some(&c) => add(NodeKey::Ctx(c), None, &mut nodes, &mut parent, &mut adj, &mut queue),
+                Some(&c) => add(
+                    NodeKey::Ctx(c),
+                    None,
+                    &mut nodes,
+                    &mut parent,
+                    &mut adj,
+                    &mut queue,
+                ),
                 None => usize::MAX,
             };
             entry_node.push(id);
@@ -258,16 +289,50 @@ impl Reach {
                 None => (0..ctx.edges.len()).collect(),
                 Some(names) if names.is_empty() => {
                     // Not found here: Asterisk looks in the included contexts.
-                    ctx.edges.iter().enumerate().filter(|(_, e)| e.kind == EdgeKind::Include).map(|(i, _)| i).collect()
+                    ctx.edges
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| e.kind == EdgeKind::Include)
+                        .map(|(i, _)| i)
+                        .collect()
                 }
-                Some(names) => names.iter().flat_map(|x| ix.ext_edges[c].get(x).cloned().unwrap_or_default()).collect(),
+                Some(names) => names
+                    .iter()
+                    .flat_map(|x| ix.ext_edges[c].get(x).cloned().unwrap_or_default())
+                    .collect(),
             };
+            if let Some(names) = &ext_names {
+                let prompt = ctx
+                    .extensions
+                    .iter()
+                    .filter(|e| names.contains(&e.name.as_str()))
+                    .flat_map(|e| e.priorities.iter())
+                    .find(|p| {
+                        ["background", "waitexten"]
+                            .iter()
+                            .any(|a| p.app.eq_ignore_ascii_case(a))
+                    });
+                if let Some(p) = prompt {
+                    let via = Via::Prompt(p.pos);
+                    let to = add(
+                        NodeKey::Ctx(c),
+                        Some((n, via)),
+                        &mut nodes,
+                        &mut parent,
+                        &mut adj,
+                        &mut queue,
+                    );
+                    adj[n].push((to, via));
+                }
+            }
             for ei in edge_ids {
                 let edge = &ctx.edges[ei];
                 if edge.dynamic && edge.target_context.contains("${") {
                     continue;
                 }
-                let Some(&t) = ix.by_name.get(edge.target_context.as_str()) else { continue };
+                let Some(&t) = ix.by_name.get(edge.target_context.as_str()) else {
+                    continue;
+                };
                 let key = match (&ext_names, edge.kind, edge.target_exten.as_deref()) {
                     // An include inside an Exten lookup keeps looking for the same extension.
                     (Some(_), EdgeKind::Include, _) => match nodes[n] {
@@ -281,7 +346,14 @@ impl Reach {
                     _ => NodeKey::Ctx(t),
                 };
                 let via = Via::Edge { ctx: c, edge: ei };
-                let to = add(key, Some((n, via)), &mut nodes, &mut parent, &mut adj, &mut queue);
+                let to = add(
+                    key,
+                    Some((n, via)),
+                    &mut nodes,
+                    &mut parent,
+                    &mut adj,
+                    &mut queue,
+                );
                 adj[n].push((to, via));
             }
         }
@@ -300,12 +372,17 @@ impl Reach {
                 None => (0..ctx.dials.len()).collect(),
                 Some(x) => {
                     let name = ix.exten_names[x as usize].clone();
-                    ix.landing(c, &name).iter().flat_map(|e| ix.ext_dials[c].get(e).cloned().unwrap_or_default()).collect()
+                    ix.landing(c, &name)
+                        .iter()
+                        .flat_map(|e| ix.ext_dials[c].get(e).cloned().unwrap_or_default())
+                        .collect()
                 }
             };
             for di in dial_ids_here {
                 let d = &ctx.dials[di];
-                let Some(trunk) = money_trunk(d, &trunks) else { continue };
+                let Some(trunk) = money_trunk(d, &trunks) else {
+                    continue;
+                };
                 let money = if d.caller_controlled && !(literal.is_some() && only_exten(d)) {
                     Money::Unbounded
                 } else {
@@ -313,7 +390,11 @@ impl Reach {
                 };
                 let key = (c, di, money == Money::Unbounded);
                 let id = *dial_ids.entry(key).or_insert_with(|| {
-                    dials.push(MoneyDial { pos: d.pos, money, trunk });
+                    dials.push(MoneyDial {
+                        pos: d.pos,
+                        money,
+                        trunk,
+                    });
                     dials.len() - 1
                 });
                 node_dials[n].push(id);
@@ -331,7 +412,17 @@ impl Reach {
             })
             .map(|(i, _)| i)
             .collect();
-        Reach { entries, trunks, parent, node_dials, dials, next_unbounded, next_any, entry_node, demo_nodes }
+        Reach {
+            entries,
+            trunks,
+            parent,
+            node_dials,
+            dials,
+            next_unbounded,
+            next_any,
+            entry_node,
+            demo_nodes,
+        }
     }
 
     /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.
@@ -365,7 +456,11 @@ impl Reach {
         if n == usize::MAX {
             return None;
         }
-        let next = if min == Money::Unbounded { &self.next_unbounded } else { &self.next_any };
+        let next = if min == Money::Unbounded {
+            &self.next_unbounded
+        } else {
+            &self.next_any
+        };
         let mut path = vec![self.entries[i].step.clone()];
         let mut cur = n;
         // Each hop strictly decreases the distance to money: the walk ends.
@@ -374,7 +469,11 @@ impl Reach {
                 Hop::Dial(d) => {
                     let dial = self.dials[d].clone();
                     path.push(dial_step(pbx, dial.pos));
-                    return Some(MoneyPath { money: dial.money, dial, path });
+                    return Some(MoneyPath {
+                        money: dial.money,
+                        dial,
+                        path,
+                    });
                 }
                 Hop::Edge { to, via } => {
                     path.push(self.via_step(pbx, via));
@@ -386,7 +485,10 @@ impl Reach {
 
     /// Nodes of the `demo` context reached, with a path each.
     pub fn demo_reached(&self, pbx: &Pbx) -> Vec<Reached> {
-        self.demo_nodes.iter().map(|&n| self.path_to_node(pbx, n)).collect()
+        self.demo_nodes
+            .iter()
+            .map(|&n| self.path_to_node(pbx, n))
+            .collect()
     }
 
     fn path_to_node(&self, pbx: &Pbx, n: usize) -> Reached {
@@ -400,7 +502,7 @@ impl Reach {
                     steps.push(self.entries[i].step.clone());
                     break;
                 }
-                Via::Edge { .. } => steps.push(self.via_step(pbx, via)),
+                Via::Edge { .. } | Via::Prompt(_) => steps.push(self.via_step(pbx, via)),
             }
             cur = prev;
         }
@@ -415,11 +517,17 @@ impl Reach {
                 let e = &pbx.dialplan.contexts[ctx].edges[edge];
                 line_step(pbx, e.pos, None)
             }
+            Via::Prompt(pos) => line_step(pbx, pos, None),
         }
     }
 }
 
-fn reverse_bfs(adj: &[Vec<(usize, Via)>], node_dials: &[Vec<usize>], dials: &[MoneyDial], min: Money) -> Vec<Option<Hop>> {
+fn reverse_bfs(
+    adj: &[Vec<(usize, Via)>],
+    node_dials: &[Vec<usize>],
+    dials: &[MoneyDial],
+    min: Money,
+) -> Vec<Option<Hop>> {
     let mut radj: Vec<Vec<(usize, Via)>> = vec![Vec::new(); adj.len()];
     for (from, outs) in adj.iter().enumerate() {
         for &(to, via) in outs {
@@ -430,7 +538,11 @@ fn reverse_bfs(adj: &[Vec<(usize, Via)>], node_dials: &[Vec<usize>], dials: &[Mo
     let mut queue = VecDeque::new();
     for (n, ds) in node_dials.iter().enumerate() {
         // Prefer an unbounded dial where a node has both.
-        if let Some(&d) = ds.iter().filter(|&&d| dials[d].money >= min).max_by_key(|&&d| dials[d].money) {
+        if let Some(&d) = ds
+            .iter()
+            .filter(|&&d| dials[d].money >= min)
+            .max_by_key(|&&d| dials[d].money)
+        {
             next[n] = Some(Hop::Dial(d));
             queue.push_back(n);
         }
@@ -448,8 +560,14 @@ fn reverse_bfs(adj: &[Vec<(usize, Via)>], node_dials: &[Vec<usize>], dials: &[Mo
 
 /// `${EXTEN}` is the only caller data in the dialled number (so a literal landing fixes it).
 fn only_exten(d: &DialTarget) -> bool {
-    let expr = d.number_expr.as_deref().unwrap_or(&d.resource).to_ascii_uppercase();
-    !["CALLERID", "HEADER", "URI", "ARG", "${SMS", "MESSAGE"].iter().any(|k| expr.contains(k))
+    let expr = d
+        .number_expr
+        .as_deref()
+        .unwrap_or(&d.resource)
+        .to_ascii_uppercase();
+    !["CALLERID", "HEADER", "URI", "ARG", "${SMS", "MESSAGE"]
+        .iter()
+        .any(|k| expr.contains(k))
 }
 
 fn trunk_key(tech: &str, name: &str) -> String {
@@ -473,13 +591,17 @@ fn money_trunk(d: &DialTarget, trunks: &HashSet<String>) -> Option<String> {
     match d.tech {
         Tech::Local => None,
         // DAHDI channels and groups are PSTN lines.
-        Tech::Dahdi => Some(format!("DAHDI/{}", d.peer.as_deref().unwrap_or(&d.resource))),
+        Tech::Dahdi => Some(format!(
+            "DAHDI/{}",
+            d.peer.as_deref().unwrap_or(&d.resource)
+        )),
         Tech::Pjsip | Tech::Sip | Tech::Iax2 => {
             let peer = d.peer.as_deref()?;
             // A number handed to a peer (`num@peer`, `peer/num`) is dialled by that peer: it is
             // a gateway, whatever else we know about it. A known trunk dialled without a number
             // still costs money (its default destination).
-            let is_money = d.number_expr.as_deref().is_some_and(|n| !n.is_empty()) || trunks.contains(&trunk_key(tech, peer));
+            let is_money = d.number_expr.as_deref().is_some_and(|n| !n.is_empty())
+                || trunks.contains(&trunk_key(tech, peer));
             is_money.then(|| format!("{}/{}", tech_upper(tech), peer))
         }
         Tech::Other(_) => None,
@@ -500,19 +622,39 @@ fn tech_upper(t: &str) -> String {
 pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
     let mut t = HashSet::new();
     if let Some(sip) = &pbx.sip {
-        let reg_hosts: HashSet<&str> = sip.general.registrations.iter().map(|r| r.host.as_str()).collect();
+        let reg_hosts: HashSet<&str> = sip
+            .general
+            .registrations
+            .iter()
+            .map(|r| r.host.as_str())
+            .collect();
         for p in &sip.peers {
             let host = p.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
             let fixed = !host.is_empty() && !host.eq_ignore_ascii_case("dynamic");
-            if p.insecure_invite() || (fixed && (reg_hosts.contains(host) || p.fromdomain.is_some() || p.fromuser.is_some() || !p.has_secret())) || reg_hosts.contains(p.name.as_str()) {
+            if p.insecure_invite()
+                || (fixed
+                    && (reg_hosts.contains(host)
+                        || p.fromdomain.is_some()
+                        || p.fromuser.is_some()
+                        || !p.has_secret()))
+                || reg_hosts.contains(p.name.as_str())
+            {
                 t.insert(trunk_key("sip", &p.name));
             }
         }
     }
     if let Some(pj) = &pbx.pjsip {
-        let registered: HashSet<&str> = pj.registrations.iter().filter_map(|r| r.endpoint.as_ref().map(|e| e.value.as_str())).chain(pj.registrations.iter().map(|r| r.meta.id.as_str())).collect();
+        let registered: HashSet<&str> = pj
+            .registrations
+            .iter()
+            .filter_map(|r| r.endpoint.as_ref().map(|e| e.value.as_str()))
+            .chain(pj.registrations.iter().map(|r| r.meta.id.as_str()))
+            .collect();
         for e in &pj.endpoints {
-            if !e.outbound_auth.is_empty() || !e.identify.is_empty() || registered.contains(e.meta.id.as_str()) {
+            if !e.outbound_auth.is_empty()
+                || !e.identify.is_empty()
+                || registered.contains(e.meta.id.as_str())
+            {
                 t.insert(trunk_key("pjsip", &e.meta.id));
             }
         }
@@ -541,12 +683,19 @@ pub fn line_step(pbx: &Pbx, pos: Pos, from: Option<&str>) -> PathStep {
         }
     }
     let text = strip_comment(&text);
-    PathStep { file: sources.display(pos.file).to_string(), line: pos.line, column: pos.column, text }
+    PathStep {
+        file: sources.display(pos.file).to_string(),
+        line: pos.line,
+        column: pos.column,
+        text,
+    }
 }
 
 fn dial_step(pbx: &Pbx, pos: Pos) -> PathStep {
     let raw = pbx.config.sources.line_text(pos).to_ascii_lowercase();
-    let marker = ["dial(", "originate(", "queue(", "page("].into_iter().find(|m| raw.contains(m));
+    let marker = ["dial(", "originate(", "queue(", "page("]
+        .into_iter()
+        .find(|m| raw.contains(m));
     line_step(pbx, pos, marker)
 }
 

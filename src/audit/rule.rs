@@ -89,7 +89,12 @@ impl Rule {
         if let Some(esc) = self.escalation {
             out.push_str(&format!(" ({esc})"));
         }
-        let indent = |s: &str| s.trim_end().lines().map(|l| format!("    {l}\n")).collect::<String>();
+        let indent = |s: &str| {
+            s.trim_end()
+                .lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        };
         out.push_str(&format!(
             "\n\nWhat it does\n  {}\n\nWhy is this bad?\n  {}\n\nExample\n{}\nUse instead\n{}\nFix: {}\n",
             self.doc.what,
@@ -115,7 +120,10 @@ pub fn all() -> &'static [&'static Rule] {
 
 /// Find a rule by code (`PBX101`, case-insensitive) or name (`sip-guest-calls`).
 pub fn find(key: &str) -> Option<&'static Rule> {
-    all().iter().copied().find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
 #[cfg(test)]
@@ -126,7 +134,12 @@ mod tests {
     fn codes_and_names_are_unique_sorted_and_well_formed() {
         let rules = all();
         for pair in rules.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         let mut names: Vec<_> = rules.iter().map(|r| r.name).collect();
         names.sort_unstable();
@@ -134,9 +147,15 @@ mod tests {
         assert_eq!(names.len(), rules.len(), "rule names are unique");
         for r in rules {
             assert!(r.code.len() == 6 && r.code.starts_with("PBX"), "{}", r.code);
-            assert!(r.code[3..].bytes().all(|b| b.is_ascii_digit()), "{}", r.code);
             assert!(
-                r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                r.code[3..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                r.code
+            );
+            assert!(
+                r.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{} is kebab-case",
                 r.name
             );

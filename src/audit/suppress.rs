@@ -45,7 +45,9 @@ pub fn apply(files: &[SourceText<'_>], findings: &mut Vec<Finding>) -> usize {
     let file_index = |name: &str| files.iter().position(|f| f.display == name);
     let before = findings.len();
     findings.retain(|f| {
-        let Some(fi) = file_index(&f.file) else { return true };
+        let Some(fi) = file_index(&f.file) else {
+            return true;
+        };
         let mut suppressed = false;
         for s in sups.iter_mut().filter(|s| s.file == fi) {
             let covers = match s.lines {
@@ -83,13 +85,21 @@ pub fn apply(files: &[SourceText<'_>], findings: &mut Vec<Finding>) -> usize {
         for (i, name) in s.names.iter().enumerate() {
             match s.rules[i] {
                 None => {
-                    Sink::new(&meta::SUPPRESSION_UNKNOWN_RULE, &mut meta_findings)
-                        .report(anchor(), format!("`{name}` is not a pbxgen rule code or name"));
+                    Sink::new(&meta::SUPPRESSION_UNKNOWN_RULE, &mut meta_findings).report(
+                        anchor(),
+                        format!("`{name}` is not a pbxgen rule code or name"),
+                    );
                 }
                 Some(r) if !s.used[i] => {
-                    let scope = if s.lines.is_none() { "this file" } else { "this line or the next" };
-                    Sink::new(&meta::UNUSED_SUPPRESSION, &mut meta_findings)
-                        .report(anchor(), format!("{} {} reports nothing on {scope}", r.code, r.name));
+                    let scope = if s.lines.is_none() {
+                        "this file"
+                    } else {
+                        "this line or the next"
+                    };
+                    Sink::new(&meta::UNUSED_SUPPRESSION, &mut meta_findings).report(
+                        anchor(),
+                        format!("{} {} reports nothing on {scope}", r.code, r.name),
+                    );
                 }
                 Some(_) => {}
             }
@@ -102,7 +112,9 @@ pub fn apply(files: &[SourceText<'_>], findings: &mut Vec<Finding>) -> usize {
 fn parse_file(file: usize, text: &str, out: &mut Vec<Suppression>) {
     let lines: Vec<&str> = text.lines().collect();
     for (i, raw) in lines.iter().enumerate() {
-        let Some((column, code_before, directive)) = find_directive(raw) else { continue };
+        let Some((column, code_before, directive)) = find_directive(raw) else {
+            continue;
+        };
         let (file_wide, rest) = if let Some(rest) = directive.strip_prefix("ignore-file[") {
             (true, rest)
         } else if let Some(rest) = directive.strip_prefix("ignore[") {
@@ -110,10 +122,18 @@ fn parse_file(file: usize, text: &str, out: &mut Vec<Suppression>) {
         } else {
             continue;
         };
-        let Some(close) = rest.find(']') else { continue };
-        let names: Vec<String> =
-            rest[..close].split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-        let reason = rest[close + 1..].trim().trim_start_matches([':', '-', '—']).trim();
+        let Some(close) = rest.find(']') else {
+            continue;
+        };
+        let names: Vec<String> = rest[..close]
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let reason = rest[close + 1..]
+            .trim()
+            .trim_start_matches([':', '-', '—'])
+            .trim();
         let line = i as u32 + 1;
         let lines_covered = (!file_wide).then(|| {
             // Alone on its line: covers the next line that is not blank or a comment.
@@ -155,7 +175,9 @@ fn find_directive(line: &str) -> Option<(u32, bool, &str)> {
         if start > 0 && bytes[start - 1] == b'\\' {
             continue;
         }
-        let after = line[start + 1..].trim_start_matches([';', '#']).trim_start();
+        let after = line[start + 1..]
+            .trim_start_matches([';', '#'])
+            .trim_start();
         if let Some(rest) = after.strip_prefix("pbxgen:") {
             let code_before = !line[..start].trim().is_empty();
             return Some((start as u32 + 1, code_before, rest.trim_start()));
@@ -176,7 +198,12 @@ mod tests {
     fn finding(line: u32) -> Finding {
         let mut v = Vec::new();
         Sink::new(&GUEST_CALLS, &mut v).report(
-            Anchor { file: "sip.conf".into(), line, column: 1, snippet: None },
+            Anchor {
+                file: "sip.conf".into(),
+                line,
+                column: 1,
+                snippet: None,
+            },
             "guest calls",
         );
         v.pop().unwrap()
@@ -184,8 +211,19 @@ mod tests {
 
     fn run(text: &str, findings: Vec<Finding>) -> (usize, Vec<(String, u32)>) {
         let mut f = findings;
-        let n = apply(&[SourceText { display: "sip.conf", text }], &mut f);
-        (n, f.iter().map(|f| (f.rule.code.to_string(), f.line)).collect())
+        let n = apply(
+            &[SourceText {
+                display: "sip.conf",
+                text,
+            }],
+            &mut f,
+        );
+        (
+            n,
+            f.iter()
+                .map(|f| (f.rule.code.to_string(), f.line))
+                .collect(),
+        )
     }
 
     #[test]

@@ -26,8 +26,11 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     if let Some(profile) = &args.profile {
         reports.push(audit_profile(profile, &opts)?);
     }
-    let paths: Vec<PathBuf> =
-        if args.paths.is_empty() && args.profile.is_none() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths: Vec<PathBuf> = if args.paths.is_empty() && args.profile.is_none() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
     let mut pbxs: Vec<(Pbx, String)> = Vec::new();
     for dir in dirs {
@@ -40,7 +43,8 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     }
     if let Some(crate::cli::DumpFormat::Json) = args.dump_model {
         for (pbx, _) in &pbxs {
-            let json = serde_json::to_string_pretty(pbx).map_err(|e| Error::invalid(e.to_string()))?;
+            let json =
+                serde_json::to_string_pretty(pbx).map_err(|e| Error::invalid(e.to_string()))?;
             println!("{json}");
         }
         return Ok(EXIT_OK);
@@ -72,10 +76,18 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
 /// Build the model, refusing input that could not be read at all (exit 2, with position).
 fn load(config: crate::Result<asterisk::Config>, args: &AuditArgs) -> Result<Pbx, Error> {
     let config = config?;
-    if let Some(d) = config.diagnostics().find(|d| d.code == DiagnosticCode::Unreadable) {
+    if let Some(d) = config
+        .diagnostics()
+        .find(|d| d.code == DiagnosticCode::Unreadable)
+    {
         return Err(Error::at(config.location(d.pos), d.message.clone()));
     }
-    Ok(asterisk::build_model(config, &ModelOptions { asterisk_version: args.asterisk_version }))
+    Ok(asterisk::build_model(
+        config,
+        &ModelOptions {
+            asterisk_version: args.asterisk_version,
+        },
+    ))
 }
 
 /// `config/asterisk` → `config/asterisk/`; `.` and absolute paths → no prefix (SARIF and
@@ -83,7 +95,11 @@ fn load(config: crate::Result<asterisk::Config>, args: &AuditArgs) -> Result<Pbx
 fn prefix_of(dir: &Path) -> String {
     let s = dir.to_string_lossy().replace('\\', "/");
     let s = s.trim_start_matches("./").trim_end_matches('/');
-    if s.is_empty() || s == "." || dir.is_absolute() { String::new() } else { format!("{s}/") }
+    if s.is_empty() || s == "." || dir.is_absolute() {
+        String::new()
+    } else {
+        format!("{s}/")
+    }
 }
 
 /// One report for several PBXs: with more than one, file names carry their directory.
@@ -91,7 +107,12 @@ fn merge(mut reports: Vec<Report>) -> Report {
     if reports.len() == 1 {
         return reports.remove(0);
     }
-    let mut all = Report { findings: Vec::new(), suppressed: 0, hidden: 0, root_prefix: String::new() };
+    let mut all = Report {
+        findings: Vec::new(),
+        suppressed: 0,
+        hidden: 0,
+        root_prefix: String::new(),
+    };
     for r in reports {
         all.suppressed += r.suppressed;
         all.hidden += r.hidden;
@@ -114,7 +135,12 @@ pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Err
     let mut findings = crate::audit::profile_rules::check(&profile, &text);
     let files = render_in_memory(&profile)?;
     let config = asterisk::load_texts(&profile.dir().display().to_string(), files);
-    let pbx = asterisk::build_model(config, &ModelOptions { asterisk_version: opts.asterisk_version });
+    let pbx = asterisk::build_model(
+        config,
+        &ModelOptions {
+            asterisk_version: opts.asterisk_version,
+        },
+    );
     findings.extend(crate::audit::run_rules(&pbx, opts));
     Ok(crate::audit::finish(&pbx, findings, opts.min_severity))
 }
@@ -127,5 +153,7 @@ fn render_in_memory(profile: &crate::profile::Profile) -> Result<Vec<(String, Ve
         "{}: `pbxgen audit --profile` needs the renderer, which this build does not include yet",
         profile.path().display()
     ))
-    .with_hint("render the profile with `pbxgen render PROFILE --out DIR`, then `pbxgen audit DIR`"))
+    .with_hint(
+        "render the profile with `pbxgen render PROFILE --out DIR`, then `pbxgen audit DIR`",
+    ))
 }

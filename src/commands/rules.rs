@@ -19,7 +19,9 @@ pub fn run(args: &RulesArgs, _term: &Term) -> Result<u8, Error> {
         None => match args.format {
             RulesFormat::Text => table(),
             RulesFormat::Markdown => markdown_table(),
-            RulesFormat::Json => json_string(&json!(rule::all().iter().map(|r| rule_json(r)).collect::<Vec<_>>())),
+            RulesFormat::Json => json_string(&json!(
+                rule::all().iter().map(|r| rule_json(r)).collect::<Vec<_>>()
+            )),
         },
     };
     print!("{out}");
@@ -30,11 +32,18 @@ fn unknown_rule(key: &str) -> Error {
     let best = rule::all()
         .iter()
         .flat_map(|r| [r.code, r.name])
-        .map(|cand| (strsim::jaro_winkler(&key.to_ascii_lowercase(), &cand.to_ascii_lowercase()), cand))
+        .map(|cand| {
+            (
+                strsim::jaro_winkler(&key.to_ascii_lowercase(), &cand.to_ascii_lowercase()),
+                cand,
+            )
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     let err = Error::invalid(format!("no rule has the code or name `{key}`"));
     match best {
-        Some((score, cand)) if score > 0.8 => err.with_hint(format!("did you mean `{cand}`? (`pbxgen rules` lists them all)")),
+        Some((score, cand)) if score > 0.8 => err.with_hint(format!(
+            "did you mean `{cand}`? (`pbxgen rules` lists them all)"
+        )),
         _ => err.with_hint("`pbxgen rules` lists every rule"),
     }
 }
@@ -43,9 +52,18 @@ fn unknown_rule(key: &str) -> Error {
 fn table() -> String {
     let rules = rule::all();
     let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let mut out = format!("{:<7} {:<name_w$} {:<8} {}\n", "CODE", "NAME", "SEVERITY", "SUMMARY");
+    let mut out = format!(
+        "{:<7} {:<name_w$} {:<8} {}\n",
+        "CODE", "NAME", "SEVERITY", "SUMMARY"
+    );
     for r in rules {
-        out.push_str(&format!("{:<7} {:<name_w$} {:<8} {}\n", r.code, r.name, r.severity.as_str(), r.summary));
+        out.push_str(&format!(
+            "{:<7} {:<name_w$} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        ));
     }
     out
 }
@@ -58,7 +76,13 @@ pub fn markdown_table() -> String {
             Some(esc) => format!("{}; {esc}", r.severity),
             None => r.severity.to_string(),
         };
-        out.push_str(&format!("| {} | {} | {} | {} |\n", r.code, r.name, sev, r.summary.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            sev,
+            r.summary.replace('|', "\\|")
+        ));
     }
     out
 }

@@ -28,7 +28,14 @@ pub fn model(dir: &Path, asterisk_version: Option<u32>) -> Pbx {
 pub fn audit_dir(dir: &Path, asterisk_version: Option<u32>) -> Report {
     let pbx = model(dir, asterisk_version);
     let twilio = TwilioRanges::embedded();
-    audit(&pbx, &AuditOptions { twilio: &twilio, asterisk_version, min_severity: None })
+    audit(
+        &pbx,
+        &AuditOptions {
+            twilio: &twilio,
+            asterisk_version,
+            min_severity: None,
+        },
+    )
 }
 
 /// The rule codes of a report, in report order.

@@ -28,7 +28,9 @@ pub fn render(report: &Report) -> String {
 
 /// Escaping of a command's message (GitHub's `toolkit/core` `escapeData`).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of a command's properties (`escapeProperty`).

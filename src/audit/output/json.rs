@@ -73,7 +73,13 @@ pub fn render(report: &Report) -> String {
                 fingerprint: f.fingerprint(),
             })
             .collect(),
-        summary: Summary { critical, high, medium, low, info },
+        summary: Summary {
+            critical,
+            high,
+            medium,
+            low,
+            info,
+        },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

@@ -12,7 +12,11 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn render(report: &Report) -> String {
     let rules = rule::all();
-    let results: Vec<Value> = report.findings.iter().map(|f| result(report, rules, f)).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(report, rules, f))
+        .collect();
     let doc = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -67,7 +71,10 @@ fn result(report: &Report, rules: &[&Rule], f: &Finding) -> Value {
     let index = rules.iter().position(|r| std::ptr::eq(*r, f.rule));
     let mut text = f.message.clone();
     if !f.path.is_empty() {
-        text.push_str(&format!(" Path: {}.", crate::audit::finding::path_to_string(&f.path)));
+        text.push_str(&format!(
+            " Path: {}.",
+            crate::audit::finding::path_to_string(&f.path)
+        ));
     }
     text.push_str(&format!(" Fix: {}", f.fix));
     let mut v = json!({

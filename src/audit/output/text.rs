@@ -19,8 +19,16 @@ pub fn render(report: &Report, term: &Term) -> String {
     let mut out = String::new();
     for f in &report.findings {
         let sev = paint_severity(f.severity, term);
-        let code = if term.color { f.rule.code.bold().to_string() } else { f.rule.code.to_string() };
-        let _ = write!(out, "{}:{}:{}: {sev} {code} {}", f.file, f.line, f.column, f.rule.name);
+        let code = if term.color {
+            f.rule.code.bold().to_string()
+        } else {
+            f.rule.code.to_string()
+        };
+        let _ = write!(
+            out,
+            "{}:{}:{}: {sev} {code} {}",
+            f.file, f.line, f.column, f.rule.name
+        );
         if let Some(section) = &f.section {
             let _ = write!(out, " [{section}]");
         }
@@ -30,13 +38,21 @@ pub fn render(report: &Report, term: &Term) -> String {
         let _ = writeln!(out, "\n  {}", f.message);
         if let Some(snippet) = &f.snippet {
             let gutter = format!("{:>4} |", f.line);
-            let gutter = if term.color { gutter.dimmed().to_string() } else { gutter };
+            let gutter = if term.color {
+                gutter.dimmed().to_string()
+            } else {
+                gutter
+            };
             let _ = writeln!(out, "{gutter} {}", snippet.trim_end());
         }
         if !f.path.is_empty() {
             let _ = writeln!(out, "  path: {}", path_to_string(&f.path));
         }
-        let fix = if term.color { "fix:".green().to_string() } else { "fix:".to_string() };
+        let fix = if term.color {
+            "fix:".green().to_string()
+        } else {
+            "fix:".to_string()
+        };
         let _ = writeln!(out, "  {fix} {}\n", f.fix);
     }
     out.push_str(&summary(report));
@@ -50,9 +66,16 @@ pub fn summary(report: &Report) -> String {
     let mut s = if n == 0 {
         "No findings".to_string()
     } else {
-        let counts: Vec<String> =
-            report.counts().iter().map(|(sev, c)| format!("{c} {sev}")).collect();
-        format!("{n} finding{}: {}", if n == 1 { "" } else { "s" }, counts.join(", "))
+        let counts: Vec<String> = report
+            .counts()
+            .iter()
+            .map(|(sev, c)| format!("{c} {sev}"))
+            .collect();
+        format!(
+            "{n} finding{}: {}",
+            if n == 1 { "" } else { "s" },
+            counts.join(", ")
+        )
     };
     let mut extra = Vec::new();
     if report.suppressed > 0 {

@@ -1,10 +1,10 @@
 //! PBX301–PBX303, PBX307: access control lists on peers and endpoints.
 
+use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
-use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
 use crate::audit::helpers;
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -19,7 +19,10 @@ pub static ACL_MISSING: Rule = Rule {
         why: "Without an ACL, the only barrier is the password: brute-force from anywhere is possible, and a leaked secret (old phone, shared config) is usable from anywhere. An ACL limits each account to the networks it really comes from, so a stolen secret is worthless elsewhere.",
         example: "[101]\ntype=friend\nhost=dynamic\nsecret=…",
         instead: "[101]\ntype=friend\nhost=dynamic\nsecret=…\ndeny=0.0.0.0/0.0.0.0\npermit=192.168.1.0/255.255.255.0",
-        references: &["Asterisk sip.conf.sample: permit/deny", "Asterisk pjsip.conf.sample: endpoint acl, deny, permit"],
+        references: &[
+            "Asterisk sip.conf.sample: permit/deny",
+            "Asterisk pjsip.conf.sample: endpoint acl, deny, permit",
+        ],
     },
     fix: "add `deny=0.0.0.0/0.0.0.0` then `permit=` the networks the account uses (or `acl=` a named ACL)",
     check: Check::Config(check_acl_missing),
@@ -70,7 +73,10 @@ pub static CONTACT_PERMIT_MISSING: Rule = Rule {
         why: "Without a contact ACL, whoever has the password can register the account from anywhere and redirect its calls — including calls the PBX places to it — to an address of their choosing.",
         example: "[101]\ntype=aor\nmax_contacts=1\n\n[101]\ntype=endpoint\naors=101",
         instead: "[101]\ntype=endpoint\naors=101\ncontact_deny=0.0.0.0/0\ncontact_permit=192.168.1.0/24",
-        references: &["Asterisk pjsip.conf.sample: contact_permit, contact_deny", "Asterisk sip.conf.sample: contactpermit"],
+        references: &[
+            "Asterisk pjsip.conf.sample: contact_permit, contact_deny",
+            "Asterisk sip.conf.sample: contactpermit",
+        ],
     },
     fix: "add `contact_deny=0.0.0.0/0` + `contact_permit=<LAN>` (chan_sip: `contactdeny`/`contactpermit`)",
     check: Check::Config(check_contact_permit_missing),
@@ -82,17 +88,33 @@ fn all_acls(ctx: &AuditContext<'_>) -> Vec<(String, &'static str, Acl)> {
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
             out.push((p.name.clone(), "permit/deny", p.acl.clone()));
-            out.push((p.name.clone(), "contactpermit/contactdeny", p.contact_acl.clone()));
+            out.push((
+                p.name.clone(),
+                "contactpermit/contactdeny",
+                p.contact_acl.clone(),
+            ));
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for e in &pj.endpoints {
-            out.push((e.meta.id.clone(), "permit/deny", helpers::endpoint_acl(ctx, e)));
-            out.push((e.meta.id.clone(), "contact_permit/contact_deny", helpers::endpoint_contact_acl(ctx, e)));
+            out.push((
+                e.meta.id.clone(),
+                "permit/deny",
+                helpers::endpoint_acl(ctx, e),
+            ));
+            out.push((
+                e.meta.id.clone(),
+                "contact_permit/contact_deny",
+                helpers::endpoint_contact_acl(ctx, e),
+            ));
         }
         for a in &pj.acls {
             out.push((a.meta.id.clone(), "permit/deny", a.acl.clone()));
-            out.push((a.meta.id.clone(), "contact_permit/contact_deny", a.contact_acl.clone()));
+            out.push((
+                a.meta.id.clone(),
+                "contact_permit/contact_deny",
+                a.contact_acl.clone(),
+            ));
         }
     }
     if let Some(m) = &ctx.pbx.manager {
@@ -122,19 +144,28 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             } else {
                 continue;
             };
-            sink.report(ctx.anchor(p.pos), format!("peer `{}` {why}", p.name)).section(p.name.clone());
+            sink.report(ctx.anchor(p.pos), format!("peer `{}` {why}", p.name))
+                .section(p.name.clone());
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         if helpers::pjsip_global_acl(ctx) {
             return;
         }
-        for e in pj.endpoints.iter().filter(|e| e.meta.loads() && !e.is_anonymous) {
+        for e in pj
+            .endpoints
+            .iter()
+            .filter(|e| e.meta.loads() && !e.is_anonymous)
+        {
             if !helpers::endpoint_acl(ctx, e).is_empty() {
                 continue;
             }
             let identified = pj.identifies_of(e).any(|i| !i.matches.is_empty());
-            let by_username = e.identify_by.value.to_ascii_lowercase().contains("username");
+            let by_username = e
+                .identify_by
+                .value
+                .to_ascii_lowercase()
+                .contains("username");
             let (severity, why) = if !e.auth.is_empty() {
                 if !public {
                     continue;
@@ -143,14 +174,20 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             } else if !identified && by_username {
                 (
                     Severity::Critical,
-                    format!("has no inbound `auth`, no `identify` and no ACL: anyone who sends `From: <sip:{}@…>` is this endpoint, unauthenticated", e.meta.id),
+                    format!(
+                        "has no inbound `auth`, no `identify` and no ACL: anyone who sends `From: <sip:{}@…>` is this endpoint, unauthenticated",
+                        e.meta.id
+                    ),
                 )
             } else {
                 continue;
             };
-            sink.report(ctx.anchor(e.meta.pos), format!("endpoint `{}` {why}", e.meta.id))
-                .section(e.meta.id.clone())
-                .severity(severity);
+            sink.report(
+                ctx.anchor(e.meta.pos),
+                format!("endpoint `{}` {why}", e.meta.id),
+            )
+            .section(e.meta.id.clone())
+            .severity(severity);
         }
     }
 }
@@ -159,14 +196,21 @@ fn check_acl_order(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // An address no sane ACL permits on purpose (TEST-NET-2).
     let probe = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 77));
     for (owner, family, acl) in all_acls(ctx) {
-        let v4: Vec<&AclRule> = acl.rules.iter().filter(|r| matches!(&r.target, AclTarget::Net(n) if n.addr().is_ipv4())).collect();
+        let v4: Vec<&AclRule> = acl
+            .rules
+            .iter()
+            .filter(|r| matches!(&r.target, AclTarget::Net(n) if n.addr().is_ipv4()))
+            .collect();
         if v4.is_empty() {
             continue;
         }
         let has_permit = v4.iter().any(|r| r.effective_permit());
         let probe_rule = v4.iter().rev().find(|r| r.matches(probe));
         if has_permit && probe_rule.is_none() {
-            let first = v4.iter().find(|r| r.effective_permit()).map_or(v4[0].pos, |r| r.pos);
+            let first = v4
+                .iter()
+                .find(|r| r.effective_permit())
+                .map_or(v4[0].pos, |r| r.pos);
             sink.report(
                 ctx.anchor(first),
                 format!("[{owner}] {family}: nothing is denied first, so this ACL permits every address (last match wins, the default is allow)"),
@@ -177,11 +221,17 @@ fn check_acl_order(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         // A permit whose own network is denied by a later rule: the permit never applies.
         for (i, r) in v4.iter().enumerate() {
-            let AclTarget::Net(net) = &r.target else { continue };
+            let AclTarget::Net(net) = &r.target else {
+                continue;
+            };
             if !r.effective_permit() {
                 continue;
             }
-            if let Some(later) = v4[i + 1..].iter().rev().find(|l| l.matches(net.addr()) && !l.effective_permit()) {
+            if let Some(later) = v4[i + 1..]
+                .iter()
+                .rev()
+                .find(|l| l.matches(net.addr()) && !l.effective_permit())
+            {
                 sink.report(
                     ctx.anchor(later.pos),
                     format!("[{owner}] {family}: this deny comes after `{}={net}` and overrides it: those addresses are locked out", r.option),
@@ -196,13 +246,24 @@ fn check_acl_order(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn check_acl_family(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let v6_sip = ctx.pbx.sip.as_ref().is_some_and(|s| s.general.binds_ipv6);
-    let v6_pjsip = ctx.pbx.pjsip.as_ref().is_some_and(|p| p.transports.iter().any(|t| t.binds_ipv6));
+    let v6_pjsip = ctx
+        .pbx
+        .pjsip
+        .as_ref()
+        .is_some_and(|p| p.transports.iter().any(|t| t.binds_ipv6));
     if !(v6_sip || v6_pjsip) {
         return;
     }
     for (owner, family, acl) in all_acls(ctx) {
-        let nets: Vec<&AclRule> = acl.rules.iter().filter(|r| matches!(r.target, AclTarget::Net(_))).collect();
-        let all_v4 = !nets.is_empty() && nets.iter().all(|r| matches!(&r.target, AclTarget::Net(n) if n.addr().is_ipv4()));
+        let nets: Vec<&AclRule> = acl
+            .rules
+            .iter()
+            .filter(|r| matches!(r.target, AclTarget::Net(_)))
+            .collect();
+        let all_v4 = !nets.is_empty()
+            && nets
+                .iter()
+                .all(|r| matches!(&r.target, AclTarget::Net(n) if n.addr().is_ipv4()));
         let has_deny = nets.iter().any(|r| !r.effective_permit());
         if all_v4 && has_deny {
             sink.report(
@@ -217,10 +278,17 @@ fn check_acl_family(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(sip) = &ctx.pbx.sip {
-        for p in sip.peers.iter().filter(|p| p.is_dynamic() && p.contact_acl.is_empty()) {
+        for p in sip
+            .peers
+            .iter()
+            .filter(|p| p.is_dynamic() && p.contact_acl.is_empty())
+        {
             sink.report(
                 ctx.anchor(p.host.as_ref().and_then(|h| h.pos).unwrap_or(p.pos)),
-                format!("peer `{}` registers from anywhere with no `contactpermit`/`contactdeny`", p.name),
+                format!(
+                    "peer `{}` registers from anywhere with no `contactpermit`/`contactdeny`",
+                    p.name
+                ),
             )
             .section(p.name.clone());
         }
@@ -231,7 +299,9 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
             let registers = e.aors.iter().filter_map(|a| pj.aor(&a.value)).any(|a| {
-                a.max_contacts.as_ref().is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
+                a.max_contacts
+                    .as_ref()
+                    .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
             });
             if registers && helpers::endpoint_contact_acl(ctx, e).is_empty() {
                 sink.report(

@@ -1,11 +1,11 @@
 //! PBX901–PBX905: the config files themselves — what Asterisk drops, refuses or resolves once.
 
-use crate::audit::context::AuditContext;
-use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
 use crate::asterisk::syntax::{Diagnostic, DiagnosticCode, Severity as DiagSeverity};
+use crate::audit::context::AuditContext;
+use crate::audit::finding::Sink;
 use crate::audit::helpers;
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 
 pub static DROPPED_LINE: Rule = Rule {
@@ -19,7 +19,10 @@ pub static DROPPED_LINE: Rule = Rule {
         why: "Asterisk only warns (or fails the file) and carries on: a long `permit=` line vanishes, a template `[base] (!)` becomes a live peer, and the config you review is not the one running.",
         example: "[phones] (!)\ntype=friend",
         instead: "[phones](!)\ntype=friend",
-        references: &["Asterisk main/config.c (process_text_line)", "pbxgen shared/spec/asterisk-config.md"],
+        references: &[
+            "Asterisk main/config.c (process_text_line)",
+            "pbxgen shared/spec/asterisk-config.md",
+        ],
     },
     fix: "rewrite the line the way Asterisk reads it",
     check: Check::Config(check_dropped_line),
@@ -124,11 +127,18 @@ fn check_dropped_line(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 }
 
 fn report_diagnostic(ctx: &AuditContext<'_>, sink: &mut Sink<'_>, file: &str, d: &Diagnostic) {
-    let consequence = match d.severity {
-        DiagSeverity::Fatal => format!(" — Asterisk refuses all of {file}"),
-        DiagSeverity::DroppedLine => " — Asterisk drops this line".to_string(),
-        DiagSeverity::StopsInclude => " — Asterisk stops reading here".to_string(),
-        DiagSeverity::Warning => String::new(),
+    let said = ["refuse", "drop", "ignore", "stop"]
+        .iter()
+        .any(|w| d.message.to_ascii_lowercase().contains(w));
+    let consequence = if said {
+        String::new()
+    } else {
+        match d.severity {
+            DiagSeverity::Fatal => format!(" — Asterisk refuses all of {file}"),
+            DiagSeverity::DroppedLine => " — Asterisk drops this line".to_string(),
+            DiagSeverity::StopsInclude => " — Asterisk stops reading here".to_string(),
+            DiagSeverity::Warning => String::new(),
+        }
     };
     sink.report(ctx.anchor(d.pos), format!("{}{consequence}", d.message));
 }
@@ -136,10 +146,17 @@ fn report_diagnostic(ctx: &AuditContext<'_>, sink: &mut Sink<'_>, file: &str, d:
 fn check_pjsip_unknown_option(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
     for u in &pj.unknown_options {
-        let since = u.known_since.as_deref().map(|v| format!(" (it exists from Asterisk {v})")).unwrap_or_default();
+        let since = u
+            .known_since
+            .as_deref()
+            .map(|v| format!(" (it exists from Asterisk {v})"))
+            .unwrap_or_default();
         sink.report(
             ctx.anchor(u.pos),
-            format!("`{}` is not an option of `type={}`{since}: {} `{}` will not load", u.option, u.object_type, u.object_type, u.id),
+            format!(
+                "`{}` is not an option of `type={}`{since}: {} `{}` will not load",
+                u.option, u.object_type, u.object_type, u.id
+            ),
         )
         .section(u.id.clone())
         .option(u.option.clone());
@@ -152,7 +169,10 @@ fn check_pjsip_duplicate_object(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         let first = ctx.anchor(d.first);
         sink.report(
             ctx.anchor(d.second),
-            format!("`[{}]` with `type={}` is defined twice (first at line {}): no {} loads at all", d.id, d.object_type, first.line, d.object_type),
+            format!(
+                "`[{}]` with `type={}` is defined twice (first at line {}): no {} loads at all",
+                d.id, d.object_type, first.line, d.object_type
+            ),
         )
         .section(d.id.clone());
     }
@@ -161,7 +181,12 @@ fn check_pjsip_duplicate_object(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_missing_include(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for file in &ctx.pbx.config.files {
         for d in &file.diagnostics {
-            if matches!(d.code, DiagnosticCode::MissingInclude | DiagnosticCode::IncludeLoop | DiagnosticCode::IncludeTooDeep) {
+            if matches!(
+                d.code,
+                DiagnosticCode::MissingInclude
+                    | DiagnosticCode::IncludeLoop
+                    | DiagnosticCode::IncludeTooDeep
+            ) {
                 report_diagnostic(ctx, sink, file.name.as_str(), d);
             }
         }
@@ -173,7 +198,13 @@ fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let mut owned: Vec<(Acl, String)> = Vec::new();
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
-            rules.extend(p.acl.rules.iter().chain(p.contact_acl.rules.iter()).map(|r| (r, p.name.clone())));
+            rules.extend(
+                p.acl
+                    .rules
+                    .iter()
+                    .chain(p.contact_acl.rules.iter())
+                    .map(|r| (r, p.name.clone())),
+            );
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
@@ -182,7 +213,13 @@ fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             owned.push((helpers::endpoint_contact_acl(ctx, e), e.meta.id.clone()));
         }
         for a in &pj.acls {
-            rules.extend(a.acl.rules.iter().chain(a.contact_acl.rules.iter()).map(|r| (r, a.meta.id.clone())));
+            rules.extend(
+                a.acl
+                    .rules
+                    .iter()
+                    .chain(a.contact_acl.rules.iter())
+                    .map(|r| (r, a.meta.id.clone())),
+            );
         }
         for i in &pj.identifies {
             for m in &i.matches {
@@ -195,17 +232,29 @@ fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
     }
     if let Some(m) = &ctx.pbx.manager {
-        rules.extend(m.users.iter().flat_map(|u| u.acl.rules.iter().map(|r| (r, u.name.clone()))));
+        rules.extend(
+            m.users
+                .iter()
+                .flat_map(|u| u.acl.rules.iter().map(|r| (r, u.name.clone()))),
+        );
     }
     for n in &ctx.pbx.named_acls {
         rules.extend(n.acl.rules.iter().map(|r| (r, n.name.clone())));
     }
-    let owned_rules = owned.iter().flat_map(|(acl, owner)| acl.rules.iter().map(move |r| (r, owner.clone())));
+    let owned_rules = owned
+        .iter()
+        .flat_map(|(acl, owner)| acl.rules.iter().map(move |r| (r, owner.clone())));
     for (r, owner) in rules.into_iter().chain(owned_rules) {
         if let AclTarget::Host(h) = &r.target {
-            sink.report(ctx.anchor(r.pos), format!("`{}={h}` is not an address: a hostname is resolved once at load, if at all", r.option))
-                .section(owner)
-                .option(r.option.clone());
+            sink.report(
+                ctx.anchor(r.pos),
+                format!(
+                    "`{}={h}` is not an address: a hostname is resolved once at load, if at all",
+                    r.option
+                ),
+            )
+            .section(owner)
+            .option(r.option.clone());
         }
     }
 }

@@ -1,10 +1,12 @@
 //! PBX401–PBX408: the dialplan — toll-fraud paths, injection, dangling contexts, DISA.
 
+use crate::asterisk::model::dialplan::{
+    EdgeKind, PatternClass, Sink as DpSink, SinkKind, pattern_class,
+};
+use crate::asterisk::source::Pos;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
-use crate::asterisk::model::dialplan::{EdgeKind, PatternClass, Sink as DpSink, SinkKind, pattern_class};
-use crate::asterisk::source::Pos;
 use crate::audit::severity::Severity;
 use std::collections::HashSet;
 
@@ -19,7 +21,10 @@ pub static TOLL_FRAUD_PATH: Rule = Rule {
         why: "This is toll fraud: whoever reaches that `Dial` decides which number your trunk calls — typically premium-rate numbers they are paid for, hundreds of calls in parallel over a weekend. The bill is yours.",
         example: "; sip.conf\n[general]\ncontext=public\n\n; extensions.conf\n[public]\ninclude => outbound\n[outbound]\nexten => _X.,1,Dial(PJSIP/${EXTEN}@twilio)",
         instead: "[public]\nexten => _X.,1,Dial(PJSIP/101)   ; inbound: local phones only\n[internal]                       ; reached only by authenticated phones\ninclude => outbound",
-        references: &["Asterisk README-SERIOUSLY.bestpractices.md", "Communications Fraud Control Association: IRSF"],
+        references: &[
+            "Asterisk README-SERIOUSLY.bestpractices.md",
+            "Communications Fraud Control Association: IRSF",
+        ],
     },
     fix: "keep outbound patterns in contexts only authenticated phones reach",
     check: Check::Config(check_toll_fraud_path),
@@ -36,7 +41,10 @@ pub static EXTEN_INJECTION: Rule = Rule {
         why: "`.` and `!` match any characters, not only digits: a caller who dials `123&PJSIP/00900…@trunk` makes `Dial(PJSIP/${EXTEN}@trunk)` ring a second, premium destination; in `System()` the text runs as shell. SIP Request-URIs can carry almost any character.",
         example: "exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk)",
         instead: "exten => _X.,1,Dial(PJSIP/${FILTER(0-9,${EXTEN})}@trunk)\n; or a strict pattern: exten => _0XXXXXXXXX,1,…",
-        references: &["Asterisk README-SERIOUSLY.bestpractices.md, \"Dialplan injection\"", "AST-2010-002"],
+        references: &[
+            "Asterisk README-SERIOUSLY.bestpractices.md, \"Dialplan injection\"",
+            "AST-2010-002",
+        ],
     },
     fix: "wrap the value in `${FILTER(0-9,…)}` or use a pattern of digits only",
     check: Check::Config(check_exten_injection),
@@ -70,7 +78,9 @@ pub static WIDE_CATCHALL: Rule = Rule {
         why: "`_.` matches every extension including `h` (hangup), `i` (invalid), `t` (timeout), `s`: the catch-all runs where a special handler was expected — e.g. a `Dial` on hangup — and Asterisk warns about it at load. It also passes arbitrary characters to whatever uses `${EXTEN}`.",
         example: "exten => _.,1,Dial(PJSIP/${EXTEN}@trunk)",
         instead: "exten => _X.,1,Dial(PJSIP/${FILTER(0-9,${EXTEN})}@trunk)",
-        references: &["Asterisk warning: \"The use of '_.' for an extension is strongly discouraged\""],
+        references: &[
+            "Asterisk warning: \"The use of '_.' for an extension is strongly discouraged\"",
+        ],
     },
     fix: "use `_X.` (digits) or a stricter pattern",
     check: Check::Config(check_wide_catchall),
@@ -138,7 +148,10 @@ pub static SQL_INJECTION: Rule = Rule {
         why: "A caller-ID name or Request-URI such as `1' OR '1'='1` becomes part of the query: callers read or change your database (voicemail PINs, CDRs, routing tables).",
         example: "exten => _X.,1,Set(R=${ODBC_SQL(SELECT dest FROM routes WHERE did='${EXTEN}')})",
         instead: "exten => _X.,1,Set(R=${ODBC_SQL(SELECT dest FROM routes WHERE did='${FILTER(0-9,${EXTEN})}')})",
-        references: &["Asterisk func_odbc: prefer parameterised ARG1 with SQL_ESC", "CWE-89"],
+        references: &[
+            "Asterisk func_odbc: prefer parameterised ARG1 with SQL_ESC",
+            "CWE-89",
+        ],
     },
     fix: "pass caller data through `${FILTER(0-9,…)}` or `${SQL_ESC(…)}`",
     check: Check::Config(check_sql_injection),
@@ -163,7 +176,9 @@ fn check_toll_fraud_path(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Whether an argument uses `${EXTEN}` (or a substring of it).
@@ -172,28 +187,51 @@ fn uses_exten(arg: &str) -> bool {
 }
 
 fn sinks<'a>(ctx: &AuditContext<'a>) -> impl Iterator<Item = &'a DpSink> {
-    ctx.pbx.dialplan.contexts.iter().flat_map(|c| c.sinks.iter())
+    ctx.pbx
+        .dialplan
+        .contexts
+        .iter()
+        .flat_map(|c| c.sinks.iter())
 }
 
 fn check_exten_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let wide = |exten: &str| pattern_class(exten) == PatternClass::Wide;
+    for c in &ctx.pbx.dialplan.contexts {
+        for d in &c.dials {
+            if d.caller_controlled && !d.filtered && wide(&d.exten) && uses_exten(&d.resource) {
+                sink.report(
+                    ctx.anchor(d.pos),
+                    format!("`${{EXTEN}}` from pattern `{}` goes unfiltered into `{}`: a caller can append `&Tech/…` and ring a second destination", d.exten, d.app),
+                )
+                .section(c.name.clone());
+            }
+        }
+    }
     for s in sinks(ctx) {
-        if !matches!(s.kind, SinkKind::Dial | SinkKind::Record) || s.filtered || !uses_exten(&s.argument) {
-            continue;
+        if s.kind == SinkKind::Record
+            && s.caller_controlled
+            && !s.filtered
+            && wide(&s.exten)
+            && uses_exten(&s.argument)
+        {
+            sink.report(
+                ctx.anchor(s.pos),
+                format!("`${{EXTEN}}` from pattern `{}` goes unfiltered into `{}`: a caller chooses file names and options", s.exten, s.name),
+            );
         }
-        if pattern_class(&s.exten) != PatternClass::Wide {
-            continue;
-        }
-        sink.report(
-            ctx.anchor(s.pos),
-            format!("`${{EXTEN}}` from pattern `{}` goes unfiltered into `{}`: a caller can add `&Tech/…` or other characters", s.exten, s.name),
-        );
     }
 }
 
 fn check_shell_from_caller(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for s in sinks(ctx) {
         if s.kind == SinkKind::Shell && s.caller_controlled && !s.filtered {
-            sink.report(ctx.anchor(s.pos), format!("`{}` runs a shell command containing data the caller controls", s.name));
+            sink.report(
+                ctx.anchor(s.pos),
+                format!(
+                    "`{}` runs a shell command containing data the caller controls",
+                    s.name
+                ),
+            );
         }
     }
 }
@@ -204,7 +242,10 @@ fn check_wide_catchall(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             if e.name.starts_with("_.") || e.name.starts_with("_!") {
                 sink.report(
                     ctx.anchor(e.pos),
-                    format!("`{}` in [{}] also matches `h`, `i`, `t` and any characters", e.name, c.name),
+                    format!(
+                        "`{}` in [{}] also matches `h`, `i`, `t` and any characters",
+                        e.name, c.name
+                    ),
                 )
                 .section(c.name.clone());
             }
@@ -219,12 +260,28 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let mut seen: HashSet<(Pos, String)> = HashSet::new();
-    let mut report = |sink: &mut Sink<'_>, pos: Pos, name: &str, who: String, section: Option<String>, option: &str| {
+    let mut report = |sink: &mut Sink<'_>,
+                      pos: Pos,
+                      name: &str,
+                      who: String,
+                      section: Option<String>,
+                      option: &str| {
         if dp.context(name).is_some() || !seen.insert((pos, name.to_string())) {
             return;
         }
-        let hint = dp.context_ignore_case(name).map(|c| format!(" (did you mean `{}`? context names are case-sensitive)", c.name)).unwrap_or_default();
-        let f = sink.report(ctx.anchor(pos), format!("{who} names context `{name}`, which extensions.conf does not define{hint}"));
+        let hint = dp
+            .context_ignore_case(name)
+            .map(|c| {
+                format!(
+                    " (did you mean `{}`? context names are case-sensitive)",
+                    c.name
+                )
+            })
+            .unwrap_or_default();
+        let f = sink.report(
+            ctx.anchor(pos),
+            format!("{who} names context `{name}`, which extensions.conf does not define{hint}"),
+        );
         if let Some(s) = section {
             f.section(s);
         }
@@ -233,18 +290,39 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(sip) = &ctx.pbx.sip {
         let g = &sip.general;
         if let Some(pos) = g.context.pos {
-            report(sink, pos, &g.context.value, "[general]".into(), Some("general".into()), "context");
+            report(
+                sink,
+                pos,
+                &g.context.value,
+                "[general]".into(),
+                Some("general".into()),
+                "context",
+            );
         }
         for p in &sip.peers {
             if let Some(pos) = p.context.pos {
-                report(sink, pos, &p.context.value, format!("peer `{}`", p.name), Some(p.name.clone()), "context");
+                report(
+                    sink,
+                    pos,
+                    &p.context.value,
+                    format!("peer `{}`", p.name),
+                    Some(p.name.clone()),
+                    "context",
+                );
             }
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
             let pos = e.context.pos.unwrap_or(e.meta.pos);
-            report(sink, pos, &e.context.value, format!("endpoint `{}`", e.meta.id), Some(e.meta.id.clone()), "context");
+            report(
+                sink,
+                pos,
+                &e.context.value,
+                format!("endpoint `{}`", e.meta.id),
+                Some(e.meta.id.clone()),
+                "context",
+            );
         }
     }
     for c in &dp.contexts {
@@ -252,14 +330,35 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             if e.dynamic || e.target_context.contains("${") {
                 continue;
             }
-            let option = if e.kind == EdgeKind::Include { "include" } else { "exten" };
-            report(sink, e.pos, &e.target_context, format!("[{}]", c.name), Some(c.name.clone()), option);
+            let option = if e.kind == EdgeKind::Include {
+                "include"
+            } else {
+                "exten"
+            };
+            report(
+                sink,
+                e.pos,
+                &e.target_context,
+                format!("[{}]", c.name),
+                Some(c.name.clone()),
+                option,
+            );
         }
     }
     if let Some(ws) = &ctx.pbx.websms {
-        for (key, v) in [("channel_context", &ws.channel_context), ("context", &ws.context)] {
+        for (key, v) in [
+            ("channel_context", &ws.channel_context),
+            ("context", &ws.context),
+        ] {
             let pos = v.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
-            report(sink, pos, &v.value, "websms.conf [astqueue]".into(), Some("astqueue".into()), key);
+            report(
+                sink,
+                pos,
+                &v.value,
+                "websms.conf [astqueue]".into(),
+                Some("astqueue".into()),
+                key,
+            );
         }
     }
 }
@@ -273,7 +372,12 @@ fn check_demo_reachable(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         let e = &ctx.reach.entries[r.entry];
         sink.report(
             ctx.anchor(e.pos),
-            format!("{} (`{}`) reach the sample `demo` context from `{}`", capitalise(e.kind.describe()), e.source, e.context),
+            format!(
+                "the sample `demo` context is reachable by {} (`{}` → context `{}`)",
+                e.kind.describe(),
+                e.source,
+                e.context
+            ),
         )
         .section(e.source.clone())
         .path(r.path);
@@ -283,10 +387,19 @@ fn check_demo_reachable(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_disa_without_password(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for c in &ctx.pbx.dialplan.contexts {
         for e in &c.extensions {
-            for p in e.priorities.iter().filter(|p| p.app.eq_ignore_ascii_case("DISA")) {
+            for p in e
+                .priorities
+                .iter()
+                .filter(|p| p.app.eq_ignore_ascii_case("DISA"))
+            {
                 let pw = p.args.first().map(|a| a.trim()).unwrap_or("");
                 if pw.is_empty() || pw.eq_ignore_ascii_case("no-password") {
-                    let target = p.args.get(1).map(|a| a.trim()).filter(|a| !a.is_empty()).unwrap_or("disa");
+                    let target = p
+                        .args
+                        .get(1)
+                        .map(|a| a.trim())
+                        .filter(|a| !a.is_empty())
+                        .unwrap_or("disa");
                     sink.report(
                         ctx.anchor(p.pos),
                         format!("DISA without a password: whoever reaches [{}] {} gets a dial tone in `{target}`", c.name, e.name),
@@ -302,7 +415,10 @@ fn check_sql_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for s in sinks(ctx) {
         let kind = matches!(s.kind, SinkKind::Sql | SinkKind::Realtime | SinkKind::Agi);
         if kind && s.caller_controlled && !s.filtered && !s.argument.contains("SQL_ESC") {
-            sink.report(ctx.anchor(s.pos), format!("caller-controlled data is interpolated into `{}`", s.name));
+            sink.report(
+                ctx.anchor(s.pos),
+                format!("caller-controlled data is interpolated into `{}`", s.name),
+            );
         }
     }
 }

@@ -1,11 +1,11 @@
 //! PBX201–PBX206: pjsip endpoint identification and trust.
 
+use crate::asterisk::model::acl::AclTarget;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
-use crate::asterisk::model::acl::AclTarget;
 use crate::audit::helpers;
 use crate::audit::reach::{EntryKind, Money};
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 use ipnet::IpNet;
 
@@ -20,7 +20,10 @@ pub static ANONYMOUS_ENDPOINT: Rule = Rule {
         why: "res_pjsip routes every request that no `identify` or authentication matches to the `anonymous` endpoint: it is pjsip's `allowguest=yes`. Any scanner on the internet lands in its context.",
         example: "[anonymous]\ntype=endpoint\ncontext=public",
         instead: "; no anonymous endpoint: identify providers by IP with type=identify\n[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30",
-        references: &["res_pjsip_endpoint_identifier_anonymous", "Asterisk pjsip.conf.sample: anonymous"],
+        references: &[
+            "res_pjsip_endpoint_identifier_anonymous",
+            "Asterisk pjsip.conf.sample: anonymous",
+        ],
     },
     fix: "delete the anonymous endpoint, or give it a context that only plays a message",
     check: Check::Config(check_anonymous_endpoint),
@@ -37,7 +40,10 @@ pub static IDENTIFY_TOO_BROAD: Rule = Rule {
         why: "Every request from inside the match is treated as coming from the endpoint — unauthenticated. A /8 is sixteen million addresses on the internet; `0.0.0.0/0` makes the endpoint an anonymous endpoint with the trunk's context.",
         example: "[provider]\ntype=identify\nendpoint=provider\nmatch=0.0.0.0/0",
         instead: "[provider]\ntype=identify\nendpoint=provider\nmatch=203.0.113.0/28   ; the provider's published signalling range",
-        references: &["Asterisk pjsip.conf.sample: identify match", "Provider documentation of signalling ranges"],
+        references: &[
+            "Asterisk pjsip.conf.sample: identify match",
+            "Provider documentation of signalling ranges",
+        ],
     },
     fix: "list only the provider's published signalling addresses in `match=`",
     check: Check::Config(check_identify_too_broad),
@@ -71,7 +77,10 @@ pub static INBOUND_AUTH_ON_IP_TRUNK: Rule = Rule {
         why: "res_pjsip challenges every INVITE to an endpoint with inbound `auth`, even one identified by IP. Providers that originate by IP (Twilio Elastic SIP Trunking, most ITSPs) do not answer challenges, so inbound calls fail — and the usual \"fix\" people then apply is `allowguest`/anonymous. Credentials for calls *to* the provider belong in `outbound_auth`.",
         example: "[twilio]\ntype=endpoint\nauth=twilio-auth\n…\n[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30",
         instead: "[twilio]\ntype=endpoint\noutbound_auth=twilio-auth\n…",
-        references: &["Twilio Elastic SIP Trunking: origination does not register or authenticate", "Asterisk pjsip.conf.sample: endpoint auth vs outbound_auth"],
+        references: &[
+            "Twilio Elastic SIP Trunking: origination does not register or authenticate",
+            "Asterisk pjsip.conf.sample: endpoint auth vs outbound_auth",
+        ],
     },
     fix: "use `outbound_auth=` instead of `auth=` on the trunk endpoint",
     check: Check::Config(check_inbound_auth_on_ip_trunk),
@@ -105,7 +114,10 @@ pub static TRUST_CALLER_ID: Rule = Rule {
         why: "Trusting `P-Asserted-Identity`/`Remote-Party-ID` lets the sender set the caller ID Asterisk believes. From an unauthenticated source that means spoofed caller IDs in voicemail PIN-less access (`VoiceMailMain` keyed on caller ID), call-back logic and CDRs.",
         example: "[provider]\ntype=endpoint\ntrust_id_inbound=yes",
         instead: "[provider]\ntype=endpoint\ntrust_id_inbound=no",
-        references: &["Asterisk pjsip.conf.sample: trust_id_inbound", "Asterisk sip.conf.sample: trustrpid"],
+        references: &[
+            "Asterisk pjsip.conf.sample: trust_id_inbound",
+            "Asterisk sip.conf.sample: trustrpid",
+        ],
     },
     fix: "set `trust_id_inbound=no` / `trustrpid=no` unless the source authenticates",
     check: Check::Config(check_trust_caller_id),
@@ -133,7 +145,9 @@ fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
     for i in &pj.identifies {
         for m in &i.matches {
-            let AclTarget::Net(net) = &m.target else { continue };
+            let AclTarget::Net(net) = &m.target else {
+                continue;
+            };
             let too_broad = match net {
                 IpNet::V4(n) => n.prefix_len() <= 8,
                 IpNet::V6(n) => n.prefix_len() <= 16,
@@ -142,7 +156,10 @@ fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 let endpoint = i.endpoint.as_ref().map_or("?", |e| e.value.as_str());
                 sink.report(
                     ctx.anchor(m.pos),
-                    format!("`match={net}` makes {} addresses endpoint `{endpoint}`, unauthenticated", count(net)),
+                    format!(
+                        "`match={net}` makes {} addresses endpoint `{endpoint}`, unauthenticated",
+                        count(net)
+                    ),
                 )
                 .section(i.meta.id.clone())
                 .option("match");
@@ -153,7 +170,11 @@ fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn count(net: &IpNet) -> String {
     let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
-    if host_bits >= 64 { format!("2^{host_bits}") } else { (1u128 << host_bits).to_string() }
+    if host_bits >= 64 {
+        format!("2^{host_bits}")
+    } else {
+        (1u128 << host_bits).to_string()
+    }
 }
 
 fn check_identify_header_only(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
@@ -193,10 +214,19 @@ fn check_inbound_auth_on_ip_trunk(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_unauth_options(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
     for e in &pj.endpoints {
-        if let (true, Some(pos)) = (e.allow_unauthenticated_options.value, e.allow_unauthenticated_options.pos) {
-            sink.report(ctx.anchor(pos), format!("endpoint `{}` answers OPTIONS without authentication", e.meta.id))
-                .section(e.meta.id.clone())
-                .option("allow_unauthenticated_options");
+        if let (true, Some(pos)) = (
+            e.allow_unauthenticated_options.value,
+            e.allow_unauthenticated_options.pos,
+        ) {
+            sink.report(
+                ctx.anchor(pos),
+                format!(
+                    "endpoint `{}` answers OPTIONS without authentication",
+                    e.meta.id
+                ),
+            )
+            .section(e.meta.id.clone())
+            .option("allow_unauthenticated_options");
         }
     }
 }
@@ -205,7 +235,9 @@ fn check_trust_caller_id(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(pj) = &ctx.pbx.pjsip {
         for e in &pj.endpoints {
             let untrusted = e.is_anonymous || e.auth.is_empty();
-            if let (true, Some(pos), true) = (e.trust_id_inbound.value, e.trust_id_inbound.pos, untrusted) {
+            if let (true, Some(pos), true) =
+                (e.trust_id_inbound.value, e.trust_id_inbound.pos, untrusted)
+            {
                 sink.report(
                     ctx.anchor(pos),
                     format!("endpoint `{}` does not authenticate callers but trusts the caller ID they send", e.meta.id),
@@ -217,10 +249,17 @@ fn check_trust_caller_id(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
-            if let (true, Some(pos), true) = (p.trustrpid.value, p.trustrpid.pos, helpers::sip_ip_identified(p)) {
+            if let (true, Some(pos), true) = (
+                p.trustrpid.value,
+                p.trustrpid.pos,
+                helpers::sip_ip_identified(p),
+            ) {
                 sink.report(
                     ctx.anchor(pos),
-                    format!("peer `{}` does not authenticate callers but trusts their Remote-Party-ID", p.name),
+                    format!(
+                        "peer `{}` does not authenticate callers but trusts their Remote-Party-ID",
+                        p.name
+                    ),
                 )
                 .section(p.name.clone())
                 .option("trustrpid");

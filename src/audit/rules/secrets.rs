@@ -1,9 +1,9 @@
 //! PBX501–PBX503: secrets — strength, where they live, how they are hashed.
 
+use crate::asterisk::source::Pos;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
-use crate::asterisk::source::Pos;
 use crate::audit::severity::Severity;
 use std::collections::HashMap;
 
@@ -18,7 +18,10 @@ pub static WEAK_SECRET: Rule = Rule {
         why: "SIP brute-forcing is automated and fast (thousands of guesses a minute per scanner). Short, numeric or name-derived secrets fall in minutes, and a reused secret turns one leak into several compromised accounts.",
         example: "[101]\ntype=friend\nsecret=101",
         instead: "[101]\ntype=friend\nsecret=<random, ≥16 characters, e.g. `openssl rand -base64 18`>",
-        references: &["Twilio credential lists: passwords ≥12 characters with mixed case and a digit", "Asterisk README-SERIOUSLY.bestpractices.md, \"Secure passwords\""],
+        references: &[
+            "Twilio credential lists: passwords ≥12 characters with mixed case and a digit",
+            "Asterisk README-SERIOUSLY.bestpractices.md, \"Secure passwords\"",
+        ],
     },
     fix: "use a random secret of at least 16 characters, different for every account",
     check: Check::Config(check_weak_secret),
@@ -60,10 +63,39 @@ pub static DEPRECATED_AUTH_TYPE: Rule = Rule {
 
 /// Passwords scanners try first (SIP brute-force dictionaries). Compared case-insensitively.
 const COMMON: &[&str] = &[
-    "password", "passw0rd", "secret", "admin", "administrator", "asterisk", "changeme", "letmein",
-    "qwerty", "qwertyuiop", "abc123", "abcd1234", "iloveyou", "welcome", "default", "voip", "sip",
-    "pbx", "test", "test123", "guest", "user", "pass", "pass123", "password1", "password123",
-    "123456789012", "1234567890", "trustno1", "monkey", "dragon", "master", "football",
+    "password",
+    "passw0rd",
+    "secret",
+    "admin",
+    "administrator",
+    "asterisk",
+    "changeme",
+    "letmein",
+    "qwerty",
+    "qwertyuiop",
+    "abc123",
+    "abcd1234",
+    "iloveyou",
+    "welcome",
+    "default",
+    "voip",
+    "sip",
+    "pbx",
+    "test",
+    "test123",
+    "guest",
+    "user",
+    "pass",
+    "pass123",
+    "password1",
+    "password123",
+    "123456789012",
+    "1234567890",
+    "trustno1",
+    "monkey",
+    "dragon",
+    "master",
+    "football",
 ];
 
 struct Account<'a> {
@@ -82,7 +114,13 @@ fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
         for p in &sip.peers {
             if let Some(s) = &p.secret {
                 let mut names = vec![p.name.as_str()];
-                names.extend(p.defaultuser.iter().chain(p.username.iter()).chain(p.fromuser.iter()).map(|u| u.value.as_str()));
+                names.extend(
+                    p.defaultuser
+                        .iter()
+                        .chain(p.username.iter())
+                        .chain(p.fromuser.iter())
+                        .map(|u| u.value.as_str()),
+                );
                 out.push(Account {
                     label: format!("peer `{}`", p.name),
                     section: p.name.clone(),
@@ -143,7 +181,10 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if s.chars().all(|c| c.is_ascii_digit()) {
             why.push("digits only".to_string());
         }
-        if a.names.iter().any(|n| !n.is_empty() && s.to_ascii_lowercase().contains(&n.to_ascii_lowercase())) {
+        if a.names
+            .iter()
+            .any(|n| !n.is_empty() && s.to_ascii_lowercase().contains(&n.to_ascii_lowercase()))
+        {
             why.push("contains the account name".to_string());
         }
         if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
@@ -151,14 +192,21 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         let n = uses.get(s).copied().unwrap_or(0);
         if n > 1 {
-            why.push(format!("shared with {} other account{}", n - 1, if n == 2 { "" } else { "s" }));
+            why.push(format!(
+                "shared with {} other account{}",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ));
         }
         if why.is_empty() {
             continue;
         }
-        sink.report(ctx.anchor(a.pos), format!("the secret of {} is weak: {}", a.label, why.join(", ")))
-            .section(a.section.clone())
-            .option(a.option);
+        sink.report(
+            ctx.anchor(a.pos),
+            format!("the secret of {} is weak: {}", a.label, why.join(", ")),
+        )
+        .section(a.section.clone())
+        .option(a.option);
     }
 }
 
@@ -169,9 +217,12 @@ fn check_deprecated_auth_type(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             let t = a.auth_type.value.trim().to_ascii_lowercase();
             let digest_available = ctx.asterisk_version.is_some_and(|v| v >= 20);
             if t == "md5" || (t == "userpass" && digest_available) {
-                sink.report(ctx.anchor(pos), format!("auth `{}` uses the deprecated `auth_type={t}`", a.meta.id))
-                    .section(a.meta.id.clone())
-                    .option("auth_type");
+                sink.report(
+                    ctx.anchor(pos),
+                    format!("auth `{}` uses the deprecated `auth_type={t}`", a.meta.id),
+                )
+                .section(a.meta.id.clone())
+                .option("auth_type");
             }
         }
     }
@@ -180,7 +231,10 @@ fn check_deprecated_auth_type(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             if let Some(m) = &p.md5secret {
                 sink.report(
                     ctx.anchor(m.pos.unwrap_or(p.pos)),
-                    format!("peer `{}` uses `md5secret`, a password-equivalent MD5 hash", p.name),
+                    format!(
+                        "peer `{}` uses `md5secret`, a password-equivalent MD5 hash",
+                        p.name
+                    ),
                 )
                 .section(p.name.clone())
                 .option("md5secret");

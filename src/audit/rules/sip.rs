@@ -2,9 +2,9 @@
 
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::helpers;
 use crate::audit::reach::{EntryKind, Money};
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 
 pub static GUEST_CALLS: Rule = Rule {
@@ -38,7 +38,10 @@ pub static AUTH_REJECT_OFF: Rule = Rule {
         why: "With `alwaysauthreject=no`, chan_sip answers a REGISTER or INVITE for an unknown user with `404 Not Found` but for a known one with `401`/`403`: scanners (sipvicious `svwar`) enumerate your extensions in seconds and then brute-force only the real ones.",
         example: "[general]\nalwaysauthreject=no",
         instead: "[general]\nalwaysauthreject=yes   ; the default since Asterisk 1.8",
-        references: &["Asterisk sip.conf.sample: alwaysauthreject", "AST-2009-003 (user enumeration)"],
+        references: &[
+            "Asterisk sip.conf.sample: alwaysauthreject",
+            "AST-2009-003 (user enumeration)",
+        ],
     },
     fix: "remove `alwaysauthreject=no` (the default is yes)",
     check: Check::Config(check_auth_reject_off),
@@ -89,7 +92,10 @@ pub static DEFAULT_CONTEXT: Rule = Rule {
         why: "`[default]` is where Asterisk's sample dialplan — and many copied configs — put demo menus and outbound patterns. Calls landing there by accident (a new peer, a guest) get whatever that context can reach, often your trunks. Naming a context per source keeps who-can-dial-what explicit.",
         example: "[general]\n; no context= line\n\n[office]\ntype=friend\nsecret=…",
         instead: "[general]\ncontext=guest-reject\n\n[office]\ntype=friend\nsecret=…\ncontext=internal",
-        references: &["Asterisk sip.conf.sample: context", "Asterisk README-SERIOUSLY.bestpractices.md"],
+        references: &[
+            "Asterisk sip.conf.sample: context",
+            "Asterisk README-SERIOUSLY.bestpractices.md",
+        ],
     },
     fix: "set an explicit `context=` naming a context that reaches only what this source may reach",
     check: Check::Config(check_default_context),
@@ -106,7 +112,10 @@ pub static CHAN_SIP_REMOVED: Rule = Rule {
         why: "chan_sip was deprecated in Asterisk 17 and removed in 21; 20 LTS is the last release with it (security fixes until October 2027). An upgrade silently drops every SIP peer, and chan_sip's guest and `insecure` semantics are its most common toll-fraud holes.",
         example: "; sip.conf\n[twilio]\ntype=peer\nhost=54.172.60.1",
         instead: "; pjsip.conf\n[twilio]\ntype=endpoint\n…\n[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30",
-        references: &["Asterisk 21 release notes: chan_sip removed", "https://docs.asterisk.org/Configuration/Channel-Drivers/SIP/Configuring-res_pjsip/Migrating-from-chan_sip-to-res_pjsip/"],
+        references: &[
+            "Asterisk 21 release notes: chan_sip removed",
+            "https://docs.asterisk.org/Configuration/Channel-Drivers/SIP/Configuring-res_pjsip/Migrating-from-chan_sip-to-res_pjsip/",
+        ],
     },
     fix: "migrate to pjsip (`pbxgen render` writes pjsip.conf from a profile)",
     check: Check::Config(check_chan_sip_removed),
@@ -118,8 +127,16 @@ fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if !g.allowguest.value {
         return;
     }
-    let pos = g.allowguest.pos.or(g.pos).unwrap_or_else(|| ctx.file_pos(sip.file));
-    let default_note = if g.allowguest.is_set() { "" } else { " (`allowguest` is unset and defaults to yes)" };
+    let pos = g
+        .allowguest
+        .pos
+        .or(g.pos)
+        .unwrap_or_else(|| ctx.file_pos(sip.file));
+    let default_note = if g.allowguest.is_set() {
+        ""
+    } else {
+        " (`allowguest` is unset and defaults to yes)"
+    };
     let mut message = format!(
         "chan_sip accepts calls from anyone on the internet into context `{}`{default_note}",
         g.context.value
@@ -138,26 +155,39 @@ fn check_auth_reject_off(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(sip) = &ctx.pbx.sip else { return };
     let v = &sip.general.alwaysauthreject;
     if let (false, Some(pos)) = (v.value, v.pos) {
-        sink.report(ctx.anchor(pos), "unknown users get a different answer than known ones: scanners can list your accounts")
-            .section("general")
-            .option("alwaysauthreject");
+        sink.report(
+            ctx.anchor(pos),
+            "unknown users get a different answer than known ones: scanners can list your accounts",
+        )
+        .section("general")
+        .option("alwaysauthreject");
     }
 }
 
 fn check_insecure_invite(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(sip) = &ctx.pbx.sip else { return };
     for p in sip.peers.iter().filter(|p| p.insecure_invite()) {
-        let Some(insecure) = &p.insecure else { continue };
+        let Some(insecure) = &p.insecure else {
+            continue;
+        };
         let pos = insecure.pos.unwrap_or(p.pos);
-        let fixed = p.host.as_ref().is_some_and(|h| !h.value.eq_ignore_ascii_case("dynamic") && !h.value.is_empty());
+        let fixed = p
+            .host
+            .as_ref()
+            .is_some_and(|h| !h.value.eq_ignore_ascii_case("dynamic") && !h.value.is_empty());
         let f = sink.report(
             ctx.anchor(pos),
-            format!("peer `{}` accepts INVITEs without authentication (`insecure={}`)", p.name, insecure.value),
+            format!(
+                "peer `{}` accepts INVITEs without authentication (`insecure={}`)",
+                p.name, insecure.value
+            ),
         );
         f.section(p.name.clone()).option("insecure");
         if !fixed && p.acl.is_empty() {
             f.severity(Severity::Critical);
-            f.message.push_str("; it has no fixed `host` and no ACL, so nothing limits who calls through it");
+            f.message.push_str(
+                "; it has no fixed `host` and no ACL, so nothing limits who calls through it",
+            );
         }
     }
 }
@@ -168,7 +198,10 @@ fn check_autocreatepeer(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let (true, Some(pos)) = (v.value, v.pos) {
         sink.report(
             ctx.anchor(pos),
-            format!("any device that registers becomes a peer with no password, landing in `{}`", sip.general.context.value),
+            format!(
+                "any device that registers becomes a peer with no password, landing in `{}`",
+                sip.general.context.value
+            ),
         )
         .section("general")
         .option("autocreatepeer");
@@ -180,14 +213,26 @@ fn check_default_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let g = &sip.general;
     let escalate = |f: &mut crate::audit::finding::Finding, kind: EntryKind, source: &str| {
         if let Some(m) = helpers::entry_money(ctx, kind, source, Money::Unbounded) {
-            f.message.push_str(&format!("; it {}", helpers::describe_money(&m)));
+            f.message
+                .push_str(&format!("; it {}", helpers::describe_money(&m)));
             f.severity(Severity::High).path(m.path);
         }
     };
     if g.context.value == "default" {
-        let pos = g.context.pos.or(g.pos).unwrap_or_else(|| ctx.file_pos(sip.file));
-        let what = if g.context.is_set() { "sets `context=default`" } else { "sets no `context` (chan_sip uses `default`)" };
-        let f = sink.report(ctx.anchor(pos), format!("[general] {what}: guests and peers without a context land there"));
+        let pos = g
+            .context
+            .pos
+            .or(g.pos)
+            .unwrap_or_else(|| ctx.file_pos(sip.file));
+        let what = if g.context.is_set() {
+            "sets `context=default`"
+        } else {
+            "sets no `context` (chan_sip uses `default`)"
+        };
+        let f = sink.report(
+            ctx.anchor(pos),
+            format!("[general] {what}: guests and peers without a context land there"),
+        );
         f.section("general").option("context");
         escalate(f, EntryKind::Guest, "general");
     }
@@ -195,7 +240,10 @@ fn check_default_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         let own = p.context.pos.is_some() && p.context.pos != g.context.pos;
         if p.context.value == "default" && own {
             let pos = p.context.pos.unwrap_or(p.pos);
-            let f = sink.report(ctx.anchor(pos), format!("peer `{}` lands its calls in `context=default`", p.name));
+            let f = sink.report(
+                ctx.anchor(pos),
+                format!("peer `{}` lands its calls in `context=default`", p.name),
+            );
             f.section(p.name.clone()).option("context");
             for kind in [EntryKind::IpIdentified, EntryKind::Trunk] {
                 escalate(f, kind, &p.name);
@@ -211,7 +259,10 @@ fn check_chan_sip_removed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let f = sink.report(ctx.anchor(pos), String::new());
     match ctx.asterisk_version {
         Some(v) if v >= 21 => {
-            f.message = format!("chan_sip does not exist in Asterisk {v}: none of these {} peers will load", sip.peers.len());
+            f.message = format!(
+                "chan_sip does not exist in Asterisk {v}: none of these {} peers will load",
+                sip.peers.len()
+            );
         }
         _ => {
             f.severity(Severity::Info);

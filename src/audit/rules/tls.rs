@@ -16,7 +16,10 @@ pub static WEAK_METHOD: Rule = Rule {
         why: "These protocol versions have practical attacks (POODLE, BEAST, downgrade) and are refused by providers: Twilio accepts TLS 1.2 and later only, so calls fail, and whatever still negotiates them is readable by a network attacker.",
         example: "[transport-tls]\ntype=transport\nprotocol=tls\nmethod=tlsv1",
         instead: "[transport-tls]\ntype=transport\nprotocol=tls\nmethod=tlsv1_2",
-        references: &["RFC 8996 (deprecating TLS 1.0 and 1.1)", "Twilio: TLS 1.2+ on 5061"],
+        references: &[
+            "RFC 8996 (deprecating TLS 1.0 and 1.1)",
+            "Twilio: TLS 1.2+ on 5061",
+        ],
     },
     fix: "set `method=tlsv1_2` (or newer)",
     check: Check::Config(check_weak_method),
@@ -56,16 +59,21 @@ pub static SRTP_OVER_PLAIN_SIP: Rule = Rule {
     check: Check::Config(check_srtp_over_plain_sip),
 };
 
-const WEAK: &[&str] = &["sslv2", "sslv3", "sslv23", "tlsv1", "tlsv1_1", "tlsv1.0", "tlsv1.1"];
+const WEAK: &[&str] = &[
+    "sslv2", "sslv3", "sslv23", "tlsv1", "tlsv1_1", "tlsv1.0", "tlsv1.1",
+];
 
 fn check_weak_method(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(pj) = &ctx.pbx.pjsip {
         for t in &pj.transports {
             let Some(m) = &t.method else { continue };
             if WEAK.contains(&m.value.trim().to_ascii_lowercase().as_str()) {
-                sink.report(ctx.anchor(m.pos.unwrap_or(t.meta.pos)), format!("transport `{}` allows `{}`", t.meta.id, m.value))
-                    .section(t.meta.id.clone())
-                    .option("method");
+                sink.report(
+                    ctx.anchor(m.pos.unwrap_or(t.meta.pos)),
+                    format!("transport `{}` allows `{}`", t.meta.id, m.value),
+                )
+                .section(t.meta.id.clone())
+                .option("method");
             }
         }
     }
@@ -73,9 +81,12 @@ fn check_weak_method(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if let Some(m) = &sip.general.tlsclientmethod {
             if WEAK.contains(&m.value.trim().to_ascii_lowercase().as_str()) {
                 if let Some(pos) = m.pos {
-                    sink.report(ctx.anchor(pos), format!("chan_sip TLS client connections allow `{}`", m.value))
-                        .section("general")
-                        .option("tlsclientmethod");
+                    sink.report(
+                        ctx.anchor(pos),
+                        format!("chan_sip TLS client connections allow `{}`", m.value),
+                    )
+                    .section("general")
+                    .option("tlsclientmethod");
                 }
             }
         }
@@ -85,22 +96,36 @@ fn check_weak_method(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(pj) = &ctx.pbx.pjsip {
         for t in &pj.transports {
-            let tls = t.protocol.value.eq_ignore_ascii_case("tls") || t.protocol.value.eq_ignore_ascii_case("wss");
+            let tls = t.protocol.value.eq_ignore_ascii_case("tls")
+                || t.protocol.value.eq_ignore_ascii_case("wss");
             if tls && !t.verify_server.value {
                 let pos = t.verify_server.pos.unwrap_or(t.meta.pos);
-                let how = if t.verify_server.is_set() { "sets `verify_server=no`" } else { "does not set `verify_server=yes` (the default is no)" };
-                sink.report(ctx.anchor(pos), format!("TLS transport `{}` {how}: connections to providers accept any certificate", t.meta.id))
-                    .section(t.meta.id.clone())
-                    .option("verify_server");
+                let how = if t.verify_server.is_set() {
+                    "sets `verify_server=no`"
+                } else {
+                    "does not set `verify_server=yes` (the default is no)"
+                };
+                sink.report(
+                    ctx.anchor(pos),
+                    format!(
+                        "TLS transport `{}` {how}: connections to providers accept any certificate",
+                        t.meta.id
+                    ),
+                )
+                .section(t.meta.id.clone())
+                .option("verify_server");
             }
         }
     }
     if let Some(sip) = &ctx.pbx.sip {
         let v = &sip.general.tlsdontverifyserver;
         if let (true, Some(pos)) = (v.value, v.pos) {
-            sink.report(ctx.anchor(pos), "chan_sip accepts any certificate from TLS servers")
-                .section("general")
-                .option("tlsdontverifyserver");
+            sink.report(
+                ctx.anchor(pos),
+                "chan_sip accepts any certificate from TLS servers",
+            )
+            .section("general")
+            .option("tlsdontverifyserver");
         }
     }
 }
@@ -108,7 +133,9 @@ fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_srtp_over_plain_sip(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
     for e in &pj.endpoints {
-        let Some(me) = &e.media_encryption else { continue };
+        let Some(me) = &e.media_encryption else {
+            continue;
+        };
         if !me.value.trim().eq_ignore_ascii_case("sdes") {
             continue;
         }
@@ -116,14 +143,23 @@ fn check_srtp_over_plain_sip(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             Some(t) => pj.transport(&t.value),
             // Without `transport=`, pjsip picks by the contact's scheme; only a TLS-only setup
             // is safe, so require every transport to be TLS.
-            None => pj.transports.iter().find(|t| !t.protocol.value.eq_ignore_ascii_case("tls")),
+            None => pj
+                .transports
+                .iter()
+                .find(|t| !t.protocol.value.eq_ignore_ascii_case("tls")),
         };
-        let plain = transport.is_some_and(|t| !t.protocol.value.eq_ignore_ascii_case("tls") && !t.protocol.value.eq_ignore_ascii_case("wss"));
+        let plain = transport.is_some_and(|t| {
+            !t.protocol.value.eq_ignore_ascii_case("tls")
+                && !t.protocol.value.eq_ignore_ascii_case("wss")
+        });
         if plain {
             let t = transport.map_or("?", |t| t.meta.id.as_str());
             sink.report(
                 ctx.anchor(me.pos.unwrap_or(e.meta.pos)),
-                format!("endpoint `{}` sends SRTP keys (SDES) over the non-TLS transport `{t}`", e.meta.id),
+                format!(
+                    "endpoint `{}` sends SRTP keys (SDES) over the non-TLS transport `{t}`",
+                    e.meta.id
+                ),
             )
             .section(e.meta.id.clone())
             .option("media_encryption");

@@ -1,13 +1,13 @@
 //! PBX304–PBX306: Twilio's IP ranges (facts from `profiles/twilio.yaml`).
 
-use crate::audit::context::AuditContext;
-use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::asterisk::model::acl::AclTarget;
 use crate::asterisk::source::Pos;
+use crate::audit::context::AuditContext;
+use crate::audit::finding::Sink;
 use crate::audit::helpers;
 use crate::audit::ranges::{TwilioClass, classify, retired_list};
 use crate::audit::reach::Money;
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 use ipnet::IpNet;
 
@@ -22,7 +22,10 @@ pub static STALE_RANGE: Rule = Rule {
         why: "The retired addresses belong to AWS, which rents them to other customers: a `permit` for them lets a stranger in, unauthenticated, with your trunk's context. Meanwhile Twilio's real traffic arrives from addresses the list does not name, so calls fail over and fail.",
         example: "[twilio-us1]\ntype=peer\nhost=107.21.222.153\ninsecure=invite",
         instead: "; pjsip.conf\n[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30,54.244.51.0/30,54.171.127.192/30,35.156.191.128/30\nmatch=54.65.63.192/30,54.169.127.128/30,54.252.254.64/30,177.71.206.192/30",
-        references: &["https://www.twilio.com/docs/sip-trunking/ip-addresses", "pbxgen profiles/twilio.yaml (`pbxgen twilio refresh`)"],
+        references: &[
+            "https://www.twilio.com/docs/sip-trunking/ip-addresses",
+            "pbxgen profiles/twilio.yaml (`pbxgen twilio refresh`)",
+        ],
     },
     fix: "replace the retired addresses with Twilio's current ranges (`pbxgen twilio refresh`)",
     check: Check::Config(check_stale_range),
@@ -39,7 +42,9 @@ pub static MISSING_EDGE: Rule = Rule {
         why: "Twilio fails calls over between edges and tells customers to allow all of them. An allowlist with only the nearest edge works until the day that edge is drained — then inbound calls are rejected (or land in the guest context).",
         example: "[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30",
         instead: "[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30,54.244.51.0/30,54.171.127.192/30,35.156.191.128/30\nmatch=54.65.63.192/30,54.169.127.128/30,54.252.254.64/30,177.71.206.192/30",
-        references: &["https://www.twilio.com/docs/sip-trunking/ip-addresses (\"allow all edges\")"],
+        references: &[
+            "https://www.twilio.com/docs/sip-trunking/ip-addresses (\"allow all edges\")",
+        ],
     },
     fix: "allow every current Twilio edge (`pbxgen twilio refresh` keeps the list)",
     check: Check::Config(check_missing_edge),
@@ -56,7 +61,10 @@ pub static SHARED_RANGE_REACHES_MONEY: Rule = Rule {
         why: "Twilio's signalling addresses are shared by every Twilio customer. An endpoint identified by them alone accepts calls from any Twilio account: someone with a $20 trial account can point a SIP domain at your PBX and use your trunk (or your landline) to call premium numbers.",
         example: "[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30\n\n; extensions.conf\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/${EXTEN}@atapstn)",
         instead: "; extensions.conf: the Twilio context rings local phones only\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/101)",
-        references: &["https://www.twilio.com/docs/sip-trunking/ip-addresses", "pbxgen shared/spec/twilio.md, \"Identification traps\""],
+        references: &[
+            "https://www.twilio.com/docs/sip-trunking/ip-addresses",
+            "pbxgen shared/spec/twilio.md, \"Identification traps\"",
+        ],
     },
     fix: "make the Twilio context reach local destinations only, or authenticate the calls",
     check: Check::Config(check_shared_range_reaches_money),
@@ -82,29 +90,60 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
         for p in &sip.peers {
             if let Some(h) = &p.host {
                 if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
-                    out.push(AddressUse { net: IpNet::from(ip), pos: h.pos.unwrap_or(p.pos), section: p.name.clone(), option: "host", owner: "sip.conf".into() });
+                    out.push(AddressUse {
+                        net: IpNet::from(ip),
+                        pos: h.pos.unwrap_or(p.pos),
+                        section: p.name.clone(),
+                        option: "host",
+                        owner: "sip.conf".into(),
+                    });
                 }
             }
             for r in p.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse { net, pos: r.pos, section: p.name.clone(), option: "permit", owner: format!("peer {}", p.name) });
+                    out.push(AddressUse {
+                        net,
+                        pos: r.pos,
+                        section: p.name.clone(),
+                        option: "permit",
+                        owner: format!("peer {}", p.name),
+                    });
                 }
             }
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for i in &pj.identifies {
-            let owner = i.endpoint.as_ref().map_or_else(|| i.meta.id.clone(), |e| e.value.clone());
+            let owner = i
+                .endpoint
+                .as_ref()
+                .map_or_else(|| i.meta.id.clone(), |e| e.value.clone());
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
-                    out.push(AddressUse { net, pos: m.pos, section: i.meta.id.clone(), option: "match", owner: format!("endpoint {owner}") });
+                    out.push(AddressUse {
+                        net,
+                        pos: m.pos,
+                        section: i.meta.id.clone(),
+                        option: "match",
+                        owner: format!("endpoint {owner}"),
+                    });
                 }
             }
         }
         for e in &pj.endpoints {
-            for r in helpers::endpoint_acl(ctx, e).rules.iter().filter(|r| r.effective_permit()) {
+            for r in helpers::endpoint_acl(ctx, e)
+                .rules
+                .iter()
+                .filter(|r| r.effective_permit())
+            {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse { net, pos: r.pos, section: e.meta.id.clone(), option: "permit", owner: format!("endpoint {}", e.meta.id) });
+                    out.push(AddressUse {
+                        net,
+                        pos: r.pos,
+                        section: e.meta.id.clone(),
+                        option: "permit",
+                        owner: format!("endpoint {}", e.meta.id),
+                    });
                 }
             }
         }
@@ -112,9 +151,19 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
     if let Some(ws) = &ctx.pbx.websms {
         if let Some(list) = &ws.source_addresses {
             for item in &list.value {
-                if let Ok(net) = item.trim().parse::<IpNet>().or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from)) {
+                if let Ok(net) = item
+                    .trim()
+                    .parse::<IpNet>()
+                    .or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from))
+                {
                     let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
-                    out.push(AddressUse { net, pos, section: "websmsd".into(), option: "remt_addr", owner: "websmsd".into() });
+                    out.push(AddressUse {
+                        net,
+                        pos,
+                        section: "websmsd".into(),
+                        option: "remt_addr",
+                        owner: "websmsd".into(),
+                    });
                 }
             }
         }
@@ -130,10 +179,19 @@ fn check_stale_range(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         let list = retired_list(&u.net, ctx.twilio).unwrap_or("retired Twilio addresses");
         sink.report(
             ctx.anchor(u.pos),
-            format!("`{}` is on Twilio's retired list ({list}): Twilio no longer sends from it, and whoever uses it now is trusted", u.net),
+            format!("`{}` is on Twilio's retired list ({list}): Twilio no longer sends from it, and whoever uses it now is trusted", show_net(&u.net)),
         )
         .section(u.section)
         .option(u.option);
+    }
+}
+
+/// `1.2.3.4` for a single address, `1.2.3.0/24` otherwise.
+fn show_net(net: &IpNet) -> String {
+    if net.prefix_len() == net.max_prefix_len() {
+        net.addr().to_string()
+    } else {
+        net.to_string()
     }
 }
 
@@ -141,7 +199,9 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let uses = address_uses(ctx);
     let mut owners: Vec<&str> = Vec::new();
     for u in &uses {
-        if classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling) && !owners.contains(&u.owner.as_str()) {
+        if classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling)
+            && !owners.contains(&u.owner.as_str())
+        {
             owners.push(&u.owner);
         }
     }
@@ -151,13 +211,21 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             .twilio
             .edges
             .iter()
-            .filter(|edge| !edge.signalling.iter().all(|s| mine.iter().any(|u| u.net.contains(s) || s.contains(&u.net))))
+            .filter(|edge| {
+                !edge
+                    .signalling
+                    .iter()
+                    .all(|s| mine.iter().any(|u| u.net.contains(s) || s.contains(&u.net)))
+            })
             .map(|edge| edge.name.as_str())
             .collect();
         if missing.is_empty() {
             continue;
         }
-        let first = mine.iter().find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling)).unwrap_or(&mine[0]);
+        let first = mine
+            .iter()
+            .find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling))
+            .unwrap_or(&mine[0]);
         sink.report(
             ctx.anchor(first.pos),
             format!("{owner} allows Twilio signalling but not the edges {}: calls failing over to them are rejected", missing.join(", ")),
@@ -174,17 +242,33 @@ fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>)
         if !e.twilio || done.contains(&e.pos) {
             continue;
         }
-        let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else { continue };
+        let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else {
+            continue;
+        };
         done.push(e.pos);
-        let group: Vec<&str> = ctx.reach.entries.iter().filter(|o| o.twilio && o.pos == e.pos).map(|o| o.source.as_str()).collect();
+        let group: Vec<&str> = ctx
+            .reach
+            .entries
+            .iter()
+            .filter(|o| o.twilio && o.pos == e.pos)
+            .map(|o| o.source.as_str())
+            .collect();
         let who = if group.len() > 1 {
-            format!("{} peers/endpoints identified by Twilio addresses ({}, …)", group.len(), group[0])
+            format!(
+                "{} peers/endpoints identified by Twilio addresses ({}, …)",
+                group.len(),
+                group[0]
+            )
         } else {
-            format!("`{}`, identified by Twilio addresses only,", e.source)
+            format!("`{}` is identified by Twilio addresses only", e.source)
         };
         let f = sink.report(
             ctx.anchor(e.pos),
-            format!("{who} accepts calls from any Twilio customer into `{}`, which {}", e.context, helpers::describe_money(&m)),
+            format!(
+                "{who}: any Twilio customer can call into `{}`, which {}",
+                e.context,
+                helpers::describe_money(&m)
+            ),
         );
         f.section(e.source.clone()).option("context");
         if m.money == Money::Bounded {

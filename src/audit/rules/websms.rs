@@ -1,10 +1,10 @@
 //! PBX701–PBX704: the WebSMS bridge (`websms.conf`, read by PHP's `parse_ini_file`).
 
+use crate::asterisk::model::websms::WebsmsLayout;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
-use crate::audit::rule::{Check, Rule, RuleDoc};
-use crate::asterisk::model::websms::WebsmsLayout;
 use crate::audit::helpers;
+use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 use ipnet::IpNet;
 
@@ -70,7 +70,10 @@ pub static LAYOUT_MIXED: Rule = Rule {
         why: "WebSMS reads only one layout: keys of the other are ignored silently — a `permit_addr` in a current-layout file protects nothing. PHP's `parse_ini_file` turns unquoted `yes`/`no`/`null` into `1`/`\"\"`, so `archive = no` becomes an empty string and a reply check `resp_check = status=null` breaks.",
         example: "[websmsd]\nremt_addr = 185.45.152.42\npermit_addr = 185.45.152.42\n[astqueue]\narchive = no",
         instead: "[websmsd]\nremt_addr = 185.45.152.42\n[astqueue]\narchive = \"no\"",
-        references: &["mlan/docker-asterisk src/websms README (key renames in v0.8.0)", "PHP manual: parse_ini_file"],
+        references: &[
+            "mlan/docker-asterisk src/websms README (key renames in v0.8.0)",
+            "PHP manual: parse_ini_file",
+        ],
     },
     fix: "use the current key names only, and quote yes/no/true/false/null values",
     check: Check::Config(check_layout_mixed),
@@ -79,20 +82,31 @@ pub static LAYOUT_MIXED: Rule = Rule {
 /// Parse a WebSMS CIDR list item (`1.2.3.4`, `10.0.0.0/8`).
 fn parse_net(item: &str) -> Option<IpNet> {
     let t = item.trim();
-    t.parse::<IpNet>().ok().or_else(|| t.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+    t.parse::<IpNet>()
+        .ok()
+        .or_else(|| t.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 fn check_open_webhook(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(ws) = &ctx.pbx.websms else { return };
-    let empty = ws.source_addresses.as_ref().is_none_or(|l| l.value.iter().all(|s| s.trim().is_empty()));
+    let empty = ws
+        .source_addresses
+        .as_ref()
+        .is_none_or(|l| l.value.iter().all(|s| s.trim().is_empty()));
     if !empty {
         return;
     }
     let (pos, what) = match ws.source_addresses.as_ref().and_then(|l| l.pos) {
         Some(pos) => (pos, "the source list is empty"),
         None => {
-            let websmsd = ws.sections.iter().find(|s| s.name.eq_ignore_ascii_case("websmsd"));
-            (websmsd.map_or_else(|| ctx.file_pos(ws.file), |s| s.pos), "no `remt_addr`/`permit_addr` is set")
+            let websmsd = ws
+                .sections
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case("websmsd"));
+            (
+                websmsd.map_or_else(|| ctx.file_pos(ws.file), |s| s.pos),
+                "no `remt_addr`/`permit_addr` is set",
+            )
         }
     };
     sink.report(
@@ -105,7 +119,9 @@ fn check_open_webhook(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn check_proxy_too_trusting(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(ws) = &ctx.pbx.websms else { return };
-    let Some(pos) = ws.proxy_addresses.pos else { return };
+    let Some(pos) = ws.proxy_addresses.pos else {
+        return;
+    };
     for item in &ws.proxy_addresses.value {
         let too_wide = match parse_net(item) {
             Some(net) => !helpers::net_is_private(&net),
@@ -125,12 +141,28 @@ fn check_proxy_too_trusting(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_cleartext_credentials(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(ws) = &ctx.pbx.websms else { return };
     for itsp in &ws.itsps {
-        let (Some(host), Some(method)) = (&itsp.url_host, &itsp.auth_method) else { continue };
+        let (Some(host), Some(method)) = (&itsp.url_host, &itsp.auth_method) else {
+            continue;
+        };
         let m = method.value.trim().to_ascii_lowercase();
-        if (m == "basic" || m == "plain") && host.value.trim().to_ascii_lowercase().starts_with("http://") {
+        if (m == "basic" || m == "plain")
+            && host
+                .value
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("http://")
+        {
             sink.report(
-                ctx.anchor(method.pos.or(host.pos).unwrap_or_else(|| ctx.file_pos(ws.file))),
-                format!("`auth_method = {m}` sends the ITSP credentials in clear text to `{}`", host.value.trim()),
+                ctx.anchor(
+                    method
+                        .pos
+                        .or(host.pos)
+                        .unwrap_or_else(|| ctx.file_pos(ws.file)),
+                ),
+                format!(
+                    "`auth_method = {m}` sends the ITSP credentials in clear text to `{}`",
+                    host.value.trim()
+                ),
             )
             .section("websms")
             .option("auth_method");
@@ -141,8 +173,13 @@ fn check_cleartext_credentials(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 fn check_layout_mixed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(ws) = &ctx.pbx.websms else { return };
     if ws.layout == WebsmsLayout::Mixed {
-        let keys = ws.sections.iter().flat_map(|s| s.keys.iter().map(move |k| (s, k)));
-        let legacy: Vec<_> = keys.filter(|(_, k)| k.layout == Some(WebsmsLayout::Legacy)).collect();
+        let keys = ws
+            .sections
+            .iter()
+            .flat_map(|s| s.keys.iter().map(move |k| (s, k)));
+        let legacy: Vec<_> = keys
+            .filter(|(_, k)| k.layout == Some(WebsmsLayout::Legacy))
+            .collect();
         if let Some((s, k)) = legacy.first() {
             sink.report(
                 ctx.anchor(k.pos),
@@ -155,7 +192,10 @@ fn check_layout_mixed(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for k in &ws.unquoted_literals {
         sink.report(
             ctx.anchor(k.pos),
-            format!("`{} = {}` is not quoted: PHP's parse_ini_file turns it into a boolean/null", k.name, k.value),
+            format!(
+                "`{} = {}` is not quoted: PHP's parse_ini_file turns it into a boolean/null",
+                k.name, k.value
+            ),
         )
         .option(k.name.clone());
     }

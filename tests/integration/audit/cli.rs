@@ -3,28 +3,56 @@
 use crate::util::{pbxgen, repo_path};
 
 fn fixture(rel: &str) -> String {
-    repo_path("tests/fixtures/audit").join(rel).display().to_string()
+    repo_path("tests/fixtures/audit")
+        .join(rel)
+        .display()
+        .to_string()
 }
 
 #[test]
 fn exit_code_follows_fail_on() {
     // PBX101/bad has a high finding.
-    pbxgen().args(["audit", &fixture("PBX101/bad")]).assert().code(1);
-    pbxgen().args(["audit", &fixture("PBX101/bad"), "--fail-on", "critical"]).assert().code(0);
-    pbxgen().args(["audit", &fixture("PBX101/bad"), "--fail-on", "none"]).assert().code(0);
-    pbxgen().args(["audit", &fixture("PBX205/bad"), "--fail-on", "low"]).assert().code(1);
+    pbxgen()
+        .args(["audit", &fixture("PBX101/bad")])
+        .assert()
+        .code(1);
+    pbxgen()
+        .args(["audit", &fixture("PBX101/bad"), "--fail-on", "critical"])
+        .assert()
+        .code(0);
+    pbxgen()
+        .args(["audit", &fixture("PBX101/bad"), "--fail-on", "none"])
+        .assert()
+        .code(0);
+    pbxgen()
+        .args(["audit", &fixture("PBX205/bad"), "--fail-on", "low"])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn unreadable_input_exits_2_with_the_path() {
-    let out = pbxgen().args(["audit", "/nonexistent/pbxgen-audit-dir"]).output().expect("runs");
+    let out = pbxgen()
+        .args(["audit", "/nonexistent/pbxgen-audit-dir"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/pbxgen-audit-dir"));
 }
 
 #[test]
 fn min_severity_hides_lower_findings() {
-    let out = pbxgen().args(["audit", &fixture("PBX101/bad"), "--min-severity", "high", "--fail-on", "none"]).output().expect("runs");
+    let out = pbxgen()
+        .args([
+            "audit",
+            &fixture("PBX101/bad"),
+            "--min-severity",
+            "high",
+            "--fail-on",
+            "none",
+        ])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("PBX101"));
     assert!(!text.contains("PBX106"), "{text}");
@@ -33,8 +61,13 @@ fn min_severity_hides_lower_findings() {
 
 #[test]
 fn files_can_be_audited_without_a_directory() {
-    let sip = repo_path("tests/fixtures/audit/PBX102/bad/sip.conf").display().to_string();
-    let out = pbxgen().args(["audit", &sip, "--format", "json"]).output().expect("runs");
+    let sip = repo_path("tests/fixtures/audit/PBX102/bad/sip.conf")
+        .display()
+        .to_string();
+    let out = pbxgen()
+        .args(["audit", &sip, "--format", "json"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\"PBX102\""), "{text}");
 }
@@ -44,22 +77,45 @@ fn rules_lists_and_explains() {
     let out = pbxgen().arg("rules").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     for r in pbxgen::audit::rule::all() {
-        assert!(text.contains(r.code) && text.contains(r.name), "{} listed", r.code);
+        assert!(
+            text.contains(r.code) && text.contains(r.name),
+            "{} listed",
+            r.code
+        );
     }
-    let out = pbxgen().args(["rules", "sip-guest-calls"]).output().expect("runs");
+    let out = pbxgen()
+        .args(["rules", "sip-guest-calls"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("PBX101 sip-guest-calls"), "{text}");
-    assert!(text.contains("Why is this bad?") && text.contains("Use instead"), "{text}");
-    let out = pbxgen().args(["rules", "PBX401", "--format", "markdown"]).output().expect("runs");
+    assert!(
+        text.contains("Why is this bad?") && text.contains("Use instead"),
+        "{text}"
+    );
+    let out = pbxgen()
+        .args(["rules", "PBX401", "--format", "markdown"])
+        .output()
+        .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("### Why is this bad?"));
-    let out = pbxgen().args(["rules", "--format", "json"]).output().expect("runs");
+    let out = pbxgen()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(v.as_array().map(Vec::len), Some(pbxgen::audit::rule::all().len()));
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(pbxgen::audit::rule::all().len())
+    );
 }
 
 #[test]
 fn unknown_rule_exits_2_with_a_suggestion() {
     let out = pbxgen().args(["rules", "PBX10l"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 
 fn corpus() -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("PBXGEN_CORPUS")?).join("real");
-    assert!(dir.is_dir(), "PBXGEN_CORPUS is set but {} is not a directory", dir.display());
+    assert!(
+        dir.is_dir(),
+        "PBXGEN_CORPUS is set but {} is not a directory",
+        dir.display()
+    );
     Some(dir)
 }
 
@@ -34,9 +38,15 @@ fn corpus_is_audited_without_a_crash() {
     let mut groups: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("corpus readable") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Some((asterisk_name, origin)) = split_name(&name) {
-            groups.entry(origin).or_default().push((asterisk_name, path));
+            groups
+                .entry(origin)
+                .or_default()
+                .push((asterisk_name, path));
         }
     }
     assert!(groups.len() >= 20, "corpus has its files");

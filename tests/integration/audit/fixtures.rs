@@ -28,14 +28,20 @@ fn run_fixture(r: &Rule, dir: &Path) -> Report {
         return audit_dir(dir, version_arg(dir));
     }
     let path = dir.join("site.yaml");
-    let profile = pbxgen::profile::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let profile =
+        pbxgen::profile::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = std::fs::read_to_string(&path).expect("profile text");
     let mut findings = profile_rules::check(&profile, &text);
     for f in &mut findings {
         // Positions name the file as given; keep snapshots independent of the checkout path.
         f.file = "site.yaml".to_string();
     }
-    Report { findings, suppressed: 0, hidden: 0, root_prefix: String::new() }
+    Report {
+        findings,
+        suppressed: 0,
+        hidden: 0,
+        root_prefix: String::new(),
+    }
 }
 
 #[test]
@@ -45,12 +51,20 @@ fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
         let base = repo_path("tests/fixtures/audit").join(r.code);
         let (bad, good) = (base.join("bad"), base.join("good"));
         if !bad.is_dir() || !good.is_dir() {
-            failures.push(format!("{}: missing fixture directory {}/{{bad,good}}", r.code, base.display()));
+            failures.push(format!(
+                "{}: missing fixture directory {}/{{bad,good}}",
+                r.code,
+                base.display()
+            ));
             continue;
         }
         let bad_report = run_fixture(r, &bad);
         if !codes(&bad_report).contains(&r.code) {
-            failures.push(format!("{}: bad fixture does not trigger it; found {:?}", r.code, codes(&bad_report)));
+            failures.push(format!(
+                "{}: bad fixture does not trigger it; found {:?}",
+                r.code,
+                codes(&bad_report)
+            ));
         }
         let good_report = run_fixture(r, &good);
         if codes(&good_report).contains(&r.code) {
@@ -69,7 +83,10 @@ fn bad_fixture_reports_are_snapshotted() {
         for r in rule::all() {
             let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
             let report = run_fixture(r, &bad);
-            insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, &Term::plain()));
+            insta::assert_snapshot!(
+                format!("{}-text", r.code),
+                text::render(&report, &Term::plain())
+            );
             insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
         }
     });

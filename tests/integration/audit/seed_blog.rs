@@ -10,14 +10,33 @@ fn seed_blog_stale_addresses_guests_and_shared_range_are_found() {
     let report = audit_dir(&repo_path("tests/fixtures/audit/seed-blog"), None);
     let found = codes(&report);
     // Every 2013 address is named (each peer's `host=` line is its own).
-    let stale = report.findings.iter().filter(|f| f.rule.code == "PBX304").count();
+    let stale = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == "PBX304")
+        .count();
     assert_eq!(stale, 23, "{found:?}");
     // Guest calls reach the PSTN line: critical, with the path.
-    let guest = report.findings.iter().find(|f| f.rule.code == "PBX101").expect("PBX101");
+    let guest = report
+        .findings
+        .iter()
+        .find(|f| f.rule.code == "PBX101")
+        .expect("PBX101");
     assert_eq!(guest.severity, Severity::Critical, "{}", guest.message);
-    assert!(guest.path.last().is_some_and(|s| s.text.contains("SIP/099999999@atapstn")), "{:?}", guest.path);
+    assert!(
+        guest
+            .path
+            .last()
+            .is_some_and(|s| s.text.contains("SIP/099999999@atapstn")),
+        "{:?}",
+        guest.path
+    );
     // Any Twilio customer reaches the landline through the Twilio peers.
-    let shared = report.findings.iter().find(|f| f.rule.code == "PBX306").expect("PBX306");
+    let shared = report
+        .findings
+        .iter()
+        .find(|f| f.rule.code == "PBX306")
+        .expect("PBX306");
     assert!(shared.message.contains("23 peers"), "{}", shared.message);
     assert!(found.contains(&"PBX103"), "{found:?}");
 }
