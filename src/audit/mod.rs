@@ -91,7 +91,9 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
 fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
     use std::collections::HashMap;
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut at: HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)> = HashMap::new();
+    /// (rule, file, line, column) → (index in `out`, the other sections at that line).
+    type Seen = HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)>;
+    let mut at: Seen = HashMap::new();
     for f in findings {
         let key = (f.rule.code, f.file.clone(), f.line, f.column);
         match at.get_mut(&key) {

@@ -4,6 +4,7 @@ use crate::asterisk::model::dialplan::{
     EdgeKind, PatternClass, Sink as DpSink, SinkKind, pattern_class,
 };
 use crate::asterisk::source::Pos;
+use crate::asterisk::syntax::DiagnosticCode;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
@@ -253,10 +254,24 @@ fn check_wide_catchall(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// Contexts Asterisk modules create themselves (res_parking's default parking lot).
+const BUILTIN_CONTEXTS: &[&str] = &["parkedcalls"];
+
 fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let dp = &ctx.pbx.dialplan;
     // Without extensions.conf there is nothing to check contexts against.
-    if dp.file.is_none() {
+    let Some(file) = dp.file else { return };
+    // An `#include`d part of the dialplan that could not be read may define the context.
+    let incomplete = ctx.pbx.config.files[file as usize]
+        .diagnostics
+        .iter()
+        .any(|d| {
+            matches!(
+                d.code,
+                DiagnosticCode::MissingInclude | DiagnosticCode::MissingTryInclude
+            )
+        });
+    if incomplete {
         return;
     }
     let mut seen: HashSet<(Pos, String)> = HashSet::new();
@@ -266,7 +281,10 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                       who: String,
                       section: Option<String>,
                       option: &str| {
-        if dp.context(name).is_some() || !seen.insert((pos, name.to_string())) {
+        if dp.context(name).is_some()
+            || BUILTIN_CONTEXTS.contains(&name)
+            || !seen.insert((pos, name.to_string()))
+        {
             return;
         }
         let hint = dp

@@ -36,7 +36,7 @@ pub static IDENTIFY_TOO_BROAD: Rule = Rule {
     escalation: None,
     summary: "an `identify` `match` covers a huge network (/0–/8)",
     doc: RuleDoc {
-        what: "Reports `type=identify` `match=` entries with a prefix of 8 bits or shorter (IPv4) or 16 bits or shorter (IPv6), e.g. `0.0.0.0/0`.",
+        what: "Reports `type=identify` `match=` entries with a prefix of 8 bits or shorter (IPv4) or 16 bits or shorter (IPv6), e.g. `0.0.0.0/0`, unless the network is entirely private (10.0.0.0/8, fc00::/7).",
         why: "Every request from inside the match is treated as coming from the endpoint — unauthenticated. A /8 is sixteen million addresses on the internet; `0.0.0.0/0` makes the endpoint an anonymous endpoint with the trunk's context.",
         example: "[provider]\ntype=identify\nendpoint=provider\nmatch=0.0.0.0/0",
         instead: "[provider]\ntype=identify\nendpoint=provider\nmatch=203.0.113.0/28   ; the provider's published signalling range",
@@ -152,7 +152,8 @@ fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 IpNet::V4(n) => n.prefix_len() <= 8,
                 IpNet::V6(n) => n.prefix_len() <= 16,
             };
-            if too_broad {
+            // A whole private network is a LAN decision, not an internet exposure.
+            if too_broad && !helpers::net_is_private(net) {
                 let endpoint = i.endpoint.as_ref().map_or("?", |e| e.value.as_str());
                 sink.report(
                     ctx.anchor(m.pos),

@@ -181,10 +181,18 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if s.chars().all(|c| c.is_ascii_digit()) {
             why.push("digits only".to_string());
         }
-        if a.names
-            .iter()
-            .any(|n| !n.is_empty() && s.to_ascii_lowercase().contains(&n.to_ascii_lowercase()))
-        {
+        let lower = s.to_ascii_lowercase();
+        let has_name = |n: &str| {
+            let n = n.to_ascii_lowercase();
+            // Short names (`1`, `a`) occur in random secrets by chance: compare them whole.
+            !n.is_empty()
+                && if n.len() >= 3 {
+                    lower.contains(&n)
+                } else {
+                    lower == n
+                }
+        };
+        if a.names.iter().any(|n| has_name(n)) {
             why.push("contains the account name".to_string());
         }
         if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {

@@ -32,7 +32,7 @@ pub static NO_VERIFY: Rule = Rule {
     escalation: None,
     summary: "TLS to providers without certificate verification",
     doc: RuleDoc {
-        what: "Reports TLS transports used for outbound connections without `verify_server=yes` (pjsip) and chan_sip `tlsdontverifyserver=yes`.",
+        what: "Reports pjsip TLS transports that outbound registrations or trunks use (explicitly, or by default when they name no transport) without `verify_server=yes`, and chan_sip `tlsdontverifyserver=yes`.",
         why: "Without verification, anyone on the path can present a certificate and read or change the signalling — including SRTP keys sent in SDES and the digest exchange. TLS then protects against nothing but passive sniffing.",
         example: "[transport-tls]\ntype=transport\nprotocol=tls\nverify_server=no",
         instead: "[transport-tls]\ntype=transport\nprotocol=tls\nverify_server=yes\nca_list_file=/etc/ssl/certs/ca-certificates.crt",
@@ -95,10 +95,23 @@ fn check_weak_method(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(pj) = &ctx.pbx.pjsip {
+        // verify_server only matters for connections Asterisk opens: registrations and trunks.
+        let outbound: Vec<Option<&str>> = pj
+            .registrations
+            .iter()
+            .map(|r| r.transport.as_ref().map(|t| t.value.as_str()))
+            .chain(
+                pj.endpoints
+                    .iter()
+                    .filter(|e| ctx.reach.is_trunk("pjsip", &e.meta.id))
+                    .map(|e| e.transport.as_ref().map(|t| t.value.as_str())),
+            )
+            .collect();
         for t in &pj.transports {
             let tls = t.protocol.value.eq_ignore_ascii_case("tls")
                 || t.protocol.value.eq_ignore_ascii_case("wss");
-            if tls && !t.verify_server.value {
+            let used = outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id));
+            if tls && used && !t.verify_server.value {
                 let pos = t.verify_server.pos.unwrap_or(t.meta.pos);
                 let how = if t.verify_server.is_set() {
                     "sets `verify_server=no`"
