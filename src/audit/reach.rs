@@ -76,6 +76,8 @@ pub enum Money {
 #[derive(Clone, Debug)]
 pub struct MoneyDial {
     pub pos: Pos,
+    /// The context the `Dial` is in.
+    pub context: String,
     pub money: Money,
     pub trunk: String,
 }
@@ -392,6 +394,7 @@ impl Reach {
                 let id = *dial_ids.entry(key).or_insert_with(|| {
                     dials.push(MoneyDial {
                         pos: d.pos,
+                        context: ctx.name.clone(),
                         money,
                         trunk,
                     });
@@ -707,4 +710,72 @@ fn strip_comment(text: &str) -> String {
         }
     }
     text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asterisk::{ModelOptions, build_model, load_texts};
+
+    fn pbx(sip: &str, extensions: String) -> Pbx {
+        let files = vec![
+            ("sip.conf".to_string(), sip.as_bytes().to_vec()),
+            ("extensions.conf".to_string(), extensions.into_bytes()),
+        ];
+        build_model(load_texts("mem", files), &ModelOptions::default())
+    }
+
+    #[test]
+    fn a_long_include_chain_is_followed_to_the_dial_in_linear_time() {
+        // 20,000 contexts, each including the next, and a back edge to the start (a cycle).
+        let n = 20_000;
+        let mut ext = String::new();
+        for i in 0..n {
+            ext.push_str(&format!("[c{i}]\ninclude => c{}\ninclude => c0\n", i + 1));
+        }
+        ext.push_str(&format!(
+            "[c{n}]\nexten => _X.,1,Dial(SIP/${{EXTEN}}@trunk)\n"
+        ));
+        let p = pbx(
+            "[general]\ncontext=c0\n\n[trunk]\ntype=peer\nhost=203.0.113.5\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        let dials = reach.unbounded_dials(&p);
+        assert_eq!(dials.len(), 1);
+        // Entry step, n includes, the Dial.
+        assert_eq!(dials[0].1.path.len(), n + 2);
+        let guest = reach
+            .entries
+            .iter()
+            .position(|e| e.kind == EntryKind::Guest)
+            .unwrap();
+        let money = reach.entry_money(&p, guest, Money::Unbounded).unwrap();
+        assert_eq!(money.path.len(), n + 2);
+        assert_eq!(money.dial.trunk, "SIP/trunk");
+    }
+
+    #[test]
+    fn goto_to_a_literal_extension_fixes_exten_and_bounds_the_cost() {
+        let ext = "[public]\nexten => _X.,1,Goto(out,5551234,1)\n\n[out]\nexten => _X.,1,Dial(SIP/${EXTEN}@trunk)\n".to_string();
+        let p = pbx(
+            "[general]\ncontext=public\n\n[trunk]\ntype=peer\nhost=203.0.113.5\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        assert!(reach.unbounded_dials(&p).is_empty());
+        let money = reach.entry_money(&p, 0, Money::Bounded).unwrap();
+        assert_eq!(money.money, Money::Bounded);
+    }
+
+    #[test]
+    fn local_phones_are_not_money() {
+        let ext = "[public]\nexten => _X.,1,Dial(SIP/${EXTEN})\n".to_string();
+        let p = pbx(
+            "[general]\ncontext=public\n\n[101]\ntype=friend\nhost=dynamic\nsecret=x\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        assert!(reach.entry_money(&p, 0, Money::Bounded).is_none());
+    }
 }

@@ -171,6 +171,7 @@ fn check_toll_fraud_path(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 dial.trunk
             ),
         )
+        .section(dial.context.clone())
         .path(reached.path);
     }
 }

@@ -57,13 +57,13 @@ pub static SHARED_RANGE_REACHES_MONEY: Rule = Rule {
     escalation: Some("high when the only trunk `Dial` it reaches uses a fixed number"),
     summary: "an endpoint identified by Twilio's shared IPs can reach a trunk `Dial`",
     doc: RuleDoc {
-        what: "Reports endpoints/peers identified only by Twilio addresses (current or retired) whose context reaches a trunk `Dial` with digits the caller chooses. The path is printed.",
+        what: "Reports endpoints/peers identified only by Twilio addresses (current or retired) whose context reaches a `Dial` through a trunk: critical when the caller chooses the digits, high when the number is fixed (any Twilio customer can still make your trunk or landline call it). The path is printed.",
         why: "Twilio's signalling addresses are shared by every Twilio customer. An endpoint identified by them alone accepts calls from any Twilio account: someone with a $20 trial account can point a SIP domain at your PBX and use your trunk (or your landline) to call premium numbers.",
         example: "[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30\n\n; extensions.conf\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/${EXTEN}@atapstn)",
         instead: "; extensions.conf: the Twilio context rings local phones only\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/101)",
         references: &[
             "https://www.twilio.com/docs/sip-trunking/ip-addresses",
-            "pbxgen shared/spec/twilio.md, \"Identification traps\"",
+            "Twilio Elastic SIP Trunking: origination is recognised by source IP only (no registration, no authentication)",
         ],
     },
     fix: "make the Twilio context reach local destinations only, or authenticate the calls",
