@@ -39,7 +39,9 @@ pub static PJSIP_UNKNOWN_OPTION: Rule = Rule {
         why: "sorcery rejects the whole object on an unknown option (\"Could not find option suitable for category\"): an endpoint disappears, an `identify` stops matching and calls fall through to the anonymous endpoint or are refused.",
         example: "[twilio]\ntype=endpoint\ninsecure=invite   ; a chan_sip option",
         instead: "[twilio]\ntype=endpoint\n; pjsip identifies by IP with a type=identify section",
-        references: &["Asterisk pjsip.conf configuration reference (res_pjsip configOption documentation per version)"],
+        references: &[
+            "Asterisk pjsip.conf configuration reference (res_pjsip configOption documentation per version)",
+        ],
     },
     fix: "remove or rename the option (see the pjsip documentation for that type)",
     check: Check::Config(check_pjsip_unknown_option),

@@ -119,3 +119,14 @@ fn unknown_rule_exits_2_with_a_suggestion() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_readme_rules_table_is_generated_from_the_registry() {
+    let notes =
+        std::fs::read_to_string(repo_path("docs/notes/audit.md")).expect("docs/notes/audit.md");
+    let table = pbxgen::commands::rules::markdown_table();
+    assert!(
+        notes.contains(&table),
+        "docs/notes/audit.md: regenerate the table with `pbxgen rules --format markdown`"
+    );
+}
