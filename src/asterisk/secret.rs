@@ -83,12 +83,13 @@ pub fn mask_option_value<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
 }
 
 /// Mask credentials written inside dial strings and URLs: `IAX2/user:secret@peer`,
-/// `sip:user:secret@host`, `https://user:secret@host`.
+/// `sip:user:secret@host`, `https://user:secret@host`, and a leading `user:secret@` (an IAX2
+/// dial resource).
 pub fn mask_inline_credentials(text: &str) -> Cow<'_, str> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)((?:IAX2/|sips?:|[a-z][a-z0-9+.-]*://)[^:/@&,()\s]*:)([^@/&,()\s]+)@",
+            r"(?i)((?:^|IAX2/|sips?:|[a-z][a-z0-9+.-]*://)[^:/@&,()\s]*:)([^@/&,()\s]+)@",
         )
         .expect("static regex")
     });
