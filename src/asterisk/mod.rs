@@ -120,17 +120,30 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
     Ok(loader.finish())
 }
 
-/// Read in-memory files: `files` are (name, text) pairs, `#include` resolves among them by
-/// name. Every file whose name [`FileKind::detect`] recognises is a top-level file; the others
-/// are only reachable through `#include`.
+/// Read in-memory files: `files` are (name, bytes) pairs, `#include` resolves among them by
+/// name (`dir/file.conf` for subdirectories). The top-level files are those with an Asterisk
+/// name (`sip.conf`, …); a file whose name only contains a kind's word (`02-sip-x.conf`) is
+/// top-level too when no file has that kind's Asterisk name. The others are only reachable
+/// through `#include`.
 pub fn load_texts(root_name: &str, files: Vec<(String, Vec<u8>)>) -> Config {
-    let tops: Vec<(String, FileKind)> = files
+    let exact: Vec<(String, FileKind)> = files
         .iter()
         .filter_map(|(name, _)| {
-            let kind = FileKind::detect(name);
-            (kind != FileKind::Other).then(|| (name.clone(), kind))
+            FileKind::KNOWN
+                .into_iter()
+                .find(|k| k.asterisk_name() == Some(name.as_str()))
+                .map(|k| (name.clone(), k))
         })
         .collect();
+    let mut tops = exact.clone();
+    for (name, _) in &files {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let kind = FileKind::detect(base);
+        let taken = exact.iter().any(|(n, k)| *k == kind || n == name);
+        if kind != FileKind::Other && !taken && !name.contains('/') {
+            tops.push((name.clone(), kind));
+        }
+    }
     let mut loader = reader::Loader::memory(PathBuf::from(root_name), files);
     for (name, kind) in tops {
         loader.load_top_memory(&name, kind);

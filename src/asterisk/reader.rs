@@ -1037,3 +1037,7 @@ pub fn append_filter_matches(section: &Section, filter: &str) -> bool {
     }
     found == expressions && (!section.is_template || template_ok)
 }
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

@@ -246,7 +246,7 @@ impl Serialize for Variable {
         let mut st = s.serialize_struct("Variable", 6)?;
         st.serialize_field("name", &self.name)?;
         let masked = super::secret::mask_option_value(&self.name, &self.value);
-        st.serialize_field("value", &masked)?;
+        st.serialize_field("value", &super::secret::mask_inline_credentials(&masked))?;
         st.serialize_field("pos", &self.pos)?;
         st.serialize_field("value_pos", &self.value_pos)?;
         st.serialize_field("object", &self.object)?;
@@ -364,6 +364,7 @@ pub struct Directive {
 /// A `;` comment: `text` is what follows the `;` on that line.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comment {
+    #[serde(serialize_with = "super::secret::serialize_comment")]
     pub text: String,
     /// Position of the `;`.
     pub pos: Pos,

@@ -125,6 +125,7 @@ pub struct Include {
 pub struct Switch {
     /// `switch`, `lswitch` or `eswitch`.
     pub kind: String,
+    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
     pub data: String,
     pub pos: Pos,
 }
@@ -215,8 +216,10 @@ pub struct Priority {
     /// The application name as written (`Dial`, `Goto`, `NoOp`); empty for a hint.
     pub app: String,
     /// The arguments split as Asterisk splits them (on `,` outside `()`, `[]`, quotes, `${}`).
+    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked_list")]
     pub args: Vec<String>,
     /// The raw argument text (between the first `(` and the last `)`).
+    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
     pub raw_args: String,
     pub pos: Pos,
     /// Position of the application name.
@@ -283,6 +286,7 @@ pub struct DialTarget {
     pub app: String,
     pub tech: Tech,
     /// Everything after `Tech/`, as written.
+    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
     pub resource: String,
     /// The endpoint/peer/trunk/context the channel goes through (`@endpoint`, `PJSIP/endpoint`,
     /// `SIP/peer/number`, `Local/x@context`, `DAHDI/g1`), when it can be named.
@@ -322,6 +326,7 @@ pub struct Sink {
     /// The application or function (`System`, `SHELL`, `ODBC_SQL`).
     pub name: String,
     /// The argument text handed to it.
+    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
     pub argument: String,
     pub exten: String,
     /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them.

@@ -153,6 +153,10 @@ pub struct PjsipEndpoint {
     pub aors: Vec<Located<String>>,
     pub transport: Option<Located<String>>,
     pub media_encryption: Option<Located<String>>,
+    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from.
+    pub acl: Acl,
+    /// `contact_permit`/`contact_deny`/`contact_acl`: which contacts may register.
+    pub contact_acl: Acl,
     pub trust_id_inbound: Located<bool>,
     pub trust_id_outbound: Located<bool>,
     pub allow_unauthenticated_options: Located<bool>,
@@ -427,6 +431,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
         aors: list_option(s, "aors"),
         transport: opt_string(s, "transport"),
         media_encryption: opt_string(s, "media_encryption"),
+        acl: Acl::signalling(s),
+        contact_acl: Acl::contact(s),
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
         allow_unauthenticated_options: bool_option(s, "allow_unauthenticated_options", false),
