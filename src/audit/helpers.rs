@@ -2,19 +2,7 @@
 
 use super::context::AuditContext;
 use super::reach::{EntryKind, Money, MoneyPath};
-use crate::asterisk::model::acl::Acl;
-use crate::asterisk::model::pjsip::PjsipEndpoint;
 use crate::asterisk::model::sip::SipPeer;
-
-/// A pjsip endpoint's signalling ACL (`permit`/`deny`/`acl` on the endpoint itself).
-pub fn endpoint_acl(ctx: &AuditContext<'_>, e: &PjsipEndpoint) -> Acl {
-    Acl::signalling(ctx.pbx.section(e.meta.section))
-}
-
-/// A pjsip endpoint's contact ACL (`contact_permit`/`contact_deny`/`contact_acl`).
-pub fn endpoint_contact_acl(ctx: &AuditContext<'_>, e: &PjsipEndpoint) -> Acl {
-    Acl::contact(ctx.pbx.section(e.meta.section))
-}
 
 /// Whether pjsip `type=acl` objects restrict every request.
 pub fn pjsip_global_acl(ctx: &AuditContext<'_>) -> bool {

@@ -97,15 +97,11 @@ fn all_acls(ctx: &AuditContext<'_>) -> Vec<(String, &'static str, Acl)> {
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for e in &pj.endpoints {
-            out.push((
-                e.meta.id.clone(),
-                "permit/deny",
-                helpers::endpoint_acl(ctx, e),
-            ));
+            out.push((e.meta.id.clone(), "permit/deny", e.acl.clone()));
             out.push((
                 e.meta.id.clone(),
                 "contact_permit/contact_deny",
-                helpers::endpoint_contact_acl(ctx, e),
+                e.contact_acl.clone(),
             ));
         }
         for a in &pj.acls {
@@ -157,7 +153,7 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             .iter()
             .filter(|e| e.meta.loads() && !e.is_anonymous)
         {
-            if !helpers::endpoint_acl(ctx, e).is_empty() {
+            if !e.acl.is_empty() {
                 continue;
             }
             let identified = pj.identifies_of(e).any(|i| !i.matches.is_empty());
@@ -303,7 +299,7 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                     .as_ref()
                     .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
             });
-            if registers && helpers::endpoint_contact_acl(ctx, e).is_empty() {
+            if registers && e.contact_acl.is_empty() {
                 sink.report(
                     ctx.anchor(e.meta.pos),
                     format!("endpoint `{}` accepts registrations with no `contact_permit`/`contact_deny`", e.meta.id),

@@ -4,7 +4,6 @@ use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
 use crate::asterisk::syntax::{Diagnostic, DiagnosticCode, Severity as DiagSeverity};
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
-use crate::audit::helpers;
 use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 
@@ -211,8 +210,8 @@ fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for e in &pj.endpoints {
-            owned.push((helpers::endpoint_acl(ctx, e), e.meta.id.clone()));
-            owned.push((helpers::endpoint_contact_acl(ctx, e), e.meta.id.clone()));
+            owned.push((e.acl.clone(), e.meta.id.clone()));
+            owned.push((e.contact_acl.clone(), e.meta.id.clone()));
         }
         for a in &pj.acls {
             rules.extend(

@@ -131,11 +131,7 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
             }
         }
         for e in &pj.endpoints {
-            for r in helpers::endpoint_acl(ctx, e)
-                .rules
-                .iter()
-                .filter(|r| r.effective_permit())
-            {
+            for r in e.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
                     out.push(AddressUse {
                         net,
