@@ -28,11 +28,7 @@ pub fn entry_money(
     source: &str,
     min: Money,
 ) -> Option<MoneyPath> {
-    let i = ctx
-        .reach
-        .entries
-        .iter()
-        .position(|e| e.kind == kind && e.source == source)?;
+    let i = ctx.reach.entry_index(kind, source)?;
     ctx.reach.entry_money(ctx.pbx, i, min)
 }
 

@@ -18,7 +18,7 @@ use crate::twilio::TwilioRanges;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Why a context is an untrusted entry point.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryKind {
     /// chan_sip `allowguest` (or `autocreatepeer`): anyone lands in `[general]` `context`.
     Guest,
@@ -104,6 +104,7 @@ enum Via {
 /// The result of the analysis.
 pub struct Reach {
     pub entries: Vec<Entry>,
+    entry_ids: HashMap<(EntryKind, String), usize>,
     /// Names of peers/endpoints that are trunks (lower-cased tech prefix + `/` + name).
     trunks: HashSet<String>,
     parent: Vec<Option<(usize, Via)>>,
@@ -143,6 +144,10 @@ struct Index<'a> {
     /// Per context: extension name → edge indices / dial indices, and its extension names.
     ext_edges: Vec<HashMap<&'a str, Vec<usize>>>,
     ext_dials: Vec<HashMap<&'a str, Vec<usize>>>,
+    /// Per context: extension name → indices into `extensions` (one name may have several
+    /// entries, e.g. caller-id variants), and the indices of its patterns.
+    exts: Vec<HashMap<&'a str, Vec<usize>>>,
+    patterns: Vec<Vec<usize>>,
     /// Interned literal extension names used as Goto targets.
     exten_names: Vec<String>,
     exten_ids: HashMap<String, u32>,
@@ -177,11 +182,34 @@ impl<'a> Index<'a> {
                 m
             })
             .collect();
+        let exts = contexts
+            .iter()
+            .map(|c| {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, e) in c.extensions.iter().enumerate() {
+                    m.entry(e.name.as_str()).or_default().push(i);
+                }
+                m
+            })
+            .collect();
+        let patterns = contexts
+            .iter()
+            .map(|c| {
+                c.extensions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.is_pattern)
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
         Index {
             pbx,
             by_name,
             ext_edges,
             ext_dials,
+            exts,
+            patterns,
             exten_names: Vec::new(),
             exten_ids: HashMap::new(),
         }
@@ -205,17 +233,13 @@ impl<'a> Index<'a> {
     /// matching pattern: an over-approximation of Asterisk's "best match").
     fn landing(&self, c: usize, exten: &str) -> Vec<&'a str> {
         let ctx = self.ctx(c);
-        if ctx.extensions.iter().any(|e| e.name == exten) {
-            return vec![
-                ctx.extensions
-                    .iter()
-                    .find(|e| e.name == exten)
-                    .map_or("", |e| e.name.as_str()),
-            ];
+        if let Some((&name, _)) = self.exts[c].get_key_value(exten) {
+            return vec![name];
         }
-        ctx.extensions
+        self.patterns[c]
             .iter()
-            .filter(|e| e.is_pattern && super::pattern::matches(&e.name, exten))
+            .map(|&i| &ctx.extensions[i])
+            .filter(|e| super::pattern::matches(&e.name, exten))
             .map(|e| e.name.as_str())
             .collect()
     }
@@ -304,11 +328,10 @@ impl Reach {
                     .collect(),
             };
             if let Some(names) = &ext_names {
-                let prompt = ctx
-                    .extensions
+                let prompt = names
                     .iter()
-                    .filter(|e| names.contains(&e.name.as_str()))
-                    .flat_map(|e| e.priorities.iter())
+                    .flat_map(|x| ix.exts[c].get(x).into_iter().flatten())
+                    .flat_map(|&i| ctx.extensions[i].priorities.iter())
                     .find(|p| {
                         ["background", "waitexten"]
                             .iter()
@@ -415,8 +438,13 @@ impl Reach {
             })
             .map(|(i, _)| i)
             .collect();
+        let mut entry_ids = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            entry_ids.entry((e.kind, e.source.clone())).or_insert(i);
+        }
         Reach {
             entries,
+            entry_ids,
             trunks,
             parent,
             node_dials,
@@ -426,6 +454,11 @@ impl Reach {
             entry_node,
             demo_nodes,
         }
+    }
+
+    /// The entry of this kind and source (a peer, endpoint, `general`, `astqueue`).
+    pub fn entry_index(&self, kind: EntryKind, source: &str) -> Option<usize> {
+        self.entry_ids.get(&(kind, source.to_string())).copied()
     }
 
     /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.

@@ -12,6 +12,7 @@ use super::finding::{Anchor, Finding, Sink};
 use super::mask::mask_line;
 use super::rule;
 use super::rules::meta;
+use std::collections::HashMap;
 
 /// A source file as the auditor shows it: display path and text.
 pub struct SourceText<'a> {
@@ -42,21 +43,38 @@ pub fn apply(files: &[SourceText<'_>], findings: &mut Vec<Finding>) -> usize {
     if sups.is_empty() {
         return 0;
     }
-    let file_index = |name: &str| files.iter().position(|f| f.display == name);
+    // Index the suppressions by the (file, line) they cover, and per file for `ignore-file`.
+    let file_ids: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.display, i))
+        .collect();
+    let mut by_line: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
+    let mut by_file: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, s) in sups.iter().enumerate() {
+        match s.lines {
+            None => by_file.entry(s.file).or_default().push(i),
+            Some((a, b)) => {
+                by_line.entry((s.file, a)).or_default().push(i);
+                if b != a {
+                    by_line.entry((s.file, b)).or_default().push(i);
+                }
+            }
+        }
+    }
     let before = findings.len();
     findings.retain(|f| {
-        let Some(fi) = file_index(&f.file) else {
+        let Some(&fi) = file_ids.get(f.file.as_str()) else {
             return true;
         };
+        let candidates = by_line
+            .get(&(fi, f.line))
+            .into_iter()
+            .chain(by_file.get(&fi))
+            .flatten();
         let mut suppressed = false;
-        for s in sups.iter_mut().filter(|s| s.file == fi) {
-            let covers = match s.lines {
-                None => true,
-                Some((a, b)) => f.line == a || f.line == b,
-            };
-            if !covers {
-                continue;
-            }
+        for &si in candidates {
+            let s = &mut sups[si];
             for (i, r) in s.rules.iter().enumerate() {
                 if r.is_some_and(|r| std::ptr::eq(r, f.rule)) {
                     s.used[i] = true;

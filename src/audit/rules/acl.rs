@@ -1,11 +1,13 @@
 //! PBX301–PBX303, PBX307: access control lists on peers and endpoints.
 
 use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
+use crate::asterisk::model::pjsip::PjsipAor;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::helpers;
 use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub static ACL_MISSING: Rule = Rule {
@@ -293,12 +295,18 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if pj.acls.iter().any(|a| !a.contact_acl.is_empty()) {
             return;
         }
+        let aors: HashMap<&str, &PjsipAor> =
+            pj.aors.iter().map(|a| (a.meta.id.as_str(), a)).collect();
         for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
-            let registers = e.aors.iter().filter_map(|a| pj.aor(&a.value)).any(|a| {
-                a.max_contacts
-                    .as_ref()
-                    .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
-            });
+            let registers = e
+                .aors
+                .iter()
+                .filter_map(|a| aors.get(a.value.as_str()))
+                .any(|a| {
+                    a.max_contacts
+                        .as_ref()
+                        .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
+                });
             if registers && e.contact_acl.is_empty() {
                 sink.report(
                     ctx.anchor(e.meta.pos),

@@ -275,6 +275,7 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if incomplete {
         return;
     }
+    let names: HashSet<&str> = dp.contexts.iter().map(|c| c.name.as_str()).collect();
     let mut seen: HashSet<(Pos, String)> = HashSet::new();
     let mut report = |sink: &mut Sink<'_>,
                       pos: Pos,
@@ -282,14 +283,16 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                       who: String,
                       section: Option<String>,
                       option: &str| {
-        if dp.context(name).is_some()
+        if names.contains(name)
             || BUILTIN_CONTEXTS.contains(&name)
             || !seen.insert((pos, name.to_string()))
         {
             return;
         }
         let hint = dp
-            .context_ignore_case(name)
+            .contexts
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
             .map(|c| {
                 format!(
                     " (did you mean `{}`? context names are case-sensitive)",

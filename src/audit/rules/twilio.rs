@@ -10,6 +10,7 @@ use crate::audit::reach::Money;
 use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
 use ipnet::IpNet;
+use std::collections::HashMap;
 
 pub static STALE_RANGE: Rule = Rule {
     code: "PBX304",
@@ -192,17 +193,25 @@ fn show_net(net: &IpNet) -> String {
 }
 
 fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    // Group the address entries per owner, in config order.
     let uses = address_uses(ctx);
-    let mut owners: Vec<&str> = Vec::new();
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_owner: HashMap<&str, Vec<&AddressUse>> = HashMap::new();
     for u in &uses {
-        if classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling)
-            && !owners.contains(&u.owner.as_str())
-        {
-            owners.push(&u.owner);
+        let list = by_owner.entry(u.owner.as_str()).or_default();
+        if list.is_empty() {
+            order.push(&u.owner);
         }
+        list.push(u);
     }
-    for owner in owners {
-        let mine: Vec<&AddressUse> = uses.iter().filter(|u| u.owner == owner).collect();
+    for owner in order {
+        let mine = &by_owner[owner];
+        let Some(first) = mine
+            .iter()
+            .find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling))
+        else {
+            continue;
+        };
         let missing: Vec<&str> = ctx
             .twilio
             .edges
@@ -218,13 +227,12 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if missing.is_empty() {
             continue;
         }
-        let first = mine
-            .iter()
-            .find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling))
-            .unwrap_or(&mine[0]);
         sink.report(
             ctx.anchor(first.pos),
-            format!("{owner} allows Twilio signalling but not the edges {}: calls failing over to them are rejected", missing.join(", ")),
+            format!(
+                "{owner} allows Twilio signalling but not the edges {}: calls failing over to them are rejected",
+                missing.join(", ")
+            ),
         )
         .section(first.section.clone())
         .option(first.option);
@@ -233,22 +241,28 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
 
 fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // Entries sharing a context line (a template's `context=`) are reported once.
-    let mut done: Vec<Pos> = Vec::new();
-    for (i, e) in ctx.reach.entries.iter().enumerate() {
-        if !e.twilio || done.contains(&e.pos) {
-            continue;
+    let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+    let mut by_pos: HashMap<Pos, usize> = HashMap::new();
+    for (i, e) in ctx
+        .reach
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.twilio)
+    {
+        match by_pos.get(&e.pos) {
+            Some(&g) => groups[g].1.push(&e.source),
+            None => {
+                by_pos.insert(e.pos, groups.len());
+                groups.push((i, vec![&e.source]));
+            }
         }
+    }
+    for (i, group) in groups {
+        let e = &ctx.reach.entries[i];
         let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else {
             continue;
         };
-        done.push(e.pos);
-        let group: Vec<&str> = ctx
-            .reach
-            .entries
-            .iter()
-            .filter(|o| o.twilio && o.pos == e.pos)
-            .map(|o| o.source.as_str())
-            .collect();
         let who = if group.len() > 1 {
             format!(
                 "{} peers/endpoints identified by Twilio addresses ({}, …)",
