@@ -23,19 +23,22 @@ pub struct Dialplan {
     pub globals: Vec<Global>,
     /// Contexts in order of first appearance.
     pub contexts: Vec<Context>,
+    /// Context name → index, exact and lower-cased.
+    #[serde(skip)]
+    pub(crate) index: super::NameIndex,
+    #[serde(skip)]
+    pub(crate) index_ignore_case: super::NameIndex,
 }
 
 impl Dialplan {
     /// A context by exact name (Asterisk compares context names case-sensitively).
     pub fn context(&self, name: &str) -> Option<&Context> {
-        self.contexts.iter().find(|c| c.name == name)
+        self.index.get(name).map(|i| &self.contexts[i])
     }
 
     /// A context by name ignoring case (for "did you mean" hints).
     pub fn context_ignore_case(&self, name: &str) -> Option<&Context> {
-        self.contexts
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
+        self.index_ignore_case.get(&name.to_ascii_lowercase()).map(|i| &self.contexts[i])
     }
 
     /// Every edge out of every context.

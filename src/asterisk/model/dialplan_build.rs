@@ -21,6 +21,8 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
         ..Dialplan::default()
     };
     let mut by_name: HashMap<String, usize> = HashMap::new();
+    // Per context: (extension, caller id) → index, so that reading stays linear.
+    let mut ext_index: Vec<ExtIndex> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -58,6 +60,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
                 sinks: Vec::new(),
                 problems: Vec::new(),
             });
+            ext_index.push(HashMap::new());
             dp.contexts.len() - 1
         });
         let context = &mut dp.contexts[ci];
@@ -65,8 +68,11 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
             file: file_index as u32,
             section: i as u32,
         });
-        read_section(context, s);
+        read_section(context, &mut ext_index[ci], s);
     }
+    dp.index = super::NameIndex::build(dp.contexts.iter().map(|c| c.name.as_str()));
+    let lower: Vec<String> = dp.contexts.iter().map(|c| c.name.to_ascii_lowercase()).collect();
+    dp.index_ignore_case = super::NameIndex::build(lower.iter().map(String::as_str));
     analyse(&mut dp);
     dp
 }
@@ -98,7 +104,7 @@ fn value_offset(v: &Variable, offset: usize) -> Pos {
     }
 }
 
-fn read_section(context: &mut Context, s: &Section) {
+fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
     // The extension `same =>` continues and the last priority, for `n` (per section).
     let mut last_ext: Option<(String, Option<String>)> = None;
     let mut last_pri: i64 = -2;
@@ -106,7 +112,7 @@ fn read_section(context: &mut Context, s: &Section) {
         let key = v.name.to_ascii_lowercase();
         match key.as_str() {
             "exten" | "same" => {
-                read_priority(context, v, key == "same", &mut last_ext, &mut last_pri)
+                read_priority(context, ext_index, v, key == "same", &mut last_ext, &mut last_pri)
             }
             "include" => {
                 let (ctx, timing) = match v.value.split_once(',') {
@@ -135,8 +141,12 @@ fn read_section(context: &mut Context, s: &Section) {
     }
 }
 
+/// (extension, caller id) → index in `Context::extensions`.
+type ExtIndex = HashMap<(String, Option<String>), usize>;
+
 fn read_priority(
     context: &mut Context,
+    ext_index: &mut ExtIndex,
     v: &Variable,
     same: bool,
     last_ext: &mut Option<(String, Option<String>)>,
@@ -181,24 +191,22 @@ fn read_priority(
         pri = pri[..p].trim();
     }
     let (ext_name, cid) = ext_cid;
-    let ext_index = match context
-        .extensions
-        .iter()
-        .position(|e| e.name == ext_name && e.callerid == cid)
-    {
-        Some(i) => i,
+    let key = (ext_name, cid);
+    let ext_index = match ext_index.get(&key) {
+        Some(&i) => i,
         None => {
             context.extensions.push(Extension {
-                is_pattern: ext_name.starts_with('_'),
-                name: ext_name.clone(),
-                callerid: cid.clone(),
+                is_pattern: key.0.starts_with('_'),
+                name: key.0.clone(),
+                callerid: key.1.clone(),
                 pos: v.pos,
                 priorities: Vec::new(),
             });
+            ext_index.insert(key.clone(), context.extensions.len() - 1);
             context.extensions.len() - 1
         }
     };
-    *last_ext = Some((ext_name, cid));
+    *last_ext = Some(key);
     let problem = |context: &mut Context, message: String| {
         context.problems.push(DialplanProblem {
             message,
@@ -292,17 +300,19 @@ struct Pass {
 }
 
 /// Compute edges, dial targets and sinks. Taint flows through variables and subroutine
-/// arguments, so the walk repeats until what it learns stops changing (at most a few times).
+/// arguments, so the walk first repeats (recording nothing) until what it learns stops changing
+/// — a few times at most — then records once.
 fn analyse(dp: &mut Dialplan) {
-    let mut pass = Pass::default();
+    let mut learned = Pass::default();
     for _ in 0..4 {
-        let next = walk(dp, &pass.globals, &pass.call_args);
-        let stable = next.globals == pass.globals && next.call_args == pass.call_args;
-        pass = next;
+        let next = walk(dp, &learned.globals, &learned.call_args, false);
+        let stable = next.globals == learned.globals && next.call_args == learned.call_args;
+        learned = next;
         if stable {
             break;
         }
     }
+    let mut pass = walk(dp, &learned.globals, &learned.call_args, true);
     for (i, c) in dp.contexts.iter_mut().enumerate() {
         c.edges = std::mem::take(&mut pass.edges[i]);
         c.dials = std::mem::take(&mut pass.dials[i]);
@@ -310,28 +320,31 @@ fn analyse(dp: &mut Dialplan) {
     }
 }
 
-fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>) -> Pass {
+fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>, record: bool) -> Pass {
     let mut out = Pass::default();
     for c in &dp.contexts {
         let mut w = Walker {
             context: &c.name,
             exten: "",
+            record,
             edges: Vec::new(),
             dials: Vec::new(),
             sinks: Vec::new(),
             globals_out: &mut out.globals,
             call_args_out: &mut out.call_args,
         };
-        for inc in &c.includes {
-            w.edges.push(Edge {
-                from: c.name.clone(),
-                kind: EdgeKind::Include,
-                dynamic: is_dynamic(&inc.context),
-                target_context: inc.context.clone(),
-                target_exten: None,
-                exten: None,
-                pos: inc.pos,
-            });
+        if record {
+            for inc in &c.includes {
+                w.edges.push(Edge {
+                    from: c.name.clone(),
+                    kind: EdgeKind::Include,
+                    dynamic: is_dynamic(&inc.context),
+                    target_context: inc.context.clone(),
+                    target_exten: None,
+                    exten: None,
+                    pos: inc.pos,
+                });
+            }
         }
         let args = call_args.get(&c.name).map(Vec::as_slice).unwrap_or(&[]);
         for e in &c.extensions {
@@ -342,13 +355,8 @@ fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>) 
                 if p.kind == PriorityKind::Hint {
                     continue;
                 }
-                let scope = Scope {
-                    exten_class: class,
-                    local: &local,
-                    global: globals,
-                    args,
-                };
-                let sets = w.priority(&scope, &p.app, &p.raw_args, p.app_pos);
+                let scope = Scope { exten_class: class, local: &local, global: globals, args };
+                let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args, p.app_pos);
                 for (name, taint) in sets {
                     let key = var_key(&name);
                     let g = w.globals_out.entry(key.clone()).or_default();
@@ -371,6 +379,8 @@ fn is_dynamic(s: &str) -> bool {
 struct Walker<'a> {
     context: &'a str,
     exten: &'a str,
+    /// Record edges, dial targets and sinks (the last pass), or only learn taint.
+    record: bool,
     edges: Vec<Edge>,
     dials: Vec<DialTarget>,
     sinks: Vec<Sink>,
@@ -385,10 +395,10 @@ impl Walker<'_> {
         scope: &Scope<'_>,
         app: &str,
         raw: &str,
+        args: &[String],
         pos: Pos,
     ) -> Vec<(String, Taint)> {
         self.function_sinks(scope, raw, pos);
-        let args = split_args(raw);
         let arg = |i: usize| args.get(i).map(|s| s.trim()).unwrap_or("");
         let mut sets = Vec::new();
         match app.to_ascii_lowercase().as_str() {
@@ -398,7 +408,7 @@ impl Walker<'_> {
                 }
             }
             "mset" => {
-                for a in &args {
+                for a in args {
                     if let Some((name, value)) = a.split_once('=') {
                         self.assignment(scope, name, value, pos, &mut sets);
                     }
@@ -433,7 +443,7 @@ impl Walker<'_> {
             "execif" => {
                 for branch in conditional_branches(raw) {
                     let (inner_app, inner_args, _) = split_app(branch.trim());
-                    sets.extend(self.priority(scope, inner_app, inner_args, pos));
+                    sets.extend(self.priority(scope, inner_app, inner_args, &split_args(inner_args), pos));
                 }
             }
             "dial" | "page" => {
@@ -511,6 +521,9 @@ impl Walker<'_> {
     }
 
     fn sink(&mut self, scope: &Scope<'_>, kind: SinkKind, name: &str, argument: &str, pos: Pos) {
+        if !self.record {
+            return;
+        }
         let t = scope.expr(argument);
         self.sinks.push(Sink {
             kind,
@@ -524,6 +537,9 @@ impl Walker<'_> {
     }
 
     fn edge(&mut self, kind: EdgeKind, target: String, exten: Option<String>, pos: Pos) {
+        if !self.record {
+            return;
+        }
         self.edges.push(Edge {
             from: self.context.to_string(),
             kind,
@@ -535,21 +551,22 @@ impl Walker<'_> {
         });
     }
 
-    /// `[[context,]exten,]priority` (or with `^` in dial options).
-    fn goto(&mut self, kind: EdgeKind, parts: &[String], pos: Pos) {
+    /// Where `[[context,]exten,]priority` (or `^`-separated in dial options) leads.
+    fn goto_target(&self, parts: &[String]) -> Option<(String, Option<String>)> {
         let parts: Vec<&str> = parts.iter().map(|s| s.trim()).collect();
         let (context, exten) = match parts.as_slice() {
-            [c, e, _] => (c.to_string(), Some(e.to_string())),
-            [e, _] => (self.context.to_string(), Some(e.to_string())),
-            [_] => (self.context.to_string(), Some(self.exten.to_string())),
-            _ => return,
+            [c, e, _] if !c.is_empty() => (c.to_string(), e.to_string()),
+            [_, e, _] | [e, _] => (self.context.to_string(), e.to_string()),
+            [_] => (self.context.to_string(), self.exten.to_string()),
+            _ => return None,
         };
-        let context = if context.is_empty() {
-            self.context.to_string()
-        } else {
-            context
-        };
-        self.edge(kind, context, exten, pos);
+        Some((context, Some(exten)))
+    }
+
+    fn goto(&mut self, kind: EdgeKind, parts: &[String], pos: Pos) {
+        if let Some((context, exten)) = self.goto_target(parts) {
+            self.edge(kind, context, exten, pos);
+        }
     }
 
     /// `Gosub([[context,]exten,]priority[(args)])`.
@@ -562,10 +579,9 @@ impl Walker<'_> {
             call_args = split_args(&last[open + 1..close]);
             last.truncate(open);
         }
-        let before = self.edges.len();
-        self.goto(kind, &parts, pos);
-        if let Some(target) = self.edges.get(before).map(|e| e.target_context.clone()) {
-            self.call_args(scope, &target, &call_args);
+        if let Some((context, exten)) = self.goto_target(&parts) {
+            self.call_args(scope, &context, &call_args);
+            self.edge(kind, context, exten, pos);
         }
     }
 
@@ -633,7 +649,7 @@ impl Walker<'_> {
     }
 
     fn dial_target(&mut self, scope: &Scope<'_>, app: &str, chan: &str, pos: Pos) {
-        if chan.is_empty() {
+        if chan.is_empty() || !self.record {
             return;
         }
         let (tech_text, resource) = chan.split_once('/').unwrap_or((chan, ""));

@@ -67,6 +67,26 @@ pub struct SectionRef {
     pub section: u32,
 }
 
+/// Name → position of the first object with that name, so that lookups stay O(1) on large
+/// configurations (rules look objects up once per reference).
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex(std::collections::HashMap<String, usize>);
+
+impl NameIndex {
+    /// Index names in order; the first occurrence of a name wins.
+    pub fn build<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
+        let mut map = std::collections::HashMap::new();
+        for (i, name) in names.enumerate() {
+            map.entry(name.to_string()).or_insert(i);
+        }
+        NameIndex(map)
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(name).copied()
+    }
+}
+
 /// Options for interpreting a configuration.
 #[derive(Clone, Debug, Default)]
 pub struct ModelOptions {

@@ -71,24 +71,35 @@ pub struct PjsipConf {
     pub duplicate_objects: Vec<DuplicateObject>,
     /// Types that fail to load entirely because of a duplicate id.
     pub failed_types: Vec<String>,
+    #[serde(skip)]
+    index: PjsipIndex,
+}
+
+/// Id → index per type.
+#[derive(Clone, Debug, Default)]
+struct PjsipIndex {
+    endpoints: super::NameIndex,
+    auths: super::NameIndex,
+    aors: super::NameIndex,
+    transports: super::NameIndex,
 }
 
 impl PjsipConf {
     /// An endpoint by id (ids are case-sensitive).
     pub fn endpoint(&self, id: &str) -> Option<&PjsipEndpoint> {
-        self.endpoints.iter().find(|e| e.meta.id == id)
+        self.index.endpoints.get(id).map(|i| &self.endpoints[i])
     }
 
     pub fn auth(&self, id: &str) -> Option<&PjsipAuth> {
-        self.auths.iter().find(|a| a.meta.id == id)
+        self.index.auths.get(id).map(|i| &self.auths[i])
     }
 
     pub fn aor(&self, id: &str) -> Option<&PjsipAor> {
-        self.aors.iter().find(|a| a.meta.id == id)
+        self.index.aors.get(id).map(|i| &self.aors[i])
     }
 
     pub fn transport(&self, id: &str) -> Option<&PjsipTransport> {
-        self.transports.iter().find(|t| t.meta.id == id)
+        self.index.transports.get(id).map(|i| &self.transports[i])
     }
 
     /// The endpoint that receives what nothing else identifies: `anonymous` (or
@@ -382,18 +393,27 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         }
     }
 
-    // Link identifies to their endpoints.
+    use super::NameIndex;
+    conf.index = PjsipIndex {
+        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.as_str())),
+        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.as_str())),
+        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.as_str())),
+        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
+    };
+    // Link identifies to their endpoints (every endpoint section with that id).
+    let mut endpoints_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, ep) in conf.endpoints.iter().enumerate() {
+        endpoints_by_id.entry(ep.meta.id.as_str()).or_default().push(i);
+    }
+    let mut links: Vec<(usize, usize)> = Vec::new();
     for (idx, ident) in conf.identifies.iter().enumerate() {
-        let Some(name) = &ident.endpoint else {
-            continue;
-        };
-        for ep in conf
-            .endpoints
-            .iter_mut()
-            .filter(|e| e.meta.id == name.value)
-        {
-            ep.identify.push(idx);
+        let Some(name) = &ident.endpoint else { continue };
+        for &ep in endpoints_by_id.get(name.value.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+            links.push((ep, idx));
         }
+    }
+    for (ep, idx) in links {
+        conf.endpoints[ep].identify.push(idx);
     }
     conf
 }

@@ -26,12 +26,14 @@ pub struct SipConf {
     pub peers: Vec<SipPeer>,
     /// Live sections chan_sip skips: no `type`, or an unknown one ("Unknown type").
     pub ignored_sections: Vec<IgnoredSection>,
+    #[serde(skip)]
+    index: super::NameIndex,
 }
 
 impl SipConf {
     /// A peer by name (case-sensitive, as chan_sip finds peers by name).
     pub fn peer(&self, name: &str) -> Option<&SipPeer> {
-        self.peers.iter().find(|p| p.name == name)
+        self.index.get(name).map(|i| &self.peers[i])
     }
 }
 
@@ -215,12 +217,8 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         };
         peers.push(build_peer(s, sref(i), Located::at(kind, ty.pos), &general));
     }
-    SipConf {
-        file: file_index as u32,
-        general,
-        peers,
-        ignored_sections,
-    }
+    let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
+    SipConf { file: file_index as u32, general, peers, ignored_sections, index }
 }
 
 fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {

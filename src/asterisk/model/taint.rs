@@ -67,8 +67,19 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     fn variable(&self, name: &str) -> Taint {
-        let key = var_key(name);
-        match key.as_str() {
+        // Upper-case into a stack buffer: lookups happen for every `${…}` of every priority.
+        let mut buf = [0u8; 64];
+        let trimmed = name.trim().trim_start_matches('_');
+        let owned;
+        let key: &str = if trimmed.len() <= buf.len() {
+            buf[..trimmed.len()].copy_from_slice(trimmed.as_bytes());
+            buf[..trimmed.len()].make_ascii_uppercase();
+            std::str::from_utf8(&buf[..trimmed.len()]).unwrap_or("")
+        } else {
+            owned = var_key(name);
+            &owned
+        };
+        match key {
             "EXTEN" => match self.exten_class {
                 PatternClass::Literal => Taint::CLEAN,
                 PatternClass::Strict => Taint::DIGITS,
