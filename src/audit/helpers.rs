@@ -100,3 +100,10 @@ pub fn net_is_private(net: &ipnet::IpNet) -> bool {
             ipnet::IpNet::V6(n) => n.prefix_len() >= 7,
         }
 }
+
+/// Whether an ACL denies addresses it does not explicitly permit (probed with an address from
+/// TEST-NET-2, which no ACL permits on purpose).
+pub fn acl_denies_the_world(acl: &crate::asterisk::model::acl::Acl) -> bool {
+    let probe = std::net::IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 77));
+    !acl.rules.is_empty() && !acl.allows(probe)
+}

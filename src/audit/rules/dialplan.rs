@@ -145,7 +145,7 @@ pub static SQL_INJECTION: Rule = Rule {
     escalation: None,
     summary: "caller data interpolated into SQL, realtime lookups or AGI command lines",
     doc: RuleDoc {
-        what: "Reports `ODBC_SQL`, `MYSQL(query …)`, `REALTIME*`, `ODBC_*` custom functions and `AGI`/`EAGI` command lines whose text contains caller-controlled data (`${EXTEN}`, `${CALLERID(…)}`, SIP headers) without `FILTER`.",
+        what: "Reports `ODBC_SQL`, `MYSQL(query …)`, `REALTIME*` and `ODBC_*` custom functions whose text contains caller-controlled data (`${EXTEN}`, `${CALLERID(…)}`, SIP headers, message bodies) without `FILTER`/`SQL_ESC`, and `AGI`/`EAGI` whose script or FastAGI URL (the first argument) does.",
         why: "A caller-ID name or Request-URI such as `1' OR '1'='1` becomes part of the query: callers read or change your database (voicemail PINs, CDRs, routing tables).",
         example: "exten => _X.,1,Set(R=${ODBC_SQL(SELECT dest FROM routes WHERE did='${EXTEN}')})",
         instead: "exten => _X.,1,Set(R=${ODBC_SQL(SELECT dest FROM routes WHERE did='${FILTER(0-9,${EXTEN})}')})",
@@ -433,10 +433,27 @@ fn check_disa_without_password(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// Dialplan expressions whose value the caller chooses.
+const CALLER_DATA: &[&str] = &[
+    "${EXTEN",
+    "CALLERID(",
+    "HEADER(",
+    "MESSAGE(",
+    "${CALLERIDNUM",
+    "${CALLERIDNAME",
+];
+
 fn check_sql_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for s in sinks(ctx) {
-        let kind = matches!(s.kind, SinkKind::Sql | SinkKind::Realtime | SinkKind::Agi);
-        if kind && s.caller_controlled && !s.filtered && !s.argument.contains("SQL_ESC") {
+        // AGI arguments reach the script as separate values; the danger is a caller choosing
+        // the script or FastAGI URL itself (the first argument).
+        let text = match s.kind {
+            SinkKind::Sql | SinkKind::Realtime => s.argument.as_str(),
+            SinkKind::Agi => s.argument.split(',').next().unwrap_or(""),
+            _ => continue,
+        };
+        let caller_data = s.kind != SinkKind::Agi || CALLER_DATA.iter().any(|m| text.contains(m));
+        if caller_data && s.caller_controlled && !s.filtered && !text.contains("SQL_ESC") {
             sink.report(
                 ctx.anchor(s.pos),
                 format!("caller-controlled data is interpolated into `{}`", s.name),

@@ -5,7 +5,7 @@ use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static WEAK_SECRET: Rule = Rule {
     code: "PBX501",
@@ -169,8 +169,17 @@ fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
 fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let accounts = accounts(ctx);
     let mut uses: HashMap<&str, usize> = HashMap::new();
+    // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
+    // `101`) is one account: count distinct account names per secret.
+    let mut names_per_secret: HashMap<&str, HashSet<String>> = HashMap::new();
     for a in &accounts {
-        *uses.entry(a.secret).or_default() += 1;
+        names_per_secret
+            .entry(a.secret)
+            .or_default()
+            .insert(a.names[0].to_ascii_lowercase());
+    }
+    for (secret, names) in &names_per_secret {
+        uses.insert(secret, names.len());
     }
     for a in &accounts {
         let s = a.secret;

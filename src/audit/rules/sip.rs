@@ -54,7 +54,7 @@ pub static INSECURE_INVITE: Rule = Rule {
     escalation: Some("critical when the peer has no fixed `host` and no ACL"),
     summary: "`insecure=invite` accepts INVITEs without authentication",
     doc: RuleDoc {
-        what: "Reports chan_sip peers with `insecure=invite` or `insecure=port,invite`. Critical when the peer is not bound to a fixed `host` and has no `permit`/`deny` ACL, because then nothing at all limits who may call through it.",
+        what: "Reports chan_sip peers with `insecure=invite` or `insecure=port,invite` unless they are pinned to a fixed `host` and an ACL that denies everything else. Critical when the peer has neither a fixed `host` nor an ACL, because then nothing at all limits who may call through it.",
         why: "`insecure=invite` switches off the digest challenge for INVITEs matched to the peer. That is meant for a provider identified by its fixed IP; anyone who can send from (or spoof UDP from) that address calls into the peer's context unauthenticated. Without a fixed host or ACL the peer is an open door.",
         example: "[provider]\ntype=peer\nhost=dynamic\ninsecure=port,invite\ncontext=from-provider",
         instead: "[provider]\ntype=peer\nhost=sip.provider.example\ninsecure=invite\ndeny=0.0.0.0/0.0.0.0\npermit=203.0.113.10/255.255.255.255\ncontext=from-provider   ; reaches local extensions only",
@@ -171,6 +171,10 @@ fn check_insecure_invite(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             continue;
         };
         let pos = insecure.pos.unwrap_or(p.pos);
+        if helpers::acl_denies_the_world(&p.acl) && helpers::sip_ip_identified(p) {
+            // The recommended provider form: fixed host, `deny=0.0.0.0/0`, narrow `permit`s.
+            continue;
+        }
         let fixed = p
             .host
             .as_ref()

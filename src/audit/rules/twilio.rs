@@ -55,10 +55,10 @@ pub static SHARED_RANGE_REACHES_MONEY: Rule = Rule {
     code: "PBX306",
     name: "twilio-shared-range-reaches-money",
     severity: Severity::Critical,
-    escalation: Some("high when the only trunk `Dial` it reaches uses a fixed number"),
+    escalation: Some("medium when the only trunk `Dial` it reaches uses a fixed number"),
     summary: "an endpoint identified by Twilio's shared IPs can reach a trunk `Dial`",
     doc: RuleDoc {
-        what: "Reports endpoints/peers identified only by Twilio addresses (current or retired) whose context reaches a `Dial` through a trunk: critical when the caller chooses the digits, high when the number is fixed (any Twilio customer can still make your trunk or landline call it). The path is printed.",
+        what: "Reports endpoints/peers identified only by Twilio addresses (current or retired) whose context reaches a `Dial` through a trunk: critical when the caller chooses the digits, medium when the number is fixed (any Twilio customer can still make your trunk or landline call that number, at your cost). The path is printed.",
         why: "Twilio's signalling addresses are shared by every Twilio customer. An endpoint identified by them alone accepts calls from any Twilio account: someone with a $20 trial account can point a SIP domain at your PBX and use your trunk (or your landline) to call premium numbers.",
         example: "[twilio]\ntype=identify\nendpoint=twilio\nmatch=54.172.60.0/30\n\n; extensions.conf\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/${EXTEN}@atapstn)",
         instead: "; extensions.conf: the Twilio context rings local phones only\n[from-twilio]\nexten => _X.,1,Dial(PJSIP/101)",
@@ -107,7 +107,7 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                         pos: r.pos,
                         section: p.name.clone(),
                         option: "permit",
-                        owner: format!("peer {}", p.name),
+                        owner: "sip.conf".into(),
                     });
                 }
             }
@@ -282,7 +282,7 @@ fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>)
         );
         f.section(e.source.clone()).option("context");
         if m.money == Money::Bounded {
-            f.severity(Severity::High);
+            f.severity(Severity::Medium);
         }
         f.path(m.path);
     }

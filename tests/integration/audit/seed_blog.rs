@@ -40,3 +40,28 @@ fn seed_blog_stale_addresses_guests_and_shared_range_are_found() {
     assert!(shared.message.contains("23 peers"), "{}", shared.message);
     assert!(found.contains(&"PBX103"), "{found:?}");
 }
+
+/// pbxgen's own rendering of the seed site (and every other example) is clean at `high`: the
+/// rendered examples under `examples/<name>/` (kept in sync with their profiles by the render
+/// tests) are audited like any hand-written directory.
+#[test]
+fn rendered_examples_have_no_high_or_critical_findings() {
+    let examples = crate::util::repo_path("examples");
+    let Ok(entries) = std::fs::read_dir(&examples) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        if !(dir.join("pjsip.conf").is_file() || dir.join("sip.conf").is_file()) {
+            continue;
+        }
+        let report = audit_dir(&dir, None);
+        let bad: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::High)
+            .map(|f| format!("{}:{} {} {}", f.file, f.line, f.rule.code, f.message))
+            .collect();
+        assert!(bad.is_empty(), "{}:\n{}", dir.display(), bad.join("\n"));
+    }
+}
