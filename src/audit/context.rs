@@ -4,7 +4,7 @@
 use super::finding::Anchor;
 use super::mask::mask_line;
 use super::reach::Reach;
-use crate::asterisk::model::{Pbx, SectionRef};
+use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
 use crate::twilio::TwilioRanges;
 
@@ -37,11 +37,6 @@ impl<'a> AuditContext<'a> {
             column: pos.column.max(1),
             snippet,
         }
-    }
-
-    /// The position of the section a model object came from.
-    pub fn section_pos(&self, r: SectionRef) -> Pos {
-        self.pbx.section(r).pos
     }
 
     /// The first line of a top-level config file (for findings about a file as a whole).

@@ -8,15 +8,8 @@
 /// What a masked value prints as.
 pub const MASK: &str = "********";
 
-/// Option names whose value is a secret (compared case-insensitively, ignoring a `[n]` index).
-const SECRET_OPTIONS: &[&str] = &[
-    "secret",
-    "md5secret",
-    "remotesecret",
-    "password",
-    "md5_cred",
-    "auth_passwd",
-    "auth_secret",
+/// Secret keys beyond the Asterisk/WebSMS options the model knows (site profiles, other files).
+const MORE_SECRET_KEYS: &[&str] = &[
     "passwd",
     "pass",
     "pin",
@@ -25,13 +18,17 @@ const SECRET_OPTIONS: &[&str] = &[
     "api_key",
     "apikey",
     "private_key",
+    "gateway_password",
 ];
 
-/// Is `name` (an option or YAML key) one that holds a secret?
+/// Is `name` (an option or YAML key) one that holds a secret? Case-insensitive; a `[n]` index
+/// (`auth_secret[2]`) is ignored.
 pub fn is_secret_option(name: &str) -> bool {
-    let name = name.trim();
     let base = name.split('[').next().unwrap_or(name).trim();
-    SECRET_OPTIONS.iter().any(|s| base.eq_ignore_ascii_case(s))
+    crate::asterisk::secret::is_secret_option(base)
+        || MORE_SECRET_KEYS
+            .iter()
+            .any(|s| base.eq_ignore_ascii_case(s))
 }
 
 /// Mask the secrets in one source line of an Asterisk-style `.conf` file, a PHP ini file or a

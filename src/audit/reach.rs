@@ -655,7 +655,7 @@ fn tech_upper(t: &str) -> String {
 
 /// Peers and endpoints that are trunks: registered to a provider, authenticating outbound,
 /// identified by IP, `insecure=invite`, a provider host, or dialled with a number.
-pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
+fn find_trunks(pbx: &Pbx) -> HashSet<String> {
     let mut t = HashSet::new();
     if let Some(sip) = &pbx.sip {
         let reg_hosts: HashSet<&str> = sip

@@ -50,7 +50,7 @@ pub enum Check {
 }
 
 impl Rule {
-    /// `https://…`-free anchor used in docs and SARIF `helpUri`-less help.
+    /// `PBX101 sip-guest-calls`: how annotations and headings name the rule.
     pub fn title(&self) -> String {
         format!("{} {}", self.code, self.name)
     }
