@@ -8,7 +8,8 @@ use crate::audit::finding::{Finding, PathStep};
 use crate::audit::rule::{self, Rule};
 use serde_json::{Value, json};
 
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The `$id` of the official OASIS schema (vendored in tests/fixtures/audit/).
+pub const SCHEMA_URI: &str = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 
 pub fn render(report: &Report) -> String {
     let rules = rule::all();
