@@ -76,6 +76,13 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
 /// Build the model, refusing input that could not be read at all (exit 2, with position).
 fn load(config: crate::Result<asterisk::Config>, args: &AuditArgs) -> Result<Pbx, Error> {
     let config = config?;
+    // Auditing the wrong directory must not pass CI silently.
+    if config.files.is_empty() {
+        return Err(Error::invalid(format!(
+            "{}: no Asterisk configuration found (expected sip.conf, pjsip.conf, extensions.conf, websms.conf, manager.conf, acl.conf or asterisk.conf)",
+            config.root.display()
+        )));
+    }
     if let Some(d) = config
         .diagnostics()
         .find(|d| d.code == DiagnosticCode::Unreadable)

@@ -41,6 +41,19 @@ fn unreadable_input_exits_2_with_the_path() {
 }
 
 #[test]
+fn a_directory_without_asterisk_files_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("notes.txt"), "nothing here\n").expect("write");
+    let out = pbxgen()
+        .arg("audit")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Asterisk configuration found"));
+}
+
+#[test]
 fn min_severity_hides_lower_findings() {
     let out = pbxgen()
         .args([
