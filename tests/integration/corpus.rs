@@ -47,7 +47,10 @@ fn corpus_dir() -> Option<PathBuf> {
     if default.is_dir() {
         return Some(default);
     }
-    eprintln!("corpus test skipped: PBXGEN_CORPUS is not set and {} does not exist", default.display());
+    eprintln!(
+        "corpus test skipped: PBXGEN_CORPUS is not set and {} does not exist",
+        default.display()
+    );
     None
 }
 
@@ -60,7 +63,10 @@ fn config_files(dir: &Path) -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "conf" || e == "sample") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "conf" || e == "sample")
+            {
                 out.push(path);
             }
         }
@@ -73,7 +79,11 @@ fn config_files(dir: &Path) -> Vec<PathBuf> {
 fn corpus_reads_without_fatal_diagnostics() {
     let Some(dir) = corpus_dir() else { return };
     let files = config_files(&dir);
-    assert!(!files.is_empty(), "no configuration files under {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no configuration files under {}",
+        dir.display()
+    );
     let mut failures = Vec::new();
     let mut seen_broken = Vec::new();
     for path in &files {
@@ -96,12 +106,19 @@ fn corpus_reads_without_fatal_diagnostics() {
                 seen_broken.push(name.clone());
                 let got: Vec<DiagnosticCode> = fatal.iter().map(|d| d.code).collect();
                 if got.is_empty() || got.iter().any(|c| !codes.contains(c)) {
-                    failures.push(format!("{name}: expected only {codes:?} ({why}), got {got:?}"));
+                    failures.push(format!(
+                        "{name}: expected only {codes:?} ({why}), got {got:?}"
+                    ));
                 }
             }
             None => {
                 for d in fatal {
-                    failures.push(format!("{}: {:?}: {}", config.location(d.pos), d.code, d.message));
+                    failures.push(format!(
+                        "{}: {:?}: {}",
+                        config.location(d.pos),
+                        d.code,
+                        d.message
+                    ));
                 }
             }
         }
@@ -114,7 +131,11 @@ fn corpus_reads_without_fatal_diagnostics() {
             failures.push(format!("{name}: listed as broken but not checked"));
         }
     }
-    assert!(failures.is_empty(), "corpus files with fatal diagnostics:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "corpus files with fatal diagnostics:\n{}",
+        failures.join("\n")
+    );
     eprintln!("corpus: {} files read from {}", files.len(), dir.display());
 }
 
@@ -136,7 +157,12 @@ fn asterisk_samples_read_cleanly() {
             .map(|d| format!("{}: {}", config.location(d.pos), d.message))
             .collect();
         assert!(bad.is_empty(), "{}:\n{}", path.display(), bad.join("\n"));
-        let pbx = asterisk::build_model(config, &ModelOptions { asterisk_version: Some(20) });
+        let pbx = asterisk::build_model(
+            config,
+            &ModelOptions {
+                asterisk_version: Some(20),
+            },
+        );
         if let Some(pj) = &pbx.pjsip {
             assert!(pj.unknown_options.is_empty(), "{:?}", pj.unknown_options);
         }
