@@ -881,7 +881,7 @@ impl FileParser<'_> {
         if escaped {
             cur = 1;
             // C's signed `char`: bytes >= 0x80 are negative, so they count as "< 33" too.
-            if b.get(1).is_none_or(|&c| c < 33 || c >= 0x80) {
+            if b.get(1).is_none_or(|c| !(33..0x80).contains(c)) {
                 return Err(self.fatal(
                     DiagnosticCode::InvalidEscape,
                     depth,

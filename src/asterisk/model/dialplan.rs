@@ -38,7 +38,9 @@ impl Dialplan {
 
     /// A context by name ignoring case (for "did you mean" hints).
     pub fn context_ignore_case(&self, name: &str) -> Option<&Context> {
-        self.index_ignore_case.get(&name.to_ascii_lowercase()).map(|i| &self.contexts[i])
+        self.index_ignore_case
+            .get(&name.to_ascii_lowercase())
+            .map(|i| &self.contexts[i])
     }
 
     /// Every edge out of every context.

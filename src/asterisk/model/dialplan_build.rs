@@ -71,7 +71,11 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
         read_section(context, &mut ext_index[ci], s);
     }
     dp.index = super::NameIndex::build(dp.contexts.iter().map(|c| c.name.as_str()));
-    let lower: Vec<String> = dp.contexts.iter().map(|c| c.name.to_ascii_lowercase()).collect();
+    let lower: Vec<String> = dp
+        .contexts
+        .iter()
+        .map(|c| c.name.to_ascii_lowercase())
+        .collect();
     dp.index_ignore_case = super::NameIndex::build(lower.iter().map(String::as_str));
     analyse(&mut dp);
     dp
@@ -111,9 +115,14 @@ fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
     for v in &s.variables {
         let key = v.name.to_ascii_lowercase();
         match key.as_str() {
-            "exten" | "same" => {
-                read_priority(context, ext_index, v, key == "same", &mut last_ext, &mut last_pri)
-            }
+            "exten" | "same" => read_priority(
+                context,
+                ext_index,
+                v,
+                key == "same",
+                &mut last_ext,
+                &mut last_pri,
+            ),
             "include" => {
                 let (ctx, timing) = match v.value.split_once(',') {
                     Some((c, t)) => (c.trim(), Some(t.trim().to_string())),
@@ -320,7 +329,12 @@ fn analyse(dp: &mut Dialplan) {
     }
 }
 
-fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>, record: bool) -> Pass {
+fn walk(
+    dp: &Dialplan,
+    globals: &Vars,
+    call_args: &HashMap<String, Vec<Taint>>,
+    record: bool,
+) -> Pass {
     let mut out = Pass::default();
     for c in &dp.contexts {
         let mut w = Walker {
@@ -355,7 +369,12 @@ fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>, 
                 if p.kind == PriorityKind::Hint {
                     continue;
                 }
-                let scope = Scope { exten_class: class, local: &local, global: globals, args };
+                let scope = Scope {
+                    exten_class: class,
+                    local: &local,
+                    global: globals,
+                    args,
+                };
                 let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args, p.app_pos);
                 for (name, taint) in sets {
                     let key = var_key(&name);
@@ -401,7 +420,15 @@ impl Walker<'_> {
         self.function_sinks(scope, raw, pos);
         let arg = |i: usize| args.get(i).map(|s| s.trim()).unwrap_or("");
         let mut sets = Vec::new();
-        match app.to_ascii_lowercase().as_str() {
+        let mut buf = [0u8; 32];
+        let lower = if app.len() <= buf.len() {
+            buf[..app.len()].copy_from_slice(app.as_bytes());
+            buf[..app.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..app.len()]).unwrap_or("")
+        } else {
+            ""
+        };
+        match lower {
             "set" => {
                 if let Some((name, value)) = raw.split_once('=') {
                     self.assignment(scope, name, value, pos, &mut sets);
@@ -415,7 +442,7 @@ impl Walker<'_> {
                 }
             }
             "read" if !arg(0).is_empty() => sets.push((arg(0).to_string(), Taint::DIGITS)),
-            "goto" => self.goto(EdgeKind::Goto, &args, pos),
+            "goto" => self.goto(EdgeKind::Goto, args, pos),
             "gotoif" | "gotoiftime" => {
                 let kind = if app.eq_ignore_ascii_case("gotoif") {
                     EdgeKind::GotoIf
@@ -443,7 +470,13 @@ impl Walker<'_> {
             "execif" => {
                 for branch in conditional_branches(raw) {
                     let (inner_app, inner_args, _) = split_app(branch.trim());
-                    sets.extend(self.priority(scope, inner_app, inner_args, &split_args(inner_args), pos));
+                    sets.extend(self.priority(
+                        scope,
+                        inner_app,
+                        inner_args,
+                        &split_args(inner_args),
+                        pos,
+                    ));
                 }
             }
             "dial" | "page" => {

@@ -403,12 +403,21 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     // Link identifies to their endpoints (every endpoint section with that id).
     let mut endpoints_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, ep) in conf.endpoints.iter().enumerate() {
-        endpoints_by_id.entry(ep.meta.id.as_str()).or_default().push(i);
+        endpoints_by_id
+            .entry(ep.meta.id.as_str())
+            .or_default()
+            .push(i);
     }
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (idx, ident) in conf.identifies.iter().enumerate() {
-        let Some(name) = &ident.endpoint else { continue };
-        for &ep in endpoints_by_id.get(name.value.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+        let Some(name) = &ident.endpoint else {
+            continue;
+        };
+        for &ep in endpoints_by_id
+            .get(name.value.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             links.push((ep, idx));
         }
     }

@@ -21,11 +21,10 @@ struct OptionInfo {
     in_master: bool,
 }
 
-/// The option table, indexed by (type, lower-case option).
+/// The option table: type → lower-case option → what the documentation says.
 #[derive(Debug, Default)]
 pub struct PjsipOptions {
-    options: HashMap<(String, String), OptionInfo>,
-    types: Vec<String>,
+    options: HashMap<String, HashMap<String, OptionInfo>>,
 }
 
 impl PjsipOptions {
@@ -50,11 +49,8 @@ impl PjsipOptions {
                 .split(',')
                 .filter_map(|v| v.split('.').next()?.parse::<u32>().ok())
                 .min();
-            if !table.types.iter().any(|t| t == ty) {
-                table.types.push(ty.to_string());
-            }
-            table.options.insert(
-                (ty.to_string(), option.to_ascii_lowercase()),
+            table.options.entry(ty.to_string()).or_default().insert(
+                option.to_ascii_lowercase(),
                 OptionInfo {
                     since: since.to_string(),
                     first_major,
@@ -68,7 +64,7 @@ impl PjsipOptions {
 
     /// Whether the documentation covers this object type.
     pub fn knows_type(&self, ty: &str) -> bool {
-        self.types.iter().any(|t| t == ty)
+        self.options.contains_key(ty)
     }
 
     /// `None` when `option` exists for `ty` in `version` (any version when `None`);
@@ -78,10 +74,17 @@ impl PjsipOptions {
         if option.starts_with('@') {
             return None;
         }
-        let Some(info) = self
-            .options
-            .get(&(ty.to_string(), option.to_ascii_lowercase()))
-        else {
+        let by_name = self.options.get(ty)?;
+        // Option names are short: lower-case them on the stack (this runs for every line).
+        let mut buf = [0u8; 64];
+        let lower = if option.len() <= buf.len() {
+            buf[..option.len()].copy_from_slice(option.as_bytes());
+            buf[..option.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..option.len()]).ok()
+        } else {
+            None
+        };
+        let Some(info) = lower.and_then(|l| by_name.get(l)) else {
             return Some(None);
         };
         let known = match version {

@@ -218,7 +218,13 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         peers.push(build_peer(s, sref(i), Located::at(kind, ty.pos), &general));
     }
     let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
-    SipConf { file: file_index as u32, general, peers, ignored_sections, index }
+    SipConf {
+        file: file_index as u32,
+        general,
+        peers,
+        ignored_sections,
+        index,
+    }
 }
 
 fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {

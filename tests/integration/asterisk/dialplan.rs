@@ -167,10 +167,13 @@ fn edges_out_of_contexts() {
 }
 
 /// Dial targets: tech, peer, number, and whether the number is caller-controlled and filtered.
+/// tech, peer, number, caller-controlled, filtered.
+type DialSummary = (Tech, Option<String>, Option<String>, bool, bool);
+
 #[test]
 fn dial_targets_and_caller_controlled_numbers() {
     let pbx = model(&[("extensions.conf", DIALPLAN)]);
-    let dials = |ctx: &str| -> Vec<(Tech, Option<String>, Option<String>, bool, bool)> {
+    let dials = |ctx: &str| -> Vec<DialSummary> {
         pbx.dialplan
             .context(ctx)
             .unwrap()

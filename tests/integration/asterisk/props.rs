@@ -139,8 +139,11 @@ fn render(model: &[ModelSection]) -> String {
     out
 }
 
+/// A section as read: name, template flag, variables.
+type ReadSection = (String, bool, Vec<(String, String)>);
+
 /// What Asterisk makes of the model: inherited variables first, then the section's own.
-fn expected(model: &[ModelSection]) -> Vec<(String, bool, Vec<(String, String)>)> {
+fn expected(model: &[ModelSection]) -> Vec<ReadSection> {
     let mut done: Vec<Vec<(String, String)>> = Vec::new();
     for s in model {
         let mut vars: Vec<(String, String)> = Vec::new();
@@ -167,7 +170,7 @@ proptest! {
         let config = asterisk::load_texts("mem", vec![("sip.conf".to_string(), text.clone().into_bytes())]);
         let file = &config.files[0];
         prop_assert!(file.diagnostics.is_empty(), "{:?}\n{}", file.diagnostics, text);
-        let got: Vec<(String, bool, Vec<(String, String)>)> = file
+        let got: Vec<ReadSection> = file
             .sections
             .iter()
             .map(|s| (s.name.clone(), s.is_template, s.variables.iter().map(|v| (v.name.clone(), v.value.clone())).collect()))
