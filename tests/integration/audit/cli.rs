@@ -143,3 +143,34 @@ fn the_readme_rules_table_is_generated_from_the_registry() {
         "docs/notes/audit.md: regenerate the table with `pbxgen rules --format markdown`"
     );
 }
+
+#[test]
+fn ci_examples_are_valid_yaml_that_run_the_audit() {
+    let hooks: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(repo_path(".pre-commit-hooks.yaml")).expect("hooks file"),
+    )
+    .expect("valid YAML");
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "pbxgen-audit");
+    assert_eq!(hook["entry"], "pbxgen audit");
+    assert_eq!(hook["files"], "\\.conf$");
+    let workflow: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(repo_path("examples/ci/github-workflow.yml")).expect("workflow"),
+    )
+    .expect("valid YAML");
+    let steps = workflow["jobs"]["audit"]["steps"]
+        .as_array()
+        .expect("steps");
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.iter()
+            .any(|u| u.starts_with("github/codeql-action/upload-sarif@")),
+        "{uses:?}"
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("pbxgen audit") && r.contains("--format sarif")),
+        "{runs:?}"
+    );
+}
