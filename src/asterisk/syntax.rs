@@ -29,6 +29,8 @@ pub enum FileKind {
     Acl,
     /// `asterisk.conf` (`execincludes`, `live_dangerously`).
     Asterisk,
+    /// `voicemail.conf`: mailboxes and the dial-out/callback/exit contexts of app_voicemail.
+    Voicemail,
     /// Any other Asterisk file: parsed, not interpreted.
     Other,
 }
@@ -45,18 +47,20 @@ impl FileKind {
             FileKind::Manager => "manager.conf",
             FileKind::Acl => "acl.conf",
             FileKind::Asterisk => "asterisk.conf",
+            FileKind::Voicemail => "voicemail.conf",
             FileKind::Other => return None,
         })
     }
 
     /// Every kind pbxgen interprets, in the order a directory is read.
-    pub const KNOWN: [FileKind; 8] = [
+    pub const KNOWN: [FileKind; 9] = [
         FileKind::Asterisk,
         FileKind::Acl,
         FileKind::Sip,
         FileKind::Pjsip,
         FileKind::PjsipWizard,
         FileKind::Extensions,
+        FileKind::Voicemail,
         FileKind::Manager,
         FileKind::Websms,
     ];
@@ -76,8 +80,9 @@ impl FileKind {
             FileKind::Websms => 4,
             FileKind::Manager => 5,
             FileKind::Acl => 6,
-            FileKind::Asterisk => 7,
-            FileKind::Other => 8,
+            FileKind::Voicemail => 7,
+            FileKind::Asterisk => 8,
+            FileKind::Other => 9,
         };
         for word in file_name.split(['-', '.', ' ']) {
             let kind = match word.to_ascii_lowercase().as_str() {
@@ -89,6 +94,7 @@ impl FileKind {
                 "manager" => FileKind::Manager,
                 "acl" => FileKind::Acl,
                 "asterisk" => FileKind::Asterisk,
+                "voicemail" => FileKind::Voicemail,
                 _ => continue,
             };
             if rank(kind) < rank(best) {
@@ -118,7 +124,7 @@ pub enum Dialect {
 }
 
 /// One top-level configuration file with its `#include`s expanded.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ConfigFile {
     /// The top-level file's name as given (`sip.conf`, `02-sip-cosmiccable.conf`).
     pub name: String,
@@ -135,6 +141,47 @@ pub struct ConfigFile {
     pub directives: Vec<Directive>,
     /// `;` comments (text after the `;`), for `; pbxgen: ignore[…]` suppressions.
     pub comments: Vec<Comment>,
+}
+
+impl Serialize for ConfigFile {
+    /// Serialised with secrets masked; in voicemail.conf the mailbox PIN (the first field of
+    /// `mailbox => pin,name,…`) is masked too.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ConfigFile", 7)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("file", &self.file)?;
+        if self.kind == FileKind::Voicemail {
+            let masked: Vec<Section> = self.sections.iter().map(mask_mailbox_pins).collect();
+            st.serialize_field("sections", &masked)?;
+        } else {
+            st.serialize_field("sections", &self.sections)?;
+        }
+        st.serialize_field("diagnostics", &self.diagnostics)?;
+        st.serialize_field("directives", &self.directives)?;
+        st.serialize_field("comments", &self.comments)?;
+        st.end()
+    }
+}
+
+/// A voicemail.conf section with the PIN of every mailbox line masked.
+fn mask_mailbox_pins(section: &Section) -> Section {
+    let mut masked = section.clone();
+    if ["general", "zonemessages"]
+        .iter()
+        .any(|n| section.name.eq_ignore_ascii_case(n))
+    {
+        return masked;
+    }
+    for v in &mut masked.variables {
+        let rest = v.value.split_once(',').map(|(_, r)| r);
+        v.value = match rest {
+            Some(rest) => format!("{},{rest}", super::secret::MASK),
+            None => super::secret::MASK.to_string(),
+        };
+    }
+    masked
 }
 
 impl ConfigFile {

@@ -248,6 +248,9 @@ pub enum EdgeKind {
     Disa,
     /// `Originate(chan,exten,context,exten,prio)`: a new channel runs in that context.
     Originate,
+    /// `VoiceMailMain` dial-out / callback contexts and `VoiceMail`/`VoiceMailMain`
+    /// `exitcontext`, from voicemail.conf.
+    Voicemail,
     /// Dial options that move a channel into a context: `G(ctx^exten^prio)`, `F(…)`
     /// (Goto), `U(…)`, `b(…)`, `B(…)` (Gosub), `M(…)` (Macro).
     DialOption,
@@ -346,6 +349,48 @@ pub struct Sink {
 pub struct DialplanProblem {
     pub message: String,
     pub pos: Pos,
+}
+
+/// Add the edges app_voicemail opens: `VoiceMailMain` can dial out and call back from the
+/// `dialout`/`callback` contexts of voicemail.conf; `VoiceMail` and `VoiceMailMain` leave to
+/// `exitcontext` on `*`/`0`.
+pub fn add_voicemail_edges(dp: &mut Dialplan, vm: &super::VoicemailConf) {
+    let dialout = vm.dialout_contexts();
+    let exit = vm.exit_contexts();
+    for c in &mut dp.contexts {
+        let mut edges = Vec::new();
+        for e in &c.extensions {
+            for p in &e.priorities {
+                let main = p.app.eq_ignore_ascii_case("VoiceMailMain");
+                if !main && !p.app.eq_ignore_ascii_case("VoiceMail") {
+                    continue;
+                }
+                let targets = if main {
+                    dialout.iter().chain(exit.iter())
+                } else {
+                    [].iter().chain(exit.iter())
+                };
+                for target in targets {
+                    if edges
+                        .iter()
+                        .any(|x: &Edge| x.target_context == target.value && x.pos == p.app_pos)
+                    {
+                        continue;
+                    }
+                    edges.push(Edge {
+                        from: c.name.clone(),
+                        kind: EdgeKind::Voicemail,
+                        target_context: target.value.clone(),
+                        target_exten: None,
+                        dynamic: target.value.contains("${"),
+                        exten: Some(e.name.clone()),
+                        pos: p.app_pos,
+                    });
+                }
+            }
+        }
+        c.edges.extend(edges);
+    }
 }
 
 /// Interpret extensions.conf.

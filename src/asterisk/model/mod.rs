@@ -17,6 +17,7 @@ pub mod pjsip_options;
 pub mod sip;
 pub mod taint;
 pub mod values;
+pub mod voicemail;
 pub mod websms;
 
 use super::Config;
@@ -30,6 +31,7 @@ pub use dialplan::Dialplan;
 pub use manager::ManagerConf;
 pub use pjsip::PjsipConf;
 pub use sip::SipConf;
+pub use voicemail::VoicemailConf;
 pub use websms::WebsmsConf;
 
 /// A value with where it was set; `pos == None` means Asterisk's built-in default applies.
@@ -114,6 +116,8 @@ pub struct Pbx {
     pub named_acls: Vec<NamedAcl>,
     /// asterisk.conf, when present.
     pub asterisk: Option<AsteriskConf>,
+    /// voicemail.conf, when present (its dial-out/callback/exit contexts are dialplan edges).
+    pub voicemail: Option<VoicemailConf>,
     /// The target version the model was built for.
     pub asterisk_version: Option<u32>,
 }
@@ -141,10 +145,16 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
     let pjsip = config
         .file_of_kind(FileKind::Pjsip)
         .map(|(i, f)| pjsip::build(i, f, opts));
-    let dialplan = config
+    let voicemail = config
+        .file_of_kind(FileKind::Voicemail)
+        .map(|(i, f)| voicemail::build(i, f));
+    let mut dialplan = config
         .file_of_kind(FileKind::Extensions)
         .map(|(i, f)| dialplan::build(i, f))
         .unwrap_or_default();
+    if let Some(vm) = &voicemail {
+        dialplan::add_voicemail_edges(&mut dialplan, vm);
+    }
     let websms = config
         .file_of_kind(FileKind::Websms)
         .map(|(i, f)| websms::build(i, f));
@@ -167,6 +177,7 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
         manager,
         named_acls,
         asterisk,
+        voicemail,
         asterisk_version: opts.asterisk_version,
     }
 }

@@ -23,6 +23,7 @@ fn dump_model_reads_the_directory_and_masks_secrets() {
         "fixture-auth-password",
         "fixture-ami-secret",
         "fixture-websms-secret",
+        "987654",
     ] {
         assert!(!text.contains(secret), "{secret} leaked into the dump");
     }
@@ -41,6 +42,7 @@ fn dump_model_reads_the_directory_and_masks_secrets() {
             "sip",
             "pjsip",
             "extensions",
+            "voicemail",
             "manager",
             "websms"
         ]

@@ -115,3 +115,44 @@ fn acl_conf_and_asterisk_conf() {
     assert!(a.execincludes.value && a.execincludes.is_set());
     assert!(!a.live_dangerously.value && !a.live_dangerously.is_set());
 }
+
+/// voicemail.conf's dial-out, callback and exit contexts become edges of the contexts that run
+/// VoiceMailMain / VoiceMail.
+#[test]
+fn voicemail_contexts_are_edges() {
+    use pbxgen::asterisk::model::dialplan::EdgeKind;
+    let pbx = model(&[
+        (
+            "voicemail.conf",
+            "[general]\ndialout=fromvm\nexitcontext=vm-exit\n[default]\n100 => 4242,Bob,,,callback=cb|tz=eu\n",
+        ),
+        (
+            "extensions.conf",
+            "[phones]\nexten => *98,1,VoiceMailMain()\nexten => 100,1,VoiceMail(100@default)\n",
+        ),
+    ]);
+    let vm = pbx.voicemail.as_ref().unwrap();
+    assert_eq!(vm.mailboxes[0].pin.value.expose(), "4242");
+    assert_eq!(vm.mailboxes[0].callback.as_ref().unwrap().value, "cb");
+    let edges: Vec<(EdgeKind, &str, Option<&str>)> = pbx
+        .dialplan
+        .context("phones")
+        .unwrap()
+        .edges
+        .iter()
+        .map(|e| (e.kind, e.target_context.as_str(), e.exten.as_deref()))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            (EdgeKind::Voicemail, "fromvm", Some("*98")),
+            (EdgeKind::Voicemail, "cb", Some("*98")),
+            (EdgeKind::Voicemail, "vm-exit", Some("*98")),
+            (EdgeKind::Voicemail, "vm-exit", Some("100")),
+        ]
+    );
+    assert!(
+        !serde_json::to_string(&pbx).unwrap().contains("4242"),
+        "PIN leaked"
+    );
+}
