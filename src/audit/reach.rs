@@ -115,7 +115,7 @@ pub struct Reach {
     next_unbounded: Vec<Option<Hop>>,
     next_any: Vec<Option<Hop>>,
     entry_node: Vec<usize>,
-    /// Step text per edge, computed on demand from the source.
+    /// Nodes in the sample `demo` context.
     demo_nodes: Vec<usize>,
 }
 
@@ -485,8 +485,8 @@ impl Reach {
         out
     }
 
-    /// For entry `i`: the nearest money dial of at least class `min` (Unbounded first when
-    /// `min` is Bounded and both exist at the same distance is not guaranteed), with the path.
+    /// For entry `i`: the nearest money dial of class `min` or worse, with the path (a node
+    /// with both kinds of dial reports the unbounded one).
     pub fn entry_money(&self, pbx: &Pbx, i: usize, min: Money) -> Option<MoneyPath> {
         let n = *self.entry_node.get(i)?;
         if n == usize::MAX {
