@@ -5,9 +5,8 @@ use crate::term::Term;
 use std::io::Write;
 
 pub fn run(args: &AuditArgs, _term: &Term) -> Result<u8, Error> {
-    let config = load_inputs(args)?;
     if let Some(format) = args.dump_model {
-        return dump_model(config, args, format);
+        return dump_model(load_inputs(args)?, args, format);
     }
     Err(super::not_implemented("audit"))
 }
