@@ -86,8 +86,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
                 options
                     .split('|')
                     .filter_map(|o| o.split_once('='))
-                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                    .last()
+                    .rfind(|(k, _)| k.trim().eq_ignore_ascii_case(name))
                     .map(|(_, val)| Located::at(val.trim().to_string(), v.value_pos))
             };
             conf.mailboxes.push(Mailbox {
