@@ -1,1 +1,143 @@
 //! The auditor: rules over the PBX model, reachability, suppressions, output formats.
+//!
+//! `audit(pbx, options)` runs every config rule over one model, applies the in-file
+//! suppressions, adds the suppression bookkeeping findings, filters by `--min-severity` and
+//! returns a [`output::Report`] ready for any format.
+
+pub mod context;
+pub mod entries;
+pub mod finding;
+pub mod helpers;
+pub mod mask;
+pub mod output;
+pub mod pattern;
+pub mod profile_rules;
+pub mod ranges;
+pub mod reach;
+pub mod rule;
+pub mod rules;
+pub mod severity;
+pub mod suppress;
+
+use crate::asterisk::model::Pbx;
+use crate::twilio::TwilioRanges;
+use context::AuditContext;
+use finding::{Finding, Sink};
+use output::Report;
+use rule::Check;
+use severity::Severity;
+
+/// What to audit with.
+pub struct AuditOptions<'a> {
+    pub twilio: &'a TwilioRanges,
+    pub asterisk_version: Option<u32>,
+    /// Drop findings below this severity from the report.
+    pub min_severity: Option<Severity>,
+}
+
+/// The PBX model of files rendered in memory, read exactly as a directory holding them would be
+/// (the auditor never trusts the generator: it reads the text, not the plan).
+pub fn model_of_rendered(
+    root: &str,
+    files: &[crate::render::RenderedFile],
+    asterisk_version: Option<u32>,
+) -> Pbx {
+    let texts = files
+        .iter()
+        .map(|f| (f.name.clone(), f.contents.clone().into_bytes()))
+        .collect();
+    let config = crate::asterisk::load_texts(root, texts);
+    crate::asterisk::build_model(config, &crate::asterisk::ModelOptions { asterisk_version })
+}
+
+/// Run every config rule over `pbx`; findings unsuppressed and unsorted.
+pub fn run_rules(pbx: &Pbx, opts: &AuditOptions<'_>) -> Vec<Finding> {
+    let ctx = AuditContext::new(pbx, opts.twilio, opts.asterisk_version);
+    let mut findings = Vec::new();
+    for rule in rule::all() {
+        if let Check::Config(check) = rule.check {
+            check(&ctx, &mut Sink::new(rule, &mut findings));
+        }
+    }
+    findings
+}
+
+/// Audit one PBX: rules, suppressions, severity filter, sorted report.
+pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
+    let findings = run_rules(pbx, opts);
+    finish(pbx, findings, opts.min_severity)
+}
+
+/// Apply the suppressions written in the PBX's files, filter and sort.
+pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
+    let texts: Vec<(String, String)> = pbx
+        .config
+        .sources
+        .files()
+        .iter()
+        .map(|f| (f.display.clone(), f.text().into_owned()))
+        .collect();
+    let sources: Vec<suppress::SourceText<'_>> = texts
+        .iter()
+        .map(|(d, t)| suppress::SourceText {
+            display: d,
+            text: t,
+        })
+        .collect();
+    let suppressed = suppress::apply(&sources, &mut findings);
+    let mut findings = group_inherited(findings);
+    let before = findings.len();
+    if let Some(min) = min_severity {
+        findings.retain(|f| f.severity >= min);
+    }
+    let hidden = before - findings.len();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    Report {
+        findings,
+        suppressed,
+        hidden,
+        root_prefix: String::new(),
+    }
+}
+
+/// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
+/// one finding per section at the same line: report the line once, naming the sections.
+fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
+    use std::collections::HashMap;
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    /// (rule, file, line, column) → (index in `out`, the other sections at that line).
+    type Seen = HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)>;
+    let mut at: Seen = HashMap::new();
+    for f in findings {
+        let key = (f.rule.code, f.file.clone(), f.line, f.column);
+        match at.get_mut(&key) {
+            Some((_, others)) if f.section.is_some() => {
+                others.push(f.section.clone().unwrap_or_default())
+            }
+            _ => {
+                at.insert(key, (out.len(), Vec::new()));
+                out.push(f);
+            }
+        }
+    }
+    for (i, others) in at.into_values() {
+        if others.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 5;
+        let mut names = others
+            .iter()
+            .take(SHOWN)
+            .map(|s| format!("[{s}]"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if others.len() > SHOWN {
+            names.push_str(&format!(" and {} more", others.len() - SHOWN));
+        }
+        out[i]
+            .message
+            .push_str(&format!(" (the same line also applies to {names})"));
+    }
+    out
+}

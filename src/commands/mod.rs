@@ -55,8 +55,3 @@ pub fn print_error(err: &Error, term: &Term) {
     };
     eprintln!("{label} {err}");
 }
-
-/// Placeholder for commands a later change fills in.
-pub(crate) fn not_implemented(what: &str) -> Error {
-    Error::invalid(format!("`pbxgen {what}` is not implemented yet"))
-}

@@ -1,10 +1,12 @@
 //! `pbxgen render`: profile → plan → files, written atomically or compared with the disk.
 
+use crate::audit::{self, AuditOptions, severity::threshold};
 use crate::cli::{FailOn, RenderArgs};
 use crate::diag::{EXIT_FINDINGS, EXIT_OK, Error};
 use crate::render::write::{self, Change};
 use crate::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};
 use crate::term::Term;
+use crate::twilio::TwilioRanges;
 use crate::{profile, site};
 
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
@@ -22,7 +24,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         secrets: SecretMode::Resolve,
     };
     let files = render::render(&site, &options)?;
-    audit_before_write(&files, args.fail_on)?;
+    audit_before_write(&files, &profile, args.fail_on, term)?;
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
@@ -86,11 +88,38 @@ fn change_word(change: Change) -> &'static str {
 }
 
 /// Audit the rendered files before anything is written, refusing findings at or above
-/// `fail_on` (DESIGN: render writes nothing when its own output has findings).
-///
-/// Hook for the audit engine (issue 5): parse `files` in memory, audit them like a directory,
-/// and return an error (exit 1, findings listed, secrets masked) when a finding reaches
-/// `fail_on`. Until the engine lands every rendered site passes.
-fn audit_before_write(_files: &[RenderedFile], _fail_on: FailOn) -> Result<(), Error> {
-    Ok(())
+/// `fail_on` (render writes nothing when its own output has findings: the auditor reads the
+/// rendered text exactly as it would read /etc/asterisk, never the plan). The findings go to
+/// stderr in the text format, secrets masked.
+fn audit_before_write(
+    files: &[RenderedFile],
+    profile: &profile::Profile,
+    fail_on: FailOn,
+    term: &Term,
+) -> Result<(), Error> {
+    let Some(threshold) = threshold(fail_on) else {
+        return Ok(());
+    };
+    let twilio = profile
+        .twilio_ranges()
+        .cloned()
+        .unwrap_or_else(TwilioRanges::embedded);
+    let opts = AuditOptions {
+        twilio: &twilio,
+        asterisk_version: Some(*profile.site.asterisk),
+        min_severity: Some(threshold),
+    };
+    let pbx = audit::model_of_rendered("(rendered)", files, opts.asterisk_version);
+    let report = audit::audit(&pbx, &opts);
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    eprint!("{}", audit::output::text::render(&report, term));
+    Err(Error::invalid(format!(
+        "refusing to write: the rendered files have {} finding(s) at or above `{}`; nothing was written",
+        report.findings.len(),
+        threshold
+    ))
+    .with_hint("fix the profile, or pass `--fail-on none` to write anyway")
+    .with_exit_code(EXIT_FINDINGS))
 }

@@ -46,6 +46,15 @@ impl Default for RenderOptions {
     }
 }
 
+/// Plan and render a loaded profile: the files it calls for, in memory.
+pub fn render_profile(
+    profile: &crate::profile::Profile,
+    options: &RenderOptions,
+) -> Result<Vec<RenderedFile>, Error> {
+    let site = crate::site::plan(profile)?;
+    render(&site, options)
+}
+
 /// One rendered file.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RenderedFile {

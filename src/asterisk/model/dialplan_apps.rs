@@ -1,0 +1,109 @@
+//! How Asterisk splits `App(args)` and the arguments of an application.
+
+/// Split `App(args)` the way pbx_config does: the name runs to the first `(`, the arguments
+/// end at the **last** `)`. No `(` means no arguments. Returns (app, args, whether the `)` was
+/// missing).
+pub fn split_app(text: &str) -> (&str, &str, bool) {
+    let Some(open) = text.find('(') else {
+        return (text.trim(), "", false);
+    };
+    let app = &text[..open];
+    // `exten => 100,hint,DAHDI/g0/${GLOBAL(x)}`: a `${`/`$[` before the `(` means there is no
+    // application call at all.
+    if app.contains("${") || app.contains("$[") {
+        return (text.trim(), "", false);
+    }
+    let rest = &text[open + 1..];
+    match rest.rfind(')') {
+        Some(close) => (app.trim(), &rest[..close], false),
+        None => (app.trim(), rest, true),
+    }
+}
+
+/// Split application arguments on `delim` as `ast_app_separate_args` does: not inside `()`,
+/// `[]` or double quotes; and, because variables are substituted before the application sees
+/// its data, not inside `${…}`/`$[…]` either. Quotes and backslashes are kept as written.
+pub fn split_args_on(data: &str, delim: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut paren = 0u32;
+    let mut bracket = 0u32;
+    let mut brace = 0u32;
+    let mut quote = false;
+    let mut cur = String::new();
+    let mut chars = data.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cur.push(c);
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                continue;
+            }
+            '"' => quote = !quote,
+            '$' if chars.peek() == Some(&'{') => {
+                cur.push(c);
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                brace += 1;
+                continue;
+            }
+            '}' if brace > 0 => brace -= 1,
+            '(' => paren += 1,
+            ')' => paren = paren.saturating_sub(1),
+            '[' => bracket += 1,
+            ']' => bracket = bracket.saturating_sub(1),
+            c if c == delim && paren == 0 && bracket == 0 && brace == 0 && !quote => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+/// [`split_args_on`] with `,`; empty data gives no arguments.
+pub fn split_args(data: &str) -> Vec<String> {
+    if data.is_empty() {
+        Vec::new()
+    } else {
+        split_args_on(data, ',')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "App is split at the first `(`, args end at the last `)`" (spec: extensions.conf).
+    #[test]
+    fn app_splits_at_first_open_and_last_close() {
+        assert_eq!(
+            split_app("Dial(SIP/${EXTEN}@t,30,tT(x))"),
+            ("Dial", "SIP/${EXTEN}@t,30,tT(x)", false)
+        );
+        assert_eq!(split_app("Answer"), ("Answer", "", false));
+        assert_eq!(split_app("NoOp(a) trailing"), ("NoOp", "a", false));
+        assert_eq!(split_app("Set(x=1"), ("Set", "x=1", true));
+        assert_eq!(
+            split_app("DAHDI/g0/${GLOBAL(x)}"),
+            ("DAHDI/g0/${GLOBAL(x)}", "", false)
+        );
+    }
+
+    /// Arguments split on `,` outside `()`, `[]`, quotes and `${}`.
+    #[test]
+    fn args_respect_nesting() {
+        assert_eq!(
+            split_args("a,b(c,d),\"e,f\",$[1,2],${CUT(x,-,1)},g"),
+            ["a", "b(c,d)", "\"e,f\"", "$[1,2]", "${CUT(x,-,1)}", "g"]
+        );
+        assert_eq!(split_args(""), Vec::<String>::new());
+        assert_eq!(split_args("a,,b"), ["a", "", "b"]);
+        assert_eq!(split_args("a\\,b,c"), ["a\\,b", "c"]);
+    }
+}

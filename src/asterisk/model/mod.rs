@@ -1,0 +1,183 @@
+//! The PBX as Asterisk would run it: every recognised file interpreted into one model.
+//!
+//! [`build`] turns a loaded [`Config`] into a [`Pbx`]. Each file kind has its interpreter
+//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`); all of them keep
+//! the position of every value they read, and say when a value is Asterisk's default instead
+//! (`Located::pos == None`). Interpreters never fail: what Asterisk would reject is recorded
+//! (diagnostics, `dropped` reasons) so that the audit can report it.
+
+pub mod acl;
+pub mod asterisk_conf;
+pub mod dialplan;
+mod dialplan_apps;
+mod dialplan_build;
+pub mod manager;
+pub mod pjsip;
+pub mod pjsip_options;
+pub mod sip;
+pub mod taint;
+pub mod values;
+pub mod voicemail;
+pub mod websms;
+
+use super::Config;
+use super::source::Pos;
+use super::syntax::FileKind;
+use serde::Serialize;
+
+pub use acl::{Acl, AclRule, AclTarget, NamedAcl};
+pub use asterisk_conf::AsteriskConf;
+pub use dialplan::Dialplan;
+pub use manager::ManagerConf;
+pub use pjsip::PjsipConf;
+pub use sip::SipConf;
+pub use voicemail::VoicemailConf;
+pub use websms::WebsmsConf;
+
+/// A value with where it was set; `pos == None` means Asterisk's built-in default applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Option<Pos>,
+}
+
+impl<T> Located<T> {
+    /// A value written in a file at `pos`.
+    pub fn at(value: T, pos: Pos) -> Self {
+        Located {
+            value,
+            pos: Some(pos),
+        }
+    }
+
+    /// Asterisk's default (nothing written).
+    pub fn default_value(value: T) -> Self {
+        Located { value, pos: None }
+    }
+
+    /// Whether the value was written in a file (rather than being Asterisk's default).
+    pub fn is_set(&self) -> bool {
+        self.pos.is_some()
+    }
+}
+
+/// Which section of which file a model object was read from: `config.files[file]
+/// .sections[section]`. Rules use it to read options the model does not lift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct SectionRef {
+    pub file: u32,
+    pub section: u32,
+}
+
+/// Name → position of the first object with that name, so that lookups stay O(1) on large
+/// configurations (rules look objects up once per reference).
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex(std::collections::HashMap<String, usize>);
+
+impl NameIndex {
+    /// Index names in order; the first occurrence of a name wins.
+    pub fn build<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
+        let mut map = std::collections::HashMap::new();
+        for (i, name) in names.enumerate() {
+            map.entry(name.to_string()).or_insert(i);
+        }
+        NameIndex(map)
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(name).copied()
+    }
+}
+
+/// Options for interpreting a configuration.
+#[derive(Clone, Debug, Default)]
+pub struct ModelOptions {
+    /// Target Asterisk major version (`--asterisk-version`). Decides which pjsip options exist;
+    /// `None` accepts any option known to Asterisk 20 or master.
+    pub asterisk_version: Option<u32>,
+}
+
+/// The whole PBX: the configuration as read, and its interpretation per file kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pbx {
+    /// Everything read (sources, sections, diagnostics).
+    pub config: Config,
+    /// sip.conf (chan_sip), when present.
+    pub sip: Option<SipConf>,
+    /// pjsip.conf (res_pjsip), when present.
+    pub pjsip: Option<PjsipConf>,
+    /// extensions.conf; empty when absent.
+    pub dialplan: Dialplan,
+    /// websms.conf (PHP ini), when present.
+    pub websms: Option<WebsmsConf>,
+    /// manager.conf, when present.
+    pub manager: Option<ManagerConf>,
+    /// acl.conf's named ACLs.
+    pub named_acls: Vec<NamedAcl>,
+    /// asterisk.conf, when present.
+    pub asterisk: Option<AsteriskConf>,
+    /// voicemail.conf, when present (its dial-out/callback/exit contexts are dialplan edges).
+    pub voicemail: Option<VoicemailConf>,
+    /// The target version the model was built for.
+    pub asterisk_version: Option<u32>,
+}
+
+impl Pbx {
+    /// A named ACL from acl.conf, by name (case-insensitive, as config.c looks sections up).
+    pub fn named_acl(&self, name: &str) -> Option<&NamedAcl> {
+        self.named_acls
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The section a model object came from.
+    pub fn section(&self, r: SectionRef) -> &super::syntax::Section {
+        self.config.section(r)
+    }
+}
+
+/// Interpret every file of `config` into one PBX model. Never fails: a file Asterisk would
+/// refuse is still interpreted (its `ConfigFile::is_invalid` says Asterisk would not load it).
+pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
+    let sip = config
+        .file_of_kind(FileKind::Sip)
+        .map(|(i, f)| sip::build(i, f));
+    let pjsip = config
+        .file_of_kind(FileKind::Pjsip)
+        .map(|(i, f)| pjsip::build(i, f, opts));
+    let voicemail = config
+        .file_of_kind(FileKind::Voicemail)
+        .map(|(i, f)| voicemail::build(i, f));
+    let mut dialplan = config
+        .file_of_kind(FileKind::Extensions)
+        .map(|(i, f)| dialplan::build(i, f))
+        .unwrap_or_default();
+    if let Some(vm) = &voicemail {
+        dialplan::add_voicemail_edges(&mut dialplan, vm);
+    }
+    let websms = config
+        .file_of_kind(FileKind::Websms)
+        .map(|(i, f)| websms::build(i, f));
+    let manager = config
+        .file_of_kind(FileKind::Manager)
+        .map(|(i, f)| manager::build(i, f));
+    let named_acls = config
+        .file_of_kind(FileKind::Acl)
+        .map(|(i, f)| acl::build_named(i, f))
+        .unwrap_or_default();
+    let asterisk = config
+        .file_of_kind(FileKind::Asterisk)
+        .map(|(_, f)| asterisk_conf::build(f));
+    Pbx {
+        config,
+        sip,
+        pjsip,
+        dialplan,
+        websms,
+        manager,
+        named_acls,
+        asterisk,
+        voicemail,
+        asterisk_version: opts.asterisk_version,
+    }
+}

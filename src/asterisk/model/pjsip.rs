@@ -1,0 +1,515 @@
+//! res_pjsip's pjsip.conf: objects selected by `type=`, linked by name.
+//!
+//! Sorcery reads every live section with a `type` it knows (sections with no or an unknown type
+//! are ignored silently). Two faithful surprises are recorded rather than hidden:
+//! - an option the object type does not have (for the target version, from Asterisk's own
+//!   option documentation, `data/pjsip-options.tsv`) makes **that object not load**;
+//! - the same id twice for one type makes **every object of that type** fail to load.
+
+use super::acl::{Acl, AclTarget, parse_target};
+use super::values::{bool_option, list_option, opt_string, string_option};
+use super::{Located, ModelOptions, SectionRef};
+use crate::asterisk::secret::Secret;
+use crate::asterisk::source::Pos;
+use crate::asterisk::syntax::{ConfigFile, Section};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Why Asterisk would not load an object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum Dropped {
+    /// An option this type does not have: "Could not find option suitable for category …".
+    UnknownOption(String),
+    /// Another object of the same type has the same id: the whole type fails to load.
+    DuplicateId,
+    /// pjsip.conf as a whole is invalid (a fatal syntax diagnostic).
+    FileInvalid,
+}
+
+/// What every pjsip object has: id, position, section, and whether it loads.
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectMeta {
+    /// The section name.
+    pub id: String,
+    /// The section header.
+    pub pos: Pos,
+    pub section: SectionRef,
+    /// The `type=` line.
+    pub type_pos: Pos,
+    /// `Some` when Asterisk would not load this object.
+    pub dropped: Option<Dropped>,
+}
+
+impl ObjectMeta {
+    /// Whether Asterisk loads this object.
+    pub fn loads(&self) -> bool {
+        self.dropped.is_none()
+    }
+}
+
+/// The interpreted pjsip.conf.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PjsipConf {
+    /// The file in `config.files`.
+    pub file: u32,
+    pub transports: Vec<PjsipTransport>,
+    pub endpoints: Vec<PjsipEndpoint>,
+    pub auths: Vec<PjsipAuth>,
+    pub aors: Vec<PjsipAor>,
+    pub identifies: Vec<PjsipIdentify>,
+    pub registrations: Vec<PjsipRegistration>,
+    /// `type=acl` objects (res_pjsip_acl): they apply to every request.
+    pub acls: Vec<PjsipAcl>,
+    /// `type=global`, when present.
+    pub global: Option<PjsipGlobal>,
+    /// Every object of any type (including the ones above), for rules on other types.
+    pub objects: Vec<PjsipObject>,
+    /// Options a type does not have (each makes its object not load).
+    pub unknown_options: Vec<UnknownOption>,
+    /// Ids used twice for one type (each makes the whole type not load).
+    pub duplicate_objects: Vec<DuplicateObject>,
+    /// Types that fail to load entirely because of a duplicate id.
+    pub failed_types: Vec<String>,
+    #[serde(skip)]
+    index: PjsipIndex,
+}
+
+/// Id → index per type.
+#[derive(Clone, Debug, Default)]
+struct PjsipIndex {
+    endpoints: super::NameIndex,
+    auths: super::NameIndex,
+    aors: super::NameIndex,
+    transports: super::NameIndex,
+}
+
+impl PjsipConf {
+    /// An endpoint by id (ids are case-sensitive).
+    pub fn endpoint(&self, id: &str) -> Option<&PjsipEndpoint> {
+        self.index.endpoints.get(id).map(|i| &self.endpoints[i])
+    }
+
+    pub fn auth(&self, id: &str) -> Option<&PjsipAuth> {
+        self.index.auths.get(id).map(|i| &self.auths[i])
+    }
+
+    pub fn aor(&self, id: &str) -> Option<&PjsipAor> {
+        self.index.aors.get(id).map(|i| &self.aors[i])
+    }
+
+    pub fn transport(&self, id: &str) -> Option<&PjsipTransport> {
+        self.index.transports.get(id).map(|i| &self.transports[i])
+    }
+
+    /// The endpoint that receives what nothing else identifies: `anonymous` (or
+    /// `anonymous@domain`), when it exists and loads.
+    pub fn anonymous_endpoints(&self) -> impl Iterator<Item = &PjsipEndpoint> {
+        self.endpoints
+            .iter()
+            .filter(|e| e.is_anonymous && e.meta.loads())
+    }
+
+    /// The identify objects pointing at an endpoint.
+    pub fn identifies_of<'a>(
+        &'a self,
+        endpoint: &'a PjsipEndpoint,
+    ) -> impl Iterator<Item = &'a PjsipIdentify> {
+        endpoint
+            .identify
+            .iter()
+            .filter_map(|&i| self.identifies.get(i))
+    }
+}
+
+/// A section sorcery reads, whatever its type.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipObject {
+    /// The `type=` value, lower-cased.
+    pub kind: String,
+    pub meta: ObjectMeta,
+}
+
+/// `type=transport`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipTransport {
+    pub meta: ObjectMeta,
+    /// udp (default), tcp, tls, ws, wss, flow.
+    pub protocol: Located<String>,
+    pub bind: Option<Located<String>>,
+    /// TLS method (sslv23, tlsv1, tlsv1_1, tlsv1_2, tlsv1_3, …).
+    pub method: Option<Located<String>>,
+    pub verify_server: Located<bool>,
+    pub verify_client: Located<bool>,
+    pub require_client_cert: Located<bool>,
+    pub cert_file: Option<Located<String>>,
+    pub priv_key_file: Option<Located<String>>,
+    pub ca_list_file: Option<Located<String>>,
+    pub external_signaling_address: Option<Located<String>>,
+    pub external_media_address: Option<Located<String>>,
+    pub local_net: Vec<Located<String>>,
+    /// Whether `bind` is an IPv6 address.
+    pub binds_ipv6: bool,
+}
+
+/// `type=endpoint`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipEndpoint {
+    pub meta: ObjectMeta,
+    /// Where its calls land (default `default`).
+    pub context: Located<String>,
+    /// Inbound authentication (`auth=`, comma-separated).
+    pub auth: Vec<Located<String>>,
+    pub outbound_auth: Vec<Located<String>>,
+    pub aors: Vec<Located<String>>,
+    pub transport: Option<Located<String>>,
+    pub media_encryption: Option<Located<String>>,
+    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from.
+    pub acl: Acl,
+    /// `contact_permit`/`contact_deny`/`contact_acl`: which contacts may register.
+    pub contact_acl: Acl,
+    pub trust_id_inbound: Located<bool>,
+    pub trust_id_outbound: Located<bool>,
+    pub allow_unauthenticated_options: Located<bool>,
+    /// `identify_by` (default `username,ip`).
+    pub identify_by: Located<String>,
+    pub from_user: Option<Located<String>>,
+    pub from_domain: Option<Located<String>>,
+    pub callerid: Option<Located<String>>,
+    /// Indices into `PjsipConf::identifies` of the identify objects naming this endpoint.
+    pub identify: Vec<usize>,
+    /// `anonymous` or `anonymous@domain`.
+    pub is_anonymous: bool,
+}
+
+/// `type=auth`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipAuth {
+    pub meta: ObjectMeta,
+    /// userpass (default), md5, digest, google_oauth.
+    pub auth_type: Located<String>,
+    pub username: Option<Located<String>>,
+    pub password: Option<Located<Secret>>,
+    pub md5_cred: Option<Located<Secret>>,
+    pub realm: Option<Located<String>>,
+}
+
+/// `type=aor`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipAor {
+    pub meta: ObjectMeta,
+    /// Static contacts (`contact=`).
+    pub contacts: Vec<Located<String>>,
+    pub max_contacts: Option<Located<String>>,
+    pub remove_existing: Option<Located<String>>,
+    pub qualify_frequency: Option<Located<String>>,
+}
+
+/// One `match=` entry of an identify.
+#[derive(Clone, Debug, Serialize)]
+pub struct IdentifyMatch {
+    /// A network, or a host name (resolved by Asterisk only when it loads).
+    pub target: AclTarget,
+    pub pos: Pos,
+}
+
+/// `type=identify`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipIdentify {
+    pub meta: ObjectMeta,
+    pub endpoint: Option<Located<String>>,
+    pub matches: Vec<IdentifyMatch>,
+    pub match_header: Option<Located<String>>,
+    pub match_request_uri: Option<Located<String>>,
+    pub srv_lookups: Located<bool>,
+}
+
+/// `type=registration` (outbound registration to an ITSP).
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipRegistration {
+    pub meta: ObjectMeta,
+    pub server_uri: Option<Located<String>>,
+    pub client_uri: Option<Located<String>>,
+    pub contact_user: Option<Located<String>>,
+    pub outbound_auth: Vec<Located<String>>,
+    pub transport: Option<Located<String>>,
+    pub endpoint: Option<Located<String>>,
+    pub line: Located<bool>,
+}
+
+/// `type=acl`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipAcl {
+    pub meta: ObjectMeta,
+    /// permit/deny/acl.
+    pub acl: Acl,
+    /// contact_permit/contact_deny/contact_acl.
+    pub contact_acl: Acl,
+}
+
+/// `type=global`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PjsipGlobal {
+    pub meta: ObjectMeta,
+    /// Default `ip,username,anonymous,header,auth_username` (order of endpoint identifiers).
+    pub endpoint_identifier_order: Located<String>,
+    pub default_outbound_endpoint: Option<Located<String>>,
+}
+
+/// An option sorcery does not know for the object's type.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnknownOption {
+    pub object_type: String,
+    pub id: String,
+    pub option: String,
+    pub pos: Pos,
+    /// When the option exists in a later version: the versions it appeared in.
+    pub known_since: Option<String>,
+}
+
+/// The same id used twice for one type.
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateObject {
+    pub object_type: String,
+    pub id: String,
+    pub first: Pos,
+    pub second: Pos,
+}
+
+/// Interpret pjsip.conf.
+pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> PjsipConf {
+    let options = super::pjsip_options::PjsipOptions::embedded();
+    let file_invalid = file.is_invalid();
+    let mut conf = PjsipConf {
+        file: file_index as u32,
+        ..PjsipConf::default()
+    };
+
+    // First pass: every typed live section, its unknown options and duplicates.
+    let mut first_of: HashMap<(String, &str), Pos> = HashMap::new();
+    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::new();
+    for (i, s) in file.sections.iter().enumerate() {
+        if s.is_template {
+            continue;
+        }
+        let Some(ty) = s.get("type") else { continue };
+        let kind = ty.value.trim().to_ascii_lowercase();
+        let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
+        if options.knows_type(&kind) {
+            for v in &s.variables {
+                if v.name.eq_ignore_ascii_case("type") {
+                    continue;
+                }
+                if let Some(known_since) = options.unknown(&kind, &v.name, opts.asterisk_version) {
+                    conf.unknown_options.push(UnknownOption {
+                        object_type: kind.clone(),
+                        id: s.name.clone(),
+                        option: v.name.clone(),
+                        pos: v.pos,
+                        known_since,
+                    });
+                    dropped.get_or_insert(Dropped::UnknownOption(v.name.clone()));
+                }
+            }
+        }
+        match first_of.get(&(kind.clone(), s.name.as_str())) {
+            Some(&first) => {
+                conf.duplicate_objects.push(DuplicateObject {
+                    object_type: kind.clone(),
+                    id: s.name.clone(),
+                    first,
+                    second: s.pos,
+                });
+                if !conf.failed_types.contains(&kind) {
+                    conf.failed_types.push(kind.clone());
+                }
+            }
+            None => {
+                first_of.insert((kind.clone(), s.name.as_str()), s.pos);
+            }
+        }
+        let meta = ObjectMeta {
+            id: s.name.clone(),
+            pos: s.pos,
+            section: SectionRef {
+                file: file_index as u32,
+                section: i as u32,
+            },
+            type_pos: ty.pos,
+            dropped,
+        };
+        metas.push((i, kind, meta));
+    }
+
+    for (i, kind, mut meta) in metas {
+        if conf.failed_types.contains(&kind) && !matches!(meta.dropped, Some(Dropped::FileInvalid))
+        {
+            meta.dropped = Some(Dropped::DuplicateId);
+        }
+        let s = &file.sections[i];
+        conf.objects.push(PjsipObject {
+            kind: kind.clone(),
+            meta: meta.clone(),
+        });
+        match kind.as_str() {
+            "transport" => conf.transports.push(build_transport(s, meta)),
+            "endpoint" => conf.endpoints.push(build_endpoint(s, meta)),
+            "auth" => conf.auths.push(build_auth(s, meta)),
+            "aor" => conf.aors.push(PjsipAor {
+                meta,
+                contacts: list_option(s, "contact"),
+                max_contacts: opt_string(s, "max_contacts"),
+                remove_existing: opt_string(s, "remove_existing"),
+                qualify_frequency: opt_string(s, "qualify_frequency"),
+            }),
+            "identify" => conf.identifies.push(build_identify(s, meta)),
+            "registration" => conf.registrations.push(PjsipRegistration {
+                meta,
+                server_uri: opt_string(s, "server_uri"),
+                client_uri: opt_string(s, "client_uri"),
+                contact_user: opt_string(s, "contact_user"),
+                outbound_auth: list_option(s, "outbound_auth"),
+                transport: opt_string(s, "transport"),
+                endpoint: opt_string(s, "endpoint"),
+                line: bool_option(s, "line", false),
+            }),
+            "acl" => conf.acls.push(PjsipAcl {
+                meta,
+                acl: Acl::signalling(s),
+                contact_acl: Acl::contact(s),
+            }),
+            "global" => {
+                conf.global = Some(PjsipGlobal {
+                    meta,
+                    endpoint_identifier_order: string_option(
+                        s,
+                        "endpoint_identifier_order",
+                        "ip,username,anonymous,header,auth_username",
+                    ),
+                    default_outbound_endpoint: opt_string(s, "default_outbound_endpoint"),
+                })
+            }
+            _ => {}
+        }
+    }
+
+    use super::NameIndex;
+    conf.index = PjsipIndex {
+        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.as_str())),
+        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.as_str())),
+        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.as_str())),
+        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
+    };
+    // Link identifies to their endpoints (every endpoint section with that id).
+    let mut endpoints_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, ep) in conf.endpoints.iter().enumerate() {
+        endpoints_by_id
+            .entry(ep.meta.id.as_str())
+            .or_default()
+            .push(i);
+    }
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for (idx, ident) in conf.identifies.iter().enumerate() {
+        let Some(name) = &ident.endpoint else {
+            continue;
+        };
+        for &ep in endpoints_by_id
+            .get(name.value.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            links.push((ep, idx));
+        }
+    }
+    for (ep, idx) in links {
+        conf.endpoints[ep].identify.push(idx);
+    }
+    conf
+}
+
+fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
+    let bind = opt_string(s, "bind");
+    let binds_ipv6 = bind
+        .as_ref()
+        .is_some_and(|b| super::sip::is_ipv6_bind(&b.value));
+    PjsipTransport {
+        meta,
+        protocol: string_option(s, "protocol", "udp"),
+        bind,
+        method: opt_string(s, "method"),
+        verify_server: bool_option(s, "verify_server", false),
+        verify_client: bool_option(s, "verify_client", false),
+        require_client_cert: bool_option(s, "require_client_cert", false),
+        cert_file: opt_string(s, "cert_file"),
+        priv_key_file: opt_string(s, "priv_key_file"),
+        ca_list_file: opt_string(s, "ca_list_file"),
+        external_signaling_address: opt_string(s, "external_signaling_address"),
+        external_media_address: opt_string(s, "external_media_address"),
+        local_net: list_option(s, "local_net"),
+        binds_ipv6,
+    }
+}
+
+fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
+    let id = meta.id.as_str();
+    let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
+    PjsipEndpoint {
+        context: string_option(s, "context", "default"),
+        auth: list_option(s, "auth"),
+        outbound_auth: list_option(s, "outbound_auth"),
+        aors: list_option(s, "aors"),
+        transport: opt_string(s, "transport"),
+        media_encryption: opt_string(s, "media_encryption"),
+        acl: Acl::signalling(s),
+        contact_acl: Acl::contact(s),
+        trust_id_inbound: bool_option(s, "trust_id_inbound", false),
+        trust_id_outbound: bool_option(s, "trust_id_outbound", false),
+        allow_unauthenticated_options: bool_option(s, "allow_unauthenticated_options", false),
+        identify_by: string_option(s, "identify_by", "username,ip"),
+        from_user: opt_string(s, "from_user"),
+        from_domain: opt_string(s, "from_domain"),
+        callerid: opt_string(s, "callerid"),
+        identify: Vec::new(),
+        is_anonymous,
+        meta,
+    }
+}
+
+fn build_auth(s: &Section, meta: ObjectMeta) -> PjsipAuth {
+    let secret = |name: &str| {
+        s.get(name)
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+    };
+    PjsipAuth {
+        meta,
+        auth_type: string_option(s, "auth_type", "userpass"),
+        username: opt_string(s, "username"),
+        password: secret("password"),
+        md5_cred: secret("md5_cred"),
+        realm: opt_string(s, "realm"),
+    }
+}
+
+fn build_identify(s: &Section, meta: ObjectMeta) -> PjsipIdentify {
+    let matches = s
+        .all("match")
+        .flat_map(|v| {
+            v.value
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(move |m| IdentifyMatch {
+                    target: parse_target(m),
+                    pos: v.value_pos,
+                })
+        })
+        .collect();
+    PjsipIdentify {
+        meta,
+        endpoint: opt_string(s, "endpoint"),
+        matches,
+        match_header: opt_string(s, "match_header"),
+        match_request_uri: opt_string(s, "match_request_uri"),
+        srv_lookups: bool_option(s, "srv_lookups", true),
+    }
+}

@@ -1,0 +1,396 @@
+//! chan_sip's sip.conf (Asterisk ≤ 20): `[general]` with chan_sip's defaults, peers, users,
+//! friends and `register =>` lines.
+//!
+//! chan_sip browses the live sections (templates are invisible to it), skips `general` and
+//! `authentication`, and builds a peer/user from every section with a `type` (inherited or own);
+//! a section without `type` is skipped with a warning. Scalars: the last line wins; `permit`/
+//! `deny` accumulate in order. Peers take `context`, `insecure`, `trustrpid`, `nat` … from
+//! `[general]` when they do not set them.
+
+use super::acl::Acl;
+use super::values::{ast_true, bool_option, opt_string, string_option};
+use super::{Located, SectionRef};
+use crate::asterisk::secret::Secret;
+use crate::asterisk::source::Pos;
+use crate::asterisk::syntax::{ConfigFile, Section};
+use serde::Serialize;
+use std::ops::Range;
+
+/// The interpreted sip.conf.
+#[derive(Clone, Debug, Serialize)]
+pub struct SipConf {
+    /// The file in `config.files`.
+    pub file: u32,
+    pub general: SipGeneral,
+    /// Peers, users and friends, in file order (templates excluded: chan_sip never sees them).
+    pub peers: Vec<SipPeer>,
+    /// Live sections chan_sip skips: no `type`, or an unknown one ("Unknown type").
+    pub ignored_sections: Vec<IgnoredSection>,
+    #[serde(skip)]
+    index: super::NameIndex,
+}
+
+impl SipConf {
+    /// A peer by name (case-sensitive, as chan_sip finds peers by name).
+    pub fn peer(&self, name: &str) -> Option<&SipPeer> {
+        self.index.get(name).map(|i| &self.peers[i])
+    }
+}
+
+/// `[general]`, with chan_sip's defaults where a value is not set.
+#[derive(Clone, Debug, Serialize)]
+pub struct SipGeneral {
+    /// The `[general]` header, when present.
+    pub pos: Option<Pos>,
+    pub section: Option<SectionRef>,
+    /// Unauthenticated calls accepted into `context` (default **yes**).
+    pub allowguest: Located<bool>,
+    /// Reject with the same response whether or not the user exists (default yes since 1.8).
+    pub alwaysauthreject: Located<bool>,
+    /// Create peers for any registering device (`yes`/`persist` are true; default no).
+    pub autocreatepeer: Located<bool>,
+    /// Where guests and peers without `context` land (default `default`).
+    pub context: Located<String>,
+    /// Default `insecure` for peers (unset by default).
+    pub insecure: Option<Located<String>>,
+    /// Default `trustrpid` for peers (default no).
+    pub trustrpid: Located<bool>,
+    pub bindaddr: Option<Located<String>>,
+    pub udpbindaddr: Option<Located<String>>,
+    pub bindport: Option<Located<String>>,
+    pub tcpenable: Located<bool>,
+    pub tcpbindaddr: Option<Located<String>>,
+    pub tlsenable: Located<bool>,
+    pub tlsbindaddr: Option<Located<String>>,
+    pub tlsclientmethod: Option<Located<String>>,
+    /// Default no.
+    pub tlsdontverifyserver: Located<bool>,
+    pub externip: Option<Located<String>>,
+    pub localnet: Vec<Located<String>>,
+    pub transport: Option<Located<String>>,
+    /// `register =>` lines.
+    pub registrations: Vec<SipRegistration>,
+    /// Whether some bind address is IPv6 (`[::]`, `::`, an IPv6 literal).
+    pub binds_ipv6: bool,
+}
+
+/// chan_sip's `type=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SipPeerKind {
+    /// Matched by source address (host) for inbound calls; callable.
+    Peer,
+    /// Matched by the From user for inbound calls.
+    User,
+    /// Both.
+    Friend,
+}
+
+/// A peer, user or friend.
+#[derive(Clone, Debug, Serialize)]
+pub struct SipPeer {
+    pub name: String,
+    /// The section header.
+    pub pos: Pos,
+    pub section: SectionRef,
+    pub kind: Located<SipPeerKind>,
+    /// The bases the section inherits from (templates), as written.
+    pub bases: Vec<String>,
+    /// `host=dynamic|<ip>|<name>`.
+    pub host: Option<Located<String>>,
+    pub secret: Option<Located<Secret>>,
+    pub md5secret: Option<Located<Secret>>,
+    pub remotesecret: Option<Located<Secret>>,
+    /// The peer's `context`, else `[general]`'s, else `default`.
+    pub context: Located<String>,
+    /// The peer's `insecure`, else `[general]`'s.
+    pub insecure: Option<Located<String>>,
+    /// permit/deny/acl in order.
+    pub acl: Acl,
+    /// contactpermit/contactdeny/contactacl in order.
+    pub contact_acl: Acl,
+    pub trustrpid: Located<bool>,
+    pub defaultuser: Option<Located<String>>,
+    /// `username` (old name of `defaultuser`).
+    pub username: Option<Located<String>>,
+    pub fromuser: Option<Located<String>>,
+    pub fromdomain: Option<Located<String>>,
+    pub transport: Option<Located<String>>,
+    pub nat: Option<Located<String>>,
+    pub port: Option<Located<String>>,
+    pub qualify: Option<Located<String>>,
+    pub callerid: Option<Located<String>>,
+}
+
+impl SipPeer {
+    /// `insecure` contains `invite` (`invite`, `port,invite`, or the old `very`).
+    pub fn insecure_invite(&self) -> bool {
+        self.insecure.as_ref().is_some_and(|i| {
+            i.value.split(',').any(|w| {
+                let w = w.trim();
+                w.eq_ignore_ascii_case("invite") || w.eq_ignore_ascii_case("very")
+            })
+        })
+    }
+
+    /// `host=dynamic`: the device registers from anywhere.
+    pub fn is_dynamic(&self) -> bool {
+        self.host
+            .as_ref()
+            .is_some_and(|h| h.value.eq_ignore_ascii_case("dynamic"))
+    }
+
+    /// Has a secret or md5secret that is not empty.
+    pub fn has_secret(&self) -> bool {
+        self.secret.as_ref().is_some_and(|s| !s.value.is_empty())
+            || self.md5secret.as_ref().is_some_and(|s| !s.value.is_empty())
+    }
+}
+
+/// A live section chan_sip does not turn into a peer.
+#[derive(Clone, Debug, Serialize)]
+pub struct IgnoredSection {
+    pub name: String,
+    pub pos: Pos,
+    /// Why: "no type" or "unknown type 'x'".
+    pub reason: String,
+}
+
+/// `register => [peer?][transport://]user[@domain][:secret[:authuser]]@host[:port][/extension][~expiry]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SipRegistration {
+    pub transport: Option<String>,
+    pub user: String,
+    pub domain: Option<String>,
+    pub secret: Option<Secret>,
+    pub authuser: Option<String>,
+    pub host: String,
+    pub port: Option<String>,
+    /// The extension incoming calls are delivered to (default `s`).
+    pub extension: Option<String>,
+    pub pos: Pos,
+}
+
+/// Interpret sip.conf.
+pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
+    let sref = |i: usize| SectionRef {
+        file: file_index as u32,
+        section: i as u32,
+    };
+    let general_idx = file
+        .sections
+        .iter()
+        .position(|s| !s.is_template && s.name.eq_ignore_ascii_case("general"));
+    let general = match general_idx {
+        Some(i) => build_general(&file.sections[i], Some(sref(i))),
+        None => build_general(&Section::empty(), None),
+    };
+    let mut peers = Vec::new();
+    let mut ignored_sections = Vec::new();
+    for (i, s) in file.sections.iter().enumerate() {
+        if s.is_template
+            || s.name.eq_ignore_ascii_case("general")
+            || s.name.eq_ignore_ascii_case("authentication")
+        {
+            continue;
+        }
+        let Some(ty) = s.get("type") else {
+            ignored_sections.push(IgnoredSection {
+                name: s.name.clone(),
+                pos: s.pos,
+                reason: "no type".to_string(),
+            });
+            continue;
+        };
+        let kind = match ty.value.to_ascii_lowercase().as_str() {
+            "peer" => SipPeerKind::Peer,
+            "user" => SipPeerKind::User,
+            "friend" => SipPeerKind::Friend,
+            other => {
+                ignored_sections.push(IgnoredSection {
+                    name: s.name.clone(),
+                    pos: s.pos,
+                    reason: format!("unknown type '{other}'"),
+                });
+                continue;
+            }
+        };
+        peers.push(build_peer(s, sref(i), Located::at(kind, ty.pos), &general));
+    }
+    let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
+    SipConf {
+        file: file_index as u32,
+        general,
+        peers,
+        ignored_sections,
+        index,
+    }
+}
+
+fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
+    let bind_opts = ["bindaddr", "udpbindaddr", "tcpbindaddr", "tlsbindaddr"];
+    let binds_ipv6 = bind_opts
+        .iter()
+        .filter_map(|n| s.value(n))
+        .any(is_ipv6_bind);
+    SipGeneral {
+        pos: section.map(|_| s.pos),
+        section,
+        allowguest: bool_option(s, "allowguest", true),
+        alwaysauthreject: bool_option(s, "alwaysauthreject", true),
+        autocreatepeer: match s.get("autocreatepeer") {
+            Some(v) => Located::at(
+                ast_true(&v.value) || v.value.trim().eq_ignore_ascii_case("persist"),
+                v.pos,
+            ),
+            None => Located::default_value(false),
+        },
+        context: string_option(s, "context", "default"),
+        insecure: opt_string(s, "insecure"),
+        trustrpid: bool_option(s, "trustrpid", false),
+        bindaddr: opt_string(s, "bindaddr"),
+        udpbindaddr: opt_string(s, "udpbindaddr"),
+        bindport: opt_string(s, "bindport"),
+        tcpenable: bool_option(s, "tcpenable", false),
+        tcpbindaddr: opt_string(s, "tcpbindaddr"),
+        tlsenable: bool_option(s, "tlsenable", false),
+        tlsbindaddr: opt_string(s, "tlsbindaddr"),
+        tlsclientmethod: opt_string(s, "tlsclientmethod"),
+        tlsdontverifyserver: bool_option(s, "tlsdontverifyserver", false),
+        externip: super::values::opt_string_any(s, &["externip", "externaddr"]),
+        localnet: super::values::list_option(s, "localnet"),
+        transport: opt_string(s, "transport"),
+        registrations: s
+            .all("register")
+            .filter_map(|v| parse_register(&v.value, v.value_pos))
+            .collect(),
+        binds_ipv6,
+    }
+}
+
+/// Whether a bind address is IPv6: `[::]`, `::`, `[2001:db8::1]:5060`, `::1`.
+pub fn is_ipv6_bind(addr: &str) -> bool {
+    let a = addr.trim();
+    a.starts_with('[') || a.matches(':').count() >= 2
+}
+
+fn build_peer(
+    s: &Section,
+    section: SectionRef,
+    kind: Located<SipPeerKind>,
+    g: &SipGeneral,
+) -> SipPeer {
+    let secret = |name: &str| {
+        s.get(name)
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+    };
+    SipPeer {
+        name: s.name.clone(),
+        pos: s.pos,
+        section,
+        kind,
+        bases: s.bases.clone(),
+        host: opt_string(s, "host"),
+        secret: secret("secret"),
+        md5secret: secret("md5secret"),
+        remotesecret: secret("remotesecret"),
+        context: opt_string(s, "context").unwrap_or_else(|| g.context.clone()),
+        insecure: opt_string(s, "insecure").or_else(|| g.insecure.clone()),
+        acl: Acl::signalling(s),
+        contact_acl: Acl::contact(s),
+        trustrpid: match s.get("trustrpid") {
+            Some(v) => Located::at(ast_true(&v.value), v.pos),
+            None => g.trustrpid.clone(),
+        },
+        defaultuser: opt_string(s, "defaultuser"),
+        username: opt_string(s, "username"),
+        fromuser: opt_string(s, "fromuser"),
+        fromdomain: opt_string(s, "fromdomain"),
+        transport: opt_string(s, "transport").or_else(|| g.transport.clone()),
+        nat: opt_string(s, "nat"),
+        port: opt_string(s, "port"),
+        qualify: opt_string(s, "qualify"),
+        callerid: opt_string(s, "callerid"),
+    }
+}
+
+/// The parts of a `register =>` value, as byte ranges, following chan_sip's
+/// `sip_parse_register_line`: the user part and host part are split at the last `@`; the user
+/// part is `user[@domain][:secret[:authuser]]`.
+struct RegisterParts {
+    transport: Option<Range<usize>>,
+    user: Range<usize>,
+    secret: Option<Range<usize>>,
+    authuser: Option<Range<usize>>,
+    host: Range<usize>,
+}
+
+fn split_register(value: &str) -> Option<RegisterParts> {
+    let mut start = 0;
+    // `peer?` prefix names the peer the registration is for.
+    if let Some(q) = value.find('?') {
+        start = q + 1;
+    }
+    let mut transport = None;
+    if let Some(t) = value[start..].find("://") {
+        transport = Some(start..start + t);
+        start += t + 3;
+    }
+    let at = value[start..].rfind('@')? + start;
+    let user_part = start..at;
+    let mut pieces = value[user_part.clone()].splitn(3, ':');
+    let user_len = pieces.next().map_or(0, str::len);
+    let user = start..start + user_len;
+    let secret = pieces.next().map(|s| {
+        let b = user.end + 1;
+        b..b + s.len()
+    });
+    let authuser = match (pieces.next(), &secret) {
+        (Some(a), Some(sec)) => Some(sec.end + 1..sec.end + 1 + a.len()),
+        _ => None,
+    };
+    Some(RegisterParts {
+        transport,
+        user,
+        secret,
+        authuser,
+        host: at + 1..value.len(),
+    })
+}
+
+/// Where the secret is inside a `register =>` value (used to mask it).
+pub fn register_secret_range(value: &str) -> Option<Range<usize>> {
+    split_register(value)?.secret.filter(|r| !r.is_empty())
+}
+
+/// Parse a `register =>` value; `None` when it has no `@host`.
+pub fn parse_register(value: &str, pos: Pos) -> Option<SipRegistration> {
+    let p = split_register(value)?;
+    let (user, domain) = match value[p.user.clone()].split_once('@') {
+        Some((u, d)) => (u.to_string(), Some(d.to_string())),
+        None => (value[p.user.clone()].to_string(), None),
+    };
+    let host_full = &value[p.host.clone()];
+    let host_no_expiry = host_full.split('~').next().unwrap_or(host_full);
+    let (host_port, extension) = match host_no_expiry.split_once('/') {
+        Some((h, e)) => (h, Some(e.to_string())),
+        None => (host_no_expiry, None),
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') || h.ends_with(']') => {
+            (h.to_string(), Some(p.to_string()))
+        }
+        _ => (host_port.to_string(), None),
+    };
+    Some(SipRegistration {
+        transport: p.transport.map(|r| value[r].to_string()),
+        user,
+        domain,
+        secret: p.secret.map(|r| Secret::new(&value[r])),
+        authuser: p.authuser.map(|r| value[r].to_string()),
+        host,
+        port,
+        extension,
+        pos,
+    })
+}

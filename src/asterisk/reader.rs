@@ -1,0 +1,1043 @@
+//! Asterisk's configuration reader (main/config.c), reproduced rule by rule.
+//!
+//! What it does, in Asterisk's order, for each line:
+//! 1. a line of 8191 bytes or more is dropped (Asterisk reads 8191 bytes at a time);
+//! 2. a UTF-8 BOM on line 1 is skipped; a NUL byte ends the line (C strings);
+//! 3. comments: `;` to end of line, `\;` is a literal `;`, `;--` … `--;` block comments that
+//!    nest (but `;---` opens nothing, and a stray `--;` makes the nesting counter negative, so
+//!    Asterisk ignores every following line until a `;--`);
+//! 4. the rest, stripped, is a `[header]`, a `#directive` or a `name = value` line.
+//!
+//! Errors Asterisk treats as fatal invalidate the top-level file (pbxgen reads on, to report
+//! everything); inside an `#include`d file they only stop that file (Asterisk's parent file
+//! goes on), and pbxgen stops that file too.
+
+use super::Config;
+use super::glob;
+use super::source::{FileId, Pos, SourceFile, SourceMap};
+use super::syntax::{
+    Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
+    Section, Severity, Variable,
+};
+use crate::diag::{Error, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Asterisk's line buffer is 8192 bytes: a line (without its `\n`) of this many bytes or more
+/// does not fit and is dropped.
+pub const MAX_LINE: usize = 8191;
+/// `MAX_INCLUDE_LEVEL`: the top-level file and at most 9 levels of `#include` below it.
+pub const MAX_INCLUDE_LEVEL: usize = 10;
+/// `MAX_NESTED_COMMENTS`.
+pub const MAX_NESTED_COMMENTS: i32 = 128;
+/// `char name[80]` of a category.
+pub const MAX_SECTION_NAME: usize = 79;
+/// The configuration directory absolute `#include`s usually name; when auditing a copy of it
+/// elsewhere, such includes are looked up in the audited directory.
+pub const DEFAULT_CONFIG_DIR: &str = "/etc/asterisk/";
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where files come from.
+enum Store {
+    Disk,
+    Memory(HashMap<String, Arc<[u8]>>),
+}
+
+/// Reads top-level files and everything they include into one [`Config`].
+pub struct Loader {
+    root: PathBuf,
+    store: Store,
+    sources: SourceMap,
+    by_path: HashMap<PathBuf, FileId>,
+    files: Vec<ConfigFile>,
+}
+
+impl Loader {
+    /// Read from disk; relative `#include`s resolve against `root`.
+    pub fn disk(root: PathBuf) -> Loader {
+        Loader {
+            root,
+            store: Store::Disk,
+            sources: SourceMap::new(),
+            by_path: HashMap::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Read from memory: `files` are (name, bytes); `#include` resolves among the names.
+    pub fn memory(root: PathBuf, files: Vec<(String, Vec<u8>)>) -> Loader {
+        let map = files
+            .into_iter()
+            .map(|(n, b)| (n, Arc::<[u8]>::from(b)))
+            .collect();
+        Loader {
+            store: Store::Memory(map),
+            ..Loader::disk(root)
+        }
+    }
+
+    /// Read a top-level file from disk; failing to read it is an error (exit 2).
+    pub fn load_top(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        let id = self.add_source(path.to_path_buf(), bytes.into());
+        self.parse_top(id, name, kind);
+        Ok(())
+    }
+
+    /// Read a top-level in-memory file (nothing happens when the name is unknown).
+    pub fn load_top_memory(&mut self, name: &str, kind: FileKind) {
+        let Store::Memory(map) = &self.store else {
+            return;
+        };
+        let Some(bytes) = map.get(name).cloned() else {
+            return;
+        };
+        let id = self.add_source(PathBuf::from(name), bytes);
+        self.parse_top(id, name.to_string(), kind);
+    }
+
+    /// Everything read.
+    pub fn finish(self) -> Config {
+        Config {
+            root: self.root,
+            sources: self.sources,
+            files: self.files,
+        }
+    }
+
+    fn add_source(&mut self, path: PathBuf, bytes: Arc<[u8]>) -> FileId {
+        if let Some(&id) = self.by_path.get(&path) {
+            return id;
+        }
+        let display = match path.strip_prefix(&self.root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => path.to_string_lossy().into_owned(),
+        };
+        let id = self
+            .sources
+            .add(SourceFile::new(path.clone(), display, bytes));
+        self.by_path.insert(path, id);
+        id
+    }
+
+    fn parse_top(&mut self, id: FileId, name: String, kind: FileKind) {
+        let out = ConfigFile {
+            name,
+            kind,
+            file: id,
+            sections: Vec::new(),
+            diagnostics: Vec::new(),
+            directives: Vec::new(),
+            comments: Vec::new(),
+        };
+        let file = match kind.dialect() {
+            Dialect::Asterisk => {
+                let mut p = FileParser {
+                    loader: self,
+                    out,
+                    index: HashMap::new(),
+                    current: None,
+                    stack: Vec::new(),
+                };
+                p.parse_file(id, 0);
+                p.out
+            }
+            Dialect::PhpIni => {
+                let bytes = self.sources.file(id).bytes.clone();
+                super::php_ini::parse(id, &bytes, out)
+            }
+        };
+        self.files.push(file);
+    }
+
+    /// The files an `#include` pattern names, in Asterisk's order, read into the source map.
+    fn resolve_include(&mut self, pattern: &str) -> Vec<FileId> {
+        let mut found = Vec::new();
+        for alt in glob::expand_braces(pattern) {
+            match &self.store {
+                Store::Disk => {
+                    let path = self.disk_path(&alt);
+                    for p in glob::glob_disk(&path) {
+                        // Asterisk ignores what is not a regular file (with a warning).
+                        if !p.is_file() {
+                            continue;
+                        }
+                        let id = match self.by_path.get(&p) {
+                            Some(&id) => id,
+                            None => match std::fs::read(&p) {
+                                Ok(bytes) => self.add_source(p, bytes.into()),
+                                Err(_) => continue,
+                            },
+                        };
+                        found.push(id);
+                    }
+                }
+                Store::Memory(map) => {
+                    let rel = match alt.strip_prefix(DEFAULT_CONFIG_DIR) {
+                        Some(rel) => rel.to_string(),
+                        None if alt.starts_with('/') => continue,
+                        None => alt.clone(),
+                    };
+                    let names = if glob::has_magic(&rel) {
+                        glob::glob_names(&rel, map.keys().map(String::as_str))
+                    } else if map.contains_key(&rel) {
+                        vec![rel]
+                    } else {
+                        Vec::new()
+                    };
+                    let items: Vec<(String, Arc<[u8]>)> = names
+                        .into_iter()
+                        .filter_map(|n| map.get(&n).map(|b| (n, b.clone())))
+                        .collect();
+                    for (n, bytes) in items {
+                        found.push(self.add_source(PathBuf::from(n), bytes));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// Where an include pattern points on disk: relative to the configuration directory;
+    /// `/etc/asterisk/…` mapped into the audited directory when that is elsewhere.
+    fn disk_path(&self, pattern: &str) -> PathBuf {
+        if let Some(rel) = pattern.strip_prefix(DEFAULT_CONFIG_DIR) {
+            let mapped = self.root.join(rel);
+            if self.root != Path::new(DEFAULT_CONFIG_DIR.trim_end_matches('/')) {
+                return mapped;
+            }
+        }
+        if pattern.starts_with('/') {
+            PathBuf::from(pattern)
+        } else {
+            self.root.join(pattern)
+        }
+    }
+}
+
+/// A processed line: its bytes and the 0-based column of each byte in the raw line.
+struct LineView<'a> {
+    bytes: &'a [u8],
+    offs: Offsets<'a>,
+}
+
+enum Offsets<'a> {
+    /// Byte `i` is at column `base + i`.
+    Base(u32),
+    /// Byte `i` is at column `map[i]` (block comments were cut out of the line).
+    Map(&'a [u32]),
+}
+
+impl LineView<'_> {
+    fn col(&self, i: usize) -> u32 {
+        match &self.offs {
+            Offsets::Base(b) => b + i as u32,
+            Offsets::Map(m) => m.get(i).copied().or_else(|| m.last().copied()).unwrap_or(0),
+        }
+    }
+}
+
+/// Is `b` whitespace for C's `isspace`?
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// `ast_strip`: the range of `bytes` without leading and trailing whitespace.
+fn strip_range(bytes: &[u8], from: usize, to: usize) -> (usize, usize) {
+    let mut s = from;
+    let mut e = to;
+    while s < e && is_space(bytes[s]) {
+        s += 1;
+    }
+    while e > s && is_space(bytes[e - 1]) {
+        e -= 1;
+    }
+    (s, e)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Why parsing of the current file stops.
+struct Stop;
+
+/// Parses one top-level file and its includes (one Asterisk `ast_config`).
+struct FileParser<'l> {
+    loader: &'l mut Loader,
+    out: ConfigFile,
+    /// Lower-cased section name → indices into `out.sections`, in order.
+    index: HashMap<String, Vec<usize>>,
+    /// `cfg->current`: the section an included file starts in.
+    current: Option<usize>,
+    /// Files being read (for loop detection).
+    stack: Vec<FileId>,
+}
+
+impl FileParser<'_> {
+    fn diag(&mut self, code: DiagnosticCode, severity: Severity, pos: Pos, message: String) {
+        self.out.diagnostics.push(Diagnostic {
+            code,
+            severity,
+            pos,
+            message,
+        });
+    }
+
+    /// Fatal for the top-level file; inside an included file it stops that file only.
+    fn fatal(&mut self, code: DiagnosticCode, depth: usize, pos: Pos, message: String) -> Stop {
+        let severity = if depth == 0 {
+            Severity::Fatal
+        } else {
+            Severity::StopsInclude
+        };
+        self.diag(code, severity, pos, message);
+        Stop
+    }
+
+    fn parse_file(&mut self, file: FileId, depth: usize) {
+        self.stack.push(file);
+        let bytes = self.loader.sources.file(file).bytes.clone();
+        let mut cat = self.current;
+        let mut comment: i32 = 0;
+        let mut nest: Vec<Pos> = Vec::new();
+        let mut noted_non_utf8 = false;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut offs: Vec<u32> = Vec::new();
+
+        for (idx, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+            let lineno = idx as u32 + 1;
+            let at = |col: u32| Pos::new(file, lineno, col + 1);
+            if raw.len() >= MAX_LINE {
+                self.diag(
+                    DiagnosticCode::LineTooLong,
+                    Severity::DroppedLine,
+                    at(0),
+                    format!(
+                        "line of {} bytes: Asterisk reads at most {} bytes per line and drops this one",
+                        raw.len(),
+                        MAX_LINE - 1
+                    ),
+                );
+                continue;
+            }
+            let start = if lineno == 1 && raw.starts_with(BOM) {
+                BOM.len()
+            } else {
+                0
+            };
+            let mut line = &raw[start..];
+            if let Some(nul) = memchr::memchr(0, line) {
+                self.diag(
+                    DiagnosticCode::NulByte,
+                    Severity::Warning,
+                    at((start + nul) as u32),
+                    "NUL byte: Asterisk ignores the rest of this line".to_string(),
+                );
+                line = &line[..nul];
+            }
+            if !noted_non_utf8 && std::str::from_utf8(line).is_err() {
+                noted_non_utf8 = true;
+                self.diag(
+                    DiagnosticCode::NonUtf8,
+                    Severity::Warning,
+                    at(start as u32),
+                    "bytes that are not UTF-8 (read as they are)".to_string(),
+                );
+            }
+
+            // Fast path: no comment state and no `;` that needs the full machine.
+            let plain_comment_at = if comment == 0 {
+                simple_comment(line)
+            } else {
+                None
+            };
+            let result = match plain_comment_at {
+                Some(SimpleLine::NoComment) => {
+                    let view = LineView {
+                        bytes: line,
+                        offs: Offsets::Base(start as u32),
+                    };
+                    self.process_line(&view, file, lineno, depth, &mut cat)
+                }
+                Some(SimpleLine::CommentAt(p)) => {
+                    self.out.comments.push(Comment {
+                        text: lossy(&line[p + 1..]),
+                        pos: at((start + p) as u32),
+                    });
+                    let view = LineView {
+                        bytes: &line[..p],
+                        offs: Offsets::Base(start as u32),
+                    };
+                    self.process_line(&view, file, lineno, depth, &mut cat)
+                }
+                None => {
+                    buf.clear();
+                    buf.extend_from_slice(line);
+                    buf.push(0);
+                    offs.clear();
+                    offs.extend((0..=line.len() as u32).map(|i| start as u32 + i));
+                    let process = self.strip_comments(
+                        &mut buf,
+                        &mut offs,
+                        &mut comment,
+                        &mut nest,
+                        file,
+                        lineno,
+                    );
+                    match process {
+                        Some((s, e)) => {
+                            let view = LineView {
+                                bytes: &buf[s..e],
+                                offs: Offsets::Map(&offs[s..e]),
+                            };
+                            self.process_line(&view, file, lineno, depth, &mut cat)
+                        }
+                        None => Ok(()),
+                    }
+                }
+            };
+            if result.is_err() && depth > 0 {
+                // Asterisk stops reading an included file at its first fatal error.
+                break;
+            }
+        }
+        if comment > 0 {
+            if let Some(&opened) = nest.last() {
+                self.diag(
+                    DiagnosticCode::UnterminatedBlockComment,
+                    Severity::Warning,
+                    opened,
+                    "block comment `;--` is never closed: the rest of the file is a comment"
+                        .to_string(),
+                );
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// config.c's comment machine on one line held in `buf` (NUL-terminated, `offs` parallel).
+    /// Returns the range of `buf` to process, if the line is not entirely inside a comment.
+    fn strip_comments(
+        &mut self,
+        buf: &mut Vec<u8>,
+        offs: &mut Vec<u32>,
+        comment: &mut i32,
+        nest: &mut Vec<Pos>,
+        file: FileId,
+        lineno: u32,
+    ) -> Option<(usize, usize)> {
+        let strend = |buf: &[u8], from: usize| -> usize {
+            memchr::memchr(0, &buf[from.min(buf.len())..]).map_or(buf.len(), |i| from + i)
+        };
+        let mut process: Option<usize> = if *comment != 0 { None } else { Some(0) };
+        let mut new_buf = 0usize;
+        loop {
+            let end = strend(buf, new_buf);
+            let Some(rel) = memchr::memchr(b';', &buf[new_buf..end]) else {
+                break;
+            };
+            let p = new_buf + rel;
+            let byte = |buf: &[u8], i: usize| buf.get(i).copied().unwrap_or(0);
+            let pos = Pos::new(file, lineno, offs[p] + 1);
+            if p > new_buf && buf[p - 1] == b'\\' {
+                // `\;` is a literal `;`: the backslash goes.
+                buf.remove(p - 1);
+                offs.remove(p - 1);
+                new_buf = p;
+            } else if byte(buf, p + 1) == b'-'
+                && byte(buf, p + 2) == b'-'
+                && byte(buf, p + 3) != b'-'
+            {
+                if *comment < MAX_NESTED_COMMENTS {
+                    buf[p] = 0;
+                    new_buf = p + 3;
+                    *comment += 1;
+                    nest.push(pos);
+                } else {
+                    // Asterisk logs an error and looks at the same `;` again (it spins);
+                    // pbxgen reports it and moves on.
+                    self.diag(
+                        DiagnosticCode::CommentNestingTooDeep,
+                        Severity::Warning,
+                        pos,
+                        format!("more than {MAX_NESTED_COMMENTS} nested `;--` comments"),
+                    );
+                    new_buf = p + 1;
+                }
+            } else if p >= new_buf + 2 && buf[p - 1] == b'-' && buf[p - 2] == b'-' {
+                *comment -= 1;
+                nest.pop();
+                new_buf = p + 1;
+                if *comment == 0 {
+                    match process {
+                        Some(pb) => {
+                            // Move what follows the comment over its start.
+                            let oldptr = strend(buf, pb);
+                            buf.drain(oldptr..new_buf);
+                            offs.drain(oldptr..new_buf);
+                            new_buf = oldptr;
+                        }
+                        None => process = Some(new_buf),
+                    }
+                } else if *comment == -1 {
+                    self.diag(
+                        DiagnosticCode::StrayBlockCommentEnd,
+                        Severity::DroppedLine,
+                        Pos::new(file, lineno, offs[p - 2] + 1),
+                        "`--;` outside a block comment: Asterisk ignores every following line \
+                         until a `;--`"
+                            .to_string(),
+                    );
+                }
+            } else if *comment == 0 {
+                self.out.comments.push(Comment {
+                    text: lossy(&buf[p + 1..end]),
+                    pos,
+                });
+                buf[p] = 0;
+                new_buf = p;
+            } else {
+                new_buf = p + 1;
+            }
+        }
+        let pb = process?;
+        Some((pb, strend(buf, pb)))
+    }
+
+    /// config.c's `process_text_line` on a comment-free line.
+    fn process_line(
+        &mut self,
+        view: &LineView<'_>,
+        file: FileId,
+        lineno: u32,
+        depth: usize,
+        cat: &mut Option<usize>,
+    ) -> Result<(), Stop> {
+        let (s, e) = strip_range(view.bytes, 0, view.bytes.len());
+        if s == e {
+            return Ok(());
+        }
+        let b = &view.bytes[s..e];
+        let pos = |i: usize| Pos::new(file, lineno, view.col(s + i) + 1);
+        match b[0] {
+            b'[' => self.header(b, &pos, depth, cat),
+            b'#' => self.directive(b, &pos, depth),
+            _ => self.variable(b, &pos, depth, *cat),
+        }
+    }
+
+    fn header(
+        &mut self,
+        b: &[u8],
+        pos: &dyn Fn(usize) -> Pos,
+        depth: usize,
+        cat: &mut Option<usize>,
+    ) -> Result<(), Stop> {
+        let Some(close) = memchr::memchr(b']', b) else {
+            return Err(self.fatal(
+                DiagnosticCode::MissingBracket,
+                depth,
+                pos(0),
+                "section header without `]`: Asterisk refuses the file".to_string(),
+            ));
+        };
+        let mut name = &b[1..close];
+        if name.len() > MAX_SECTION_NAME {
+            self.diag(
+                DiagnosticCode::SectionNameTooLong,
+                Severity::Warning,
+                pos(1),
+                format!("section name longer than {MAX_SECTION_NAME} bytes is cut"),
+            );
+            name = &name[..MAX_SECTION_NAME];
+        }
+        let mut newcat = Some(Section {
+            name: lossy(name),
+            pos: pos(0),
+            is_template: false,
+            bases: Vec::new(),
+            appended_at: Vec::new(),
+            variables: Vec::new(),
+        });
+        let mut target: Option<usize> = None;
+        let after = &b[close + 1..];
+        let mut result = Ok(());
+        if after.first() == Some(&b'(') {
+            match memchr::memchr(b')', &after[1..]) {
+                None => {
+                    return Err(self.fatal(
+                        DiagnosticCode::MissingParenthesis,
+                        depth,
+                        pos(close + 1),
+                        "`(` without `)` in a section header: Asterisk refuses the file"
+                            .to_string(),
+                    ));
+                }
+                Some(rel) => {
+                    let inner_start = close + 2;
+                    let inner = &b[inner_start..inner_start + rel];
+                    let mut item_start = inner_start;
+                    for item in inner.split(|&c| c == b',') {
+                        let item_pos = pos(item_start);
+                        item_start += item.len() + 1;
+                        if result.is_err() {
+                            continue;
+                        }
+                        result = self.header_item(item, item_pos, depth, &mut newcat, &mut target);
+                    }
+                }
+            }
+        } else {
+            let rest = after.iter().position(|&c| !is_space(c));
+            if let Some(i) = rest.filter(|&i| after[i] == b'(') {
+                self.diag(
+                    DiagnosticCode::HeaderSpacing,
+                    Severity::DroppedLine,
+                    pos(close + 1 + i),
+                    format!(
+                        "`{}` does not follow `]` directly: Asterisk ignores it and `[{}]` is an \
+                         ordinary section",
+                        lossy(&after[i..]),
+                        lossy(name)
+                    ),
+                );
+            }
+        }
+        match newcat {
+            Some(section) => {
+                let idx = self.out.sections.len();
+                self.index
+                    .entry(section.name.to_ascii_lowercase())
+                    .or_default()
+                    .push(idx);
+                self.out.sections.push(section);
+                *cat = Some(idx);
+                self.current = Some(idx);
+            }
+            None => {
+                *cat = target;
+                self.current = target;
+            }
+        }
+        result
+    }
+
+    /// One item of `[name](…)`: `!`, `+filter`, or a base (never trimmed).
+    fn header_item(
+        &mut self,
+        item: &[u8],
+        item_pos: Pos,
+        depth: usize,
+        newcat: &mut Option<Section>,
+        target: &mut Option<usize>,
+    ) -> Result<(), Stop> {
+        let text = lossy(item);
+        if text.eq_ignore_ascii_case("!") {
+            match (newcat.as_mut(), *target) {
+                (Some(n), _) => n.is_template = true,
+                (None, Some(t)) => self.out.sections[t].is_template = true,
+                (None, None) => {}
+            }
+            return Ok(());
+        }
+        let cur_name = newcat
+            .as_ref()
+            .map(|n| n.name.clone())
+            .or_else(|| target.map(|t| self.out.sections[t].name.clone()))
+            .unwrap_or_default();
+        if let Some(filter) = text.strip_prefix('+') {
+            let Some(found) = self.find_section(&cur_name, |s| append_filter_matches(s, filter))
+            else {
+                return Err(self.fatal(
+                    DiagnosticCode::AppendWithoutTarget,
+                    depth,
+                    item_pos,
+                    format!(
+                        "`[{cur_name}]({text})` appends to a section that does not exist (yet): \
+                         Asterisk refuses the file"
+                    ),
+                ));
+            };
+            self.out.sections[found].appended_at.push(item_pos);
+            if let Some(n) = newcat.take() {
+                let t = &mut self.out.sections[found];
+                t.is_template |= n.is_template;
+                t.variables.extend(n.variables);
+            }
+            *target = Some(found);
+            return Ok(());
+        }
+        if let Some(n) = newcat.as_mut() {
+            n.bases.push(text.clone());
+        }
+        let Some(base) = self.find_section(&text, |_| true) else {
+            let untrimmed = text.trim() != text;
+            let (code, why) = if untrimmed {
+                (
+                    DiagnosticCode::UntrimmedBase,
+                    format!(
+                        "base `{text}` has spaces, which Asterisk does not trim: no section has \
+                         that name, so Asterisk refuses the file"
+                    ),
+                )
+            } else {
+                (
+                    DiagnosticCode::MissingBase,
+                    format!(
+                        "base `{text}` is not a section defined earlier: Asterisk refuses the file"
+                    ),
+                )
+            };
+            return Err(self.fatal(code, depth, item_pos, why));
+        };
+        let base_name = self.out.sections[base].name.clone();
+        let inherited: Vec<Variable> = self.out.sections[base]
+            .variables
+            .iter()
+            .map(|v| Variable {
+                inherited_from: Some(base_name.clone()),
+                ..v.clone()
+            })
+            .collect();
+        match (newcat.as_mut(), *target) {
+            (Some(n), _) => n.variables.extend(inherited),
+            (None, Some(t)) => self.out.sections[t].variables.extend(inherited),
+            (None, None) => {}
+        }
+        Ok(())
+    }
+
+    /// `category_get_sep`: the first section whose name matches (case-insensitively; an empty
+    /// name matches every section) and that passes `ok`.
+    fn find_section(&self, name: &str, ok: impl Fn(&Section) -> bool) -> Option<usize> {
+        if name.is_empty() {
+            return self.out.sections.iter().position(ok);
+        }
+        self.index
+            .get(&name.to_ascii_lowercase())?
+            .iter()
+            .copied()
+            .find(|&i| ok(&self.out.sections[i]))
+    }
+
+    fn directive(
+        &mut self,
+        b: &[u8],
+        pos: &dyn Fn(usize) -> Pos,
+        depth: usize,
+    ) -> Result<(), Stop> {
+        let rest = &b[1..];
+        // The name runs to the first byte <= 32 (C's signed `char`: bytes >= 0x80 stop it too).
+        let name_end = rest
+            .iter()
+            .position(|&c| c <= 32 || c >= 0x80)
+            .unwrap_or(rest.len());
+        let name = lossy(&rest[..name_end]);
+        let (arg_start, arg_end) = if name_end < rest.len() {
+            let (s, e) = strip_range(rest, name_end + 1, rest.len());
+            (s + 1, e + 1)
+        } else {
+            (b.len(), b.len())
+        };
+        let kind = if name.eq_ignore_ascii_case("include") {
+            DirectiveKind::Include
+        } else if name.eq_ignore_ascii_case("tryinclude") {
+            DirectiveKind::TryInclude
+        } else if name.eq_ignore_ascii_case("exec") {
+            DirectiveKind::Exec
+        } else {
+            self.diag(
+                DiagnosticCode::UnknownDirective,
+                Severity::DroppedLine,
+                pos(0),
+                format!("unknown directive `#{name}`: Asterisk ignores the line"),
+            );
+            return Ok(());
+        };
+        if arg_start >= arg_end {
+            self.diag(
+                DiagnosticCode::MissingDirectiveArgument,
+                Severity::DroppedLine,
+                pos(0),
+                format!("`#{name}` without an argument: Asterisk ignores the line"),
+            );
+            return Ok(());
+        }
+        let mut arg = &b[arg_start..arg_end];
+        if let Some(&q) = arg.first().filter(|&&q| q == b'"' || q == b'<') {
+            let close = if q == b'<' { b'>' } else { b'"' };
+            if arg.last() == Some(&close) {
+                arg = &arg[1..arg.len() - 1];
+            }
+        }
+        let argument = lossy(arg);
+        let dpos = pos(0);
+        if kind == DirectiveKind::Exec {
+            self.diag(
+                DiagnosticCode::ExecDirective,
+                Severity::Warning,
+                dpos,
+                format!(
+                    "`#exec {argument}` runs a shell command at every load when asterisk.conf has \
+                     execincludes=yes (pbxgen never runs it)"
+                ),
+            );
+            self.out.directives.push(Directive {
+                kind,
+                argument,
+                pos: dpos,
+                files: Vec::new(),
+            });
+            return Ok(());
+        }
+        let files = self.loader.resolve_include(&argument);
+        let dir_index = self.out.directives.len();
+        self.out.directives.push(Directive {
+            kind,
+            argument: argument.clone(),
+            pos: dpos,
+            files: files.clone(),
+        });
+        let is_try = kind == DirectiveKind::TryInclude;
+        if files.is_empty() {
+            if is_try {
+                self.diag(
+                    DiagnosticCode::MissingTryInclude,
+                    Severity::Warning,
+                    dpos,
+                    format!("`#tryinclude {argument}` matches no file (Asterisk goes on)"),
+                );
+                return Ok(());
+            }
+            return Err(self.fatal(
+                DiagnosticCode::MissingInclude,
+                depth,
+                dpos,
+                format!(
+                    "`#include {argument}` matches no file: Asterisk logs \"was listed as a #include \
+                     but it does not exist\" and refuses the file"
+                ),
+            ));
+        }
+        if depth + 1 >= MAX_INCLUDE_LEVEL {
+            let message = format!(
+                "`#include {argument}` goes deeper than {MAX_INCLUDE_LEVEL} levels: Asterisk logs \
+                 \"Maximum Include level exceeded\" and does not read it"
+            );
+            if is_try {
+                self.diag(
+                    DiagnosticCode::IncludeTooDeep,
+                    Severity::Warning,
+                    dpos,
+                    message,
+                );
+                return Ok(());
+            }
+            return Err(self.fatal(DiagnosticCode::IncludeTooDeep, depth, dpos, message));
+        }
+        let mut read = Vec::with_capacity(files.len());
+        for id in files {
+            if self.stack.contains(&id) {
+                let shown = self.loader.sources.display(id).to_string();
+                self.diag(
+                    DiagnosticCode::IncludeLoop,
+                    Severity::Warning,
+                    dpos,
+                    format!(
+                        "`{shown}` includes itself (through `#include {argument}`): Asterisk reads \
+                         it again and again until {MAX_INCLUDE_LEVEL} levels deep, then stops; \
+                         pbxgen reads it once"
+                    ),
+                );
+                continue;
+            }
+            read.push(id);
+            self.parse_file(id, depth + 1);
+        }
+        self.out.directives[dir_index].files = read;
+        Ok(())
+    }
+
+    fn variable(
+        &mut self,
+        b: &[u8],
+        pos: &dyn Fn(usize) -> Pos,
+        depth: usize,
+        cat: Option<usize>,
+    ) -> Result<(), Stop> {
+        let Some(ci) = cat else {
+            return Err(self.fatal(
+                DiagnosticCode::VariableBeforeSection,
+                depth,
+                pos(0),
+                "a variable before any section header: Asterisk refuses the file".to_string(),
+            ));
+        };
+        let mut cur = 0usize;
+        let escaped = b[0] == b'\\';
+        if escaped {
+            cur = 1;
+            // C's signed `char`: bytes >= 0x80 are negative, so they count as "< 33" too.
+            if b.get(1).is_none_or(|c| !(33..0x80).contains(c)) {
+                return Err(self.fatal(
+                    DiagnosticCode::InvalidEscape,
+                    depth,
+                    pos(0),
+                    "`\\` at the start of a line must escape a visible character: Asterisk refuses \
+                     the file"
+                        .to_string(),
+                ));
+            }
+        }
+        let search_from = (cur + usize::from(escaped)).min(b.len());
+        let Some(eq) = memchr::memchr(b'=', &b[search_from..]).map(|i| search_from + i) else {
+            self.diag(
+                DiagnosticCode::MissingEquals,
+                Severity::DroppedLine,
+                pos(cur),
+                format!(
+                    "`{}` has no `=`: Asterisk ignores the line",
+                    lossy(&b[cur..])
+                ),
+            );
+            return Ok(());
+        };
+        let append = eq > search_from && b[eq - 1] == b'+';
+        let name_end = if append { eq - 1 } else { eq };
+        let (ns, ne) = strip_range(b, cur, name_end);
+        let name = lossy(&b[ns..ne]);
+        let mut vstart = eq + 1;
+        if append {
+            let section = &self.out.sections[ci];
+            if let Some(replace) = section.variables.iter().rposition(|v| v.name == name) {
+                self.append_to(ci, replace, &b[vstart..], pos(ns));
+                return Ok(());
+            }
+            // Nothing to append to: an ordinary variable (and `=>` is not recognised here).
+        }
+        let mut object = false;
+        if !append && b.get(vstart) == Some(&b'>') {
+            object = true;
+            vstart += 1;
+        }
+        if ns == ne {
+            self.diag(
+                DiagnosticCode::MissingName,
+                Severity::DroppedLine,
+                pos(cur),
+                "`= value` without a name: Asterisk ignores the line".to_string(),
+            );
+            return Ok(());
+        }
+        let (vs, ve) = strip_range(b, vstart, b.len());
+        self.out.sections[ci].variables.push(Variable {
+            name,
+            value: lossy(&b[vs..ve]),
+            pos: pos(ns),
+            value_pos: pos(vs),
+            object,
+            inherited_from: None,
+            appended_at: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// `name += more`: config.c appends the raw text after `=` to the value of the last
+    /// variable with this exact name, trims the result, and stores it (through
+    /// `ast_variable_update`) in the last variable whose name matches case-insensitively and
+    /// whose value equals the old value (any value when the old value is empty).
+    fn append_to(&mut self, ci: usize, replace: usize, more: &[u8], at: Pos) {
+        let section = &mut self.out.sections[ci];
+        let old_value = section.variables[replace].value.clone();
+        let old_name = section.variables[replace].name.clone();
+        let mut joined = old_value.clone();
+        joined.push_str(&String::from_utf8_lossy(more));
+        let new_value = joined
+            .trim_matches(|c: char| c.is_ascii() && is_space(c as u8))
+            .to_string();
+        let target = section
+            .variables
+            .iter()
+            .rposition(|v| {
+                v.name.eq_ignore_ascii_case(&old_name)
+                    && (old_value.is_empty() || v.value.eq_ignore_ascii_case(&old_value))
+            })
+            .unwrap_or(replace);
+        let v = &mut section.variables[target];
+        v.name = old_name;
+        v.value = new_value;
+        v.appended_at.push(at);
+    }
+}
+
+/// How the fast path may treat a line.
+enum SimpleLine {
+    /// No `;` at all.
+    NoComment,
+    /// The first `;` starts an ordinary comment (not `\;`, `;--` or `--;`).
+    CommentAt(usize),
+}
+
+fn simple_comment(line: &[u8]) -> Option<SimpleLine> {
+    let Some(p) = memchr::memchr(b';', line) else {
+        return Some(SimpleLine::NoComment);
+    };
+    let escaped = p > 0 && line[p - 1] == b'\\';
+    let opens = line.get(p + 1) == Some(&b'-')
+        && line.get(p + 2) == Some(&b'-')
+        && line.get(p + 3) != Some(&b'-');
+    let closes = p >= 2 && line[p - 1] == b'-' && line[p - 2] == b'-';
+    (!escaped && !opens && !closes).then_some(SimpleLine::CommentAt(p))
+}
+
+/// `does_category_match` for `(+filter)`: an empty filter matches a non-template section;
+/// otherwise every `&`-separated `name=value` regex pair (unanchored POSIX ERE) must match some
+/// variable, and templates match only with `TEMPLATES=include|restrict`.
+pub fn append_filter_matches(section: &Section, filter: &str) -> bool {
+    if filter.is_empty() {
+        return !section.is_template;
+    }
+    let mut expressions = 0;
+    let mut found = 0;
+    let mut template_ok = false;
+    for nvp in filter.split('&') {
+        expressions += 1;
+        let mut parts = nvp.split('=');
+        let name = parts.next().unwrap_or("").trim();
+        let Some(value) = parts.next().map(str::trim) else {
+            break;
+        };
+        if name == "TEMPLATES" {
+            if value.eq_ignore_ascii_case("include") {
+                template_ok |= section.is_template;
+                found += 1;
+            } else if value.eq_ignore_ascii_case("restrict") {
+                if !section.is_template {
+                    break;
+                }
+                template_ok = true;
+                found += 1;
+            }
+            continue;
+        }
+        let (Ok(re_name), Ok(re_value)) = (regex::Regex::new(name), regex::Regex::new(value))
+        else {
+            break;
+        };
+        if section
+            .variables
+            .iter()
+            .any(|v| re_name.is_match(&v.name) && re_value.is_match(&v.value))
+        {
+            found += 1;
+        }
+    }
+    found == expressions && (!section.is_template || template_ok)
+}
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

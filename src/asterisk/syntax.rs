@@ -1,0 +1,418 @@
+//! The parsed form of one Asterisk configuration file, as main/config.c reads it.
+//!
+//! A [`ConfigFile`] is one top-level file (`sip.conf`, `pjsip.conf`, …) with its `#include`s
+//! expanded in place: sections in load order (templates included and flagged), every variable
+//! with the position of its name and value, and what Asterisk would warn about or fail on.
+//! The reader itself lives in [`crate::asterisk::reader`]; this module holds the types and the
+//! lookups over them.
+
+use super::source::{FileId, Pos};
+use serde::{Serialize, Serializer};
+
+/// What kind of configuration a file is, which decides how the model interprets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// chan_sip's `sip.conf`.
+    Sip,
+    /// res_pjsip's `pjsip.conf`.
+    Pjsip,
+    /// res_pjsip_config_wizard's `pjsip_wizard.conf` (read, not interpreted yet).
+    PjsipWizard,
+    /// The dialplan, `extensions.conf`.
+    Extensions,
+    /// The WebSMS bridge's `websms.conf` (PHP ini, not read by Asterisk).
+    Websms,
+    /// The manager interface, `manager.conf`.
+    Manager,
+    /// Named ACLs, `acl.conf`.
+    Acl,
+    /// `asterisk.conf` (`execincludes`, `live_dangerously`).
+    Asterisk,
+    /// `voicemail.conf`: mailboxes and the dial-out/callback/exit contexts of app_voicemail.
+    Voicemail,
+    /// Any other Asterisk file: parsed, not interpreted.
+    Other,
+}
+
+impl FileKind {
+    /// The file name Asterisk loads for this kind (`None` for [`FileKind::Other`]).
+    pub fn asterisk_name(self) -> Option<&'static str> {
+        Some(match self {
+            FileKind::Sip => "sip.conf",
+            FileKind::Pjsip => "pjsip.conf",
+            FileKind::PjsipWizard => "pjsip_wizard.conf",
+            FileKind::Extensions => "extensions.conf",
+            FileKind::Websms => "websms.conf",
+            FileKind::Manager => "manager.conf",
+            FileKind::Acl => "acl.conf",
+            FileKind::Asterisk => "asterisk.conf",
+            FileKind::Voicemail => "voicemail.conf",
+            FileKind::Other => return None,
+        })
+    }
+
+    /// Every kind pbxgen interprets, in the order a directory is read.
+    pub const KNOWN: [FileKind; 9] = [
+        FileKind::Asterisk,
+        FileKind::Acl,
+        FileKind::Sip,
+        FileKind::Pjsip,
+        FileKind::PjsipWizard,
+        FileKind::Extensions,
+        FileKind::Voicemail,
+        FileKind::Manager,
+        FileKind::Websms,
+    ];
+
+    /// Guess the kind from a file name: the name is split into words at `-`, `.` and spaces, and
+    /// a word naming a kind decides (`sip.conf`, `02-sip-cosmiccable.conf`,
+    /// `pjsip.conf.sample`, `19-pjsip-openfest2024.conf`). `_` does not split, so
+    /// `sip_notify.conf` is not mistaken for `sip.conf`. When several words match, the most
+    /// specific kind wins (`pjsip_wizard` over `pjsip` over `sip`; `asterisk` last).
+    pub fn detect(file_name: &str) -> FileKind {
+        let mut best = FileKind::Other;
+        let rank = |k: FileKind| match k {
+            FileKind::PjsipWizard => 0,
+            FileKind::Pjsip => 1,
+            FileKind::Sip => 2,
+            FileKind::Extensions => 3,
+            FileKind::Websms => 4,
+            FileKind::Manager => 5,
+            FileKind::Acl => 6,
+            FileKind::Voicemail => 7,
+            FileKind::Asterisk => 8,
+            FileKind::Other => 9,
+        };
+        for word in file_name.split(['-', '.', ' ']) {
+            let kind = match word.to_ascii_lowercase().as_str() {
+                "pjsip_wizard" => FileKind::PjsipWizard,
+                "pjsip" => FileKind::Pjsip,
+                "sip" => FileKind::Sip,
+                "extensions" => FileKind::Extensions,
+                "websms" => FileKind::Websms,
+                "manager" => FileKind::Manager,
+                "acl" => FileKind::Acl,
+                "asterisk" => FileKind::Asterisk,
+                "voicemail" => FileKind::Voicemail,
+                _ => continue,
+            };
+            if rank(kind) < rank(best) {
+                best = kind;
+            }
+        }
+        best
+    }
+
+    /// websms.conf is read by PHP's `parse_ini_file`, every other kind by Asterisk's loader.
+    pub fn dialect(self) -> Dialect {
+        match self {
+            FileKind::Websms => Dialect::PhpIni,
+            _ => Dialect::Asterisk,
+        }
+    }
+}
+
+/// Which reader a file goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dialect {
+    /// Asterisk's main/config.c.
+    Asterisk,
+    /// PHP's `parse_ini_file` (websms.conf): `;` comments, `[section]`, `key = value`, quotes.
+    PhpIni,
+}
+
+/// One top-level configuration file with its `#include`s expanded.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    /// The top-level file's name as given (`sip.conf`, `02-sip-cosmiccable.conf`).
+    pub name: String,
+    /// How the model interprets it.
+    pub kind: FileKind,
+    /// The top-level file in the [`super::SourceMap`].
+    pub file: FileId,
+    /// Sections in load order, templates included (flagged). A `(+)` section is not a new
+    /// section: its variables are appended to the section it names.
+    pub sections: Vec<Section>,
+    /// What Asterisk would warn about or fail on, in reading order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `#include`, `#tryinclude` and `#exec` lines, with the files they read.
+    pub directives: Vec<Directive>,
+    /// `;` comments (text after the `;`), for `; pbxgen: ignore[…]` suppressions.
+    pub comments: Vec<Comment>,
+}
+
+impl Serialize for ConfigFile {
+    /// Serialised with secrets masked; in voicemail.conf the mailbox PIN (the first field of
+    /// `mailbox => pin,name,…`) is masked too.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ConfigFile", 7)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("file", &self.file)?;
+        if self.kind == FileKind::Voicemail {
+            let masked: Vec<Section> = self.sections.iter().map(mask_mailbox_pins).collect();
+            st.serialize_field("sections", &masked)?;
+        } else {
+            st.serialize_field("sections", &self.sections)?;
+        }
+        st.serialize_field("diagnostics", &self.diagnostics)?;
+        st.serialize_field("directives", &self.directives)?;
+        st.serialize_field("comments", &self.comments)?;
+        st.end()
+    }
+}
+
+/// A voicemail.conf section with the PIN of every mailbox line masked.
+fn mask_mailbox_pins(section: &Section) -> Section {
+    let mut masked = section.clone();
+    if ["general", "zonemessages"]
+        .iter()
+        .any(|n| section.name.eq_ignore_ascii_case(n))
+    {
+        return masked;
+    }
+    for v in &mut masked.variables {
+        let rest = v.value.split_once(',').map(|(_, r)| r);
+        v.value = match rest {
+            Some(rest) => format!("{},{rest}", super::secret::MASK),
+            None => super::secret::MASK.to_string(),
+        };
+    }
+    masked
+}
+
+impl ConfigFile {
+    /// Asterisk refuses the whole file (CONFIG_STATUS_FILEINVALID): the module loads nothing
+    /// from it. pbxgen still reads on, to report everything at once.
+    pub fn is_invalid(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Fatal)
+    }
+
+    /// The first live (non-template) section with this name, compared case-insensitively as
+    /// config.c does (`ast_category_get`).
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| !s.is_template && s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every section (templates included) with this name, case-insensitively, in order.
+    pub fn sections_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Section> + 'a {
+        self.sections
+            .iter()
+            .filter(move |s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Live sections only (what modules browse: config.c hides templates from them).
+    pub fn live_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| !s.is_template)
+    }
+}
+
+/// A `[name]` section (Asterisk: a category).
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// The name exactly as written between `[` and the first `]` (not trimmed), cut at 79 bytes.
+    pub name: String,
+    /// Position of the `[`.
+    pub pos: Pos,
+    /// `(!)`: a template. Modules never see it; other sections may inherit from it.
+    pub is_template: bool,
+    /// The bases named in `(…)`, exactly as written (not trimmed), in order.
+    pub bases: Vec<String>,
+    /// Headers `[name](+)` / `[name](+filter)` that appended to this section.
+    pub appended_at: Vec<Pos>,
+    /// Inherited variables first (copied at the point of the header), then the section's own,
+    /// then those added by `(+)` headers, in file order.
+    pub variables: Vec<Variable>,
+}
+
+impl Section {
+    /// A section with nothing in it (stands in for an absent `[general]`).
+    pub fn empty() -> Section {
+        Section {
+            name: String::new(),
+            pos: Pos::new(FileId(0), 0, 0),
+            is_template: false,
+            bases: Vec::new(),
+            appended_at: Vec::new(),
+            variables: Vec::new(),
+        }
+    }
+
+    /// The last variable with this name (case-insensitive): what a module reading a scalar
+    /// option with "last one wins" sees.
+    pub fn get(&self, name: &str) -> Option<&Variable> {
+        self.variables
+            .iter()
+            .rev()
+            .find(|v| v.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every variable with this name (case-insensitive), in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Variable> + 'a {
+        self.variables
+            .iter()
+            .filter(move |v| v.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The value of the last variable with this name.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|v| v.value.as_str())
+    }
+}
+
+/// A `name = value` (or `name => value`) line.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    /// The name, trimmed.
+    pub name: String,
+    /// The value, trimmed; `+=` lines have already been appended to it.
+    pub value: String,
+    /// Position of the name (after indentation).
+    pub pos: Pos,
+    /// Position of the value's first byte (or just after the `=` when empty).
+    pub value_pos: Pos,
+    /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
+    pub object: bool,
+    /// The base section this variable was copied from by `[x](base)`, if it was inherited.
+    pub inherited_from: Option<String>,
+    /// Positions of `name += more` lines that appended to this variable.
+    pub appended_at: Vec<Pos>,
+}
+
+impl Serialize for Variable {
+    /// Serialised with secrets masked: values of secret-like options never reach a dump.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Variable", 6)?;
+        st.serialize_field("name", &self.name)?;
+        let masked = super::secret::mask_option_value(&self.name, &self.value);
+        st.serialize_field("value", &super::secret::mask_inline_credentials(&masked))?;
+        st.serialize_field("pos", &self.pos)?;
+        st.serialize_field("value_pos", &self.value_pos)?;
+        st.serialize_field("object", &self.object)?;
+        st.serialize_field("inherited_from", &self.inherited_from)?;
+        st.end()
+    }
+}
+
+/// How bad a diagnostic is, in Asterisk's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Asterisk refuses the whole file (the module loads nothing from it).
+    Fatal,
+    /// An error inside an `#include`d file: Asterisk stops reading that included file (and the
+    /// rest of its glob) here, but the file that included it goes on and still loads.
+    StopsInclude,
+    /// Asterisk skips this line (or block) and goes on.
+    DroppedLine,
+    /// Asterisk reads the line but warns, or pbxgen notes something about it.
+    Warning,
+}
+
+/// What a diagnostic is about. Stable names: audit rules match on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticCode {
+    /// A line of 8191 bytes or more: Asterisk drops it with only a warning.
+    LineTooLong,
+    /// `[x] (!)`: the `(…)` does not follow `]` directly and is silently ignored.
+    HeaderSpacing,
+    /// `[x](!, t)`: an item in `(…)` with spaces, which Asterisk does not trim.
+    UntrimmedBase,
+    /// `[x` with no closing `]` (fatal).
+    MissingBracket,
+    /// `[x](a` with no closing `)` (fatal).
+    MissingParenthesis,
+    /// A line that is not a header, directive or `name = value` (dropped).
+    MissingEquals,
+    /// `= value` with no name (dropped).
+    MissingName,
+    /// `\` followed by a blank at the start of a line (fatal: "Invalid escape").
+    InvalidEscape,
+    /// `#something` that is not include/tryinclude/exec (dropped).
+    UnknownDirective,
+    /// `#include` with no file name (dropped).
+    MissingDirectiveArgument,
+    /// `#include` that matches no readable file (fatal).
+    MissingInclude,
+    /// `#tryinclude` that matches nothing (noted only).
+    MissingTryInclude,
+    /// A file that includes itself, directly or not (fatal for `#include`: Asterisk recurses
+    /// until the depth limit and fails).
+    IncludeLoop,
+    /// More than 10 levels of `#include` (fatal for `#include`).
+    IncludeTooDeep,
+    /// A variable before any section header (fatal).
+    VariableBeforeSection,
+    /// `[x](base)` naming a section that does not exist (yet) (fatal).
+    MissingBase,
+    /// `[x](+)` or `[x](+filter)` with no matching earlier section (fatal).
+    AppendWithoutTarget,
+    /// `;--` never closed by `--;` (warning; the rest of the file is a comment).
+    UnterminatedBlockComment,
+    /// More than 128 nested `;--` (Asterisk logs an error and ignores the extra opener).
+    CommentNestingTooDeep,
+    /// `#exec`: recorded, never executed by pbxgen. Asterisk runs it only with
+    /// `execincludes=yes`.
+    ExecDirective,
+    /// Bytes that are not UTF-8 (read as they are; shown with U+FFFD).
+    NonUtf8,
+    /// A NUL byte: Asterisk's C strings end there, so the rest of the line is ignored.
+    NulByte,
+    /// A section name longer than 79 bytes, cut as Asterisk cuts it.
+    SectionNameTooLong,
+    /// `--;` outside a block comment: Asterisk's nesting counter goes negative and every
+    /// following line is ignored until a `;--` brings it back.
+    StrayBlockCommentEnd,
+    /// Lines Asterisk ignores because a stray `--;` left its comment counter negative.
+    IgnoredAfterStrayCommentEnd,
+    /// A file that could not be read at all.
+    Unreadable,
+}
+
+/// One problem Asterisk would report while loading.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnostic {
+    pub code: DiagnosticCode,
+    pub severity: Severity,
+    pub pos: Pos,
+    /// What Asterisk would say, and what pbxgen understood.
+    pub message: String,
+}
+
+/// Which directive a `#` line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectiveKind {
+    Include,
+    TryInclude,
+    Exec,
+}
+
+/// A `#include`, `#tryinclude` or `#exec` line.
+#[derive(Clone, Debug, Serialize)]
+pub struct Directive {
+    pub kind: DirectiveKind,
+    /// The argument with surrounding `"…"`/`<…>` removed.
+    pub argument: String,
+    pub pos: Pos,
+    /// The files read for it, in glob order (empty for `#exec`, which is never run).
+    pub files: Vec<FileId>,
+}
+
+/// A `;` comment: `text` is what follows the `;` on that line.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comment {
+    #[serde(serialize_with = "super::secret::serialize_comment")]
+    pub text: String,
+    /// Position of the `;`.
+    pub pos: Pos,
+}

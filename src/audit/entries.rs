@@ -1,0 +1,148 @@
+//! Untrusted entry points: where calls from people you do not know land in the dialplan.
+
+use super::finding::PathStep;
+use super::ranges::is_twilio;
+use super::reach::{Entry, EntryKind, line_step};
+use crate::asterisk::model::acl::AclTarget;
+use crate::asterisk::model::{Located, Pbx};
+use crate::asterisk::source::Pos;
+use crate::twilio::TwilioRanges;
+use ipnet::IpNet;
+use std::collections::HashSet;
+
+/// Every entry point of the PBX, in config order.
+pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    if let Some(sip) = &pbx.sip {
+        let g = &sip.general;
+        if g.allowguest.value || g.autocreatepeer.value {
+            let fallback = g
+                .allowguest
+                .pos
+                .or(g.pos)
+                .unwrap_or(sip_file_pos(pbx, sip.file));
+            out.push(entry(
+                pbx,
+                EntryKind::Guest,
+                "general",
+                &g.context,
+                fallback,
+                false,
+            ));
+        }
+        for p in &sip.peers {
+            let host_net = p
+                .host
+                .as_ref()
+                .and_then(|h| h.value.parse::<std::net::IpAddr>().ok())
+                .map(IpNet::from);
+            let fixed_host = p
+                .host
+                .as_ref()
+                .is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"));
+            let ip_identified = fixed_host && (p.insecure_invite() || !p.has_secret());
+            let twilio_nets = host_net.iter().chain(
+                p.acl
+                    .rules
+                    .iter()
+                    .filter(|r| r.effective_permit())
+                    .filter_map(|r| match &r.target {
+                        AclTarget::Net(n) => Some(n),
+                        AclTarget::Host(_) => None,
+                    }),
+            );
+            let is_tw = ip_identified && twilio_nets.into_iter().any(|n| is_twilio(n, twilio));
+            let kind = if ip_identified {
+                EntryKind::IpIdentified
+            } else if trunks.contains(&format!("sip/{}", p.name)) {
+                EntryKind::Trunk
+            } else {
+                continue;
+            };
+            out.push(entry(pbx, kind, &p.name, &p.context, p.pos, is_tw));
+        }
+    }
+    if let Some(pj) = &pbx.pjsip {
+        for e in &pj.endpoints {
+            if !e.meta.loads() {
+                continue;
+            }
+            let matches: Vec<&IpNet> = pj
+                .identifies_of(e)
+                .flat_map(|i| i.matches.iter())
+                .filter_map(|m| match &m.target {
+                    AclTarget::Net(n) => Some(n),
+                    AclTarget::Host(_) => None,
+                })
+                .collect();
+            let kind = if e.is_anonymous {
+                EntryKind::Anonymous
+            } else if !e.identify.is_empty() && e.auth.is_empty() {
+                EntryKind::IpIdentified
+            } else if e.auth.is_empty()
+                && e.identify_by
+                    .value
+                    .to_ascii_lowercase()
+                    .contains("username")
+            {
+                EntryKind::Unauthenticated
+            } else if trunks.contains(&format!("pjsip/{}", e.meta.id)) {
+                EntryKind::Trunk
+            } else {
+                continue;
+            };
+            let is_tw = kind == EntryKind::IpIdentified
+                && !matches.is_empty()
+                && matches.iter().all(|n| is_twilio(n, twilio));
+            out.push(entry(pbx, kind, &e.meta.id, &e.context, e.meta.pos, is_tw));
+        }
+    }
+    if let Some(ws) = &pbx.websms {
+        let mut seen = HashSet::new();
+        for ctx in [&ws.channel_context, &ws.context] {
+            if seen.insert(ctx.value.clone()) {
+                let pos = ctx.pos.unwrap_or(sip_file_pos(pbx, ws.file));
+                out.push(entry(pbx, EntryKind::Websms, "astqueue", ctx, pos, false));
+            }
+        }
+    }
+    out
+}
+
+fn sip_file_pos(pbx: &Pbx, file: u32) -> Pos {
+    let f = &pbx.config.files[file as usize];
+    Pos::new(f.file, 1, 1)
+}
+
+fn entry(
+    pbx: &Pbx,
+    kind: EntryKind,
+    source: &str,
+    context: &Located<String>,
+    fallback: Pos,
+    twilio: bool,
+) -> Entry {
+    let (pos, step) = match context.pos {
+        Some(pos) => {
+            let mut step = line_step(pbx, pos, None);
+            step.text = format!("[{source}] {}", step.text);
+            (pos, step)
+        }
+        None => {
+            let base = line_step(pbx, fallback, None);
+            let step = PathStep {
+                text: format!("[{source}] (no context: Asterisk uses `{}`)", context.value),
+                ..base
+            };
+            (fallback, step)
+        }
+    };
+    Entry {
+        kind,
+        source: source.to_string(),
+        context: context.value.clone(),
+        pos,
+        step,
+        twilio,
+    }
+}

@@ -1,0 +1,50 @@
+//! GitHub Actions workflow commands, one line per finding:
+//! `::error file=config/sip.conf,line=3,col=1,title=PBX101 sip-guest-calls::message`.
+//! Critical/high are errors, medium warnings, low/info notices.
+
+use super::Report;
+use crate::audit::finding::path_to_string;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let mut message = format!("[{}] {}", f.severity, f.message);
+        if !f.path.is_empty() {
+            message.push_str(&format!("\npath: {}", path_to_string(&f.path)));
+        }
+        message.push_str(&format!("\nfix: {}", f.fix));
+        out.push_str(&format!(
+            "::{} file={},line={},col={},title={}::{}\n",
+            f.severity.github_command(),
+            escape_property(&report.repo_path(&f.file)),
+            f.line,
+            f.column,
+            escape_property(&f.rule.title()),
+            escape_data(&message),
+        ));
+    }
+    out
+}
+
+/// Escaping of a command's message (GitHub's `toolkit/core` `escapeData`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of a command's properties (`escapeProperty`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_actions_toolkit() {
+        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,814 @@
+//! Reachability: from every untrusted entry point through the dialplan to the `Dial`s that cost
+//! money.
+//!
+//! Nodes are either a whole context (`Ctx`: the caller picks the extension — an entry point or
+//! an `include`) or one extension of a context (`Exten`: a `Goto(ctx,100,1)` lands on `100`
+//! only, and `${EXTEN}` is then that literal). Edges are the model's edges (include, Goto*,
+//! Gosub*, Macro, `Dial(Local/…)`, DISA, …). One multi-source BFS from all entries discovers the
+//! reachable subgraph and a shortest path to every node; one reverse BFS per money class over
+//! that subgraph gives every node its next hop toward the nearest money `Dial`. Both are linear
+//! in nodes + edges; per-extension indexes keep `Exten` nodes from rescanning contexts.
+
+use super::finding::PathStep;
+use super::mask::mask_line;
+use crate::asterisk::model::Pbx;
+use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind, Tech};
+use crate::asterisk::source::Pos;
+use crate::twilio::TwilioRanges;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Why a context is an untrusted entry point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// chan_sip `allowguest` (or `autocreatepeer`): anyone lands in `[general]` `context`.
+    Guest,
+    /// pjsip `anonymous` endpoint.
+    Anonymous,
+    /// An endpoint/peer identified by source address only (no secret).
+    IpIdentified,
+    /// A pjsip endpoint without inbound `auth` or `identify`: matched by the From user alone.
+    Unauthenticated,
+    /// A trunk's inbound context: any PSTN caller lands there (ITSP, the ATA's PSTN line).
+    Trunk,
+    /// The WebSMS `[astqueue]` contexts (call files from incoming-SMS webhooks).
+    Websms,
+}
+
+impl EntryKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EntryKind::Guest => "unauthenticated SIP guests",
+            EntryKind::Anonymous => "the anonymous pjsip endpoint",
+            EntryKind::IpIdentified => "an endpoint identified by IP address only",
+            EntryKind::Unauthenticated => "an endpoint that never authenticates",
+            EntryKind::Trunk => "callers arriving over a trunk",
+            EntryKind::Websms => "WebSMS call files",
+        }
+    }
+}
+
+/// An untrusted entry point.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// Who enters: `[general]`, a peer or endpoint name, `[astqueue]`.
+    pub source: String,
+    /// The context calls land in.
+    pub context: String,
+    /// Where the context is named (or the section header when it is Asterisk's default).
+    pub pos: Pos,
+    /// The first step of every path from here.
+    pub step: PathStep,
+    /// Identified by Twilio's (shared) address ranges.
+    pub twilio: bool,
+}
+
+/// How much a money `Dial` can cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Money {
+    /// A fixed number through a trunk.
+    Bounded,
+    /// A number the caller chooses.
+    Unbounded,
+}
+
+/// One `Dial` toward a trunk.
+#[derive(Clone, Debug)]
+pub struct MoneyDial {
+    pub pos: Pos,
+    /// The context the `Dial` is in.
+    pub context: String,
+    pub money: Money,
+    pub trunk: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum NodeKey {
+    Ctx(usize),
+    Exten(usize, u32),
+}
+
+/// How a node was entered: from an entry, or along edge `edge` of context `ctx`.
+#[derive(Clone, Copy, Debug)]
+enum Via {
+    Entry(usize),
+    Edge {
+        ctx: usize,
+        edge: usize,
+    },
+    /// `Background`/`WaitExten` in an extension: the caller may now dial any extension of the
+    /// context (and its includes).
+    Prompt(Pos),
+}
+
+/// The result of the analysis.
+pub struct Reach {
+    pub entries: Vec<Entry>,
+    entry_ids: HashMap<(EntryKind, String), usize>,
+    /// Names of peers/endpoints that are trunks (lower-cased tech prefix + `/` + name).
+    trunks: HashSet<String>,
+    parent: Vec<Option<(usize, Via)>>,
+    /// Money dials per node (indices into `dials`).
+    node_dials: Vec<Vec<usize>>,
+    dials: Vec<MoneyDial>,
+    /// Next hop toward the nearest money dial, per class.
+    next_unbounded: Vec<Option<Hop>>,
+    next_any: Vec<Option<Hop>>,
+    entry_node: Vec<usize>,
+    /// Nodes in the sample `demo` context.
+    demo_nodes: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Hop {
+    Dial(usize),
+    Edge { to: usize, via: Via },
+}
+
+/// The result of following an entry to money.
+pub struct MoneyPath {
+    pub money: Money,
+    pub dial: MoneyDial,
+    pub path: Vec<PathStep>,
+}
+
+/// A dialplan location reached from an entry, with the path.
+pub struct Reached {
+    pub entry: usize,
+    pub path: Vec<PathStep>,
+}
+
+struct Index<'a> {
+    pbx: &'a Pbx,
+    by_name: HashMap<&'a str, usize>,
+    /// Per context: extension name → edge indices / dial indices, and its extension names.
+    ext_edges: Vec<HashMap<&'a str, Vec<usize>>>,
+    ext_dials: Vec<HashMap<&'a str, Vec<usize>>>,
+    /// Per context: extension name → indices into `extensions` (one name may have several
+    /// entries, e.g. caller-id variants), and the indices of its patterns.
+    exts: Vec<HashMap<&'a str, Vec<usize>>>,
+    patterns: Vec<Vec<usize>>,
+    /// Interned literal extension names used as Goto targets.
+    exten_names: Vec<String>,
+    exten_ids: HashMap<String, u32>,
+}
+
+impl<'a> Index<'a> {
+    fn new(pbx: &'a Pbx) -> Self {
+        let contexts = &pbx.dialplan.contexts;
+        let mut by_name = HashMap::with_capacity(contexts.len());
+        for (i, c) in contexts.iter().enumerate() {
+            by_name.entry(c.name.as_str()).or_insert(i);
+        }
+        let ext_edges = contexts
+            .iter()
+            .map(|c| {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, e) in c.edges.iter().enumerate() {
+                    if let Some(x) = &e.exten {
+                        m.entry(x.as_str()).or_default().push(i);
+                    }
+                }
+                m
+            })
+            .collect();
+        let ext_dials = contexts
+            .iter()
+            .map(|c| {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, d) in c.dials.iter().enumerate() {
+                    m.entry(d.exten.as_str()).or_default().push(i);
+                }
+                m
+            })
+            .collect();
+        let exts = contexts
+            .iter()
+            .map(|c| {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                for (i, e) in c.extensions.iter().enumerate() {
+                    m.entry(e.name.as_str()).or_default().push(i);
+                }
+                m
+            })
+            .collect();
+        let patterns = contexts
+            .iter()
+            .map(|c| {
+                c.extensions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.is_pattern)
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        Index {
+            pbx,
+            by_name,
+            ext_edges,
+            ext_dials,
+            exts,
+            patterns,
+            exten_names: Vec::new(),
+            exten_ids: HashMap::new(),
+        }
+    }
+
+    fn ctx(&self, i: usize) -> &'a Context {
+        &self.pbx.dialplan.contexts[i]
+    }
+
+    fn intern(&mut self, exten: &str) -> u32 {
+        if let Some(&id) = self.exten_ids.get(exten) {
+            return id;
+        }
+        let id = self.exten_names.len() as u32;
+        self.exten_names.push(exten.to_string());
+        self.exten_ids.insert(exten.to_string(), id);
+        id
+    }
+
+    /// The extension names of context `c` a dialled `exten` lands on (exact first, else every
+    /// matching pattern: an over-approximation of Asterisk's "best match").
+    fn landing(&self, c: usize, exten: &str) -> Vec<&'a str> {
+        let ctx = self.ctx(c);
+        if let Some((&name, _)) = self.exts[c].get_key_value(exten) {
+            return vec![name];
+        }
+        self.patterns[c]
+            .iter()
+            .map(|&i| &ctx.extensions[i])
+            .filter(|e| super::pattern::matches(&e.name, exten))
+            .map(|e| e.name.as_str())
+            .collect()
+    }
+}
+
+/// Whether an extension text is a literal the caller cannot influence.
+fn is_literal_exten(x: &str) -> bool {
+    !x.is_empty() && !x.contains("${") && !x.starts_with('_')
+}
+
+impl Reach {
+    pub fn compute(pbx: &Pbx, twilio: &TwilioRanges) -> Reach {
+        let trunks = find_trunks(pbx);
+        let entries = super::entries::find(pbx, twilio, &trunks);
+        let mut ix = Index::new(pbx);
+        let mut nodes: Vec<NodeKey> = Vec::new();
+        let mut ids: HashMap<NodeKey, usize> = HashMap::new();
+        let mut parent: Vec<Option<(usize, Via)>> = Vec::new();
+        let mut adj: Vec<Vec<(usize, Via)>> = Vec::new();
+        let mut queue = VecDeque::new();
+        let mut entry_node = Vec::with_capacity(entries.len());
+
+        let mut add = |key: NodeKey,
+                       from: Option<(usize, Via)>,
+                       nodes: &mut Vec<NodeKey>,
+                       parent: &mut Vec<Option<(usize, Via)>>,
+                       adj: &mut Vec<Vec<(usize, Via)>>,
+                       queue: &mut VecDeque<usize>|
+         -> usize {
+            if let Some(&id) = ids.get(&key) {
+                return id;
+            }
+            let id = nodes.len();
+            ids.insert(key, id);
+            nodes.push(key);
+            parent.push(from);
+            adj.push(Vec::new());
+            queue.push_back(id);
+            id
+        };
+
+        for e in &entries {
+            let id = match ix.by_name.get(e.context.as_str()) {
+                Some(&c) => add(
+                    NodeKey::Ctx(c),
+                    None,
+                    &mut nodes,
+                    &mut parent,
+                    &mut adj,
+                    &mut queue,
+                ),
+                None => usize::MAX,
+            };
+            entry_node.push(id);
+        }
+        // Entries are their own roots; remember which entry discovered each root.
+        for (i, &n) in entry_node.iter().enumerate() {
+            if n != usize::MAX && parent[n].is_none() {
+                parent[n] = Some((usize::MAX, Via::Entry(i)));
+            }
+        }
+
+        while let Some(n) = queue.pop_front() {
+            let (c, ext_names): (usize, Option<Vec<&str>>) = match nodes[n] {
+                NodeKey::Ctx(c) => (c, None),
+                NodeKey::Exten(c, x) => {
+                    let name = ix.exten_names[x as usize].clone();
+                    (c, Some(ix.landing(c, &name)))
+                }
+            };
+            let ctx = ix.ctx(c);
+            let edge_ids: Vec<usize> = match &ext_names {
+                None => (0..ctx.edges.len()).collect(),
+                Some(names) if names.is_empty() => {
+                    // Not found here: Asterisk looks in the included contexts.
+                    ctx.edges
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| e.kind == EdgeKind::Include)
+                        .map(|(i, _)| i)
+                        .collect()
+                }
+                Some(names) => names
+                    .iter()
+                    .flat_map(|x| ix.ext_edges[c].get(x).cloned().unwrap_or_default())
+                    .collect(),
+            };
+            if let Some(names) = &ext_names {
+                let prompt = names
+                    .iter()
+                    .flat_map(|x| ix.exts[c].get(x).into_iter().flatten())
+                    .flat_map(|&i| ctx.extensions[i].priorities.iter())
+                    .find(|p| {
+                        ["background", "waitexten"]
+                            .iter()
+                            .any(|a| p.app.eq_ignore_ascii_case(a))
+                    });
+                if let Some(p) = prompt {
+                    let via = Via::Prompt(p.pos);
+                    let to = add(
+                        NodeKey::Ctx(c),
+                        Some((n, via)),
+                        &mut nodes,
+                        &mut parent,
+                        &mut adj,
+                        &mut queue,
+                    );
+                    adj[n].push((to, via));
+                }
+            }
+            for ei in edge_ids {
+                let edge = &ctx.edges[ei];
+                if edge.dynamic && edge.target_context.contains("${") {
+                    continue;
+                }
+                let Some(&t) = ix.by_name.get(edge.target_context.as_str()) else {
+                    continue;
+                };
+                let key = match (&ext_names, edge.kind, edge.target_exten.as_deref()) {
+                    // An include inside an Exten lookup keeps looking for the same extension.
+                    (Some(_), EdgeKind::Include, _) => match nodes[n] {
+                        NodeKey::Exten(_, x) => NodeKey::Exten(t, x),
+                        NodeKey::Ctx(_) => NodeKey::Ctx(t),
+                    },
+                    (_, EdgeKind::Include, _) => NodeKey::Ctx(t),
+                    (_, _, Some(x)) if is_literal_exten(x) => NodeKey::Exten(t, ix.intern(x)),
+                    // Macro enters `s`; DISA/voicemail hand the caller a dial tone in the target.
+                    (_, EdgeKind::Macro, None) => NodeKey::Exten(t, ix.intern("s")),
+                    _ => NodeKey::Ctx(t),
+                };
+                let via = Via::Edge { ctx: c, edge: ei };
+                let to = add(
+                    key,
+                    Some((n, via)),
+                    &mut nodes,
+                    &mut parent,
+                    &mut adj,
+                    &mut queue,
+                );
+                adj[n].push((to, via));
+            }
+        }
+
+        // Money dials per node.
+        let mut dials: Vec<MoneyDial> = Vec::new();
+        let mut dial_ids: HashMap<(usize, usize, bool), usize> = HashMap::new();
+        let mut node_dials = vec![Vec::new(); nodes.len()];
+        for (n, key) in nodes.iter().enumerate() {
+            let (c, literal) = match *key {
+                NodeKey::Ctx(c) => (c, None),
+                NodeKey::Exten(c, x) => (c, Some(x)),
+            };
+            let ctx = ix.ctx(c);
+            let dial_ids_here: Vec<usize> = match literal {
+                None => (0..ctx.dials.len()).collect(),
+                Some(x) => {
+                    let name = ix.exten_names[x as usize].clone();
+                    ix.landing(c, &name)
+                        .iter()
+                        .flat_map(|e| ix.ext_dials[c].get(e).cloned().unwrap_or_default())
+                        .collect()
+                }
+            };
+            for di in dial_ids_here {
+                let d = &ctx.dials[di];
+                let Some(trunk) = money_trunk(d, &trunks) else {
+                    continue;
+                };
+                let money = if d.caller_controlled && !(literal.is_some() && only_exten(d)) {
+                    Money::Unbounded
+                } else {
+                    Money::Bounded
+                };
+                let key = (c, di, money == Money::Unbounded);
+                let id = *dial_ids.entry(key).or_insert_with(|| {
+                    dials.push(MoneyDial {
+                        pos: d.pos,
+                        context: ctx.name.clone(),
+                        money,
+                        trunk,
+                    });
+                    dials.len() - 1
+                });
+                node_dials[n].push(id);
+            }
+        }
+
+        let next_unbounded = reverse_bfs(&adj, &node_dials, &dials, Money::Unbounded);
+        let next_any = reverse_bfs(&adj, &node_dials, &dials, Money::Bounded);
+        let demo_nodes = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| {
+                let (NodeKey::Ctx(c) | NodeKey::Exten(c, _)) = **k;
+                ix.ctx(c).name.eq_ignore_ascii_case("demo")
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut entry_ids = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            entry_ids.entry((e.kind, e.source.clone())).or_insert(i);
+        }
+        Reach {
+            entries,
+            entry_ids,
+            trunks,
+            parent,
+            node_dials,
+            dials,
+            next_unbounded,
+            next_any,
+            entry_node,
+            demo_nodes,
+        }
+    }
+
+    /// The entry of this kind and source (a peer, endpoint, `general`, `astqueue`).
+    pub fn entry_index(&self, kind: EntryKind, source: &str) -> Option<usize> {
+        self.entry_ids.get(&(kind, source.to_string())).copied()
+    }
+
+    /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.
+    pub fn is_trunk(&self, tech: &str, name: &str) -> bool {
+        self.trunks.contains(&trunk_key(tech, name))
+    }
+
+    /// Every money dial with caller-chosen digits reachable from an entry, with the shortest
+    /// path from the entry that discovered it. One per dial.
+    pub fn unbounded_dials(&self, pbx: &Pbx) -> Vec<(MoneyDial, Reached)> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (n, ds) in self.node_dials.iter().enumerate() {
+            for &d in ds {
+                let dial = &self.dials[d];
+                if dial.money != Money::Unbounded || !seen.insert(d) {
+                    continue;
+                }
+                let mut reached = self.path_to_node(pbx, n);
+                reached.path.push(dial_step(pbx, dial.pos));
+                out.push((dial.clone(), reached));
+            }
+        }
+        out
+    }
+
+    /// For entry `i`: the nearest money dial of class `min` or worse, with the path (a node
+    /// with both kinds of dial reports the unbounded one).
+    pub fn entry_money(&self, pbx: &Pbx, i: usize, min: Money) -> Option<MoneyPath> {
+        let n = *self.entry_node.get(i)?;
+        if n == usize::MAX {
+            return None;
+        }
+        let next = if min == Money::Unbounded {
+            &self.next_unbounded
+        } else {
+            &self.next_any
+        };
+        let mut path = vec![self.entries[i].step.clone()];
+        let mut cur = n;
+        // Each hop strictly decreases the distance to money: the walk ends.
+        loop {
+            match next[cur]? {
+                Hop::Dial(d) => {
+                    let dial = self.dials[d].clone();
+                    path.push(dial_step(pbx, dial.pos));
+                    return Some(MoneyPath {
+                        money: dial.money,
+                        dial,
+                        path,
+                    });
+                }
+                Hop::Edge { to, via } => {
+                    path.push(self.via_step(pbx, via));
+                    cur = to;
+                }
+            }
+        }
+    }
+
+    /// Nodes of the `demo` context reached, with a path each.
+    pub fn demo_reached(&self, pbx: &Pbx) -> Vec<Reached> {
+        self.demo_nodes
+            .iter()
+            .map(|&n| self.path_to_node(pbx, n))
+            .collect()
+    }
+
+    fn path_to_node(&self, pbx: &Pbx, n: usize) -> Reached {
+        let mut steps = Vec::new();
+        let mut cur = n;
+        let mut entry = 0;
+        while let Some((prev, via)) = self.parent[cur] {
+            match via {
+                Via::Entry(i) => {
+                    entry = i;
+                    steps.push(self.entries[i].step.clone());
+                    break;
+                }
+                Via::Edge { .. } | Via::Prompt(_) => steps.push(self.via_step(pbx, via)),
+            }
+            cur = prev;
+        }
+        steps.reverse();
+        Reached { entry, path: steps }
+    }
+
+    fn via_step(&self, pbx: &Pbx, via: Via) -> PathStep {
+        match via {
+            Via::Entry(i) => self.entries[i].step.clone(),
+            Via::Edge { ctx, edge } => {
+                let e = &pbx.dialplan.contexts[ctx].edges[edge];
+                line_step(pbx, e.pos, None)
+            }
+            Via::Prompt(pos) => line_step(pbx, pos, None),
+        }
+    }
+}
+
+fn reverse_bfs(
+    adj: &[Vec<(usize, Via)>],
+    node_dials: &[Vec<usize>],
+    dials: &[MoneyDial],
+    min: Money,
+) -> Vec<Option<Hop>> {
+    let mut radj: Vec<Vec<(usize, Via)>> = vec![Vec::new(); adj.len()];
+    for (from, outs) in adj.iter().enumerate() {
+        for &(to, via) in outs {
+            radj[to].push((from, via));
+        }
+    }
+    let mut next: Vec<Option<Hop>> = vec![None; adj.len()];
+    let mut queue = VecDeque::new();
+    for (n, ds) in node_dials.iter().enumerate() {
+        // Prefer an unbounded dial where a node has both.
+        if let Some(&d) = ds
+            .iter()
+            .filter(|&&d| dials[d].money >= min)
+            .max_by_key(|&&d| dials[d].money)
+        {
+            next[n] = Some(Hop::Dial(d));
+            queue.push_back(n);
+        }
+    }
+    while let Some(n) = queue.pop_front() {
+        for &(from, via) in &radj[n] {
+            if next[from].is_none() {
+                next[from] = Some(Hop::Edge { to: n, via });
+                queue.push_back(from);
+            }
+        }
+    }
+    next
+}
+
+/// `${EXTEN}` is the only caller data in the dialled number (so a literal landing fixes it).
+fn only_exten(d: &DialTarget) -> bool {
+    let expr = d
+        .number_expr
+        .as_deref()
+        .unwrap_or(&d.resource)
+        .to_ascii_uppercase();
+    !["CALLERID", "HEADER", "URI", "ARG", "${SMS", "MESSAGE"]
+        .iter()
+        .any(|k| expr.contains(k))
+}
+
+fn trunk_key(tech: &str, name: &str) -> String {
+    format!("{}/{}", tech.to_ascii_lowercase(), name)
+}
+
+fn tech_name(t: &Tech) -> &str {
+    match t {
+        Tech::Pjsip => "pjsip",
+        Tech::Sip => "sip",
+        Tech::Iax2 => "iax2",
+        Tech::Dahdi => "dahdi",
+        Tech::Local => "local",
+        Tech::Other(s) => s.as_str(),
+    }
+}
+
+/// If `d` sends a number out through a trunk, the trunk's name.
+fn money_trunk(d: &DialTarget, trunks: &HashSet<String>) -> Option<String> {
+    let tech = tech_name(&d.tech);
+    match d.tech {
+        Tech::Local => None,
+        // DAHDI channels and groups are PSTN lines.
+        Tech::Dahdi => Some(format!(
+            "DAHDI/{}",
+            d.peer.as_deref().unwrap_or(&d.resource)
+        )),
+        Tech::Pjsip | Tech::Sip | Tech::Iax2 => {
+            let peer = d.peer.as_deref()?;
+            // A number handed to a peer (`num@peer`, `peer/num`) is dialled by that peer: it is
+            // a gateway, whatever else we know about it. A known trunk dialled without a number
+            // still costs money (its default destination).
+            let is_money = d.number_expr.as_deref().is_some_and(|n| !n.is_empty())
+                || trunks.contains(&trunk_key(tech, peer));
+            is_money.then(|| format!("{}/{}", tech_upper(tech), peer))
+        }
+        Tech::Other(_) => None,
+    }
+}
+
+fn tech_upper(t: &str) -> String {
+    match t {
+        "pjsip" => "PJSIP".into(),
+        "sip" => "SIP".into(),
+        "iax2" => "IAX2".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Peers and endpoints that are trunks: registered to a provider, authenticating outbound,
+/// identified by IP, `insecure=invite`, a provider host, or dialled with a number.
+fn find_trunks(pbx: &Pbx) -> HashSet<String> {
+    let mut t = HashSet::new();
+    if let Some(sip) = &pbx.sip {
+        let reg_hosts: HashSet<&str> = sip
+            .general
+            .registrations
+            .iter()
+            .map(|r| r.host.as_str())
+            .collect();
+        for p in &sip.peers {
+            let host = p.host.as_ref().map(|h| h.value.as_str()).unwrap_or("");
+            let fixed = !host.is_empty() && !host.eq_ignore_ascii_case("dynamic");
+            if p.insecure_invite()
+                || (fixed
+                    && (reg_hosts.contains(host)
+                        || p.fromdomain.is_some()
+                        || p.fromuser.is_some()
+                        || !p.has_secret()))
+                || reg_hosts.contains(p.name.as_str())
+            {
+                t.insert(trunk_key("sip", &p.name));
+            }
+        }
+    }
+    if let Some(pj) = &pbx.pjsip {
+        let registered: HashSet<&str> = pj
+            .registrations
+            .iter()
+            .filter_map(|r| r.endpoint.as_ref().map(|e| e.value.as_str()))
+            .chain(pj.registrations.iter().map(|r| r.meta.id.as_str()))
+            .collect();
+        for e in &pj.endpoints {
+            if !e.outbound_auth.is_empty()
+                || !e.identify.is_empty()
+                || registered.contains(e.meta.id.as_str())
+            {
+                t.insert(trunk_key("pjsip", &e.meta.id));
+            }
+        }
+    }
+    for c in &pbx.dialplan.contexts {
+        for d in &c.dials {
+            if let (Some(peer), Some(n)) = (&d.peer, &d.number_expr) {
+                if !n.is_empty() && matches!(d.tech, Tech::Pjsip | Tech::Sip | Tech::Iax2) {
+                    t.insert(trunk_key(tech_name(&d.tech), peer));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// A path step for the line at `pos`, masked; `from` cuts the text at the first occurrence of
+/// that (case-insensitive) marker, e.g. `Dial(`.
+pub fn line_step(pbx: &Pbx, pos: Pos, from: Option<&str>) -> PathStep {
+    let sources = &pbx.config.sources;
+    let raw = sources.line_text(pos);
+    let mut text = mask_line(raw.trim());
+    if let Some(marker) = from {
+        if let Some(i) = text.to_ascii_lowercase().find(&marker.to_ascii_lowercase()) {
+            text = text[i..].to_string();
+        }
+    }
+    let text = strip_comment(&text);
+    PathStep {
+        file: sources.display(pos.file).to_string(),
+        line: pos.line,
+        column: pos.column,
+        text,
+    }
+}
+
+fn dial_step(pbx: &Pbx, pos: Pos) -> PathStep {
+    let raw = pbx.config.sources.line_text(pos).to_ascii_lowercase();
+    let marker = ["dial(", "originate(", "queue(", "page("]
+        .into_iter()
+        .find(|m| raw.contains(m));
+    line_step(pbx, pos, marker)
+}
+
+fn strip_comment(text: &str) -> String {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b';' && (i == 0 || bytes[i - 1] != b'\\') {
+            return text[..i].trim_end().to_string();
+        }
+    }
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asterisk::{ModelOptions, build_model, load_texts};
+
+    fn pbx(sip: &str, extensions: String) -> Pbx {
+        let files = vec![
+            ("sip.conf".to_string(), sip.as_bytes().to_vec()),
+            ("extensions.conf".to_string(), extensions.into_bytes()),
+        ];
+        build_model(load_texts("mem", files), &ModelOptions::default())
+    }
+
+    #[test]
+    fn a_long_include_chain_is_followed_to_the_dial_in_linear_time() {
+        // 20,000 contexts, each including the next, and a back edge to the start (a cycle).
+        let n = 20_000;
+        let mut ext = String::new();
+        for i in 0..n {
+            ext.push_str(&format!("[c{i}]\ninclude => c{}\ninclude => c0\n", i + 1));
+        }
+        ext.push_str(&format!(
+            "[c{n}]\nexten => _X.,1,Dial(SIP/${{EXTEN}}@trunk)\n"
+        ));
+        let p = pbx(
+            "[general]\ncontext=c0\n\n[trunk]\ntype=peer\nhost=203.0.113.5\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        let dials = reach.unbounded_dials(&p);
+        assert_eq!(dials.len(), 1);
+        // Entry step, n includes, the Dial.
+        assert_eq!(dials[0].1.path.len(), n + 2);
+        let guest = reach
+            .entries
+            .iter()
+            .position(|e| e.kind == EntryKind::Guest)
+            .unwrap();
+        let money = reach.entry_money(&p, guest, Money::Unbounded).unwrap();
+        assert_eq!(money.path.len(), n + 2);
+        assert_eq!(money.dial.trunk, "SIP/trunk");
+    }
+
+    #[test]
+    fn goto_to_a_literal_extension_fixes_exten_and_bounds_the_cost() {
+        let ext = "[public]\nexten => _X.,1,Goto(out,5551234,1)\n\n[out]\nexten => _X.,1,Dial(SIP/${EXTEN}@trunk)\n".to_string();
+        let p = pbx(
+            "[general]\ncontext=public\n\n[trunk]\ntype=peer\nhost=203.0.113.5\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        assert!(reach.unbounded_dials(&p).is_empty());
+        let money = reach.entry_money(&p, 0, Money::Bounded).unwrap();
+        assert_eq!(money.money, Money::Bounded);
+    }
+
+    #[test]
+    fn local_phones_are_not_money() {
+        let ext = "[public]\nexten => _X.,1,Dial(SIP/${EXTEN})\n".to_string();
+        let p = pbx(
+            "[general]\ncontext=public\n\n[101]\ntype=friend\nhost=dynamic\nsecret=x\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        assert!(reach.entry_money(&p, 0, Money::Bounded).is_none());
+    }
+}

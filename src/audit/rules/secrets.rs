@@ -1,0 +1,261 @@
+//! PBX501–PBX503: secrets — strength, where they live, how they are hashed.
+
+use crate::asterisk::source::Pos;
+use crate::audit::context::AuditContext;
+use crate::audit::finding::Sink;
+use crate::audit::rule::{Check, Rule, RuleDoc};
+use crate::audit::severity::Severity;
+use std::collections::{HashMap, HashSet};
+
+pub static WEAK_SECRET: Rule = Rule {
+    code: "PBX501",
+    name: "weak-secret",
+    severity: Severity::High,
+    escalation: None,
+    summary: "a SIP/AMI secret is short, all digits, the account name, common, or reused",
+    doc: RuleDoc {
+        what: "Reports secrets (chan_sip `secret`, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
+        why: "SIP brute-forcing is automated and fast (thousands of guesses a minute per scanner). Short, numeric or name-derived secrets fall in minutes, and a reused secret turns one leak into several compromised accounts.",
+        example: "[101]\ntype=friend\nsecret=101",
+        instead: "[101]\ntype=friend\nsecret=<random, ≥16 characters, e.g. `openssl rand -base64 18`>",
+        references: &[
+            "Twilio credential lists: passwords ≥12 characters with mixed case and a digit",
+            "Asterisk README-SERIOUSLY.bestpractices.md, \"Secure passwords\"",
+        ],
+    },
+    fix: "use a random secret of at least 16 characters, different for every account",
+    check: Check::Config(check_weak_secret),
+};
+
+pub static PLAINTEXT_SECRET_IN_PROFILE: Rule = Rule {
+    code: "PBX502",
+    name: "plaintext-secret-in-profile",
+    severity: Severity::Medium,
+    escalation: None,
+    summary: "a site profile holds a secret inline instead of a `${env:…}`/`${file:…}` reference",
+    doc: RuleDoc {
+        what: "Reports secrets written literally in a site profile (`audit --profile`).",
+        why: "Profiles are meant to live in git and CI logs; an inline secret is shared with everybody who can read the repository and stays in its history forever.",
+        example: "trunks:\n  - name: twilio\n    password: hunter2hunter2",
+        instead: "trunks:\n  - name: twilio\n    password: ${env:TWILIO_SIP_PASSWORD}",
+        references: &["pbxgen README, \"Secrets\""],
+    },
+    fix: "replace the value with `${env:NAME}` or `${file:/run/secrets/NAME}`",
+    check: Check::Profile,
+};
+
+pub static DEPRECATED_AUTH_TYPE: Rule = Rule {
+    code: "PBX503",
+    name: "deprecated-auth-type",
+    severity: Severity::Low,
+    escalation: None,
+    summary: "`auth_type=userpass`/`md5` or chan_sip `md5secret` where `digest` is available",
+    doc: RuleDoc {
+        what: "Reports pjsip auths with `auth_type=md5` or `userpass` when the target Asterisk supports `digest` (set `--asterisk-version 20` or later), and chan_sip `md5secret`.",
+        why: "An MD5 credential (`md5_cred`, `md5secret`) is the password-equivalent hash of user:realm:password — it authenticates as well as the password does, and MD5 digests cannot move to SHA-256 digest authentication. Newer Asterisk versions deprecate `userpass`/`md5` in favour of `digest` with `password_digest`.",
+        example: "[101]\ntype=auth\nauth_type=md5\nmd5_cred=…",
+        instead: "[101]\ntype=auth\nauth_type=digest\npassword=…",
+        references: &["Asterisk pjsip.conf (21+): auth_type=digest, password_digest"],
+    },
+    fix: "use `auth_type=digest` with `password=` (chan_sip: `secret=`)",
+    check: Check::Config(check_deprecated_auth_type),
+};
+
+/// Passwords scanners try first (SIP brute-force dictionaries). Compared case-insensitively.
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "secret",
+    "admin",
+    "administrator",
+    "asterisk",
+    "changeme",
+    "letmein",
+    "qwerty",
+    "qwertyuiop",
+    "abc123",
+    "abcd1234",
+    "iloveyou",
+    "welcome",
+    "default",
+    "voip",
+    "sip",
+    "pbx",
+    "test",
+    "test123",
+    "guest",
+    "user",
+    "pass",
+    "pass123",
+    "password1",
+    "password123",
+    "123456789012",
+    "1234567890",
+    "trustno1",
+    "monkey",
+    "dragon",
+    "master",
+    "football",
+];
+
+struct Account<'a> {
+    /// `peer 101`, `auth 101`, `manager user admin`.
+    label: String,
+    section: String,
+    option: &'static str,
+    names: Vec<&'a str>,
+    secret: &'a str,
+    pos: Pos,
+}
+
+fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
+    let mut out = Vec::new();
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(s) = &p.secret {
+                let mut names = vec![p.name.as_str()];
+                names.extend(
+                    p.defaultuser
+                        .iter()
+                        .chain(p.username.iter())
+                        .chain(p.fromuser.iter())
+                        .map(|u| u.value.as_str()),
+                );
+                out.push(Account {
+                    label: format!("peer `{}`", p.name),
+                    section: p.name.clone(),
+                    option: "secret",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(p.pos),
+                });
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for a in &pj.auths {
+            if let Some(s) = &a.password {
+                let mut names = vec![a.meta.id.as_str()];
+                names.extend(a.username.iter().map(|u| u.value.as_str()));
+                out.push(Account {
+                    label: format!("auth `{}`", a.meta.id),
+                    section: a.meta.id.clone(),
+                    option: "password",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(a.meta.pos),
+                });
+            }
+        }
+    }
+    if let Some(m) = &ctx.pbx.manager {
+        for u in &m.users {
+            if let Some(s) = &u.secret {
+                out.push(Account {
+                    label: format!("manager user `{}`", u.name),
+                    section: u.name.clone(),
+                    option: "secret",
+                    names: vec![u.name.as_str()],
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(u.pos),
+                });
+            }
+        }
+    }
+    out.retain(|a| !a.secret.is_empty());
+    out
+}
+
+fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let accounts = accounts(ctx);
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
+    // `101`) is one account: count distinct account names per secret.
+    let mut names_per_secret: HashMap<&str, HashSet<String>> = HashMap::new();
+    for a in &accounts {
+        names_per_secret
+            .entry(a.secret)
+            .or_default()
+            .insert(a.names[0].to_ascii_lowercase());
+    }
+    for (secret, names) in &names_per_secret {
+        uses.insert(secret, names.len());
+    }
+    for a in &accounts {
+        let s = a.secret;
+        let mut why = Vec::new();
+        if s.chars().count() < 12 {
+            why.push("shorter than 12 characters".to_string());
+        }
+        if s.chars().all(|c| c.is_ascii_digit()) {
+            why.push("digits only".to_string());
+        }
+        let lower = s.to_ascii_lowercase();
+        let has_name = |n: &str| {
+            let n = n.to_ascii_lowercase();
+            // Short names (`1`, `a`) occur in random secrets by chance: compare them whole.
+            !n.is_empty()
+                && if n.len() >= 3 {
+                    lower.contains(&n)
+                } else {
+                    lower == n
+                }
+        };
+        if a.names.iter().any(|n| has_name(n)) {
+            why.push("contains the account name".to_string());
+        }
+        if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
+            why.push("a common password".to_string());
+        }
+        let n = uses.get(s).copied().unwrap_or(0);
+        if n > 1 {
+            why.push(format!(
+                "shared with {} other account{}",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ));
+        }
+        if why.is_empty() {
+            continue;
+        }
+        sink.report(
+            ctx.anchor(a.pos),
+            format!("the secret of {} is weak: {}", a.label, why.join(", ")),
+        )
+        .section(a.section.clone())
+        .option(a.option);
+    }
+}
+
+fn check_deprecated_auth_type(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for a in &pj.auths {
+            let Some(pos) = a.auth_type.pos else { continue };
+            let t = a.auth_type.value.trim().to_ascii_lowercase();
+            let digest_available = ctx.asterisk_version.is_some_and(|v| v >= 20);
+            if t == "md5" || (t == "userpass" && digest_available) {
+                sink.report(
+                    ctx.anchor(pos),
+                    format!("auth `{}` uses the deprecated `auth_type={t}`", a.meta.id),
+                )
+                .section(a.meta.id.clone())
+                .option("auth_type");
+            }
+        }
+    }
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(m) = &p.md5secret {
+                sink.report(
+                    ctx.anchor(m.pos.unwrap_or(p.pos)),
+                    format!(
+                        "peer `{}` uses `md5secret`, a password-equivalent MD5 hash",
+                        p.name
+                    ),
+                )
+                .section(p.name.clone())
+                .option("md5secret");
+            }
+        }
+    }
+}
