@@ -5,6 +5,7 @@
 
 mod examples;
 mod injection;
+mod parse_back;
 mod pjsip_options;
 mod writing;
 
