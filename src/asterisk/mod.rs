@@ -8,6 +8,7 @@
 //! Entry points: [`load_dir`] (an /etc/asterisk-like directory), [`load_files`] (given files,
 //! kind guessed from the name), [`load_texts`] (in memory), then [`model::build`].
 
+pub(crate) mod fast_hash;
 mod glob;
 pub mod model;
 mod php_ini;

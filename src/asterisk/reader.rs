@@ -13,6 +13,7 @@
 //! goes on), and pbxgen stops that file too.
 
 use super::Config;
+use super::fast_hash::FastMap;
 use super::glob;
 use super::source::{FileId, Pos, SourceFile, SourceMap};
 use super::syntax::{
@@ -137,7 +138,7 @@ impl Loader {
                 let mut p = FileParser {
                     loader: self,
                     out,
-                    index: HashMap::new(),
+                    index: FastMap::default(),
                     current: None,
                     stack: Vec::new(),
                 };
@@ -269,7 +270,7 @@ struct FileParser<'l> {
     loader: &'l mut Loader,
     out: ConfigFile,
     /// Lower-cased section name → indices into `out.sections`, in order.
-    index: HashMap<String, Vec<usize>>,
+    index: FastMap<String, Vec<usize>>,
     /// `cfg->current`: the section an included file starts in.
     current: Option<usize>,
     /// Files being read (for loop detection).
@@ -693,18 +694,25 @@ impl FileParser<'_> {
             };
             return Err(self.fatal(code, depth, item_pos, why));
         };
-        let base_name = self.out.sections[base].name.clone();
-        let inherited: Vec<Variable> = self.out.sections[base]
-            .variables
-            .iter()
-            .map(|v| Variable {
-                inherited_from: Some(base_name.clone()),
-                ..v.clone()
-            })
-            .collect();
+        let base_section = &self.out.sections[base];
+        let inherit = |v: &Variable| Variable {
+            name: v.name.clone(),
+            value: v.value.clone(),
+            pos: v.pos,
+            value_pos: v.value_pos,
+            object: v.object,
+            inherited_from: Some(base_section.name.clone()),
+            appended_at: v.appended_at.clone(),
+        };
         match (newcat.as_mut(), *target) {
-            (Some(n), _) => n.variables.extend(inherited),
-            (None, Some(t)) => self.out.sections[t].variables.extend(inherited),
+            (Some(n), _) => n
+                .variables
+                .extend(base_section.variables.iter().map(inherit)),
+            (None, Some(t)) => {
+                // Appending to an existing section (possibly the base itself): copy first.
+                let copied: Vec<Variable> = base_section.variables.iter().map(inherit).collect();
+                self.out.sections[t].variables.extend(copied);
+            }
             (None, None) => {}
         }
         Ok(())

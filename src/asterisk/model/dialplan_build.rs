@@ -10,6 +10,7 @@ use super::dialplan::{
 use super::dialplan_apps::{split_app, split_args, split_args_on};
 use super::taint::{Scope, Taint, Vars, matching, var_key};
 use super::values::bool_option;
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
         file: Some(file_index as u32),
         ..Dialplan::default()
     };
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: FastMap<String, usize> = FastMap::default();
     // Per context: (extension, caller id) → index, so that reading stays linear.
     let mut ext_index: Vec<ExtIndex> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
@@ -60,7 +61,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
                 sinks: Vec::new(),
                 problems: Vec::new(),
             });
-            ext_index.push(HashMap::new());
+            ext_index.push(ExtIndex::default());
             dp.contexts.len() - 1
         });
         let context = &mut dp.contexts[ci];
@@ -151,7 +152,7 @@ fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
 }
 
 /// (extension, caller id) → index in `Context::extensions`.
-type ExtIndex = HashMap<(String, Option<String>), usize>;
+type ExtIndex = FastMap<(String, Option<String>), usize>;
 
 fn read_priority(
     context: &mut Context,
@@ -363,7 +364,7 @@ fn walk(
         let args = call_args.get(&c.name).map(Vec::as_slice).unwrap_or(&[]);
         for e in &c.extensions {
             w.exten = &e.name;
-            let mut local = Vars::new();
+            let mut local = Vars::default();
             let class = pattern_class(&e.name);
             for p in &e.priorities {
                 if p.kind == PriorityKind::Hint {

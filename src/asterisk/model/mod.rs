@@ -72,12 +72,12 @@ pub struct SectionRef {
 /// Name → position of the first object with that name, so that lookups stay O(1) on large
 /// configurations (rules look objects up once per reference).
 #[derive(Clone, Debug, Default)]
-pub struct NameIndex(std::collections::HashMap<String, usize>);
+pub struct NameIndex(crate::asterisk::fast_hash::FastMap<String, usize>);
 
 impl NameIndex {
     /// Index names in order; the first occurrence of a name wins.
     pub fn build<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
-        let mut map = std::collections::HashMap::new();
+        let mut map = crate::asterisk::fast_hash::FastMap::default();
         for (i, name) in names.enumerate() {
             map.entry(name.to_string()).or_insert(i);
         }

@@ -7,7 +7,6 @@
 //! `${FILTER(0-9,…)}`, a strict pattern (`_NXXNXXXXXX`) and `Read()` (DTMF) give digits only.
 
 use super::dialplan::PatternClass;
-use std::collections::HashMap;
 
 /// What an expression carries.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,7 +48,7 @@ impl Taint {
 }
 
 /// Variables known in a scope: name (upper-cased, inheritance `_` stripped) → taint.
-pub type Vars = HashMap<String, Taint>;
+pub type Vars = crate::asterisk::fast_hash::FastMap<String, Taint>;
 
 /// Normalise a variable name: `__FOO` and `_foo` both name `FOO`.
 pub fn var_key(name: &str) -> String {
@@ -219,14 +218,14 @@ mod tests {
         Scope {
             exten_class: class,
             local,
-            global: EMPTY.get_or_init(Vars::new),
+            global: EMPTY.get_or_init(Vars::default),
             args,
         }
     }
 
     #[test]
     fn exten_taint_follows_the_pattern() {
-        let v = Vars::new();
+        let v = Vars::default();
         assert_eq!(
             scope(PatternClass::Wide, &v, &[]).expr("SIP/${EXTEN}@t"),
             Taint::ANY
@@ -251,7 +250,7 @@ mod tests {
 
     #[test]
     fn filter_and_callerid() {
-        let v = Vars::new();
+        let v = Vars::default();
         let s = scope(PatternClass::Wide, &v, &[]);
         assert_eq!(s.expr("${FILTER(0-9,${EXTEN})}"), Taint::DIGITS);
         assert_eq!(s.expr("${FILTER(0-9a-z,${EXTEN})}"), Taint::ANY);
@@ -262,7 +261,7 @@ mod tests {
 
     #[test]
     fn variables_and_args() {
-        let mut v = Vars::new();
+        let mut v = Vars::default();
         v.insert(var_key("__NUM"), Taint::ANY);
         let args = [Taint::CLEAN, Taint::DIGITS];
         let s = scope(PatternClass::Literal, &v, &args);
