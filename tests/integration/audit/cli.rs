@@ -135,12 +135,11 @@ fn unknown_rule_exits_2_with_a_suggestion() {
 
 #[test]
 fn the_readme_rules_table_is_generated_from_the_registry() {
-    let notes =
-        std::fs::read_to_string(repo_path("docs/notes/audit.md")).expect("docs/notes/audit.md");
+    let notes = std::fs::read_to_string(repo_path("README.md")).expect("README.md");
     let table = pbxgen::commands::rules::markdown_table();
     assert!(
         notes.contains(&table),
-        "docs/notes/audit.md: regenerate the table with `pbxgen rules --format markdown`"
+        "README.md: regenerate the rules table with `pbxgen rules --format markdown`"
     );
 }
 
