@@ -70,10 +70,10 @@ fn chunks(n: usize) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
 fn sip_files(n: usize) -> Vec<(String, String)> {
     let mut main = String::from(
         "; synthetic provider-scale sip.conf (pbxgen generate)\n[general]\ncontext=guest-reject\n\
-allowguest=no\nalwaysauthreject=yes\nbindaddr=0.0.0.0\nbindport=5060\nlocalnet=10.0.0.0/255.0.0.0\n\n\
-[phone](!)\ntype=friend\nhost=dynamic\ncontext=internal\ndisallow=all\nallow=ulaw\nallow=alaw\n\
-deny=0.0.0.0/0.0.0.0\npermit=10.0.0.0/255.0.0.0\n\n",
+allowguest=no\nalwaysauthreject=yes\nbindaddr=0.0.0.0\nbindport=5060\nlocalnet=10.0.0.0/255.0.0.0\n",
     );
+    // chan_sip reads `register =>` in [general] only; anywhere else every peer inheriting that
+    // section would carry them.
     for t in 0..trunks(n) {
         let _ = writeln!(
             main,
@@ -81,6 +81,10 @@ deny=0.0.0.0/0.0.0.0\npermit=10.0.0.0/255.0.0.0\n\n",
             demo_secret("reg", t)
         );
     }
+    main.push_str(
+        "\n[phone](!)\ntype=friend\nhost=dynamic\ncontext=internal\ndisallow=all\nallow=ulaw\n\
+allow=alaw\ndeny=0.0.0.0/0.0.0.0\npermit=10.0.0.0/255.0.0.0\n",
+    );
     for t in 0..trunks(n) {
         let _ = write!(
             main,
@@ -286,6 +290,20 @@ mod tests {
                 assert!(big.iter().any(|(n, _)| n == line), "{line} is generated");
             }
         }
+    }
+
+    #[test]
+    fn registrations_are_in_general_not_inherited_by_peers() {
+        let files = config_tree_files(2_000)
+            .into_iter()
+            .map(|(n, t)| (n, t.into_bytes()))
+            .collect();
+        let config = crate::asterisk::load_texts("tree", files);
+        let pbx = crate::asterisk::build_model(config, &Default::default());
+        let sip = pbx.sip.as_ref().expect("sip.conf");
+        assert_eq!(sip.general.registrations.len(), trunks(2_000));
+        let peer = sip.peer("u0").expect("peer u0");
+        assert!(pbx.section(peer.section).get("register").is_none());
     }
 
     #[test]

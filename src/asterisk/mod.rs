@@ -16,10 +16,12 @@ pub mod reader;
 pub mod secret;
 pub mod source;
 pub mod syntax;
+pub mod text;
 
 pub use model::{ModelOptions, Pbx, build as build_model};
 pub use source::{FileId, Pos, SourceFile, SourceMap};
 pub use syntax::{ConfigFile, Diagnostic, DiagnosticCode, FileKind, Section, Severity, Variable};
+pub use text::Text;
 
 use crate::diag::{Error, Result};
 use model::SectionRef;

@@ -72,8 +72,8 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
             }
         };
         out.sections[s].variables.push(Variable {
-            name: name.to_string(),
-            value: value.to_string(),
+            name: name.into(),
+            value: value.into(),
             pos: at(indent),
             value_pos: at(value_col),
             object: false,

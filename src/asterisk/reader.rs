@@ -20,6 +20,7 @@ use super::syntax::{
     Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
     Section, Severity, Variable,
 };
+use super::text::Text;
 use crate::diag::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -141,6 +142,7 @@ impl Loader {
                     index: FastMap::default(),
                     current: None,
                     stack: Vec::new(),
+                    names: FastMap::default(),
                 };
                 p.parse_file(id, 0);
                 p.out
@@ -275,9 +277,21 @@ struct FileParser<'l> {
     current: Option<usize>,
     /// Files being read (for loop detection).
     stack: Vec<FileId>,
+    /// Variable names read so far: a handful of option names repeat on most lines.
+    names: FastMap<Box<[u8]>, Text>,
 }
 
 impl FileParser<'_> {
+    /// The shared [`Text`] for a variable name (invalid UTF-8 replaced, as everywhere).
+    fn intern(&mut self, name: &[u8]) -> Text {
+        if let Some(t) = self.names.get(name) {
+            return t.clone();
+        }
+        let t = Text::from(String::from_utf8_lossy(name));
+        self.names.insert(name.into(), t.clone());
+        t
+    }
+
     fn diag(&mut self, code: DiagnosticCode, severity: Severity, pos: Pos, message: String) {
         self.out.diagnostics.push(Diagnostic {
             code,
@@ -695,14 +709,11 @@ impl FileParser<'_> {
             return Err(self.fatal(code, depth, item_pos, why));
         };
         let base_section = &self.out.sections[base];
+        // Copies share the base's strings: inheriting costs no allocation per variable.
+        let from = Text::from(base_section.name.as_str());
         let inherit = |v: &Variable| Variable {
-            name: v.name.clone(),
-            value: v.value.clone(),
-            pos: v.pos,
-            value_pos: v.value_pos,
-            object: v.object,
-            inherited_from: Some(base_section.name.clone()),
-            appended_at: v.appended_at.clone(),
+            inherited_from: Some(from.clone()),
+            ..v.clone()
         };
         match (newcat.as_mut(), *target) {
             (Some(n), _) => n
@@ -916,7 +927,7 @@ impl FileParser<'_> {
         let append = eq > search_from && b[eq - 1] == b'+';
         let name_end = if append { eq - 1 } else { eq };
         let (ns, ne) = strip_range(b, cur, name_end);
-        let name = lossy(&b[ns..ne]);
+        let name = self.intern(&b[ns..ne]);
         let mut vstart = eq + 1;
         if append {
             let section = &self.out.sections[ci];
@@ -943,7 +954,7 @@ impl FileParser<'_> {
         let (vs, ve) = strip_range(b, vstart, b.len());
         self.out.sections[ci].variables.push(Variable {
             name,
-            value: lossy(&b[vs..ve]),
+            value: Text::from(String::from_utf8_lossy(&b[vs..ve])),
             pos: pos(ns),
             value_pos: pos(vs),
             object,
@@ -961,11 +972,10 @@ impl FileParser<'_> {
         let section = &mut self.out.sections[ci];
         let old_value = section.variables[replace].value.clone();
         let old_name = section.variables[replace].name.clone();
-        let mut joined = old_value.clone();
+        let mut joined = old_value.to_string();
         joined.push_str(&String::from_utf8_lossy(more));
-        let new_value = joined
-            .trim_matches(|c: char| c.is_ascii() && is_space(c as u8))
-            .to_string();
+        let new_value =
+            Text::from(joined.trim_matches(|c: char| c.is_ascii() && is_space(c as u8)));
         let target = section
             .variables
             .iter()

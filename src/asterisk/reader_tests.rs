@@ -32,7 +32,7 @@ fn vars(f: &ConfigFile, section: &str) -> Vec<(String, String)> {
     let s = f.sections_named(section).next().expect("section exists");
     s.variables
         .iter()
-        .map(|v| (v.name.clone(), v.value.clone()))
+        .map(|v| (v.name.to_string(), v.value.to_string()))
         .collect()
 }
 

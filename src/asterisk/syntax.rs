@@ -7,6 +7,7 @@
 //! lookups over them.
 
 use super::source::{FileId, Pos};
+use super::text::Text;
 use serde::{Serialize, Serializer};
 
 /// What kind of configuration a file is, which decides how the model interprets it.
@@ -177,8 +178,8 @@ fn mask_mailbox_pins(section: &Section) -> Section {
     for v in &mut masked.variables {
         let rest = v.value.split_once(',').map(|(_, r)| r);
         v.value = match rest {
-            Some(rest) => format!("{},{rest}", super::secret::MASK),
-            None => super::secret::MASK.to_string(),
+            Some(rest) => format!("{},{rest}", super::secret::MASK).into(),
+            None => super::secret::MASK.into(),
         };
     }
     masked
@@ -271,9 +272,9 @@ impl Section {
 #[derive(Clone, Debug)]
 pub struct Variable {
     /// The name, trimmed.
-    pub name: String,
+    pub name: Text,
     /// The value, trimmed; `+=` lines have already been appended to it.
-    pub value: String,
+    pub value: Text,
     /// Position of the name (after indentation).
     pub pos: Pos,
     /// Position of the value's first byte (or just after the `=` when empty).
@@ -281,7 +282,7 @@ pub struct Variable {
     /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
     pub object: bool,
     /// The base section this variable was copied from by `[x](base)`, if it was inherited.
-    pub inherited_from: Option<String>,
+    pub inherited_from: Option<Text>,
     /// Positions of `name += more` lines that appended to this variable.
     pub appended_at: Vec<Pos>,
 }

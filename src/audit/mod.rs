@@ -70,12 +70,12 @@ pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
 
 /// Apply the suppressions written in the PBX's files, filter and sort.
 pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
-    let texts: Vec<(String, String)> = pbx
+    let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = pbx
         .config
         .sources
         .files()
         .iter()
-        .map(|f| (f.display.clone(), f.text().into_owned()))
+        .map(|f| (f.display.as_str(), f.text()))
         .collect();
     let sources: Vec<suppress::SourceText<'_>> = texts
         .iter()

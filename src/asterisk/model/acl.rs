@@ -124,7 +124,7 @@ impl Acl {
                 permit,
                 target: parse_target(addr),
                 negated,
-                option: v.name.clone(),
+                option: v.name.to_string(),
                 pos: v.value_pos,
             });
         }

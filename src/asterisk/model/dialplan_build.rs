@@ -41,8 +41,8 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
         }
         if s.name.eq_ignore_ascii_case("globals") {
             dp.globals.extend(s.variables.iter().map(|v| Global {
-                name: v.name.clone(),
-                value: v.value.clone(),
+                name: v.name.to_string(),
+                value: v.value.to_string(),
                 pos: v.pos,
             }));
             continue;
@@ -137,10 +137,10 @@ fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
             }
             "ignorepat" => context
                 .ignorepats
-                .push(Located::at(v.value.clone(), v.value_pos)),
+                .push(Located::at(v.value.to_string(), v.value_pos)),
             "switch" | "lswitch" | "eswitch" => context.switches.push(Switch {
                 kind: key,
-                data: v.value.clone(),
+                data: v.value.to_string(),
                 pos: v.value_pos,
             }),
             _ => context.problems.push(DialplanProblem {

@@ -70,7 +70,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> ManagerConf {
             },
             secret: s
                 .get("secret")
-                .map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
+                .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos)),
             acl: Acl::signalling(s),
             read: super::values::list_option(s, "read"),
             write: super::values::list_option(s, "write"),

@@ -139,19 +139,29 @@ impl Pbx {
 /// Interpret every file of `config` into one PBX model. Never fails: a file Asterisk would
 /// refuse is still interpreted (its `ConfigFile::is_invalid` says Asterisk would not load it).
 pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
-    let sip = config
-        .file_of_kind(FileKind::Sip)
-        .map(|(i, f)| sip::build(i, f));
-    let pjsip = config
-        .file_of_kind(FileKind::Pjsip)
-        .map(|(i, f)| pjsip::build(i, f, opts));
+    // The file kinds are independent: the dialplan (usually the largest) is interpreted on a
+    // second thread while chan_sip and res_pjsip are on this one.
+    let (sip, pjsip, mut dialplan) = std::thread::scope(|scope| {
+        let dialplan = scope.spawn(|| {
+            config
+                .file_of_kind(FileKind::Extensions)
+                .map(|(i, f)| dialplan::build(i, f))
+                .unwrap_or_default()
+        });
+        let sip = config
+            .file_of_kind(FileKind::Sip)
+            .map(|(i, f)| sip::build(i, f));
+        let pjsip = config
+            .file_of_kind(FileKind::Pjsip)
+            .map(|(i, f)| pjsip::build(i, f, opts));
+        let dialplan = dialplan
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (sip, pjsip, dialplan)
+    });
     let voicemail = config
         .file_of_kind(FileKind::Voicemail)
         .map(|(i, f)| voicemail::build(i, f));
-    let mut dialplan = config
-        .file_of_kind(FileKind::Extensions)
-        .map(|(i, f)| dialplan::build(i, f))
-        .unwrap_or_default();
     if let Some(vm) = &voicemail {
         dialplan::add_voicemail_edges(&mut dialplan, vm);
     }

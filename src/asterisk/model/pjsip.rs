@@ -304,11 +304,11 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                     conf.unknown_options.push(UnknownOption {
                         object_type: kind.clone(),
                         id: s.name.clone(),
-                        option: v.name.clone(),
+                        option: v.name.to_string(),
                         pos: v.pos,
                         known_since,
                     });
-                    dropped.get_or_insert(Dropped::UnknownOption(v.name.clone()));
+                    dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
                 }
             }
         }
@@ -478,7 +478,7 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
 fn build_auth(s: &Section, meta: ObjectMeta) -> PjsipAuth {
     let secret = |name: &str| {
         s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+            .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos))
     };
     PjsipAuth {
         meta,

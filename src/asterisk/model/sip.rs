@@ -282,7 +282,7 @@ fn build_peer(
 ) -> SipPeer {
     let secret = |name: &str| {
         s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+            .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos))
     };
     SipPeer {
         name: s.name.clone(),

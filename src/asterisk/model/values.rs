@@ -30,7 +30,7 @@ pub fn bool_option(section: &Section, name: &str, default: bool) -> Located<bool
 /// A string option (last one wins), or `default` when absent.
 pub fn string_option(section: &Section, name: &str, default: &str) -> Located<String> {
     match section.get(name) {
-        Some(v) => Located::at(v.value.clone(), v.pos),
+        Some(v) => Located::at(v.value.to_string(), v.pos),
         None => Located::default_value(default.to_string()),
     }
 }
@@ -39,7 +39,7 @@ pub fn string_option(section: &Section, name: &str, default: &str) -> Located<St
 pub fn opt_string(section: &Section, name: &str) -> Option<Located<String>> {
     section
         .get(name)
-        .map(|v| Located::at(v.value.clone(), v.pos))
+        .map(|v| Located::at(v.value.to_string(), v.pos))
 }
 
 /// The first of several alias names that is set (last occurrence of it wins).
@@ -49,7 +49,7 @@ pub fn opt_string_any(section: &Section, names: &[&str]) -> Option<Located<Strin
         .iter()
         .rev()
         .find(|v| names.iter().any(|n| v.name.eq_ignore_ascii_case(n)))
-        .map(|v| Located::at(v.value.clone(), v.pos))
+        .map(|v| Located::at(v.value.to_string(), v.pos))
 }
 
 /// A comma-separated list option: every occurrence contributes, items trimmed, empties dropped.

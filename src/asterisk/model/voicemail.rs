@@ -91,7 +91,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
             };
             conf.mailboxes.push(Mailbox {
                 context: s.name.clone(),
-                mailbox: v.name.clone(),
+                mailbox: v.name.to_string(),
                 section: SectionRef {
                     file: file_index as u32,
                     section: i as u32,

@@ -13,7 +13,7 @@
 //! reachability findings. File paths are relative to the audited directory.
 
 use super::Report;
-use crate::audit::finding::PathStep;
+use crate::audit::finding::{Finding, PathStep};
 use serde::Serialize;
 
 /// Version of the JSON shape.
@@ -22,8 +22,31 @@ pub const VERSION: u32 = 1;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
+    findings: JsonFindings<'a>,
     summary: Summary,
+}
+
+/// The findings, converted one at a time while they are written (a large audit has hundreds
+/// of thousands: no second copy of them is built).
+struct JsonFindings<'a>(&'a [Finding]);
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|f| JsonFinding {
+            rule: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            file: &f.file,
+            line: f.line,
+            column: f.column,
+            section: f.section.as_deref(),
+            option: f.option.as_deref(),
+            message: &f.message,
+            path: &f.path,
+            fix: &f.fix,
+            fingerprint: f.fingerprint(),
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -51,28 +74,20 @@ struct Summary {
     info: usize,
 }
 
+/// The report as a string (what [`write`] writes).
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8 only.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Write the report, pretty-printed and followed by a newline.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let [critical, high, medium, low, info] = report.counts().map(|(_, n)| n);
     let doc = JsonReport {
         version: VERSION,
-        findings: report
-            .findings
-            .iter()
-            .map(|f| JsonFinding {
-                rule: f.rule.code,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                file: &f.file,
-                line: f.line,
-                column: f.column,
-                section: f.section.as_deref(),
-                option: f.option.as_deref(),
-                message: &f.message,
-                path: &f.path,
-                fix: &f.fix,
-                fingerprint: f.fingerprint(),
-            })
-            .collect(),
+        findings: JsonFindings(&report.findings),
         summary: Summary {
             critical,
             high,
@@ -81,7 +96,6 @@ pub fn render(report: &Report) -> String {
             info,
         },
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

@@ -173,7 +173,7 @@ proptest! {
         let got: Vec<ReadSection> = file
             .sections
             .iter()
-            .map(|s| (s.name.clone(), s.is_template, s.variables.iter().map(|v| (v.name.clone(), v.value.clone())).collect()))
+            .map(|s| (s.name.clone(), s.is_template, s.variables.iter().map(|v| (v.name.to_string(), v.value.to_string())).collect()))
             .collect();
         prop_assert_eq!(got, expected(&model));
         prop_assert_eq!(file.comments.len(), model.len());
