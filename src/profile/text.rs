@@ -85,8 +85,7 @@ pub struct CharClass {
 impl CharClass {
     /// Compile a regex character class such as `[A-Za-z0-9_-]`.
     fn new(class: &str) -> CharClass {
-        let regex =
-            Regex::new(&format!("^{class}$")).expect("character classes are valid regexes");
+        let regex = Regex::new(&format!("^{class}$")).expect("character classes are valid regexes");
         let mut buf = [0u8; 4];
         let ascii = std::array::from_fn(|i| {
             let c = char::from(u8::try_from(i).expect("ASCII index"));
@@ -734,7 +733,11 @@ mod tests {
 
     #[test]
     fn char_classes_agree_with_their_regex() {
-        for spec in [DisplayNameKind::spec(), SecretValueKind::spec(), DialPatternKind::spec()] {
+        for spec in [
+            DisplayNameKind::spec(),
+            SecretValueKind::spec(),
+            DialPatternKind::spec(),
+        ] {
             for class in [spec.first, spec.rest] {
                 let compiled = CharClass::new(class);
                 let regex = Regex::new(&format!("^{class}$")).unwrap();
