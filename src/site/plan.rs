@@ -16,7 +16,7 @@ use super::pjsip::{
 use super::provision;
 use super::{SecretId, Site};
 use crate::diag::Error;
-use crate::profile::{self, Allowed, ChannelDriver, Codec, Profile, TwilioTransport};
+use crate::profile::{self, ChannelDriver, Codec, Profile, TwilioTransport};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -163,11 +163,7 @@ fn nets(cidrs: &[profile::Cidr]) -> Vec<IpNet> {
 /// The context an extension's calls enter: `internal`, or its own context when a route is
 /// allowed to it alone.
 fn extension_context(profile: &Profile, number: &str) -> String {
-    let restricted = profile.outbound.iter().any(|r| match &r.allowed {
-        Allowed::AllExtensions => false,
-        Allowed::Extensions(list) => list.iter().any(|n| n.as_str() == number),
-    });
-    if restricted {
+    if profile.routes_restricted_to(number).next().is_some() {
         format!("{INTERNAL_CONTEXT}-{number}")
     } else {
         INTERNAL_CONTEXT.to_string()
