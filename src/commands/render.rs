@@ -26,6 +26,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
+        render::free_in_background((profile, site));
         let written = write::commit(&planned, out)?;
         if !term.quiet {
             for file in planned

@@ -108,7 +108,17 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>,
             holds_secrets: secrets.printed,
         })
     };
-    in_parallel(&outputs, render_one).into_iter().collect()
+    let files = in_parallel(&outputs, render_one).into_iter().collect();
+    free_in_background(site_value);
+    files
+}
+
+/// Drop `value` on a thread of its own. A site (and its template value) is a tree of millions
+/// of small allocations at provider scale: freeing it one by one takes longer than writing the
+/// files, and nothing needs to wait for it.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    // Should no thread start, `spawn` drops the closure, and the value with it, right here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
