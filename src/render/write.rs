@@ -95,7 +95,6 @@ pub fn plan<'a>(
                 Ok(meta) if !meta.is_file() => (Change::Changed, String::new()),
                 Ok(meta) => {
                     let bytes = fs::read(&path).map_err(|e| Error::io(&path, &e))?;
-                    let old = String::from_utf8_lossy(&bytes).into_owned();
                     let current_mode = permission_bits(&meta);
                     let change = if bytes != file.contents.as_bytes() {
                         Change::Changed
@@ -104,6 +103,10 @@ pub fn plan<'a>(
                     } else {
                         Change::Unchanged
                     };
+                    // Valid UTF-8 (the usual case) becomes the old text without a copy.
+                    let old = String::from_utf8(bytes).unwrap_or_else(|e| {
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    });
                     (change, old)
                 }
             };
