@@ -16,6 +16,8 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let profile = profile::load(&args.profile)?;
     let site = site::plan(&profile)?;
+    // The plan holds all rendering needs; freeing the profile meanwhile lowers the peak.
+    render::free_in_background(profile);
     let options = RenderOptions {
         templates_dir: args.templates.clone(),
         only: args.only.clone(),
@@ -26,7 +28,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
-        render::free_in_background((profile, site));
+        render::free_in_background(site);
         let written = write::commit(&planned, out)?;
         if !term.quiet {
             for file in planned
