@@ -21,34 +21,40 @@ pub const MODE_PRIVATE: u32 = 0o600;
 /// Mode for directories pbxgen creates.
 pub const MODE_DIR: u32 = 0o750;
 
-/// One file to write.
+/// One file to write. The contents are borrowed: a provider's rendered files are tens of
+/// megabytes, not worth a copy.
 #[derive(Debug, Clone)]
-pub struct PendingFile {
+pub struct PendingFile<'a> {
     pub path: PathBuf,
-    pub contents: Vec<u8>,
+    pub contents: &'a [u8],
     pub mode: u32,
 }
 
 /// A set of files replaced all together or not at all.
 #[derive(Debug, Default)]
-pub struct Batch {
-    files: Vec<PendingFile>,
+pub struct Batch<'a> {
+    files: Vec<PendingFile<'a>>,
 }
 
-impl Batch {
+impl<'a> Batch<'a> {
     pub fn new() -> Self {
         Batch::default()
     }
 
-    pub fn add(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>, mode: u32) {
+    pub fn add(
+        &mut self,
+        path: impl Into<PathBuf>,
+        contents: &'a (impl AsRef<[u8]> + ?Sized),
+        mode: u32,
+    ) {
         self.files.push(PendingFile {
             path: path.into(),
-            contents: contents.into(),
+            contents: contents.as_ref(),
             mode,
         });
     }
 
-    pub fn files(&self) -> &[PendingFile] {
+    pub fn files(&self) -> &[PendingFile<'a>] {
         &self.files
     }
 
@@ -89,7 +95,7 @@ impl Batch {
 /// Write one file atomically.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<(), Error> {
     let mut batch = Batch::new();
-    batch.add(path, contents.to_vec(), mode);
+    batch.add(path, contents, mode);
     batch.commit()
 }
 
@@ -138,7 +144,7 @@ fn write_temp(file: &PendingFile) -> Result<tempfile::NamedTempFile, Error> {
         .tempfile_in(dir)
         .map_err(|e| Error::io(target, &e))?;
     set_mode(temp.path(), file.mode).map_err(|e| Error::io(target, &e))?;
-    temp.write_all(&file.contents)
+    temp.write_all(file.contents)
         .map_err(|e| Error::io(target, &e))?;
     temp.as_file()
         .sync_all()

@@ -1,10 +1,11 @@
 //! Thin binary: parse arguments, hand them to the library, map the outcome to an exit code.
 use clap::Parser;
 
-// mimalloc: reading and modelling a large tree makes millions of small allocations, where
-// glibc's allocator spends about a third of the audit's time (see `cargo bench --bench scale`).
+// mimalloc rather than the system allocator: reading and modelling a large tree, or rendering a
+// provider's profile, makes millions of small allocations; glibc's malloc spent a fifth to a third
+// of those runs on them (see `cargo bench --bench scale`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = pbxgen::cli::Cli::parse();

@@ -18,16 +18,24 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let profile = profile::load(&args.profile)?;
     let site = site::plan(&profile)?;
+    // What the self-audit needs from the profile: the Twilio ranges it names and its target.
+    let audit_facts = AuditFacts {
+        twilio: profile.twilio_ranges().cloned(),
+        asterisk_version: *profile.site.asterisk,
+    };
+    // The plan holds all rendering needs; freeing the profile meanwhile lowers the peak.
+    render::free_in_background(profile);
     let options = RenderOptions {
         templates_dir: args.templates.clone(),
         only: args.only.clone(),
         secrets: SecretMode::Resolve,
     };
     let files = render::render(&site, &options)?;
-    audit_before_write(&files, &profile, args.fail_on, term)?;
+    audit_before_write(&files, audit_facts, args.fail_on, term)?;
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
+        render::free_in_background(site);
         let written = write::commit(&planned, out)?;
         if !term.quiet {
             for file in planned
@@ -87,26 +95,29 @@ fn change_word(change: Change) -> &'static str {
     }
 }
 
+/// The profile facts the self-audit needs (the profile itself is freed before rendering).
+struct AuditFacts {
+    twilio: Option<TwilioRanges>,
+    asterisk_version: u32,
+}
+
 /// Audit the rendered files before anything is written, refusing findings at or above
 /// `fail_on` (render writes nothing when its own output has findings: the auditor reads the
 /// rendered text exactly as it would read /etc/asterisk, never the plan). The findings go to
 /// stderr in the text format, secrets masked.
 fn audit_before_write(
     files: &[RenderedFile],
-    profile: &profile::Profile,
+    facts: AuditFacts,
     fail_on: FailOn,
     term: &Term,
 ) -> Result<(), Error> {
     let Some(threshold) = threshold(fail_on) else {
         return Ok(());
     };
-    let twilio = profile
-        .twilio_ranges()
-        .cloned()
-        .unwrap_or_else(TwilioRanges::embedded);
+    let twilio = facts.twilio.unwrap_or_else(TwilioRanges::embedded);
     let opts = AuditOptions {
         twilio: &twilio,
-        asterisk_version: Some(*profile.site.asterisk),
+        asterisk_version: Some(facts.asterisk_version),
         min_severity: Some(threshold),
     };
     let pbx = audit::model_of_rendered("(rendered)", files, opts.asterisk_version);

@@ -8,6 +8,7 @@ use super::text::{ContextName, FieldName, HeaderName, ResponseCheck, Url, UrlPat
 use super::types::*;
 use crate::twilio::ranges::TwilioRanges;
 use ipnet::IpNet;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,9 +21,79 @@ pub struct Resolved {
     pub(crate) twilio_ranges: Option<TwilioRanges>,
     /// `sms.websms` merged with its provider preset.
     pub(crate) websms: Option<ResolvedWebSms>,
-    /// Extension number → index in `extensions` (first occurrence), so lookups stay O(1) for
-    /// provider-scale profiles.
-    pub(crate) extension_index: std::collections::HashMap<String, usize>,
+    /// Lookups into the profile's lists.
+    pub(crate) index: Index,
+}
+
+/// The lookups of a profile's lists, built once: provider profiles have 100,000 extensions,
+/// and scanning a list per extension would be quadratic.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Index {
+    /// Extension number → index in `extensions` (first occurrence).
+    extensions: HashMap<String, usize>,
+    /// Device name → index in `devices` (first occurrence).
+    devices: HashMap<String, usize>,
+    /// Extension number → index in `devices` of the (first) device whose FXS line it is.
+    fxs: HashMap<String, usize>,
+    /// Source (`from`) → indexes in `inbound` of its routes, in profile order.
+    inbound: HashMap<String, Vec<usize>>,
+    /// Extension number → indexes in `outbound` of the routes allowed to a list of extensions
+    /// naming it, in profile order.
+    restricted_routes: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    pub(crate) fn of(profile: &Profile) -> Index {
+        fn first_index<'a>(keys: impl Iterator<Item = (&'a str, usize)>) -> HashMap<String, usize> {
+            let mut index = HashMap::new();
+            for (key, i) in keys {
+                index.entry(key.to_string()).or_insert(i);
+            }
+            index
+        }
+        fn all_indexes<'a>(
+            keys: impl Iterator<Item = (&'a str, usize)>,
+        ) -> HashMap<String, Vec<usize>> {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (key, i) in keys {
+                let indexes = index.entry(key.to_string()).or_default();
+                // A key listed twice by one item still names the item once.
+                if indexes.last() != Some(&i) {
+                    indexes.push(i);
+                }
+            }
+            index
+        }
+        let restricted = profile.outbound.iter().enumerate().flat_map(|(i, route)| {
+            let numbers = match &route.allowed {
+                Allowed::AllExtensions => &[][..],
+                Allowed::Extensions(numbers) => &numbers[..],
+            };
+            numbers.iter().map(move |n| (n.as_str(), i))
+        });
+        let devices = || profile.devices.iter().enumerate();
+        Index {
+            extensions: first_index(
+                profile
+                    .extensions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.number.as_str(), i)),
+            ),
+            devices: first_index(devices().map(|(i, d)| (d.name.as_str(), i))),
+            fxs: first_index(
+                devices().filter_map(|(i, d)| Some((d.fxs.as_ref()?.extension.as_str(), i))),
+            ),
+            inbound: all_indexes(
+                profile
+                    .inbound
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.from.as_str(), i)),
+            ),
+            restricted_routes: all_indexes(restricted),
+        }
+    }
 }
 
 /// `sms.websms` with the provider preset and the layout's defaults applied: every value the
@@ -192,7 +263,7 @@ impl Profile {
 
     /// The extension with this number.
     pub fn extension(&self, number: &str) -> Option<&Extension> {
-        let index = *self.resolved.extension_index.get(number)?;
+        let index = *self.resolved.index.extensions.get(number)?;
         self.extensions.get(index)
     }
 
@@ -203,7 +274,8 @@ impl Profile {
 
     /// The device with this name.
     pub fn device(&self, name: &str) -> Option<&Device> {
-        self.devices.iter().find(|d| d.name == name)
+        let index = *self.resolved.index.devices.get(name)?;
+        self.devices.get(index)
     }
 
     /// Every device PSTN line, with its device.
@@ -228,9 +300,23 @@ impl Profile {
 
     /// The device whose FXS line registers as this extension, if any.
     pub fn fxs_device_of(&self, number: &str) -> Option<&Device> {
-        self.devices
-            .iter()
-            .find(|d| d.fxs.as_ref().is_some_and(|f| f.extension == number))
+        let index = *self.resolved.index.fxs.get(number)?;
+        self.devices.get(index)
+    }
+
+    /// The outbound routes allowed to a list of extensions that names `number`, in profile
+    /// order (routes allowed to every extension are not among them).
+    pub fn routes_restricted_to<'a>(
+        &'a self,
+        number: &str,
+    ) -> impl Iterator<Item = &'a OutboundRoute> + use<'a> {
+        self.resolved
+            .index
+            .restricted_routes
+            .get(number)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.outbound.get(i))
     }
 
     /// Where an extension may register and call from: its `permit`, or `network.local_nets`.
@@ -252,8 +338,17 @@ impl Profile {
     }
 
     /// The inbound routes for calls from `from` (`twilio`, a trunk or a PSTN line).
-    pub fn inbound_from<'a>(&'a self, from: &'a str) -> impl Iterator<Item = &'a InboundRoute> {
-        self.inbound.iter().filter(move |r| r.from == from)
+    pub fn inbound_from<'a>(
+        &'a self,
+        from: &str,
+    ) -> impl Iterator<Item = &'a InboundRoute> + use<'a> {
+        self.resolved
+            .index
+            .inbound
+            .get(from)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.inbound.get(i))
     }
 
     /// Every secret of the profile with the field it is in and its role, section by section.

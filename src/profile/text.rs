@@ -68,8 +68,38 @@ pub struct KindSpec {
 /// A kind of validated string (implemented by the marker types of this module).
 pub trait TextKind: 'static {
     fn spec() -> &'static KindSpec;
-    /// Compiled `^first$` and `^rest$` single-character matchers.
-    fn classes() -> &'static (Regex, Regex);
+    /// The compiled `first` and `rest` classes.
+    fn classes() -> &'static (CharClass, CharClass);
+}
+
+/// One regex character class, compiled for checking a character at a time.
+///
+/// Profiles of providers hold hundreds of thousands of strings: running a regex search per
+/// character dominated reading them. ASCII characters are looked up in a table filled from the
+/// regex once; others (display names may hold any letter) still ask the regex.
+pub struct CharClass {
+    ascii: [bool; 128],
+    regex: Regex,
+}
+
+impl CharClass {
+    /// Compile a regex character class such as `[A-Za-z0-9_-]`.
+    fn new(class: &str) -> CharClass {
+        let regex = Regex::new(&format!("^{class}$")).expect("character classes are valid regexes");
+        let mut buf = [0u8; 4];
+        let ascii = std::array::from_fn(|i| {
+            let c = char::from(u8::try_from(i).expect("ASCII index"));
+            regex.is_match(c.encode_utf8(&mut buf))
+        });
+        CharClass { ascii, regex }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        match self.ascii.get(c as usize) {
+            Some(&allowed) => allowed,
+            None => self.regex.is_match(c.encode_utf8(&mut [0u8; 4])),
+        }
+    }
 }
 
 /// Check `value` against kind `K`.
@@ -77,7 +107,11 @@ pub fn check<K: TextKind>(value: &str) -> Result<(), Problem> {
     check_with(K::spec(), K::classes(), value)
 }
 
-fn check_with(spec: &KindSpec, classes: &(Regex, Regex), value: &str) -> Result<(), Problem> {
+fn check_with(
+    spec: &KindSpec,
+    classes: &(CharClass, CharClass),
+    value: &str,
+) -> Result<(), Problem> {
     let what = spec.what;
     if value.is_empty() {
         return Err(
@@ -85,10 +119,9 @@ fn check_with(spec: &KindSpec, classes: &(Regex, Regex), value: &str) -> Result<
                 .with_hint(format!("for example `{}`", spec.example)),
         );
     }
-    let mut buf = [0u8; 4];
     for (i, c) in value.chars().enumerate() {
         let class = if i == 0 { &classes.0 } else { &classes.1 };
-        if !class.is_match(c.encode_utf8(&mut buf)) {
+        if !class.contains(c) {
             let place = if i == 0 { "start with" } else { "contain" };
             let mut problem = Problem::new(format!("{what} must not {place} {}", describe_char(c)));
             problem = match danger(c, i == 0) {
@@ -312,13 +345,10 @@ macro_rules! text_kinds {
                 static SPEC: KindSpec = $spec;
                 &SPEC
             }
-            fn classes() -> &'static (Regex, Regex) {
-                static CLASSES: LazyLock<(Regex, Regex)> = LazyLock::new(|| {
+            fn classes() -> &'static (CharClass, CharClass) {
+                static CLASSES: LazyLock<(CharClass, CharClass)> = LazyLock::new(|| {
                     let spec = $kind::spec();
-                    let one = |class: &str| {
-                        Regex::new(&format!("^{class}$")).expect("character classes are valid regexes")
-                    };
-                    (one(spec.first), one(spec.rest))
+                    (CharClass::new(spec.first), CharClass::new(spec.rest))
                 });
                 &CLASSES
             }
@@ -699,6 +729,24 @@ mod tests {
         ok::<ResponseCheckKind>();
         ok::<SecretValueKind>();
         ok::<PinKind>();
+    }
+
+    #[test]
+    fn char_classes_agree_with_their_regex() {
+        for spec in [
+            DisplayNameKind::spec(),
+            SecretValueKind::spec(),
+            DialPatternKind::spec(),
+        ] {
+            for class in [spec.first, spec.rest] {
+                let compiled = CharClass::new(class);
+                let regex = Regex::new(&format!("^{class}$")).unwrap();
+                for c in ('\0'..='\u{2ff}').chain(['é', '€', '😀']) {
+                    let expected = regex.is_match(c.encode_utf8(&mut [0u8; 4]));
+                    assert_eq!(compiled.contains(c), expected, "{class} {c:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,13 +14,7 @@ use std::collections::HashMap;
 
 /// Validate `profile` and fill in what loading computes (`profile.resolved`).
 pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
-    let mut index = HashMap::with_capacity(profile.extensions.len());
-    for (i, extension) in profile.extensions.iter().enumerate() {
-        index
-            .entry(extension.number.as_str().to_string())
-            .or_insert(i);
-    }
-    profile.resolved.extension_index = index;
+    profile.resolved.index = super::model::Index::of(profile);
     check_version(profile)?;
     check_site(&profile.site)?;
     check_network(&profile.network)?;

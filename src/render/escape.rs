@@ -15,6 +15,8 @@
 
 use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Error, ErrorKind, Output, State};
+use std::borrow::Cow;
+use std::fmt;
 
 /// The syntax of an output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,26 +87,18 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
         AutoEscape::Custom(tag) => Syntax::from_tag(tag),
         _ => Syntax::Asterisk,
     };
-    let text = match value.kind() {
-        ValueKind::String => value.as_str().unwrap_or_default().to_string(),
-        ValueKind::Number => value.to_string(),
-        ValueKind::Bool if syntax == Syntax::Asterisk => {
-            (if value.is_true() { "yes" } else { "no" }).to_string()
-        }
-        kind => {
-            return Err(invalid(format!(
-                "a template printed a {kind} value; only strings and numbers can go into a file \
-                 (a secret must go through the `secret` filter)"
-            )));
-        }
-    };
-    let formatted = match syntax {
-        Syntax::Asterisk => asterisk_value(&text)?,
-        Syntax::PhpIni if value.kind() == ValueKind::Number => text,
-        Syntax::PhpIni => ini_string(&text)?,
-        Syntax::Xml => xml_text(&text)?,
-    };
-    out.write_str(&formatted).map_err(Error::from)
+    match value.kind() {
+        ValueKind::String => write_escaped(out, syntax, value.as_str().unwrap_or_default()),
+        // Digits, `.`, `-`: nothing any syntax escapes, and PHP reads them as numbers.
+        ValueKind::Number => write!(out, "{value}").map_err(Error::from),
+        ValueKind::Bool if syntax == Syntax::Asterisk => out
+            .write_str(if value.is_true() { "yes" } else { "no" })
+            .map_err(Error::from),
+        kind => Err(invalid(format!(
+            "a template printed a {kind} value; only strings and numbers can go into a file \
+             (a secret must go through the `secret` filter)"
+        ))),
+    }
 }
 
 fn reject_controls(text: &str) -> Result<(), Error> {
@@ -116,38 +110,69 @@ fn reject_controls(text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Write string `text` as `syntax` needs it:
+/// - Asterisk: one config line, `;` written `\;`;
+/// - PHP ini: double-quoted;
+/// - XML: character data or attribute value, `& < > " '` escaped.
+pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> Result<(), Error> {
+    reject_controls(text)?;
+    match syntax {
+        Syntax::Asterisk => write_replacing(out, text, &[';'], |_| "\\;"),
+        Syntax::PhpIni => {
+            if text.contains(['"', '\\']) || text.contains("${") {
+                return Err(invalid(
+                    "a websms.conf value contains `\"`, `\\` or `${`, which PHP's parse_ini_file would interpret",
+                ));
+            }
+            write!(out, "\"{text}\"").map_err(Error::from)
+        }
+        Syntax::Xml => write_replacing(out, text, &['&', '<', '>', '"', '\''], |c| match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            _ => "&apos;",
+        }),
+    }
+}
+
+/// `text` as [`write_escaped`] writes it.
+pub fn escaped(syntax: Syntax, text: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_escaped(&mut out, syntax, text)?;
+    Ok(out)
+}
+
 /// A value on one Asterisk config line.
 pub fn asterisk_value(text: &str) -> Result<String, Error> {
-    reject_controls(text)?;
-    Ok(text.replace(';', "\\;"))
+    escaped(Syntax::Asterisk, text)
 }
 
 /// A PHP ini string, double-quoted.
 pub fn ini_string(text: &str) -> Result<String, Error> {
-    reject_controls(text)?;
-    if text.contains(['"', '\\']) || text.contains("${") {
-        return Err(invalid(
-            "a websms.conf value contains `\"`, `\\` or `${`, which PHP's parse_ini_file would interpret",
-        ));
-    }
-    Ok(format!("\"{text}\""))
+    escaped(Syntax::PhpIni, text)
 }
 
 /// XML character data or attribute value.
 pub fn xml_text(text: &str) -> Result<String, Error> {
-    reject_controls(text)?;
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    escaped(Syntax::Xml, text)
+}
+
+/// Write `text` with each of `special` replaced by `replacement(c)`, without copying it first.
+fn write_replacing(
+    out: &mut impl fmt::Write,
+    text: &str,
+    special: &[char],
+    replacement: impl Fn(char) -> &'static str,
+) -> Result<(), Error> {
+    let mut rest = text;
+    while let Some(at) = rest.find(special) {
+        let c = rest[at..].chars().next().unwrap_or_default();
+        out.write_str(&rest[..at])?;
+        out.write_str(replacement(c))?;
+        rest = &rest[at + c.len_utf8()..];
     }
-    Ok(out)
+    out.write_str(rest).map_err(Error::from)
 }
 
 /// Asterisk cuts section names at 79 characters.
@@ -175,12 +200,22 @@ fn check_chars(
     Ok(())
 }
 
-fn as_text(value: &Value) -> Result<String, Error> {
+fn as_text(value: &Value) -> Result<Cow<'_, str>, Error> {
     match value.kind() {
-        ValueKind::String | ValueKind::Number => Ok(value.to_string()),
+        ValueKind::String => Ok(Cow::Borrowed(value.as_str().unwrap_or_default())),
+        ValueKind::Number => Ok(Cow::Owned(value.to_string())),
         kind => Err(invalid(format!(
             "expected a string or number, found a {kind} value"
         ))),
+    }
+}
+
+/// A checked `value` as a plain string value (escaped by the formatter): the value itself when
+/// it is one, so checking copies nothing.
+fn plain_string(value: &Value, text: Cow<'_, str>) -> Value {
+    match text {
+        Cow::Borrowed(_) if !value.is_safe() => value.clone(),
+        text => Value::from(text.into_owned()),
     }
 }
 
@@ -200,7 +235,7 @@ pub fn id(value: &Value) -> Result<Value, Error> {
             text.len()
         )));
     }
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text.into_owned()))
 }
 
 /// `pattern`: a dialplan extension or `_` pattern (`101`, `+15551234567`, `s`, `_0[1-9]XXXXXXXX`).
@@ -217,20 +252,20 @@ pub fn pattern(value: &Value) -> Result<Value, Error> {
         },
         "digits, letters, `+`, `*`, `#`, `-`, and in `_` patterns `[`, `]`, `.`, `!`",
     )?;
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text.into_owned()))
 }
 
 /// `number`: a fixed telephone number or prefix (`+15551234567`, `0799999999`, `+44`). Empty
 /// is allowed (an empty prefix).
 pub fn number(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
-    let digits = text.strip_prefix('+').unwrap_or(&text);
+    let digits = text.strip_prefix('+').unwrap_or(&text[..]);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid(
             "a telephone number contains something other than digits (and a leading `+`)",
         ));
     }
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text.into_owned()))
 }
 
 /// `host`: a host name, IPv4 address or bracketed IPv6 address, optionally with `:port`.
@@ -242,11 +277,11 @@ pub fn host(value: &Value) -> Result<Value, Error> {
         |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'),
         "a host name or IP address",
     )?;
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text.into_owned()))
 }
 
 /// `uri`: a SIP URI composed by the plan (`sip:101@pbx.example.net;transport=tls`).
-pub fn uri(value: &Value) -> Result<String, Error> {
+pub fn uri(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     check_chars(
         "a SIP URI",
@@ -260,11 +295,11 @@ pub fn uri(value: &Value) -> Result<String, Error> {
         },
         "a SIP URI",
     )?;
-    Ok(text)
+    Ok(plain_string(value, text))
 }
 
 /// `display`: a display name inside `"…"` (caller ID, SPA display name, voicemail name).
-pub fn display(value: &Value) -> Result<String, Error> {
+pub fn display(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     reject_controls(&text)?;
     if text.contains(['"', '<', '>', '\\', ',', ';', '[', ']', '$']) {
@@ -272,11 +307,11 @@ pub fn display(value: &Value) -> Result<String, Error> {
             "a display name contains one of `\" < > \\ , ; [ ] $`",
         ));
     }
-    Ok(text)
+    Ok(plain_string(value, text))
 }
 
 /// `url`: an http(s) URL or URL path for the WebSMS bridge or a TwiML action.
-pub fn url(value: &Value) -> Result<String, Error> {
+pub fn url(value: &Value) -> Result<Value, Error> {
     let text = as_text(value)?;
     check_chars(
         "a URL",
@@ -290,15 +325,15 @@ pub fn url(value: &Value) -> Result<String, Error> {
         },
         "a URL without quotes, spaces or `<>{}|\\^`",
     )?;
-    Ok(text)
+    Ok(plain_string(value, text))
 }
 
 /// A filter checking one value.
-pub type Filter<T> = fn(&Value) -> Result<T, Error>;
+pub type Filter = fn(&Value) -> Result<Value, Error>;
 
 /// Filters for positions where a value is syntax. Their character sets hold nothing any of the
 /// three syntaxes would interpret, so they print verbatim.
-pub const VERBATIM_FILTERS: [(&str, Filter<Value>); 4] = [
+pub const VERBATIM_FILTERS: [(&str, Filter); 4] = [
     ("id", id),
     ("pattern", pattern),
     ("number", number),
@@ -307,7 +342,7 @@ pub const VERBATIM_FILTERS: [(&str, Filter<Value>); 4] = [
 
 /// Filters that check a value and leave the escaping to the file's syntax (`uri` may hold `;`,
 /// a display name `&`).
-pub const CHECKING_FILTERS: [(&str, Filter<String>); 3] =
+pub const CHECKING_FILTERS: [(&str, Filter); 3] =
     [("uri", uri), ("display", display), ("url", url)];
 
 #[cfg(test)]

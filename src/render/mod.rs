@@ -21,6 +21,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use secrets::SecretTable;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// pbxgen's version, as written in file headers.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -77,14 +78,17 @@ impl std::fmt::Debug for RenderedFile {
 }
 
 /// Render the site's files (all of them, or `options.only`).
+///
+/// Files are rendered in parallel (a provider's `pjsip.conf` and `extensions.conf` are large);
+/// the result is the same as rendering them one after the other: the files in order, or the
+/// error of the first file that fails.
 pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
     let outputs = select(site.outputs(), &options.only)?;
     let templates = templates::load(options.templates_dir.as_deref())?;
     let table = Arc::new(SecretTable::new(site.secrets.clone(), options.secrets));
-    let env = environment(&templates, table.clone())?;
+    let env = environment(&templates, table)?;
     let site_value = Value::from_serialize(site);
-    let mut files = Vec::with_capacity(outputs.len());
-    for output in outputs {
+    let render_one = |output: &OutputFile| {
         let template = env
             .get_template(output.template)
             .map_err(|e| template_error(&templates, &e))?;
@@ -101,19 +105,66 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>,
             device => device,
             number => number,
         };
-        table.start_file();
-        let contents = template.render(context).map_err(|e| {
-            table
-                .take_failure()
+        let (contents, secrets) = secrets::track_file(|| template.render(context));
+        let contents = contents.map_err(|e| {
+            secrets
+                .failure
                 .unwrap_or_else(|| template_error(&templates, &e))
         })?;
-        files.push(RenderedFile {
-            name: output.name,
+        Ok(RenderedFile {
+            name: output.name.clone(),
             contents,
-            holds_secrets: table.file_holds_secrets(),
-        });
+            holds_secrets: secrets.printed,
+        })
+    };
+    let files = in_parallel(&outputs, render_one).into_iter().collect();
+    free_in_background(site_value);
+    files
+}
+
+/// Drop `value` on a thread of its own. A site (and its template value) is a tree of millions
+/// of small allocations at provider scale: freeing it one by one takes longer than writing the
+/// files, and nothing needs to wait for it.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    // Should no thread start, `spawn` drops the closure, and the value with it, right here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
+/// `f` applied to every item, on as many threads as there are cores (and items); results in
+/// the order of `items`.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
     }
-    Ok(files)
+    // Threads take the next item when done with one: the first items (the large files) start
+    // first, and a thread that finishes early keeps working.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((index, f(item)));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The names of the files `site` renders to.
@@ -232,6 +283,14 @@ fn header_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_results_keep_the_order_of_the_items() {
+        let items: Vec<usize> = (0..100).collect();
+        let doubled = in_parallel(&items, |i| i * 2);
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert!(in_parallel(&[] as &[usize], |i| *i).is_empty());
+    }
 
     #[test]
     fn header_names_cannot_break_comments() {

@@ -1,11 +1,14 @@
 //! Secrets at render time: the `secret` filter resolves a [`SecretId`](crate::site::SecretId)
 //! (or prints a mask), remembers that the file being rendered holds a secret, and keeps the
 //! first resolution error so the user sees it with its profile position.
+//!
+//! Files are rendered in parallel, one file per thread at a time, so what the filter notices
+//! about "the file being rendered" is kept per thread ([`track_file`]).
 
 use crate::diag::Error;
 use crate::profile::Secret;
 use minijinja::value::{Value, ValueKind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
 
 /// What the `secret` filter prints.
@@ -20,13 +23,39 @@ pub enum SecretMode {
 /// What a masked secret looks like.
 pub const MASK: &str = "********";
 
-/// The secrets of one render.
+/// What the `secret` filter noticed while one file was rendered.
+#[derive(Debug, Default)]
+pub struct FileSecrets {
+    /// A secret was printed into the file.
+    pub printed: bool,
+    /// The first secret that could not be resolved or printed, with its profile position.
+    pub failure: Option<Error>,
+}
+
+thread_local! {
+    static CURRENT_FILE: RefCell<FileSecrets> = RefCell::default();
+}
+
+/// Render one file on this thread with `render`; returns its result and what the `secret`
+/// filter noticed meanwhile.
+pub fn track_file<R>(render: impl FnOnce() -> R) -> (R, FileSecrets) {
+    CURRENT_FILE.take();
+    let result = render();
+    (result, CURRENT_FILE.take())
+}
+
+fn note_failure(err: Error) {
+    CURRENT_FILE.with_borrow_mut(|file| {
+        file.failure.get_or_insert(err);
+    });
+}
+
+/// The secrets of one render, shared by the threads rendering its files.
 pub struct SecretTable {
     secrets: Vec<Secret>,
     mode: SecretMode,
+    /// Each secret is resolved once, whichever file prints it first.
     resolved: Mutex<Vec<Option<String>>>,
-    used: AtomicBool,
-    failure: Mutex<Option<Error>>,
 }
 
 impl SecretTable {
@@ -36,27 +65,7 @@ impl SecretTable {
             secrets,
             mode,
             resolved,
-            used: AtomicBool::new(false),
-            failure: Mutex::new(None),
         }
-    }
-
-    /// Start a new file: forget whether a secret was printed.
-    pub fn start_file(&self) {
-        self.used.store(false, Ordering::Relaxed);
-    }
-
-    /// Whether the current file printed a secret.
-    pub fn file_holds_secrets(&self) -> bool {
-        self.used.load(Ordering::Relaxed)
-    }
-
-    /// The resolution error that stopped rendering, if any.
-    pub fn take_failure(&self) -> Option<Error> {
-        self.failure
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
     }
 
     /// The `secret` filter: `{{ auth.password | secret }}`, or `{{ r.secret | secret(":@/") }}`
@@ -78,7 +87,7 @@ impl SecretTable {
                 format!("no secret number {index}"),
             )
         })?;
-        self.used.store(true, Ordering::Relaxed);
+        CURRENT_FILE.with_borrow_mut(|file| file.printed = true);
         if self.mode == SecretMode::Mask {
             return Ok(MASK.to_string());
         }
@@ -90,10 +99,7 @@ impl SecretTable {
             Ok(value) => value,
             Err(err) => {
                 let message = format!("cannot read secret {}", secret.reference());
-                self.failure
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .get_or_insert(err);
+                note_failure(err);
                 return Err(minijinja::Error::new(
                     minijinja::ErrorKind::InvalidOperation,
                     message,
@@ -110,10 +116,7 @@ impl SecretTable {
             )
             .with_hint("choose a secret without these characters");
             let message = err.message.clone();
-            self.failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_or_insert(err);
+            note_failure(err);
             return Err(minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
                 message,

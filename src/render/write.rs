@@ -29,17 +29,18 @@ pub enum Change {
 }
 
 /// One file, ready to write.
-pub struct Planned {
+pub struct Planned<'a> {
     pub name: String,
     pub path: PathBuf,
-    pub contents: String,
+    /// The rendered contents (borrowed from the [`RenderedFile`]).
+    pub contents: &'a str,
     pub mode: u32,
     pub change: Change,
     /// What is on disk now (empty when new).
     pub old: String,
 }
 
-impl std::fmt::Debug for Planned {
+impl std::fmt::Debug for Planned<'_> {
     // Contents hold secrets: never in Debug output.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Planned")
@@ -60,7 +61,11 @@ pub fn mode_for(file: &RenderedFile, private: bool) -> u32 {
 }
 
 /// Compare `files` with the contents of `dir`.
-pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Planned>, Error> {
+pub fn plan<'a>(
+    files: &'a [RenderedFile],
+    dir: &Path,
+    private: bool,
+) -> Result<Vec<Planned<'a>>, Error> {
     // The directory itself may be a link (e.g. /etc/asterisk into a volume): files are
     // replaced inside its target.
     if let Ok(meta) = fs::metadata(dir) {
@@ -90,7 +95,6 @@ pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Pla
                 Ok(meta) if !meta.is_file() => (Change::Changed, String::new()),
                 Ok(meta) => {
                     let bytes = fs::read(&path).map_err(|e| Error::io(&path, &e))?;
-                    let old = String::from_utf8_lossy(&bytes).into_owned();
                     let current_mode = permission_bits(&meta);
                     let change = if bytes != file.contents.as_bytes() {
                         Change::Changed
@@ -99,10 +103,14 @@ pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Pla
                     } else {
                         Change::Unchanged
                     };
+                    // Valid UTF-8 (the usual case) becomes the old text without a copy.
+                    let old = String::from_utf8(bytes).unwrap_or_else(|e| {
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    });
                     (change, old)
                 }
             };
-            Ok(Planned { name: file.name.clone(), path, contents: file.contents.clone(), mode, change, old })
+            Ok(Planned { name: file.name.clone(), path, contents: &file.contents, mode, change, old })
         })
         .collect()
 }
@@ -128,7 +136,7 @@ pub fn has_changes(planned: &[Planned]) -> bool {
 pub fn commit(planned: &[Planned], dir: &Path) -> Result<usize, Error> {
     let mut batch = Batch::new();
     for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
-        batch.add(&file.path, file.contents.as_bytes(), file.mode);
+        batch.add(&file.path, file.contents, file.mode);
     }
     let count = batch.files().len();
     if count > 0 {

@@ -85,7 +85,7 @@ pub struct SipPeer {
     pub fromdomain: Option<String>,
     pub callerid: Option<super::pjsip::CallerId>,
     pub mailbox: Option<String>,
-    pub codecs: Vec<String>,
+    pub codecs: Vec<&'static str>,
     /// `encryption=yes` (SRTP); only on TLS peers.
     pub srtp: bool,
     pub permit: Vec<IpNet>,

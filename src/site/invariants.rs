@@ -15,6 +15,7 @@ use super::dialplan::{Step, Trust};
 use super::pjsip::Protocol;
 use crate::diag::Error;
 use crate::profile::Profile;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Asterisk cuts section names here.
@@ -24,37 +25,47 @@ fn refuse(message: String) -> Error {
     Error::invalid(format!("pbxgen refuses to render this site: {message}"))
 }
 
+/// `name` compared without case (Asterisk matches section and context names so), copied only
+/// when it has upper-case letters.
+fn folded(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
 pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
     // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
     let mut contexts = HashSet::with_capacity(site.dialplan.contexts.len());
     for context in &site.dialplan.contexts {
-        if !contexts.insert(context.name.to_ascii_lowercase()) {
+        if !contexts.insert(folded(&context.name)) {
             return Err(refuse(format!("two contexts are named `{}`", context.name)));
         }
     }
-    let context_exists = |name: &str| contexts.contains(&name.to_ascii_lowercase());
-    let mut names: Vec<(&str, String)> = Vec::new();
+    let context_exists = |name: &str| contexts.contains(&folded(name));
+    let mut names: Vec<(&str, &str)> = Vec::new();
 
     if let Some(pjsip) = &site.pjsip {
         for transport in &pjsip.transports {
-            names.push(("transport", transport.name.clone()));
+            names.push(("transport", &transport.name));
         }
         for account in &pjsip.accounts {
             let e = &account.endpoint;
-            names.push(("endpoint", e.name.clone()));
-            names.extend(account.auths.iter().map(|a| ("auth", a.name.clone())));
-            names.extend(account.aor.iter().map(|a| ("aor", a.name.clone())));
+            names.push(("endpoint", &e.name));
+            names.extend(account.auths.iter().map(|a| ("auth", a.name.as_str())));
+            names.extend(account.aor.iter().map(|a| ("aor", a.name.as_str())));
             names.extend(
                 account
                     .identify
                     .iter()
-                    .map(|i| ("identify", i.name.clone())),
+                    .map(|i| ("identify", i.name.as_str())),
             );
             names.extend(
                 account
                     .registration
                     .iter()
-                    .map(|r| ("registration", r.name.clone())),
+                    .map(|r| ("registration", r.name.as_str())),
             );
             if account.identify.is_some() && e.auth.is_some() {
                 return Err(refuse(format!(
@@ -86,7 +97,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
     }
     if let Some(sip) = &site.sip {
         for peer in &sip.peers {
-            names.push(("peer", peer.name.clone()));
+            names.push(("peer", &peer.name));
             if !context_exists(&peer.context) {
                 return Err(refuse(format!(
                     "peer `{}` names context `{}`, which is missing",
@@ -101,8 +112,8 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
             }
         }
         if let Some(twilio) = &sip.twilio {
-            names.push(("peer", twilio.template.clone()));
-            names.extend(twilio.peers.iter().map(|p| ("peer", p.name.clone())));
+            names.push(("peer", &twilio.template));
+            names.extend(twilio.peers.iter().map(|p| ("peer", p.name.as_str())));
         }
         let guest = site.dialplan.context(&sip.general.guest_context);
         if guest.is_none_or(|c| c.trust != Trust::Nothing) {
@@ -112,8 +123,8 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
         }
     }
     let mut seen = HashSet::with_capacity(names.len());
-    for (kind, name) in &names {
-        let lower = name.to_ascii_lowercase();
+    for &(kind, name) in &names {
+        let lower = folded(name);
         if lower == "anonymous" || lower.starts_with("anonymous@") {
             return Err(refuse(format!(
                 "{kind} `{name}`: `anonymous` is the endpoint Asterisk gives unidentified callers"
@@ -125,7 +136,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
                 "{kind} name `{name}` is longer than {MAX_SECTION_NAME} characters"
             )));
         }
-        if !seen.insert((*kind, lower)) {
+        if !seen.insert((kind, lower)) {
             return Err(
                 refuse(format!("two {kind} sections are named `{name}`")).with_hint(
                     "extension numbers, trunk names and PSTN trunk names share one namespace",

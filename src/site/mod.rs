@@ -229,6 +229,28 @@ outbound:
     }
 
     #[test]
+    fn restricted_routes_are_included_once_in_profile_order() {
+        let intl = r#"  - { name: intl, patterns: ["_00X."], trunk: itsp, allowed: ["101"] }"#;
+        let premium = r#"  - { name: premium, patterns: ["_09X."], trunk: itsp, allowed: ["102", "101", "102"] }"#;
+        assert!(BASE.contains(intl));
+        let site = plan_text(&BASE.replace(intl, &format!("{intl}\n{premium}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let includes = |name| &site.dialplan.context(name).unwrap().includes;
+        assert_eq!(
+            includes("internal-101"),
+            &["internal", "route-intl", "route-premium"]
+        );
+        assert_eq!(includes("internal-102"), &["internal", "route-premium"]);
+        let context_of = |number| {
+            let accounts = &site.pjsip.as_ref().unwrap().accounts;
+            let account = accounts.iter().find(|a| a.endpoint.name == number).unwrap();
+            account.endpoint.context.as_str()
+        };
+        assert_eq!(context_of("101"), "internal-101");
+        assert_eq!(context_of("102"), "internal-102");
+    }
+
+    #[test]
     fn trunks_are_identified_by_address_and_never_by_inbound_auth() {
         let site = base();
         let pjsip = site.pjsip.as_ref().unwrap();

@@ -114,7 +114,7 @@ pub struct Endpoint {
     /// `"Name" <number>`.
     pub callerid: Option<CallerId>,
     /// Codecs in order of preference (`allow=!all,…`).
-    pub codecs: Vec<String>,
+    pub codecs: Vec<&'static str>,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
     /// SRTP with SDES keys; only ever set on TLS transports.

@@ -16,7 +16,7 @@ use super::pjsip::{
 use super::provision;
 use super::{SecretId, Site};
 use crate::diag::Error;
-use crate::profile::{self, Allowed, ChannelDriver, Codec, Profile, TwilioTransport};
+use crate::profile::{self, ChannelDriver, Codec, Profile, TwilioTransport};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -64,9 +64,6 @@ pub fn plan(profile: &Profile) -> Result<Site, Error> {
         Tech::Sip
     };
     let parties = parties(profile, &mut site)?;
-    if profile.wants(ChannelDriver::Pjsip) {
-        site.pjsip = Some(pjsip(profile, &parties));
-    }
     if profile.wants(ChannelDriver::Sip) {
         if site.asterisk > 20 {
             return Err(Error::at(
@@ -78,6 +75,10 @@ pub fn plan(profile: &Profile) -> Result<Site, Error> {
             ));
         }
         site.sip = Some(chan_sip(profile, &parties)?);
+    }
+    // Last: pjsip takes the parties over.
+    if profile.wants(ChannelDriver::Pjsip) {
+        site.pjsip = Some(pjsip(profile, parties));
     }
     site.dialplan = super::routes::dialplan(profile, tech)?;
     site.voicemail = provision::voicemail(profile, &mut site);
@@ -163,11 +164,7 @@ fn nets(cidrs: &[profile::Cidr]) -> Vec<IpNet> {
 /// The context an extension's calls enter: `internal`, or its own context when a route is
 /// allowed to it alone.
 fn extension_context(profile: &Profile, number: &str) -> String {
-    let restricted = profile.outbound.iter().any(|r| match &r.allowed {
-        Allowed::AllExtensions => false,
-        Allowed::Extensions(list) => list.iter().any(|n| n.as_str() == number),
-    });
-    if restricted {
+    if profile.routes_restricted_to(number).next().is_some() {
         format!("{INTERNAL_CONTEXT}-{number}")
     } else {
         INTERNAL_CONTEXT.to_string()
@@ -417,7 +414,7 @@ fn bind(addr: IpAddr, port: u16) -> String {
     }
 }
 
-fn pjsip(profile: &Profile, parties: &[Party]) -> Pjsip {
+fn pjsip(profile: &Profile, parties: Vec<Party>) -> Pjsip {
     let network = &profile.network;
     let bind_addr = network.bind.value;
     let local_nets = nets(&network.local_nets);
@@ -444,7 +441,7 @@ fn pjsip(profile: &Profile, parties: &[Party]) -> Pjsip {
     if let Some(tls) = &network.tls {
         add(Protocol::Tls, tls.port.value, Some(tls));
     }
-    let accounts = parties.iter().map(pjsip_account).collect();
+    let accounts = parties.into_iter().map(pjsip_account).collect();
     Pjsip {
         transports,
         accounts,
@@ -461,7 +458,8 @@ fn sip_uri(server: &Server, user: Option<&str>) -> String {
     format!("sip:{user}{}:{}{transport}", server.host, server.port)
 }
 
-fn pjsip_account(party: &Party) -> Account {
+/// The pjsip objects of `party` (consumed: its strings move into them).
+fn pjsip_account(party: Party) -> Account {
     let registers = party.kind.registers();
     let mut auths = Vec::new();
     if let Some((username, password)) = &party.inbound {
@@ -471,11 +469,23 @@ fn pjsip_account(party: &Party) -> Account {
             password: *password,
         });
     }
-    if let Some(out) = &party.outbound {
+    let outbound_auth = party.outbound.as_ref().map(|o| o.auth_name.clone());
+    let registration = match (&party.server, &party.outbound) {
+        (Some(server), Some(out)) if party.register => Some(Registration {
+            name: party.name.clone(),
+            transport: Some(transport_name(server.protocol)),
+            outbound_auth: out.auth_name.clone(),
+            server_uri: sip_uri(server, None),
+            client_uri: format!("sip:{}@{}", out.username, server.host),
+            contact_user: out.username.clone(),
+        }),
+        _ => None,
+    };
+    if let Some(out) = party.outbound {
         if !auths.iter().any(|a| a.name == out.auth_name) {
             auths.push(Auth {
-                name: out.auth_name.clone(),
-                username: out.username.clone(),
+                name: out.auth_name,
+                username: out.username,
                 password: out.password,
             });
         }
@@ -500,46 +510,36 @@ fn pjsip_account(party: &Party) -> Account {
         endpoint: party.name.clone(),
         matches: party.permit.clone(),
     });
-    let registration = match (&party.server, &party.outbound) {
-        (Some(server), Some(out)) if party.register => Some(Registration {
-            name: party.name.clone(),
-            transport: Some(transport_name(server.protocol)),
-            outbound_auth: out.auth_name.clone(),
-            server_uri: sip_uri(server, None),
-            client_uri: format!("sip:{}@{}", out.username, server.host),
-            contact_user: out.username.clone(),
-        }),
-        _ => None,
+    let contact_permit = if registers {
+        party.permit.clone()
+    } else {
+        Vec::new()
     };
     let endpoint = Endpoint {
-        name: party.name.clone(),
         template: if registers || party.inbound.is_some() {
             "phone"
         } else {
             "trunk"
         },
         transport: party.server.as_ref().map(|s| transport_name(s.protocol)),
-        context: party.context.clone(),
-        message_context: party.message_context.clone(),
-        auth: party.inbound.as_ref().map(|_| party.name.clone()),
-        outbound_auth: party.outbound.as_ref().map(|o| o.auth_name.clone()),
+        context: party.context,
+        message_context: party.message_context,
+        auth: party.inbound.map(|_| party.name.clone()),
+        outbound_auth,
         aors: aor.as_ref().map(|a| a.name.clone()),
-        callerid: party.callerid.clone(),
-        codecs: party.codecs.iter().map(|c| c.to_string()).collect(),
-        from_user: party.from_user.clone(),
-        from_domain: party.from_domain.clone(),
+        callerid: party.callerid,
+        codecs: party.codecs,
+        from_user: party.from_user,
+        from_domain: party.from_domain,
         srtp: party.srtp,
-        mailboxes: party.mailbox.clone(),
-        permit: party.permit.clone(),
-        contact_permit: if registers {
-            party.permit.clone()
-        } else {
-            Vec::new()
-        },
+        mailboxes: party.mailbox,
+        permit: party.permit,
+        contact_permit,
+        name: party.name,
     };
     Account {
         kind: party.kind,
-        description: party.description.clone(),
+        description: party.description,
         endpoint,
         auths,
         aor,
@@ -642,7 +642,7 @@ fn chan_sip(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
             fromdomain: party.from_domain.clone(),
             callerid: party.callerid.clone(),
             mailbox: party.mailbox.clone(),
-            codecs: party.codecs.iter().map(|c| c.to_string()).collect(),
+            codecs: party.codecs.clone(),
             srtp: party.srtp,
             permit: party.permit.clone(),
             contact_permit: if party.kind.registers() {

@@ -18,6 +18,7 @@ use super::plan::{
 use crate::diag::Error;
 use crate::profile::model::{TWILIO, TrunkRef};
 use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
+use std::collections::{HashMap, HashSet};
 
 /// Patterns of a route without a DID: anything a trunk may send as the called number.
 const ANY_NUMBER: [&str; 2] = ["_[+0-9].", "_[+0-9]"];
@@ -208,20 +209,22 @@ fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Ve
 fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error> {
     let sources = inbound_sources(profile);
     let mut contexts: Vec<Context> = Vec::new();
+    // Context name → index in `contexts`, and the numbers each context answers: a provider
+    // has thousands of trunks and DIDs.
+    let mut index_of: HashMap<&str, usize> = HashMap::new();
+    let mut answered: Vec<HashSet<String>> = Vec::new();
     for (source, context_name) in &sources {
-        let index = match contexts.iter().position(|c| &c.name == context_name) {
-            Some(i) => i,
-            None => {
-                contexts.push(Context {
-                    name: context_name.clone(),
-                    trust: Trust::Untrusted,
-                    description: Vec::new(),
-                    includes: Vec::new(),
-                    extensions: Vec::new(),
-                });
-                contexts.len() - 1
-            }
-        };
+        let index = *index_of.entry(context_name).or_insert_with(|| {
+            contexts.push(Context {
+                name: context_name.clone(),
+                trust: Trust::Untrusted,
+                description: Vec::new(),
+                includes: Vec::new(),
+                extensions: Vec::new(),
+            });
+            answered.push(HashSet::new());
+            contexts.len() - 1
+        });
         let context = &mut contexts[index];
         let who = if source == TWILIO {
             "Calls from Twilio (shared Twilio addresses: any Twilio customer can send calls here)"
@@ -237,7 +240,7 @@ fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error
                 None => vec!["s".to_string()],
             };
             for pattern in patterns {
-                if context.extensions.iter().any(|e| e.pattern == pattern) {
+                if !answered[index].insert(pattern.clone()) {
                     return Err(Error::at(
                         route.from.pos().location(),
                         format!(
@@ -347,9 +350,7 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
     }];
     for ext in &profile.extensions {
         let restricted: Vec<String> = profile
-            .outbound
-            .iter()
-            .filter(|r| matches!(&r.allowed, Allowed::Extensions(list) if list.iter().any(|n| n == &ext.number)))
+            .routes_restricted_to(&ext.number)
             .map(|r| route_context_name(&r.name))
             .collect();
         if restricted.is_empty() {
