@@ -47,10 +47,18 @@ fn run(args: &[&str]) -> Measure {
     }
 }
 
-fn best_of(runs: usize, args: &[&str]) -> Measure {
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// The fastest of `runs` runs (peak memory: the largest seen); `make_args(run)` gives each run's
+/// arguments.
+fn best_of(runs: usize, make_args: impl Fn(usize) -> Vec<String>) -> Measure {
     let mut best: Option<Measure> = None;
-    for _ in 0..runs {
-        let m = run(args);
+    for i in 0..runs {
+        let list = make_args(i);
+        let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+        let m = run(&refs);
         best = Some(match best {
             Some(b) if b.wall <= m.wall => Measure {
                 max_rss_kib: b.max_rss_kib.max(m.max_rss_kib),
@@ -114,10 +122,35 @@ fn main() {
             .expect("profile")
             .lines()
             .count();
-        let out = tmp.join(format!("out-{n}"));
-        let o = out.to_str().expect("utf-8 temp path");
-        let m = best_of(runs, &["render", p, "--out", o, "--fail-on", "none"]);
+        // A fresh directory per run: every run writes (and fsyncs) every file.
+        let m = best_of(runs, |run| {
+            let out = tmp.join(format!("out-{n}-{run}"));
+            args(&[
+                "render",
+                p,
+                "--out",
+                out.to_str().expect("utf-8"),
+                "--fail-on",
+                "none",
+            ])
+        });
         report("render", n, lines, &m, &mut previous);
+    }
+
+    // The default render also audits its own output before writing (`--fail-on critical`).
+    previous = None;
+    for &n in &sizes {
+        let profile = tmp.join(format!("site-{n}.yaml"));
+        let p = profile.to_str().expect("utf-8 temp path");
+        let lines = std::fs::read_to_string(&profile)
+            .expect("profile")
+            .lines()
+            .count();
+        let m = best_of(runs, |run| {
+            let out = tmp.join(format!("out-audited-{n}-{run}"));
+            args(&["render", p, "--out", out.to_str().expect("utf-8")])
+        });
+        report("render + self-audit", n, lines, &m, &mut previous);
     }
 
     previous = None;
@@ -133,7 +166,9 @@ fn main() {
             d,
         ]);
         let lines = count_lines(&dir);
-        let m = best_of(runs, &["audit", d, "--format", "json", "--fail-on", "none"]);
+        let m = best_of(runs, |_| {
+            args(&["audit", d, "--format", "json", "--fail-on", "none"])
+        });
         report("audit", n, lines, &m, &mut previous);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -151,7 +186,9 @@ fn main() {
         d,
     ]);
     let lines = count_lines(&dir);
-    let m = best_of(runs, &["audit", d, "--format", "json", "--fail-on", "none"]);
+    let m = best_of(runs, |_| {
+        args(&["audit", d, "--format", "json", "--fail-on", "none"])
+    });
     report("audit (1M-line target)", n, lines, &m, &mut None);
     println!();
     println!(
