@@ -173,31 +173,10 @@ mod tests {
         Key::MessageEncode,
     ];
 
-    /// The renamed keys from spec/websms.md: a file in one layout never holds the other's names.
-    const LEGACY_ONLY: [&str; 10] = [
-        "host",
-        "path",
-        "auth_passwd",
-        "response_check",
-        "number_format",
-        "charset",
-        "report_success",
-        "permit_addr",
-        "proxy_addr",
-        "proxy_header",
-    ];
-    const CURRENT_ONLY: [&str; 10] = [
-        "url_host",
-        "url_path",
-        "auth_secret",
-        "resp_check",
-        "val_numform",
-        "val_unicode",
-        "resp_ack",
-        "remt_addr",
-        "prox_addr",
-        "prox_header",
-    ];
+    // The reader's key lists (spec/websms.md): what audit rule PBX704 uses to spot mixed layouts.
+    use crate::asterisk::model::websms::{
+        CURRENT_KEYS as CURRENT_ONLY, LEGACY_KEYS as LEGACY_ONLY,
+    };
 
     #[test]
     fn layouts_never_share_a_renamed_key() {
