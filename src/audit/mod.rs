@@ -50,14 +50,49 @@ pub fn model_of_rendered(
     crate::asterisk::build_model(config, &crate::asterisk::ModelOptions { asterisk_version })
 }
 
-/// Run every config rule over `pbx`; findings unsuppressed and unsorted.
+/// Run every config rule over `pbx`; findings unsuppressed and unsorted, in rule order.
+///
+/// Rules are independent: two threads take them one at a time from a shared counter, and each
+/// rule's findings are put back in rule order, so the result does not depend on scheduling.
 pub fn run_rules(pbx: &Pbx, opts: &AuditOptions<'_>) -> Vec<Finding> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const THREADS: usize = 2;
     let ctx = AuditContext::new(pbx, opts.twilio, opts.asterisk_version);
-    let mut findings = Vec::new();
-    for rule in rule::all() {
-        if let Check::Config(check) = rule.check {
+    let checks: Vec<_> = rule::all()
+        .iter()
+        .filter_map(|&rule| match rule.check {
+            Check::Config(check) => Some((rule, check)),
+            _ => None,
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(rule, check)) = checks.get(i) else {
+                return done;
+            };
+            let mut findings = Vec::new();
             check(&ctx, &mut Sink::new(rule, &mut findings));
+            done.push((i, findings));
         }
+    };
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..THREADS).map(|_| scope.spawn(worker)).collect();
+        let mut all = worker();
+        for h in helpers {
+            match h.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    per_rule.sort_unstable_by_key(|(i, _)| *i);
+    let mut findings = Vec::with_capacity(per_rule.iter().map(|(_, f)| f.len()).sum());
+    for (_, f) in per_rule {
+        findings.extend(f);
     }
     findings
 }

@@ -9,11 +9,11 @@
 use super::acl::{Acl, AclTarget, parse_target};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Why Asterisk would not load an object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -286,7 +286,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     };
 
     // First pass: every typed live section, its unknown options and duplicates.
-    let mut first_of: HashMap<(String, &str), Pos> = HashMap::new();
+    // Keyed by (type number, id): types are few, ids many; no copy of either per section.
+    let mut type_ids: FastMap<String, u32> = FastMap::default();
+    let mut first_of: FastMap<(u32, &str), Pos> = FastMap::default();
     let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
@@ -312,7 +314,15 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 }
             }
         }
-        match first_of.get(&(kind.clone(), s.name.as_str())) {
+        let type_id = match type_ids.get(kind.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = type_ids.len() as u32;
+                type_ids.insert(kind.clone(), id);
+                id
+            }
+        };
+        match first_of.get(&(type_id, s.name.as_str())) {
             Some(&first) => {
                 conf.duplicate_objects.push(DuplicateObject {
                     object_type: kind.clone(),
@@ -325,7 +335,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 }
             }
             None => {
-                first_of.insert((kind.clone(), s.name.as_str()), s.pos);
+                first_of.insert((type_id, s.name.as_str()), s.pos);
             }
         }
         let meta = ObjectMeta {
@@ -401,7 +411,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
     };
     // Link identifies to their endpoints (every endpoint section with that id).
-    let mut endpoints_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut endpoints_by_id: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, ep) in conf.endpoints.iter().enumerate() {
         endpoints_by_id
             .entry(ep.meta.id.as_str())
