@@ -57,6 +57,12 @@ impl From<String> for Text {
     }
 }
 
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.as_str().to_string()
+    }
+}
+
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         &*self.0 == other

@@ -417,7 +417,7 @@ impl Reach {
                 let id = *dial_ids.entry(key).or_insert_with(|| {
                     dials.push(MoneyDial {
                         pos: d.pos,
-                        context: ctx.name.clone(),
+                        context: ctx.name.to_string(),
                         money,
                         trunk,
                     });
