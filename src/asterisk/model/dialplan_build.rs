@@ -20,6 +20,8 @@ use std::collections::HashMap;
 pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
     let mut dp = Dialplan {
         file: Some(file_index as u32),
+        // At most one context per section; sized once rather than doubled and copied.
+        contexts: Vec::with_capacity(file.sections.len()),
         ..Dialplan::default()
     };
     let mut by_name: FastMap<&str, usize> = FastMap::default();

@@ -290,7 +290,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     // Keyed by (type number, id): types are few, ids many; no copy of either per section.
     let mut type_ids: FastMap<String, u32> = FastMap::default();
     let mut first_of: FastMap<(u32, &str), Pos> = FastMap::default();
-    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::new();
+    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -352,6 +352,13 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         metas.push((i, kind, meta));
     }
 
+    // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
+    let count = |k: &str| metas.iter().filter(|(_, kind, _)| kind == k).count();
+    conf.objects.reserve_exact(metas.len());
+    conf.endpoints.reserve_exact(count("endpoint"));
+    conf.auths.reserve_exact(count("auth"));
+    conf.aors.reserve_exact(count("aor"));
+    conf.identifies.reserve_exact(count("identify"));
     for (i, kind, mut meta) in metas {
         if conf.failed_types.contains(&kind) && !matches!(meta.dropped, Some(Dropped::FileInvalid))
         {
