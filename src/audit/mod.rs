@@ -139,13 +139,23 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
 /// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
 /// one finding per section at the same line: report the line once, naming the sections.
 fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
-    use std::collections::HashMap;
+    use crate::asterisk::fast_hash::FastMap;
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    /// (rule, file, line, column) → (index in `out`, the other sections at that line).
-    type Seen = HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)>;
-    let mut at: Seen = HashMap::new();
+    // Files are few and findings many: number the files rather than copy a name per finding.
+    let mut file_ids: FastMap<String, u32> = FastMap::default();
+    /// (rule, file number, line, column) → (index in `out`, the other sections at that line).
+    type Seen = FastMap<(&'static str, u32, u32, u32), (usize, Vec<String>)>;
+    let mut at: Seen = FastMap::default();
     for f in findings {
-        let key = (f.rule.code, f.file.clone(), f.line, f.column);
+        let file = match file_ids.get(f.file.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = file_ids.len() as u32;
+                file_ids.insert(f.file.clone(), id);
+                id
+            }
+        };
+        let key = (f.rule.code, file, f.line, f.column);
         match at.get_mut(&key) {
             Some((_, others)) if f.section.is_some() => {
                 others.push(f.section.clone().unwrap_or_default())
