@@ -2,7 +2,7 @@
 //! section/object names from local files, so SipHash's flooding resistance buys nothing and
 //! costs a noticeable share of reading a million-line tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a, 64 bit.
@@ -29,3 +29,6 @@ impl Hasher for Fnv {
 
 /// A `HashMap` using [`Fnv`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A `HashSet` using [`Fnv`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;

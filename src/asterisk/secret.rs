@@ -1,5 +1,6 @@
 //! Secrets found in configuration files, and the masking that keeps them out of every output.
 
+use super::text::Text;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -10,10 +11,10 @@ pub const MASK: &str = "********";
 /// A password or key read from a configuration file. `Debug`, `Display` and serde all print
 /// [`MASK`]; rules that must look at the value (weak-secret checks) call [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Secret(String);
+pub struct Secret(Text);
 
 impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<Text>) -> Self {
         Secret(value.into())
     }
 

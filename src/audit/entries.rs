@@ -118,7 +118,7 @@ fn entry(
     pbx: &Pbx,
     kind: EntryKind,
     source: &str,
-    context: &Located<String>,
+    context: &Located<impl AsRef<str>>,
     fallback: Pos,
     twilio: bool,
 ) -> Entry {
@@ -131,7 +131,10 @@ fn entry(
         None => {
             let base = line_step(pbx, fallback, None);
             let step = PathStep {
-                text: format!("[{source}] (no context: Asterisk uses `{}`)", context.value),
+                text: format!(
+                    "[{source}] (no context: Asterisk uses `{}`)",
+                    context.value.as_ref()
+                ),
                 ..base
             };
             (fallback, step)
@@ -140,7 +143,7 @@ fn entry(
     Entry {
         kind,
         source: source.to_string(),
-        context: context.value.clone(),
+        context: context.value.as_ref().to_string(),
         pos,
         step,
         twilio,

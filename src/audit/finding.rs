@@ -2,6 +2,7 @@
 
 use super::rule::Rule;
 use super::severity::Severity;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A place in an audited file, resolved from the model's positions: the file as displayed
@@ -58,8 +59,9 @@ pub struct Finding {
     pub snippet: Option<String>,
     /// Entry point → … → the risky line (reachability rules).
     pub path: Vec<PathStep>,
-    /// One-line fix.
-    pub fix: String,
+    /// One-line fix (the rule's own unless a rule words it for this place: not copied per
+    /// finding).
+    pub fix: Cow<'static, str>,
 }
 
 impl Finding {
@@ -83,7 +85,7 @@ impl Finding {
         self
     }
 
-    pub fn fix(&mut self, fix: impl Into<String>) -> &mut Self {
+    pub fn fix(&mut self, fix: impl Into<Cow<'static, str>>) -> &mut Self {
         self.fix = fix.into();
         self
     }
@@ -161,7 +163,7 @@ impl<'a> Sink<'a> {
             message: message.into(),
             snippet: anchor.snippet,
             path: Vec::new(),
-            fix: self.rule.fix.to_string(),
+            fix: Cow::Borrowed(self.rule.fix),
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]

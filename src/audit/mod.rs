@@ -50,14 +50,49 @@ pub fn model_of_rendered(
     crate::asterisk::build_model(config, &crate::asterisk::ModelOptions { asterisk_version })
 }
 
-/// Run every config rule over `pbx`; findings unsuppressed and unsorted.
+/// Run every config rule over `pbx`; findings unsuppressed and unsorted, in rule order.
+///
+/// Rules are independent: two threads take them one at a time from a shared counter, and each
+/// rule's findings are put back in rule order, so the result does not depend on scheduling.
 pub fn run_rules(pbx: &Pbx, opts: &AuditOptions<'_>) -> Vec<Finding> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const THREADS: usize = 2;
     let ctx = AuditContext::new(pbx, opts.twilio, opts.asterisk_version);
-    let mut findings = Vec::new();
-    for rule in rule::all() {
-        if let Check::Config(check) = rule.check {
+    let checks: Vec<_> = rule::all()
+        .iter()
+        .filter_map(|&rule| match rule.check {
+            Check::Config(check) => Some((rule, check)),
+            _ => None,
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(rule, check)) = checks.get(i) else {
+                return done;
+            };
+            let mut findings = Vec::new();
             check(&ctx, &mut Sink::new(rule, &mut findings));
+            done.push((i, findings));
         }
+    };
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..THREADS).map(|_| scope.spawn(worker)).collect();
+        let mut all = worker();
+        for h in helpers {
+            match h.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    per_rule.sort_unstable_by_key(|(i, _)| *i);
+    let mut findings = Vec::with_capacity(per_rule.iter().map(|(_, f)| f.len()).sum());
+    for (_, f) in per_rule {
+        findings.extend(f);
     }
     findings
 }
@@ -104,13 +139,23 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
 /// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
 /// one finding per section at the same line: report the line once, naming the sections.
 fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
-    use std::collections::HashMap;
+    use crate::asterisk::fast_hash::FastMap;
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    /// (rule, file, line, column) → (index in `out`, the other sections at that line).
-    type Seen = HashMap<(&'static str, String, u32, u32), (usize, Vec<String>)>;
-    let mut at: Seen = HashMap::new();
+    // Files are few and findings many: number the files rather than copy a name per finding.
+    let mut file_ids: FastMap<String, u32> = FastMap::default();
+    /// (rule, file number, line, column) → (index in `out`, the other sections at that line).
+    type Seen = FastMap<(&'static str, u32, u32, u32), (usize, Vec<String>)>;
+    let mut at: Seen = FastMap::default();
     for f in findings {
-        let key = (f.rule.code, f.file.clone(), f.line, f.column);
+        let file = match file_ids.get(f.file.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = file_ids.len() as u32;
+                file_ids.insert(f.file.clone(), id);
+                id
+            }
+        };
+        let key = (f.rule.code, file, f.line, f.column);
         match at.get_mut(&key) {
             Some((_, others)) if f.section.is_some() => {
                 others.push(f.section.clone().unwrap_or_default())

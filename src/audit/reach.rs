@@ -142,15 +142,49 @@ struct Index<'a> {
     pbx: &'a Pbx,
     by_name: HashMap<&'a str, usize>,
     /// Per context: extension name → edge indices / dial indices, and its extension names.
-    ext_edges: Vec<HashMap<&'a str, Vec<usize>>>,
-    ext_dials: Vec<HashMap<&'a str, Vec<usize>>>,
+    ext_edges: Vec<ByName<'a>>,
+    ext_dials: Vec<ByName<'a>>,
     /// Per context: extension name → indices into `extensions` (one name may have several
     /// entries, e.g. caller-id variants), and the indices of its patterns.
-    exts: Vec<HashMap<&'a str, Vec<usize>>>,
+    exts: Vec<ByName<'a>>,
     patterns: Vec<Vec<usize>>,
     /// Interned literal extension names used as Goto targets.
     exten_names: Vec<String>,
     exten_ids: HashMap<String, u32>,
+}
+
+/// Per context: name → the indices of the items with that name, in item order. A sorted
+/// Vec rather than a map: tens of thousands of contexts hold a handful of names each, and one
+/// small allocation per context is what keeps a provider-scale dialplan cheap.
+struct ByName<'a>(Vec<(&'a str, usize)>);
+
+impl<'a> ByName<'a> {
+    /// Index the named items (`None`: an item without a name, not indexed).
+    fn new(names: impl Iterator<Item = Option<&'a str>>) -> Self {
+        let mut v: Vec<(&'a str, usize)> = names
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (n, i)))
+            .collect();
+        // Stable: indices of one name stay in item order.
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        ByName(v)
+    }
+
+    fn range(&self, name: &str) -> &[(&'a str, usize)] {
+        let start = self.0.partition_point(|(n, _)| *n < name);
+        let len = self.0[start..].partition_point(|(n, _)| *n == name);
+        &self.0[start..start + len]
+    }
+
+    /// The indices of the items named `name`, in item order.
+    fn get(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        self.range(name).iter().map(|&(_, i)| i)
+    }
+
+    /// The indexed name equal to `name`, when there is one.
+    fn key(&self, name: &str) -> Option<&'a str> {
+        self.range(name).first().map(|&(n, _)| n)
+    }
 }
 
 impl<'a> Index<'a> {
@@ -162,35 +196,15 @@ impl<'a> Index<'a> {
         }
         let ext_edges = contexts
             .iter()
-            .map(|c| {
-                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-                for (i, e) in c.edges.iter().enumerate() {
-                    if let Some(x) = &e.exten {
-                        m.entry(x.as_str()).or_default().push(i);
-                    }
-                }
-                m
-            })
+            .map(|c| ByName::new(c.edges.iter().map(|e| e.exten.as_deref())))
             .collect();
         let ext_dials = contexts
             .iter()
-            .map(|c| {
-                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-                for (i, d) in c.dials.iter().enumerate() {
-                    m.entry(d.exten.as_str()).or_default().push(i);
-                }
-                m
-            })
+            .map(|c| ByName::new(c.dials.iter().map(|d| Some(d.exten.as_str()))))
             .collect();
         let exts = contexts
             .iter()
-            .map(|c| {
-                let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-                for (i, e) in c.extensions.iter().enumerate() {
-                    m.entry(e.name.as_str()).or_default().push(i);
-                }
-                m
-            })
+            .map(|c| ByName::new(c.extensions.iter().map(|e| Some(e.name.as_str()))))
             .collect();
         let patterns = contexts
             .iter()
@@ -233,7 +247,7 @@ impl<'a> Index<'a> {
     /// matching pattern: an over-approximation of Asterisk's "best match").
     fn landing(&self, c: usize, exten: &str) -> Vec<&'a str> {
         let ctx = self.ctx(c);
-        if let Some((&name, _)) = self.exts[c].get_key_value(exten) {
+        if let Some(name) = self.exts[c].key(exten) {
             return vec![name];
         }
         self.patterns[c]
@@ -322,16 +336,13 @@ impl Reach {
                         .map(|(i, _)| i)
                         .collect()
                 }
-                Some(names) => names
-                    .iter()
-                    .flat_map(|x| ix.ext_edges[c].get(x).cloned().unwrap_or_default())
-                    .collect(),
+                Some(names) => names.iter().flat_map(|x| ix.ext_edges[c].get(x)).collect(),
             };
             if let Some(names) = &ext_names {
                 let prompt = names
                     .iter()
-                    .flat_map(|x| ix.exts[c].get(x).into_iter().flatten())
-                    .flat_map(|&i| ctx.extensions[i].priorities.iter())
+                    .flat_map(|x| ix.exts[c].get(x))
+                    .flat_map(|i| ctx.extensions[i].priorities.iter())
                     .find(|p| {
                         ["background", "waitexten"]
                             .iter()
@@ -399,7 +410,7 @@ impl Reach {
                     let name = ix.exten_names[x as usize].clone();
                     ix.landing(c, &name)
                         .iter()
-                        .flat_map(|e| ix.ext_dials[c].get(e).cloned().unwrap_or_default())
+                        .flat_map(|e| ix.ext_dials[c].get(e))
                         .collect()
                 }
             };
@@ -417,7 +428,7 @@ impl Reach {
                 let id = *dial_ids.entry(key).or_insert_with(|| {
                     dials.push(MoneyDial {
                         pos: d.pos,
-                        context: ctx.name.clone(),
+                        context: ctx.name.to_string(),
                         money,
                         trunk,
                     });

@@ -7,6 +7,7 @@
 use super::{Located, SectionRef};
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::text::Text;
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -55,7 +56,7 @@ impl AclRule {
 pub struct Acl {
     pub rules: Vec<AclRule>,
     /// `acl=name` references, in order (an address must pass each of them too).
-    pub named: Vec<Located<String>>,
+    pub named: Vec<Located<Text>>,
 }
 
 impl Acl {

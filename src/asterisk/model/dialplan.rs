@@ -9,6 +9,7 @@
 use super::Located;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
+use crate::asterisk::text::Text;
 use serde::Serialize;
 
 pub use super::dialplan_apps::{split_app, split_args};
@@ -87,7 +88,7 @@ pub struct Global {
 /// A dialplan context.
 #[derive(Clone, Debug, Serialize)]
 pub struct Context {
-    pub name: String,
+    pub name: Text,
     /// The first header of this context.
     pub pos: Pos,
     /// Every section that contributed to it (a name may appear several times).
@@ -95,7 +96,7 @@ pub struct Context {
     pub extensions: Vec<Extension>,
     /// `include => other[,timing]`, in order.
     pub includes: Vec<Include>,
-    pub ignorepats: Vec<Located<String>>,
+    pub ignorepats: Vec<Located<Text>>,
     /// `switch`/`lswitch`/`eswitch => Tech/data`.
     pub switches: Vec<Switch>,
     /// Everything that leaves this context (includes, Goto, Gosub, Macro, Local dials, …).
@@ -139,7 +140,7 @@ pub struct Switch {
 #[derive(Clone, Debug, Serialize)]
 pub struct Extension {
     /// As written: `_X.`, `100`, `s`, `h`.
-    pub name: String,
+    pub name: Text,
     /// Starts with `_`.
     pub is_pattern: bool,
     /// `exten => 100/5551234,…`: matches only this caller id.
@@ -259,7 +260,7 @@ pub enum EdgeKind {
 /// An edge out of a context.
 #[derive(Clone, Debug, Serialize)]
 pub struct Edge {
-    pub from: String,
+    pub from: Text,
     pub kind: EdgeKind,
     /// The target context (the current one when a Goto names only exten/priority).
     pub target_context: String,
@@ -268,7 +269,7 @@ pub struct Edge {
     /// The target contains a variable (`${…}`): cannot be followed statically.
     pub dynamic: bool,
     /// The extension the edge is written in (None for include/switch).
-    pub exten: Option<String>,
+    pub exten: Option<Text>,
     pub pos: Pos,
 }
 
@@ -288,8 +289,8 @@ pub enum Tech {
 #[derive(Clone, Debug, Serialize)]
 pub struct DialTarget {
     /// The context and extension the Dial is in.
-    pub context: String,
-    pub exten: String,
+    pub context: Text,
+    pub exten: Text,
     /// `Dial`, `Originate`, `Page`, …
     pub app: String,
     pub tech: Tech,
@@ -336,7 +337,7 @@ pub struct Sink {
     /// The argument text handed to it.
     #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
     pub argument: String,
-    pub exten: String,
+    pub exten: Text,
     /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them.
     pub caller_controlled: bool,
     /// The caller-controlled part is digits only.
@@ -373,14 +374,14 @@ pub fn add_voicemail_edges(dp: &mut Dialplan, vm: &super::VoicemailConf) {
                 for target in targets {
                     if edges
                         .iter()
-                        .any(|x: &Edge| x.target_context == target.value && x.pos == p.app_pos)
+                        .any(|x: &Edge| *x.target_context == *target.value && x.pos == p.app_pos)
                     {
                         continue;
                     }
                     edges.push(Edge {
                         from: c.name.clone(),
                         kind: EdgeKind::Voicemail,
-                        target_context: target.value.clone(),
+                        target_context: target.value.to_string(),
                         target_exten: None,
                         dynamic: target.value.contains("${"),
                         exten: Some(e.name.clone()),

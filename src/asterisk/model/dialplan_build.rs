@@ -13,15 +13,18 @@ use super::values::bool_option;
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::text::Text;
 use std::collections::HashMap;
 
 /// Interpret extensions.conf.
 pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
     let mut dp = Dialplan {
         file: Some(file_index as u32),
+        // At most one context per section; sized once rather than doubled and copied.
+        contexts: Vec::with_capacity(file.sections.len()),
         ..Dialplan::default()
     };
-    let mut by_name: FastMap<String, usize> = FastMap::default();
+    let mut by_name: FastMap<&str, usize> = FastMap::default();
     // Per context: (extension, caller id) → index, so that reading stays linear.
     let mut ext_index: Vec<ExtIndex> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
@@ -47,9 +50,9 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
             }));
             continue;
         }
-        let ci = *by_name.entry(s.name.clone()).or_insert_with(|| {
+        let ci = *by_name.entry(s.name.as_str()).or_insert_with(|| {
             dp.contexts.push(Context {
-                name: s.name.clone(),
+                name: Text::from(s.name.as_str()),
                 pos: s.pos,
                 sections: Vec::new(),
                 extensions: Vec::new(),
@@ -137,7 +140,7 @@ fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
             }
             "ignorepat" => context
                 .ignorepats
-                .push(Located::at(v.value.to_string(), v.value_pos)),
+                .push(Located::at(v.value.clone(), v.value_pos)),
             "switch" | "lswitch" | "eswitch" => context.switches.push(Switch {
                 kind: key,
                 data: v.value.to_string(),
@@ -207,7 +210,7 @@ fn read_priority(
         None => {
             context.extensions.push(Extension {
                 is_pattern: key.0.starts_with('_'),
-                name: key.0.clone(),
+                name: key.0.as_str().into(),
                 callerid: key.1.clone(),
                 pos: v.pos,
                 priorities: Vec::new(),
@@ -337,10 +340,11 @@ fn walk(
     record: bool,
 ) -> Pass {
     let mut out = Pass::default();
+    let no_exten = Text::default();
     for c in &dp.contexts {
         let mut w = Walker {
             context: &c.name,
-            exten: "",
+            exten: &no_exten,
             record,
             edges: Vec::new(),
             dials: Vec::new(),
@@ -361,7 +365,10 @@ fn walk(
                 });
             }
         }
-        let args = call_args.get(&c.name).map(Vec::as_slice).unwrap_or(&[]);
+        let args = call_args
+            .get(c.name.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for e in &c.extensions {
             w.exten = &e.name;
             let mut local = Vars::default();
@@ -397,8 +404,8 @@ fn is_dynamic(s: &str) -> bool {
 }
 
 struct Walker<'a> {
-    context: &'a str,
-    exten: &'a str,
+    context: &'a Text,
+    exten: &'a Text,
     /// Record edges, dial targets and sinks (the last pass), or only learn taint.
     record: bool,
     edges: Vec<Edge>,
@@ -563,7 +570,7 @@ impl Walker<'_> {
             kind,
             name: name.to_string(),
             argument: argument.to_string(),
-            exten: self.exten.to_string(),
+            exten: self.exten.clone(),
             caller_controlled: t.controlled,
             filtered: t.controlled && !t.unfiltered,
             pos,
@@ -575,12 +582,12 @@ impl Walker<'_> {
             return;
         }
         self.edges.push(Edge {
-            from: self.context.to_string(),
+            from: self.context.clone(),
             kind,
             dynamic: is_dynamic(&target) || exten.as_deref().is_some_and(is_dynamic),
             target_context: target,
             target_exten: exten,
-            exten: Some(self.exten.to_string()),
+            exten: Some(self.exten.clone()),
             pos,
         });
     }
@@ -703,8 +710,8 @@ impl Walker<'_> {
         }
         let t = scope.expr(chan);
         self.dials.push(DialTarget {
-            context: self.context.to_string(),
-            exten: self.exten.to_string(),
+            context: self.context.clone(),
+            exten: self.exten.clone(),
             app: app.to_string(),
             tech,
             resource: resource.to_string(),

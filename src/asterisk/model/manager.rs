@@ -7,6 +7,7 @@ use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// The interpreted manager.conf.
@@ -20,11 +21,11 @@ pub struct ManagerConf {
     /// AMI over HTTP (default no; needs http.conf too).
     pub webenabled: Located<bool>,
     /// Default `0.0.0.0` (every interface).
-    pub bindaddr: Located<String>,
+    pub bindaddr: Located<Text>,
     /// Default 5038.
-    pub port: Located<String>,
+    pub port: Located<Text>,
     pub tlsenable: Located<bool>,
-    pub tlsbindaddr: Option<Located<String>>,
+    pub tlsbindaddr: Option<Located<Text>>,
     pub users: Vec<ManagerUser>,
 }
 
@@ -37,9 +38,9 @@ pub struct ManagerUser {
     pub secret: Option<Located<Secret>>,
     pub acl: Acl,
     /// Read permission classes (`system`, `call`, `all`, …), from every `read` line.
-    pub read: Vec<Located<String>>,
+    pub read: Vec<Located<Text>>,
     /// Write permission classes (`system`, `originate`, `command`, `all`, …).
-    pub write: Vec<Located<String>>,
+    pub write: Vec<Located<Text>>,
 }
 
 impl ManagerUser {
@@ -70,7 +71,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> ManagerConf {
             },
             secret: s
                 .get("secret")
-                .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos)),
+                .map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
             acl: Acl::signalling(s),
             read: super::values::list_option(s, "read"),
             write: super::values::list_option(s, "write"),

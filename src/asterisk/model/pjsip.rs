@@ -9,11 +9,12 @@
 use super::acl::{Acl, AclTarget, parse_target};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::text::Text;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Why Asterisk would not load an object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -135,19 +136,19 @@ pub struct PjsipObject {
 pub struct PjsipTransport {
     pub meta: ObjectMeta,
     /// udp (default), tcp, tls, ws, wss, flow.
-    pub protocol: Located<String>,
-    pub bind: Option<Located<String>>,
+    pub protocol: Located<Text>,
+    pub bind: Option<Located<Text>>,
     /// TLS method (sslv23, tlsv1, tlsv1_1, tlsv1_2, tlsv1_3, …).
-    pub method: Option<Located<String>>,
+    pub method: Option<Located<Text>>,
     pub verify_server: Located<bool>,
     pub verify_client: Located<bool>,
     pub require_client_cert: Located<bool>,
-    pub cert_file: Option<Located<String>>,
-    pub priv_key_file: Option<Located<String>>,
-    pub ca_list_file: Option<Located<String>>,
-    pub external_signaling_address: Option<Located<String>>,
-    pub external_media_address: Option<Located<String>>,
-    pub local_net: Vec<Located<String>>,
+    pub cert_file: Option<Located<Text>>,
+    pub priv_key_file: Option<Located<Text>>,
+    pub ca_list_file: Option<Located<Text>>,
+    pub external_signaling_address: Option<Located<Text>>,
+    pub external_media_address: Option<Located<Text>>,
+    pub local_net: Vec<Located<Text>>,
     /// Whether `bind` is an IPv6 address.
     pub binds_ipv6: bool,
 }
@@ -157,13 +158,13 @@ pub struct PjsipTransport {
 pub struct PjsipEndpoint {
     pub meta: ObjectMeta,
     /// Where its calls land (default `default`).
-    pub context: Located<String>,
+    pub context: Located<Text>,
     /// Inbound authentication (`auth=`, comma-separated).
-    pub auth: Vec<Located<String>>,
-    pub outbound_auth: Vec<Located<String>>,
-    pub aors: Vec<Located<String>>,
-    pub transport: Option<Located<String>>,
-    pub media_encryption: Option<Located<String>>,
+    pub auth: Vec<Located<Text>>,
+    pub outbound_auth: Vec<Located<Text>>,
+    pub aors: Vec<Located<Text>>,
+    pub transport: Option<Located<Text>>,
+    pub media_encryption: Option<Located<Text>>,
     /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from.
     pub acl: Acl,
     /// `contact_permit`/`contact_deny`/`contact_acl`: which contacts may register.
@@ -172,10 +173,10 @@ pub struct PjsipEndpoint {
     pub trust_id_outbound: Located<bool>,
     pub allow_unauthenticated_options: Located<bool>,
     /// `identify_by` (default `username,ip`).
-    pub identify_by: Located<String>,
-    pub from_user: Option<Located<String>>,
-    pub from_domain: Option<Located<String>>,
-    pub callerid: Option<Located<String>>,
+    pub identify_by: Located<Text>,
+    pub from_user: Option<Located<Text>>,
+    pub from_domain: Option<Located<Text>>,
+    pub callerid: Option<Located<Text>>,
     /// Indices into `PjsipConf::identifies` of the identify objects naming this endpoint.
     pub identify: Vec<usize>,
     /// `anonymous` or `anonymous@domain`.
@@ -187,11 +188,11 @@ pub struct PjsipEndpoint {
 pub struct PjsipAuth {
     pub meta: ObjectMeta,
     /// userpass (default), md5, digest, google_oauth.
-    pub auth_type: Located<String>,
-    pub username: Option<Located<String>>,
+    pub auth_type: Located<Text>,
+    pub username: Option<Located<Text>>,
     pub password: Option<Located<Secret>>,
     pub md5_cred: Option<Located<Secret>>,
-    pub realm: Option<Located<String>>,
+    pub realm: Option<Located<Text>>,
 }
 
 /// `type=aor`.
@@ -199,10 +200,10 @@ pub struct PjsipAuth {
 pub struct PjsipAor {
     pub meta: ObjectMeta,
     /// Static contacts (`contact=`).
-    pub contacts: Vec<Located<String>>,
-    pub max_contacts: Option<Located<String>>,
-    pub remove_existing: Option<Located<String>>,
-    pub qualify_frequency: Option<Located<String>>,
+    pub contacts: Vec<Located<Text>>,
+    pub max_contacts: Option<Located<Text>>,
+    pub remove_existing: Option<Located<Text>>,
+    pub qualify_frequency: Option<Located<Text>>,
 }
 
 /// One `match=` entry of an identify.
@@ -217,10 +218,10 @@ pub struct IdentifyMatch {
 #[derive(Clone, Debug, Serialize)]
 pub struct PjsipIdentify {
     pub meta: ObjectMeta,
-    pub endpoint: Option<Located<String>>,
+    pub endpoint: Option<Located<Text>>,
     pub matches: Vec<IdentifyMatch>,
-    pub match_header: Option<Located<String>>,
-    pub match_request_uri: Option<Located<String>>,
+    pub match_header: Option<Located<Text>>,
+    pub match_request_uri: Option<Located<Text>>,
     pub srv_lookups: Located<bool>,
 }
 
@@ -228,12 +229,12 @@ pub struct PjsipIdentify {
 #[derive(Clone, Debug, Serialize)]
 pub struct PjsipRegistration {
     pub meta: ObjectMeta,
-    pub server_uri: Option<Located<String>>,
-    pub client_uri: Option<Located<String>>,
-    pub contact_user: Option<Located<String>>,
-    pub outbound_auth: Vec<Located<String>>,
-    pub transport: Option<Located<String>>,
-    pub endpoint: Option<Located<String>>,
+    pub server_uri: Option<Located<Text>>,
+    pub client_uri: Option<Located<Text>>,
+    pub contact_user: Option<Located<Text>>,
+    pub outbound_auth: Vec<Located<Text>>,
+    pub transport: Option<Located<Text>>,
+    pub endpoint: Option<Located<Text>>,
     pub line: Located<bool>,
 }
 
@@ -252,8 +253,8 @@ pub struct PjsipAcl {
 pub struct PjsipGlobal {
     pub meta: ObjectMeta,
     /// Default `ip,username,anonymous,header,auth_username` (order of endpoint identifiers).
-    pub endpoint_identifier_order: Located<String>,
-    pub default_outbound_endpoint: Option<Located<String>>,
+    pub endpoint_identifier_order: Located<Text>,
+    pub default_outbound_endpoint: Option<Located<Text>>,
 }
 
 /// An option sorcery does not know for the object's type.
@@ -286,8 +287,10 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     };
 
     // First pass: every typed live section, its unknown options and duplicates.
-    let mut first_of: HashMap<(String, &str), Pos> = HashMap::new();
-    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::new();
+    // Keyed by (type number, id): types are few, ids many; no copy of either per section.
+    let mut type_ids: FastMap<String, u32> = FastMap::default();
+    let mut first_of: FastMap<(u32, &str), Pos> = FastMap::default();
+    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -312,7 +315,15 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 }
             }
         }
-        match first_of.get(&(kind.clone(), s.name.as_str())) {
+        let type_id = match type_ids.get(kind.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = type_ids.len() as u32;
+                type_ids.insert(kind.clone(), id);
+                id
+            }
+        };
+        match first_of.get(&(type_id, s.name.as_str())) {
             Some(&first) => {
                 conf.duplicate_objects.push(DuplicateObject {
                     object_type: kind.clone(),
@@ -325,7 +336,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 }
             }
             None => {
-                first_of.insert((kind.clone(), s.name.as_str()), s.pos);
+                first_of.insert((type_id, s.name.as_str()), s.pos);
             }
         }
         let meta = ObjectMeta {
@@ -341,6 +352,13 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         metas.push((i, kind, meta));
     }
 
+    // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
+    let count = |k: &str| metas.iter().filter(|(_, kind, _)| kind == k).count();
+    conf.objects.reserve_exact(metas.len());
+    conf.endpoints.reserve_exact(count("endpoint"));
+    conf.auths.reserve_exact(count("auth"));
+    conf.aors.reserve_exact(count("aor"));
+    conf.identifies.reserve_exact(count("identify"));
     for (i, kind, mut meta) in metas {
         if conf.failed_types.contains(&kind) && !matches!(meta.dropped, Some(Dropped::FileInvalid))
         {
@@ -401,7 +419,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
     };
     // Link identifies to their endpoints (every endpoint section with that id).
-    let mut endpoints_by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut endpoints_by_id: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, ep) in conf.endpoints.iter().enumerate() {
         endpoints_by_id
             .entry(ep.meta.id.as_str())
@@ -478,7 +496,7 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
 fn build_auth(s: &Section, meta: ObjectMeta) -> PjsipAuth {
     let secret = |name: &str| {
         s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos))
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
     };
     PjsipAuth {
         meta,

@@ -13,6 +13,7 @@ use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::text::Text;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -50,24 +51,24 @@ pub struct SipGeneral {
     /// Create peers for any registering device (`yes`/`persist` are true; default no).
     pub autocreatepeer: Located<bool>,
     /// Where guests and peers without `context` land (default `default`).
-    pub context: Located<String>,
+    pub context: Located<Text>,
     /// Default `insecure` for peers (unset by default).
-    pub insecure: Option<Located<String>>,
+    pub insecure: Option<Located<Text>>,
     /// Default `trustrpid` for peers (default no).
     pub trustrpid: Located<bool>,
-    pub bindaddr: Option<Located<String>>,
-    pub udpbindaddr: Option<Located<String>>,
-    pub bindport: Option<Located<String>>,
+    pub bindaddr: Option<Located<Text>>,
+    pub udpbindaddr: Option<Located<Text>>,
+    pub bindport: Option<Located<Text>>,
     pub tcpenable: Located<bool>,
-    pub tcpbindaddr: Option<Located<String>>,
+    pub tcpbindaddr: Option<Located<Text>>,
     pub tlsenable: Located<bool>,
-    pub tlsbindaddr: Option<Located<String>>,
-    pub tlsclientmethod: Option<Located<String>>,
+    pub tlsbindaddr: Option<Located<Text>>,
+    pub tlsclientmethod: Option<Located<Text>>,
     /// Default no.
     pub tlsdontverifyserver: Located<bool>,
-    pub externip: Option<Located<String>>,
-    pub localnet: Vec<Located<String>>,
-    pub transport: Option<Located<String>>,
+    pub externip: Option<Located<Text>>,
+    pub localnet: Vec<Located<Text>>,
+    pub transport: Option<Located<Text>>,
     /// `register =>` lines.
     pub registrations: Vec<SipRegistration>,
     /// Whether some bind address is IPv6 (`[::]`, `::`, an IPv6 literal).
@@ -97,29 +98,29 @@ pub struct SipPeer {
     /// The bases the section inherits from (templates), as written.
     pub bases: Vec<String>,
     /// `host=dynamic|<ip>|<name>`.
-    pub host: Option<Located<String>>,
+    pub host: Option<Located<Text>>,
     pub secret: Option<Located<Secret>>,
     pub md5secret: Option<Located<Secret>>,
     pub remotesecret: Option<Located<Secret>>,
     /// The peer's `context`, else `[general]`'s, else `default`.
-    pub context: Located<String>,
+    pub context: Located<Text>,
     /// The peer's `insecure`, else `[general]`'s.
-    pub insecure: Option<Located<String>>,
+    pub insecure: Option<Located<Text>>,
     /// permit/deny/acl in order.
     pub acl: Acl,
     /// contactpermit/contactdeny/contactacl in order.
     pub contact_acl: Acl,
     pub trustrpid: Located<bool>,
-    pub defaultuser: Option<Located<String>>,
+    pub defaultuser: Option<Located<Text>>,
     /// `username` (old name of `defaultuser`).
-    pub username: Option<Located<String>>,
-    pub fromuser: Option<Located<String>>,
-    pub fromdomain: Option<Located<String>>,
-    pub transport: Option<Located<String>>,
-    pub nat: Option<Located<String>>,
-    pub port: Option<Located<String>>,
-    pub qualify: Option<Located<String>>,
-    pub callerid: Option<Located<String>>,
+    pub username: Option<Located<Text>>,
+    pub fromuser: Option<Located<Text>>,
+    pub fromdomain: Option<Located<Text>>,
+    pub transport: Option<Located<Text>>,
+    pub nat: Option<Located<Text>>,
+    pub port: Option<Located<Text>>,
+    pub qualify: Option<Located<Text>>,
+    pub callerid: Option<Located<Text>>,
 }
 
 impl SipPeer {
@@ -185,7 +186,8 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         Some(i) => build_general(&file.sections[i], Some(sref(i))),
         None => build_general(&Section::empty(), None),
     };
-    let mut peers = Vec::new();
+    // Sized once: a doubling Vec of large peers leaves up to half of it unused, and copies it.
+    let mut peers = Vec::with_capacity(file.sections.len());
     let mut ignored_sections = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template
@@ -282,7 +284,7 @@ fn build_peer(
 ) -> SipPeer {
     let secret = |name: &str| {
         s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.to_string()), v.pos))
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
     };
     SipPeer {
         name: s.name.clone(),

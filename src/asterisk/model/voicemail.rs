@@ -7,6 +7,7 @@ use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
+use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// The interpreted voicemail.conf.
@@ -14,11 +15,11 @@ use serde::Serialize;
 pub struct VoicemailConf {
     pub file: u32,
     /// `[general]` `dialout`: VoiceMailMain lets callers dial out from this context.
-    pub dialout: Option<Located<String>>,
+    pub dialout: Option<Located<Text>>,
     /// `[general]` `callback`: VoiceMailMain calls senders back from this context.
-    pub callback: Option<Located<String>>,
+    pub callback: Option<Located<Text>>,
     /// `[general]` `exitcontext`: where `*`/`0` leave VoiceMail/VoiceMailMain.
-    pub exitcontext: Option<Located<String>>,
+    pub exitcontext: Option<Located<Text>>,
     pub mailboxes: Vec<Mailbox>,
 }
 
@@ -31,14 +32,14 @@ pub struct Mailbox {
     pub section: SectionRef,
     pub pos: Pos,
     pub pin: Located<Secret>,
-    pub dialout: Option<Located<String>>,
-    pub callback: Option<Located<String>>,
-    pub exitcontext: Option<Located<String>>,
+    pub dialout: Option<Located<Text>>,
+    pub callback: Option<Located<Text>>,
+    pub exitcontext: Option<Located<Text>>,
 }
 
 impl VoicemailConf {
     /// Every context VoiceMailMain can dial out or call back from.
-    pub fn dialout_contexts(&self) -> Vec<&Located<String>> {
+    pub fn dialout_contexts(&self) -> Vec<&Located<Text>> {
         let per_box = self
             .mailboxes
             .iter()
@@ -51,7 +52,7 @@ impl VoicemailConf {
     }
 
     /// Every context `*`/`0` can leave a mailbox to.
-    pub fn exit_contexts(&self) -> Vec<&Located<String>> {
+    pub fn exit_contexts(&self) -> Vec<&Located<Text>> {
         self.exitcontext
             .iter()
             .chain(self.mailboxes.iter().flat_map(|m| m.exitcontext.iter()))
@@ -87,7 +88,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
                     .split('|')
                     .filter_map(|o| o.split_once('='))
                     .rfind(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                    .map(|(_, val)| Located::at(val.trim().to_string(), v.value_pos))
+                    .map(|(_, val)| Located::at(Text::from(val.trim()), v.value_pos))
             };
             conf.mailboxes.push(Mailbox {
                 context: s.name.clone(),

@@ -362,7 +362,7 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 e.pos,
                 &e.target_context,
                 format!("[{}]", c.name),
-                Some(c.name.clone()),
+                Some(c.name.to_string()),
                 option,
             );
         }

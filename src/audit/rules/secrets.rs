@@ -1,11 +1,13 @@
 //! PBX501–PBX503: secrets — strength, where they live, how they are hashed.
 
+use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::asterisk::source::Pos;
 use crate::audit::context::AuditContext;
 use crate::audit::finding::Sink;
 use crate::audit::rule::{Check, Rule, RuleDoc};
 use crate::audit::severity::Severity;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
 pub static WEAK_SECRET: Rule = Rule {
     code: "PBX501",
@@ -166,54 +168,80 @@ fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
     out
 }
 
+/// A string compared and hashed ignoring ASCII case, without lower-casing a copy.
+#[derive(Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for b in self.0.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(0xff);
+    }
+}
+
+/// `haystack` contains `needle`, ignoring ASCII case (what `contains` on two ASCII-lower-cased
+/// copies answers).
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
 fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let accounts = accounts(ctx);
-    let mut uses: HashMap<&str, usize> = HashMap::new();
     // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
-    // `101`) is one account: count distinct account names per secret.
-    let mut names_per_secret: HashMap<&str, HashSet<String>> = HashMap::new();
+    // `101`) is one account: count distinct account names (ignoring case) per secret.
+    let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
+    let mut uses: FastMap<&str, usize> = FastMap::default();
     for a in &accounts {
-        names_per_secret
-            .entry(a.secret)
-            .or_default()
-            .insert(a.names[0].to_ascii_lowercase());
+        if seen.insert((a.secret, Caseless(a.names[0]))) {
+            *uses.entry(a.secret).or_default() += 1;
+        }
     }
-    for (secret, names) in &names_per_secret {
-        uses.insert(secret, names.len());
-    }
+    let mut why: Vec<Cow<'static, str>> = Vec::new();
     for a in &accounts {
         let s = a.secret;
-        let mut why = Vec::new();
+        why.clear();
         if s.chars().count() < 12 {
-            why.push("shorter than 12 characters".to_string());
+            why.push("shorter than 12 characters".into());
         }
         if s.chars().all(|c| c.is_ascii_digit()) {
-            why.push("digits only".to_string());
+            why.push("digits only".into());
         }
-        let lower = s.to_ascii_lowercase();
         let has_name = |n: &str| {
-            let n = n.to_ascii_lowercase();
             // Short names (`1`, `a`) occur in random secrets by chance: compare them whole.
             !n.is_empty()
                 && if n.len() >= 3 {
-                    lower.contains(&n)
+                    contains_ignore_case(s, n)
                 } else {
-                    lower == n
+                    s.eq_ignore_ascii_case(n)
                 }
         };
         if a.names.iter().any(|n| has_name(n)) {
-            why.push("contains the account name".to_string());
+            why.push("contains the account name".into());
         }
         if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
-            why.push("a common password".to_string());
+            why.push("a common password".into());
         }
         let n = uses.get(s).copied().unwrap_or(0);
         if n > 1 {
-            why.push(format!(
-                "shared with {} other account{}",
-                n - 1,
-                if n == 2 { "" } else { "s" }
-            ));
+            why.push(
+                format!(
+                    "shared with {} other account{}",
+                    n - 1,
+                    if n == 2 { "" } else { "s" }
+                )
+                .into(),
+            );
         }
         if why.is_empty() {
             continue;

@@ -118,7 +118,7 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
             let owner = i
                 .endpoint
                 .as_ref()
-                .map_or_else(|| i.meta.id.clone(), |e| e.value.clone());
+                .map_or_else(|| i.meta.id.clone(), |e| e.value.to_string());
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
                     out.push(AddressUse {
