@@ -81,11 +81,16 @@ fn media(ranges: &TwilioRanges) -> Vec<Source> {
 }
 
 /// TCP destination ports for signalling: plain TCP and TLS (once each).
-fn tcp_ports(ranges: &TwilioRanges) -> Vec<u16> {
+/// The TCP ports signalling uses (TCP and TLS; once when equal), joined by `separator`.
+fn tcp_ports(ranges: &TwilioRanges, separator: &str) -> String {
     let p = &ranges.signalling_ports;
     let mut ports = vec![p.tcp, p.tls];
     ports.dedup();
     ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 fn header(out: &mut String, ranges: &TwilioRanges) {
@@ -160,11 +165,7 @@ fn nftables(ranges: &TwilioRanges) -> String {
     out.push('\n');
     let p = &ranges.signalling_ports;
     let m = &ranges.media.ports;
-    let tcp = tcp_ports(ranges)
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let tcp = tcp_ports(ranges, ", ");
     for (name, _, keyword, kind, _) in &sets {
         let rule = |what: String| {
             format!("add rule inet filter {NFT_CHAIN} {keyword} saddr @{name} {what} accept\n")
@@ -208,11 +209,7 @@ fn iptables(ranges: &TwilioRanges) -> String {
     let _ = writeln!(out, "*filter\n:{IPT_CHAIN} - [0:0]\n-F {IPT_CHAIN}");
     let p = &ranges.signalling_ports;
     let m = &ranges.media.ports;
-    let tcp = tcp_ports(ranges)
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let tcp = tcp_ports(ranges, ",");
     for (is_signalling, source) in all.iter().filter(|(_, s)| matches!(s.net, IpNet::V4(_))) {
         let net = source.net;
         let comment = format!("-m comment --comment \"twilio {}\"", source.what);
