@@ -18,5 +18,6 @@ pub mod site;
 pub mod synth;
 pub mod term;
 pub mod twilio;
+pub mod verify;
 
 pub use diag::{Error, Location, Result};

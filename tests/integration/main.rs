@@ -7,6 +7,7 @@ mod asterisk;
 mod audit;
 mod cli;
 mod corpus;
+mod live;
 mod profile;
 mod render;
 mod twilio;
