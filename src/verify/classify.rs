@@ -476,7 +476,11 @@ pub fn classify(entries: &[LogEntry], present: &dyn Fn(&str) -> bool) -> Vec<Cla
                         .get("module")
                         .map(String::as_str)
                         .unwrap_or("");
-                    match MODULE_CONFIGS.iter().find(|(m, _)| *m == module) {
+                    let confs = MODULE_CONFIGS.iter().find(|(m, _)| *m == module);
+                    // The file it refused, when the directory has it.
+                    item.conf = confs
+                        .and_then(|(_, c)| c.iter().find(|c| present(c)).map(|c| c.to_string()));
+                    match confs {
                         Some((_, confs)) if !confs.iter().any(|c| present(c)) => {
                             Class::Environment(format!(
                                 "{module} needs {}, which the directory verified does not have",
