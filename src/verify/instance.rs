@@ -127,6 +127,10 @@ pub struct InstanceOptions {
     /// Keep the instance's directory after it is dropped (its path is printed to stderr).
     /// Also set by `PBXGEN_SANDBOX_KEEP=1`.
     pub keep: bool,
+    /// Files of the host shown at a path inside a sandbox root, for this instance only (a private
+    /// bind mount: e.g. a test CA bundle at /etc/ssl/certs/ca-certificates.crt). The path inside
+    /// must exist in the root. Ignored without a root.
+    pub binds: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Default for InstanceOptions {
@@ -135,6 +139,7 @@ impl Default for InstanceOptions {
             boot_timeout: Duration::from_secs(30),
             hosts: Vec::new(),
             keep: std::env::var_os("PBXGEN_SANDBOX_KEEP").is_some_and(|v| v == "1"),
+            binds: Vec::new(),
         }
     }
 }
@@ -153,6 +158,9 @@ else
   chroot "$root" ip link set lo up
   mkdir -p "$root/etc/asterisk"
   mount --bind "$dir/etc" "$root/etc/asterisk"
+  while IFS='	' read -r src dst; do
+    mount --bind "$src" "$root$dst"
+  done <"$dir/binds"
   run() { chroot "$root" "$@"; }
 fi
 mount --bind "$dir/hosts" "$root/etc/hosts"
@@ -353,16 +361,15 @@ impl Instance {
         self.holder.id()
     }
 
-    /// Whether something in the instance has bound this UDP port (any address).
-    pub fn udp_port_bound(&self, port: u16) -> bool {
-        let needle = format!(":{port:04X} ");
-        ["udp", "udp6"].iter().any(|f| {
+    /// Whether something in the instance has bound this UDP or TCP port (any address).
+    pub fn port_bound(&self, port: u16) -> bool {
+        let needle = format!(":{port:04X}");
+        ["udp", "udp6", "tcp", "tcp6"].iter().any(|f| {
             fs::read_to_string(format!("/proc/{}/net/{f}", self.holder.id())).is_ok_and(|t| {
-                t.lines().skip(1).any(|l| {
-                    l.split_whitespace()
-                        .nth(1)
-                        .is_some_and(|local| format!("{local} ").ends_with(&needle))
-                })
+                t.lines()
+                    .skip(1)
+                    .filter_map(|l| l.split_whitespace().nth(1))
+                    .any(|local| local.ends_with(&needle))
             })
         })
     }
@@ -612,6 +619,16 @@ fn prepare_dir(
     fs::write(&p, hosts).map_err(|e| Error::io(&p, &e))?;
     let p = dir.join("resolv.conf");
     fs::write(&p, "").map_err(|e| Error::io(&p, &e))?;
+    let mut binds = String::new();
+    for (src, dst) in &opts.binds {
+        let (src, dst) = (src.display().to_string(), dst.display().to_string());
+        if src.contains(['\t', '\n']) || dst.contains(['\t', '\n']) || !dst.starts_with('/') {
+            return Err(Error::invalid(format!("cannot bind {src} at {dst}")));
+        }
+        binds.push_str(&format!("{src}\t{dst}\n"));
+    }
+    let p = dir.join("binds");
+    fs::write(&p, binds).map_err(|e| Error::io(&p, &e))?;
     Ok((replaced, copied))
 }
 

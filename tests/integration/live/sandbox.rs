@@ -45,7 +45,11 @@ fn verify_reports_what_asterisk_refuses_at_file_and_line() {
         "the unknown option at pjsip.conf:17:\n{text}"
     );
     assert!(
-        at("extensions.conf", 6, "nonexistent context 'no-such-context'"),
+        at(
+            "extensions.conf",
+            6,
+            "nonexistent context 'no-such-context'"
+        ),
         "the include of a missing context at extensions.conf:6:\n{text}"
     );
     assert!(report.errors >= 3 && report.warnings >= 1, "{text}");
@@ -56,11 +60,16 @@ fn verify_reports_what_asterisk_refuses_at_file_and_line() {
     assert!(!report.objects.transports.contains("transport-bad"));
     assert!(!report.objects.endpoints.contains("alice"));
     let comparison = report.comparison.as_ref().unwrap();
-    let transports = comparison.kind(pbxgen::verify::ObjectKind::Transport).unwrap();
+    let transports = comparison
+        .kind(pbxgen::verify::ObjectKind::Transport)
+        .unwrap();
     assert_eq!(transports.predicted_only, vec!["transport-bad".to_string()]);
     // No secret value in the report.
     let json = serde_json::to_string(&report).unwrap();
-    assert!(!json.contains("not-a-secret"), "a password leaked into the report");
+    assert!(
+        !json.contains("not-a-secret"),
+        "a password leaked into the report"
+    );
 }
 
 #[test]
@@ -78,10 +87,7 @@ fn an_instance_has_only_loopback_and_no_route_off_the_machine() {
     };
     let links = run(&["/usr/bin/ip", "-o", "link", "show"]);
     let links = String::from_utf8_lossy(&links.stdout);
-    let names: Vec<&str> = links
-        .lines()
-        .filter_map(|l| l.split(": ").nth(1))
-        .collect();
+    let names: Vec<&str> = links.lines().filter_map(|l| l.split(": ").nth(1)).collect();
     assert_eq!(names, vec!["lo"], "interfaces in the instance: {links}");
     let route = run(&["/usr/bin/ip", "route", "get", "192.0.2.1"]);
     assert!(
@@ -113,11 +119,14 @@ fn instances_run_side_by_side_and_leave_nothing_behind_even_on_panic() {
     // Two at once on the same configuration: both bind 127.0.0.1:5060, each in its namespace.
     let a = boot(&asterisk, &dir, &InstanceOptions::default());
     let b = boot(&asterisk, &dir, &InstanceOptions::default());
-    assert!(a.udp_port_bound(5060) && b.udp_port_bound(5060));
+    assert!(a.port_bound(5060) && b.port_bound(5060));
     let (a_dir, a_inner) = (a.dir().to_path_buf(), a.inner_dir().to_path_buf());
     assert!(!asterisk_pids(&a_inner).is_empty(), "Asterisk runs");
     drop(a);
-    assert!(asterisk_pids(&a_inner).is_empty(), "a dropped instance's Asterisk is gone");
+    assert!(
+        asterisk_pids(&a_inner).is_empty(),
+        "a dropped instance's Asterisk is gone"
+    );
     assert!(!a_dir.exists(), "a dropped instance's directory is gone");
     assert!(b.cli("core show uptime").unwrap().contains("uptime"));
 
@@ -133,7 +142,10 @@ fn instances_run_side_by_side_and_leave_nothing_behind_even_on_panic() {
     .join();
     assert!(result.is_err());
     let (c_dir, c_inner) = rx.recv().unwrap();
-    assert!(asterisk_pids(&c_inner).is_empty(), "Asterisk outlived a panicking test");
+    assert!(
+        asterisk_pids(&c_inner).is_empty(),
+        "Asterisk outlived a panicking test"
+    );
     assert!(!c_dir.exists());
 }
 
@@ -145,7 +157,11 @@ fn the_sandbox_script_runs_an_instance() {
         .args(["run", "--timeout", "60", "--rx", "pjsip list transports"])
         .arg(repo_path("tests/fixtures/live/broken"))
         .arg("--")
-        .args(["sh", "-c", "asterisk -C \"$AST_CONF\" -rx 'dialplan show internal'"])
+        .args([
+            "sh",
+            "-c",
+            "asterisk -C \"$AST_CONF\" -rx 'dialplan show internal'",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -155,7 +171,10 @@ fn the_sandbox_script_runs_an_instance() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("transport-udp"), "{stdout}");
-    assert!(stdout.contains("Context 'internal' created by 'pbx_config'"), "{stdout}");
+    assert!(
+        stdout.contains("Context 'internal' created by 'pbx_config'"),
+        "{stdout}"
+    );
     // It names its directory on stderr ("fully booted in …s (/tmp/pbxgen-sandbox.XXXXXX)").
     let stderr = String::from_utf8_lossy(&out.stderr);
     let name = stderr

@@ -204,7 +204,8 @@ impl<'a> Sipp<'a> {
     /// Start it in the background (a UAS), ready when its socket is bound; stopped on drop.
     pub fn spawn(self) -> Background {
         let mut cmd = self.command(100_000, Duration::from_secs(600));
-        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+        let err = std::fs::File::create(self.trace_host().with_extension("err")).unwrap();
+        cmd.stdout(Stdio::null()).stderr(err);
         let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("sipp {}: {e}", self.scenario));
@@ -215,9 +216,7 @@ impl<'a> Sipp<'a> {
         // Ready once the UDP port is bound in the instance's namespace.
         let port = self.local_port;
         assert!(
-            eventually(Duration::from_secs(5), || self
-                .instance
-                .udp_port_bound(port)),
+            eventually(Duration::from_secs(5), || self.instance.port_bound(port)),
             "sipp {} did not bind {}:{port}",
             self.scenario,
             self.local_ip
