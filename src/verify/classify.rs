@@ -61,6 +61,7 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
+const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
 /// The rules, most specific first; the first that matches decides.
 pub static RULES: &[Rule] = &[
@@ -334,6 +335,16 @@ pub static RULES: &[Rule] = &[
         file: Some("file.c"),
         pattern: r"^Error opening directory - (?P<value>.*): No such file or directory$",
         kind: Kind::Environment(NO_MOH),
+        conf: None,
+    },
+    Rule {
+        id: "taskprocessor-high-water",
+        // main/taskprocessor.c: taskprocessor_push, a task queue passed its high water mark (e.g.
+        // device state updates of 1,000 endpoints at boot).
+        source: "main/taskprocessor.c: taskprocessor_push",
+        file: Some("taskprocessor.c"),
+        pattern: r"^Taskprocessor '[^']*' queue reached \d+ scheduled tasks",
+        kind: Kind::Environment(LOAD),
         conf: None,
     },
     Rule {

@@ -10,5 +10,6 @@ mod support;
 
 mod corpus;
 mod examples;
+mod matrix;
 mod sandbox;
 mod sip;
