@@ -267,7 +267,6 @@ fn matrix() -> Vec<Profile> {
             voicemail: true,
             sms: Some("current"),
             public_address: Some("pbx.matrix.example.net"),
-            ..base.clone()
         },
         Profile {
             name: "m-twilio-in-only",
