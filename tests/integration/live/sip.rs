@@ -33,6 +33,8 @@ const LAN_STRANGER: &str = "127.0.0.50";
 /// Outside the office LAN and every trunk.
 const OUTSIDER: &str = "127.0.0.200";
 const PHONE_PORT: u16 = 5070;
+/// home-lab's SPA3102 (its FXO port registers as the trunk `atapstn`).
+const SPA3102: &str = "127.0.0.60";
 const TIMEOUT: Duration = Duration::from_secs(15);
 
 /// How the test site reaches Twilio.
@@ -58,7 +60,7 @@ struct Site {
 fn replace(text: &str, from: &str, to: &str) -> String {
     assert!(
         text.contains(from),
-        "examples/small-office.yaml no longer has `{from}`"
+        "the example profile no longer has `{from}`"
     );
     text.replacen(from, to, 1)
 }
@@ -83,7 +85,6 @@ fn test_twilio_preset() -> String {
 
 impl Site {
     fn small_office(termination: Termination) -> Site {
-        let tmp = tempfile::tempdir().unwrap();
         let example = std::fs::read_to_string(repo_path("examples/small-office.yaml")).unwrap();
         let mut p = replace(&example, "bind: 0.0.0.0", "bind: 127.0.0.1");
         p = replace(
@@ -122,6 +123,36 @@ impl Site {
                 )
             }
         }
+        Site::render(&p, termination)
+    }
+
+    /// home-lab (Asterisk 20, pjsip and chan_sip files): its pjsip side, with the SPA3102 (whose
+    /// PSTN port registers as the trunk `atapstn`) at 127.0.0.60.
+    fn home_lab() -> Site {
+        let example = std::fs::read_to_string(repo_path("examples/home-lab.yaml")).unwrap();
+        let mut p = replace(&example, "bind: 0.0.0.0", "bind: 127.0.0.1");
+        p = replace(
+            &p,
+            "public_address: pbx.home.example.net",
+            "public_address: 127.0.0.1",
+        );
+        p = replace(
+            &p,
+            "local_nets: [192.168.1.0/24]",
+            "local_nets: [127.0.0.0/25]",
+        );
+        p = replace(&p, "preset: default", "preset: twilio-test.yaml");
+        p = replace(
+            &p,
+            "lan_address: 192.168.1.50",
+            &format!("lan_address: {SPA3102}"),
+        );
+        Site::render(&p, Termination::Udp)
+    }
+
+    /// Write the test profile (with the test Twilio preset and the demo secrets) and render it.
+    fn render(p: &str, termination: Termination) -> Site {
+        let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("site.yaml"), p).unwrap();
         std::fs::write(tmp.path().join("twilio-test.yaml"), test_twilio_preset()).unwrap();
         let secrets = tmp.path().join("secrets");
@@ -197,9 +228,15 @@ impl TlsStandIn {
     }
 }
 
-/// An extension's demo secret (examples/secrets/ext-NNN.secret). Never printed.
-fn secret(ext: &str) -> String {
-    std::fs::read_to_string(repo_path(&format!("examples/secrets/ext-{ext}.secret")))
+/// An account's demo secret (examples/secrets/ext-NNN.secret, or NAME.secret for a device
+/// line). Never printed.
+fn secret(account: &str) -> String {
+    let file = if account.chars().all(|c| c.is_ascii_digit()) {
+        format!("examples/secrets/ext-{account}.secret")
+    } else {
+        format!("examples/secrets/{account}.secret")
+    };
+    std::fs::read_to_string(repo_path(&file))
         .unwrap()
         .trim()
         .to_string()
@@ -311,6 +348,38 @@ fn a_twilio_call_to_the_number_rings_the_extensions_of_its_route() {
             .any(|d| d.contains("@from-twilio:1] Dial(") && d.contains("PJSIP/201&PJSIP/202,20")),
         "{dials:?}"
     );
+}
+
+#[test]
+fn home_lab_forwards_a_twilio_call_over_the_landline() {
+    let asterisk = live!();
+    let site = Site::home_lab();
+    let (pbx, _) = site.start(&asterisk);
+    // The SPA3102's PSTN port registers as `atapstn` and receives the forwarded call.
+    let landline = phone(&pbx, "atapstn", SPA3102);
+    let run = invite(&pbx, TWILIO_ASHBURN, "+15551234567", "+15005550006");
+    assert_eq!(
+        wait_invited(&landline, 1),
+        vec!["0799999999"],
+        "Twilio's call got {:?}",
+        run.statuses()
+    );
+    let dials = dials(&pbx);
+    assert!(
+        dials
+            .iter()
+            .any(|d| d.contains("@from-twilio:1] Dial(") && d.contains("PJSIP/0799999999@atapstn")),
+        "{dials:?}"
+    );
+    // From anywhere else, nothing is forwarded.
+    let run = invite(&pbx, OUTSIDER, "+15551234567", "+15005550006");
+    assert!(
+        matches!(run.final_status(), Some(401 | 403)),
+        "{:?}",
+        run.statuses()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(invited(&landline).len(), 1);
 }
 
 #[test]
