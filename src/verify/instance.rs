@@ -72,6 +72,21 @@ impl Asterisk {
         }
     }
 
+    /// What `pbxgen verify [--asterisk PATH]` runs: the given binary on this host; else the
+    /// sandbox root (`PBXGEN_ASTERISK_ROOT` or the default) when it is there; else the installed
+    /// `/usr/sbin/asterisk`. Either way in a throwaway instance that never touches a running PBX.
+    pub fn choose(binary: Option<&Path>) -> Asterisk {
+        if let Some(binary) = binary {
+            return Asterisk::installed(binary);
+        }
+        let sandbox = Asterisk::sandbox(Asterisk::sandbox_root_from_env());
+        if sandbox.check().is_ok() {
+            sandbox
+        } else {
+            Asterisk::installed("/usr/sbin/asterisk")
+        }
+    }
+
     /// Use this data directory (astdatadir of the installation) instead of the one found.
     pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Asterisk {
         self.data_dir = Some(dir.into());
