@@ -178,8 +178,8 @@ else
   done <"$dir/binds"
   run() { chroot "$root" "$@"; }
 fi
-mount --bind "$dir/hosts" "$root/etc/hosts"
-mount --bind "$dir/resolv.conf" "$root/etc/resolv.conf"
+if [ -e "$root/etc/hosts" ]; then mount --bind "$dir/hosts" "$root/etc/hosts"; fi
+if [ -e "$root/etc/resolv.conf" ]; then mount --bind "$dir/resolv.conf" "$root/etc/resolv.conf"; fi
 run "$bin" -f -C "$inner/etc/asterisk.conf" >"$dir/console.log" 2>&1 </dev/null &
 wait $!
 "#;
@@ -195,8 +195,6 @@ pub struct Instance {
     inner_dir: PathBuf,
     /// `unshare`.
     holder: Child,
-    /// Host PID of the namespace's PID 1, once known.
-    pid1: Option<i32>,
     user_ns: bool,
     boot_time: Duration,
     stopped: bool,
@@ -243,6 +241,7 @@ impl Instance {
         };
         let (replaced, config_files) = prepare_dir(asterisk, confdir, &host_dir, &inner_dir, opts)?;
 
+        // SAFETY: geteuid(2) cannot fail and touches no memory.
         let user_ns = unsafe { libc::geteuid() } != 0;
         let mut cmd = Command::new("unshare");
         if user_ns {
@@ -285,7 +284,6 @@ impl Instance {
             host_dir,
             inner_dir,
             holder,
-            pid1: None,
             user_ns,
             boot_time: Duration::ZERO,
             stopped: false,
@@ -312,9 +310,6 @@ impl Instance {
             if let Ok(Some(status)) = self.holder.try_wait() {
                 self.stopped = true;
                 return Err(self.boot_failure(format!("Asterisk exited during boot ({status})")));
-            }
-            if self.pid1.is_none() {
-                self.pid1 = child_of(self.holder.id() as i32);
             }
             let elapsed = start.elapsed();
             if elapsed >= timeout {
@@ -535,25 +530,27 @@ impl Instance {
         self.kill();
     }
 
-    /// SIGKILL the namespace's PID 1 (the kernel then kills every process in it), then unshare.
+    /// SIGKILL the namespace's PID 1 (the kernel then kills every process in the namespace, and
+    /// PID 1 exits only after all of them), wait for `unshare` to exit, which it does once PID 1
+    /// is gone. PID 1 is looked up at this moment, among the children of a still running
+    /// `unshare`, so no stale PID is ever signalled.
     fn kill(&mut self) {
-        if self.pid1.is_none() {
-            self.pid1 = child_of(self.holder.id() as i32);
+        if self.stopped {
+            return;
         }
-        if let Some(pid1) = self.pid1 {
-            // SAFETY: plain kill(2) on a PID we started (a child of our unshare).
-            unsafe { libc::kill(pid1, libc::SIGKILL) };
-        }
-        let _ = self.holder.kill();
-        let _ = self.holder.wait();
-        if let Some(pid1) = self.pid1 {
-            // PID 1 of a namespace is reaped by unshare only after every process in the namespace
-            // has exited; wait for /proc to agree (bounded).
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Path::new(&format!("/proc/{pid1}")).exists() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(10));
+        if matches!(self.holder.try_wait(), Ok(None)) {
+            if let Some(pid1) = child_of(self.holder.id() as i32) {
+                // SAFETY: kill(2) on a live child of our own unshare.
+                unsafe { libc::kill(pid1, libc::SIGKILL) };
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while Instant::now() < deadline && matches!(self.holder.try_wait(), Ok(None)) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
             }
+            // unshare's --kill-child takes PID 1 (and so the namespace) with it.
+            let _ = self.holder.kill();
         }
+        let _ = self.holder.wait();
         self.stopped = true;
     }
 }
