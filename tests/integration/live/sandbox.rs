@@ -188,3 +188,45 @@ fn the_sandbox_script_runs_an_instance() {
         .collect();
     assert!(leftovers.is_empty(), "the script left its directory behind");
 }
+
+#[test]
+fn names_longer_than_the_cli_columns_are_reported_whole() {
+    let asterisk = live!();
+    let dir = repo_path("tests/fixtures/live/long-names");
+    let prediction = predict_dir(&dir, Some(22)).unwrap();
+    let report = verify_dir(
+        &dir,
+        &asterisk,
+        &VerifyOptions {
+            prediction: Some(prediction),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let long = "a-very-long-endpoint-name-for-a-branch-office-reception-desk-phone";
+    assert!(
+        report.objects.endpoints.contains(long),
+        "{:?}",
+        report.objects.endpoints
+    );
+    assert!(report.objects.endpoints.contains("short"));
+    assert!(
+        report.objects.aors.contains(long),
+        "{:?}",
+        report.objects.aors
+    );
+    assert!(
+        report
+            .objects
+            .aors
+            .contains("exactly-forty-one-characters-long-aor-nam")
+    );
+    let comparison = report.comparison.as_ref().unwrap();
+    assert!(comparison.is_exact(), "{comparison}");
+    assert_eq!(
+        (report.errors, report.warnings),
+        (0, 0),
+        "{}",
+        report.findings_text()
+    );
+}
