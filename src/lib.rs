@@ -8,15 +8,11 @@
 
 pub mod asterisk;
 pub mod audit;
-pub mod cli;
-pub mod commands;
 pub mod diag;
 pub mod fsutil;
 pub mod profile;
 pub mod render;
 pub mod site;
-pub mod synth;
-pub mod term;
 pub mod twilio;
 
-pub use diag::{Error, Location, Result};
+pub use diag::{Error, ErrorKind, Location, Result};

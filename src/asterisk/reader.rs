@@ -80,7 +80,7 @@ impl Loader {
         }
     }
 
-    /// Read a top-level file from disk; failing to read it is an error (exit 2).
+    /// Read a top-level file from disk; failing to read it is an error.
     pub fn load_top(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
         let id = self.add_source(path.to_path_buf(), bytes.into());

@@ -20,12 +20,15 @@ pub mod severity;
 pub mod suppress;
 
 use crate::asterisk::model::Pbx;
+use crate::asterisk::{self, DiagnosticCode, ModelOptions};
+use crate::diag::Error;
 use crate::twilio::TwilioRanges;
 use context::AuditContext;
 use finding::{Finding, Sink};
 use output::Report;
 use rule::Check;
 use severity::Severity;
+use std::path::{Path, PathBuf};
 
 /// What to audit with.
 pub struct AuditOptions<'a> {
@@ -33,6 +36,75 @@ pub struct AuditOptions<'a> {
     pub asterisk_version: Option<u32>,
     /// Drop findings below this severity from the report.
     pub min_severity: Option<Severity>,
+}
+
+/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
+/// refusing input that could not be read at all (with its position).
+pub fn load_dir(dir: &Path, asterisk_version: Option<u32>) -> Result<Pbx, Error> {
+    checked_model(asterisk::load_dir(dir), asterisk_version)
+}
+
+/// Read the given files, together one PBX (each file's kind from its name), refusing input
+/// that could not be read at all.
+pub fn load_files(files: &[PathBuf], asterisk_version: Option<u32>) -> Result<Pbx, Error> {
+    checked_model(asterisk::load_files(files), asterisk_version)
+}
+
+/// Build the model, refusing input that could not be read at all.
+fn checked_model(
+    config: crate::Result<asterisk::Config>,
+    asterisk_version: Option<u32>,
+) -> Result<Pbx, Error> {
+    let config = config?;
+    // Auditing the wrong directory must not pass CI silently.
+    if config.files.is_empty() {
+        return Err(Error::invalid(format!(
+            "{}: no Asterisk configuration found (expected sip.conf, pjsip.conf, extensions.conf, websms.conf, manager.conf, acl.conf or asterisk.conf)",
+            config.root.display()
+        )));
+    }
+    if let Some(d) = config
+        .diagnostics()
+        .find(|d| d.code == DiagnosticCode::Unreadable)
+    {
+        return Err(Error::at(config.location(d.pos), d.message.clone()));
+    }
+    Ok(asterisk::build_model(
+        config,
+        &ModelOptions { asterisk_version },
+    ))
+}
+
+/// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile
+/// renders to, exactly as a hand-written directory would be audited.
+pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
+    let profile = crate::profile::load(path)?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let mut findings = profile_rules::check(&profile, &text);
+    // Secrets are resolved: weak or reused secrets (PBX501) can only be seen in the values.
+    // Reports mask them like in any hand-written file.
+    let files = crate::render::render_profile(&profile, &crate::render::RenderOptions::default())?;
+    let version = opts.asterisk_version.or(Some(*profile.site.asterisk));
+    let pbx = model_of_rendered(&profile.dir().display().to_string(), &files, version);
+    findings.extend(run_rules(&pbx, opts));
+    Ok(finish(&pbx, findings, opts.min_severity))
+}
+
+/// `render`'s audit of its own output before anything is written: the rendered text read back
+/// exactly as /etc/asterisk would be (never the plan), findings at or above `threshold` only.
+pub fn audit_rendered(
+    files: &[crate::render::RenderedFile],
+    twilio: &TwilioRanges,
+    asterisk_version: u32,
+    threshold: Severity,
+) -> Report {
+    let opts = AuditOptions {
+        twilio,
+        asterisk_version: Some(asterisk_version),
+        min_severity: Some(threshold),
+    };
+    let pbx = model_of_rendered("(rendered)", files, opts.asterisk_version);
+    audit(&pbx, &opts)
 }
 
 /// The PBX model of files rendered in memory, read exactly as a directory holding them would be

@@ -126,6 +126,93 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
+/// A rule by code or name, or an error naming the closest one (`did you mean …?`).
+pub fn find_or_suggest(key: &str) -> Result<&'static Rule, crate::diag::Error> {
+    if let Some(rule) = find(key) {
+        return Ok(rule);
+    }
+    let best = all()
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .map(|cand| {
+            (
+                strsim::jaro_winkler(&key.to_ascii_lowercase(), &cand.to_ascii_lowercase()),
+                cand,
+            )
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let err = crate::diag::Error::invalid(format!("no rule has the code or name `{key}`"));
+    Err(match best {
+        Some((score, cand)) if score > 0.8 => err.with_hint(format!(
+            "did you mean `{cand}`? (`pbxgen rules` lists them all)"
+        )),
+        _ => err.with_hint("`pbxgen rules` lists every rule"),
+    })
+}
+
+/// The plain-text table of every rule (`pbxgen rules`).
+pub fn text_table() -> String {
+    let rules = all();
+    let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = format!(
+        "{:<7} {:<name_w$} {:<8} {}\n",
+        "CODE", "NAME", "SEVERITY", "SUMMARY"
+    );
+    for r in rules {
+        out.push_str(&format!(
+            "{:<7} {:<name_w$} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        ));
+    }
+    out
+}
+
+/// The Markdown table of every rule, for the README (`pbxgen rules --format markdown`).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | name | default | what |\n|---|---|---|---|\n");
+    for r in all() {
+        let sev = match r.escalation {
+            Some(esc) => format!("{}; {esc}", r.severity),
+            None => r.severity.to_string(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            sev,
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// Every rule as JSON (`pbxgen rules --format json`).
+pub fn json_all() -> serde_json::Value {
+    serde_json::Value::Array(all().iter().map(|r| r.json()).collect())
+}
+
+impl Rule {
+    /// The rule as JSON: metadata and documentation.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "escalation": self.escalation,
+            "summary": self.summary,
+            "what": self.doc.what,
+            "why": self.doc.why,
+            "example": self.doc.example,
+            "instead": self.doc.instead,
+            "fix": self.fix,
+            "references": self.doc.references,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

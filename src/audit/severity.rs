@@ -70,17 +70,70 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A threshold from the command line (`--fail-on`, `--min-severity`); `None` is never reached.
-pub fn threshold(choice: crate::cli::FailOn) -> Option<Severity> {
-    use crate::cli::FailOn;
-    match choice {
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::None => None,
+/// A severity threshold (`--fail-on`, `--min-severity`): a severity, or `none`, which no finding
+/// ever reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    None,
+}
+
+impl FailOn {
+    /// Every threshold, in the order the command line lists them.
+    pub const ALL: [FailOn; 6] = [
+        FailOn::Critical,
+        FailOn::High,
+        FailOn::Medium,
+        FailOn::Low,
+        FailOn::Info,
+        FailOn::None,
+    ];
+
+    /// The name users type (`critical`, …, `none`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::None => "none",
+            other => other.severity().map_or("none", Severity::as_str),
+        }
     }
+
+    /// The severity a finding must reach; `None` for `none` (never reached).
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+impl fmt::Display for FailOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FailOn::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not a severity threshold"))
+    }
+}
+
+/// The severity a threshold names (`None` for `none`, which is never reached).
+pub fn threshold(choice: FailOn) -> Option<Severity> {
+    choice.severity()
 }
 
 #[cfg(test)]
@@ -96,5 +149,13 @@ mod tests {
         sorted.sort();
         sorted.reverse();
         assert_eq!(sorted, Severity::ALL);
+    }
+
+    #[test]
+    fn thresholds_round_trip_through_their_names() {
+        for t in FailOn::ALL {
+            assert_eq!(t.as_str().parse::<FailOn>(), Ok(t));
+        }
+        assert!("bogus".parse::<FailOn>().is_err());
     }
 }

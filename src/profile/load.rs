@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Read and validate the profile at `path`. Secrets are not resolved (see
-/// [`super::Secret::resolve`]). Errors have exit code 2 and, when they are about the file's
+/// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;

@@ -5,6 +5,7 @@ mod util;
 
 mod asterisk;
 mod audit;
+mod bench_inputs;
 mod cli;
 mod corpus;
 mod profile;

@@ -2,11 +2,11 @@
 //! secret references resolve (or fail clearly), the committed schema matches the code.
 
 use crate::util::{pbxgen, repo_path};
-use pbxgen::Location;
 use pbxgen::profile::{
     self, Allowed, ChannelDriver, Edges, Fallback, Origin, Profile, SecretRole, SecretSource,
     TrunkRef,
 };
+use pbxgen::{ErrorKind, Location};
 use std::path::Path;
 
 /// Run a command; its exit code, stdout and stderr.
@@ -294,7 +294,7 @@ fn every_error_class_names_its_position() {
         let path = dir.join(format!("{}.yaml", e.fixture));
         let file = path.display().to_string();
         let err = profile::load(&path).expect_err(e.fixture);
-        assert_eq!(err.exit_code, 2, "{}", e.fixture);
+        assert_eq!(err.kind, ErrorKind::Invalid, "{}", e.fixture);
         assert_eq!(
             err.location,
             Some(Location::new(file.clone(), e.line, e.column)),
@@ -396,7 +396,7 @@ fn a_missing_secret_file_names_the_file_and_the_position() {
         "{}",
         err.message
     );
-    assert_eq!(err.exit_code, 2);
+    assert_eq!(err.kind, ErrorKind::Invalid);
 }
 
 #[test]

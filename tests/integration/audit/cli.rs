@@ -136,7 +136,7 @@ fn unknown_rule_exits_2_with_a_suggestion() {
 #[test]
 fn the_readme_rules_table_is_generated_from_the_registry() {
     let notes = std::fs::read_to_string(repo_path("README.md")).expect("README.md");
-    let table = pbxgen::commands::rules::markdown_table();
+    let table = pbxgen::audit::rule::markdown_table();
     assert!(
         notes.contains(&table),
         "README.md: regenerate the rules table with `pbxgen rules --format markdown`"

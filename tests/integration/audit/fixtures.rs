@@ -7,7 +7,6 @@ use crate::util::repo_path;
 use pbxgen::audit::output::{Report, json, text};
 use pbxgen::audit::profile_rules;
 use pbxgen::audit::rule::{self, Check, Rule};
-use pbxgen::term::Term;
 use std::path::Path;
 
 /// `--asterisk-version N` from an optional `bad.args`/`good.args` next to the fixture.
@@ -83,10 +82,7 @@ fn bad_fixture_reports_are_snapshotted() {
         for r in rule::all() {
             let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
             let report = run_fixture(r, &bad);
-            insta::assert_snapshot!(
-                format!("{}-text", r.code),
-                text::render(&report, &Term::plain())
-            );
+            insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, false));
             insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
         }
     });

@@ -1,6 +1,6 @@
 //! Terminal output settings: colour and verbosity, decided once from flags and environment.
 
-use crate::cli::ColorChoice;
+use super::args::ColorChoice;
 use std::io::IsTerminal;
 
 /// Output settings every command receives.
@@ -37,16 +37,6 @@ impl Term {
             color,
             quiet,
             verbose,
-        }
-    }
-
-    /// Plain settings for tests and library callers.
-    pub fn plain() -> Self {
-        colored::control::set_override(false);
-        Term {
-            color: false,
-            quiet: false,
-            verbose: 0,
         }
     }
 }

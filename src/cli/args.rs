@@ -1,8 +1,40 @@
-//! Command-line definitions (clap). Behaviour lives in `commands::*`; this file only says what
-//! the user can type, with help that teaches by example.
+//! Command-line definitions (clap). Behaviour lives in the library and in one file per command
+//! next to this one; this file only says what the user can type, with help that teaches by
+//! example.
+//!
+//! Enumerations the library defines (`FailOn`, `FirewallFormat`) are offered through
+//! [`choice`]: the library owns the names, the command line only lists them.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pbxgen::audit::severity::FailOn;
+use pbxgen::twilio::firewall::FirewallFormat;
 use std::path::PathBuf;
+
+/// A value parser for an enumeration of the library: its names as the possible values (with a
+/// line of help each, when `help` is given), parsed back into the value.
+fn choice<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: Option<fn(T) -> &'static str>,
+) -> impl TypedValueParser<Value = T> {
+    let values = all.iter().map(move |&v| {
+        let value = PossibleValue::new(name(v));
+        match help {
+            Some(help) => value.help(help(v)),
+            None => value,
+        }
+    });
+    PossibleValuesParser::new(values).map(move |s| {
+        *all.iter()
+            .find(|&&v| name(v) == s)
+            .expect("clap accepts only the possible values")
+    })
+}
+
+fn fail_on() -> impl TypedValueParser<Value = FailOn> {
+    choice(&FailOn::ALL, FailOn::as_str, None)
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -97,10 +129,6 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unread
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  pbxgen man > /usr/local/share/man/man1/pbxgen.1")]
     Man,
-
-    /// Generate synthetic inputs for benchmarks (profiles or config trees of N items)
-    #[command(hide = true)]
-    Generate(GenerateArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -129,7 +157,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub private: bool,
     /// Refuse to write when the rendered files have findings at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Critical, value_name = "SEVERITY")]
+    #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
     pub fail_on: FailOn,
 }
 
@@ -144,13 +172,13 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Exit 1 when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "SEVERITY")]
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
     /// Target Asterisk major version (affects chan_sip and pjsip option checks)
     #[arg(long, value_name = "MAJOR")]
     pub asterisk_version: Option<u32>,
     /// Only report findings at or above this severity
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_parser = fail_on(), value_name = "SEVERITY")]
     pub min_severity: Option<FailOn>,
     /// Dump the parsed PBX model instead of auditing (debugging)
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -168,17 +196,6 @@ pub enum OutputFormat {
     Json,
     Sarif,
     Github,
-}
-
-/// A severity threshold (`none` never fails).
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-    None,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -220,8 +237,12 @@ iptables -I INPUT -j PBXGEN-TWILIO")]
 #[derive(Args, Debug, Clone)]
 pub struct FirewallArgs {
     /// Firewall to write rules for
-    #[arg(long, value_enum, default_value_t = crate::twilio::firewall::FirewallFormat::Nftables)]
-    pub format: crate::twilio::firewall::FirewallFormat,
+    #[arg(
+        long,
+        value_parser = choice(&FirewallFormat::ALL, FirewallFormat::as_str, Some(FirewallFormat::description)),
+        default_value = "nftables"
+    )]
+    pub format: FirewallFormat,
     /// Range preset to use (default: the one built into pbxgen)
     #[arg(long, value_name = "FILE")]
     pub preset: Option<PathBuf>,
@@ -304,25 +325,4 @@ pub struct TemplatesExportArgs {
 pub struct CompletionsArgs {
     /// Shell to generate completions for
     pub shell: clap_complete::Shell,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct GenerateArgs {
-    /// What to generate
-    #[arg(value_enum)]
-    pub kind: GenerateKind,
-    /// How many items (extensions, peers, endpoints, contexts)
-    #[arg(long, default_value_t = 1000)]
-    pub count: usize,
-    /// Output file (profile) or directory (config tree)
-    #[arg(long)]
-    pub out: PathBuf,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GenerateKind {
-    /// A site profile with N extensions
-    Profile,
-    /// An /etc/asterisk-like tree with N peers, endpoints and contexts over #include files
-    ConfigTree,
 }

@@ -1,34 +1,41 @@
-//! One module per subcommand: glue between the command line and the library. Each `run`
-//! returns the exit code; errors are printed here, once, in one format.
+//! The command line, part of the binary only: clap arguments ([`args`]), dispatch, exit codes
+//! ([`exit`]), terminal settings ([`term`]) and one module per command. Each command turns the
+//! library's typed results into output and an exit code; errors are printed here, once, in one
+//! format. The library (`pbxgen`) knows nothing of this module.
 
-use crate::cli::{Cli, Command, ProfileCommand, TemplatesCommand, TwilioCommand};
-use crate::diag::Error;
-use crate::term::Term;
+use pbxgen::Error;
 use std::process::ExitCode;
 
-pub mod audit;
-pub mod completions;
-pub mod generate;
-pub mod profile;
-pub mod render;
-pub mod rules;
-pub mod templates;
-pub mod twilio;
+pub mod args;
+mod audit;
+mod completions;
+mod exit;
+mod profile;
+mod render;
+mod rules;
+mod templates;
+pub mod term;
+mod twilio;
 
-/// Entry point used by `main.rs`.
-pub fn main(cli: Cli) -> ExitCode {
+use args::{Cli, Command, ProfileCommand, TemplatesCommand, TwilioCommand};
+use term::Term;
+
+/// Entry point used by `main.rs`: parse the arguments, run the command, end with its code.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    let cli = Cli::parse();
     let term = Term::from_flags(cli.global.color, cli.global.quiet, cli.global.verbose);
     match run(cli.command, &term) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             print_error(&err, &term);
-            ExitCode::from(err.exit_code)
+            ExitCode::from(exit::of_error(&err))
         }
     }
 }
 
 /// Run one command; `Ok(code)` is the exit code of a command that ran to its end.
-pub fn run(command: Command, term: &Term) -> Result<u8, Error> {
+fn run(command: Command, term: &Term) -> Result<u8, Error> {
     match command {
         Command::Render(args) => render::run(&args, term),
         Command::Audit(args) => audit::run(&args, term),
@@ -41,12 +48,11 @@ pub fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Templates(TemplatesCommand::List) => templates::list(term),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
-        Command::Generate(args) => generate::run(&args, term),
     }
 }
 
 /// Print an error the one way pbxgen prints errors.
-pub fn print_error(err: &Error, term: &Term) {
+fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
     let label = if term.color {
         "error:".red().bold().to_string()

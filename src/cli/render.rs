@@ -1,13 +1,14 @@
 //! `pbxgen render`: profile → plan → files, written atomically or compared with the disk.
 
-use crate::audit::{self, AuditOptions, severity::threshold};
-use crate::cli::{FailOn, RenderArgs};
-use crate::diag::{EXIT_FINDINGS, EXIT_OK, Error};
-use crate::render::write::{self, Change};
-use crate::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};
-use crate::term::Term;
-use crate::twilio::TwilioRanges;
-use crate::{profile, site};
+use super::args::RenderArgs;
+use super::exit;
+use super::term::Term;
+use pbxgen::audit::{self, severity::FailOn};
+use pbxgen::diag::{Error, ErrorKind};
+use pbxgen::render::write::{self, Change};
+use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};
+use pbxgen::twilio::TwilioRanges;
+use pbxgen::{profile, site};
 
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let out = args.out.as_deref().ok_or_else(|| {
@@ -50,7 +51,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
                 out.display()
             );
         }
-        return Ok(EXIT_OK);
+        return Ok(exit::OK);
     }
     if args.dry_run {
         print!("{}", write::describe(&planned));
@@ -79,11 +80,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             out.display()
         );
     }
-    Ok(if args.check && changed {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(exit::findings_if(args.check && changed))
 }
 
 fn change_word(change: Change) -> &'static str {
@@ -102,8 +99,7 @@ struct AuditFacts {
 }
 
 /// Audit the rendered files before anything is written, refusing findings at or above
-/// `fail_on` (render writes nothing when its own output has findings: the auditor reads the
-/// rendered text exactly as it would read /etc/asterisk, never the plan). The findings go to
+/// `fail_on` (render writes nothing when its own output has findings). The findings go to
 /// stderr in the text format, secrets masked.
 fn audit_before_write(
     files: &[RenderedFile],
@@ -111,26 +107,20 @@ fn audit_before_write(
     fail_on: FailOn,
     term: &Term,
 ) -> Result<(), Error> {
-    let Some(threshold) = threshold(fail_on) else {
+    let Some(threshold) = fail_on.severity() else {
         return Ok(());
     };
     let twilio = facts.twilio.unwrap_or_else(TwilioRanges::embedded);
-    let opts = AuditOptions {
-        twilio: &twilio,
-        asterisk_version: Some(facts.asterisk_version),
-        min_severity: Some(threshold),
-    };
-    let pbx = audit::model_of_rendered("(rendered)", files, opts.asterisk_version);
-    let report = audit::audit(&pbx, &opts);
+    let report = audit::audit_rendered(files, &twilio, facts.asterisk_version, threshold);
     if report.findings.is_empty() {
         return Ok(());
     }
-    eprint!("{}", audit::output::text::render(&report, term));
+    eprint!("{}", audit::output::text::render(&report, term.color));
     Err(Error::invalid(format!(
         "refusing to write: the rendered files have {} finding(s) at or above `{}`; nothing was written",
         report.findings.len(),
         threshold
     ))
     .with_hint("fix the profile, or pass `--fail-on none` to write anyway")
-    .with_exit_code(EXIT_FINDINGS))
+    .with_kind(ErrorKind::Findings))
 }

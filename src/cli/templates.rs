@@ -1,10 +1,11 @@
 //! `pbxgen templates list|export`: the embedded minijinja templates.
 
-use crate::cli::TemplatesExportArgs;
-use crate::diag::{EXIT_OK, Error};
-use crate::fsutil::{self, Batch, MODE_PUBLIC};
-use crate::render::templates::EMBEDDED;
-use crate::term::Term;
+use super::args::TemplatesExportArgs;
+use super::exit;
+use super::term::Term;
+use pbxgen::Error;
+use pbxgen::fsutil::{self, Batch, MODE_PUBLIC};
+use pbxgen::render::templates::EMBEDDED;
 
 /// Copy every embedded template into a directory (all or none).
 pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
@@ -33,7 +34,7 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
             args.dir.display()
         );
     }
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }
 
 /// Name and purpose of every embedded template.
@@ -42,5 +43,5 @@ pub fn list(_term: &Term) -> Result<u8, Error> {
     for template in EMBEDDED {
         println!("{:width$}  {}", template.name, template.description);
     }
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }

@@ -1,16 +1,17 @@
 //! `pbxgen twilio refresh` and `pbxgen twilio firewall`.
 
-use crate::cli::{FirewallArgs, RefreshArgs};
-use crate::diag::{EXIT_FINDINGS, EXIT_OK, Error};
-use crate::fsutil::{MODE_PUBLIC, write_atomic};
-use crate::term::Term;
-use crate::twilio::date::today_utc;
-use crate::twilio::fetch::{FetchOptions, Fetcher, MAX_BYTES, display_url};
-use crate::twilio::firewall::firewall_snippet;
-use crate::twilio::ranges::EMBEDDED_PRESET;
-use crate::twilio::refresh::{self, DEFAULT_SOURCE, Plan};
-use crate::twilio::report::{describe, unified_diff};
-use crate::twilio::{Edge, TwilioRanges};
+use super::args::{FirewallArgs, RefreshArgs};
+use super::exit;
+use super::term::Term;
+use pbxgen::Error;
+use pbxgen::fsutil::{MODE_PUBLIC, write_atomic};
+use pbxgen::twilio::date::today_utc;
+use pbxgen::twilio::fetch::{FetchOptions, Fetcher, MAX_BYTES, display_url};
+use pbxgen::twilio::firewall::firewall_snippet;
+use pbxgen::twilio::ranges::EMBEDDED_PRESET;
+use pbxgen::twilio::refresh::{self, DEFAULT_SOURCE, Plan};
+use pbxgen::twilio::report::{describe, unified_diff};
+use pbxgen::twilio::{Edge, TwilioRanges};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -142,7 +143,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
         if let Some(path) = &args.write {
             write_if_changed(path, &new_text, term)?;
         }
-        return Ok(EXIT_OK);
+        return Ok(exit::OK);
     }
     if args.check {
         if !term.quiet {
@@ -151,7 +152,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
                 baseline.name
             );
         }
-        return Ok(EXIT_FINDINGS);
+        return Ok(exit::FINDINGS);
     }
     match &args.write {
         Some(path) => write_if_changed(path, &new_text, term)?,
@@ -161,7 +162,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
             }
         }
     }
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }
 
 /// Turn the sanity rules the page breaks into one error listing each, unless all of them are
@@ -205,5 +206,5 @@ pub fn firewall(args: &FirewallArgs, _term: &Term) -> Result<u8, Error> {
         None => TwilioRanges::embedded(),
     };
     print!("{}", firewall_snippet(&ranges, args.format));
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }

@@ -1,11 +1,12 @@
-//! Synthetic but realistic inputs for the benchmarks (`pbxgen generate`, hidden).
+//! Synthetic but realistic inputs for the benchmarks (`benches/scale.rs`). Not part of the
+//! product: the integration tests include this file too (`tests/integration/bench_inputs.rs`).
 //!
 //! A provider-scale `/etc/asterisk` tree: N chan_sip peers, N pjsip endpoint+auth+aor triples and
 //! N dialplan contexts with includes and Dial lines, split over `#include` files the way FreePBX
 //! and hosted platforms split theirs; one trunk per 1,000 users. Deterministic for a given N, so
 //! figures from two runs are comparable.
 
-use crate::diag::Error;
+use pbxgen::Error;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -23,7 +24,7 @@ pub struct TreeStats {
 }
 
 /// A deterministic, strong-looking demo secret for item `i` (never a real credential).
-fn demo_secret(kind: &str, i: usize) -> String {
+pub fn demo_secret(kind: &str, i: usize) -> String {
     // SplitMix64: cheap, deterministic, well spread.
     let mut x = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15 ^ kind.len() as u64);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -32,13 +33,14 @@ fn demo_secret(kind: &str, i: usize) -> String {
     format!("Dm{x:016x}Q7")
 }
 
-fn trunks(n: usize) -> usize {
+/// How many trunks a tree of `n` users has.
+pub fn trunks(n: usize) -> usize {
     n.div_ceil(USERS_PER_TRUNK).max(1)
 }
 
 /// Write a config tree with `n` peers/endpoints/contexts into `dir` (created if missing).
 pub fn write_config_tree(dir: &Path, n: usize) -> Result<TreeStats, Error> {
-    crate::fsutil::create_dir(dir)?;
+    pbxgen::fsutil::create_dir(dir)?;
     let mut stats = TreeStats {
         files: 0,
         lines: 0,
@@ -265,60 +267,4 @@ pub fn profile_yaml(n: usize) -> String {
         line(fixed.to_string());
     }
     y
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tree_is_deterministic_and_scales_linearly() {
-        let small = config_tree_files(1_000);
-        assert_eq!(small, config_tree_files(1_000));
-        let lines = |files: &[(String, String)]| {
-            files.iter().map(|(_, t)| t.lines().count()).sum::<usize>()
-        };
-        let big = config_tree_files(10_000);
-        let ratio = lines(&big) as f64 / lines(&small) as f64;
-        assert!(
-            (9.0..11.0).contains(&ratio),
-            "lines should grow ~10x, grew {ratio}"
-        );
-        // Includes name files that exist.
-        for (_, text) in &big {
-            for line in text.lines().filter_map(|l| l.strip_prefix("#include ")) {
-                assert!(big.iter().any(|(n, _)| n == line), "{line} is generated");
-            }
-        }
-    }
-
-    #[test]
-    fn registrations_are_in_general_not_inherited_by_peers() {
-        let files = config_tree_files(2_000)
-            .into_iter()
-            .map(|(n, t)| (n, t.into_bytes()))
-            .collect();
-        let config = crate::asterisk::load_texts("tree", files);
-        let pbx = crate::asterisk::build_model(config, &Default::default());
-        let sip = pbx.sip.as_ref().expect("sip.conf");
-        assert_eq!(sip.general.registrations.len(), trunks(2_000));
-        let peer = sip.peer("u0").expect("peer u0");
-        assert!(pbx.section(peer.section).get("register").is_none());
-    }
-
-    #[test]
-    fn generated_profile_is_valid() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("site.yaml");
-        std::fs::write(&path, profile_yaml(1_500)).unwrap();
-        let profile = crate::profile::load(&path).expect("the generated profile loads");
-        assert_eq!(profile.extensions.len(), 1_500);
-    }
-
-    #[test]
-    fn secrets_are_distinct_and_not_weak() {
-        let a = demo_secret("sip", 1);
-        assert_ne!(a, demo_secret("sip", 2));
-        assert!(a.len() >= 16 && a.chars().any(|c| c.is_ascii_uppercase()));
-    }
 }

@@ -1,13 +1,14 @@
 //! Shell completions and the man page, both generated from the clap definitions.
 
-use crate::cli::{Cli, CompletionsArgs};
-use crate::diag::{EXIT_OK, Error};
+use super::args::{Cli, CompletionsArgs};
+use super::exit;
 use clap::CommandFactory;
+use pbxgen::Error;
 
 pub fn completions(args: &CompletionsArgs) -> Result<u8, Error> {
     let mut cmd = Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "pbxgen", &mut std::io::stdout());
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }
 
 pub fn man() -> Result<u8, Error> {
@@ -15,5 +16,5 @@ pub fn man() -> Result<u8, Error> {
     clap_mangen::Man::new(cmd)
         .render(&mut std::io::stdout())
         .map_err(|e| Error::invalid(format!("cannot write the man page: {e}")))?;
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }

@@ -1,9 +1,10 @@
 //! `pbxgen profile check` and `pbxgen profile schema`.
 
-use crate::cli::ProfileCheckArgs;
-use crate::diag::{EXIT_OK, Error};
-use crate::profile::{self, Profile};
-use crate::term::Term;
+use super::args::ProfileCheckArgs;
+use super::exit;
+use super::term::Term;
+use pbxgen::Error;
+use pbxgen::profile::{self, Profile};
 
 /// Validate a profile; print a short summary. Exit 0, or 2 (through the error) when invalid.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
@@ -15,7 +16,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
         }
     }
     if term.quiet {
-        return Ok(EXIT_OK);
+        return Ok(exit::OK);
     }
     println!("{}", summary(&profile, args.resolve_secrets));
     // A generated profile can hold thousands of inline secrets: show a few, count the rest.
@@ -34,11 +35,11 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
             inline.len() - SHOWN
         );
     }
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }
 
 /// The few lines `profile check` prints for a valid profile.
-pub fn summary(profile: &Profile, resolved: bool) -> String {
+fn summary(profile: &Profile, resolved: bool) -> String {
     let drivers: Vec<&str> = profile
         .site
         .channel_drivers
@@ -121,5 +122,5 @@ pub fn summary(profile: &Profile, resolved: bool) -> String {
 /// Print the JSON Schema (draft-07) of site profiles.
 pub fn schema(_term: &Term) -> Result<u8, Error> {
     print!("{}", profile::schema_json());
-    Ok(EXIT_OK)
+    Ok(exit::OK)
 }
