@@ -11,6 +11,7 @@ pub mod audit;
 pub mod diag;
 pub mod fsutil;
 pub mod profile;
+pub mod redact;
 pub mod render;
 pub mod site;
 pub mod twilio;

@@ -2,10 +2,10 @@
 //! reachability analysis (computed once per audit).
 
 use super::finding::Anchor;
-use super::mask::mask_line;
 use super::reach::Reach;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
+use crate::redact::line::mask_line;
 use crate::twilio::TwilioRanges;
 
 pub struct AuditContext<'a> {

@@ -8,7 +8,6 @@ pub mod context;
 pub mod entries;
 pub mod finding;
 pub mod helpers;
-pub mod mask;
 pub mod output;
 pub mod pattern;
 pub mod profile_rules;

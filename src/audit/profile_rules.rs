@@ -1,9 +1,9 @@
 //! Rules over a site profile (`pbxgen audit --profile`): PBX502 plaintext-secret-in-profile.
 
 use super::finding::{Anchor, Finding, Sink};
-use super::mask::mask_line;
 use super::rules::secrets::PLAINTEXT_SECRET_IN_PROFILE;
 use crate::profile::Profile;
+use crate::redact::line::mask_line;
 
 /// Findings about the profile itself. `text` is the profile's source, for masked snippets.
 pub fn check(profile: &Profile, text: &str) -> Vec<Finding> {

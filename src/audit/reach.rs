@@ -10,10 +10,10 @@
 //! in nodes + edges; per-extension indexes keep `Exten` nodes from rescanning contexts.
 
 use super::finding::PathStep;
-use super::mask::mask_line;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind, Tech};
 use crate::asterisk::source::Pos;
+use crate::redact::line::mask_line;
 use crate::twilio::TwilioRanges;
 use std::collections::{HashMap, HashSet, VecDeque};
 

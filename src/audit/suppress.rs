@@ -9,9 +9,9 @@
 //! suppressed themselves — fix the comment instead. YAML profiles use `#` instead of `;`.
 
 use super::finding::{Anchor, Finding, Sink};
-use super::mask::mask_line;
 use super::rule;
 use super::rules::meta;
+use crate::redact::line::mask_line;
 use std::collections::HashMap;
 
 /// A source file as the auditor shows it: display path and text.

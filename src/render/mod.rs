@@ -6,12 +6,11 @@
 //! profile, and saying the file is generated.
 
 pub mod escape;
-pub mod mask;
 pub mod secrets;
 pub mod templates;
 pub mod write;
 
-pub use secrets::{MASK, SecretMode, SecretValues};
+pub use secrets::{SecretMode, SecretValues};
 
 use crate::diag::Error;
 use crate::site::{Item, OutputFile, Site};

@@ -7,6 +7,7 @@
 
 use crate::diag::Error;
 use crate::profile::Secret;
+use crate::redact::MASK;
 use minijinja::value::{Value, ValueKind};
 use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
@@ -19,9 +20,6 @@ pub enum SecretMode {
     /// [`MASK`] for every secret (`--diff`, previews). Nothing is resolved.
     Mask,
 }
-
-/// What a masked secret looks like.
-pub const MASK: &str = "********";
 
 /// What the `secret` filter noticed while one file was rendered.
 #[derive(Debug, Default)]

@@ -6,7 +6,8 @@
 
 use super::{EXAMPLES, example_site, render_example};
 use crate::util::repo_path;
-use pbxgen::render::{MASK, SecretMode, SecretValues};
+use pbxgen::redact::MASK;
+use pbxgen::render::{SecretMode, SecretValues};
 
 #[test]
 fn snapshots_of_every_rendered_file() {

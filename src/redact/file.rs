@@ -1,30 +1,27 @@
-//! Masking secrets in text pbxgen did not just render (the old files on disk, for `--diff`).
+//! Masking secrets in a whole file pbxgen did not just render (the old files on disk, for
+//! `render --diff`).
 //!
 //! The new side of a diff is rendered with masks instead of secrets, so it holds none. The old
 //! side is whatever is on disk: it may hold the current secrets (masked by value, see
-//! [`SecretValues`](super::SecretValues)) or older ones nobody knows any more. Those are masked
-//! by position: the value of every option that holds a secret in the file's syntax. Both sides
-//! go through the same masking, so unchanged secret lines compare equal.
+//! `render::SecretValues`) or older ones nobody knows any more. Those are masked by position:
+//! the value of every option that holds a secret in the file's syntax. Both sides go through the
+//! same masking, so unchanged secret lines compare equal.
 
-use super::MASK;
-use super::escape::Syntax;
+use super::{MASK, is_secret_key};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Options whose value is a secret in Asterisk `.conf` files and in `websms.conf` (names
-/// compared case-insensitively; websms keys may carry an index, `auth_secret[2]`).
-const SECRET_KEYS: &[&str] = &[
-    "secret",
-    "md5secret",
-    "remotesecret",
-    "password",
-    "password_digest",
-    "md5_cred",
-    "oauth_secret",
-    "refresh_token",
-    "auth_passwd",
-    "auth_secret",
-];
+/// Where a file's secrets sit (the output registry says it for every file pbxgen writes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretPositions {
+    /// `key = value` options with a secret key (Asterisk `.conf`, PHP ini), and chan_sip
+    /// `register =>` lines.
+    Options,
+    /// The same, plus voicemail.conf mailbox lines (`101 => pin,name,…`).
+    OptionsAndMailboxes,
+    /// XML elements and attributes named for a password.
+    Xml,
+}
 
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\s*)([A-Za-z0-9_]+)(\s*\[[^\]]*\])?(\s*=>?\s*)(.*)$").expect("valid regex")
@@ -52,18 +49,17 @@ static XML_PASSWORD_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(\bpassword\s*=\s*)("[^"]*"|'[^']*')"#).expect("valid regex")
 });
 
-/// `text` (the contents of `file`) with the value of every secret-holding option replaced by
-/// [`MASK`].
-pub fn mask_secret_positions(file: &str, text: &str) -> String {
-    match Syntax::of_file(file) {
-        Syntax::Xml => {
+/// `text` with the value of every secret-holding position replaced by [`MASK`].
+pub fn mask_secret_positions(positions: SecretPositions, text: &str) -> String {
+    match positions {
+        SecretPositions::Xml => {
             let text = XML_PASSWORD_ELEMENT.replace_all(text, format!("${{1}}{MASK}${{2}}"));
             XML_PASSWORD_ATTRIBUTE
                 .replace_all(&text, format!("${{1}}\"{MASK}\""))
                 .into_owned()
         }
-        Syntax::Asterisk | Syntax::PhpIni => {
-            let mailboxes = file == "voicemail.conf";
+        SecretPositions::Options | SecretPositions::OptionsAndMailboxes => {
+            let mailboxes = positions == SecretPositions::OptionsAndMailboxes;
             let mut out = String::with_capacity(text.len());
             for line in text.split_inclusive('\n') {
                 let (body, end) = split_line_end(line);
@@ -90,8 +86,7 @@ fn mask_line(line: &str, mailboxes: bool) -> String {
         }
     }
     if let Some(c) = KEY_VALUE.captures(line) {
-        let key = c[2].to_ascii_lowercase();
-        if SECRET_KEYS.contains(&key.as_str()) && !c[5].trim().is_empty() {
+        if is_secret_key(&c[2]) && !c[5].trim().is_empty() {
             let index = c.get(3).map_or("", |m| m.as_str());
             return format!("{}{}{index}{}{MASK}", &c[1], &c[2], &c[4]);
         }
@@ -106,7 +101,7 @@ mod tests {
     #[test]
     fn masks_asterisk_and_ini_secret_options() {
         let text = "[101]\ntype=auth\nusername=101\npassword = hunter2;x\nsecret=>abc\r\nauth_secret[2] = \"s3\"\ncontext=x\n";
-        let masked = mask_secret_positions("pjsip.conf", text);
+        let masked = mask_secret_positions(SecretPositions::Options, text);
         assert_eq!(
             masked,
             "[101]\ntype=auth\nusername=101\npassword = ********\nsecret=>********\r\nauth_secret[2] = ********\ncontext=x\n"
@@ -115,14 +110,19 @@ mod tests {
 
     #[test]
     fn masks_register_lines_and_mailboxes() {
-        let masked =
-            mask_secret_positions("sip.conf", "register => tls://user:p@ss@host:5061/in\n");
+        let masked = mask_secret_positions(
+            SecretPositions::Options,
+            "register => tls://user:p@ss@host:5061/in\n",
+        );
         assert_eq!(masked, "register => tls://user:********@host:5061/in\n");
-        let masked = mask_secret_positions("voicemail.conf", "101 => 4242,Kitchen,k@example.net\n");
+        let masked = mask_secret_positions(
+            SecretPositions::OptionsAndMailboxes,
+            "101 => 4242,Kitchen,k@example.net\n",
+        );
         assert_eq!(masked, "101 => ********,Kitchen,k@example.net\n");
         // Outside voicemail.conf a `N => …` line is not a mailbox.
         assert_eq!(
-            mask_secret_positions("extensions.conf", "101 => x,y\n"),
+            mask_secret_positions(SecretPositions::Options, "101 => x,y\n"),
             "101 => x,y\n"
         );
     }
@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn masks_xml_passwords() {
         let text = "<Password_1_ group=\"Ext_1/Proxy\">s3cret</Password_1_>\n<VoIP_User_1_Password_2_>gw</VoIP_User_1_Password_2_>\n<Sip password=\"x\">sip:a@b</Sip>\n<User_ID_1_>101</User_ID_1_>\n";
-        let masked = mask_secret_positions("spa3102-home.xml", text);
+        let masked = mask_secret_positions(SecretPositions::Xml, text);
         assert!(
             !masked.contains("s3cret") && !masked.contains(">gw<") && !masked.contains("\"x\""),
             "{masked}"

@@ -1,35 +1,12 @@
-//! Secret masking for everything the auditor prints: source snippets, path steps, messages.
+//! Masking one source line, for everything the auditor prints: source snippets, path steps,
+//! messages.
 //!
 //! Secrets are recognised by the option that holds them (`secret`, `password`, `auth_secret`…),
 //! by the `register =>` line syntax (`user:secret@host`), and by the dialplan applications that
 //! take a password argument (`DISA`, `Authenticate`, `VMAuthenticate`). The mask keeps the shape
 //! of the line (the option name, the comment) so a reader still sees what the line is.
 
-/// What a masked value prints as.
-pub const MASK: &str = "********";
-
-/// Secret keys beyond the Asterisk/WebSMS options the model knows (site profiles, other files).
-const MORE_SECRET_KEYS: &[&str] = &[
-    "passwd",
-    "pass",
-    "pin",
-    "token",
-    "auth_token",
-    "api_key",
-    "apikey",
-    "private_key",
-    "gateway_password",
-];
-
-/// Is `name` (an option or YAML key) one that holds a secret? Case-insensitive; a `[n]` index
-/// (`auth_secret[2]`) is ignored.
-pub fn is_secret_option(name: &str) -> bool {
-    let base = name.split('[').next().unwrap_or(name).trim();
-    crate::asterisk::secret::is_secret_option(base)
-        || MORE_SECRET_KEYS
-            .iter()
-            .any(|s| base.eq_ignore_ascii_case(s))
-}
+use super::{MASK, is_secret_key};
 
 /// Mask the secrets in one source line of an Asterisk-style `.conf` file, a PHP ini file or a
 /// YAML profile.
@@ -61,7 +38,7 @@ fn mask_assignment(code: &str) -> Option<String> {
     }
     let value_start = eq + 1 + usize::from(code[eq + 1..].starts_with('>'));
     let (head, value) = code.split_at(value_start);
-    if is_secret_option(name) {
+    if is_secret_key(name) {
         return Some(format!("{head}{}", mask_value(value)));
     }
     if name.eq_ignore_ascii_case("register") {
@@ -82,7 +59,7 @@ fn mask_yaml(code: &str) -> Option<String> {
         .trim()
         .trim_start_matches("- ")
         .trim_matches(|c| c == '"' || c == '\'');
-    if !is_secret_option(key) {
+    if !is_secret_key(key) {
         return None;
     }
     let (head, value) = code.split_at(colon + 1);
