@@ -107,7 +107,9 @@ pub fn audit_rendered(
 }
 
 /// The PBX model of files rendered in memory, read exactly as a directory holding them would be
-/// (the auditor never trusts the generator: it reads the text, not the plan).
+/// (the auditor never trusts the generator: it reads the text, not the plan). Each file is read
+/// as the Asterisk file kind the output registry gives it; files Asterisk does not read (XML)
+/// are left out.
 pub fn model_of_rendered(
     root: &str,
     files: &[crate::render::RenderedFile],
@@ -117,7 +119,13 @@ pub fn model_of_rendered(
         .iter()
         .map(|f| (f.name.clone(), f.contents.clone().into_bytes()))
         .collect();
-    let config = crate::asterisk::load_texts(root, texts);
+    let tops: Vec<_> = files
+        .iter()
+        .filter_map(|f| {
+            crate::render::outputs::reader_kind_of_file(&f.name).map(|k| (f.name.clone(), k))
+        })
+        .collect();
+    let config = crate::asterisk::load_texts_as(root, texts, &tops);
     crate::asterisk::build_model(config, &crate::asterisk::ModelOptions { asterisk_version })
 }
 

@@ -8,7 +8,7 @@ use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::render::write::{self, Change};
 use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};
 use pbxgen::twilio::TwilioRanges;
-use pbxgen::{profile, site};
+use pbxgen::{plan, profile};
 
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let out = args.out.as_deref().ok_or_else(|| {
@@ -18,7 +18,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
     })?;
     let profile = profile::load(&args.profile)?;
-    let site = site::plan(&profile)?;
+    let plan = plan::plan(&profile)?;
     // What the self-audit needs from the profile: the Twilio ranges it names and its target.
     let audit_facts = AuditFacts {
         twilio: profile.twilio_ranges().cloned(),
@@ -31,12 +31,12 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         only: args.only.clone(),
         secrets: SecretMode::Resolve,
     };
-    let files = render::render(&site, &options)?;
+    let files = render::render(&plan, &options)?;
     audit_before_write(&files, audit_facts, args.fail_on, term)?;
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
-        render::free_in_background(site);
+        render::free_in_background(plan);
         let written = write::commit(&planned, out)?;
         if !term.quiet {
             for file in planned
@@ -58,13 +58,13 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     }
     if args.diff {
         let masked = render::render(
-            &site,
+            &plan,
             &RenderOptions {
                 secrets: SecretMode::Mask,
                 ..options
             },
         )?;
-        let secrets = SecretValues::resolve(&site.secrets)?;
+        let secrets = SecretValues::resolve(&plan.secrets)?;
         print!("{}", write::diff(&planned, &masked, &secrets, term.color));
     }
     let changed = write::has_changes(&planned);

@@ -5,12 +5,13 @@ use super::exit;
 use super::term::Term;
 use pbxgen::Error;
 use pbxgen::fsutil::{self, Batch, MODE_PUBLIC};
-use pbxgen::render::templates::EMBEDDED;
+use pbxgen::render::templates::embedded;
 
 /// Copy every embedded template into a directory (all or none).
 pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
+    let templates = embedded();
     let mut batch = Batch::new();
-    for template in EMBEDDED {
+    for template in &templates {
         let path = args.dir.join(template.name);
         if !args.force && std::fs::symlink_metadata(&path).is_ok() {
             return Err(Error::invalid(format!(
@@ -26,7 +27,7 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
     if !term.quiet {
         println!(
             "{} templates written to {}",
-            EMBEDDED.len(),
+            templates.len(),
             args.dir.display()
         );
         println!(
@@ -39,8 +40,9 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
 
 /// Name and purpose of every embedded template.
 pub fn list(_term: &Term) -> Result<u8, Error> {
-    let width = EMBEDDED.iter().map(|t| t.name.len()).max().unwrap_or(0);
-    for template in EMBEDDED {
+    let templates = embedded();
+    let width = templates.iter().map(|t| t.name.len()).max().unwrap_or(0);
+    for template in &templates {
         println!("{:width$}  {}", template.name, template.description);
     }
     Ok(exit::OK)

@@ -1,4 +1,4 @@
-//! Secrets at render time: the `secret` filter resolves a [`SecretId`](crate::site::SecretId)
+//! Secrets at render time: the `secret` filter resolves a [`SecretId`](crate::plan::SecretId)
 //! (or prints a mask), remembers that the file being rendered holds a secret, and keeps the
 //! first resolution error so the user sees it with its profile position.
 //!

@@ -9,7 +9,7 @@
 use super::{RenderedFile, SecretValues};
 use crate::diag::Error;
 use crate::fsutil::{self, Batch, MODE_PRIVATE, MODE_PUBLIC, MODE_SECRET};
-use crate::redact::file::{SecretPositions, mask_secret_positions};
+use crate::redact::file::mask_secret_positions;
 use colored::Colorize;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,7 +184,7 @@ pub fn diff(
             .iter()
             .find(|m| m.name == file.name)
             .map_or("", |m| m.contents.as_str());
-        let positions = secret_positions(&file.name);
+        let positions = super::outputs::secret_positions_of_file(&file.name);
         let new = mask_secret_positions(positions, &secrets.mask(new));
         let old = mask_secret_positions(positions, &secrets.mask(&file.old));
         if let Change::Mode { from } = file.change {
@@ -241,17 +241,6 @@ enum Paint {
     Added,
     Removed,
     Context,
-}
-
-/// Where the secrets of an output file sit.
-fn secret_positions(file: &str) -> SecretPositions {
-    if file.ends_with(".xml") {
-        SecretPositions::Xml
-    } else if file == "voicemail.conf" {
-        SecretPositions::OptionsAndMailboxes
-    } else {
-        SecretPositions::Options
-    }
 }
 
 fn paint(line: &str, kind: Paint, color: bool) -> String {

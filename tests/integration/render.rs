@@ -10,18 +10,18 @@ mod pjsip_options;
 mod writing;
 
 use crate::util::repo_path;
+use pbxgen::plan::{self, Plan};
 use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode};
-use pbxgen::site::{self, Site};
 
 /// The two bundled examples.
 pub const EXAMPLES: [&str; 2] = ["home-lab", "small-office"];
 
 /// The plan of `examples/<name>.yaml`.
-pub fn example_site(name: &str) -> Site {
+pub fn example_site(name: &str) -> Plan {
     let path = repo_path(&format!("examples/{name}.yaml"));
     let profile =
         pbxgen::profile::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    site::plan(&profile).unwrap_or_else(|e| panic!("{name}: {e}"))
+    plan::plan(&profile).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Every file of an example, secrets resolved (or masked).

@@ -3,7 +3,8 @@
 //! The project renamed its keys in v0.8.0; both layouts run in the wild. Every key the plan emits
 //! goes through [`Key::name`], so one file can never mix the two.
 
-use super::SecretId;
+use super::secrets::{SecretId, Secrets};
+use crate::profile::{AuthMethod, NumberFormat, Profile, WebSmsLayout};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,6 +139,74 @@ impl WebSms {
             }),
         }
     }
+}
+
+/// The WebSMS settings of the profile, in its layout; `None` without WebSMS.
+pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<WebSms> {
+    let w = profile.websms()?;
+    let layout = match w.layout {
+        WebSmsLayout::Legacy => Layout::Legacy,
+        WebSmsLayout::Current => Layout::Current,
+    };
+    let text = |s: &str| IniValue::Text(s.to_string());
+    let mut conf = WebSms::new(layout);
+    conf.set("websms", Key::UrlHost, text(&w.url));
+    if let Some(path) = &w.path {
+        conf.set("websms", Key::UrlPath, text(path));
+    }
+    let method = match w.auth_method {
+        AuthMethod::None => "none",
+        AuthMethod::Plain => "plain",
+        AuthMethod::Basic => "basic",
+        AuthMethod::Zadarma => "zadarma",
+    };
+    conf.set("websms", Key::AuthMethod, text(method));
+    if let Some(user) = &w.user {
+        conf.set("websms", Key::AuthUser, text(user));
+    }
+    if let Some(secret) = &w.secret {
+        conf.set(
+            "websms",
+            Key::AuthSecret,
+            IniValue::Secret(secrets.register(secret)),
+        );
+    }
+    for (key, field) in [
+        (Key::KeyTo, &w.field_to),
+        (Key::KeyFrom, &w.field_from),
+        (Key::KeyBody, &w.field_body),
+    ] {
+        if let Some(field) = field {
+            conf.set("websms", key, text(field));
+        }
+    }
+    if let Some(check) = &w.response_check {
+        conf.set("websms", Key::ResponseCheck, text(check));
+    }
+    // WebSMS passes numbers through unchanged unless told to drop the `+`.
+    if w.number_format == Some(NumberFormat::NoPlus) {
+        let value = match layout {
+            Layout::Legacy => "omit+",
+            Layout::Current => "E.164",
+        };
+        conf.set("websms", Key::NumberFormat, text(value));
+    }
+    if let Some(echo) = &w.field_echo {
+        conf.set("websmsd", Key::KeyEcho, text(echo));
+    }
+    let join = |nets: &[crate::profile::Cidr]| {
+        nets.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    conf.set("websmsd", Key::PermitAddr, text(&join(&w.allow_from)));
+    // Unset, WebSMS would trust forwarded-for headers from private ranges; empty trusts none.
+    conf.set("websmsd", Key::ProxyAddr, text(&join(&w.trusted_proxies)));
+    conf.set("websmsd", Key::ProxyHeader, text(&w.proxy_header));
+    conf.set("astqueue", Key::ChannelContext, text(&w.channel_context));
+    conf.set("astqueue", Key::Context, text(&w.text_context));
+    Some(conf)
 }
 
 #[cfg(test)]

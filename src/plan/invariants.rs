@@ -10,9 +10,9 @@
 //! - An untrusted context reaches no trunk with a dialled number: no include, no outbound-route
 //!   step, and only fixed numbers through a trunk.
 
-use super::Site;
-use super::dialplan::{Step, Trust};
-use super::pjsip::Protocol;
+use super::chan_sip::ChanSip;
+use super::dialplan::{Dialplan, Step, Trust};
+use super::pjsip::{Pjsip, Protocol};
 use crate::diag::Error;
 use crate::profile::Profile;
 use std::borrow::Cow;
@@ -35,10 +35,15 @@ fn folded(name: &str) -> Cow<'_, str> {
     }
 }
 
-pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
+pub fn check(
+    pjsip: Option<&Pjsip>,
+    sip: Option<&ChanSip>,
+    dialplan: &Dialplan,
+    profile: &Profile,
+) -> Result<(), Error> {
     // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
-    let mut contexts = HashSet::with_capacity(site.dialplan.contexts.len());
-    for context in &site.dialplan.contexts {
+    let mut contexts = HashSet::with_capacity(dialplan.contexts.len());
+    for context in &dialplan.contexts {
         if !contexts.insert(folded(&context.name)) {
             return Err(refuse(format!("two contexts are named `{}`", context.name)));
         }
@@ -46,7 +51,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
     let context_exists = |name: &str| contexts.contains(&folded(name));
     let mut names: Vec<(&str, &str)> = Vec::new();
 
-    if let Some(pjsip) = &site.pjsip {
+    if let Some(pjsip) = pjsip {
         for transport in &pjsip.transports {
             names.push(("transport", &transport.name));
         }
@@ -95,7 +100,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
             }
         }
     }
-    if let Some(sip) = &site.sip {
+    if let Some(sip) = sip {
         for peer in &sip.peers {
             names.push(("peer", &peer.name));
             if !context_exists(&peer.context) {
@@ -115,7 +120,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
             names.push(("peer", &twilio.template));
             names.extend(twilio.peers.iter().map(|p| ("peer", p.name.as_str())));
         }
-        let guest = site.dialplan.context(&sip.general.guest_context);
+        let guest = dialplan.context(&sip.general.guest_context);
         if guest.is_none_or(|c| c.trust != Trust::Nothing) {
             return Err(refuse(
                 "the chan_sip guest context must exist and reach nothing".into(),
@@ -145,7 +150,7 @@ pub fn check(site: &Site, profile: &Profile) -> Result<(), Error> {
         }
     }
 
-    for context in &site.dialplan.contexts {
+    for context in &dialplan.contexts {
         for include in &context.includes {
             if !context_exists(include) {
                 return Err(refuse(format!(

@@ -11,11 +11,12 @@
 //!   WebSMS); **reject** for everyone else, guests and the Twilio termination endpoint.
 //! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
 
-use super::dialplan::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
-use super::plan::{
-    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION, VOICEMAIL_CONTEXT,
-};
+use super::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
 use crate::diag::Error;
+use crate::plan::names::{
+    INTERNAL_CONTEXT, INTERNAL_RING_SECONDS, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION,
+    VOICEMAIL_CONTEXT, VOICEMAIL_MAIN,
+};
 use crate::profile::model::{TWILIO, TrunkRef};
 use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
 use std::collections::{HashMap, HashSet};
@@ -25,7 +26,7 @@ const ANY_NUMBER: [&str; 2] = ["_[+0-9].", "_[+0-9]"];
 const ROUTE_PREFIX: &str = "route-";
 
 /// Build the dialplan. `tech` is the channel driver dial strings use.
-pub fn dialplan(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
+pub fn build(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
     check_reserved_names(profile)?;
     let mut contexts = inbound_contexts(profile, tech)?;
     contexts.extend(internal_contexts(profile, tech));
@@ -302,7 +303,7 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
                     resource: number.clone(),
                     via: None,
                 }],
-                timeout: Some(super::plan::INTERNAL_RING_SECONDS),
+                timeout: Some(INTERNAL_RING_SECONDS),
             }];
             if voicemail_enabled(profile, &number) {
                 steps.push(Step::VoiceMail {
@@ -323,7 +324,7 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
         .any(|e| voicemail_enabled(profile, &e.number))
     {
         extensions.push(Extension {
-            pattern: super::plan::VOICEMAIL_MAIN.to_string(),
+            pattern: VOICEMAIL_MAIN.to_string(),
             steps: vec![
                 Step::VoiceMailMain {
                     context: VOICEMAIL_CONTEXT.to_string(),

@@ -5,6 +5,10 @@
 //! unfiltered, and the only steps that reach a trunk are [`Step::DialOut`] (digits only) and a
 //! [`Step::Dial`] target with a fixed number.
 
+mod build;
+
+pub use build::build;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,38 +1,49 @@
-//! The normalized PBX plan built from a validated profile: what templates need, nothing more.
+//! The plan: what every output file of a site holds, decided once from a validated profile.
 //!
-//! [`plan`] turns a [`Profile`](crate::profile::Profile) into a [`Site`]: every section, object,
+//! [`plan`] turns a [`Profile`](crate::profile::Profile) into a [`Plan`]: every section, object,
 //! context and provisioning file the output will hold, with names, ACLs and routes decided once,
 //! here, so that templates only format. Derived facts (which contexts are untrusted, which
 //! endpoints are trunks) are computed here and nowhere else. Secrets stay references
-//! ([`SecretId`] into [`Site::secrets`]) until render time.
+//! ([`SecretId`] into [`Plan::secrets`]) until render time.
+//!
+//! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
+//! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
+//! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
+//! reserves; [`invariants`] checks the plan's security promises. Modules depend on `party`,
+//! `names` and `secrets` only, never on each other or on this one; which file each part becomes
+//! is the output registry's business (`render::outputs`).
 
 pub mod chan_sip;
-pub mod devices;
 pub mod dialplan;
 mod invariants;
+pub mod names;
+pub mod party;
 pub mod pjsip;
-mod plan;
-mod provision;
-mod routes;
+pub mod secrets;
+pub mod spa3102;
+pub mod twiml;
+pub mod voicemail;
 pub mod websms;
 
 pub use chan_sip::ChanSip;
-pub use devices::{Spa3102, Twiml, Voicemail};
 pub use dialplan::Dialplan;
-pub use pjsip::Pjsip;
-pub use plan::{
+pub use names::{
     INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
-    plan,
 };
+pub use pjsip::Pjsip;
+pub use secrets::SecretId;
+pub use spa3102::Spa3102;
+pub use twiml::Twiml;
+pub use voicemail::Voicemail;
 pub use websms::WebSms;
 
-use crate::profile::{Secret, SecretSource};
+use crate::diag::Error;
+use crate::profile::{ChannelDriver, Profile, Secret};
 use serde::Serialize;
-use std::collections::HashMap;
 
-/// The whole plan for one site.
+/// The whole plan for one site. Templates see it as `site`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Site {
+pub struct Plan {
     /// The site's name (profile `site.name`).
     pub name: String,
     /// The profile's file name (no directory), for file headers.
@@ -49,92 +60,60 @@ pub struct Site {
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
-    /// Index of `secrets` by source, so registering a secret stays O(1) at provider scale.
-    #[serde(skip)]
-    secret_index: HashMap<SecretSource, usize>,
 }
 
-/// A secret as templates see it: `{"secret": n}`, printed only through the `secret` filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SecretId {
-    pub secret: usize,
-}
-
-/// One file the site renders to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// File name in the output directory.
-    pub name: String,
-    /// The template producing it.
-    pub template: &'static str,
-    /// The instance a per-instance template renders (`device`, `number`).
-    pub item: Item,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Item {
-    Site,
-    Spa3102(usize),
-    Twiml(usize),
-}
-
-impl Site {
-    /// Register a secret, reusing the id of an identical reference.
-    pub fn secret(&mut self, secret: &Secret) -> SecretId {
-        let next = self.secrets.len();
-        let index = *self
-            .secret_index
-            .entry(secret.source().clone())
-            .or_insert(next);
-        if index == next {
-            self.secrets.push(secret.clone());
+/// Build the plan for `profile`.
+pub fn plan(profile: &Profile) -> Result<Plan, Error> {
+    let asterisk = profile.site.asterisk.value;
+    let mut secrets = secrets::Secrets::default();
+    let tech = if profile.wants(ChannelDriver::Pjsip) {
+        dialplan::Tech::Pjsip
+    } else {
+        dialplan::Tech::Sip
+    };
+    let parties = party::parties(profile, &mut secrets)?;
+    let mut sip = None;
+    if profile.wants(ChannelDriver::Sip) {
+        if asterisk > 20 {
+            return Err(Error::at(
+                profile.site.asterisk.pos.location(),
+                format!("chan_sip (sip.conf) does not exist in Asterisk {asterisk}"),
+            ));
         }
-        SecretId { secret: index }
+        sip = Some(chan_sip::build(profile, &parties)?);
     }
-
-    /// The files this site renders to, in a stable order.
-    pub fn outputs(&self) -> Vec<OutputFile> {
-        let single = |name: &str, template| OutputFile {
-            name: name.to_string(),
-            template,
-            item: Item::Site,
-        };
-        let mut files = Vec::new();
-        if self.pjsip.is_some() {
-            files.push(single("pjsip.conf", "pjsip.conf.j2"));
-        }
-        if self.sip.is_some() {
-            files.push(single("sip.conf", "sip.conf.j2"));
-        }
-        files.push(single("extensions.conf", "extensions.conf.j2"));
-        if self.voicemail.is_some() {
-            files.push(single("voicemail.conf", "voicemail.conf.j2"));
-        }
-        if self.websms.is_some() {
-            files.push(single("websms.conf", "websms.conf.j2"));
-        }
-        for (i, device) in self.spa3102.iter().enumerate() {
-            files.push(OutputFile {
-                name: device.file.clone(),
-                template: "spa3102.xml.j2",
-                item: Item::Spa3102(i),
-            });
-        }
-        for (i, number) in self.twiml.iter().enumerate() {
-            files.push(OutputFile {
-                name: number.file.clone(),
-                template: "twiml.xml.j2",
-                item: Item::Twiml(i),
-            });
-        }
-        files
-    }
+    // Last: pjsip takes the parties over.
+    let pjsip = profile
+        .wants(ChannelDriver::Pjsip)
+        .then(|| pjsip::build(profile, parties));
+    let dialplan = dialplan::build(profile, tech)?;
+    let voicemail = voicemail::build(profile, &mut secrets);
+    let websms = websms::build(profile, &mut secrets);
+    let spa3102 = spa3102::build(profile, &mut secrets)?;
+    let twiml = twiml::build(profile)?;
+    invariants::check(pjsip.as_ref(), sip.as_ref(), &dialplan, profile)?;
+    Ok(Plan {
+        name: profile.site.name.to_string(),
+        profile_file: profile.path().file_name().map_or_else(
+            || "profile".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        asterisk,
+        pjsip,
+        sip,
+        dialplan,
+        voicemail,
+        websms,
+        spa3102,
+        twiml,
+        secrets: secrets.into_list(),
+    })
 }
 
-/// Two secret fields naming the same source share one id (positions do not matter).
 #[cfg(test)]
 mod tests {
     use super::dialplan::{Step, Trust};
+    use super::names::{REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION};
     use super::*;
     use crate::diag::Error;
     use crate::profile::{Origin, parse};
@@ -176,11 +155,11 @@ outbound:
   - { name: intl, patterns: ["_00X."], trunk: itsp, allowed: ["101"] }
 "#;
 
-    fn plan_text(text: &str) -> Result<Site, Error> {
+    fn plan_text(text: &str) -> Result<Plan, Error> {
         plan(&parse(text, Origin::named("t.yaml"))?)
     }
 
-    fn base() -> Site {
+    fn base() -> Plan {
         plan_text(BASE).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -397,6 +376,6 @@ outbound:
             site.twiml[0].sip_uri,
             "sip:+15551234567@pbx.example.net;transport=tls"
         );
-        assert_eq!(site.twiml[0].file, "twiml-main.xml");
+        assert_eq!(site.twiml[0].name, "main");
     }
 }
