@@ -7,7 +7,7 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use pbxgen::audit::severity::FailOn;
+use pbxgen::audit::engine::FailOn;
 use pbxgen::twilio::firewall::FirewallFormat;
 use std::path::PathBuf;
 

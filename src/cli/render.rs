@@ -3,7 +3,7 @@
 use super::args::RenderArgs;
 use super::exit;
 use super::term::Term;
-use pbxgen::audit::{self, severity::FailOn};
+use pbxgen::audit::{self, engine::FailOn};
 use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::render::write::{self, Change};
 use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};

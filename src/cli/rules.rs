@@ -4,12 +4,12 @@ use super::args::{RulesArgs, RulesFormat};
 use super::exit;
 use super::term::Term;
 use pbxgen::Error;
-use pbxgen::audit::rule;
+use pbxgen::audit::registry;
 
 pub fn run(args: &RulesArgs, _term: &Term) -> Result<u8, Error> {
     let out = match &args.code {
         Some(key) => {
-            let r = rule::find_or_suggest(key)?;
+            let r = registry::find_or_suggest(key)?;
             match args.format {
                 RulesFormat::Text => r.text(),
                 RulesFormat::Markdown => r.markdown(),
@@ -17,9 +17,9 @@ pub fn run(args: &RulesArgs, _term: &Term) -> Result<u8, Error> {
             }
         }
         None => match args.format {
-            RulesFormat::Text => rule::text_table(),
-            RulesFormat::Markdown => rule::markdown_table(),
-            RulesFormat::Json => json_string(&rule::json_all()),
+            RulesFormat::Text => registry::text_table(),
+            RulesFormat::Markdown => registry::markdown_table(),
+            RulesFormat::Json => json_string(&registry::json_all()),
         },
     };
     print!("{out}");

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod architecture;
 mod asterisk;
 mod audit;
 mod bench_inputs;

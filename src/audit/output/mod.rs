@@ -1,8 +1,7 @@
 //! Report formats: `text` (people), `json` (scripts; stable, documented), `sarif` (code
 //! scanning), `github` (workflow annotations). Findings arrive sorted and secret-free.
 
-use super::finding::Finding;
-use super::severity::{FailOn, Severity};
+use super::engine::{FailOn, Finding, Severity};
 use std::path::Path;
 
 pub mod github;

@@ -9,8 +9,8 @@
 //! ```
 
 use super::Report;
-use crate::audit::finding::path_to_string;
-use crate::audit::severity::Severity;
+use crate::audit::engine::Severity;
+use crate::audit::engine::finding::path_to_string;
 use colored::Colorize;
 use std::fmt::Write;
 

@@ -11,7 +11,7 @@
 //!   WebSMS); **reject** for everyone else, guests and the Twilio termination endpoint.
 //! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
 
-use super::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
+use super::contexts::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
 use crate::diag::Error;
 use crate::plan::names::{
     INTERNAL_CONTEXT, INTERNAL_RING_SECONDS, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION,

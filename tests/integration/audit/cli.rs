@@ -89,7 +89,7 @@ fn files_can_be_audited_without_a_directory() {
 fn rules_lists_and_explains() {
     let out = pbxgen().arg("rules").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for r in pbxgen::audit::rule::all() {
+    for r in pbxgen::audit::registry::all() {
         assert!(
             text.contains(r.code) && text.contains(r.name),
             "{} listed",
@@ -118,7 +118,7 @@ fn rules_lists_and_explains() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
         v.as_array().map(Vec::len),
-        Some(pbxgen::audit::rule::all().len())
+        Some(pbxgen::audit::registry::all().len())
     );
 }
 
@@ -136,7 +136,7 @@ fn unknown_rule_exits_2_with_a_suggestion() {
 #[test]
 fn the_readme_rules_table_is_generated_from_the_registry() {
     let notes = std::fs::read_to_string(repo_path("README.md")).expect("README.md");
-    let table = pbxgen::audit::rule::markdown_table();
+    let table = pbxgen::audit::registry::markdown_table();
     assert!(
         notes.contains(&table),
         "README.md: regenerate the rules table with `pbxgen rules --format markdown`"
