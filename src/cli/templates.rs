@@ -5,11 +5,11 @@ use super::exit;
 use super::term::Term;
 use pbxgen::Error;
 use pbxgen::fsutil::{self, Batch, MODE_PUBLIC};
-use pbxgen::render::templates::embedded;
+use pbxgen::render::embedded_templates;
 
 /// Copy every embedded template into a directory (all or none).
 pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
-    let templates = embedded();
+    let templates = embedded_templates();
     let mut batch = Batch::new();
     for template in &templates {
         let path = args.dir.join(template.name);
@@ -40,7 +40,7 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
 
 /// Name and purpose of every embedded template.
 pub fn list(_term: &Term) -> Result<u8, Error> {
-    let templates = embedded();
+    let templates = embedded_templates();
     let width = templates.iter().map(|t| t.name.len()).max().unwrap_or(0);
     for template in &templates {
         println!("{:width$}  {}", template.name, template.description);

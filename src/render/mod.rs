@@ -87,7 +87,7 @@ impl std::fmt::Debug for RenderedFile {
 /// error of the first file that fails.
 pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
     let files = select(outputs::files_of(plan), &options.only)?;
-    let templates = templates::load(options.templates_dir.as_deref())?;
+    let templates = templates::load(&embedded_templates(), options.templates_dir.as_deref())?;
     let table = Arc::new(SecretTable::new(plan.secrets.clone(), options.secrets));
     let env = environment(&templates, table)?;
     let plan_value = Value::from_serialize(plan);
@@ -165,6 +165,16 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Every embedded template: the shared ones, then each output's, in registry order (a test
+/// keeps this list and `templates/` in step).
+pub fn embedded_templates() -> Vec<templates::Embedded> {
+    templates::SHARED
+        .iter()
+        .copied()
+        .chain(outputs::OUTPUTS.iter().map(|o| o.template))
+        .collect()
 }
 
 /// The names of the files `plan` renders to.

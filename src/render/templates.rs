@@ -32,16 +32,6 @@ pub const SHARED: &[Embedded] = &[template!(
     "macros shared by the Asterisk .conf templates (ACL lines)"
 )];
 
-/// Every embedded template: the shared ones, then each output's, in registry order (a test
-/// keeps this list and `templates/` in step).
-pub fn embedded() -> Vec<Embedded> {
-    SHARED
-        .iter()
-        .copied()
-        .chain(super::outputs::OUTPUTS.iter().map(|o| o.template))
-        .collect()
-}
-
 /// A template as the environment loads it.
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -61,9 +51,8 @@ impl Template {
     }
 }
 
-/// The embedded templates with the overrides found in `dir` applied.
-pub fn load(dir: Option<&Path>) -> Result<Vec<Template>, Error> {
-    let embedded = embedded();
+/// The `embedded` templates with the overrides found in `dir` applied.
+pub fn load(embedded: &[Embedded], dir: Option<&Path>) -> Result<Vec<Template>, Error> {
     let mut templates: Vec<Template> = embedded
         .iter()
         .map(|e| Template {
@@ -130,7 +119,10 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = embedded().iter().map(|e| e.name.to_string()).collect();
+        let mut embedded: Vec<String> = crate::render::embedded_templates()
+            .iter()
+            .map(|e| e.name.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(
             on_disk, embedded,
@@ -143,14 +135,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("twiml.xml.j2"), "custom").unwrap();
         std::fs::write(dir.path().join("README.md"), "ignored").unwrap();
-        let set = load(Some(dir.path())).unwrap();
+        let embedded = crate::render::embedded_templates();
+        let set = load(&embedded, Some(dir.path())).unwrap();
         let twiml = set.iter().find(|t| t.name == "twiml.xml.j2").unwrap();
         assert_eq!(twiml.source, "custom");
         assert!(twiml.display_name().ends_with("twiml.xml.j2"));
         assert!(set.iter().filter(|t| t.overridden_by.is_some()).count() == 1);
 
         std::fs::write(dir.path().join("pjsip.cnf.j2"), "typo").unwrap();
-        let err = load(Some(dir.path())).unwrap_err();
+        let err = load(&embedded, Some(dir.path())).unwrap_err();
         assert!(err.message.contains("pjsip.cnf.j2"), "{err}");
         assert!(err.hint.unwrap().contains("pjsip.conf.j2"));
     }
