@@ -201,7 +201,10 @@ mod tests {
              endpoint\tnew_one\tmaster\t21.0.0\nidentify\tmatch\tsample-20\t-\n",
         );
         assert!(table.knows_type("endpoint"));
-        assert!(!table.knows_type("identify"), "sample-only types are not checked");
+        assert!(
+            !table.knows_type("identify"),
+            "sample-only types are not checked"
+        );
         assert!(table.unknown("endpoint", "context", Some(20)).is_none());
         assert_eq!(
             table.unknown("endpoint", "new_one", Some(20)),

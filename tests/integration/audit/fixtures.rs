@@ -1,6 +1,6 @@
 //! Every rule has documentation and two fixtures: `tests/fixtures/audit/PBXnnn/bad` must
-//! trigger it, `…/good` must not. The text and JSON reports of `bad` are snapshots. A new rule
-//! without fixtures fails here.
+//! trigger it, `…/good` must not. The text and JSON reports of `bad` are snapshots
+//! (`audit/snapshots/`). A new rule without fixtures fails here.
 
 use super::{audit_dir, codes};
 use crate::util::repo_path;
@@ -75,15 +75,10 @@ fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
 
 #[test]
 fn bad_fixture_reports_are_snapshotted() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../fixtures/audit/snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for r in registry::all() {
-            let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
-            let report = run_fixture(r, &bad);
-            insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, false));
-            insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
-        }
-    });
+    for r in registry::all() {
+        let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
+        let report = run_fixture(r, &bad);
+        insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, false));
+        insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
+    }
 }

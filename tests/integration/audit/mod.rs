@@ -1,15 +1,10 @@
 //! Integration tests: audit — every rule against its fixtures, the seed blog's setup, the output
 //! formats (JSON shape, SARIF schema, GitHub annotations), exit codes, secrets, the corpus.
 
-#[path = "audit/cli.rs"]
 mod cli;
-#[path = "audit/corpus.rs"]
 mod corpus;
-#[path = "audit/fixtures.rs"]
 mod fixtures;
-#[path = "audit/formats.rs"]
 mod formats;
-#[path = "audit/seed_blog.rs"]
 mod seed_blog;
 
 use pbxgen::asterisk::{ModelOptions, Pbx, build_model, load_dir};

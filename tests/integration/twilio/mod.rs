@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-const MD: &str = include_str!("../fixtures/twilio/ip-addresses.md");
-const HTML: &str = include_str!("../fixtures/twilio/ip-addresses.html");
-const ADDS_EDGE: &str = include_str!("../fixtures/twilio/adds-edge.md");
-const REMOVES_EDGE: &str = include_str!("../fixtures/twilio/removes-edge.html");
-const EMPTY: &str = include_str!("../fixtures/twilio/empty.html");
+const MD: &str = include_str!("../../fixtures/twilio/ip-addresses.md");
+const HTML: &str = include_str!("../../fixtures/twilio/ip-addresses.html");
+const ADDS_EDGE: &str = include_str!("../../fixtures/twilio/adds-edge.md");
+const REMOVES_EDGE: &str = include_str!("../../fixtures/twilio/removes-edge.html");
+const EMPTY: &str = include_str!("../../fixtures/twilio/empty.html");
 
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 const HTML_TYPE: &str = "text/html; charset=utf-8";

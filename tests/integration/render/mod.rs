@@ -1,5 +1,5 @@
-//! Rendering: every file of both examples (snapshots, and the committed copies in `examples/`
-//! are current), determinism, writing (atomic, modes, symlinks, --check/--diff/--dry-run with
+//! Rendering: every file of both examples (the committed copies in `examples/` are current),
+//! determinism, writing (atomic, modes, symlinks, --check/--diff/--dry-run with
 //! secrets masked), injection attempts in every string field, and pjsip option names against
 //! Asterisk's own option lists.
 
