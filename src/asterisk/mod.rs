@@ -14,14 +14,14 @@ pub mod model;
 mod php_ini;
 pub mod reader;
 pub mod secret;
+pub mod shared_text;
 pub mod source;
 pub mod syntax;
-pub mod text;
 
 pub use model::{ModelOptions, Pbx, build as build_model};
+pub use shared_text::Text;
 pub use source::{FileId, Pos, SourceFile, SourceMap};
 pub use syntax::{ConfigFile, Diagnostic, DiagnosticCode, FileKind, Section, Severity, Variable};
-pub use text::Text;
 
 use crate::diag::{Error, Result};
 use model::SectionRef;

@@ -15,12 +15,12 @@
 use super::Config;
 use super::fast_hash::FastMap;
 use super::glob;
+use super::shared_text::Text;
 use super::source::{FileId, Pos, SourceFile, SourceMap};
 use super::syntax::{
     Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
     Section, Severity, Variable,
 };
-use super::text::Text;
 use crate::diag::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

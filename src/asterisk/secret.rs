@@ -1,7 +1,7 @@
 //! Secrets found in configuration files: values that print as the mask (masking itself lives
 //! in [`crate::redact`]).
 
-use super::text::Text;
+use super::shared_text::Text;
 use crate::redact::MASK;
 use serde::{Serialize, Serializer};
 use std::fmt;

@@ -6,8 +6,8 @@
 //! The reader itself lives in [`crate::asterisk::reader`]; this module holds the types and the
 //! lookups over them.
 
+use super::shared_text::Text;
 use super::source::{FileId, Pos};
-use super::text::Text;
 use serde::{Serialize, Serializer};
 
 /// What kind of configuration a file is, which decides how the model interprets it.

@@ -5,8 +5,8 @@
 //! errors carry the value's position); [`super::validate`] then checks what needs the whole
 //! profile (duplicates, references between sections, version rules) and resolves presets.
 
+use super::safe_text::Problem;
 use super::span::{Origin, Pos, with_origin};
-use super::text::Problem;
 use super::types::Profile;
 use crate::diag::{Error, Location};
 use serde::de::DeserializeOwned;

@@ -7,9 +7,9 @@
 //! are case-sensitive in the dialplan (pbx.c compares them with `strcmp`).
 
 use super::Located;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 pub use super::dialplan_apps::{split_app, split_args};

@@ -11,9 +11,9 @@ use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// Why Asterisk would not load an object.

@@ -11,9 +11,9 @@ use super::acl::Acl;
 use super::values::{ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// The interpreted sip.conf.

@@ -17,7 +17,7 @@ use crate::plan::names::{
     INTERNAL_CONTEXT, INTERNAL_RING_SECONDS, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION,
     VOICEMAIL_CONTEXT, VOICEMAIL_MAIN,
 };
-use crate::profile::model::{TWILIO, TrunkRef};
+use crate::profile::resolved::{TWILIO, TrunkRef};
 use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
 use std::collections::{HashMap, HashSet};
 

@@ -2,9 +2,9 @@
 //! renderer use. Everything here is computed once by [`super::load`] after validation, so the
 //! accessors cannot fail.
 
+use super::safe_text::{ContextName, FieldName, HeaderName, ResponseCheck, Url, UrlPath, Username};
 use super::secret::Secret;
 use super::span::Origin;
-use super::text::{ContextName, FieldName, HeaderName, ResponseCheck, Url, UrlPath, Username};
 use super::types::*;
 use crate::twilio::ranges::TwilioRanges;
 use ipnet::IpNet;
@@ -126,7 +126,7 @@ pub struct ResolvedWebSms {
     /// `prox_header` / `proxy_header`.
     pub proxy_header: HeaderName,
     /// Extensions receiving incoming messages.
-    pub deliver_to: Vec<super::text::ExtensionNumber>,
+    pub deliver_to: Vec<super::safe_text::ExtensionNumber>,
     /// `[astqueue] channel_context`.
     pub channel_context: ContextName,
     /// `[astqueue] context`.
@@ -203,7 +203,7 @@ impl SecretUse<'_> {
     pub fn resolve(&self) -> Result<String, crate::diag::Error> {
         match self.role {
             SecretRole::Password => self.secret.resolve(),
-            SecretRole::Pin => self.secret.resolve_as::<super::text::PinKind>(),
+            SecretRole::Pin => self.secret.resolve_as::<super::safe_text::PinKind>(),
         }
     }
 }
