@@ -493,11 +493,15 @@ fn inline_secrets_are_accepted_and_reported_with_their_position() {
 
 #[test]
 fn committed_schema_matches_the_code() {
-    let committed = std::fs::read_to_string(repo_path("schema/pbxgen.schema.json")).unwrap();
     let generated = profile::schema_json();
+    if std::env::var_os("PBXGEN_BLESS").is_some() {
+        std::fs::write(repo_path("schema/pbxgen.schema.json"), &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(repo_path("schema/pbxgen.schema.json")).unwrap();
     assert!(
         committed == generated,
-        "schema/pbxgen.schema.json is out of date: run `cargo run -- profile schema > schema/pbxgen.schema.json`"
+        "schema/pbxgen.schema.json is out of date: run `cargo run -- profile schema > schema/pbxgen.schema.json` \
+         (or `PBXGEN_BLESS=1 cargo test --test integration schema`)"
     );
     pbxgen()
         .args(["profile", "schema"])
