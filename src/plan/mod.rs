@@ -1,6 +1,6 @@
 //! The plan: what every output file of a site holds, decided once from a validated profile.
 //!
-//! [`plan`] turns a [`Profile`](crate::profile::Profile) into a [`Plan`]: every section, object,
+//! [`plan`] turns a [`Profile`] into a [`Plan`]: every section, object,
 //! context and provisioning file the output will hold, with names, ACLs and routes decided once,
 //! here, so that templates only format. Derived facts (which contexts are untrusted, which
 //! endpoints are trunks) are computed here and nowhere else. Secrets stay references
@@ -9,7 +9,7 @@
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
 //! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
 //! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
-//! reserves; [`invariants`] checks the plan's security promises. Modules depend on `party`,
+//! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
 //! `names` and `secrets` only, never on each other or on this one; which file each part becomes
 //! is the output registry's business (`render::outputs`).
 

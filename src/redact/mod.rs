@@ -1,10 +1,10 @@
 //! Keeping secrets out of everything pbxgen prints: the one [`MASK`], the one list of
 //! secret-bearing keys ([`SECRET_KEYS`]), and the maskers built on them.
 //!
-//! - [`line`]: one source line of a `.conf`, PHP ini or YAML file, as audit reports show it
-//!   (options, `register =>` lines, `DISA`/`Authenticate` passwords, YAML keys);
+//! - [`line`](mod@line): one source line of a `.conf`, PHP ini or YAML file, as audit reports
+//!   show it (options, `register =>` lines, `DISA`/`Authenticate` passwords, YAML keys);
 //! - [`value`]: parsed option values, dial strings and comments, as the model dump shows them;
-//! - [`file`]: a whole file whose secrets sit at known positions (the old side of
+//! - [`file`](mod@file): a whole file whose secrets sit at known positions (the old side of
 //!   `render --diff`);
 //! - [`register`]: the anatomy of a chan_sip `register =>` line (where its secret is), which the
 //!   Asterisk model reads too.
