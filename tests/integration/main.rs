@@ -10,3 +10,4 @@ mod corpus;
 mod profile;
 mod render;
 mod twilio;
+mod twilio_webhook;

@@ -61,7 +61,7 @@ impl WebhookConfig {
     /// Check what the types cannot: a token, unique and well-formed names, numbers that are
     /// safe to put in TwiML, non-zero limits.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.auth_token.is_empty() {
+        if self.auth_token.is_blank() {
             return Err(Error::invalid(
                 "twilio webhook: the auth token is empty; every request could be forged",
             ));

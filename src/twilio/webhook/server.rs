@@ -310,6 +310,14 @@ impl Server {
     pub fn run_blocking(self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
         runtime()?.block_on(self.run(shutdown))
     }
+
+    /// [`Server::run`] on a new runtime until SIGTERM or SIGINT, blocking the calling thread.
+    pub fn run_until_signal(self) -> Result<(), Error> {
+        runtime()?.block_on(async {
+            let signal = shutdown_signal()?;
+            self.run(signal).await
+        })
+    }
 }
 
 /// Bind and serve until `shutdown` completes (inside the caller's tokio runtime).
@@ -324,11 +332,7 @@ pub async fn serve(
 /// Bind and serve until SIGTERM or SIGINT, on a runtime of its own: what `pbxgen twilio serve`
 /// calls.
 pub fn serve_blocking(config: WebhookConfig, log: Logger) -> Result<(), Error> {
-    let server = Server::bind(config, log)?;
-    runtime()?.block_on(async {
-        let signal = shutdown_signal()?;
-        server.run(signal).await
-    })
+    Server::bind(config, log)?.run_until_signal()
 }
 
 /// A future that completes on the first SIGTERM or SIGINT (Ctrl-C elsewhere than Unix).

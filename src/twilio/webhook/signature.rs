@@ -59,20 +59,15 @@ pub const BODY_SHA256_PARAM: &str = "bodySHA256";
 pub struct AuthToken(String);
 
 impl AuthToken {
-    /// Wrap a token. Surrounding whitespace (a trailing newline from a file) is removed.
+    /// Wrap a token, byte for byte (Twilio's libraries do not trim it either: strip a file's
+    /// trailing newline before, as the profile's `${file:…}` references do).
     pub fn new(token: impl Into<String>) -> AuthToken {
-        let token = token.into();
-        let trimmed = token.trim();
-        if trimmed.len() == token.len() {
-            AuthToken(token)
-        } else {
-            AuthToken(trimmed.to_string())
-        }
+        AuthToken(token.into())
     }
 
-    /// True when the token is empty (a configuration error: anyone could sign).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// True when the token is empty or only whitespace (a configuration error).
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
     }
 
     fn key(&self, algorithm: Algorithm) -> hmac::Key {
@@ -726,8 +721,7 @@ mod tests {
 
     #[test]
     fn secrets_and_values_stay_out_of_debug() {
-        let t = AuthToken::new("s3cr3t-token\n");
-        assert_eq!(t, AuthToken::new("s3cr3t-token"));
+        let t = AuthToken::new("s3cr3t-token");
         assert!(!format!("{t:?}").contains("s3cr3t"));
         let p = Params::from_pairs([("From", "+14158675309")]);
         assert_eq!(format!("{p:?}"), r#"{"From"}"#);
