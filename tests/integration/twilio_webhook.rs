@@ -567,6 +567,26 @@ fn a_client_stopping_mid_body_gets_408_and_is_cut_off() {
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
+#[test]
+fn connections_beyond_the_limit_wait_for_a_free_slot() {
+    let mut config = config();
+    config.limits.max_connections = 1;
+    let server = Running::start(config);
+    let hold = TcpStream::connect(server.addr).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let quick = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    assert!(
+        quick.get(server.url("/healthz")).send().is_err(),
+        "no free slot"
+    );
+    drop(hold);
+    let resp = client().get(server.url("/healthz")).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+}
+
 /// Headers and half a signed body, on a raw connection; the other half is sent by `finish`.
 struct HalfSent {
     stream: TcpStream,
@@ -603,11 +623,17 @@ impl HalfSent {
     }
 }
 
+/// Whether connecting to `addr` is refused, trying for up to 5 s (the server may still be
+/// closing its listener).
 fn connection_refused(addr: SocketAddr) -> bool {
-    match TcpStream::connect_timeout(&addr, Duration::from_secs(2)) {
-        Err(e) => e.kind() == std::io::ErrorKind::ConnectionRefused,
-        Ok(_) => false,
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return true,
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
     }
+    false
 }
 
 #[test]
@@ -618,7 +644,6 @@ fn shutdown_finishes_the_request_in_flight_and_refuses_new_connections() {
     // Let the server read the headers and start on the body.
     std::thread::sleep(Duration::from_millis(300));
     server.signal();
-    std::thread::sleep(Duration::from_millis(300));
     assert!(connection_refused(addr), "new connections are refused");
     let reply = in_flight.finish();
     assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");

@@ -65,6 +65,24 @@ impl AuthToken {
         AuthToken(token.into())
     }
 
+    /// Read a token file (`--token-file`, a systemd credential): its content with one trailing
+    /// newline removed. Errors name the file, never its content.
+    pub fn from_file(path: &std::path::Path) -> Result<AuthToken, crate::diag::Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::diag::Error::io(path, &e))?;
+        let token = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .unwrap_or(&text);
+        let token = AuthToken::new(token);
+        if token.is_blank() {
+            return Err(crate::diag::Error::invalid(format!(
+                "{}: expected a Twilio auth token, found an empty file",
+                path.display()
+            )));
+        }
+        Ok(token)
+    }
+
     /// True when the token is empty or only whitespace (a configuration error).
     pub fn is_blank(&self) -> bool {
         self.0.trim().is_empty()
@@ -347,7 +365,7 @@ struct Authority<'a> {
     userinfo: &'a str,
     /// The host, brackets included for IPv6.
     host: &'a str,
-    /// The port digits; `None` when absent or empty (`host:`).
+    /// The port digits (empty for `host:`); `None` when there is no `:`.
     port: Option<&'a str>,
     /// Path, query and fragment (as written).
     rest: &'a str,
@@ -381,7 +399,7 @@ fn split_authority(url: &str) -> Option<Authority<'_>> {
         prefix,
         userinfo,
         host,
-        port: port.filter(|p| !p.is_empty()),
+        port,
         rest,
     })
 }
@@ -404,21 +422,15 @@ pub fn port_variants(url: &str) -> (Cow<'_, str>, Cow<'_, str>) {
         s.push_str(parts.rest);
         s
     };
+    let default = if parts.prefix.eq_ignore_ascii_case("https://") {
+        "443"
+    } else {
+        "80"
+    };
     match parts.port {
+        Some("") => (Cow::Owned(join(default)), Cow::Owned(join(""))),
         Some(_) => (Cow::Borrowed(url), Cow::Owned(join(""))),
-        None => {
-            let https = parts.prefix.eq_ignore_ascii_case("https://");
-            let with = join(if https { "443" } else { "80" });
-            let without = if url.len()
-                == parts.prefix.len() + parts.userinfo.len() + parts.host.len() + parts.rest.len()
-            {
-                Cow::Borrowed(url)
-            } else {
-                // `host:` with an empty port: drop the colon.
-                Cow::Owned(join(""))
-            };
-            (Cow::Owned(with), without)
-        }
+        None => (Cow::Owned(join(default)), Cow::Borrowed(url)),
     }
 }
 
@@ -717,6 +729,20 @@ mod tests {
         let err = form_params_from_pairs(["novalue"]).unwrap_err();
         assert!(err.message.contains("novalue"));
         assert!(form_params_from_pairs(["=x"]).is_err());
+    }
+
+    #[test]
+    fn token_files_lose_one_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "12345\n").unwrap();
+        assert_eq!(AuthToken::from_file(&path).unwrap(), token());
+        std::fs::write(&path, "12345\r\n").unwrap();
+        assert_eq!(AuthToken::from_file(&path).unwrap(), token());
+        std::fs::write(&path, "\n").unwrap();
+        assert!(AuthToken::from_file(&path).is_err());
+        let err = AuthToken::from_file(&dir.path().join("missing")).unwrap_err();
+        assert!(err.message.contains("missing"));
     }
 
     #[test]
