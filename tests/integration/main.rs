@@ -12,3 +12,4 @@ mod corpus;
 mod profile;
 mod render;
 mod twilio;
+mod twilio_webhook;
