@@ -1,6 +1,6 @@
 //! `cargo bench --bench scale`: pbxgen at the scale of a real provider.
 //!
-//! Runs the release `pbxgen` binary as a user would, on synthetic inputs from `pbxgen generate`,
+//! Runs the release `pbxgen` binary as a user would, on synthetic inputs from `support::synth`,
 //! and prints wall time and peak memory (max RSS of the child, from `wait4`) for:
 //! - `render` of a profile with N extensions,
 //! - `audit` (parse + model + every rule, reachability included) of a config tree of N peers,
@@ -9,6 +9,11 @@
 //!
 //! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
 //! Sizes: `PBXGEN_BENCH_SIZES=1000,10000,100000` (default). Best of `PBXGEN_BENCH_RUNS` (3) runs.
+
+// Shared with the integration tests (which run the generator's own tests); not every item is
+// used here.
+#[allow(dead_code)]
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -117,7 +122,7 @@ fn main() {
     for &n in &sizes {
         let profile = tmp.join(format!("site-{n}.yaml"));
         let p = profile.to_str().expect("utf-8 temp path");
-        run(&["generate", "profile", "--count", &n.to_string(), "--out", p]);
+        std::fs::write(&profile, support::synth::profile_yaml(n)).expect("profile written");
         let lines = std::fs::read_to_string(&profile)
             .expect("profile")
             .lines()
@@ -173,14 +178,7 @@ fn main() {
 fn audit_tree(tmp: &Path, n: usize, runs: usize) -> (usize, Measure) {
     let dir = tmp.join(format!("tree-{n}"));
     let d = dir.to_str().expect("utf-8 temp path");
-    run(&[
-        "generate",
-        "config-tree",
-        "--count",
-        &n.to_string(),
-        "--out",
-        d,
-    ]);
+    support::synth::write_config_tree(&dir, n).expect("tree written");
     let lines = count_lines(&dir);
     let m = best_of(runs, |_| {
         args(&["audit", d, "--format", "json", "--fail-on", "none"])

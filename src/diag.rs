@@ -1,18 +1,22 @@
 //! Errors and source positions shared by every module.
 //!
 //! One error type for the whole tool: it carries an optional position (file, line, column), what
-//! went wrong, an optional hint, and the exit code the command line should end with. Every module
-//! reports bad input through it so that every message has the same shape:
+//! went wrong, an optional hint, and what kind of failure it is. Every module reports bad input
+//! through it so that every message has the same shape:
 //! `error: site.yaml:12:5: expected a CIDR network address, found "10.0.0.1/8"`.
+//! (The command line decides what each kind means for the process; the library never exits.)
 
 use std::fmt;
 
-/// Exit code for success (and "nothing at or above the threshold").
-pub const EXIT_OK: u8 = 0;
-/// Exit code for "findings at or above the threshold", "drift", "out of date".
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code for invalid input, unreadable files, unusable sources, usage errors.
-pub const EXIT_INVALID: u8 = 2;
+/// What kind of failure an [`Error`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Invalid input, unreadable files, unusable sources, usage errors, failed writes.
+    Invalid,
+    /// The operation was refused because of findings at or above the threshold the caller set
+    /// (`render` auditing its own output before writing).
+    Findings,
+}
 
 /// A position in a source file. Lines and columns are 1-based.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -47,24 +51,24 @@ pub struct Error {
     pub message: String,
     /// A suggestion ("did you mean `secret`?").
     pub hint: Option<String>,
-    /// Exit code for the command line.
-    pub exit_code: u8,
+    /// What kind of failure this is.
+    pub kind: ErrorKind,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Invalid input (profile, config, arguments): exit code 2.
+    /// Invalid input (profile, config, arguments).
     pub fn invalid(message: impl Into<String>) -> Self {
         Error {
             location: None,
             message: message.into(),
             hint: None,
-            exit_code: EXIT_INVALID,
+            kind: ErrorKind::Invalid,
         }
     }
 
-    /// Invalid input at a position: exit code 2.
+    /// Invalid input at a position.
     pub fn at(location: Location, message: impl Into<String>) -> Self {
         Error {
             location: Some(location),
@@ -72,7 +76,7 @@ impl Error {
         }
     }
 
-    /// An I/O failure on `path`: exit code 2.
+    /// An I/O failure on `path`.
     pub fn io(path: &std::path::Path, err: &std::io::Error) -> Self {
         Error::invalid(format!("{}: {}", path.display(), err))
     }
@@ -82,8 +86,8 @@ impl Error {
         self
     }
 
-    pub fn with_exit_code(mut self, code: u8) -> Self {
-        self.exit_code = code;
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
         self
     }
 }

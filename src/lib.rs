@@ -1,23 +1,23 @@
 //! pbxgen: render Asterisk configuration from a declarative site profile, audit any Asterisk
 //! configuration for security and correctness risks, and keep Twilio allowlists current.
 //!
-//! Data flow (see README "Architecture"):
-//! `profile` (YAML, validated, secrets as references) → `site` (normalized PBX plan) →
-//! `render` (minijinja templates → files, written atomically) and
+//! Data flow (see ARCHITECTURE.md):
+//! `profile` (YAML, validated, secrets as references) → `plan` (what every output file holds) →
+//! `render` (the output registry and minijinja templates → files, written atomically) and
 //! `asterisk` (faithful config reader → PBX model) → `audit` (rules → findings → formats).
+//! `redact` keeps secrets out of everything printed; `twilio` holds Twilio's ranges;
+//! `diag` the one error type; `fsutil` atomic writes. The command line is the binary's, not
+//! the library's.
 
 pub mod asterisk;
 pub mod audit;
-pub mod cli;
-pub mod commands;
 pub mod diag;
 pub mod fsutil;
+pub mod plan;
 pub mod profile;
+pub mod redact;
 pub mod render;
-pub mod site;
-pub mod synth;
-pub mod term;
 pub mod twilio;
 pub mod verify;
 
-pub use diag::{Error, Location, Result};
+pub use diag::{Error, ErrorKind, Location, Result};

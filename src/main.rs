@@ -1,5 +1,7 @@
-//! Thin binary: parse arguments, hand them to the library, map the outcome to an exit code.
-use clap::Parser;
+//! Thin binary: the command line ([`cli`]) parses arguments, hands them to the library and maps
+//! the outcome to an exit code.
+
+mod cli;
 
 // mimalloc rather than the system allocator: reading and modelling a large tree, or rendering a
 // provider's profile, makes millions of small allocations; glibc's malloc spent a fifth to a third
@@ -15,6 +17,5 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = pbxgen::cli::Cli::parse();
-    pbxgen::commands::main(cli)
+    cli::main()
 }

@@ -14,14 +14,14 @@ pub mod model;
 mod php_ini;
 pub mod reader;
 pub mod secret;
+pub mod shared_text;
 pub mod source;
 pub mod syntax;
-pub mod text;
 
 pub use model::{ModelOptions, Pbx, build as build_model};
+pub use shared_text::Text;
 pub use source::{FileId, Pos, SourceFile, SourceMap};
 pub use syntax::{ConfigFile, Diagnostic, DiagnosticCode, FileKind, Section, Severity, Variable};
-pub use text::Text;
 
 use crate::diag::{Error, Result};
 use model::SectionRef;
@@ -123,6 +123,20 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
     Ok(loader.finish())
 }
 
+/// Read in-memory files whose kinds are known: `tops` names the top-level files (in reading
+/// order) and their kinds; every file of `files` (name, bytes) can be `#include`d by name.
+pub fn load_texts_as(
+    root_name: &str,
+    files: Vec<(String, Vec<u8>)>,
+    tops: &[(String, FileKind)],
+) -> Config {
+    let mut loader = reader::Loader::memory(PathBuf::from(root_name), files);
+    for (name, kind) in tops {
+        loader.load_top_memory(name, *kind);
+    }
+    loader.finish()
+}
+
 /// Read in-memory files: `files` are (name, bytes) pairs, `#include` resolves among them by
 /// name (`dir/file.conf` for subdirectories). The top-level files are those with an Asterisk
 /// name (`sip.conf`, …); a file whose name only contains a kind's word (`02-sip-x.conf`) is
@@ -147,9 +161,5 @@ pub fn load_texts(root_name: &str, files: Vec<(String, Vec<u8>)>) -> Config {
             tops.push((name.clone(), kind));
         }
     }
-    let mut loader = reader::Loader::memory(PathBuf::from(root_name), files);
-    for (name, kind) in tops {
-        loader.load_top_memory(&name, kind);
-    }
-    loader.finish()
+    load_texts_as(root_name, files, &tops)
 }

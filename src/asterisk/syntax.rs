@@ -6,8 +6,8 @@
 //! The reader itself lives in [`crate::asterisk::reader`]; this module holds the types and the
 //! lookups over them.
 
+use super::shared_text::Text;
 use super::source::{FileId, Pos};
-use super::text::Text;
 use serde::{Serialize, Serializer};
 
 /// What kind of configuration a file is, which decides how the model interprets it.
@@ -178,8 +178,8 @@ fn mask_mailbox_pins(section: &Section) -> Section {
     for v in &mut masked.variables {
         let rest = v.value.split_once(',').map(|(_, r)| r);
         v.value = match rest {
-            Some(rest) => format!("{},{rest}", super::secret::MASK).into(),
-            None => super::secret::MASK.into(),
+            Some(rest) => format!("{},{rest}", crate::redact::MASK).into(),
+            None => crate::redact::MASK.into(),
         };
     }
     masked
@@ -293,8 +293,11 @@ impl Serialize for Variable {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Variable", 6)?;
         st.serialize_field("name", &self.name)?;
-        let masked = super::secret::mask_option_value(&self.name, &self.value);
-        st.serialize_field("value", &super::secret::mask_inline_credentials(&masked))?;
+        let masked = crate::redact::value::mask_option_value(&self.name, &self.value);
+        st.serialize_field(
+            "value",
+            &crate::redact::value::mask_inline_credentials(&masked),
+        )?;
         st.serialize_field("pos", &self.pos)?;
         st.serialize_field("value_pos", &self.value_pos)?;
         st.serialize_field("object", &self.object)?;
@@ -412,7 +415,7 @@ pub struct Directive {
 /// A `;` comment: `text` is what follows the `;` on that line.
 #[derive(Clone, Debug, Serialize)]
 pub struct Comment {
-    #[serde(serialize_with = "super::secret::serialize_comment")]
+    #[serde(serialize_with = "crate::redact::value::serialize_comment")]
     pub text: String,
     /// Position of the `;`.
     pub pos: Pos,

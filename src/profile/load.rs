@@ -5,8 +5,8 @@
 //! errors carry the value's position); [`super::validate`] then checks what needs the whole
 //! profile (duplicates, references between sections, version rules) and resolves presets.
 
+use super::safe_text::Problem;
 use super::span::{Origin, Pos, with_origin};
-use super::text::Problem;
 use super::types::Profile;
 use crate::diag::{Error, Location};
 use serde::de::DeserializeOwned;
@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Read and validate the profile at `path`. Secrets are not resolved (see
-/// [`super::Secret::resolve`]). Errors have exit code 2 and, when they are about the file's
+/// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;

@@ -4,7 +4,7 @@
 //! (The Twilio range preset lives in [`crate::twilio::ranges`]; `twilio.preset` selects it.)
 
 use super::load::parse_yaml;
-use super::model::Spa3102Config;
+use super::resolved::Spa3102Config;
 use super::span::Origin;
 use super::types::{WebSmsApi, WebSmsFields, Webhook};
 use crate::diag::Error;

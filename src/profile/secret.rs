@@ -7,8 +7,8 @@
 //! Inline secrets are accepted and remembered as inline, with their position, for audit rule
 //! PBX502.
 
+use super::safe_text::{self, SecretValueKind};
 use super::span::Pos;
-use super::text::{self, SecretValueKind};
 use crate::diag::Error;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
@@ -37,12 +37,12 @@ pub struct Secret {
 
 impl Secret {
     /// Parse the text of a secret field: a reference or an inline value.
-    pub fn parse(text: &str, pos: Pos) -> Result<Secret, text::Problem> {
+    pub fn parse(text: &str, pos: Pos) -> Result<Secret, safe_text::Problem> {
         let source = match text.strip_prefix("${") {
             // In a flow mapping (`{ pin: ${file:x} }`) YAML ends a plain scalar at `{`, so a
             // reference arrives cut off as `$`.
             None if text.starts_with('$') => {
-                return Err(text::Problem::new(
+                return Err(safe_text::Problem::new(
                     "incomplete secret reference: expected `${env:NAME}` or `${file:PATH}`",
                 )
                 .with_hint(
@@ -50,13 +50,15 @@ impl Secret {
                 ));
             }
             None => {
-                text::check::<SecretValueKind>(text)?;
+                safe_text::check::<SecretValueKind>(text)?;
                 SecretSource::Inline(text.to_string())
             }
             Some(rest) => {
                 let body = rest.strip_suffix('}').ok_or_else(|| {
-                    text::Problem::new("unterminated secret reference: expected `}` at the end")
-                        .with_hint("write `${env:NAME}` or `${file:PATH}`")
+                    safe_text::Problem::new(
+                        "unterminated secret reference: expected `}` at the end",
+                    )
+                    .with_hint("write `${env:NAME}` or `${file:PATH}`")
                 })?;
                 match body.split_once(':') {
                     Some(("env", name)) => {
@@ -67,14 +69,16 @@ impl Secret {
                         SecretSource::File(PathBuf::from(path))
                     }
                     Some(("file", _)) => {
-                        return Err(text::Problem::new("expected a file path after `${file:`")
-                            .with_hint(
-                                "e.g. `${file:secrets/ext-101.secret}` (relative to the profile)",
-                            ));
+                        return Err(safe_text::Problem::new(
+                            "expected a file path after `${file:`",
+                        )
+                        .with_hint(
+                            "e.g. `${file:secrets/ext-101.secret}` (relative to the profile)",
+                        ));
                     }
                     _ => {
                         let kind = body.split(':').next().unwrap_or_default();
-                        return Err(text::Problem::new(format!(
+                        return Err(safe_text::Problem::new(format!(
                             "unknown secret reference `${{{kind}:…}}`: expected `${{env:NAME}}` or `${{file:PATH}}`"
                         )));
                     }
@@ -129,7 +133,7 @@ impl Secret {
 
     /// Read the value and check it against kind `K` instead of the general secret rules, e.g.
     /// `resolve_as::<PinKind>()` for a voicemail PIN (digits only).
-    pub fn resolve_as<K: text::TextKind>(&self) -> Result<String, Error> {
+    pub fn resolve_as<K: safe_text::TextKind>(&self) -> Result<String, Error> {
         let value = match &self.source {
             SecretSource::Inline(value) => value.clone(),
             SecretSource::Env(name) => {
@@ -158,7 +162,7 @@ impl Secret {
                 })?
             }
         };
-        text::check::<K>(&value).map_err(|problem| {
+        safe_text::check::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
             let mut err = Error::at(
                 self.pos.location(),
@@ -183,7 +187,7 @@ fn read_secret_file(path: &Path) -> Result<String, String> {
     Ok(value)
 }
 
-fn check_env_name(name: &str) -> Result<(), text::Problem> {
+fn check_env_name(name: &str) -> Result<(), safe_text::Problem> {
     let mut chars = name.chars();
     let valid = chars
         .next()
@@ -193,7 +197,7 @@ fn check_env_name(name: &str) -> Result<(), text::Problem> {
         Ok(())
     } else {
         Err(
-            text::Problem::new(format!("`{name}` is not an environment variable name"))
+            safe_text::Problem::new(format!("`{name}` is not an environment variable name"))
                 .with_hint("names are letters, digits and `_`, e.g. `${env:TWILIO_PASSWORD}`"),
         )
     }
@@ -251,7 +255,7 @@ impl JsonSchema for Secret {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Secret, text::Problem> {
+    fn parse(text: &str) -> Result<Secret, safe_text::Problem> {
         Secret::parse(text, Pos::default())
     }
 

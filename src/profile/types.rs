@@ -1,16 +1,16 @@
 //! The site profile, version 1: the types a user's YAML deserializes into.
 //!
 //! Every struct refuses unknown fields; every string that reaches a generated file is a
-//! validated [`Text`](super::text::Text) kind; every value a later check may point at carries its
-//! position ([`Spanned`], or the position inside [`Text`](super::text::Text), [`Cidr`],
+//! validated [`Text`](super::safe_text::Text) kind; every value a later check may point at carries its
+//! position ([`Spanned`], or the position inside [`Text`](super::safe_text::Text), [`Cidr`],
 //! [`Secret`]). The doc comments here become the descriptions of the JSON Schema.
 
-use super::secret::Secret;
-use super::span::{Pos, Spanned};
-use super::text::{
+use super::safe_text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,
     HeaderName, Hostname, Name, PhoneNumber, Problem, ResponseCheck, Url, UrlPath, Username,
 };
+use super::secret::Secret;
+use super::span::{Pos, Spanned};
 use ipnet::IpNet;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -53,7 +53,7 @@ pub struct Profile {
     pub sms: Sms,
     /// Facts computed while loading (origin, presets); see the accessors in `profile::model`.
     #[serde(skip)]
-    pub(crate) resolved: super::model::Resolved,
+    pub(crate) resolved: super::resolved::Resolved,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,7 +700,7 @@ impl<'de> Deserialize<'de> for Fallback {
         match s.value.split_once(':') {
             None if s.value == "hangup" => Ok(Fallback::Hangup),
             Some(("voicemail", ext)) => {
-                let number = super::text::Text::new(ext).map_err(fail)?;
+                let number = super::safe_text::Text::new(ext).map_err(fail)?;
                 Ok(Fallback::Voicemail(number.placed(pos.clone())))
             }
             _ => Err(fail(Problem::new(format!(

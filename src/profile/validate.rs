@@ -3,10 +3,10 @@
 //! right after deserialization; the first problem found is returned, at its position.
 
 use super::load::did_you_mean;
-use super::model::{ResolvedWebSms, TWILIO, TrunkRef};
 use super::preset;
+use super::resolved::{ResolvedWebSms, TWILIO, TrunkRef};
+use super::safe_text::{ExtensionNumber, Text};
 use super::span::{Pos, Spanned};
-use super::text::{ExtensionNumber, Text};
 use super::types::*;
 use crate::diag::Error;
 use crate::twilio::ranges::TwilioRanges;
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// Validate `profile` and fill in what loading computes (`profile.resolved`).
 pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
-    profile.resolved.index = super::model::Index::of(profile);
+    profile.resolved.index = super::resolved::Index::of(profile);
     check_version(profile)?;
     check_site(&profile.site)?;
     check_network(&profile.network)?;
@@ -438,7 +438,7 @@ fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Re
         .iter()
         .flat_map(|e| [e.name.as_str(), e.legacy.as_str()])
         .collect();
-    let known_edge = |name: &super::text::Name| -> Result<(), Error> {
+    let known_edge = |name: &super::safe_text::Name| -> Result<(), Error> {
         if ranges.edge(name).is_some() {
             return Ok(());
         }
@@ -517,7 +517,11 @@ fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Re
     Ok(())
 }
 
-fn check_twilio_host(host: &super::text::Hostname, suffix: &str, what: &str) -> Result<(), Error> {
+fn check_twilio_host(
+    host: &super::safe_text::Hostname,
+    suffix: &str,
+    what: &str,
+) -> Result<(), Error> {
     let Some(name) = host.strip_suffix(suffix) else {
         return Err(at(
             host.pos(),
@@ -543,7 +547,7 @@ fn check_twilio_host(host: &super::text::Hostname, suffix: &str, what: &str) -> 
 /// A trunk name used by a route must name `twilio` (with the needed part), a trunk or a PSTN line.
 fn existing_trunk<'a>(
     profile: &'a Profile,
-    name: &super::text::Name,
+    name: &super::safe_text::Name,
     role: &str,
     inbound: bool,
 ) -> Result<TrunkRef<'a>, Error> {
@@ -803,7 +807,7 @@ fn resolve_websms(profile: &Profile, websms: &WebSms) -> Result<ResolvedWebSms, 
     }
     let proxy_header = match pick(&websms.webhook.proxy_header, &base.webhook.proxy_header) {
         Some(header) => header,
-        None => builtin::<super::text::HeaderNameKind>("HTTP_X_FORWARDED_FOR"),
+        None => builtin::<super::safe_text::HeaderNameKind>("HTTP_X_FORWARDED_FOR"),
     };
     for number in &websms.deliver_to {
         let ext = existing_extension(profile, number, "`deliver_to`")?;
@@ -823,12 +827,12 @@ fn resolve_websms(profile: &Profile, websms: &WebSms) -> Result<ResolvedWebSms, 
         .contexts
         .channel
         .clone()
-        .unwrap_or_else(|| builtin::<super::text::ContextKind>(channel_default));
+        .unwrap_or_else(|| builtin::<super::safe_text::ContextKind>(channel_default));
     let text_context = websms
         .contexts
         .text
         .clone()
-        .unwrap_or_else(|| builtin::<super::text::ContextKind>(text_default));
+        .unwrap_or_else(|| builtin::<super::safe_text::ContextKind>(text_default));
     let fields = &websms.fields;
     Ok(ResolvedWebSms {
         layout,
@@ -860,7 +864,7 @@ fn pick<T: Clone>(mine: &Option<T>, preset: &Option<T>) -> Option<T> {
 
 /// A validated string pbxgen itself supplies (a default); these constants are valid by
 /// construction, checked by the tests of this module.
-fn builtin<K: super::text::TextKind>(value: &'static str) -> Text<K> {
+fn builtin<K: super::safe_text::TextKind>(value: &'static str) -> Text<K> {
     Text::new(value)
         .unwrap_or_else(|problem| unreachable!("built-in value `{value}`: {}", problem.message))
 }

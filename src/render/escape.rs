@@ -1,7 +1,7 @@
 //! Escaping and validation of every value a template prints (defence in depth after profile
 //! validation: no value may add a line, a section, a directive or an argument to a file).
 //!
-//! Each template has a [`Syntax`] (from its file name), and the environment's formatter checks
+//! Each template has a [`Syntax`] (the output registry says which), and the environment's formatter checks
 //! every printed value for that syntax — a template cannot forget it:
 //! - Asterisk `.conf`: no control characters (a newline would start a line, so a section or an
 //!   `#include`); `;` is written `\;`, the one escape Asterisk's loader knows.
@@ -27,28 +27,6 @@ pub enum Syntax {
 }
 
 impl Syntax {
-    /// The syntax of the file a template renders, from the template's name.
-    pub fn of_template(name: &str) -> Syntax {
-        if name.ends_with(".xml.j2") {
-            Syntax::Xml
-        } else if name == "websms.conf.j2" {
-            Syntax::PhpIni
-        } else {
-            Syntax::Asterisk
-        }
-    }
-
-    /// The syntax of an output file, from its name.
-    pub fn of_file(name: &str) -> Syntax {
-        if name.ends_with(".xml") {
-            Syntax::Xml
-        } else if name == "websms.conf" {
-            Syntax::PhpIni
-        } else {
-            Syntax::Asterisk
-        }
-    }
-
     fn tag(self) -> &'static str {
         match self {
             Syntax::Asterisk => "asterisk",

@@ -1,23 +1,26 @@
-//! Rendering: minijinja templates (embedded, overridable) turn a [`Site`] into files; [`write`]
-//! puts them on disk atomically, or compares them with what is there (`--diff`, `--check`).
+//! Rendering: minijinja templates (embedded, overridable) turn a [`Plan`] into files; which
+//! files, from which template, in which syntax, is said once in [`outputs`] (the registry);
+//! [`write`] puts them on disk atomically, or compares them with what is there (`--diff`,
+//! `--check`).
 //!
 //! Output is deterministic: the same site gives byte-identical files (no time stamps, no maps
 //! with unstable order). Every file starts with a header naming pbxgen, its version and the
 //! profile, and saying the file is generated.
 
 pub mod escape;
-pub mod mask;
+pub mod outputs;
 pub mod secrets;
 pub mod templates;
 pub mod write;
 
-pub use secrets::{MASK, SecretMode, SecretValues};
+pub use secrets::{SecretMode, SecretValues};
 
 use crate::diag::Error;
-use crate::site::{Item, OutputFile, Site};
+use crate::plan::Plan;
 use escape::Syntax;
 use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior};
+use outputs::OutputFile;
 use secrets::SecretTable;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,7 +34,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct RenderOptions {
     /// A directory whose `*.j2` files replace the embedded templates of the same name.
     pub templates_dir: Option<PathBuf>,
-    /// Render only these files (names as in [`Site::outputs`]); empty = all.
+    /// Render only these files (names as [`outputs::files_of`] gives them); empty = all.
     pub only: Vec<String>,
     /// Real secrets or masks.
     pub secrets: SecretMode,
@@ -52,8 +55,8 @@ pub fn render_profile(
     profile: &crate::profile::Profile,
     options: &RenderOptions,
 ) -> Result<Vec<RenderedFile>, Error> {
-    let site = crate::site::plan(profile)?;
-    render(&site, options)
+    let plan = crate::plan::plan(profile)?;
+    render(&plan, options)
 }
 
 /// One rendered file.
@@ -77,34 +80,31 @@ impl std::fmt::Debug for RenderedFile {
     }
 }
 
-/// Render the site's files (all of them, or `options.only`).
+/// Render the plan's files (all of them, or `options.only`).
 ///
 /// Files are rendered in parallel (a provider's `pjsip.conf` and `extensions.conf` are large);
 /// the result is the same as rendering them one after the other: the files in order, or the
 /// error of the first file that fails.
-pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
-    let outputs = select(site.outputs(), &options.only)?;
-    let templates = templates::load(options.templates_dir.as_deref())?;
-    let table = Arc::new(SecretTable::new(site.secrets.clone(), options.secrets));
+pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
+    let files = select(outputs::files_of(plan), &options.only)?;
+    let templates = templates::load(&embedded_templates(), options.templates_dir.as_deref())?;
+    let table = Arc::new(SecretTable::new(plan.secrets.clone(), options.secrets));
     let env = environment(&templates, table)?;
-    let site_value = Value::from_serialize(site);
-    let render_one = |output: &OutputFile| {
+    let plan_value = Value::from_serialize(plan);
+    let render_one = |file: &OutputFile| {
+        let output = file.output();
         let template = env
-            .get_template(output.template)
+            .get_template(output.template.name)
             .map_err(|e| template_error(&templates, &e))?;
-        let header = header(site, &output.name, Syntax::of_file(&output.name));
-        // Per-instance templates get their instance: `device` (SPA3102) or `number` (TwiML).
-        let (device, number) = match output.item {
-            Item::Site => (Value::UNDEFINED, Value::UNDEFINED),
-            Item::Spa3102(i) => (Value::from_serialize(&site.spa3102[i]), Value::UNDEFINED),
-            Item::Twiml(i) => (Value::UNDEFINED, Value::from_serialize(&site.twiml[i])),
-        };
-        let context = minijinja::context! {
-            site => site_value.clone(),
-            header => Value::from_safe_string(header),
-            device => device,
-            number => number,
-        };
+        let header = header(plan, &file.name, output.syntax);
+        // Templates see the plan as `site`, and per-item templates their item (`device` for
+        // an SPA3102, `number` for TwiML: the registry names them).
+        let mut context = vec![
+            ("site", plan_value.clone()),
+            ("header", Value::from_safe_string(header)),
+        ];
+        context.extend(outputs::item_variables(plan, file));
+        let context = Value::from_iter(context);
         let (contents, secrets) = secrets::track_file(|| template.render(context));
         let contents = contents.map_err(|e| {
             secrets
@@ -112,17 +112,17 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Vec<RenderedFile>,
                 .unwrap_or_else(|| template_error(&templates, &e))
         })?;
         Ok(RenderedFile {
-            name: output.name.clone(),
+            name: file.name.clone(),
             contents,
             holds_secrets: secrets.printed,
         })
     };
-    let files = in_parallel(&outputs, render_one).into_iter().collect();
-    free_in_background(site_value);
-    files
+    let rendered = in_parallel(&files, render_one).into_iter().collect();
+    free_in_background(plan_value);
+    rendered
 }
 
-/// Drop `value` on a thread of its own. A site (and its template value) is a tree of millions
+/// Drop `value` on a thread of its own. A plan (and its template value) is a tree of millions
 /// of small allocations at provider scale: freeing it one by one takes longer than writing the
 /// files, and nothing needs to wait for it.
 pub fn free_in_background<T: Send + 'static>(value: T) {
@@ -167,9 +167,22 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// The names of the files `site` renders to.
-pub fn output_names(site: &Site) -> Vec<String> {
-    site.outputs().into_iter().map(|o| o.name).collect()
+/// Every embedded template: the shared ones, then each output's, in registry order (a test
+/// keeps this list and `templates/` in step).
+pub fn embedded_templates() -> Vec<templates::Embedded> {
+    templates::SHARED
+        .iter()
+        .copied()
+        .chain(outputs::OUTPUTS.iter().map(|o| o.template))
+        .collect()
+}
+
+/// The names of the files `plan` renders to.
+pub fn output_names(plan: &Plan) -> Vec<String> {
+    outputs::files_of(plan)
+        .into_iter()
+        .map(|o| o.name)
+        .collect()
 }
 
 fn select(outputs: Vec<OutputFile>, only: &[String]) -> Result<Vec<OutputFile>, Error> {
@@ -201,7 +214,7 @@ fn environment(
     env.set_lstrip_blocks(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_debug(false);
-    env.set_auto_escape_callback(|name| Syntax::of_template(name).auto_escape());
+    env.set_auto_escape_callback(|name| outputs::syntax_of_template(name).auto_escape());
     env.set_formatter(escape::format_value);
     for (name, filter) in escape::VERBATIM_FILTERS {
         env.add_filter(name, filter);
@@ -249,9 +262,9 @@ fn template_error(templates: &[templates::Template], err: &minijinja::Error) -> 
 
 /// The comment every file starts with (no final line break: templates put `{{ header }}` on a
 /// line of its own).
-fn header(site: &Site, file: &str, syntax: Syntax) -> String {
-    let site_name = header_text(&site.name);
-    let profile = header_text(&site.profile_file);
+fn header(plan: &Plan, file: &str, syntax: Syntax) -> String {
+    let site_name = header_text(&plan.name);
+    let profile = header_text(&plan.profile_file);
     let lines = [
         format!("{file} for site {site_name}, generated by pbxgen {VERSION} from {profile}."),
         "Do not edit: pbxgen overwrites this file. Change the profile and run `pbxgen render` again.".to_string(),

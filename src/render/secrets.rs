@@ -1,4 +1,4 @@
-//! Secrets at render time: the `secret` filter resolves a [`SecretId`](crate::site::SecretId)
+//! Secrets at render time: the `secret` filter resolves a [`SecretId`](crate::plan::SecretId)
 //! (or prints a mask), remembers that the file being rendered holds a secret, and keeps the
 //! first resolution error so the user sees it with its profile position.
 //!
@@ -7,6 +7,7 @@
 
 use crate::diag::Error;
 use crate::profile::Secret;
+use crate::redact::MASK;
 use minijinja::value::{Value, ValueKind};
 use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
@@ -19,9 +20,6 @@ pub enum SecretMode {
     /// [`MASK`] for every secret (`--diff`, previews). Nothing is resolved.
     Mask,
 }
-
-/// What a masked secret looks like.
-pub const MASK: &str = "********";
 
 /// What the `secret` filter noticed while one file was rendered.
 #[derive(Debug, Default)]

@@ -13,27 +13,24 @@ pub struct Embedded {
     pub source: &'static str,
 }
 
-macro_rules! embedded {
-    ($($name:literal => $description:literal),* $(,)?) => {
-        &[$(Embedded {
+/// `template!("pjsip.conf.j2", "what it produces")`: the file `templates/pjsip.conf.j2`,
+/// embedded at build time.
+macro_rules! template {
+    ($name:literal, $description:literal $(,)?) => {
+        $crate::render::templates::Embedded {
             name: $name,
             description: $description,
             source: include_str!(concat!("../../templates/", $name)),
-        }),*]
+        }
     };
 }
+pub(crate) use template;
 
-/// Every file of `templates/` (a test keeps this list and the directory in step).
-pub const EMBEDDED: &[Embedded] = embedded![
-    "_asterisk.j2" => "macros shared by the Asterisk .conf templates (ACL lines)",
-    "pjsip.conf.j2" => "pjsip.conf: transports, endpoints, auths, AORs, identifies, registrations",
-    "sip.conf.j2" => "sip.conf (chan_sip, Asterisk <= 20): general, peers, Twilio address peers",
-    "extensions.conf.j2" => "extensions.conf: inbound, internal, outbound-route, SMS and WebSMS contexts",
-    "voicemail.conf.j2" => "voicemail.conf: one mailbox per extension with voicemail",
-    "websms.conf.j2" => "websms.conf: the WebSMS bridge (PHP ini, legacy or current layout)",
-    "spa3102.xml.j2" => "spa3102-<name>.xml: SPA3102 <flat-profile> provisioning",
-    "twiml.xml.j2" => "twiml-<name>.xml: TwiML routing a Twilio number to the PBX",
-];
+/// Templates that produce no file of their own: macros the output templates import.
+pub const SHARED: &[Embedded] = &[template!(
+    "_asterisk.j2",
+    "macros shared by the Asterisk .conf templates (ACL lines)"
+)];
 
 /// A template as the environment loads it.
 #[derive(Debug, Clone)]
@@ -54,9 +51,9 @@ impl Template {
     }
 }
 
-/// The embedded templates with the overrides found in `dir` applied.
-pub fn load(dir: Option<&Path>) -> Result<Vec<Template>, Error> {
-    let mut templates: Vec<Template> = EMBEDDED
+/// The `embedded` templates with the overrides found in `dir` applied.
+pub fn load(embedded: &[Embedded], dir: Option<&Path>) -> Result<Vec<Template>, Error> {
+    let mut templates: Vec<Template> = embedded
         .iter()
         .map(|e| Template {
             name: e.name,
@@ -83,7 +80,7 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Template>, Error> {
     for name in names {
         let path = dir.join(&name);
         let Some(template) = templates.iter_mut().find(|t| t.name == name) else {
-            let known: Vec<&str> = EMBEDDED.iter().map(|e| e.name).collect();
+            let known: Vec<&str> = embedded.iter().map(|e| e.name).collect();
             let mut err = Error::invalid(format!(
                 "{}: no embedded template has this name, so it would never be used",
                 path.display()
@@ -122,11 +119,14 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = EMBEDDED.iter().map(|e| e.name.to_string()).collect();
+        let mut embedded: Vec<String> = crate::render::embedded_templates()
+            .iter()
+            .map(|e| e.name.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(
             on_disk, embedded,
-            "templates/ and EMBEDDED must list the same files"
+            "templates/ and the embedded templates (SHARED and the output registry) must list the same files"
         );
     }
 
@@ -135,14 +135,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("twiml.xml.j2"), "custom").unwrap();
         std::fs::write(dir.path().join("README.md"), "ignored").unwrap();
-        let set = load(Some(dir.path())).unwrap();
+        let embedded = crate::render::embedded_templates();
+        let set = load(&embedded, Some(dir.path())).unwrap();
         let twiml = set.iter().find(|t| t.name == "twiml.xml.j2").unwrap();
         assert_eq!(twiml.source, "custom");
         assert!(twiml.display_name().ends_with("twiml.xml.j2"));
         assert!(set.iter().filter(|t| t.overridden_by.is_some()).count() == 1);
 
         std::fs::write(dir.path().join("pjsip.cnf.j2"), "typo").unwrap();
-        let err = load(Some(dir.path())).unwrap_err();
+        let err = load(&embedded, Some(dir.path())).unwrap_err();
         assert!(err.message.contains("pjsip.cnf.j2"), "{err}");
         assert!(err.hint.unwrap().contains("pjsip.conf.j2"));
     }

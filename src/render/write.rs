@@ -6,10 +6,10 @@
 //! files that need it through one [`Batch`](crate::fsutil::Batch): every temp file first, then
 //! every rename, so a failure at any point leaves every old file as it was.
 
-use super::mask::mask_secret_positions;
 use super::{RenderedFile, SecretValues};
 use crate::diag::Error;
 use crate::fsutil::{self, Batch, MODE_PRIVATE, MODE_PUBLIC, MODE_SECRET};
+use crate::redact::file::mask_secret_positions;
 use colored::Colorize;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,8 +184,9 @@ pub fn diff(
             .iter()
             .find(|m| m.name == file.name)
             .map_or("", |m| m.contents.as_str());
-        let new = mask_secret_positions(&file.name, &secrets.mask(new));
-        let old = mask_secret_positions(&file.name, &secrets.mask(&file.old));
+        let positions = super::outputs::secret_positions_of_file(&file.name);
+        let new = mask_secret_positions(positions, &secrets.mask(new));
+        let old = mask_secret_positions(positions, &secrets.mask(&file.old));
         if let Change::Mode { from } = file.change {
             out.push_str(&paint(
                 &format!("{}: mode {from:04o} -> {:04o}\n", file.name, file.mode),

@@ -16,13 +16,53 @@ use ipnet::IpNet;
 use std::fmt::Write;
 
 /// The firewall a snippet is for.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FirewallFormat {
-    /// An `nft -f` file: sets and a `twilio` chain in `table inet filter`
     #[default]
     Nftables,
-    /// An `iptables-restore --noflush` file: a `PBXGEN-TWILIO` chain (IPv4)
     Iptables,
+}
+
+impl FirewallFormat {
+    /// Every format, in the order the command line lists them.
+    pub const ALL: [FirewallFormat; 2] = [FirewallFormat::Nftables, FirewallFormat::Iptables];
+
+    /// The name users type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirewallFormat::Nftables => "nftables",
+            FirewallFormat::Iptables => "iptables",
+        }
+    }
+
+    /// What the snippet is, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            FirewallFormat::Nftables => {
+                "An `nft -f` file: sets and a `twilio` chain in `table inet filter`"
+            }
+            FirewallFormat::Iptables => {
+                "An `iptables-restore --noflush` file: a `PBXGEN-TWILIO` chain (IPv4)"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for FirewallFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for FirewallFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FirewallFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not a firewall format"))
+    }
 }
 
 /// nftables/iptables chain names.

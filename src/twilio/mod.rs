@@ -13,6 +13,7 @@ pub mod ranges;
 pub mod refresh;
 pub mod report;
 pub mod special;
+pub mod webhook;
 mod yaml;
 
 pub use ranges::{Edge, MediaRanges, RangeStatus, RetiredBlock, TwilioRanges};

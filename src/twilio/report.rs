@@ -92,7 +92,7 @@ fn join(nets: &[IpNet]) -> String {
         .join(", ")
 }
 
-/// Colours only when asked (the caller's `Term` decides).
+/// Colours only when asked (`color`: the caller decides).
 struct Paint {
     color: bool,
 }

@@ -3,11 +3,14 @@
 
 mod util;
 
+mod architecture;
 mod asterisk;
 mod audit;
+mod bench_inputs;
 mod cli;
 mod corpus;
 mod live;
 mod profile;
 mod render;
 mod twilio;
+mod twilio_webhook;

@@ -2,11 +2,11 @@
 //! secret references resolve (or fail clearly), the committed schema matches the code.
 
 use crate::util::{pbxgen, repo_path};
-use pbxgen::Location;
 use pbxgen::profile::{
     self, Allowed, ChannelDriver, Edges, Fallback, Origin, Profile, SecretRole, SecretSource,
     TrunkRef,
 };
+use pbxgen::{ErrorKind, Location};
 use std::path::Path;
 
 /// Run a command; its exit code, stdout and stderr.
@@ -294,7 +294,7 @@ fn every_error_class_names_its_position() {
         let path = dir.join(format!("{}.yaml", e.fixture));
         let file = path.display().to_string();
         let err = profile::load(&path).expect_err(e.fixture);
-        assert_eq!(err.exit_code, 2, "{}", e.fixture);
+        assert_eq!(err.kind, ErrorKind::Invalid, "{}", e.fixture);
         assert_eq!(
             err.location,
             Some(Location::new(file.clone(), e.line, e.column)),
@@ -396,7 +396,7 @@ fn a_missing_secret_file_names_the_file_and_the_position() {
         "{}",
         err.message
     );
-    assert_eq!(err.exit_code, 2);
+    assert_eq!(err.kind, ErrorKind::Invalid);
 }
 
 #[test]
@@ -493,11 +493,15 @@ fn inline_secrets_are_accepted_and_reported_with_their_position() {
 
 #[test]
 fn committed_schema_matches_the_code() {
-    let committed = std::fs::read_to_string(repo_path("schema/pbxgen.schema.json")).unwrap();
     let generated = profile::schema_json();
+    if std::env::var_os("PBXGEN_BLESS").is_some() {
+        std::fs::write(repo_path("schema/pbxgen.schema.json"), &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(repo_path("schema/pbxgen.schema.json")).unwrap();
     assert!(
         committed == generated,
-        "schema/pbxgen.schema.json is out of date: run `cargo run -- profile schema > schema/pbxgen.schema.json`"
+        "schema/pbxgen.schema.json is out of date: run `cargo run -- profile schema > schema/pbxgen.schema.json` \
+         (or `PBXGEN_BLESS=1 cargo test --test integration schema`)"
     );
     pbxgen()
         .args(["profile", "schema"])

@@ -5,9 +5,9 @@
 //! address flips that entry's sense (`deny=!10.0.0.0/8` allows 10/8).
 
 use super::{Located, SectionRef};
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
-use crate::asterisk::text::Text;
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;

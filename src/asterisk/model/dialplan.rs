@@ -7,9 +7,9 @@
 //! are case-sensitive in the dialplan (pbx.c compares them with `strcmp`).
 
 use super::Located;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 pub use super::dialplan_apps::{split_app, split_args};
@@ -131,7 +131,7 @@ pub struct Include {
 pub struct Switch {
     /// `switch`, `lswitch` or `eswitch`.
     pub kind: String,
-    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
+    #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub data: String,
     pub pos: Pos,
 }
@@ -222,10 +222,10 @@ pub struct Priority {
     /// The application name as written (`Dial`, `Goto`, `NoOp`); empty for a hint.
     pub app: String,
     /// The arguments split as Asterisk splits them (on `,` outside `()`, `[]`, quotes, `${}`).
-    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked_list")]
+    #[serde(serialize_with = "crate::redact::value::serialize_masked_list")]
     pub args: Vec<String>,
     /// The raw argument text (between the first `(` and the last `)`).
-    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
+    #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub raw_args: String,
     pub pos: Pos,
     /// Position of the application name.
@@ -295,7 +295,7 @@ pub struct DialTarget {
     pub app: String,
     pub tech: Tech,
     /// Everything after `Tech/`, as written.
-    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
+    #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub resource: String,
     /// The endpoint/peer/trunk/context the channel goes through (`@endpoint`, `PJSIP/endpoint`,
     /// `SIP/peer/number`, `Local/x@context`, `DAHDI/g1`), when it can be named.
@@ -335,7 +335,7 @@ pub struct Sink {
     /// The application or function (`System`, `SHELL`, `ODBC_SQL`).
     pub name: String,
     /// The argument text handed to it.
-    #[serde(serialize_with = "crate::asterisk::secret::serialize_masked")]
+    #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub argument: String,
     pub exten: Text,
     /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them.

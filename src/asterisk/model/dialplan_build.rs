@@ -11,9 +11,9 @@ use super::dialplan_apps::{split_app, split_args, split_args_on};
 use super::taint::{Scope, Taint, Vars, matching, var_key};
 use super::values::bool_option;
 use crate::asterisk::fast_hash::FastMap;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
-use crate::asterisk::text::Text;
 use std::collections::HashMap;
 
 /// Interpret extensions.conf.

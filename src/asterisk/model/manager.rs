@@ -5,9 +5,9 @@ use super::acl::Acl;
 use super::values::{bool_option, string_option};
 use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// The interpreted manager.conf.

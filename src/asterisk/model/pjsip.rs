@@ -3,7 +3,7 @@
 //! Sorcery reads every live section with a `type` it knows (sections with no or an unknown type
 //! are ignored silently). Two faithful surprises are recorded rather than hidden:
 //! - an option the object type does not have (for the target version, from Asterisk's own
-//!   option documentation, `data/pjsip-options.tsv`) makes **that object not load**;
+//!   option documentation, `data/asterisk/pjsip-options.tsv`) makes **that object not load**;
 //! - the same id twice for one type makes **every object of that type** fail to load.
 
 use super::acl::{Acl, AclTarget, parse_target};
@@ -11,9 +11,9 @@ use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// Why Asterisk would not load an object.

@@ -11,11 +11,10 @@ use super::acl::Acl;
 use super::values::{ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section};
-use crate::asterisk::text::Text;
 use serde::Serialize;
-use std::ops::Range;
 
 /// The interpreted sip.conf.
 #[derive(Clone, Debug, Serialize)]
@@ -316,58 +315,9 @@ fn build_peer(
     }
 }
 
-/// The parts of a `register =>` value, as byte ranges, following chan_sip's
-/// `sip_parse_register_line`: the user part and host part are split at the last `@`; the user
-/// part is `user[@domain][:secret[:authuser]]`.
-struct RegisterParts {
-    transport: Option<Range<usize>>,
-    user: Range<usize>,
-    secret: Option<Range<usize>>,
-    authuser: Option<Range<usize>>,
-    host: Range<usize>,
-}
-
-fn split_register(value: &str) -> Option<RegisterParts> {
-    let mut start = 0;
-    // `peer?` prefix names the peer the registration is for.
-    if let Some(q) = value.find('?') {
-        start = q + 1;
-    }
-    let mut transport = None;
-    if let Some(t) = value[start..].find("://") {
-        transport = Some(start..start + t);
-        start += t + 3;
-    }
-    let at = value[start..].rfind('@')? + start;
-    let user_part = start..at;
-    let mut pieces = value[user_part.clone()].splitn(3, ':');
-    let user_len = pieces.next().map_or(0, str::len);
-    let user = start..start + user_len;
-    let secret = pieces.next().map(|s| {
-        let b = user.end + 1;
-        b..b + s.len()
-    });
-    let authuser = match (pieces.next(), &secret) {
-        (Some(a), Some(sec)) => Some(sec.end + 1..sec.end + 1 + a.len()),
-        _ => None,
-    };
-    Some(RegisterParts {
-        transport,
-        user,
-        secret,
-        authuser,
-        host: at + 1..value.len(),
-    })
-}
-
-/// Where the secret is inside a `register =>` value (used to mask it).
-pub fn register_secret_range(value: &str) -> Option<Range<usize>> {
-    split_register(value)?.secret.filter(|r| !r.is_empty())
-}
-
 /// Parse a `register =>` value; `None` when it has no `@host`.
 pub fn parse_register(value: &str, pos: Pos) -> Option<SipRegistration> {
-    let p = split_register(value)?;
+    let p = crate::redact::register::split(value)?;
     let (user, domain) = match value[p.user.clone()].split_once('@') {
         Some((u, d)) => (u.to_string(), Some(d.to_string())),
         None => (value[p.user.clone()].to_string(), None),

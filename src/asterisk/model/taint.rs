@@ -5,6 +5,11 @@
 //! `${CALLERIDNUM}`/`${CALLERIDNAME}`, `${DNID}`, `${RDNIS}`, SIP/PJSIP headers, message bodies,
 //! `${ARGn}` of a subroutine called with such data, and variables `Set()` from any of them.
 //! `${FILTER(0-9,…)}`, a strict pattern (`_NXXNXXXXXX`) and `Read()` (DTMF) give digits only.
+//!
+//! This module is the one place that decides what is caller-controlled. Two text heuristics are
+//! still here, next to the lattice, for the auditor ([`mentions_caller_data_besides_exten`],
+//! [`mentions_caller_data`]): replacing them by the lattice would change findings, so they stay
+//! as they are until that switch is made deliberately (TODO(issue 13)).
 
 use super::dialplan::PatternClass;
 
@@ -207,6 +212,37 @@ pub fn is_digit_charset(set: &str) -> bool {
         && set
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '*' | '#'))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text heuristics. TODO(issue 13): decide these with the lattice above (the taint of the
+// expression with `${EXTEN}` taken as clean; the sink's own taint) once the change in findings
+// is reviewed. Until then they must keep their exact behaviour.
+
+/// Whether a dial string mentions caller data other than `${EXTEN}`: CALLERID, headers, URIs,
+/// subroutine arguments, SMS and message bodies (a case-insensitive text search). Reachability
+/// uses it to decide whether landing on a literal extension fixes the dialled number.
+pub fn mentions_caller_data_besides_exten(expr: &str) -> bool {
+    let expr = expr.to_ascii_uppercase();
+    ["CALLERID", "HEADER", "URI", "ARG", "${SMS", "MESSAGE"]
+        .iter()
+        .any(|k| expr.contains(k))
+}
+
+/// Dialplan expressions whose value the caller chooses, as written (case-sensitive).
+const CALLER_DATA: &[&str] = &[
+    "${EXTEN",
+    "CALLERID(",
+    "HEADER(",
+    "MESSAGE(",
+    "${CALLERIDNUM",
+    "${CALLERIDNAME",
+];
+
+/// Whether `text` names an expression whose value the caller chooses (PBX408 asks it of the
+/// script or URL an `AGI` runs).
+pub fn mentions_caller_data(text: &str) -> bool {
+    CALLER_DATA.iter().any(|m| text.contains(m))
 }
 
 #[cfg(test)]

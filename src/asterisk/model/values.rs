@@ -1,8 +1,8 @@
 //! How Asterisk reads option values: booleans (`ast_true`/`ast_false`), lists, numbers.
 
 use super::Located;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::syntax::{Section, Variable};
-use crate::asterisk::text::Text;
 
 /// Asterisk's `ast_true`: yes, true, y, t, 1, on (case-insensitive, surrounding blanks ignored).
 pub fn ast_true(s: &str) -> bool {

@@ -5,9 +5,9 @@
 use super::values::opt_string;
 use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
+use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
-use crate::asterisk::text::Text;
 use serde::Serialize;
 
 /// The interpreted voicemail.conf.

@@ -122,7 +122,7 @@ impl Serialize for WebsmsKey {
         st.serialize_field("index", &self.index)?;
         st.serialize_field(
             "value",
-            &crate::asterisk::secret::mask_option_value(&self.name, &self.value),
+            &crate::redact::value::mask_option_value(&self.name, &self.value),
         )?;
         st.serialize_field("quoted", &self.quoted)?;
         st.serialize_field("pos", &self.pos)?;

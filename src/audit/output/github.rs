@@ -3,7 +3,7 @@
 //! Critical/high are errors, medium warnings, low/info notices.
 
 use super::Report;
-use crate::audit::finding::path_to_string;
+use crate::audit::engine::finding::path_to_string;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();

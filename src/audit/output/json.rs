@@ -13,7 +13,7 @@
 //! reachability findings. File paths are relative to the audited directory.
 
 use super::Report;
-use crate::audit::finding::{Finding, PathStep};
+use crate::audit::engine::{Finding, PathStep};
 use serde::Serialize;
 
 /// Version of the JSON shape.

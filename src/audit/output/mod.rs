@@ -1,8 +1,8 @@
 //! Report formats: `text` (people), `json` (scripts; stable, documented), `sarif` (code
 //! scanning), `github` (workflow annotations). Findings arrive sorted and secret-free.
 
-use super::finding::Finding;
-use super::severity::Severity;
+use super::engine::{FailOn, Finding, Severity};
+use std::path::Path;
 
 pub mod github;
 pub mod json;
@@ -36,5 +36,52 @@ impl Report {
     /// A finding's file as seen from where pbxgen ran.
     pub fn repo_path(&self, file: &str) -> String {
         format!("{}{}", self.root_prefix, file)
+    }
+
+    /// Whether a shown finding is at or above the threshold (`none` is never reached).
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        matches!(
+            (fail_on.severity(), self.worst()),
+            (Some(t), Some(worst)) if worst >= t
+        )
+    }
+
+    /// One report for several PBXs: with more than one, file names carry their directory
+    /// (each report's [`root_prefix`](Report::root_prefix)).
+    pub fn merge(mut reports: Vec<Report>) -> Report {
+        if reports.len() == 1 {
+            return reports.remove(0);
+        }
+        let mut all = Report {
+            findings: Vec::new(),
+            suppressed: 0,
+            hidden: 0,
+            root_prefix: String::new(),
+        };
+        for r in reports {
+            all.suppressed += r.suppressed;
+            all.hidden += r.hidden;
+            for mut f in r.findings {
+                f.file = format!("{}{}", r.root_prefix, f.file);
+                for step in &mut f.path {
+                    step.file = format!("{}{}", r.root_prefix, step.file);
+                }
+                all.findings.push(f);
+            }
+        }
+        all
+    }
+}
+
+/// The [`Report::root_prefix`] of an audited directory: `config/asterisk` →
+/// `config/asterisk/`; `.` and absolute paths → no prefix (SARIF and GitHub resolve relative
+/// paths against the repository root; absolute ones cannot be).
+pub fn root_prefix(dir: &Path) -> String {
+    let s = dir.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("./").trim_end_matches('/');
+    if s.is_empty() || s == "." || dir.is_absolute() {
+        String::new()
+    } else {
+        format!("{s}/")
     }
 }

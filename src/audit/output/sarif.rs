@@ -4,15 +4,16 @@
 //! survives line shifts, and reachability paths as `codeFlows`.
 
 use super::Report;
-use crate::audit::finding::{Finding, PathStep};
-use crate::audit::rule::{self, Rule};
+use crate::audit::engine::Rule;
+use crate::audit::engine::{Finding, PathStep};
+use crate::audit::registry;
 use serde_json::{Value, json};
 
 /// The `$id` of the official OASIS schema (vendored in tests/fixtures/audit/).
 pub const SCHEMA_URI: &str = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 
 pub fn render(report: &Report) -> String {
-    let rules = rule::all();
+    let rules = registry::all();
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -69,12 +70,12 @@ fn location(report: &Report, file: &str, line: u32, column: u32, snippet: Option
 }
 
 fn result(report: &Report, rules: &[&Rule], f: &Finding) -> Value {
-    let index = rules.iter().position(|r| std::ptr::eq(*r, f.rule));
+    let index = rules.iter().position(|r| std::ptr::eq(&r.info, f.rule));
     let mut text = f.message.clone();
     if !f.path.is_empty() {
         text.push_str(&format!(
             " Path: {}.",
-            crate::audit::finding::path_to_string(&f.path)
+            crate::audit::engine::finding::path_to_string(&f.path)
         ));
     }
     text.push_str(&format!(" Fix: {}", f.fix));

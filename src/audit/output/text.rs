@@ -9,17 +9,17 @@
 //! ```
 
 use super::Report;
-use crate::audit::finding::path_to_string;
-use crate::audit::severity::Severity;
-use crate::term::Term;
+use crate::audit::engine::Severity;
+use crate::audit::engine::finding::path_to_string;
 use colored::Colorize;
 use std::fmt::Write;
 
-pub fn render(report: &Report, term: &Term) -> String {
+/// The report as text; `color` paints severities, codes and labels with ANSI colours.
+pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let sev = paint_severity(f.severity, term);
-        let code = if term.color {
+        let sev = paint_severity(f.severity, color);
+        let code = if color {
             f.rule.code.bold().to_string()
         } else {
             f.rule.code.to_string()
@@ -38,7 +38,7 @@ pub fn render(report: &Report, term: &Term) -> String {
         let _ = writeln!(out, "\n  {}", f.message);
         if let Some(snippet) = &f.snippet {
             let gutter = format!("{:>4} |", f.line);
-            let gutter = if term.color {
+            let gutter = if color {
                 gutter.dimmed().to_string()
             } else {
                 gutter
@@ -48,7 +48,7 @@ pub fn render(report: &Report, term: &Term) -> String {
         if !f.path.is_empty() {
             let _ = writeln!(out, "  path: {}", path_to_string(&f.path));
         }
-        let fix = if term.color {
+        let fix = if color {
             "fix:".green().to_string()
         } else {
             "fix:".to_string()
@@ -90,9 +90,9 @@ pub fn summary(report: &Report) -> String {
     s
 }
 
-fn paint_severity(sev: Severity, term: &Term) -> String {
+fn paint_severity(sev: Severity, color: bool) -> String {
     let s = sev.as_str();
-    if !term.color {
+    if !color {
         return s.to_string();
     }
     match sev {

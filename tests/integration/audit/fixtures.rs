@@ -1,13 +1,12 @@
 //! Every rule has documentation and two fixtures: `tests/fixtures/audit/PBXnnn/bad` must
-//! trigger it, `…/good` must not. The text and JSON reports of `bad` are snapshots. A new rule
-//! without fixtures fails here.
+//! trigger it, `…/good` must not. The text and JSON reports of `bad` are snapshots
+//! (`audit/snapshots/`). A new rule without fixtures fails here.
 
 use super::{audit_dir, codes};
 use crate::util::repo_path;
+use pbxgen::audit::engine::{Check, Rule};
 use pbxgen::audit::output::{Report, json, text};
-use pbxgen::audit::profile_rules;
-use pbxgen::audit::rule::{self, Check, Rule};
-use pbxgen::term::Term;
+use pbxgen::audit::registry;
 use std::path::Path;
 
 /// `--asterisk-version N` from an optional `bad.args`/`good.args` next to the fixture.
@@ -24,14 +23,14 @@ fn version_arg(variant_dir: &Path) -> Option<u32> {
 
 /// Audit a fixture: a config directory, or for profile rules the `site.yaml` in it.
 fn run_fixture(r: &Rule, dir: &Path) -> Report {
-    if !matches!(r.check, Check::Profile) {
+    if !matches!(r.check, Check::Profile(_)) {
         return audit_dir(dir, version_arg(dir));
     }
     let path = dir.join("site.yaml");
     let profile =
         pbxgen::profile::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = std::fs::read_to_string(&path).expect("profile text");
-    let mut findings = profile_rules::check(&profile, &text);
+    let mut findings = pbxgen::audit::check_profile(&profile, &text);
     for f in &mut findings {
         // Positions name the file as given; keep snapshots independent of the checkout path.
         f.file = "site.yaml".to_string();
@@ -47,7 +46,7 @@ fn run_fixture(r: &Rule, dir: &Path) -> Report {
 #[test]
 fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
     let mut failures = Vec::new();
-    for r in rule::all() {
+    for r in registry::all() {
         let base = repo_path("tests/fixtures/audit").join(r.code);
         let (bad, good) = (base.join("bad"), base.join("good"));
         if !bad.is_dir() || !good.is_dir() {
@@ -76,18 +75,10 @@ fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
 
 #[test]
 fn bad_fixture_reports_are_snapshotted() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../fixtures/audit/snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for r in rule::all() {
-            let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
-            let report = run_fixture(r, &bad);
-            insta::assert_snapshot!(
-                format!("{}-text", r.code),
-                text::render(&report, &Term::plain())
-            );
-            insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
-        }
-    });
+    for r in registry::all() {
+        let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
+        let report = run_fixture(r, &bad);
+        insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, false));
+        insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
+    }
 }

@@ -77,7 +77,7 @@ fn sarif_output_is_valid_against_the_sarif_2_1_0_schema() {
         assert!(
             run0["tool"]["driver"]["rules"]
                 .as_array()
-                .is_some_and(|r| r.len() == pbxgen::audit::rule::all().len())
+                .is_some_and(|r| r.len() == pbxgen::audit::registry::all().len())
         );
         for r in run0["results"].as_array().into_iter().flatten() {
             assert!(r["partialFingerprints"]["pbxgenFingerprint/v1"].is_string());

@@ -3,7 +3,7 @@
 
 use super::{audit_dir, codes};
 use crate::util::repo_path;
-use pbxgen::audit::severity::Severity;
+use pbxgen::audit::engine::Severity;
 
 #[test]
 fn seed_blog_stale_addresses_guests_and_shared_range_are_found() {

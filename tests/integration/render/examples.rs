@@ -1,21 +1,14 @@
-//! Both examples: snapshots of every file, the committed copies under `examples/<name>/` are
-//! what pbxgen renders today, rendering is deterministic, and masked renders hold no secret.
+//! Both examples: the committed copies under `examples/<name>/` — the only golden rendered
+//! files — are what pbxgen renders today, rendering is deterministic, and masked renders hold no
+//! secret.
 //!
-//! After an intended change: `INSTA_UPDATE=always PBXGEN_BLESS=1 cargo test --test integration
-//! render::` rewrites the snapshots and `examples/<name>/` (review the diff before committing).
+//! After an intended change: `PBXGEN_BLESS=1 cargo test --test integration render::examples`
+//! rewrites `examples/<name>/` (review the diff before committing).
 
 use super::{EXAMPLES, example_site, render_example};
 use crate::util::repo_path;
-use pbxgen::render::{MASK, SecretMode, SecretValues};
-
-#[test]
-fn snapshots_of_every_rendered_file() {
-    for example in EXAMPLES {
-        for file in render_example(example, SecretMode::Resolve) {
-            insta::assert_snapshot!(format!("{example}__{}", file.name), file.contents);
-        }
-    }
-}
+use pbxgen::redact::MASK;
+use pbxgen::render::{SecretMode, SecretValues};
 
 #[test]
 fn committed_example_outputs_are_up_to_date() {
@@ -50,8 +43,11 @@ fn committed_example_outputs_are_up_to_date() {
             assert!(
                 committed == file.contents,
                 "examples/{example}/{} is out of date: run `cargo run -- render examples/{example}.yaml --out examples/{example}` \
-                 or `PBXGEN_BLESS=1 cargo test --test integration render::examples`",
-                file.name
+                 or `PBXGEN_BLESS=1 cargo test --test integration render::examples`\n{}",
+                file.name,
+                similar::TextDiff::from_lines(&committed, &file.contents)
+                    .unified_diff()
+                    .header("committed", "rendered")
             );
         }
     }

@@ -5,8 +5,8 @@
 
 use super::example_site;
 use crate::util::repo_path;
+use pbxgen::plan::Plan;
 use pbxgen::render::{self, RenderOptions, SecretMode};
-use pbxgen::site::Site;
 use std::path::Path;
 
 /// Values that would inject syntax somewhere, all marked with `injected`.
@@ -149,7 +149,7 @@ fn render_text(dir: &Path, yaml: &str) -> Option<Vec<render::RenderedFile>> {
     let path = dir.join("site.yaml");
     std::fs::write(&path, yaml).unwrap();
     let profile = pbxgen::profile::load(&path).ok()?;
-    let site = pbxgen::site::plan(&profile).ok()?;
+    let site = pbxgen::plan::plan(&profile).ok()?;
     render::render(&site, &RenderOptions::default()).ok()
 }
 
@@ -232,7 +232,7 @@ fn every_string_field_refuses_or_neutralises_injection() {
 /// stopped by the renderer.
 #[test]
 fn the_renderer_refuses_hostile_values_on_its_own() {
-    type Mutation = fn(&mut Site, &str);
+    type Mutation = fn(&mut Plan, &str);
     let mutations: [(&str, Mutation); 6] = [
         ("endpoint context", |s, v| {
             s.pjsip.as_mut().unwrap().accounts[0].endpoint.context = v.into()
@@ -253,7 +253,7 @@ fn the_renderer_refuses_hostile_values_on_its_own() {
         }),
         ("websms value", |s, v| {
             s.websms.as_mut().unwrap().sections[0].entries[0].value =
-                pbxgen::site::websms::IniValue::Text(v.into())
+                pbxgen::plan::websms::IniValue::Text(v.into())
         }),
         ("twiml uri", |s, v| s.twiml[0].sip_uri = v.into()),
     ];

@@ -3,17 +3,14 @@
 //! suitable…"). The option lists are Asterisk's own documentation: `pjsip_config-20.xml` and
 //! `pjsip_config-master.xml` (res_pjsip's types; master stands for 21–23), and for the types
 //! documented by other modules (registration, identify, acl) the `SECTION OPTIONS` of
-//! Asterisk 20's pjsip.conf.sample. They are kept in `tests/fixtures/render/pjsip-options.tsv`;
-//! with `PBXGEN_SHARED_DATA` (and `PBXGEN_CORPUS`) set, a test re-derives it from the sources
-//! (`PBXGEN_BLESS=1` rewrites it).
+//! Asterisk 20's pjsip.conf.sample. They are the one option table,
+//! `data/asterisk/pjsip-options.tsv` (`asterisk::pjsip_options` keeps it current).
 
 use super::{EXAMPLES, render_example};
-use crate::util::repo_path;
+use pbxgen::asterisk::model::pjsip_options;
 use pbxgen::render::SecretMode;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-const FIXTURE: &str = "tests/fixtures/render/pjsip-options.tsv";
 /// res_pjsip's types are in the XML; these come from other modules' documentation.
 const SAMPLE_TYPES: [&str; 3] = ["registration", "identify", "acl"];
 
@@ -21,19 +18,16 @@ const SAMPLE_TYPES: [&str; 3] = ["registration", "identify", "acl"];
 /// (comma-separated), `-` when it lists none.
 type Row = (String, String, String, String);
 
-fn fixture() -> BTreeSet<Row> {
-    std::fs::read_to_string(repo_path(FIXTURE))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (
-                f[0].to_string(),
-                f[1].to_string(),
-                f[2].to_string(),
-                f[3].to_string(),
-            )
+/// The rows of the one option table.
+fn table() -> BTreeSet<Row> {
+    pjsip_options::rows(pjsip_options::TABLE)
+        .map(|r| {
+            let since = if r.since.is_empty() {
+                "-".to_string()
+            } else {
+                r.since
+            };
+            (r.ty, r.option, r.source.as_str().to_string(), since)
         })
         .collect()
 }
@@ -55,115 +49,6 @@ fn in_every_release(since: &str, major: u32) -> bool {
             .iter()
             .any(|v| v.first().is_some_and(|m| *m < major)),
     }
-}
-
-/// `(type, option, since)` of every `<configOption>` inside a `<configObject>` of Asterisk's XML.
-fn xml_options(text: &str) -> BTreeSet<(String, String, String)> {
-    let attr = |line: &str, tag: &str| {
-        let start = line.find(&format!("<{tag} name=\""))? + tag.len() + 8;
-        let end = line[start..].find('"')?;
-        Some(line[start..start + end].to_string())
-    };
-    let mut object: Option<String> = None;
-    // The option being read and the versions of its `<since>` so far.
-    let mut option: Option<(String, Vec<String>)> = None;
-    let mut out = BTreeSet::new();
-    let mut flush = |object: &Option<String>, option: &mut Option<(String, Vec<String>)>| {
-        if let (Some(obj), Some((name, since))) = (object, option.take()) {
-            let since = if since.is_empty() {
-                "-".to_string()
-            } else {
-                since.join(",")
-            };
-            out.insert((obj.clone(), name, since));
-        }
-    };
-    for line in text.lines() {
-        if let Some(name) = attr(line, "configObject") {
-            flush(&object, &mut option);
-            object = Some(name);
-        } else if line.contains("</configObject>") {
-            flush(&object, &mut option);
-            object = None;
-        } else if let Some(name) = attr(line, "configOption") {
-            flush(&object, &mut option);
-            option = Some((name, Vec::new()));
-        } else if line.contains("<synopsis>") || line.contains("</configOption>") {
-            flush(&object, &mut option);
-        } else if let (Some((_, since)), Some(v)) = (
-            option.as_mut(),
-            line.trim()
-                .strip_prefix("<version>")
-                .and_then(|v| v.strip_suffix("</version>")),
-        ) {
-            since.push(v.to_string());
-        }
-    }
-    flush(&object, &mut option);
-    out
-}
-
-/// `(type, option)` from the `;[type]` … `;option=` blocks of pjsip.conf.sample.
-fn sample_options(text: &str) -> BTreeSet<(String, String)> {
-    let mut object: Option<String> = None;
-    let mut out = BTreeSet::new();
-    for line in text.lines() {
-        if let Some(name) = line.strip_prefix(";[").and_then(|l| l.strip_suffix(']')) {
-            object = SAMPLE_TYPES.contains(&name).then(|| name.to_string());
-        } else if line.starts_with(";===") || line.starts_with("; MODULE") {
-            object = None;
-        } else if let (Some(obj), Some(rest)) = (&object, line.strip_prefix(';')) {
-            if let Some((name, _)) = rest.split_once('=') {
-                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                    out.insert((obj.clone(), name.to_string()));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn env_dir(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name).map(PathBuf::from)
-}
-
-#[test]
-fn the_option_fixture_matches_asterisks_documentation() {
-    let (Some(data), Some(corpus)) = (env_dir("PBXGEN_SHARED_DATA"), env_dir("PBXGEN_CORPUS"))
-    else {
-        eprintln!(
-            "PBXGEN_SHARED_DATA / PBXGEN_CORPUS not set: checking against the committed fixture only"
-        );
-        return;
-    };
-    let read =
-        |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    let mut derived = BTreeSet::new();
-    for (source, file) in [
-        ("20", "pjsip_config-20.xml"),
-        ("master", "pjsip_config-master.xml"),
-    ] {
-        for (t, o, since) in xml_options(&read(data.join(file))) {
-            derived.insert((t, o, source.to_string(), since));
-        }
-    }
-    for (t, o) in sample_options(&read(corpus.join("asterisk-samples/pjsip.conf.sample"))) {
-        derived.insert((t, o, "sample-20".to_string(), "-".to_string()));
-    }
-    if std::env::var_os("PBXGEN_BLESS").is_some() {
-        let mut text = String::from(
-            "# type\toption\tsource (20 / master = pjsip_config-<v>.xml, sample-20 = Asterisk 20's pjsip.conf.sample)\tsince\n",
-        );
-        for (t, o, s, since) in &derived {
-            text.push_str(&format!("{t}\t{o}\t{s}\t{since}\n"));
-        }
-        std::fs::write(repo_path(FIXTURE), text).unwrap();
-    }
-    assert_eq!(
-        fixture(),
-        derived,
-        "{FIXTURE} is stale: rerun with PBXGEN_BLESS=1"
-    );
 }
 
 /// A section of a rendered pjsip.conf, its templates' variables first.
@@ -228,7 +113,7 @@ fn objects(text: &str) -> Vec<Section> {
 
 #[test]
 fn every_rendered_pjsip_option_exists_for_its_type_and_target() {
-    let known = fixture();
+    let known = table();
     for example in EXAMPLES {
         let site = super::example_site(example);
         let target = site.asterisk;

@@ -55,7 +55,9 @@ fn writes_every_file_with_its_mode_and_is_idempotent() {
     let (code, stdout, stderr) = render("home-lab", &out, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_no_secret("home-lab", &stdout);
-    for file in render_example("home-lab", SecretMode::Resolve) {
+    // Which files, and how many, is pinned by examples/home-lab/ (render::examples).
+    let files = render_example("home-lab", SecretMode::Resolve);
+    for file in &files {
         let path = out.join(&file.name);
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
@@ -75,10 +77,13 @@ fn writes_every_file_with_its_mode_and_is_idempotent() {
     assert_eq!(mode(&out), 0o750, "a directory pbxgen creates is 0750");
     // Nothing left behind, nothing rewritten the second time.
     let names = fs::read_dir(&out).unwrap().count();
-    assert_eq!(names, 7);
+    assert_eq!(names, files.len());
     let (code, stdout, _) = render("home-lab", &out, &[]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("0 of 7 files written"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("0 of {} files written", files.len())),
+        "{stdout}"
+    );
 }
 
 #[cfg(unix)]
@@ -150,7 +155,9 @@ fn dry_run_lists_files_without_writing_or_printing_secrets() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!out.exists(), "--dry-run creates nothing");
     assert_no_secret("home-lab", &stdout);
-    for file in render_example("home-lab", SecretMode::Resolve) {
+    // Which files, and how many, is pinned by examples/home-lab/ (render::examples).
+    let files = render_example("home-lab", SecretMode::Resolve);
+    for file in &files {
         let path = format!("{}  ", out.join(&file.name).display());
         let line = stdout
             .lines()

@@ -1,0 +1,3 @@
+//! What the benchmarks share: the synthetic input generator.
+
+pub mod synth;

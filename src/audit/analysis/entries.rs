@@ -1,0 +1,193 @@
+//! Untrusted entry points: where calls from people you do not know land in the dialplan.
+
+use super::path::{PathStep, line_step};
+use super::trunks::sip_ip_identified;
+use super::twilio::is_twilio;
+use crate::asterisk::model::acl::AclTarget;
+use crate::asterisk::model::{Located, Pbx};
+use crate::asterisk::source::Pos;
+use crate::twilio::TwilioRanges;
+use ipnet::IpNet;
+use std::collections::HashSet;
+
+/// Why a context is an untrusted entry point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// chan_sip `allowguest` (or `autocreatepeer`): anyone lands in `[general]` `context`.
+    Guest,
+    /// pjsip `anonymous` endpoint.
+    Anonymous,
+    /// An endpoint/peer identified by source address only (no secret).
+    IpIdentified,
+    /// A pjsip endpoint without inbound `auth` or `identify`: matched by the From user alone.
+    Unauthenticated,
+    /// A trunk's inbound context: any PSTN caller lands there (ITSP, the ATA's PSTN line).
+    Trunk,
+    /// The WebSMS `[astqueue]` contexts (call files from incoming-SMS webhooks).
+    Websms,
+}
+
+impl EntryKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EntryKind::Guest => "unauthenticated SIP guests",
+            EntryKind::Anonymous => "the anonymous pjsip endpoint",
+            EntryKind::IpIdentified => "an endpoint identified by IP address only",
+            EntryKind::Unauthenticated => "an endpoint that never authenticates",
+            EntryKind::Trunk => "callers arriving over a trunk",
+            EntryKind::Websms => "WebSMS call files",
+        }
+    }
+}
+
+/// An untrusted entry point.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// Who enters: `[general]`, a peer or endpoint name, `[astqueue]`.
+    pub source: String,
+    /// The context calls land in.
+    pub context: String,
+    /// Where the context is named (or the section header when it is Asterisk's default).
+    pub pos: Pos,
+    /// The first step of every path from here.
+    pub step: PathStep,
+    /// Identified by Twilio's (shared) address ranges.
+    pub twilio: bool,
+}
+
+/// Every entry point of the PBX, in config order.
+pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    if let Some(sip) = &pbx.sip {
+        let g = &sip.general;
+        if g.allowguest.value || g.autocreatepeer.value {
+            let fallback = g
+                .allowguest
+                .pos
+                .or(g.pos)
+                .unwrap_or(sip_file_pos(pbx, sip.file));
+            out.push(entry(
+                pbx,
+                EntryKind::Guest,
+                "general",
+                &g.context,
+                fallback,
+                false,
+            ));
+        }
+        for p in &sip.peers {
+            let host_net = p
+                .host
+                .as_ref()
+                .and_then(|h| h.value.parse::<std::net::IpAddr>().ok())
+                .map(IpNet::from);
+            let ip_identified = sip_ip_identified(p);
+            let twilio_nets = host_net.iter().chain(
+                p.acl
+                    .rules
+                    .iter()
+                    .filter(|r| r.effective_permit())
+                    .filter_map(|r| match &r.target {
+                        AclTarget::Net(n) => Some(n),
+                        AclTarget::Host(_) => None,
+                    }),
+            );
+            let is_tw = ip_identified && twilio_nets.into_iter().any(|n| is_twilio(n, twilio));
+            let kind = if ip_identified {
+                EntryKind::IpIdentified
+            } else if trunks.contains(&format!("sip/{}", p.name)) {
+                EntryKind::Trunk
+            } else {
+                continue;
+            };
+            out.push(entry(pbx, kind, &p.name, &p.context, p.pos, is_tw));
+        }
+    }
+    if let Some(pj) = &pbx.pjsip {
+        for e in &pj.endpoints {
+            if !e.meta.loads() {
+                continue;
+            }
+            let matches: Vec<&IpNet> = pj
+                .identifies_of(e)
+                .flat_map(|i| i.matches.iter())
+                .filter_map(|m| match &m.target {
+                    AclTarget::Net(n) => Some(n),
+                    AclTarget::Host(_) => None,
+                })
+                .collect();
+            let kind = if e.is_anonymous {
+                EntryKind::Anonymous
+            } else if !e.identify.is_empty() && e.auth.is_empty() {
+                EntryKind::IpIdentified
+            } else if e.auth.is_empty()
+                && e.identify_by
+                    .value
+                    .to_ascii_lowercase()
+                    .contains("username")
+            {
+                EntryKind::Unauthenticated
+            } else if trunks.contains(&format!("pjsip/{}", e.meta.id)) {
+                EntryKind::Trunk
+            } else {
+                continue;
+            };
+            let is_tw = kind == EntryKind::IpIdentified
+                && !matches.is_empty()
+                && matches.iter().all(|n| is_twilio(n, twilio));
+            out.push(entry(pbx, kind, &e.meta.id, &e.context, e.meta.pos, is_tw));
+        }
+    }
+    if let Some(ws) = &pbx.websms {
+        let mut seen = HashSet::new();
+        for ctx in [&ws.channel_context, &ws.context] {
+            if seen.insert(ctx.value.clone()) {
+                let pos = ctx.pos.unwrap_or(sip_file_pos(pbx, ws.file));
+                out.push(entry(pbx, EntryKind::Websms, "astqueue", ctx, pos, false));
+            }
+        }
+    }
+    out
+}
+
+fn sip_file_pos(pbx: &Pbx, file: u32) -> Pos {
+    let f = &pbx.config.files[file as usize];
+    Pos::new(f.file, 1, 1)
+}
+
+fn entry(
+    pbx: &Pbx,
+    kind: EntryKind,
+    source: &str,
+    context: &Located<impl AsRef<str>>,
+    fallback: Pos,
+    twilio: bool,
+) -> Entry {
+    let (pos, step) = match context.pos {
+        Some(pos) => {
+            let mut step = line_step(pbx, pos, None);
+            step.text = format!("[{source}] {}", step.text);
+            (pos, step)
+        }
+        None => {
+            let base = line_step(pbx, fallback, None);
+            let step = PathStep {
+                text: format!(
+                    "[{source}] (no context: Asterisk uses `{}`)",
+                    context.value.as_ref()
+                ),
+                ..base
+            };
+            (fallback, step)
+        }
+    };
+    Entry {
+        kind,
+        source: source.to_string(),
+        context: context.value.as_ref().to_string(),
+        pos,
+        step,
+        twilio,
+    }
+}

@@ -1,0 +1,88 @@
+//! What rules get. A config rule: the PBX model, the Twilio facts, the target version and the
+//! reachability analysis (computed once per audit). A profile rule: the loaded profile and its
+//! text. (Meta rules get the suppressions: [`super::suppress::MetaContext`].)
+
+use super::finding::Anchor;
+use crate::asterisk::model::Pbx;
+use crate::asterisk::source::Pos;
+use crate::audit::analysis::reach::{EntryKind, Money, MoneyPath, Reach};
+use crate::diag::Location;
+use crate::profile::Profile;
+use crate::redact::line::mask_line;
+use crate::twilio::TwilioRanges;
+
+pub struct AuditContext<'a> {
+    pub pbx: &'a Pbx,
+    pub twilio: &'a TwilioRanges,
+    /// `--asterisk-version`.
+    pub asterisk_version: Option<u32>,
+    pub reach: Reach,
+}
+
+impl<'a> AuditContext<'a> {
+    pub fn new(pbx: &'a Pbx, twilio: &'a TwilioRanges, asterisk_version: Option<u32>) -> Self {
+        let reach = Reach::compute(pbx, twilio);
+        AuditContext {
+            pbx,
+            twilio,
+            asterisk_version,
+            reach,
+        }
+    }
+
+    /// A finding location at `pos`, with the source line masked.
+    pub fn anchor(&self, pos: Pos) -> Anchor {
+        let sources = &self.pbx.config.sources;
+        let snippet = (pos.line > 0).then(|| mask_line(&sources.line_text(pos)));
+        Anchor {
+            file: sources.display(pos.file).to_string(),
+            line: pos.line.max(1),
+            column: pos.column.max(1),
+            snippet,
+        }
+    }
+
+    /// The money the entry point of this kind and source reaches, if any (`min` class or
+    /// worse), with the path.
+    pub fn entry_money(&self, kind: EntryKind, source: &str, min: Money) -> Option<MoneyPath> {
+        self.reach.money_of(self.pbx, kind, source, min)
+    }
+
+    /// The first line of a top-level config file (for findings about a file as a whole).
+    pub fn file_pos(&self, file: u32) -> Pos {
+        let f = &self.pbx.config.files[file as usize];
+        Pos::new(f.file, 1, 1)
+    }
+}
+
+/// What a profile rule gets (`audit --profile`): the loaded profile and its source text.
+pub struct ProfileContext<'a> {
+    pub profile: &'a Profile,
+    /// The profile's YAML lines, for masked snippets.
+    lines: Vec<&'a str>,
+}
+
+impl<'a> ProfileContext<'a> {
+    /// `text` is the profile's source.
+    pub fn new(profile: &'a Profile, text: &'a str) -> Self {
+        ProfileContext {
+            profile,
+            lines: text.lines().collect(),
+        }
+    }
+
+    /// A finding location at a profile position, with the source line masked.
+    pub fn anchor(&self, loc: &Location) -> Anchor {
+        let snippet = loc
+            .line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize))
+            .map(|l| mask_line(l));
+        Anchor {
+            file: loc.file.clone(),
+            line: loc.line.max(1),
+            column: loc.column.max(1),
+            snippet,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! PBX307 contact-permit-missing: a dynamic phone registers without a contact ACL.
+
+use crate::asterisk::model::pjsip::PjsipAor;
+use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
+use std::collections::HashMap;
+
+pub static RULE: Rule = Rule {
+    info: RuleInfo {
+        code: "PBX307",
+        name: "contact-permit-missing",
+        severity: Severity::Medium,
+        escalation: None,
+        summary: "a dynamic phone registers without a contact ACL",
+        doc: RuleDoc {
+            what: "Reports registering accounts (chan_sip `host=dynamic`, pjsip endpoints with an AOR that accepts contacts) without `contactpermit`/`contact_permit`/`contact_acl` and without an ACL.",
+            why: "Without a contact ACL, whoever has the password can register the account from anywhere and redirect its calls — including calls the PBX places to it — to an address of their choosing.",
+            example: "[101]\ntype=aor\nmax_contacts=1\n\n[101]\ntype=endpoint\naors=101",
+            instead: "[101]\ntype=endpoint\naors=101\ncontact_deny=0.0.0.0/0\ncontact_permit=192.168.1.0/24",
+            references: &[
+                "Asterisk pjsip.conf.sample: contact_permit, contact_deny",
+                "Asterisk sip.conf.sample: contactpermit",
+            ],
+        },
+        fix: "add `contact_deny=0.0.0.0/0` + `contact_permit=<LAN>` (chan_sip: `contactdeny`/`contactpermit`)",
+    },
+    check: Check::Config(check_contact_permit_missing),
+};
+
+fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in sip
+            .peers
+            .iter()
+            .filter(|p| p.is_dynamic() && p.contact_acl.is_empty())
+        {
+            sink.report(
+                ctx.anchor(p.host.as_ref().and_then(|h| h.pos).unwrap_or(p.pos)),
+                format!(
+                    "peer `{}` registers from anywhere with no `contactpermit`/`contactdeny`",
+                    p.name
+                ),
+            )
+            .section(p.name.clone());
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        if pj.acls.iter().any(|a| !a.contact_acl.is_empty()) {
+            return;
+        }
+        let aors: HashMap<&str, &PjsipAor> =
+            pj.aors.iter().map(|a| (a.meta.id.as_str(), a)).collect();
+        for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
+            let registers = e
+                .aors
+                .iter()
+                .filter_map(|a| aors.get(a.value.as_str()))
+                .any(|a| {
+                    a.max_contacts
+                        .as_ref()
+                        .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
+                });
+            if registers && e.contact_acl.is_empty() {
+                sink.report(
+                    ctx.anchor(e.meta.pos),
+                    format!("endpoint `{}` accepts registrations with no `contact_permit`/`contact_deny`", e.meta.id),
+                )
+                .section(e.meta.id.clone());
+            }
+        }
+    }
+}

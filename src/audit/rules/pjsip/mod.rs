@@ -1,0 +1,8 @@
+//! PBX201–PBX206: pjsip endpoint identification and trust.
+
+pub mod pbx201_pjsip_anonymous_endpoint;
+pub mod pbx202_pjsip_identify_too_broad;
+pub mod pbx203_pjsip_identify_header_only;
+pub mod pbx204_pjsip_inbound_auth_on_ip_trunk;
+pub mod pbx205_pjsip_unauth_options;
+pub mod pbx206_trust_caller_id;

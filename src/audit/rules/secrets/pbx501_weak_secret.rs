@@ -1,0 +1,221 @@
+//! PBX501 weak-secret: a SIP/AMI secret is short, all digits, the account name, common, or reused.
+
+use crate::asterisk::fast_hash::{FastMap, FastSet};
+use crate::asterisk::source::Pos;
+use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+
+pub static RULE: Rule = Rule {
+    info: RuleInfo {
+        code: "PBX501",
+        name: "weak-secret",
+        severity: Severity::High,
+        escalation: None,
+        summary: "a SIP/AMI secret is short, all digits, the account name, common, or reused",
+        doc: RuleDoc {
+            what: "Reports secrets (chan_sip `secret`, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
+            why: "SIP brute-forcing is automated and fast (thousands of guesses a minute per scanner). Short, numeric or name-derived secrets fall in minutes, and a reused secret turns one leak into several compromised accounts.",
+            example: "[101]\ntype=friend\nsecret=101",
+            instead: "[101]\ntype=friend\nsecret=<random, ≥16 characters, e.g. `openssl rand -base64 18`>",
+            references: &[
+                "Twilio credential lists: passwords ≥12 characters with mixed case and a digit",
+                "Asterisk README-SERIOUSLY.bestpractices.md, \"Secure passwords\"",
+            ],
+        },
+        fix: "use a random secret of at least 16 characters, different for every account",
+    },
+    check: Check::Config(check_weak_secret),
+};
+
+/// Passwords scanners try first (SIP brute-force dictionaries). Compared case-insensitively.
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "secret",
+    "admin",
+    "administrator",
+    "asterisk",
+    "changeme",
+    "letmein",
+    "qwerty",
+    "qwertyuiop",
+    "abc123",
+    "abcd1234",
+    "iloveyou",
+    "welcome",
+    "default",
+    "voip",
+    "sip",
+    "pbx",
+    "test",
+    "test123",
+    "guest",
+    "user",
+    "pass",
+    "pass123",
+    "password1",
+    "password123",
+    "123456789012",
+    "1234567890",
+    "trustno1",
+    "monkey",
+    "dragon",
+    "master",
+    "football",
+];
+
+struct Account<'a> {
+    /// `peer 101`, `auth 101`, `manager user admin`.
+    label: String,
+    section: String,
+    option: &'static str,
+    names: Vec<&'a str>,
+    secret: &'a str,
+    pos: Pos,
+}
+
+fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
+    let mut out = Vec::new();
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(s) = &p.secret {
+                let mut names = vec![p.name.as_str()];
+                names.extend(
+                    p.defaultuser
+                        .iter()
+                        .chain(p.username.iter())
+                        .chain(p.fromuser.iter())
+                        .map(|u| u.value.as_str()),
+                );
+                out.push(Account {
+                    label: format!("peer `{}`", p.name),
+                    section: p.name.clone(),
+                    option: "secret",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(p.pos),
+                });
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for a in &pj.auths {
+            if let Some(s) = &a.password {
+                let mut names = vec![a.meta.id.as_str()];
+                names.extend(a.username.iter().map(|u| u.value.as_str()));
+                out.push(Account {
+                    label: format!("auth `{}`", a.meta.id),
+                    section: a.meta.id.clone(),
+                    option: "password",
+                    names,
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(a.meta.pos),
+                });
+            }
+        }
+    }
+    if let Some(m) = &ctx.pbx.manager {
+        for u in &m.users {
+            if let Some(s) = &u.secret {
+                out.push(Account {
+                    label: format!("manager user `{}`", u.name),
+                    section: u.name.clone(),
+                    option: "secret",
+                    names: vec![u.name.as_str()],
+                    secret: s.value.expose(),
+                    pos: s.pos.unwrap_or(u.pos),
+                });
+            }
+        }
+    }
+    out.retain(|a| !a.secret.is_empty());
+    out
+}
+
+/// A string compared and hashed ignoring ASCII case, without lower-casing a copy.
+#[derive(Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for b in self.0.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(0xff);
+    }
+}
+
+/// `haystack` contains `needle`, ignoring ASCII case (what `contains` on two ASCII-lower-cased
+/// copies answers).
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let accounts = accounts(ctx);
+    // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
+    // `101`) is one account: count distinct account names (ignoring case) per secret.
+    let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
+    let mut uses: FastMap<&str, usize> = FastMap::default();
+    for a in &accounts {
+        if seen.insert((a.secret, Caseless(a.names[0]))) {
+            *uses.entry(a.secret).or_default() += 1;
+        }
+    }
+    let mut why: Vec<Cow<'static, str>> = Vec::new();
+    for a in &accounts {
+        let s = a.secret;
+        why.clear();
+        if s.chars().count() < 12 {
+            why.push("shorter than 12 characters".into());
+        }
+        if s.chars().all(|c| c.is_ascii_digit()) {
+            why.push("digits only".into());
+        }
+        let has_name = |n: &str| {
+            // Short names (`1`, `a`) occur in random secrets by chance: compare them whole.
+            !n.is_empty()
+                && if n.len() >= 3 {
+                    contains_ignore_case(s, n)
+                } else {
+                    s.eq_ignore_ascii_case(n)
+                }
+        };
+        if a.names.iter().any(|n| has_name(n)) {
+            why.push("contains the account name".into());
+        }
+        if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
+            why.push("a common password".into());
+        }
+        let n = uses.get(s).copied().unwrap_or(0);
+        if n > 1 {
+            why.push(
+                format!(
+                    "shared with {} other account{}",
+                    n - 1,
+                    if n == 2 { "" } else { "s" }
+                )
+                .into(),
+            );
+        }
+        if why.is_empty() {
+            continue;
+        }
+        sink.report(
+            ctx.anchor(a.pos),
+            format!("the secret of {} is weak: {}", a.label, why.join(", ")),
+        )
+        .section(a.section.clone())
+        .option(a.option);
+    }
+}

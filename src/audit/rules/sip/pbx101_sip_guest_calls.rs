@@ -1,0 +1,58 @@
+//! PBX101 sip-guest-calls: chan_sip accepts unauthenticated (guest) calls.
+
+use crate::audit::analysis::reach::{EntryKind, Money};
+use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    info: RuleInfo {
+        code: "PBX101",
+        name: "sip-guest-calls",
+        severity: Severity::High,
+        escalation: Some(
+            "critical when the guest context reaches a trunk with caller-chosen digits",
+        ),
+        summary: "chan_sip accepts unauthenticated (guest) calls",
+        doc: RuleDoc {
+            what: "Reports a `sip.conf` whose `[general]` leaves `allowguest` unset (chan_sip's default is `yes`) or sets it to `yes`. When the guest context can reach a trunk with digits the caller chooses, the finding is critical and prints the path.",
+            why: "With guests allowed, chan_sip hands every INVITE that matches no peer to the `[general]` `context` — from anyone on the internet, no password asked. SIP scanners probe every public address within minutes; if that context (or anything it includes or jumps to) dials out, they place premium-rate calls on your bill. This is the classic Asterisk toll-fraud hole, and the 2013 \"Twilio to Asterisk\" recipes turned it on to get Twilio calls in.",
+            example: "[general]\ncontext=fromtwilio\nallowguest=yes",
+            instead: "[general]\ncontext=guest-reject   ; an empty context\nallowguest=no\n\n; identify the provider instead (pjsip: type=identify + match=)",
+            references: &[
+                "Asterisk sip.conf.sample: allowguest (default yes)",
+                "Asterisk security best practices: README-SERIOUSLY.bestpractices.md, \"Reducing Pattern Match Typos\" and \"Guest calls\"",
+            ],
+        },
+        fix: "set `allowguest=no` in [general] (and identify providers by IP on pjsip)",
+    },
+    check: Check::Config(check_guest_calls),
+};
+
+fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let Some(sip) = &ctx.pbx.sip else { return };
+    let g = &sip.general;
+    if !g.allowguest.value {
+        return;
+    }
+    let pos = g
+        .allowguest
+        .pos
+        .or(g.pos)
+        .unwrap_or_else(|| ctx.file_pos(sip.file));
+    let default_note = if g.allowguest.is_set() {
+        ""
+    } else {
+        " (`allowguest` is unset and defaults to yes)"
+    };
+    let mut message = format!(
+        "chan_sip accepts calls from anyone on the internet into context `{}`{default_note}",
+        g.context.value
+    );
+    let money = ctx.entry_money(EntryKind::Guest, "general", Money::Bounded);
+    let f = sink.report(ctx.anchor(pos), String::new());
+    f.section("general").option("allowguest");
+    if let Some(m) = money {
+        message.push_str(&format!("; that context {}", m.describe()));
+        f.severity(Severity::Critical).path(m.path);
+    }
+    f.message = message;
+}

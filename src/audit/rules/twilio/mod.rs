@@ -1,0 +1,107 @@
+//! PBX304–PBX306: Twilio's IP ranges (facts from `profiles/twilio.yaml`).
+
+pub mod pbx304_twilio_stale_range;
+pub mod pbx305_twilio_missing_edge;
+pub mod pbx306_twilio_shared_range_reaches_money;
+
+use crate::asterisk::model::acl::AclTarget;
+use crate::asterisk::source::Pos;
+use crate::audit::engine::AuditContext;
+use ipnet::IpNet;
+
+/// One address entry that can let Twilio (or whoever has its old addresses) in.
+struct AddressUse {
+    net: IpNet,
+    pos: Pos,
+    section: String,
+    option: &'static str,
+    /// The peer/endpoint the entry belongs to (allowlists are per endpoint).
+    owner: String,
+}
+
+fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
+    let mut out = Vec::new();
+    let net_of = |t: &AclTarget| match t {
+        AclTarget::Net(n) => Some(*n),
+        AclTarget::Host(_) => None,
+    };
+    if let Some(sip) = &ctx.pbx.sip {
+        for p in &sip.peers {
+            if let Some(h) = &p.host {
+                if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
+                    out.push(AddressUse {
+                        net: IpNet::from(ip),
+                        pos: h.pos.unwrap_or(p.pos),
+                        section: p.name.clone(),
+                        option: "host",
+                        owner: "sip.conf".into(),
+                    });
+                }
+            }
+            for r in p.acl.rules.iter().filter(|r| r.effective_permit()) {
+                if let Some(net) = net_of(&r.target) {
+                    out.push(AddressUse {
+                        net,
+                        pos: r.pos,
+                        section: p.name.clone(),
+                        option: "permit",
+                        owner: "sip.conf".into(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(pj) = &ctx.pbx.pjsip {
+        for i in &pj.identifies {
+            let owner = i
+                .endpoint
+                .as_ref()
+                .map_or_else(|| i.meta.id.clone(), |e| e.value.to_string());
+            for m in &i.matches {
+                if let Some(net) = net_of(&m.target) {
+                    out.push(AddressUse {
+                        net,
+                        pos: m.pos,
+                        section: i.meta.id.clone(),
+                        option: "match",
+                        owner: format!("endpoint {owner}"),
+                    });
+                }
+            }
+        }
+        for e in &pj.endpoints {
+            for r in e.acl.rules.iter().filter(|r| r.effective_permit()) {
+                if let Some(net) = net_of(&r.target) {
+                    out.push(AddressUse {
+                        net,
+                        pos: r.pos,
+                        section: e.meta.id.clone(),
+                        option: "permit",
+                        owner: format!("endpoint {}", e.meta.id),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(ws) = &ctx.pbx.websms {
+        if let Some(list) = &ws.source_addresses {
+            for item in &list.value {
+                if let Ok(net) = item
+                    .trim()
+                    .parse::<IpNet>()
+                    .or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from))
+                {
+                    let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
+                    out.push(AddressUse {
+                        net,
+                        pos,
+                        section: "websmsd".into(),
+                        option: "remt_addr",
+                        owner: "websmsd".into(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}

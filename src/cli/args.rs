@@ -1,0 +1,328 @@
+//! Command-line definitions (clap). Behaviour lives in the library and in one file per command
+//! next to this one; this file only says what the user can type, with help that teaches by
+//! example.
+//!
+//! Enumerations the library defines (`FailOn`, `FirewallFormat`) are offered through
+//! [`choice`]: the library owns the names, the command line only lists them.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pbxgen::audit::engine::FailOn;
+use pbxgen::twilio::firewall::FirewallFormat;
+use std::path::PathBuf;
+
+/// A value parser for an enumeration of the library: its names as the possible values (with a
+/// line of help each, when `help` is given), parsed back into the value.
+fn choice<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: Option<fn(T) -> &'static str>,
+) -> impl TypedValueParser<Value = T> {
+    let values = all.iter().map(move |&v| {
+        let value = PossibleValue::new(name(v));
+        match help {
+            Some(help) => value.help(help(v)),
+            None => value,
+        }
+    });
+    PossibleValuesParser::new(values).map(move |s| {
+        *all.iter()
+            .find(|&&v| name(v) == s)
+            .expect("clap accepts only the possible values")
+    })
+}
+
+fn fail_on() -> impl TypedValueParser<Value = FailOn> {
+    choice(&FailOn::ALL, FailOn::as_str, None)
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pbxgen",
+    version,
+    about = "Render, audit and keep current the configuration of Asterisk PBXs",
+    long_about = "pbxgen turns a declarative YAML site profile into Asterisk's pjsip.conf, sip.conf, \
+extensions.conf, the WebSMS bridge's websms.conf and SPA3102 provisioning files; audits any Asterisk \
+configuration (generated or hand-written) for toll-fraud and security risks; and refreshes Twilio's \
+SIP IP allowlists safely.",
+    after_help = "Examples:\n  \
+pbxgen render examples/home-lab.yaml --out /tmp/pbx\n  \
+pbxgen audit /etc/asterisk --format sarif > pbxgen.sarif\n  \
+pbxgen twilio refresh --check\n  \
+pbxgen profile check site.yaml\n\n\
+Exit codes: 0 ok, 1 findings/drift/out of date, 2 invalid input or unusable source."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// When to use colours: auto respects NO_COLOR, CLICOLOR_FORCE and whether stdout is a terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Render Asterisk configuration files from a site profile
+    #[command(after_help = "Examples:\n  \
+pbxgen render examples/home-lab.yaml --out /tmp/pbx\n  \
+pbxgen render site.yaml --out /etc/asterisk --diff        # show what would change (secrets masked)\n  \
+pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
+pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
+pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template")]
+    Render(RenderArgs),
+
+    /// Audit Asterisk configuration for security and correctness risks
+    #[command(after_help = "Examples:\n  \
+pbxgen audit /etc/asterisk\n  \
+pbxgen audit sip.conf extensions.conf --fail-on critical\n  \
+pbxgen audit --profile site.yaml                 # render in memory, audit the result\n  \
+pbxgen audit /etc/asterisk --format sarif > pbxgen.sarif\n  \
+pbxgen audit /etc/asterisk --format json | jq '.summary'\n\n\
+Suppress a finding in a config file with a reason:\n  \
+allowguest=yes ; pbxgen: ignore[PBX101] lab box, no trunks\n\n\
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable input.")]
+    Audit(AuditArgs),
+
+    /// List audit rules, or explain one
+    #[command(
+        after_help = "Examples:\n  pbxgen rules\n  pbxgen rules PBX401\n  pbxgen rules --format json"
+    )]
+    Rules(RulesArgs),
+
+    /// Twilio helpers: keep the SIP signalling/media allowlists current
+    #[command(subcommand)]
+    Twilio(TwilioCommand),
+
+    /// Validate a site profile, or print its JSON Schema
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+
+    /// Work with the embedded minijinja templates
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+
+    /// Print shell completions
+    #[command(
+        after_help = "Examples:\n  pbxgen completions bash > /etc/bash_completion.d/pbxgen\n  pbxgen completions zsh > ~/.zfunc/_pbxgen"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  pbxgen man > /usr/local/share/man/man1/pbxgen.1")]
+    Man,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RenderArgs {
+    /// Site profile (YAML)
+    pub profile: PathBuf,
+    /// Directory to write the files into (created 0750 when missing)
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show a unified diff against the files on disk (secrets masked); writes nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Exit 1 when any file would change, 0 otherwise; writes nothing
+    #[arg(long)]
+    pub check: bool,
+    /// Print which files would be written where; writes nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Render only these files (comma-separated names, e.g. pjsip.conf,extensions.conf)
+    #[arg(long, value_delimiter = ',', value_name = "FILES")]
+    pub only: Vec<String>,
+    /// Directory of templates overriding the embedded ones (same file names)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write files holding secrets with mode 0600 instead of 0640
+    #[arg(long)]
+    pub private: bool,
+    /// Refuse to write when the rendered files have findings at or above this severity
+    #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuditArgs {
+    /// Config directories (like /etc/asterisk) or files to audit
+    pub paths: Vec<PathBuf>,
+    /// Render this site profile in memory and audit the result (plus profile rules)
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Exit 1 when a finding is at or above this severity
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Target Asterisk major version (affects chan_sip and pjsip option checks)
+    #[arg(long, value_name = "MAJOR")]
+    pub asterisk_version: Option<u32>,
+    /// Only report findings at or above this severity
+    #[arg(long, value_parser = fail_on(), value_name = "SEVERITY")]
+    pub min_severity: Option<FailOn>,
+    /// Dump the parsed PBX model instead of auditing (debugging)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub dump_model: Option<DumpFormat>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DumpFormat {
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RulesArgs {
+    /// A rule code (PBX401) or name (dialplan-toll-fraud-path) to explain
+    pub code: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TwilioCommand {
+    /// Fetch Twilio's published SIP IP ranges, show the change, and update the preset safely
+    #[command(after_help = "Examples:\n  \
+pbxgen twilio refresh                          # show the diff against profiles/twilio.yaml\n  \
+pbxgen twilio refresh --write profiles/twilio.yaml\n  \
+pbxgen twilio refresh --check                  # exit 1 when the preset is out of date (CI)\n\n\
+Exit codes: 0 current (or written), 1 out of date (--check), 2 source unusable or update refused.")]
+    Refresh(RefreshArgs),
+
+    /// Print firewall rules (nftables or iptables) that accept Twilio's signalling and media
+    #[command(after_help = "Examples:\n  \
+pbxgen twilio firewall > twilio.nft && nft -f twilio.nft\n  \
+pbxgen twilio firewall --format iptables > twilio.rules && iptables-restore --noflush < twilio.rules\n\n\
+Then jump to the chain once from your input chain, before any rule that drops:\n  \
+nft insert rule inet filter input jump twilio\n  \
+iptables -I INPUT -j PBXGEN-TWILIO")]
+    Firewall(FirewallArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FirewallArgs {
+    /// Firewall to write rules for
+    #[arg(
+        long,
+        value_parser = choice(&FirewallFormat::ALL, FirewallFormat::as_str, Some(FirewallFormat::description)),
+        default_value = "nftables"
+    )]
+    pub format: FirewallFormat,
+    /// Range preset to use (default: the one built into pbxgen)
+    #[arg(long, value_name = "FILE")]
+    pub preset: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RefreshArgs {
+    /// Page to read (default: Twilio's IP-addresses documentation, Markdown twin first)
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// Preset file to compare with and (with --write) update
+    #[arg(long, value_name = "FILE")]
+    pub preset: Option<PathBuf>,
+    /// Write the refreshed preset to FILE (atomically); without it only the diff is shown
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
+    pub write: Option<PathBuf>,
+    /// Exit 1 when the preset is out of date, 0 when current; writes nothing
+    #[arg(long)]
+    pub check: bool,
+    /// Extra CA certificate (PEM) to trust, e.g. a corporate proxy's
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Accept an update that loses edges or more than half of the ranges
+    #[arg(long)]
+    pub accept_shrink: bool,
+    /// Allow http:// sources and redirects to http (for tests on loopback only)
+    #[arg(long, hide_short_help = true)]
+    pub allow_insecure_http: bool,
+    /// Total timeout in seconds
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Validate a site profile (positions, hints); exit 2 when invalid
+    #[command(
+        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}"
+    )]
+    Check(ProfileCheckArgs),
+    /// Print the JSON Schema (draft-07) of site profiles, for editors
+    #[command(after_help = "Example (yaml-language-server):\n  \
+pbxgen profile schema > pbxgen.schema.json\n  \
+# then, first line of site.yaml:\n  \
+# yaml-language-server: $schema=./pbxgen.schema.json")]
+    Schema,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProfileCheckArgs {
+    /// Site profile (YAML)
+    pub profile: PathBuf,
+    /// Also resolve secret references (environment variables, files)
+    #[arg(long)]
+    pub resolve_secrets: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesCommand {
+    /// Copy the embedded templates into DIR, to edit and pass back with `render --templates DIR`
+    #[command(
+        after_help = "Example:\n  pbxgen templates export my-templates/\n  pbxgen render site.yaml --out out/ --templates my-templates/"
+    )]
+    Export(TemplatesExportArgs),
+    /// List the embedded templates
+    #[command(after_help = "Example:\n  pbxgen templates list")]
+    List,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TemplatesExportArgs {
+    /// Directory to copy the templates into
+    pub dir: PathBuf,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,63 @@
+//! The command line, part of the binary only: clap arguments ([`args`]), dispatch, exit codes
+//! ([`exit`]), terminal settings ([`term`]) and one module per command. Each command turns the
+//! library's typed results into output and an exit code; errors are printed here, once, in one
+//! format. The library (`pbxgen`) knows nothing of this module.
+
+use pbxgen::Error;
+use std::process::ExitCode;
+
+pub mod args;
+mod audit;
+mod completions;
+mod exit;
+mod profile;
+mod render;
+mod rules;
+mod templates;
+pub mod term;
+mod twilio;
+
+use args::{Cli, Command, ProfileCommand, TemplatesCommand, TwilioCommand};
+use term::Term;
+
+/// Entry point used by `main.rs`: parse the arguments, run the command, end with its code.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    let cli = Cli::parse();
+    let term = Term::from_flags(cli.global.color, cli.global.quiet, cli.global.verbose);
+    match run(cli.command, &term) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            print_error(&err, &term);
+            ExitCode::from(exit::of_error(&err))
+        }
+    }
+}
+
+/// Run one command; `Ok(code)` is the exit code of a command that ran to its end.
+fn run(command: Command, term: &Term) -> Result<u8, Error> {
+    match command {
+        Command::Render(args) => render::run(&args, term),
+        Command::Audit(args) => audit::run(&args, term),
+        Command::Rules(args) => rules::run(&args, term),
+        Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),
+        Command::Twilio(TwilioCommand::Firewall(args)) => twilio::firewall(&args, term),
+        Command::Profile(ProfileCommand::Check(args)) => profile::check(&args, term),
+        Command::Profile(ProfileCommand::Schema) => profile::schema(term),
+        Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),
+        Command::Templates(TemplatesCommand::List) => templates::list(term),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
+    }
+}
+
+/// Print an error the one way pbxgen prints errors.
+fn print_error(err: &Error, term: &Term) {
+    use colored::Colorize;
+    let label = if term.color {
+        "error:".red().bold().to_string()
+    } else {
+        "error:".to_string()
+    };
+    eprintln!("{label} {err}");
+}

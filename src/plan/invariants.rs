@@ -1,0 +1,199 @@
+//! The generator's promises, checked on every plan before anything is rendered. A plan that
+//! breaks one is refused, whatever the profile says: these are bugs or profile combinations
+//! pbxgen must not turn into a configuration.
+//!
+//! - No anonymous endpoint or peer (pjsip's guest), no duplicate object of one type (pjsip would
+//!   drop the whole type), no section name Asterisk would cut.
+//! - An endpoint identified by address carries no inbound `auth` (its calls would be challenged).
+//! - SRTP only over TLS (SDES keys travel in the SDP).
+//! - Every context an endpoint, peer, include or WebSMS names exists.
+//! - An untrusted context reaches no trunk with a dialled number: no include, no outbound-route
+//!   step, and only fixed numbers through a trunk.
+
+use super::chan_sip::ChanSip;
+use super::dialplan::{Dialplan, Step, Trust};
+use super::pjsip::{Pjsip, Protocol};
+use crate::diag::Error;
+use crate::profile::Profile;
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Asterisk cuts section names here.
+const MAX_SECTION_NAME: usize = 79;
+
+fn refuse(message: String) -> Error {
+    Error::invalid(format!("pbxgen refuses to render this site: {message}"))
+}
+
+/// `name` compared without case (Asterisk matches section and context names so), copied only
+/// when it has upper-case letters.
+fn folded(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+pub fn check(
+    pjsip: Option<&Pjsip>,
+    sip: Option<&ChanSip>,
+    dialplan: &Dialplan,
+    profile: &Profile,
+) -> Result<(), Error> {
+    // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
+    let mut contexts = HashSet::with_capacity(dialplan.contexts.len());
+    for context in &dialplan.contexts {
+        if !contexts.insert(folded(&context.name)) {
+            return Err(refuse(format!("two contexts are named `{}`", context.name)));
+        }
+    }
+    let context_exists = |name: &str| contexts.contains(&folded(name));
+    let mut names: Vec<(&str, &str)> = Vec::new();
+
+    if let Some(pjsip) = pjsip {
+        for transport in &pjsip.transports {
+            names.push(("transport", &transport.name));
+        }
+        for account in &pjsip.accounts {
+            let e = &account.endpoint;
+            names.push(("endpoint", &e.name));
+            names.extend(account.auths.iter().map(|a| ("auth", a.name.as_str())));
+            names.extend(account.aor.iter().map(|a| ("aor", a.name.as_str())));
+            names.extend(
+                account
+                    .identify
+                    .iter()
+                    .map(|i| ("identify", i.name.as_str())),
+            );
+            names.extend(
+                account
+                    .registration
+                    .iter()
+                    .map(|r| ("registration", r.name.as_str())),
+            );
+            if account.identify.is_some() && e.auth.is_some() {
+                return Err(refuse(format!(
+                    "endpoint `{}` is identified by address and has inbound auth",
+                    e.name
+                )));
+            }
+            let tls = e.transport.as_deref().is_some_and(|t| {
+                pjsip
+                    .transports
+                    .iter()
+                    .any(|x| x.name == t && x.protocol == Protocol::Tls)
+            });
+            if e.srtp && !tls {
+                return Err(refuse(format!(
+                    "endpoint `{}` would use SRTP without TLS",
+                    e.name
+                )));
+            }
+            for context in [&e.context, &e.message_context] {
+                if !context_exists(context) {
+                    return Err(refuse(format!(
+                        "endpoint `{}` names context `{context}`, which is missing",
+                        e.name
+                    )));
+                }
+            }
+        }
+    }
+    if let Some(sip) = sip {
+        for peer in &sip.peers {
+            names.push(("peer", &peer.name));
+            if !context_exists(&peer.context) {
+                return Err(refuse(format!(
+                    "peer `{}` names context `{}`, which is missing",
+                    peer.name, peer.context
+                )));
+            }
+            if peer.srtp && peer.transport.as_deref() != Some("tls") {
+                return Err(refuse(format!(
+                    "peer `{}` would use SRTP without TLS",
+                    peer.name
+                )));
+            }
+        }
+        if let Some(twilio) = &sip.twilio {
+            names.push(("peer", &twilio.template));
+            names.extend(twilio.peers.iter().map(|p| ("peer", p.name.as_str())));
+        }
+        let guest = dialplan.context(&sip.general.guest_context);
+        if guest.is_none_or(|c| c.trust != Trust::Nothing) {
+            return Err(refuse(
+                "the chan_sip guest context must exist and reach nothing".into(),
+            ));
+        }
+    }
+    let mut seen = HashSet::with_capacity(names.len());
+    for &(kind, name) in &names {
+        let lower = folded(name);
+        if lower == "anonymous" || lower.starts_with("anonymous@") {
+            return Err(refuse(format!(
+                "{kind} `{name}`: `anonymous` is the endpoint Asterisk gives unidentified callers"
+            ))
+            .with_hint("rename the trunk or device"));
+        }
+        if name.len() > MAX_SECTION_NAME {
+            return Err(refuse(format!(
+                "{kind} name `{name}` is longer than {MAX_SECTION_NAME} characters"
+            )));
+        }
+        if !seen.insert((kind, lower)) {
+            return Err(
+                refuse(format!("two {kind} sections are named `{name}`")).with_hint(
+                    "extension numbers, trunk names and PSTN trunk names share one namespace",
+                ),
+            );
+        }
+    }
+
+    for context in &dialplan.contexts {
+        for include in &context.includes {
+            if !context_exists(include) {
+                return Err(refuse(format!(
+                    "context `{}` includes `{include}`, which is missing",
+                    context.name
+                )));
+            }
+        }
+        if matches!(context.trust, Trust::Untrusted | Trust::Nothing) {
+            if !context.includes.is_empty() {
+                return Err(refuse(format!(
+                    "untrusted context `{}` includes another context",
+                    context.name
+                )));
+            }
+            for step in context.extensions.iter().flat_map(|e| &e.steps) {
+                let fixed = |r: &str| {
+                    r.trim_start_matches('+')
+                        .chars()
+                        .all(|c| c.is_ascii_digit())
+                };
+                let unsafe_step = match step {
+                    Step::DialOut { .. } | Step::WebSmsSend | Step::VoiceMailMain { .. } => true,
+                    Step::Dial { targets, .. } => targets
+                        .iter()
+                        .any(|t| t.via.is_some() && !fixed(&t.resource)),
+                    _ => false,
+                };
+                if unsafe_step {
+                    return Err(refuse(format!(
+                        "untrusted context `{}` could reach a trunk with a number the caller chose",
+                        context.name
+                    )));
+                }
+            }
+        }
+    }
+    if let Some(w) = profile.websms() {
+        for context in [&w.channel_context, &w.text_context] {
+            if !context_exists(context) {
+                return Err(refuse(format!("WebSMS context `{context}` is missing")));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,381 @@
+//! The plan: what every output file of a site holds, decided once from a validated profile.
+//!
+//! [`plan`] turns a [`Profile`] into a [`Plan`]: every section, object,
+//! context and provisioning file the output will hold, with names, ACLs and routes decided once,
+//! here, so that templates only format. Derived facts (which contexts are untrusted, which
+//! endpoints are trunks) are computed here and nowhere else. Secrets stay references
+//! ([`SecretId`] into [`Plan::secrets`]) until render time.
+//!
+//! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
+//! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
+//! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
+//! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
+//! `names` and `secrets` only, never on each other or on this one; which file each part becomes
+//! is the output registry's business (`render::outputs`).
+
+pub mod chan_sip;
+pub mod dialplan;
+mod invariants;
+pub mod names;
+pub mod party;
+pub mod pjsip;
+pub mod secrets;
+pub mod spa3102;
+pub mod twiml;
+pub mod voicemail;
+pub mod websms;
+
+pub use chan_sip::ChanSip;
+pub use dialplan::Dialplan;
+pub use names::{
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
+};
+pub use pjsip::Pjsip;
+pub use secrets::SecretId;
+pub use spa3102::Spa3102;
+pub use twiml::Twiml;
+pub use voicemail::Voicemail;
+pub use websms::WebSms;
+
+use crate::diag::Error;
+use crate::profile::{ChannelDriver, Profile, Secret};
+use serde::Serialize;
+
+/// The whole plan for one site. Templates see it as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The site's name (profile `site.name`).
+    pub name: String,
+    /// The profile's file name (no directory), for file headers.
+    pub profile_file: String,
+    /// Target Asterisk major version.
+    pub asterisk: u32,
+    pub pjsip: Option<Pjsip>,
+    pub sip: Option<ChanSip>,
+    pub dialplan: Dialplan,
+    pub voicemail: Option<Voicemail>,
+    pub websms: Option<WebSms>,
+    pub spa3102: Vec<Spa3102>,
+    pub twiml: Vec<Twiml>,
+    /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
+    #[serde(skip)]
+    pub secrets: Vec<Secret>,
+}
+
+/// Build the plan for `profile`.
+pub fn plan(profile: &Profile) -> Result<Plan, Error> {
+    let asterisk = profile.site.asterisk.value;
+    let mut secrets = secrets::Secrets::default();
+    let tech = if profile.wants(ChannelDriver::Pjsip) {
+        dialplan::Tech::Pjsip
+    } else {
+        dialplan::Tech::Sip
+    };
+    let parties = party::parties(profile, &mut secrets)?;
+    let mut sip = None;
+    if profile.wants(ChannelDriver::Sip) {
+        if asterisk > 20 {
+            return Err(Error::at(
+                profile.site.asterisk.pos.location(),
+                format!("chan_sip (sip.conf) does not exist in Asterisk {asterisk}"),
+            ));
+        }
+        sip = Some(chan_sip::build(profile, &parties)?);
+    }
+    // Last: pjsip takes the parties over.
+    let pjsip = profile
+        .wants(ChannelDriver::Pjsip)
+        .then(|| pjsip::build(profile, parties));
+    let dialplan = dialplan::build(profile, tech)?;
+    let voicemail = voicemail::build(profile, &mut secrets);
+    let websms = websms::build(profile, &mut secrets);
+    let spa3102 = spa3102::build(profile, &mut secrets)?;
+    let twiml = twiml::build(profile)?;
+    invariants::check(pjsip.as_ref(), sip.as_ref(), &dialplan, profile)?;
+    Ok(Plan {
+        name: profile.site.name.to_string(),
+        profile_file: profile.path().file_name().map_or_else(
+            || "profile".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        asterisk,
+        pjsip,
+        sip,
+        dialplan,
+        voicemail,
+        websms,
+        spa3102,
+        twiml,
+        secrets: secrets.into_list(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dialplan::{Step, Trust};
+    use super::names::{REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION};
+    use super::*;
+    use crate::diag::Error;
+    use crate::profile::{Origin, parse};
+
+    /// A small site: Twilio both ways, one ITSP, a PSTN line, two extensions, two routes.
+    const BASE: &str = r#"
+version: 1
+site: { name: t, asterisk: 20, channel_drivers: [pjsip, sip] }
+network:
+  public_address: pbx.example.net
+  local_nets: [192.168.1.0/24]
+  udp: { port: 5060 }
+  tls: { port: 5061, cert_file: /etc/asterisk/keys/pbx.crt, key_file: /etc/asterisk/keys/pbx.key }
+twilio:
+  origination: { context: from-twilio }
+  termination:
+    trunk: t.pstn.twilio.com
+    edge: us1
+    username: t-pbx
+    password: Xq7-vR2mT9pL4wZk
+    caller_id: "+15551234567"
+  numbers: [{ number: "+15551234567", name: main }]
+trunks:
+  - { name: itsp, host: sip.itsp.example, username: u1, password: Pw-12345678-Ab, register: true,
+      context: from-itsp, allow_from: [198.51.100.0/28] }
+extensions:
+  - { number: "101", name: One, secret: S3cret-one-101 }
+  - { number: "102", name: Two, secret: S3cret-two-102, sms: true }
+devices:
+  - name: ata
+    model: spa3102
+    lan_address: 192.168.1.50
+    pstn: { trunk: atapstn, secret: Pstn-S3cret-1, gateway_password: Gw-S3cret-123, context: from-pstn }
+inbound:
+  - { from: twilio, forward: { number: "0799999999", via: atapstn } }
+  - { from: itsp, ring: ["101", "102"] }
+outbound:
+  - { name: national, patterns: ["_0[1-9]XXXXXXXX"], trunk: twilio, prefix_strip: 1, prepend: "+44" }
+  - { name: intl, patterns: ["_00X."], trunk: itsp, allowed: ["101"] }
+"#;
+
+    fn plan_text(text: &str) -> Result<Plan, Error> {
+        plan(&parse(text, Origin::named("t.yaml"))?)
+    }
+
+    fn base() -> Plan {
+        plan_text(BASE).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn untrusted_contexts_reach_no_trunk_with_a_dialled_number() {
+        let site = base();
+        let untrusted: Vec<_> = site
+            .dialplan
+            .contexts
+            .iter()
+            .filter(|c| c.trust == Trust::Untrusted)
+            .collect();
+        let names: Vec<&str> = untrusted.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["from-twilio", "from-itsp", "from-pstn"]);
+        for context in untrusted {
+            assert!(context.includes.is_empty(), "{}", context.name);
+            for step in context.extensions.iter().flat_map(|e| &e.steps) {
+                match step {
+                    Step::DialOut { .. } | Step::WebSmsSend | Step::VoiceMailMain { .. } => {
+                        panic!("{}", context.name)
+                    }
+                    Step::Dial { targets, .. } => {
+                        for t in targets.iter().filter(|t| t.via.is_some()) {
+                            assert_eq!(t.resource, "0799999999", "only the fixed forward number");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Outbound routes are included only by contexts of authenticated extensions.
+        for context in &site.dialplan.contexts {
+            if context.includes.iter().any(|i| i.starts_with("route-")) {
+                assert_eq!(context.trust, Trust::Authenticated, "{}", context.name);
+            }
+        }
+        let internal_101 = site
+            .dialplan
+            .context("internal-101")
+            .expect("101 may use intl");
+        assert_eq!(internal_101.includes, ["internal", "route-intl"]);
+        assert_eq!(
+            site.dialplan.context("internal").unwrap().includes,
+            ["route-national"]
+        );
+    }
+
+    #[test]
+    fn restricted_routes_are_included_once_in_profile_order() {
+        let intl = r#"  - { name: intl, patterns: ["_00X."], trunk: itsp, allowed: ["101"] }"#;
+        let premium = r#"  - { name: premium, patterns: ["_09X."], trunk: itsp, allowed: ["102", "101", "102"] }"#;
+        assert!(BASE.contains(intl));
+        let site = plan_text(&BASE.replace(intl, &format!("{intl}\n{premium}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let includes = |name| &site.dialplan.context(name).unwrap().includes;
+        assert_eq!(
+            includes("internal-101"),
+            &["internal", "route-intl", "route-premium"]
+        );
+        assert_eq!(includes("internal-102"), &["internal", "route-premium"]);
+        let context_of = |number| {
+            let accounts = &site.pjsip.as_ref().unwrap().accounts;
+            let account = accounts.iter().find(|a| a.endpoint.name == number).unwrap();
+            account.endpoint.context.as_str()
+        };
+        assert_eq!(context_of("101"), "internal-101");
+        assert_eq!(context_of("102"), "internal-102");
+    }
+
+    #[test]
+    fn trunks_are_identified_by_address_and_never_by_inbound_auth() {
+        let site = base();
+        let pjsip = site.pjsip.as_ref().unwrap();
+        for account in &pjsip.accounts {
+            let e = &account.endpoint;
+            assert_eq!(
+                account.kind.is_trunk(),
+                e.name != "101" && e.name != "102",
+                "{}",
+                e.name
+            );
+            if account.identify.is_some() {
+                assert!(e.auth.is_none() && e.template == "trunk", "{}", e.name);
+            }
+            assert!(
+                !e.permit.is_empty(),
+                "{}: every endpoint has an ACL",
+                e.name
+            );
+        }
+        let origination = pjsip
+            .accounts
+            .iter()
+            .find(|a| a.endpoint.name == TWILIO_ORIGINATION)
+            .unwrap();
+        assert_eq!(
+            origination.identify.as_ref().unwrap().matches.len(),
+            8,
+            "all edges by default"
+        );
+        let termination = pjsip
+            .accounts
+            .iter()
+            .find(|a| a.endpoint.name == TWILIO_TERMINATION)
+            .unwrap();
+        assert!(termination.identify.is_none() && termination.endpoint.auth.is_none());
+        assert_eq!(termination.endpoint.context, REJECT_CONTEXT);
+        assert!(termination.endpoint.srtp, "TLS to Twilio: SRTP by default");
+        let contact = termination
+            .aor
+            .as_ref()
+            .unwrap()
+            .contact
+            .as_deref()
+            .unwrap();
+        assert_eq!(
+            contact, "sip:t.pstn.ashburn.twilio.com:5061;transport=tls",
+            "legacy edge name, current host"
+        );
+    }
+
+    #[test]
+    fn chan_sip_gets_one_peer_per_twilio_address() {
+        let site = base();
+        let twilio = site.sip.as_ref().unwrap().twilio.as_ref().unwrap();
+        assert_eq!(twilio.peers.len(), 32, "8 edges x /30");
+        assert_eq!(twilio.peers[0].address.to_string(), "54.172.60.0");
+        assert_eq!(twilio.peers[3].address.to_string(), "54.172.60.3");
+        let only = BASE.replace(
+            "origination: { context: from-twilio }",
+            "origination: { context: from-twilio, edges: [dublin] }",
+        );
+        let sip = plan_text(&only).unwrap().sip.unwrap();
+        let names: Vec<&str> = sip
+            .twilio
+            .as_ref()
+            .unwrap()
+            .peers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "twilio-dublin-1",
+                "twilio-dublin-2",
+                "twilio-dublin-3",
+                "twilio-dublin-4"
+            ]
+        );
+        // Should Twilio's termination address call us, the call lands where Twilio's calls land.
+        let termination = sip
+            .peers
+            .iter()
+            .find(|p| p.name == TWILIO_TERMINATION)
+            .unwrap();
+        assert_eq!(termination.context, "from-twilio");
+        assert!(termination.secret.is_none() && termination.remotesecret.is_some());
+        assert!(
+            sip.peers
+                .iter()
+                .all(|p| p.peer_type == chan_sip::PeerType::Friend || p.secret.is_none())
+        );
+    }
+
+    #[test]
+    fn refuses_what_would_be_unsafe_or_break_asterisk() {
+        let cases = [
+            (
+                BASE.replace("name: itsp,", "name: anonymous,")
+                    .replace("from: itsp", "from: anonymous")
+                    .replace("trunk: itsp", "trunk: anonymous"),
+                "anonymous",
+            ),
+            (
+                BASE.replace("context: from-itsp", "context: internal"),
+                "pbxgen uses for its own contexts",
+            ),
+            (
+                BASE.replace("context: from-itsp", "context: route-x"),
+                "pbxgen uses for its own contexts",
+            ),
+            (
+                BASE.replace("channel_drivers: [pjsip, sip]", "channel_drivers: [sip]"),
+                "needs the pjsip channel driver",
+            ),
+            (
+                BASE.replace("context: from-itsp", "context: from-twilio"),
+                "two inbound routes",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = plan_text(&text).map(|_| ()).unwrap_err();
+            assert!(
+                err.to_string().contains(expected),
+                "expected `{expected}`: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_same_secret_reference_is_one_secret() {
+        let site = base();
+        let refs: Vec<String> = site.secrets.iter().map(Secret::reference).collect();
+        // 2 extension secrets + PSTN secret and gateway + trunk + Twilio: inline, all distinct.
+        assert_eq!(refs.len(), 6);
+    }
+
+    #[test]
+    fn twiml_points_at_the_pbx_over_tls_without_credentials() {
+        let site = base();
+        assert_eq!(site.twiml.len(), 1);
+        assert_eq!(
+            site.twiml[0].sip_uri,
+            "sip:+15551234567@pbx.example.net;transport=tls"
+        );
+        assert_eq!(site.twiml[0].name, "main");
+    }
+}

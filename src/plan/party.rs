@@ -1,0 +1,385 @@
+//! The parties of the PBX — extensions, device PSTN lines, trunks, Twilio origination and
+//! termination — described once, driver-neutrally. pjsip accounts and chan_sip peers are two
+//! renderings of the same list, so the two files cannot disagree.
+
+use super::names::{
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
+    VOICEMAIL_CONTEXT,
+};
+use super::secrets::{SecretId, Secrets};
+use crate::diag::Error;
+use crate::profile::{self, Codec, Profile, TwilioTransport};
+use ipnet::IpNet;
+use serde::Serialize;
+use std::net::IpAddr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Udp,
+    Tcp,
+    Tls,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Udp => "udp",
+            Protocol::Tcp => "tcp",
+            Protocol::Tls => "tls",
+        }
+    }
+}
+
+/// What a party is. Decides which `(!)` template its endpoint inherits and how it is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountKind {
+    /// A phone that registers with a secret.
+    Extension,
+    /// A device's PSTN line registering as a trunk (SPA3102 FXO port): registers like a phone,
+    /// costs money like a trunk.
+    PstnLine,
+    /// An ITSP trunk (we register to it and/or it calls us from known addresses).
+    Trunk,
+    /// Twilio → PBX, identified by Twilio's published signalling ranges only.
+    TwilioOrigination,
+    /// PBX → Twilio Elastic SIP Trunking, authenticated with `outbound_auth`.
+    TwilioTermination,
+}
+
+impl AccountKind {
+    /// Whether the party registers with us (and so needs an AOR with `max_contacts` and a
+    /// `contact_permit`), rather than being reached at a fixed host.
+    pub fn registers(self) -> bool {
+        matches!(self, AccountKind::Extension | AccountKind::PstnLine)
+    }
+
+    /// Whether dialling through this party costs money (the auditor's "money" endpoints).
+    pub fn is_trunk(self) -> bool {
+        !matches!(self, AccountKind::Extension)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CallerId {
+    pub name: String,
+    pub number: String,
+}
+
+/// One party of the PBX, before choosing a channel driver.
+pub struct Party {
+    pub kind: AccountKind,
+    pub name: String,
+    pub description: String,
+    pub context: String,
+    pub message_context: String,
+    /// Credentials the party authenticates to us with (phones, device lines).
+    pub inbound: Option<(String, SecretId)>,
+    /// Credentials we answer the party's challenges with (trunks, the gateway of a PSTN line).
+    pub outbound: Option<Credentials>,
+    /// Where we reach it (servers); `None` for parties that register.
+    pub server: Option<Server>,
+    /// We register to it.
+    pub register: bool,
+    pub codecs: Vec<&'static str>,
+    pub callerid: Option<CallerId>,
+    pub mailbox: Option<String>,
+    /// Source networks allowed (ACL) — also `identify` networks for IP-identified parties.
+    pub permit: Vec<IpNet>,
+    /// Identified by source address (no inbound authentication).
+    pub identified_by_ip: bool,
+    pub srtp: bool,
+    pub from_user: Option<String>,
+    pub from_domain: Option<String>,
+}
+
+pub struct Credentials {
+    pub auth_name: String,
+    pub username: String,
+    pub password: SecretId,
+}
+
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+pub fn protocol(transport: profile::Transport) -> Protocol {
+    match transport {
+        profile::Transport::Udp => Protocol::Udp,
+        profile::Transport::Tcp => Protocol::Tcp,
+        profile::Transport::Tls => Protocol::Tls,
+    }
+}
+
+pub fn codec_names(codecs: Option<&Vec<Codec>>) -> Vec<&'static str> {
+    let names = |c: &Codec| match c {
+        Codec::Ulaw => "ulaw",
+        Codec::Alaw => "alaw",
+        Codec::G722 => "g722",
+        Codec::Opus => "opus",
+        Codec::G729 => "g729",
+    };
+    codecs.map_or_else(
+        || vec!["ulaw", "alaw"],
+        |list| list.iter().map(names).collect(),
+    )
+}
+
+pub fn host_net(addr: IpAddr) -> IpNet {
+    IpNet::from(addr)
+}
+
+pub fn nets(cidrs: &[profile::Cidr]) -> Vec<IpNet> {
+    cidrs.iter().map(profile::Cidr::net).collect()
+}
+
+/// The context an extension's calls enter: `internal`, or its own context when a route is
+/// allowed to it alone.
+fn extension_context(profile: &Profile, number: &str) -> String {
+    if profile.routes_restricted_to(number).next().is_some() {
+        format!("{INTERNAL_CONTEXT}-{number}")
+    } else {
+        INTERNAL_CONTEXT.to_string()
+    }
+}
+
+/// Twilio's host for termination, with the edge when one is chosen.
+fn twilio_termination_host(
+    profile: &Profile,
+    termination: &profile::Termination,
+) -> Result<String, Error> {
+    let (host, kind) = match (&termination.trunk, &termination.sip_domain) {
+        (Some(trunk), _) => (trunk.as_str(), ".pstn."),
+        (None, Some(domain)) => (domain.as_str(), ".sip."),
+        (None, None) => {
+            return Err(Error::invalid(
+                "twilio.termination needs `trunk` or `sip_domain`",
+            ));
+        }
+    };
+    let Some(edge) = &termination.edge else {
+        return Ok(host.to_string());
+    };
+    // The preset knows legacy names too; write the current one.
+    let edge_name = profile
+        .twilio_ranges()
+        .and_then(|r| r.edge(edge))
+        .map_or_else(|| edge.to_string(), |e| e.name.clone());
+    let suffix = format!("{kind}twilio.com");
+    match host.strip_suffix(&suffix) {
+        Some(name) => Ok(format!("{name}{kind}{edge_name}.twilio.com")),
+        None => Ok(host.to_string()),
+    }
+}
+
+/// Every party of the profile, in a stable order: extensions, device lines, trunks, Twilio.
+pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, Error> {
+    let mut parties = Vec::new();
+    for ext in &profile.extensions {
+        let number = ext.number.to_string();
+        let device = profile.fxs_device_of(&number);
+        let permit = match device {
+            // The ATA sits on the LAN: its accounts are limited to its address.
+            Some(d) => vec![host_net(d.lan_address.value)],
+            None => nets(profile.extension_permit(ext)),
+        };
+        let description = match device {
+            Some(d) => format!(
+                "Extension {number} ({}): line 1 of SPA3102 `{}`",
+                ext.name, d.name
+            ),
+            None => format!("Extension {number} ({})", ext.name),
+        };
+        parties.push(Party {
+            kind: AccountKind::Extension,
+            name: number.clone(),
+            description,
+            context: extension_context(profile, &number),
+            message_context: if ext.sms {
+                MESSAGES_CONTEXT
+            } else {
+                REJECT_CONTEXT
+            }
+            .to_string(),
+            inbound: Some((number.clone(), secrets.register(&ext.secret))),
+            outbound: None,
+            server: None,
+            register: false,
+            codecs: codec_names(ext.codecs.as_ref()),
+            callerid: Some(CallerId {
+                name: ext.name.to_string(),
+                number: number.clone(),
+            }),
+            mailbox: ext
+                .voicemail
+                .as_ref()
+                .filter(|v| v.enabled)
+                .map(|_| format!("{number}@{VOICEMAIL_CONTEXT}")),
+            permit,
+            identified_by_ip: false,
+            srtp: false,
+            from_user: None,
+            from_domain: None,
+        });
+    }
+    for (device, pstn) in profile.pstn_lines() {
+        let name = pstn.trunk.to_string();
+        let lan = vec![host_net(device.lan_address.value)];
+        let gateway_user = pstn
+            .gateway_user
+            .as_ref()
+            .map_or_else(|| name.clone(), |u| u.to_string());
+        parties.push(Party {
+            kind: AccountKind::PstnLine,
+            name: name.clone(),
+            description: format!(
+                "PSTN line of SPA3102 `{}` (landline calls in, landline calls out)",
+                device.name
+            ),
+            context: pstn.context.to_string(),
+            message_context: REJECT_CONTEXT.to_string(),
+            inbound: Some((name.clone(), secrets.register(&pstn.secret))),
+            outbound: Some(Credentials {
+                auth_name: format!("{name}-gateway"),
+                username: gateway_user,
+                password: secrets.register(&pstn.gateway_password),
+            }),
+            server: None,
+            register: false,
+            codecs: codec_names(None),
+            callerid: None,
+            mailbox: None,
+            permit: lan,
+            identified_by_ip: false,
+            srtp: false,
+            from_user: None,
+            from_domain: None,
+        });
+    }
+    for trunk in &profile.trunks {
+        let name = trunk.name.to_string();
+        let protocol = protocol(trunk.transport.value);
+        let port = trunk.port.as_ref().map_or(
+            if protocol == Protocol::Tls {
+                5061
+            } else {
+                5060
+            },
+            |p| p.value,
+        );
+        let outbound = match (&trunk.username, &trunk.password) {
+            (Some(user), Some(password)) => Some(Credentials {
+                auth_name: name.clone(),
+                username: user.to_string(),
+                password: secrets.register(password),
+            }),
+            _ => None,
+        };
+        parties.push(Party {
+            kind: AccountKind::Trunk,
+            name: name.clone(),
+            description: format!("Trunk `{name}` ({})", trunk.host),
+            context: trunk.context.to_string(),
+            message_context: REJECT_CONTEXT.to_string(),
+            inbound: None,
+            from_user: trunk.username.as_ref().map(|u| u.to_string()),
+            from_domain: Some(trunk.host.to_string()),
+            outbound,
+            server: Some(Server {
+                host: trunk.host.to_string(),
+                port,
+                protocol,
+            }),
+            register: trunk.register,
+            codecs: codec_names(trunk.codecs.as_ref()),
+            callerid: None,
+            mailbox: None,
+            permit: nets(&trunk.allow_from),
+            identified_by_ip: true,
+            srtp: false,
+        });
+    }
+    if let Some(twilio) = &profile.twilio {
+        let all_twilio: Vec<IpNet> = profile
+            .twilio_ranges()
+            .map(|r| r.all_signalling().copied().collect())
+            .unwrap_or_default();
+        if let Some(origination) = &twilio.origination {
+            parties.push(Party {
+                kind: AccountKind::TwilioOrigination,
+                name: TWILIO_ORIGINATION.to_string(),
+                description: "Twilio -> PBX, identified by Twilio's published signalling ranges (shared \
+                              by every Twilio customer: its context reaches local destinations only)"
+                    .to_string(),
+                context: origination.context.to_string(),
+                message_context: REJECT_CONTEXT.to_string(),
+                inbound: None,
+                outbound: None,
+                server: None,
+                register: false,
+                codecs: codec_names(None),
+                callerid: None,
+                mailbox: None,
+                permit: profile.twilio_origination_networks(),
+                identified_by_ip: true,
+                srtp: false,
+                from_user: None,
+                from_domain: None,
+            });
+        }
+        if let Some(termination) = &twilio.termination {
+            let protocol = match termination.transport.value {
+                TwilioTransport::Tls => Protocol::Tls,
+                TwilioTransport::Udp => Protocol::Udp,
+            };
+            let port = if protocol == Protocol::Tls {
+                5061
+            } else {
+                5060
+            };
+            parties.push(Party {
+                kind: AccountKind::TwilioTermination,
+                name: TWILIO_TERMINATION.to_string(),
+                description:
+                    "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
+                              answers Twilio's challenges with outbound_auth)"
+                        .to_string(),
+                // Nothing is identified as this endpoint; should anything be, it reaches nothing.
+                context: REJECT_CONTEXT.to_string(),
+                message_context: REJECT_CONTEXT.to_string(),
+                inbound: None,
+                outbound: Some(Credentials {
+                    auth_name: TWILIO_TERMINATION.to_string(),
+                    username: termination.username.to_string(),
+                    password: secrets.register(&termination.password),
+                }),
+                server: Some(Server {
+                    host: twilio_termination_host(profile, termination)?,
+                    port,
+                    protocol,
+                }),
+                register: false,
+                codecs: codec_names(None),
+                callerid: None,
+                mailbox: None,
+                permit: all_twilio,
+                identified_by_ip: false,
+                srtp: protocol == Protocol::Tls && termination.srtp_enabled(),
+                from_user: None,
+                from_domain: None,
+            });
+        }
+    }
+    Ok(parties)
+}
+
+/// `address:port` as Asterisk binds it (IPv6 in brackets).
+pub fn bind(addr: IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}

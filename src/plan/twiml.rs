@@ -1,0 +1,63 @@
+//! `twiml-<name>.xml`: a TwiML document routing a Twilio number to the PBX (never credentials).
+
+use crate::diag::Error;
+use crate::profile::Profile;
+use serde::Serialize;
+
+/// Seconds Twilio waits for the PBX to answer a `<Dial><Sip>`.
+const TWIML_DIAL_TIMEOUT: u32 = 60;
+
+/// A TwiML document routing one Twilio number to the PBX.
+#[derive(Debug, Clone, Serialize)]
+pub struct Twiml {
+    /// The number's short name (the file is `twiml-<name>.xml`, see the output registry).
+    pub name: String,
+    pub number: String,
+    /// `sip:<number>@<pbx>[:port];transport=tls|udp|tcp` — no credentials, ever.
+    pub sip_uri: String,
+    /// Where Twilio posts the outcome (`DialCallStatus`), for a fallback when the PBX is down.
+    pub action: Option<String>,
+    pub timeout: u32,
+}
+
+/// One TwiML document per Twilio number.
+pub fn build(profile: &Profile) -> Result<Vec<Twiml>, Error> {
+    let Some(twilio) = &profile.twilio else {
+        return Ok(Vec::new());
+    };
+    let network = &profile.network;
+    let mut out = Vec::new();
+    for number in &twilio.numbers {
+        let host = network.public_address.as_ref().ok_or_else(|| {
+            Error::at(
+                number.number.pos().location(),
+                format!(
+                    "Twilio number {} is routed to the PBX, but the PBX has no public address",
+                    number.number
+                ),
+            )
+            .with_hint(
+                "set `network.public_address` (the name or address Twilio reaches the PBX at)",
+            )
+        })?;
+        let (transport, port, default_port) = match (&network.tls, &network.udp, &network.tcp) {
+            (Some(tls), _, _) => ("tls", tls.port.value, 5061),
+            (None, Some(udp), _) => ("udp", udp.port.value, 5060),
+            (None, None, Some(tcp)) => ("tcp", tcp.port.value, 5060),
+            (None, None, None) => return Err(Error::invalid("`network` has no SIP transport")),
+        };
+        let port = if port == default_port {
+            String::new()
+        } else {
+            format!(":{port}")
+        };
+        out.push(Twiml {
+            name: number.name.to_string(),
+            number: number.number.to_string(),
+            sip_uri: format!("sip:{}@{host}{port};transport={transport}", number.number),
+            action: None,
+            timeout: TWIML_DIAL_TIMEOUT,
+        });
+    }
+    Ok(out)
+}
