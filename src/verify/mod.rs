@@ -41,7 +41,7 @@
 //!
 //! The command line (`pbxgen verify DIR [--asterisk PATH]`, `render --verify`) is meant to be a
 //! thin wrapper: build an [`instance::Asterisk`], call [`verify_dir`] with the model's prediction,
-//! print the report (it is `serde::Serialize`), exit with [`VerifyReport::exit_code`].
+//! print the report (it is `serde::Serialize`), exit 0 when [`VerifyReport::is_clean`], 1 when not, 2 on an `Err`.
 
 pub mod classify;
 pub mod instance;

@@ -110,7 +110,8 @@ pub struct VerifyReport {
 
 impl VerifyReport {
     /// No ERROR or WARNING caused by the configuration, and (when there is a prediction) the
-    /// objects and rejected files are the predicted ones.
+    /// objects and rejected files are the predicted ones. (The command line exits 0 when clean,
+    /// 1 when not, 2 when verify could not run at all: an `Err`.)
     pub fn is_clean(&self) -> bool {
         self.errors == 0
             && self.warnings == 0
@@ -119,16 +120,6 @@ impl VerifyReport {
                 .prediction
                 .as_ref()
                 .is_none_or(|p| p.rejected == self.rejected)
-    }
-
-    /// The command line's exit code: 0 clean, 1 otherwise (2 is for a verify that could not
-    /// run, an `Err`).
-    pub fn exit_code(&self) -> u8 {
-        if self.is_clean() {
-            crate::diag::EXIT_OK
-        } else {
-            crate::diag::EXIT_FINDINGS
-        }
     }
 
     /// The findings, one a line (for test failures and the text output).
@@ -250,13 +241,13 @@ fn clean_message(message: &str) -> String {
     });
     let text = paths.replace_all(message, "");
     let text = opts.replace_all(&text, |c: &regex::Captures| {
-        if asterisk::secret::is_secret_option(&c[1]) {
-            format!("{}{}{}", &c[1], &c[2], asterisk::secret::MASK)
+        if crate::redact::is_secret_key(&c[1]) {
+            format!("{}{}{}", &c[1], &c[2], crate::redact::MASK)
         } else {
             c[0].to_string()
         }
     });
-    asterisk::secret::mask_inline_credentials(&text).into_owned()
+    crate::redact::value::mask_inline_credentials(&text).into_owned()
 }
 
 /// Where a classified message points: its own `line of file`, else the file named by the message
@@ -368,7 +359,7 @@ mod tests {
             clean_message("Error parsing password=hunter2 at line 3 of pjsip.conf"),
             format!(
                 "Error parsing password={} at line 3 of pjsip.conf",
-                asterisk::secret::MASK
+                crate::redact::MASK
             )
         );
         assert_eq!(

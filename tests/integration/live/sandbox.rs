@@ -53,7 +53,7 @@ fn verify_reports_what_asterisk_refuses_at_file_and_line() {
         "the include of a missing context at extensions.conf:6:\n{text}"
     );
     assert!(report.errors >= 3 && report.warnings >= 1, "{text}");
-    assert_eq!(report.exit_code(), 1);
+    assert!(!report.is_clean());
     // Asterisk did not create what it refused; pbxgen's model knows the unknown option drops
     // the endpoint but not that the bind is bad (a model gap listed in the corpus expectations).
     assert!(report.objects.transports.contains("transport-udp"));
