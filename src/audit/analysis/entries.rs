@@ -39,7 +39,7 @@ impl EntryKind {
             EntryKind::Unauthenticated => "an endpoint that never authenticates",
             EntryKind::Trunk => "callers arriving over a trunk",
             EntryKind::Websms => "WebSMS call files",
-            EntryKind::Web => "a WebRTC/WebSocket endpoint (its credentials are public)",
+            EntryKind::Web => "an endpoint for web pages, whose credentials are public",
         }
     }
 }
