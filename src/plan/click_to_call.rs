@@ -154,3 +154,95 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<ClickToCall> {
         pages,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::dialplan::{Step, Trust};
+    use crate::plan::plan;
+    use crate::profile::{Origin, SecretSource, parse};
+
+    const SITE: &str = r#"
+version: 1
+site: { name: t, asterisk: 22, secret_key: k3y-0123456789-abcdefghij-ABCDEFGHIJ }
+network:
+  public_address: pbx.example.net
+  local_nets: [192.168.1.0/24]
+  udp: { port: 5060 }
+  tls: { cert_file: /etc/asterisk/keys/pbx.crt, key_file: /etc/asterisk/keys/pbx.key }
+trunks:
+  - { name: itsp, host: sip.itsp.example, context: from-itsp, allow_from: [198.51.100.0/28] }
+extensions:
+  - { number: "101", name: One, secret: S3cret-one-101 }
+outbound:
+  - { name: intl, patterns: ["_00X."], trunk: itsp }
+click_to_call:
+  - { name: sales, callee: "101", via: browser, caller_id: Web sales, max_concurrent: 3 }
+  - name: support
+    callee: "101"
+    via: gateway
+    gateway: { allow_from: [203.0.113.10/32] }
+    caller_id: Web support
+    password: Gw-S3cret-12345
+"#;
+
+    #[test]
+    fn buttons_get_public_accounts_locked_into_their_callee() {
+        let site = plan(&parse(SITE, Origin::named("t.yaml")).unwrap()).unwrap();
+        let c2c = site.click_to_call.as_ref().unwrap();
+        let names: Vec<&str> = c2c.buttons.iter().map(|b| b.account.as_str()).collect();
+        assert_eq!(names, ["click-to-call-sales", "click-to-call-support"]);
+        let (sales, support) = (&c2c.buttons[0], &c2c.buttons[1]);
+        assert_eq!(sales.transport.as_deref(), Some("transport-wss"));
+        assert!(sales.permit.is_empty(), "browsers call from anywhere");
+        assert_eq!(support.transport, None);
+        assert_eq!(support.permit[0].to_string(), "203.0.113.10/32");
+        // The browser's password is derived from the site key, the gateway's is its own.
+        let source = |b: &super::Button| site.secrets[b.password.secret].source().clone();
+        assert!(
+            matches!(source(sales), SecretSource::Derived { label, .. } if label == "click-to-call/sales")
+        );
+        assert!(matches!(source(support), SecretSource::Inline(_)));
+        // Only the browser button has a page; http.conf serves WSS on 8089.
+        let pages: Vec<&str> = c2c.pages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(pages, ["sales"]);
+        assert_eq!(c2c.pages[0].websocket_url, "wss://pbx.example.net:8089/ws");
+        assert_eq!(c2c.pages[0].password, sales.password);
+        assert_eq!(c2c.http.as_ref().unwrap().tls_bind, "0.0.0.0:8089");
+
+        let context = site.dialplan.context("click-to-call-sales").unwrap();
+        assert_eq!(context.trust, Trust::Untrusted);
+        assert!(context.includes.is_empty());
+        let patterns: Vec<&str> = context
+            .extensions
+            .iter()
+            .map(|e| e.pattern.as_str())
+            .collect();
+        assert_eq!(patterns, ["s", "_[0-9*#+].", "_[0-9*#+]"]);
+        let s = &context.extensions[0].steps;
+        assert!(matches!(&s[0], Step::JoinGroup { group, .. } if group == "sales"));
+        assert!(matches!(&s[1], Step::RefuseOverLimit { max: 3, .. }));
+        assert!(matches!(&s[2], Step::SetCallerId { name, .. } if name == "Web sales"));
+        assert!(matches!(&s[3], Step::Dial { targets, .. }
+            if targets.len() == 1 && targets[0].resource == "101" && targets[0].via.is_none()));
+        for e in &context.extensions[1..] {
+            assert!(matches!(&e.steps[..], [Step::Goto { exten }] if exten == "s"));
+        }
+    }
+
+    #[test]
+    fn a_profile_context_may_not_take_a_button_name() {
+        let text = SITE.replace("context: from-itsp", "context: click-to-call-sales");
+        let err = plan(&parse(&text, Origin::named("t.yaml")).unwrap()).unwrap_err();
+        assert!(
+            err.message.contains("pbxgen uses for its own contexts"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn no_buttons_no_click_to_call() {
+        let text = &SITE[..SITE.find("click_to_call:").unwrap()];
+        let site = plan(&parse(text, Origin::named("t.yaml")).unwrap()).unwrap();
+        assert!(site.click_to_call.is_none());
+    }
+}
