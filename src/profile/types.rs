@@ -976,6 +976,10 @@ fn default_max_concurrent() -> Spanned<u32> {
     Spanned::unplaced(2)
 }
 
+/// The port of Asterisk's HTTPS server that `via: browser` buttons connect to (`wss://…:8089/ws`,
+/// main/http.c's default TLS port); no SIP transport may use it.
+pub const CLICK_TO_CALL_WSS_PORT: u16 = 8089;
+
 /// How a click-to-call button reaches the PBX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -795,6 +795,20 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
                     )
                     .with_hint("the web page connects to wss://PUBLIC_ADDRESS:8089/ws (the name on the TLS certificate)"));
                 }
+                let network = &profile.network;
+                let sip_ports = [
+                    network.udp.as_ref().map(|t| &t.port),
+                    network.tcp.as_ref().map(|t| &t.port),
+                    network.tls.as_ref().map(|t| &t.port),
+                ];
+                let wss = CLICK_TO_CALL_WSS_PORT;
+                if let Some(port) = sip_ports.iter().flatten().find(|p| p.value == wss) {
+                    return Err(at(
+                        &port.pos,
+                        format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                    )
+                    .with_hint("give the SIP transport another port"));
+                }
                 if button.password.is_none() && profile.site.secret_key.is_none() {
                     return Err(at(
                         name.pos(),
