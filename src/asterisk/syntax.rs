@@ -32,6 +32,8 @@ pub enum FileKind {
     Asterisk,
     /// `voicemail.conf`: mailboxes and the dial-out/callback/exit contexts of app_voicemail.
     Voicemail,
+    /// `http.conf`: Asterisk's HTTP server (WebSockets for SIP over WS/WSS, ARI, AMI over HTTP).
+    Http,
     /// Any other Asterisk file: parsed, not interpreted.
     Other,
 }
@@ -49,12 +51,13 @@ impl FileKind {
             FileKind::Acl => "acl.conf",
             FileKind::Asterisk => "asterisk.conf",
             FileKind::Voicemail => "voicemail.conf",
+            FileKind::Http => "http.conf",
             FileKind::Other => return None,
         })
     }
 
     /// Every kind pbxgen interprets, in the order a directory is read.
-    pub const KNOWN: [FileKind; 9] = [
+    pub const KNOWN: [FileKind; 10] = [
         FileKind::Asterisk,
         FileKind::Acl,
         FileKind::Sip,
@@ -63,6 +66,7 @@ impl FileKind {
         FileKind::Extensions,
         FileKind::Voicemail,
         FileKind::Manager,
+        FileKind::Http,
         FileKind::Websms,
     ];
 
@@ -82,8 +86,9 @@ impl FileKind {
             FileKind::Manager => 5,
             FileKind::Acl => 6,
             FileKind::Voicemail => 7,
-            FileKind::Asterisk => 8,
-            FileKind::Other => 9,
+            FileKind::Http => 8,
+            FileKind::Asterisk => 9,
+            FileKind::Other => 10,
         };
         for word in file_name.split(['-', '.', ' ']) {
             let kind = match word.to_ascii_lowercase().as_str() {
@@ -96,6 +101,7 @@ impl FileKind {
                 "acl" => FileKind::Acl,
                 "asterisk" => FileKind::Asterisk,
                 "voicemail" => FileKind::Voicemail,
+                "http" => FileKind::Http,
                 _ => continue,
             };
             if rank(kind) < rank(best) {

@@ -9,8 +9,11 @@
 //! - Every context an endpoint, peer, include or WebSMS names exists.
 //! - An untrusted context reaches no trunk with a dialled number: no include, no outbound-route
 //!   step, and only fixed numbers through a trunk.
+//! - A click-to-call button's context (its account is public) reaches its callee only: every
+//!   extension either rings the callee or jumps to `s` in the same context; no trunk at all.
 
 use super::chan_sip::ChanSip;
+use super::click_to_call::ClickToCall;
 use super::dialplan::{Dialplan, Step, Trust};
 use super::pjsip::{Pjsip, Protocol};
 use crate::diag::Error;
@@ -39,6 +42,7 @@ pub fn check(
     pjsip: Option<&Pjsip>,
     sip: Option<&ChanSip>,
     dialplan: &Dialplan,
+    click_to_call: Option<&ClickToCall>,
     profile: &Profile,
 ) -> Result<(), Error> {
     // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
@@ -127,6 +131,19 @@ pub fn check(
             ));
         }
     }
+    if let Some(c2c) = click_to_call {
+        if let Some(t) = &c2c.wss_transport {
+            names.push(("transport", &t.name));
+        }
+        for b in &c2c.buttons {
+            names.extend([
+                ("endpoint", b.account.as_str()),
+                ("auth", b.account.as_str()),
+                ("aor", b.account.as_str()),
+            ]);
+            check_button_context(dialplan, b)?;
+        }
+    }
     let mut seen = HashSet::with_capacity(names.len());
     for &(kind, name) in &names {
         let lower = folded(name);
@@ -194,6 +211,44 @@ pub fn check(
                 return Err(refuse(format!("WebSMS context `{context}` is missing")));
             }
         }
+    }
+    Ok(())
+}
+
+/// A button's context exists, is untrusted, includes nothing, and every extension either rings
+/// the callee (a local `Dial`, nothing through a trunk) or jumps to `s`.
+fn check_button_context(
+    dialplan: &Dialplan,
+    button: &super::click_to_call::Button,
+) -> Result<(), Error> {
+    let Some(context) = dialplan.context(&button.context) else {
+        return Err(refuse(format!(
+            "click-to-call button `{}` names context `{}`, which is missing",
+            button.name, button.context
+        )));
+    };
+    let locked = context.trust == Trust::Untrusted
+        && context.includes.is_empty()
+        && context
+            .extensions
+            .iter()
+            .flat_map(|e| &e.steps)
+            .all(|step| match step {
+                Step::Dial { targets, .. } => targets
+                    .iter()
+                    .all(|t| t.via.is_none() && t.resource == button.callee),
+                Step::Goto { exten } => exten == "s",
+                Step::JoinGroup { .. }
+                | Step::RefuseOverLimit { .. }
+                | Step::SetCallerId { .. }
+                | Step::Hangup => true,
+                _ => false,
+            });
+    if !locked {
+        return Err(refuse(format!(
+            "the context of click-to-call button `{}` could reach more than extension {}",
+            button.name, button.callee
+        )));
     }
     Ok(())
 }

@@ -7,13 +7,14 @@
 //! ([`SecretId`] into [`Plan::secrets`]) until render time.
 //!
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
-//! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
+//! [`spa3102`], [`twiml`], [`click_to_call`] — each holding its data types and the `build` function that makes
 //! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
 //! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
 //! `names` and `secrets` only, never on each other or on this one; which file each part becomes
 //! is the output registry's business (`render::outputs`).
 
 pub mod chan_sip;
+pub mod click_to_call;
 pub mod dialplan;
 mod invariants;
 pub mod names;
@@ -26,6 +27,7 @@ pub mod voicemail;
 pub mod websms;
 
 pub use chan_sip::ChanSip;
+pub use click_to_call::ClickToCall;
 pub use dialplan::Dialplan;
 pub use names::{
     INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
@@ -57,6 +59,8 @@ pub struct Plan {
     pub websms: Option<WebSms>,
     pub spa3102: Vec<Spa3102>,
     pub twiml: Vec<Twiml>,
+    /// Click-to-call buttons (public accounts, http.conf, the pages' JSON); `None` without.
+    pub click_to_call: Option<ClickToCall>,
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
@@ -91,7 +95,14 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
     let websms = websms::build(profile, &mut secrets);
     let spa3102 = spa3102::build(profile, &mut secrets)?;
     let twiml = twiml::build(profile)?;
-    invariants::check(pjsip.as_ref(), sip.as_ref(), &dialplan, profile)?;
+    let click_to_call = click_to_call::build(profile, &mut secrets);
+    invariants::check(
+        pjsip.as_ref(),
+        sip.as_ref(),
+        &dialplan,
+        click_to_call.as_ref(),
+        profile,
+    )?;
     Ok(Plan {
         name: profile.site.name.to_string(),
         profile_file: profile.path().file_name().map_or_else(
@@ -106,6 +117,7 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         websms,
         spa3102,
         twiml,
+        click_to_call,
         secrets: secrets.into_list(),
     })
 }

@@ -17,3 +17,16 @@ pub const INTERNAL_RING_SECONDS: u32 = 30;
 pub const VOICEMAIL_MAIN: &str = "*98";
 /// OPTIONS ping interval towards trunks.
 pub const QUALIFY_SECONDS: u32 = 60;
+
+/// Click-to-call buttons: account (endpoint, auth, aor) and context `click-to-call-NAME`, and
+/// the GROUP() category their concurrent calls are counted in.
+pub const CLICK_TO_CALL_PREFIX: &str = "click-to-call-";
+pub const CLICK_TO_CALL_GROUP: &str = "click-to-call";
+/// The pjsip transport of WebRTC buttons, and the port of Asterisk's HTTPS (WSS) server.
+pub const WSS_TRANSPORT: &str = "transport-wss";
+pub const WSS_PORT: u16 = crate::profile::CLICK_TO_CALL_WSS_PORT;
+
+/// The account and context name of click-to-call button `button`.
+pub fn click_to_call_name(button: &str) -> String {
+    format!("{CLICK_TO_CALL_PREFIX}{button}")
+}

@@ -398,7 +398,33 @@ impl Profile {
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
             push("sms.websms.api.secret".into(), Password, s);
         }
+        if let Some(key) = &self.site.secret_key {
+            push("site.secret_key".into(), Password, key);
+        }
+        for button in &self.click_to_call {
+            if let Some(p) = &button.password {
+                push(
+                    format!("click_to_call[{}].password", button.name),
+                    Password,
+                    p,
+                );
+            }
+        }
         out
+    }
+
+    /// A click-to-call button's password: its `password`, or derived from `site.secret_key`
+    /// (validation makes sure one of them is there).
+    pub fn click_to_call_password(&self, button: &ClickToCall) -> Option<Secret> {
+        match (&button.password, &self.site.secret_key) {
+            (Some(password), _) => Some(password.clone()),
+            (None, Some(key)) => Some(Secret::derived(
+                key,
+                &format!("click-to-call/{}", button.name),
+                button.name.pos().clone(),
+            )),
+            (None, None) => None,
+        }
     }
 
     /// The secrets written inline in the profile (audit rule PBX502), with their fields;

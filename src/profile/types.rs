@@ -51,6 +51,11 @@ pub struct Profile {
     /// Text messaging.
     #[serde(default)]
     pub sms: Sms,
+    /// Click-to-call buttons: a web page (WebRTC in the browser, or a WebRTC-to-SIP gateway)
+    /// calls one fixed callee. Their accounts are public by design: each reaches its callee and
+    /// nothing else, whatever number is dialled.
+    #[serde(default)]
+    pub click_to_call: Vec<ClickToCall>,
     /// Facts computed while loading (origin, presets); see the accessors in `profile::model`.
     #[serde(skip)]
     pub(crate) resolved: super::resolved::Resolved,
@@ -72,6 +77,11 @@ pub struct Site {
     /// (chan_sip's sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`.
     #[serde(default = "default_channel_drivers")]
     pub channel_drivers: Vec<Spanned<ChannelDriver>>,
+    /// A long random secret (at least 32 characters) pbxgen derives public credentials from:
+    /// the passwords of click-to-call buttons that give none. Never written into any file, and
+    /// used for nothing else (a published derived password must not expose a real secret).
+    #[serde(default)]
+    pub secret_key: Option<Secret>,
 }
 
 fn default_channel_drivers() -> Vec<Spanned<ChannelDriver>> {
@@ -928,6 +938,64 @@ pub struct WebSmsContexts {
     /// `context`: where the message is delivered.
     #[serde(default)]
     pub text: Option<ContextName>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// click-to-call
+
+/// A click-to-call button: its account is public (the web page, or the gateway behind it, holds
+/// the credentials), so its context reaches `callee` and nothing else, whatever is dialled.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClickToCall {
+    /// The button's name (`sales`): names its account `click-to-call-NAME`, its context and, for
+    /// `via: browser`, the file `click-to-call-NAME.json`.
+    pub name: Name,
+    /// The extension every call of this button rings, whatever number the caller dials.
+    pub callee: ExtensionNumber,
+    /// `browser`: the page calls with Asterisk's own WebRTC (SIP over a secure WebSocket, DTLS-SRTP
+    /// media). `gateway`: a WebRTC-to-SIP gateway (media server) logs in as this account over SIP.
+    pub via: Spanned<ClickToCallVia>,
+    /// The gateway (only with `via: gateway`).
+    #[serde(default)]
+    pub gateway: Option<ClickToCallGateway>,
+    /// Calls through this button at once (default 2); one more is refused.
+    #[serde(default = "default_max_concurrent")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_concurrent: Spanned<u32>,
+    /// The caller ID name the callee sees (`Web sales`): whatever the caller sends is replaced.
+    pub caller_id: DisplayName,
+    /// The account's password. Optional with `via: browser`: by default pbxgen derives it from
+    /// `site.secret_key` (it is published in `click-to-call-NAME.json` anyway). Required with
+    /// `via: gateway` (you configure the gateway with it).
+    #[serde(default)]
+    pub password: Option<Secret>,
+}
+
+fn default_max_concurrent() -> Spanned<u32> {
+    Spanned::unplaced(2)
+}
+
+/// The port of Asterisk's HTTPS server that `via: browser` buttons connect to (`wss://…:8089/ws`,
+/// main/http.c's default TLS port); no SIP transport may use it.
+pub const CLICK_TO_CALL_WSS_PORT: u16 = 8089;
+
+/// How a click-to-call button reaches the PBX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClickToCallVia {
+    /// Asterisk's own WebRTC: SIP over WSS (http.conf's TLS listener), DTLS-SRTP, ICE.
+    Browser,
+    /// A WebRTC-to-SIP gateway logs in as this account (SIP over the profile's transports).
+    Gateway,
+}
+
+/// The WebRTC-to-SIP gateway of a click-to-call button.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClickToCallGateway {
+    /// The gateway's addresses: the account is accepted from these only.
+    pub allow_from: Vec<Cidr>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     }
     check_inbound(profile)?;
     check_outbound(profile)?;
+    check_click_to_call(profile)?;
     if let Some(websms) = &profile.sms.websms {
         let resolved = resolve_websms(profile, websms)?;
         profile.resolved.websms = Some(resolved);
@@ -702,6 +703,138 @@ fn check_outbound(profile: &Profile) -> Result<(), Error> {
             }
             for number in numbers {
                 existing_extension(profile, number, &format!("outbound route `{}`", route.name))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Click-to-call buttons: their callee exists, `via` and `gateway` agree, every button has a
+/// password (given, or derived from `site.secret_key`), and their credentials — public by
+/// design — share no source with any other secret.
+fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
+    unique(
+        "click-to-call button",
+        profile
+            .click_to_call
+            .iter()
+            .map(|b| (b.name.as_str(), b.name.pos())),
+    )?;
+    for button in &profile.click_to_call {
+        let name = &button.name;
+        if !profile.wants(ChannelDriver::Pjsip) {
+            return Err(at(
+                name.pos(),
+                format!("click-to-call button `{name}` needs the pjsip channel driver"),
+            )
+            .with_hint("add `pjsip` to `site.channel_drivers`"));
+        }
+        existing_extension(
+            profile,
+            &button.callee,
+            &format!("click-to-call button `{name}`"),
+        )?;
+        let max = &button.max_concurrent;
+        if max.value == 0 || max.value > 100 {
+            return Err(at(
+                &max.pos,
+                format!(
+                    "expected `max_concurrent` from 1 to 100, found {}",
+                    max.value
+                ),
+            ));
+        }
+        match (button.via.value, &button.gateway) {
+            (ClickToCallVia::Gateway, None) => {
+                return Err(at(
+                    &button.via.pos,
+                    format!("click-to-call button `{name}` is `via: gateway` but names no `gateway`"),
+                )
+                .with_hint("add `gateway: { allow_from: [ADDRESS/32] }`: the account is accepted from the gateway only"));
+            }
+            (ClickToCallVia::Gateway, Some(gateway)) => {
+                if gateway.allow_from.is_empty() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}`: `gateway.allow_from` is empty"),
+                    )
+                    .with_hint("list the gateway's addresses"));
+                }
+                unique(
+                    "network",
+                    gateway.allow_from.iter().map(|c| (c.net(), c.pos())),
+                )?;
+                if button.password.is_none() {
+                    return Err(at(
+                        name.pos(),
+                        format!("click-to-call button `{name}` is `via: gateway` and has no `password`"),
+                    )
+                    .with_hint("give `password: ${file:secrets/NAME.secret}`: you configure the gateway with it"));
+                }
+            }
+            (ClickToCallVia::Browser, Some(_)) => {
+                return Err(at(
+                    &button.via.pos,
+                    format!(
+                        "click-to-call button `{name}` is `via: browser`: `gateway` applies only to `via: gateway`"
+                    ),
+                ));
+            }
+            (ClickToCallVia::Browser, None) => {
+                if profile.network.tls.is_none() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.tls`"),
+                    )
+                    .with_hint("browsers connect over wss:// only: Asterisk's HTTPS server uses the TLS certificate and key of `network.tls`"));
+                }
+                if profile.network.public_address.is_none() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.public_address`"),
+                    )
+                    .with_hint("the web page connects to wss://PUBLIC_ADDRESS:8089/ws (the name on the TLS certificate)"));
+                }
+                let network = &profile.network;
+                let sip_ports = [
+                    network.udp.as_ref().map(|t| &t.port),
+                    network.tcp.as_ref().map(|t| &t.port),
+                    network.tls.as_ref().map(|t| &t.port),
+                ];
+                let wss = CLICK_TO_CALL_WSS_PORT;
+                if let Some(port) = sip_ports.iter().flatten().find(|p| p.value == wss) {
+                    return Err(at(
+                        &port.pos,
+                        format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                    )
+                    .with_hint("give the SIP transport another port"));
+                }
+                if button.password.is_none() && profile.site.secret_key.is_none() {
+                    return Err(at(
+                        name.pos(),
+                        format!("click-to-call button `{name}` has no `password`, and there is no `site.secret_key` to derive one from"),
+                    )
+                    .with_hint("set `site.secret_key: ${file:secrets/site.key}` (32+ random characters), or give the button a `password`"));
+                }
+            }
+        }
+    }
+    // Published credentials and their key share no source with any other secret.
+    let uses = profile.secrets();
+    let public = |field: &str| field == "site.secret_key" || field.starts_with("click_to_call[");
+    let mut by_source: HashMap<&super::secret::SecretSource, &str> = HashMap::new();
+    for u in &uses {
+        if let Some(first) = by_source.insert(u.secret.source(), &u.field) {
+            if public(first) || public(&u.field) {
+                return Err(at(
+                    u.secret.pos(),
+                    format!(
+                        "`{}` uses the same secret as `{first}` ({})",
+                        u.field,
+                        u.secret.reference()
+                    ),
+                )
+                .with_hint("click-to-call passwords are published and `site.secret_key` derives published values: give each its own secret"));
             }
         }
     }

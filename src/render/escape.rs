@@ -8,6 +8,8 @@
 //! - PHP ini (`websms.conf`, read by `parse_ini_file`): numbers bare, everything else in double
 //!   quotes (so `yes`, `no`, `null`… stay strings); `"`, `\` and `${` are refused.
 //! - XML: `& < > " '` escaped; control characters refused.
+//! - JSON: every string printed as a JSON string literal (quoted, escaped; `< > &` as `\u…` so
+//!   the file can be pasted into a `<script>`); numbers bare, booleans `true`/`false`.
 //!
 //! Positions where even a single-line value is syntax — section names, dialplan arguments, host
 //! names, numbers — use the stricter filters ([`FILTERS`]) on top. Errors never quote the value:
@@ -24,6 +26,7 @@ pub enum Syntax {
     Asterisk,
     PhpIni,
     Xml,
+    Json,
 }
 
 impl Syntax {
@@ -32,6 +35,7 @@ impl Syntax {
             Syntax::Asterisk => "asterisk",
             Syntax::PhpIni => "php-ini",
             Syntax::Xml => "xml",
+            Syntax::Json => "json",
         }
     }
 
@@ -39,7 +43,26 @@ impl Syntax {
         match tag {
             "php-ini" => Syntax::PhpIni,
             "xml" => Syntax::Xml,
+            "json" => Syntax::Json,
             _ => Syntax::Asterisk,
+        }
+    }
+
+    /// The generated-file header of this syntax, from its lines (no final line break: templates
+    /// put `{{ header }}` on a line of its own). JSON has no comments: there the header is a
+    /// `"$comment"` member, and the template writes it first inside the top-level object.
+    pub fn header(self, lines: &[String]) -> String {
+        match self {
+            Syntax::Asterisk | Syntax::PhpIni => lines
+                .iter()
+                .map(|l| format!("; {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Syntax::Xml => format!("<!--\n  {}\n-->", lines.join("\n  ")),
+            Syntax::Json => format!(
+                "\"$comment\": {}",
+                json_string(&lines.join(" ")).unwrap_or_default()
+            ),
         }
     }
 
@@ -71,6 +94,9 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
         ValueKind::Number => write!(out, "{value}").map_err(Error::from),
         ValueKind::Bool if syntax == Syntax::Asterisk => out
             .write_str(if value.is_true() { "yes" } else { "no" })
+            .map_err(Error::from),
+        ValueKind::Bool if syntax == Syntax::Json => out
+            .write_str(if value.is_true() { "true" } else { "false" })
             .map_err(Error::from),
         kind => Err(invalid(format!(
             "a template printed a {kind} value; only strings and numbers can go into a file \
@@ -111,7 +137,18 @@ pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> R
             '"' => "&quot;",
             _ => "&apos;",
         }),
+        Syntax::Json => out.write_str(&json_string(text)?).map_err(Error::from),
     }
+}
+
+/// `text` as a JSON string literal, with `<`, `>` and `&` escaped too (safe inside HTML).
+fn json_string(text: &str) -> Result<String, Error> {
+    let quoted = serde_json::to_string(text)
+        .map_err(|e| invalid(format!("cannot write a JSON string: {e}")))?;
+    Ok(quoted
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026"))
 }
 
 /// `text` as [`write_escaped`] writes it.
@@ -357,6 +394,18 @@ mod tests {
     fn xml_is_escaped() {
         assert_eq!(xml_text("a<b>&\"'").unwrap(), "a&lt;b&gt;&amp;&quot;&apos;");
         assert!(xml_text("a\nb").is_err());
+    }
+
+    #[test]
+    fn json_strings_are_quoted_and_escaped() {
+        assert_eq!(
+            escaped(Syntax::Json, "a\"b</script>&").unwrap(),
+            r#""a\"b\u003c/script\u003e\u0026""#
+        );
+        assert_eq!(
+            Syntax::Json.header(&["one".into(), "two".into()]),
+            r#""$comment": "one two""#
+        );
     }
 
     #[test]

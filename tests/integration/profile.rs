@@ -266,6 +266,13 @@ const INVALID: &[Expect] = &[
     expect("websms-legacy-auth", 11, 20, "the legacy WebSMS layout knows only `basic` and `zadarma` authentication", None),
     expect("unknown-provider", 9, 15, "unknown SMS provider preset `zadrama`", Some("did you mean `zadarma`?")),
     expect("deliver-without-sms", 17, 18, "extension 101 receives SMS but does not have `sms: true`", Some("set `sms: true` on extension 101")),
+    // click-to-call
+    expect("c2c-gateway-without-password", 13, 11, "click-to-call button `sales` is `via: gateway` and has no `password`", Some("give `password: ${file:secrets/NAME.secret}`")),
+    expect("c2c-browser-without-tls", 14, 10, "click-to-call button `sales` is `via: browser`, which needs `network.tls`", Some("browsers connect over wss:// only")),
+    expect("c2c-no-secret-key", 13, 11, "click-to-call button `sales` has no `password`, and there is no `site.secret_key` to derive one from", Some("set `site.secret_key: ${file:secrets/site.key}`")),
+    expect("c2c-missing-callee", 14, 13, "click-to-call button `sales` names extension `200`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("c2c-port-clash", 7, 16, "port 8089 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port")),
+    expect("c2c-shared-secret", 17, 15, "`click_to_call[sales].password` uses the same secret as `extensions[101].secret` (${env:PBX_EXT_101})", Some("click-to-call passwords are published")),
 ];
 
 #[test]

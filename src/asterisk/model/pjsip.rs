@@ -111,6 +111,21 @@ impl PjsipConf {
             .filter(|e| e.is_anonymous && e.meta.loads())
     }
 
+    /// Whether an endpoint is meant for web pages: `webrtc=yes`, or bound to a `ws`/`wss`
+    /// transport. Its credentials live in JavaScript or a gateway in front of the page, so they
+    /// are public however strong they are.
+    pub fn is_web_endpoint(&self, endpoint: &PjsipEndpoint) -> bool {
+        endpoint.webrtc.value
+            || endpoint
+                .transport
+                .as_ref()
+                .and_then(|t| self.transport(&t.value))
+                .is_some_and(|t| {
+                    let p = t.protocol.value.as_str();
+                    p.eq_ignore_ascii_case("ws") || p.eq_ignore_ascii_case("wss")
+                })
+    }
+
     /// The identify objects pointing at an endpoint.
     pub fn identifies_of<'a>(
         &'a self,
@@ -177,6 +192,8 @@ pub struct PjsipEndpoint {
     pub from_user: Option<Located<Text>>,
     pub from_domain: Option<Located<Text>>,
     pub callerid: Option<Located<Text>>,
+    /// `webrtc=yes` (DTLS-SRTP, ICE, AVPF, rtcp-mux: an endpoint for browsers).
+    pub webrtc: Located<bool>,
     /// Indices into `PjsipConf::identifies` of the identify objects naming this endpoint.
     pub identify: Vec<usize>,
     /// `anonymous` or `anonymous@domain`.
@@ -487,6 +504,7 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
         from_user: opt_string(s, "from_user"),
         from_domain: opt_string(s, "from_domain"),
         callerid: opt_string(s, "callerid"),
+        webrtc: bool_option(s, "webrtc", false),
         identify: Vec::new(),
         is_anonymous,
         meta,

@@ -10,12 +10,16 @@
 //! - **messages**: SIP MESSAGEs of extensions allowed to text (to an extension, or out through
 //!   WebSMS); **reject** for everyone else, guests and the Twilio termination endpoint.
 //! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
+//! - One **click-to-call-<name>** context per click-to-call button (a public account): every
+//!   number dialled rings the button's callee, at most `max_concurrent` calls at once. No
+//!   include, no jump out, no `${EXTEN}`.
 
 use super::contexts::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
 use crate::diag::Error;
 use crate::plan::names::{
-    INTERNAL_CONTEXT, INTERNAL_RING_SECONDS, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION,
-    VOICEMAIL_CONTEXT, VOICEMAIL_MAIN,
+    CLICK_TO_CALL_GROUP, CLICK_TO_CALL_PREFIX, INTERNAL_CONTEXT, INTERNAL_RING_SECONDS,
+    MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION, VOICEMAIL_CONTEXT, VOICEMAIL_MAIN,
+    click_to_call_name,
 };
 use crate::profile::resolved::{TWILIO, TrunkRef};
 use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
@@ -35,6 +39,7 @@ pub fn build(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
         contexts.push(messages);
     }
     contexts.extend(websms_contexts(profile, tech));
+    contexts.extend(click_to_call_contexts(profile, tech));
     contexts.push(Context {
         name: REJECT_CONTEXT.to_string(),
         trust: Trust::Nothing,
@@ -79,14 +84,15 @@ fn check_reserved_names(profile: &Profile) -> Result<(), Error> {
         let name = context.as_str();
         let reserved = [INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT].contains(&name)
             || name.starts_with(&format!("{INTERNAL_CONTEXT}-"))
-            || name.starts_with(ROUTE_PREFIX);
+            || name.starts_with(ROUTE_PREFIX)
+            || name.starts_with(CLICK_TO_CALL_PREFIX);
         if reserved {
             return Err(Error::at(
                 context.pos().location(),
                 format!("context `{name}` is a name pbxgen uses for its own contexts"),
             )
             .with_hint(format!(
-                "pbxgen uses `{INTERNAL_CONTEXT}`, `{INTERNAL_CONTEXT}-EXT`, `{ROUTE_PREFIX}NAME`, `{MESSAGES_CONTEXT}` and `{REJECT_CONTEXT}`; name inbound contexts like `from-…`"
+                "pbxgen uses `{INTERNAL_CONTEXT}`, `{INTERNAL_CONTEXT}-EXT`, `{ROUTE_PREFIX}NAME`, `{CLICK_TO_CALL_PREFIX}NAME`, `{MESSAGES_CONTEXT}` and `{REJECT_CONTEXT}`; name inbound contexts like `from-…`"
             )));
         }
     }
@@ -514,4 +520,68 @@ fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
             extensions: vec![Extension { pattern: ANY_NUMBER[0].to_string(), steps: deliver }],
         },
     ]
+}
+
+/// What a click-to-call caller may dial: anything made of digits, `*`, `#` and `+` (letters are
+/// left out so that no pattern matches the special extensions `h`, `i`, `t`…). Each jumps to
+/// `s`, which ignores what was dialled.
+const CLICK_TO_CALL_NUMBERS: [&str; 2] = ["_[0-9*#+].", "_[0-9*#+]"];
+
+fn click_to_call_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
+    profile
+        .click_to_call
+        .iter()
+        .map(|button| {
+            let account = click_to_call_name(&button.name);
+            let max = button.max_concurrent.value;
+            let steps = vec![
+                Step::JoinGroup {
+                    category: CLICK_TO_CALL_GROUP.to_string(),
+                    group: button.name.to_string(),
+                },
+                Step::RefuseOverLimit {
+                    category: CLICK_TO_CALL_GROUP.to_string(),
+                    group: button.name.to_string(),
+                    max,
+                },
+                Step::SetCallerId {
+                    name: button.caller_id.to_string(),
+                    number: account.clone(),
+                },
+                Step::Dial {
+                    targets: vec![DialTarget {
+                        tech,
+                        resource: button.callee.to_string(),
+                        via: None,
+                    }],
+                    timeout: Some(INTERNAL_RING_SECONDS),
+                },
+                Step::Hangup,
+            ];
+            let mut extensions = vec![Extension {
+                pattern: "s".into(),
+                steps,
+            }];
+            extensions.extend(CLICK_TO_CALL_NUMBERS.iter().map(|p| Extension {
+                pattern: p.to_string(),
+                steps: vec![Step::Goto { exten: "s".into() }],
+            }));
+            Context {
+                name: account.clone(),
+                trust: Trust::Untrusted,
+                description: vec![
+                    format!(
+                        "Click-to-call button `{}`: its account `{account}` is PUBLIC (the web page holds its",
+                        button.name
+                    ),
+                    format!(
+                        "credentials). Whatever is dialled rings extension {} only, as \"{}\", at most {max} at once.",
+                        button.callee, button.caller_id
+                    ),
+                ],
+                includes: Vec::new(),
+                extensions,
+            }
+        })
+        .collect()
 }

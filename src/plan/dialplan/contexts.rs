@@ -121,6 +121,23 @@ pub enum Step {
     /// `AGI(websms,…)`: send an SMS out through the WebSMS bridge, digits only as destination
     /// and sender.
     WebSmsSend,
+    /// `Set(GROUP(category)=group)`: count this call in `group` (click-to-call buttons).
+    JoinGroup {
+        category: String,
+        group: String,
+    },
+    /// `ExecIf($[${GROUP_COUNT(group@category)} > max]?Hangup(34))`: refuse the call (cause 34,
+    /// no circuit available) when more than `max` calls are in the group, this one included.
+    RefuseOverLimit {
+        category: String,
+        group: String,
+        max: u32,
+    },
+    /// `Set(CALLERID(all)="name" <number>)`: replace whatever caller ID the caller sent.
+    SetCallerId {
+        name: String,
+        number: String,
+    },
     /// `Goto(exten,1)` in the same context.
     Goto {
         exten: String,

@@ -69,6 +69,7 @@ fn small_office_loads_in_asterisk_22_with_no_configuration_error() {
             "extensions.conf",
             "voicemail.conf",
             "websms.conf",
+            "http.conf",
         ],
     );
 }

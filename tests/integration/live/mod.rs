@@ -8,6 +8,7 @@
 
 mod support;
 
+mod click_to_call;
 mod corpus;
 mod examples;
 mod matrix;

@@ -36,8 +36,9 @@ fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             )
             .collect();
         for t in &pj.transports {
-            let tls = t.protocol.value.eq_ignore_ascii_case("tls")
-                || t.protocol.value.eq_ignore_ascii_case("wss");
+            // Only `tls` connects out: a `wss` transport opens no connection of its own (pjsip
+            // ignores its TLS options; http.conf serves the WebSockets, inbound only).
+            let tls = t.protocol.value.eq_ignore_ascii_case("tls");
             let used = outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id));
             if tls && used && !t.verify_server.value {
                 let pos = t.verify_server.pos.unwrap_or(t.meta.pos);
