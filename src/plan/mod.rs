@@ -7,7 +7,7 @@
 //! ([`SecretId`] into [`Plan::secrets`]) until render time.
 //!
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
-//! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
+//! [`spa3102`], [`twiml`], [`twilio_service`] — each holding its data types and the `build` function that makes
 //! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
 //! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
 //! `names` and `secrets` only, never on each other or on this one; which file each part becomes
@@ -21,6 +21,7 @@ pub mod party;
 pub mod pjsip;
 pub mod secrets;
 pub mod spa3102;
+pub mod twilio_service;
 pub mod twiml;
 pub mod voicemail;
 pub mod websms;
@@ -33,6 +34,7 @@ pub use names::{
 pub use pjsip::Pjsip;
 pub use secrets::SecretId;
 pub use spa3102::Spa3102;
+pub use twilio_service::TwilioService;
 pub use twiml::Twiml;
 pub use voicemail::Voicemail;
 pub use websms::WebSms;
@@ -57,6 +59,8 @@ pub struct Plan {
     pub websms: Option<WebSms>,
     pub spa3102: Vec<Spa3102>,
     pub twiml: Vec<Twiml>,
+    /// The systemd unit of the Twilio webhook server (`twilio.webhook`).
+    pub twilio_service: Option<TwilioService>,
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
@@ -91,13 +95,15 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
     let websms = websms::build(profile, &mut secrets);
     let spa3102 = spa3102::build(profile, &mut secrets)?;
     let twiml = twiml::build(profile)?;
+    let profile_file = profile.path().file_name().map_or_else(
+        || "profile".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let twilio_service = twilio_service::build(profile, &profile_file)?;
     invariants::check(pjsip.as_ref(), sip.as_ref(), &dialplan, profile)?;
     Ok(Plan {
         name: profile.site.name.to_string(),
-        profile_file: profile.path().file_name().map_or_else(
-            || "profile".to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
+        profile_file,
         asterisk,
         pjsip,
         sip,
@@ -106,6 +112,7 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         websms,
         spa3102,
         twiml,
+        twilio_service,
         secrets: secrets.into_list(),
     })
 }

@@ -8,6 +8,8 @@
 //! - PHP ini (`websms.conf`, read by `parse_ini_file`): numbers bare, everything else in double
 //!   quotes (so `yes`, `no`, `null`… stay strings); `"`, `\` and `${` are refused.
 //! - XML: `& < > " '` escaped; control characters refused.
+//! - systemd unit files: one word (no blank, quote, `\\`, `;` or `$`, which would split or
+//!   expand an `ExecStart=` argument), `%` written `%%` (systemd's specifier escape).
 //!
 //! Positions where even a single-line value is syntax — section names, dialplan arguments, host
 //! names, numbers — use the stricter filters ([`FILTERS`]) on top. Errors never quote the value:
@@ -24,6 +26,7 @@ pub enum Syntax {
     Asterisk,
     PhpIni,
     Xml,
+    Systemd,
 }
 
 impl Syntax {
@@ -32,6 +35,7 @@ impl Syntax {
             Syntax::Asterisk => "asterisk",
             Syntax::PhpIni => "php-ini",
             Syntax::Xml => "xml",
+            Syntax::Systemd => "systemd",
         }
     }
 
@@ -39,6 +43,7 @@ impl Syntax {
         match tag {
             "php-ini" => Syntax::PhpIni,
             "xml" => Syntax::Xml,
+            "systemd" => Syntax::Systemd,
             _ => Syntax::Asterisk,
         }
     }
@@ -111,6 +116,16 @@ pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> R
             '"' => "&quot;",
             _ => "&apos;",
         }),
+        Syntax::Systemd => {
+            if text
+                .contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ';' | '$'))
+            {
+                return Err(invalid(
+                    "a systemd unit value contains a blank, a quote, `\\`, `;` or `$`, which would split or expand a command line",
+                ));
+            }
+            write_replacing(out, text, &['%'], |_| "%%")
+        }
     }
 }
 
@@ -351,6 +366,17 @@ mod tests {
         assert!(ini_string("a\\b").is_err());
         assert!(ini_string("${HOME}").is_err());
         assert!(ini_string("a\nb=c").is_err());
+    }
+
+    #[test]
+    fn systemd_values_are_one_word() {
+        assert_eq!(
+            escaped(Syntax::Systemd, "/etc/pbxgen/a%b.yaml").unwrap(),
+            "/etc/pbxgen/a%%b.yaml"
+        );
+        for bad in ["a b", "a\nb", "$HOME", "a;b", "\"x\"", "a\\b"] {
+            assert!(escaped(Syntax::Systemd, bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -272,6 +272,7 @@ fn header(plan: &Plan, file: &str, syntax: Syntax) -> String {
     match syntax {
         Syntax::Asterisk | Syntax::PhpIni => format!("; {}\n; {}", lines[0], lines[1]),
         Syntax::Xml => format!("<!--\n  {}\n  {}\n-->", lines[0], lines[1]),
+        Syntax::Systemd => format!("# {}\n# {}", lines[0], lines[1]),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The PBX as Asterisk would run it: every recognised file interpreted into one model.
 //!
 //! [`build`] turns a loaded [`Config`] into a [`Pbx`]. Each file kind has its interpreter
-//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`); all of them keep
+//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`, `twiml`); all of them keep
 //! the position of every value they read, and say when a value is Asterisk's default instead
 //! (`Located::pos == None`). Interpreters never fail: what Asterisk would reject is recorded
 //! (diagnostics, `dropped` reasons) so that the audit can report it.
@@ -16,6 +16,7 @@ pub mod pjsip;
 pub mod pjsip_options;
 pub mod sip;
 pub mod taint;
+pub mod twiml;
 pub mod values;
 pub mod voicemail;
 pub mod websms;
@@ -31,6 +32,7 @@ pub use dialplan::Dialplan;
 pub use manager::ManagerConf;
 pub use pjsip::PjsipConf;
 pub use sip::SipConf;
+pub use twiml::TwimlDoc;
 pub use voicemail::VoicemailConf;
 pub use websms::WebsmsConf;
 
@@ -118,6 +120,8 @@ pub struct Pbx {
     pub asterisk: Option<AsteriskConf>,
     /// voicemail.conf, when present (its dial-out/callback/exit contexts are dialplan edges).
     pub voicemail: Option<VoicemailConf>,
+    /// TwiML documents (Twilio's instructions for calls to a number), in reading order.
+    pub twiml: Vec<TwimlDoc>,
     /// The target version the model was built for.
     pub asterisk_version: Option<u32>,
 }
@@ -178,6 +182,13 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
     let asterisk = config
         .file_of_kind(FileKind::Asterisk)
         .map(|(_, f)| asterisk_conf::build(f));
+    let twiml = config
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FileKind::Twiml)
+        .map(|(i, f)| twiml::build(i, f, &config.sources.file(f.file).text()))
+        .collect();
     Pbx {
         config,
         sip,
@@ -188,6 +199,7 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
         named_acls,
         asterisk,
         voicemail,
+        twiml,
         asterisk_version: opts.asterisk_version,
     }
 }
