@@ -237,20 +237,22 @@ iptables -I INPUT -j PBXGEN-TWILIO")]
     #[command(
         long_about = "Serve Twilio's voice webhooks for the numbers of a site profile (`twilio.webhook`). For each number NAME, under the path of `public_url`:
 
-  POST …/NAME/voice         the number's TwiML (the same document as the rendered twiml-NAME.xml)
-  POST …/NAME/dial-status   the <Dial action> callback: a <Dial> to the failover number when DialCallStatus is one of `failover.on`, else <Hangup/>
+  POST …/NAME/voice         the number's TwiML (the document the rendered twiml-NAME.xml holds)
+  POST …/NAME/dial-status   the <Dial action> callback: a <Dial> to the failover number when
+                            DialCallStatus is one of `failover.on`, else <Hangup/>
   GET  /healthz             200, for load balancers and monitoring
 
-Every other request must carry a valid X-Twilio-Signature over `public_url` + its path (403 otherwise); bodies over 64 KiB get 413, slow clients time out, SIGTERM or SIGINT finish the requests in flight and exit 0. One log line per request on stderr (`-q`: warnings and errors only, `-v`: connection errors too); the token is never printed.",
+Every other request must carry a valid X-Twilio-Signature over `public_url` + its path (403 otherwise); bodies over 64 KiB get 413, slow clients time out, SIGTERM or SIGINT finish the requests in flight and exit 0. One log line per request on stderr (`-q`: rejected requests and errors only; `-v`: connection errors too); the token is never printed.",
         after_help = "Examples:
-  pbxgen twilio serve /etc/pbxgen/site.yaml                  # as the rendered pbxgen-twilio.service runs it
-  pbxgen twilio serve site.yaml --listen 127.0.0.1:0         # any free port; the address is logged
-  pbxgen twilio serve site.yaml --token-file /run/credentials/pbxgen-twilio.service/twilio-auth-token
+  pbxgen twilio serve /etc/pbxgen/site.yaml            # as pbxgen-twilio.service runs it
+  pbxgen twilio serve site.yaml --listen 127.0.0.1:0   # any free port (logged)
+  pbxgen twilio serve site.yaml --token-file token.secret
 
-Try it with a signed request (the signature covers the public URL, not the address you connect to):
+Try it with a signed request (the signature covers the public URL, not the address you
+connect to):
   URL=https://pbx.example.net/twilio/main/voice
-  curl -X POST http://127.0.0.1:8088/twilio/main/voice \\
-    -H \"X-Twilio-Signature: $(pbxgen twilio sign $URL CallSid=CA123 From=+15550001111 --profile site.yaml)\" \\
+  SIG=$(pbxgen twilio sign $URL CallSid=CA123 From=+15550001111 --profile site.yaml)
+  curl -X POST http://127.0.0.1:8088/twilio/main/voice -H \"X-Twilio-Signature: $SIG\" \\
     --data-urlencode CallSid=CA123 --data-urlencode From=+15550001111
 
 Exit codes: 0 stopped by a signal, 2 invalid profile, unreadable token or address in use."
@@ -259,14 +261,15 @@ Exit codes: 0 stopped by a signal, 2 invalid profile, unreadable token or addres
 
     /// Print the X-Twilio-Signature of a URL and form parameters (for curl tests)
     #[command(after_help = "Examples:
-  pbxgen twilio sign https://pbx.example.net/twilio/main/voice CallSid=CA123 From=+15550001111 --profile site.yaml
-  pbxgen twilio sign https://pbx.example.net/twilio/main/dial-status CallSid=CA123 DialCallStatus=failed --token-file token.secret
+  pbxgen twilio sign https://pbx.example.net/twilio/main/voice \\
+    CallSid=CA123 From=+15550001111 --profile site.yaml
+  SIG=$(pbxgen twilio sign https://pbx.example.net/twilio/main/dial-status \\
+    CallSid=CA123 DialCallStatus=failed --token-file token.secret)
+  curl -X POST http://127.0.0.1:8088/twilio/main/dial-status -H \"X-Twilio-Signature: $SIG\" \\
+    --data-urlencode CallSid=CA123 --data-urlencode DialCallStatus=failed
 
-Then send the same parameters, form-encoded, with the signature:
-  curl -X POST http://127.0.0.1:8088/twilio/main/dial-status \\
-    -H \"X-Twilio-Signature: $SIG\" --data-urlencode CallSid=CA123 --data-urlencode DialCallStatus=failed
-
-The URL is the one Twilio requests (public_url + path, query included); parameters are the POST form fields, in any order. The token is read, never printed.")]
+The URL is the one Twilio requests (public_url + path, query included); the parameters are
+the POST form fields, in any order. The token is read, never printed.")]
     Sign(SignArgs),
 }
 

@@ -126,3 +126,52 @@ pub fn build(profile: &Profile, profile_file: &str) -> Result<Option<TwilioServi
         token_from,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Origin, parse};
+
+    fn site(auth_token: &str, listen: &str, file: &str) -> Result<Option<TwilioService>, Error> {
+        let text = format!(
+            "version: 1\nsite: {{ name: t, asterisk: 22 }}\nnetwork: {{ public_address: pbx.example.net, udp: {{}} }}\n\
+             twilio:\n  numbers: [{{ number: \"+15551234567\", name: main }}]\n  webhook:\n    \
+             public_url: https://pbx.example.net/t\n    listen: {listen}\n    auth_token: {auth_token}\n"
+        );
+        let profile = parse(&text, Origin::named(file)).unwrap_or_else(|e| panic!("{e}"));
+        build(&profile, file)
+    }
+
+    #[test]
+    fn the_token_file_follows_the_profile_reference() {
+        let relative = site("${file:secrets/t.secret}", "127.0.0.1:8088", "s.yaml")
+            .unwrap()
+            .unwrap();
+        assert_eq!(relative.profile, "/etc/pbxgen/s.yaml");
+        assert_eq!(relative.credentials[0].path, "/etc/pbxgen/secrets/t.secret");
+        assert!(!relative.privileged_port && !relative.tls);
+        let absolute = site("${file:/srv/keys/t.secret}", "127.0.0.1:8088", "s.yaml")
+            .unwrap()
+            .unwrap();
+        assert_eq!(absolute.credentials[0].path, "/srv/keys/t.secret");
+        let env = site("${env:TOKEN}", "\"[::1]:80\"", "s.yaml")
+            .unwrap()
+            .unwrap();
+        assert_eq!(env.credentials[0].path, "/etc/pbxgen/twilio-auth-token");
+        assert!(matches!(env.token_from, TokenFrom::Env(ref n) if n == "TOKEN"));
+        assert!(env.privileged_port);
+    }
+
+    #[test]
+    fn paths_that_would_break_the_unit_are_refused_with_their_position() {
+        let err = site("${file:my secrets/t}", "127.0.0.1:8088", "s.yaml").unwrap_err();
+        assert!(
+            err.message
+                .contains("cannot be written into the systemd unit"),
+            "{err}"
+        );
+        assert_eq!(err.location.map(|l| (l.line, l.column)), Some((9, 17)));
+        let err = site("${file:t}", "127.0.0.1:8088", "my site.yaml").unwrap_err();
+        assert!(err.message.contains("the profile's file name"), "{err}");
+    }
+}

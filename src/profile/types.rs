@@ -406,20 +406,47 @@ impl fmt::Debug for ListenAddr {
     }
 }
 
+/// The text of a listen address; an unquoted `[::1]:8088` reads as a YAML list, and says so.
+struct ListenText(String);
+
+impl<'de> Deserialize<'de> for ListenText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListenText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an address and port like `127.0.0.1:8088`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ListenText, E> {
+                Ok(ListenText(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<ListenText, A::Error> {
+                Err(super::load::located_error(
+                    &Pos::default(),
+                    &Problem::new("expected an address and port, found a YAML list")
+                        .with_hint("quote an IPv6 address: `listen: \"[::1]:8088\"`"),
+                ))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for ListenAddr {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let s = serde_saphyr::Spanned::<ListenText>::deserialize(deserializer)?;
         let pos = Pos::from_saphyr(&s.referenced);
-        match s.value.trim().parse::<SocketAddr>() {
+        let text = s.value.0;
+        match text.trim().parse::<SocketAddr>() {
             Ok(addr) => Ok(ListenAddr { addr, pos }),
             Err(_) => Err(super::load::located_error(
                 &pos,
                 &Problem::new(format!(
                     "expected an address and port like `127.0.0.1:8088`, found `{}`",
-                    s.value.escape_debug()
+                    text.escape_debug()
                 ))
                 .with_hint(
-                    "IPv6 addresses go in brackets: `[::1]:8088`; host names are not accepted",
+                    "IPv6 addresses go in brackets and quotes: `\"[::1]:8088\"`; host names are not accepted",
                 ),
             )),
         }

@@ -188,9 +188,14 @@ mod tests {
             mask_line(r#"<Sip username="pbx" password="hunter2">sip:a@b;transport=udp</Sip>"#),
             format!(r#"<Sip username="pbx" password="{MASK}">sip:a@b;transport=udp</Sip>"#)
         );
+        // A line starting with the secret key: the `key = value` masker takes the rest.
         assert_eq!(
             mask_line(r#"  password = 'x y' username="pbx">"#),
-            format!(r#"  password = '{MASK}' username="pbx">"#)
+            format!("  password = {MASK}")
+        );
+        assert_eq!(
+            mask_line(r#"   username="pbx" password = 'x y'>"#),
+            format!(r#"   username="pbx" password = '{MASK}'>"#)
         );
         assert_eq!(
             mask_line(r#"<Sip PASSWORD='a;b'>"#),

@@ -149,3 +149,95 @@ impl LineIndex {
         Pos::new(file, line as u32, (byte - start + 1) as u32)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asterisk::{FileKind, load_texts_as};
+
+    fn doc(text: &str) -> TwimlDoc {
+        let name = "twiml-main.xml".to_string();
+        let config = load_texts_as(
+            "t",
+            vec![(name.clone(), text.as_bytes().to_vec())],
+            &[(name, FileKind::Twiml)],
+        );
+        let file = &config.files[0];
+        build(0, file, &config.sources.file(file.file).text())
+    }
+
+    #[test]
+    fn sip_credentials_in_any_order_quoting_and_case() {
+        let d = doc(
+            "\u{feff}<?xml version=\"1.0\"?>\n<Response>\n  <Dial><Sip\n    PASSWORD='p&amp;w'\n    username=\"pbx\">sip:101@pbx.example.net</Sip></Dial>\n</Response>\n",
+        );
+        assert!(d.error.is_none());
+        let sip = &d.sips[0];
+        assert_eq!(sip.uri, "sip:101@pbx.example.net");
+        assert_eq!((sip.pos.line, sip.pos.column), (3, 9));
+        let password = sip.password.expect("password attribute");
+        assert_eq!((password.line, password.column), (4, 5));
+        let (user, at) = sip.username.as_ref().expect("username attribute");
+        assert_eq!((user.as_str(), at.line, at.column), ("pbx", 5, 5));
+        // The password's value is never kept: not even in the model dump.
+        assert!(!serde_json::to_string(&d).unwrap().contains("p&w"));
+    }
+
+    #[test]
+    fn webhook_urls_of_every_verb() {
+        let d = doc(concat!(
+            "<Response><Gather action=\"http://a/g\" statusCallback='https://a/s'/>",
+            "<Dial action=\"/relative\"><Number url=\"HTTP://a/whisper\">+1555</Number></Dial>",
+            "<Redirect>\n  http://a/next\n</Redirect><Play>http://a/media.mp3</Play></Response>"
+        ));
+        let urls: Vec<(&str, Option<&str>, &str, bool)> = d
+            .urls
+            .iter()
+            .map(|u| {
+                let attribute = u.attribute.as_deref();
+                (
+                    u.element.as_str(),
+                    attribute,
+                    u.url.as_str(),
+                    u.is_plain_http(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("Gather", Some("action"), "http://a/g", true),
+                ("Gather", Some("statusCallback"), "https://a/s", false),
+                ("Dial", Some("action"), "/relative", false),
+                ("Number", Some("url"), "HTTP://a/whisper", true),
+                ("Redirect", None, "http://a/next", true),
+            ],
+            "media URLs (<Play>) are not webhooks"
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_recorded_not_interpreted() {
+        let d = doc("<Response><Dial><Sip password=x>sip:a@b</Sip></Dial></Response>");
+        let (pos, why) = d.error.expect("not well-formed");
+        assert_eq!(pos.line, 1);
+        assert!(!why.is_empty());
+        assert!(d.sips.is_empty());
+        let d = doc("<!DOCTYPE r [<!ENTITY a \"x\">]><Response/>");
+        assert!(d.error.is_some(), "no DTD");
+    }
+
+    #[test]
+    fn twiml_is_recognised_by_its_root_element() {
+        assert!(FileKind::is_twiml(b"<Response/>"));
+        assert!(FileKind::is_twiml(
+            b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- x -->\n<Response>\n</Response>"
+        ));
+        assert!(!FileKind::is_twiml(b"<flat-profile></flat-profile>"));
+        assert!(!FileKind::is_twiml(b"<Responses/>"));
+        assert!(!FileKind::is_twiml(b"<!-- unterminated <Response/>"));
+        assert_eq!(FileKind::detect("twiml-main.xml"), FileKind::Twiml);
+        assert_eq!(FileKind::detect("main.twiml"), FileKind::Twiml);
+        assert_eq!(FileKind::detect("spa3102-home.xml"), FileKind::Other);
+    }
+}

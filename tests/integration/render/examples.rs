@@ -79,6 +79,8 @@ fn every_file_names_pbxgen_its_version_and_the_profile() {
                     file.contents
                         .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!--\n")
                 );
+            } else if file.name.ends_with(".service") {
+                assert!(file.contents.starts_with("# "), "{}", file.name);
             } else {
                 assert!(file.contents.starts_with("; "), "{}", file.name);
             }
