@@ -7,11 +7,11 @@
 //! ([`SecretId`] into [`Plan::secrets`]) until render time.
 //!
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
-//! [`spa3102`], [`twiml`], [`twilio_service`] — each holding its data types and the `build` function that makes
-//! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
-//! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
-//! `names` and `secrets` only, never on each other or on this one; which file each part becomes
-//! is the output registry's business (`render::outputs`).
+//! [`spa3102`], [`twiml`], [`twilio_service`] — each holding its data types and the `build`
+//! function that makes them; [`party`] describes the parties both channel drivers share;
+//! [`names`] the names pbxgen reserves; `invariants` checks the plan's security promises. Output
+//! modules depend on `party`, `names` and `secrets` only, never on each other or on this one;
+//! which file each part becomes is the output registry's business (`render::outputs`).
 
 pub mod chan_sip;
 pub mod dialplan;

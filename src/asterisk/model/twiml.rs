@@ -2,9 +2,9 @@
 //! auditor cares — the `<Sip>` targets of `<Dial>` (with or without credentials) and every URL
 //! Twilio will request for the call (webhooks).
 //!
-//! The documents are parsed with `roxmltree` (well-formed XML only, no DTD, entities decoded),
-//! so attributes are found in any order and with either quote, and `&#112;assword`-style
-//! escapes cannot hide anything. A document that is not well-formed XML is recorded with the
+//! The documents are parsed with `roxmltree` (well-formed XML only, no DTD, character
+//! references decoded), so attributes are found in any order, with either quote and on any
+//! line, and values are compared as Twilio reads them. A document that is not well-formed XML is recorded with the
 //! parser's reason and interpreted no further: Twilio refuses it too (error 12100).
 
 use super::super::source::{FileId, Pos};
