@@ -24,6 +24,8 @@ pub struct ServeOverrides {
     pub token_file: Option<PathBuf>,
     /// Serve HTTPS with these PEM files instead of `twilio.webhook.tls`.
     pub tls: Option<TlsFiles>,
+    /// Render the voice TwiML with these template overrides (as `render --templates DIR` did).
+    pub templates_dir: Option<PathBuf>,
 }
 
 /// The webhook server's configuration for `profile`.
@@ -40,7 +42,7 @@ pub fn webhook_config(
         Some(path) => AuthToken::from_file(path)?,
         None => auth_token(profile)?,
     };
-    let numbers = number_routes(profile)?;
+    let numbers = number_routes(profile, overrides.templates_dir.clone())?;
     let mut config = WebhookConfig::new(webhook.public_url.url().clone(), auth_token, numbers);
     config.listen = overrides.listen.unwrap_or_else(|| webhook.listen.addr());
     config.tls = match (&overrides.tls, &webhook.tls) {
@@ -67,7 +69,10 @@ pub fn auth_token(profile: &Profile) -> Result<AuthToken, Error> {
 }
 
 /// One route per Twilio number, its voice answer rendered as `twiml-NAME.xml` is.
-fn number_routes(profile: &Profile) -> Result<Vec<NumberRoute>, Error> {
+fn number_routes(
+    profile: &Profile,
+    templates_dir: Option<PathBuf>,
+) -> Result<Vec<NumberRoute>, Error> {
     let plan = plan::plan(profile)?;
     let twiml = OutputKind::Twiml.output();
     let names: Vec<String> = plan
@@ -76,7 +81,7 @@ fn number_routes(profile: &Profile) -> Result<Vec<NumberRoute>, Error> {
         .map(|t| twiml.file_name(&t.name))
         .collect();
     let options = RenderOptions {
-        templates_dir: None,
+        templates_dir,
         only: names.clone(),
         // The TwiML template prints no secret; nothing else of the profile is resolved.
         secrets: SecretMode::Mask,

@@ -289,6 +289,10 @@ pub struct ServeArgs {
     /// The PEM private key of --tls-cert
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Templates overriding the embedded ones, as given to `render --templates` (the voice
+    /// answer is the rendered twiml-NAME.xml)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -224,6 +224,7 @@ pub fn serve(args: &ServeArgs, term: &Term) -> Result<u8, Error> {
             }),
             _ => None,
         },
+        templates_dir: args.templates.clone(),
     };
     let config = webhook_config(&profile, &overrides)?;
     drop(profile);

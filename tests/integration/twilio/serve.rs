@@ -337,3 +337,43 @@ fn serve_refuses_what_it_cannot_serve_with_exit_2() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot listen on"), "{stderr}");
 }
+
+#[test]
+fn the_voice_answer_is_the_rendered_twiml_with_the_same_template_overrides() {
+    use pbxgen::render::{self, RenderOptions};
+    use pbxgen::serve::{ServeOverrides, webhook_config};
+    let profile = pbxgen::profile::load(&repo_path("examples/home-lab.yaml")).unwrap();
+    let templates = tempfile::tempdir().unwrap();
+    let embedded = render::embedded_templates();
+    let twiml = embedded
+        .iter()
+        .find(|t| t.name == "twiml.xml.j2")
+        .expect("the TwiML template");
+    std::fs::write(
+        templates.path().join("twiml.xml.j2"),
+        twiml
+            .source
+            .replace("timeout=", "record=\"do-not-record\" timeout="),
+    )
+    .unwrap();
+    for templates_dir in [None, Some(templates.path().to_path_buf())] {
+        let overrides = ServeOverrides {
+            templates_dir: templates_dir.clone(),
+            ..ServeOverrides::default()
+        };
+        let config = webhook_config(&profile, &overrides).unwrap();
+        let options = RenderOptions {
+            templates_dir: templates_dir.clone(),
+            ..RenderOptions::default()
+        };
+        let files = render::render_profile(&profile, &options).unwrap();
+        let file = files.iter().find(|f| f.name == "twiml-main.xml").unwrap();
+        assert_eq!(config.numbers[0].voice_twiml, file.contents);
+        assert_eq!(
+            file.contents.contains("do-not-record"),
+            templates_dir.is_some()
+        );
+        let failover = config.numbers[0].failover.as_ref().unwrap();
+        assert_eq!(failover.number, "+59899999999");
+    }
+}
