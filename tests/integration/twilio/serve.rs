@@ -377,3 +377,24 @@ fn the_voice_answer_is_the_rendered_twiml_with_the_same_template_overrides() {
         assert_eq!(failover.number, "+59899999999");
     }
 }
+
+#[test]
+fn serve_needs_no_other_secret_than_the_token() {
+    // As under systemd: the profile is readable, its secret files are not; the token comes
+    // from the credential file.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("home-lab.yaml");
+    std::fs::copy(repo_path("examples/home-lab.yaml"), &profile).unwrap();
+    let token = dir.path().join("credential");
+    std::fs::write(&token, format!("{}\n", demo_token())).unwrap();
+    let mut served = Served::start(&[
+        profile.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--token-file",
+        token.to_str().unwrap(),
+    ]);
+    served.wait_for("listening on http://127.0.0.1:");
+    let (code, lines) = served.terminate();
+    assert_eq!(code, 0, "{lines:#?}");
+}
