@@ -1,8 +1,9 @@
 //! The registry: the one place that lists every rule, ordered by code. Rules live one per file
 //! under `rules/<family>/`; each knows only the engine, never this list.
 //!
-//! Numbering: 0xx the auditor itself (suppressions), 1xx chan_sip, 2xx pjsip identification (and endpoints for web pages),
-//! 3xx ACLs and Twilio ranges, 4xx dialplan, 5xx secrets, 6xx TLS/SRTP (and http.conf), 7xx WebSMS,
+//! Numbering: 0xx the auditor itself (suppressions), 1xx chan_sip, 2xx pjsip identification (and
+//! endpoints for web pages), 3xx ACLs and Twilio (ranges, TwiML, webhooks), 4xx dialplan,
+//! 5xx secrets, 6xx TLS/SRTP (and http.conf), 7xx WebSMS,
 //! 8xx command execution and AMI, 9xx config files as Asterisk loads them. Codes are stable: a
 //! retired code is never reused.
 
@@ -36,6 +37,8 @@ pub static ALL: &[&Rule] = &[
     &twilio::pbx305_twilio_missing_edge::RULE,
     &twilio::pbx306_twilio_shared_range_reaches_money::RULE,
     &acl::pbx307_contact_permit_missing::RULE,
+    &twilio::pbx310_twiml_sip_credentials::RULE,
+    &twilio::pbx311_twilio_webhook_plain_http::RULE,
     &dialplan::pbx401_dialplan_toll_fraud_path::RULE,
     &dialplan::pbx402_dialplan_exten_injection::RULE,
     &dialplan::pbx403_dialplan_shell_from_caller::RULE,

@@ -108,7 +108,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unread
     )]
     Rules(RulesArgs),
 
-    /// Twilio helpers: keep the SIP signalling/media allowlists current
+    /// Twilio helpers: allowlists, firewall rules, the signed-webhook server
     #[command(subcommand)]
     Twilio(TwilioCommand),
 
@@ -232,6 +232,83 @@ Then jump to the chain once from your input chain, before any rule that drops:\n
 nft insert rule inet filter input jump twilio\n  \
 iptables -I INPUT -j PBXGEN-TWILIO")]
     Firewall(FirewallArgs),
+
+    /// Serve Twilio's voice webhooks for the profile's numbers (signed requests only)
+    #[command(
+        long_about = "Serve Twilio's voice webhooks for the numbers of a site profile (`twilio.webhook`). For each number NAME, under the path of `public_url`:
+
+  POST …/NAME/voice         the number's TwiML (the document the rendered twiml-NAME.xml holds)
+  POST …/NAME/dial-status   the <Dial action> callback: a <Dial> to the failover number when
+                            DialCallStatus is one of `failover.on`, else <Hangup/>
+  GET  /healthz             200, for load balancers and monitoring
+
+Every other request must carry a valid X-Twilio-Signature over `public_url` + its path (403 otherwise); bodies over 64 KiB get 413, slow clients time out, SIGTERM or SIGINT finish the requests in flight and exit 0. One log line per request on stderr (`-q`: rejected requests and errors only; `-v`: connection errors too); the token is never printed.",
+        after_help = "Examples:
+  pbxgen twilio serve /etc/pbxgen/site.yaml            # as pbxgen-twilio.service runs it
+  pbxgen twilio serve site.yaml --listen 127.0.0.1:0   # any free port (logged)
+  pbxgen twilio serve site.yaml --token-file token.secret
+
+Try it with a signed request (the signature covers the public URL, not the address you
+connect to):
+  URL=https://pbx.example.net/twilio/main/voice
+  SIG=$(pbxgen twilio sign $URL CallSid=CA123 From=+15550001111 --profile site.yaml)
+  curl -X POST http://127.0.0.1:8088/twilio/main/voice -H \"X-Twilio-Signature: $SIG\" \\
+    --data-urlencode CallSid=CA123 --data-urlencode From=+15550001111
+
+Exit codes: 0 stopped by a signal, 2 invalid profile, unreadable token or address in use."
+    )]
+    Serve(ServeArgs),
+
+    /// Print the X-Twilio-Signature of a URL and form parameters (for curl tests)
+    #[command(after_help = "Examples:
+  pbxgen twilio sign https://pbx.example.net/twilio/main/voice \\
+    CallSid=CA123 From=+15550001111 --profile site.yaml
+  SIG=$(pbxgen twilio sign https://pbx.example.net/twilio/main/dial-status \\
+    CallSid=CA123 DialCallStatus=failed --token-file token.secret)
+  curl -X POST http://127.0.0.1:8088/twilio/main/dial-status -H \"X-Twilio-Signature: $SIG\" \\
+    --data-urlencode CallSid=CA123 --data-urlencode DialCallStatus=failed
+
+The URL is the one Twilio requests (public_url + path, query included); the parameters are
+the POST form fields, in any order. The token is read, never printed.")]
+    Sign(SignArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Site profile (YAML) with `twilio.webhook`
+    pub profile: PathBuf,
+    /// Listen on ADDR:PORT instead of `twilio.webhook.listen` (port 0: any free port)
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Read the auth token from FILE instead of `twilio.webhook.auth_token` (a systemd credential)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain instead of `twilio.webhook.tls`
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Templates overriding the embedded ones, as given to `render --templates` (the voice
+    /// answer is the rendered twiml-NAME.xml)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("token").required(true).args(["token_file", "profile"])))]
+pub struct SignArgs {
+    /// The full URL Twilio requests (https://host/path?query)
+    pub url: String,
+    /// POST form parameters, NAME=VALUE
+    #[arg(value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Read the auth token from FILE (one trailing newline ignored)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Read the auth token from this profile's `twilio.webhook.auth_token`
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -42,6 +42,8 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Rules(args) => rules::run(&args, term),
         Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),
         Command::Twilio(TwilioCommand::Firewall(args)) => twilio::firewall(&args, term),
+        Command::Twilio(TwilioCommand::Serve(args)) => twilio::serve(&args, term),
+        Command::Twilio(TwilioCommand::Sign(args)) => twilio::sign(&args, term),
         Command::Profile(ProfileCommand::Check(args)) => profile::check(&args, term),
         Command::Profile(ProfileCommand::Schema) => profile::schema(term),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),

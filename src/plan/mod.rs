@@ -7,11 +7,12 @@
 //! ([`SecretId`] into [`Plan::secrets`]) until render time.
 //!
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
-//! [`spa3102`], [`twiml`], [`click_to_call`] — each holding its data types and the `build` function that makes
-//! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
-//! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
-//! `names` and `secrets` only, never on each other or on this one; which file each part becomes
-//! is the output registry's business (`render::outputs`).
+//! [`spa3102`], [`twiml`], [`click_to_call`], [`twilio_service`] — each holding its data types
+//! and the `build` function that makes them; [`party`] describes the parties both channel
+//! drivers share; [`names`] the names pbxgen reserves; `invariants` checks the plan's security
+//! promises. Output modules depend on `party`, `names` and `secrets` only, never on each other
+//! or on this one; which file each part becomes is the output registry's business
+//! (`render::outputs`).
 
 pub mod chan_sip;
 pub mod click_to_call;
@@ -22,6 +23,7 @@ pub mod party;
 pub mod pjsip;
 pub mod secrets;
 pub mod spa3102;
+pub mod twilio_service;
 pub mod twiml;
 pub mod voicemail;
 pub mod websms;
@@ -35,6 +37,7 @@ pub use names::{
 pub use pjsip::Pjsip;
 pub use secrets::SecretId;
 pub use spa3102::Spa3102;
+pub use twilio_service::TwilioService;
 pub use twiml::Twiml;
 pub use voicemail::Voicemail;
 pub use websms::WebSms;
@@ -61,6 +64,8 @@ pub struct Plan {
     pub twiml: Vec<Twiml>,
     /// Click-to-call buttons (public accounts, http.conf, the pages' JSON); `None` without.
     pub click_to_call: Option<ClickToCall>,
+    /// The systemd unit of the Twilio webhook server (`twilio.webhook`).
+    pub twilio_service: Option<TwilioService>,
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
@@ -103,12 +108,14 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         click_to_call.as_ref(),
         profile,
     )?;
+    let profile_file = profile.path().file_name().map_or_else(
+        || "profile".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let twilio_service = twilio_service::build(profile, &profile_file)?;
     Ok(Plan {
         name: profile.site.name.to_string(),
-        profile_file: profile.path().file_name().map_or_else(
-            || "profile".to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
+        profile_file,
         asterisk,
         pjsip,
         sip,
@@ -118,6 +125,7 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         spa3102,
         twiml,
         click_to_call,
+        twilio_service,
         secrets: secrets.into_list(),
     })
 }

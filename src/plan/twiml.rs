@@ -2,6 +2,7 @@
 
 use crate::diag::Error;
 use crate::profile::Profile;
+use crate::twilio::webhook::Endpoint;
 use serde::Serialize;
 
 /// Seconds Twilio waits for the PBX to answer a `<Dial><Sip>`.
@@ -15,9 +16,20 @@ pub struct Twiml {
     pub number: String,
     /// `sip:<number>@<pbx>[:port];transport=tls|udp|tcp` — no credentials, ever.
     pub sip_uri: String,
-    /// Where Twilio posts the outcome (`DialCallStatus`), for a fallback when the PBX is down.
+    /// Where Twilio posts the outcome (`DialCallStatus`): the webhook's
+    /// `<public_url>/<name>/dial-status`, when `twilio.webhook` is configured.
     pub action: Option<String>,
+    /// Where the webhook sends the call when the PBX does not take it (for the comment).
+    pub failover: Option<TwimlFailover>,
     pub timeout: u32,
+}
+
+/// A number's failover as the TwiML file's comment describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TwimlFailover {
+    pub number: String,
+    /// The `DialCallStatus` values that fail over (`failed`, `busy`, `no-answer` …).
+    pub on: Vec<String>,
 }
 
 /// One TwiML document per Twilio number.
@@ -51,11 +63,22 @@ pub fn build(profile: &Profile) -> Result<Vec<Twiml>, Error> {
         } else {
             format!(":{port}")
         };
+        let action = twilio.webhook.as_ref().map(|webhook| {
+            webhook
+                .public_url
+                .url()
+                .endpoint(&number.name, Endpoint::DialStatus)
+        });
+        let failover = number.failover.as_ref().map(|f| TwimlFailover {
+            number: f.number.to_string(),
+            on: f.on.iter().map(|s| s.value.as_str().to_string()).collect(),
+        });
         out.push(Twiml {
             name: number.name.to_string(),
             number: number.number.to_string(),
             sip_uri: format!("sip:{}@{host}{port};transport={transport}", number.number),
-            action: None,
+            action,
+            failover,
             timeout: TWIML_DIAL_TIMEOUT,
         });
     }

@@ -365,6 +365,9 @@ impl Profile {
         if let Some(t) = self.twilio.as_ref().and_then(|t| t.termination.as_ref()) {
             push("twilio.termination.password".into(), Password, &t.password);
         }
+        if let Some(w) = self.twilio.as_ref().and_then(|t| t.webhook.as_ref()) {
+            push("twilio.webhook.auth_token".into(), Password, &w.auth_token);
+        }
         for t in &self.trunks {
             if let Some(p) = &t.password {
                 push(format!("trunks[{}].password", t.name), Password, p);

@@ -11,12 +11,13 @@ use super::safe_text::{
 };
 use super::secret::Secret;
 use super::span::{Pos, Spanned};
+use crate::twilio::webhook::{DEFAULT_LISTEN, DialStatus, PublicUrl};
 use ipnet::IpNet;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// A pbxgen site profile (version 1): one Asterisk site.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -276,6 +277,208 @@ pub struct Twilio {
     /// Twilio numbers routed to this PBX (a TwiML file is rendered per number).
     #[serde(default)]
     pub numbers: Vec<TwilioNumber>,
+    /// The signed-webhook server `pbxgen twilio serve`: Twilio fetches each number's TwiML from
+    /// it and posts the outcome of the call to it (failover). Rendered as the systemd unit
+    /// `pbxgen-twilio.service`; the TwiML files then name it as their `<Dial action>`.
+    #[serde(default)]
+    pub webhook: Option<Spanned<TwilioWebhook>>,
+}
+
+/// The Twilio webhook server (`pbxgen twilio serve`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioWebhook {
+    /// The base URL Twilio calls (`https://pbx.example.net/twilio`): each number is served at
+    /// `<public_url>/NAME/voice` and `<public_url>/NAME/dial-status`. Twilio's signature covers
+    /// this URL, so it must be exactly what you configure at Twilio. `http://` works but is an
+    /// audit finding (PBX311): the TwiML answers could be read and changed on the way.
+    pub public_url: WebhookUrl,
+    /// Where the server listens (default `127.0.0.1:8088`: behind a TLS reverse proxy on the
+    /// same host). A port below 1024 gives the systemd unit `CAP_NET_BIND_SERVICE`.
+    #[serde(default)]
+    pub listen: ListenAddr,
+    /// Twilio's auth token of the account (the key of every request's signature).
+    pub auth_token: Secret,
+    /// Serve HTTPS directly with these PEM files instead of plain HTTP behind a proxy.
+    #[serde(default)]
+    pub tls: Option<WebhookTls>,
+}
+
+/// PEM files for the webhook server's own HTTPS.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookTls {
+    /// Certificate chain (PEM, leaf first) on the PBX.
+    pub cert_file: FilePath,
+    /// Private key (PEM: PKCS#8, PKCS#1 or SEC1) on the PBX.
+    pub key_file: FilePath,
+}
+
+/// The webhook's public base URL: `https://` (or `http://`), a host, an optional port and
+/// path; no query, fragment or credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl {
+    url: PublicUrl,
+    pos: Pos,
+}
+
+impl WebhookUrl {
+    /// The parsed URL.
+    pub fn url(&self) -> &PublicUrl {
+        &self.url
+    }
+    /// Where it was written.
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+}
+
+impl fmt::Display for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.url.fmt(f)
+    }
+}
+
+impl fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.url)
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        match PublicUrl::parse(s.value.trim()) {
+            Ok(url) => Ok(WebhookUrl { url, pos }),
+            Err(e) => {
+                let mut problem = Problem::new(e.message);
+                problem.hint = e.hint;
+                Err(super::load::located_error(&pos, &problem))
+            }
+        }
+    }
+}
+
+impl JsonSchema for WebhookUrl {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("WebhookUrl")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The URL Twilio calls: `https://host[:port][/path]`, no query, fragment or user name.",
+            "pattern": "^https?://[^/?#@\\s]+(/[^?#\\s]*)?$",
+            "examples": ["https://pbx.example.net/twilio"],
+        })
+    }
+}
+
+/// An address and port to listen on (`127.0.0.1:8088`, `[::1]:8088`, `0.0.0.0:8443`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListenAddr {
+    addr: SocketAddr,
+    pos: Pos,
+}
+
+impl ListenAddr {
+    /// The address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// Where it was written (unknown for the default).
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+}
+
+impl Default for ListenAddr {
+    fn default() -> Self {
+        ListenAddr {
+            addr: DEFAULT_LISTEN.parse().expect("a valid default"),
+            pos: Pos::default(),
+        }
+    }
+}
+
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.addr.fmt(f)
+    }
+}
+
+impl fmt::Debug for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.addr.fmt(f)
+    }
+}
+
+/// The text of a listen address; an unquoted `[::1]:8088` reads as a YAML list, and says so.
+struct ListenText(String);
+
+impl<'de> Deserialize<'de> for ListenText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListenText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an address and port like `127.0.0.1:8088`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ListenText, E> {
+                Ok(ListenText(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<ListenText, A::Error> {
+                Err(super::load::located_error(
+                    &Pos::default(),
+                    &Problem::new("expected an address and port, found a YAML list")
+                        .with_hint("quote an IPv6 address: `listen: \"[::1]:8088\"`"),
+                ))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListenAddr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<ListenText>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        let text = s.value.0;
+        match text.trim().parse::<SocketAddr>() {
+            Ok(addr) => Ok(ListenAddr { addr, pos }),
+            Err(_) => Err(super::load::located_error(
+                &pos,
+                &Problem::new(format!(
+                    "expected an address and port like `127.0.0.1:8088`, found `{}`",
+                    text.escape_debug()
+                ))
+                .with_hint(
+                    "IPv6 addresses go in brackets and quotes: `\"[::1]:8088\"`; host names are not accepted",
+                ),
+            )),
+        }
+    }
+}
+
+impl JsonSchema for ListenAddr {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("ListenAddr")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "An IP address and port: `127.0.0.1:8088` or `[::1]:8088`.",
+            "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+):[0-9]{1,5}$",
+            "default": DEFAULT_LISTEN,
+            "examples": [DEFAULT_LISTEN],
+        })
+    }
 }
 
 /// Calls from Twilio. Twilio's addresses are shared by all Twilio customers, so the context
@@ -378,8 +581,24 @@ pub enum TwilioTransport {
 pub struct TwilioNumber {
     /// The number, E.164 (`+15551234567`).
     pub number: PhoneNumber,
-    /// A short name for files (`main` → twiml-main.xml).
+    /// A short name for files (`main` → twiml-main.xml) and the webhook's paths
+    /// (`<public_url>/main/voice`).
     pub name: Name,
+    /// Where Twilio sends the call when the PBX does not take it (needs `twilio.webhook`: the
+    /// webhook answers the `<Dial action>` callback with a `<Dial>` to this number).
+    #[serde(default)]
+    pub failover: Option<Spanned<Failover>>,
+}
+
+/// A failover number and the outcomes of the call to the PBX that send the call there.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    /// The number Twilio dials, E.164 (`+59899999999`).
+    pub number: PhoneNumber,
+    /// The `DialCallStatus` values of the PBX leg that fail over (`[failed, busy, no-answer]`:
+    /// the PBX is down or unreachable, busy, or nobody answered). Any other outcome ends the call.
+    pub on: Vec<Spanned<DialStatus>>,
 }
 
 // ---------------------------------------------------------------------------------------------

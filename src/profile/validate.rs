@@ -515,6 +515,84 @@ fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Re
             ));
         }
     }
+    check_twilio_webhook(twilio)
+}
+
+/// `twilio.webhook` and the numbers' `failover`: a failover is the webhook's answer to the
+/// `<Dial action>` callback, so it needs the webhook; the webhook serves numbers, so it needs
+/// some.
+fn check_twilio_webhook(twilio: &Twilio) -> Result<(), Error> {
+    if let Some(webhook) = &twilio.webhook {
+        if twilio.numbers.is_empty() {
+            return Err(at(
+                &webhook.pos,
+                "`twilio.webhook` serves the TwiML of `twilio.numbers`, but there are none",
+            )
+            .with_hint("add the Twilio numbers that call this PBX to `twilio.numbers`"));
+        }
+        let listen = &webhook.listen;
+        if listen.addr().port() == 0 {
+            return Err(at(
+                listen.pos(),
+                "port 0 would make the webhook listen on a random port, which no proxy could find",
+            )
+            .with_hint(format!(
+                "give a port, e.g. `listen: {}`",
+                crate::twilio::webhook::DEFAULT_LISTEN
+            )));
+        }
+    }
+    for number in &twilio.numbers {
+        let Some(failover) = &number.failover else {
+            continue;
+        };
+        if twilio.webhook.is_none() {
+            return Err(at(
+                &failover.pos,
+                format!(
+                    "`failover` of Twilio number {} needs `twilio.webhook`: Twilio asks the \
+                     webhook where to send the call when the PBX does not take it",
+                    number.number
+                ),
+            )
+            .with_hint(
+                "add `twilio.webhook: { public_url: https://…, auth_token: ${file:…} }` and run \
+                 `pbxgen twilio serve` (the rendered pbxgen-twilio.service)",
+            ));
+        }
+        let target = &failover.number;
+        if !target.starts_with('+') {
+            return Err(at(
+                target.pos(),
+                format!("expected the failover number in E.164 form (`+` and the country code), found `{target}`"),
+            )
+            .with_hint("Twilio dials it as given, e.g. `+59899999999`"));
+        }
+        if target.as_str() == number.number.as_str() {
+            return Err(at(
+                target.pos(),
+                format!("the failover of {} is the number itself: the call would loop back through Twilio", number.number),
+            )
+            .with_hint("fail over to another number, e.g. a mobile"));
+        }
+        if failover.on.is_empty() {
+            return Err(at(
+                &failover.pos,
+                "`on` is empty: the failover would never be used",
+            )
+            .with_hint("e.g. `on: [failed, busy, no-answer]`"));
+        }
+        let mut seen: Vec<&Spanned<crate::twilio::webhook::DialStatus>> = Vec::new();
+        for status in &failover.on {
+            if let Some(first) = seen.iter().find(|s| s.value == status.value) {
+                return Err(
+                    at(&status.pos, format!("`{}` is listed twice", status.value))
+                        .with_hint(format!("first listed at {}", first.location())),
+                );
+            }
+            seen.push(status);
+        }
+    }
     Ok(())
 }
 

@@ -10,6 +10,8 @@
 //! - XML: `& < > " '` escaped; control characters refused.
 //! - JSON: every string printed as a JSON string literal (quoted, escaped; `< > &` as `\u…` so
 //!   the file can be pasted into a `<script>`); numbers bare, booleans `true`/`false`.
+//! - systemd unit files: one word (no blank, quote, `\\`, `;` or `$`, which would split or
+//!   expand an `ExecStart=` argument), `%` written `%%` (systemd's specifier escape).
 //!
 //! Positions where even a single-line value is syntax — section names, dialplan arguments, host
 //! names, numbers — use the stricter filters ([`FILTERS`]) on top. Errors never quote the value:
@@ -27,6 +29,7 @@ pub enum Syntax {
     PhpIni,
     Xml,
     Json,
+    Systemd,
 }
 
 impl Syntax {
@@ -36,6 +39,7 @@ impl Syntax {
             Syntax::PhpIni => "php-ini",
             Syntax::Xml => "xml",
             Syntax::Json => "json",
+            Syntax::Systemd => "systemd",
         }
     }
 
@@ -44,6 +48,7 @@ impl Syntax {
             "php-ini" => Syntax::PhpIni,
             "xml" => Syntax::Xml,
             "json" => Syntax::Json,
+            "systemd" => Syntax::Systemd,
             _ => Syntax::Asterisk,
         }
     }
@@ -63,6 +68,11 @@ impl Syntax {
                 "\"$comment\": {}",
                 json_string(&lines.join(" ")).unwrap_or_default()
             ),
+            Syntax::Systemd => lines
+                .iter()
+                .map(|l| format!("# {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -138,6 +148,16 @@ pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> R
             _ => "&apos;",
         }),
         Syntax::Json => out.write_str(&json_string(text)?).map_err(Error::from),
+        Syntax::Systemd => {
+            if text
+                .contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ';' | '$'))
+            {
+                return Err(invalid(
+                    "a systemd unit value contains a blank, a quote, `\\`, `;` or `$`, which would split or expand a command line",
+                ));
+            }
+            write_replacing(out, text, &['%'], |_| "%%")
+        }
     }
 }
 
@@ -388,6 +408,17 @@ mod tests {
         assert!(ini_string("a\\b").is_err());
         assert!(ini_string("${HOME}").is_err());
         assert!(ini_string("a\nb=c").is_err());
+    }
+
+    #[test]
+    fn systemd_values_are_one_word() {
+        assert_eq!(
+            escaped(Syntax::Systemd, "/etc/pbxgen/a%b.yaml").unwrap(),
+            "/etc/pbxgen/a%%b.yaml"
+        );
+        for bad in ["a b", "a\nb", "$HOME", "a;b", "\"x\"", "a\\b"] {
+            assert!(escaped(Syntax::Systemd, bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

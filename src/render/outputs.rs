@@ -28,6 +28,7 @@ pub enum OutputKind {
     Twiml,
     Http,
     ClickToCall,
+    TwilioService,
 }
 
 /// Which files of one kind a plan calls for, and how they are named.
@@ -74,7 +75,7 @@ pub struct Output {
 }
 
 /// The registry, in the order files are rendered and listed.
-pub static OUTPUTS: [Output; 9] = [
+pub static OUTPUTS: [Output; 10] = [
     Output {
         kind: OutputKind::Pjsip,
         files: Files::One {
@@ -188,7 +189,7 @@ pub static OUTPUTS: [Output; 9] = [
             "twiml-<name>.xml: TwiML routing a Twilio number to the PBX"
         ),
         syntax: Syntax::Xml,
-        reader: None,
+        reader: Some(FileKind::Twiml),
         holds_secrets: false,
         secret_positions: SecretPositions::Xml,
         publishes_credentials: false,
@@ -245,6 +246,22 @@ pub static OUTPUTS: [Output; 9] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
         publishes_credentials: true,
+    },
+    Output {
+        kind: OutputKind::TwilioService,
+        files: Files::One {
+            name: "pbxgen-twilio.service",
+            present: |plan| plan.twilio_service.is_some(),
+        },
+        template: template!(
+            "pbxgen-twilio.service.j2",
+            "pbxgen-twilio.service: systemd unit running `pbxgen twilio serve`, sandboxed"
+        ),
+        syntax: Syntax::Systemd,
+        reader: None,
+        holds_secrets: false,
+        secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
 ];
 
@@ -416,6 +433,12 @@ mod tests {
         );
         assert_eq!(syntax_of_file("websms.conf"), Syntax::PhpIni);
         assert_eq!(syntax_of_template("spa3102.xml.j2"), Syntax::Xml);
+        assert_eq!(
+            of_file("pbxgen-twilio.service").map(|o| o.kind),
+            Some(OutputKind::TwilioService)
+        );
+        assert_eq!(syntax_of_file("pbxgen-twilio.service"), Syntax::Systemd);
+        assert_eq!(reader_kind_of_file("twiml-main.xml"), Some(FileKind::Twiml));
         assert_eq!(syntax_of_template("_asterisk.j2"), Syntax::Asterisk);
     }
 

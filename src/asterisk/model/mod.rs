@@ -2,6 +2,7 @@
 //!
 //! [`build`] turns a loaded [`Config`] into a [`Pbx`]. Each file kind has its interpreter
 //! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`, `http`); all of them keep
+//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`, `twiml`); all of them keep
 //! the position of every value they read, and say when a value is Asterisk's default instead
 //! (`Located::pos == None`). Interpreters never fail: what Asterisk would reject is recorded
 //! (diagnostics, `dropped` reasons) so that the audit can report it.
@@ -17,6 +18,7 @@ pub mod pjsip;
 pub mod pjsip_options;
 pub mod sip;
 pub mod taint;
+pub mod twiml;
 pub mod values;
 pub mod voicemail;
 pub mod websms;
@@ -33,6 +35,7 @@ pub use http::HttpConf;
 pub use manager::ManagerConf;
 pub use pjsip::PjsipConf;
 pub use sip::SipConf;
+pub use twiml::TwimlDoc;
 pub use voicemail::VoicemailConf;
 pub use websms::WebsmsConf;
 
@@ -123,6 +126,8 @@ pub struct Pbx {
     /// http.conf, when present (where WebSockets are served).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpConf>,
+    /// TwiML documents (Twilio's instructions for calls to a number), in reading order.
+    pub twiml: Vec<TwimlDoc>,
     /// The target version the model was built for.
     pub asterisk_version: Option<u32>,
 }
@@ -186,6 +191,13 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
     let http = config
         .file_of_kind(FileKind::Http)
         .map(|(i, f)| http::build(i, f));
+    let twiml = config
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FileKind::Twiml)
+        .map(|(i, f)| twiml::build(i, f, &config.sources.file(f.file).text()))
+        .collect();
     Pbx {
         config,
         sip,
@@ -197,6 +209,7 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
         asterisk,
         voicemail,
         http,
+        twiml,
         asterisk_version: opts.asterisk_version,
     }
 }

@@ -12,6 +12,8 @@ const COMMANDS: &[&[&str]] = &[
     &["twilio"],
     &["twilio", "refresh"],
     &["twilio", "firewall"],
+    &["twilio", "serve"],
+    &["twilio", "sign"],
     &["profile"],
     &["profile", "check"],
     &["profile", "schema"],

@@ -88,6 +88,8 @@ fn every_file_names_pbxgen_its_version_and_the_profile() {
                 );
                 serde_json::from_str::<serde_json::Value>(&file.contents)
                     .unwrap_or_else(|e| panic!("{}: {e}", file.name));
+            } else if file.name.ends_with(".service") {
+                assert!(file.contents.starts_with("# "), "{}", file.name);
             } else {
                 assert!(file.contents.starts_with("; "), "{}", file.name);
             }
