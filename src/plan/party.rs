@@ -92,6 +92,9 @@ pub struct Party {
     pub srtp: bool,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
+    /// Present the caller ID in a P-Asserted-Identity header: set on trunks whose From user is
+    /// the account (`from_user`), so the caller ID a route sets still reaches the ITSP.
+    pub send_pai: bool,
 }
 
 pub struct Credentials {
@@ -223,6 +226,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             srtp: false,
             from_user: None,
             from_domain: None,
+            send_pai: false,
         });
     }
     for (device, pstn) in profile.pstn_lines() {
@@ -257,6 +261,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             srtp: false,
             from_user: None,
             from_domain: None,
+            send_pai: false,
         });
     }
     for trunk in &profile.trunks {
@@ -300,6 +305,9 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             permit: nets(&trunk.allow_from),
             identified_by_ip: true,
             srtp: false,
+            // `from_user` replaces the From user (the caller ID) by the account: the caller ID
+            // travels in P-Asserted-Identity instead (res_pjsip_caller_id.c add_pai_header).
+            send_pai: trunk.caller_id.is_some() && trunk.username.is_some(),
         });
     }
     if let Some(twilio) = &profile.twilio {
@@ -328,6 +336,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
                 srtp: false,
                 from_user: None,
                 from_domain: None,
+                send_pai: false,
             });
         }
         if let Some(termination) = &twilio.termination {
@@ -370,6 +379,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
                 srtp: protocol == Protocol::Tls && termination.srtp_enabled(),
                 from_user: None,
                 from_domain: None,
+                send_pai: false,
             });
         }
     }

@@ -74,6 +74,8 @@ pub struct Endpoint {
     pub codecs: Vec<&'static str>,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
+    /// `send_pai=yes`: the caller ID in P-Asserted-Identity (see [`Party::send_pai`]).
+    pub send_pai: bool,
     /// SRTP with SDES keys; only ever set on TLS transports.
     pub srtp: bool,
     pub mailboxes: Option<String>,
@@ -246,6 +248,7 @@ fn pjsip_account(party: Party) -> Account {
         codecs: party.codecs,
         from_user: party.from_user,
         from_domain: party.from_domain,
+        send_pai: party.send_pai,
         srtp: party.srtp,
         mailboxes: party.mailbox,
         permit: party.permit,

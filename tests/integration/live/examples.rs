@@ -145,11 +145,11 @@ fn home_lab_chan_sip_and_pjsip_do_not_bind_the_same_udp_port() {
 }
 
 #[test]
-#[ignore = "renderer bug: sip.conf puts a host name in externaddr, which chan_sip parses as an address only (externhost= takes names); fixed by the plan change in issue 11"]
 fn home_lab_chan_sip_gets_its_public_address_in_a_form_it_reads() {
-    // Evidence: chan_sip.c (20.19.0) parses externaddr/externip with ast_parse_arg(PARSE_ADDR)
-    // and logs `Invalid address for externaddr keyword: pbx.home.example.net`; a host name
-    // belongs in `externhost=`, which it resolves (and re-resolves every externrefresh).
+    // chan_sip.c (20.19.0) parses externaddr/externip with ast_parse_arg(PARSE_ADDR) and logs
+    // `Invalid address for externaddr keyword: pbx.home.example.net` for a name (pbxgen wrote
+    // that before issue 11); a host name belongs in `externhost=`, which it resolves (and
+    // resolves again every externrefresh).
     let pbx = home_lab_model();
     let sip = pbx.sip.as_ref().unwrap();
     if let Some(addr) = &sip.general.externip {
@@ -160,6 +160,9 @@ fn home_lab_chan_sip_gets_its_public_address_in_a_form_it_reads() {
             "externaddr={v} is not an address: chan_sip ignores it"
         );
     }
+    // home-lab's public address is a name: it must be there, as externhost.
+    let externhost = sip.general.externhost.as_ref().map(|h| h.value.as_str());
+    assert_eq!(externhost, Some("pbx.home.example.net"));
 }
 
 #[test]

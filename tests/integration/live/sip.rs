@@ -536,11 +536,12 @@ fn an_extension_calls_an_extension_and_the_outbound_routes() {
 }
 
 #[test]
-#[ignore = "renderer bug: the trunk's caller_id never reaches the ITSP (from_user=100200300 overwrites the From user, no send_pai/send_rpid); fixed by the plan change in issue 11"]
 fn the_itsp_receives_the_caller_id_of_the_route() {
-    // Evidence (Asterisk 22.10.1): the ITSP stand-in receives
+    // Before the fix (Asterisk 22.10.1), the ITSP stand-in received
     // `From: <sip:100200300@127.0.0.20>` and no P-Asserted-Identity or Remote-Party-ID,
-    // although route-emergency set CALLERID(num)=+441632960999.
+    // although route-emergency set CALLERID(num)=+441632960999: `from_user` replaces the From
+    // user. The trunk now sends `send_pai=yes`: the account stays in From, the caller ID is in
+    // P-Asserted-Identity.
     let asterisk = live!();
     let site = Site::small_office(Termination::Udp);
     let (pbx, _) = site.start(&asterisk);
@@ -557,6 +558,12 @@ fn the_itsp_receives_the_caller_id_of_the_route() {
     assert!(
         presented.iter().any(|u| u == "+441632960999"),
         "the ITSP sees {presented:?} (From, PAI, RPID users), not the route's caller ID"
+    );
+    // The account still identifies the call in From (ITSPs that authorise by From user).
+    assert_eq!(inv.header_user("From").as_deref(), Some("100200300"));
+    assert_eq!(
+        inv.header_user("P-Asserted-Identity").as_deref(),
+        Some("+441632960999")
     );
 }
 
