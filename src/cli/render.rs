@@ -19,6 +19,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let profile = profile::load(&args.profile)?;
     let plan = plan::plan(&profile)?;
+    tell_about_target_files(&plan, term);
     // What the self-audit needs from the profile: the Twilio ranges it names and its target.
     let audit_facts = AuditFacts {
         twilio: profile.twilio_ranges().cloned(),
@@ -123,4 +124,26 @@ fn audit_before_write(
     ))
     .with_hint("fix the profile, or pass `--fail-on none` to write anyway")
     .with_kind(ErrorKind::Findings))
+}
+
+/// Say which CA bundle verifies TLS servers when pbxgen chose it, and warn about files the
+/// rendered configuration names that cannot be read here (they may live on the PBX only).
+fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
+    if term.quiet {
+        return;
+    }
+    for file in &plan.target_files {
+        if file.default {
+            eprintln!(
+                "note: {}: {} (the system bundle of Debian and Ubuntu; set `{}` for another system)",
+                file.what, file.path, file.field
+            );
+        }
+        if let Err(e) = file.readable_here() {
+            eprintln!(
+                "warning: {} {} (`{}`) cannot be read here ({e}); Asterisk must be able to read it on the PBX",
+                file.what, file.path, file.field
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The chan_sip side of the plan (`sip.conf`, Asterisk ≤ 20 only).
 
 use super::names::{REJECT_CONTEXT, TWILIO_ORIGINATION};
-use super::party::{AccountKind, CallerId, Party, bind, nets};
+use super::party::{AccountKind, CaBundle, CallerId, Party, bind, ca_bundle, nets};
 use super::secrets::SecretId;
 use crate::diag::Error;
 use crate::profile::Profile;
@@ -75,7 +75,7 @@ pub struct SipTls {
     pub bind: String,
     pub cert_file: String,
     pub key_file: String,
-    pub ca_file: Option<String>,
+    pub ca_file: CaBundle,
 }
 
 /// `register => transport://user:secret@host:port/extension`.
@@ -171,7 +171,7 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
         bind: bind(addr, t.port.value),
         cert_file: t.cert_file.to_string(),
         key_file: t.key_file.to_string(),
-        ca_file: t.ca_file.as_ref().map(|f| f.to_string()),
+        ca_file: ca_bundle(t),
     });
     let default_transport = [
         network.udp.as_ref().map(|_| "udp"),

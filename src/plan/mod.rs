@@ -60,6 +60,57 @@ pub struct Plan {
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
+    /// Files on the PBX that the rendered files name (TLS certificate, key, CA bundle).
+    #[serde(skip)]
+    pub target_files: Vec<TargetFile>,
+}
+
+/// A file on the PBX that a rendered file names: Asterisk must be able to read it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetFile {
+    pub path: String,
+    /// What it is, for messages (`TLS certificate`).
+    pub what: &'static str,
+    /// The profile field that names it (`network.tls.cert_file`).
+    pub field: &'static str,
+    /// Not in the profile: pbxgen's default (the CA bundle).
+    pub default: bool,
+}
+
+impl TargetFile {
+    /// Whether the file can be read on the machine running pbxgen (often not the PBX: a `false`
+    /// is worth a warning, not an error).
+    pub fn readable_here(&self) -> Result<(), std::io::Error> {
+        std::fs::File::open(&self.path).map(drop)
+    }
+}
+
+/// The files a profile's TLS transport names.
+fn target_files(profile: &Profile) -> Vec<TargetFile> {
+    let Some(tls) = &profile.network.tls else {
+        return Vec::new();
+    };
+    let ca = party::ca_bundle(tls);
+    vec![
+        TargetFile {
+            path: tls.cert_file.to_string(),
+            what: "TLS certificate",
+            field: "network.tls.cert_file",
+            default: false,
+        },
+        TargetFile {
+            path: tls.key_file.to_string(),
+            what: "TLS private key",
+            field: "network.tls.key_file",
+            default: false,
+        },
+        TargetFile {
+            path: ca.path,
+            what: "CA bundle verifying TLS servers",
+            field: "network.tls.ca_file",
+            default: ca.default,
+        },
+    ]
 }
 
 /// Build the plan for `profile`.
@@ -107,6 +158,7 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         spa3102,
         twiml,
         secrets: secrets.into_list(),
+        target_files: target_files(profile),
     })
 }
 

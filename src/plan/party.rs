@@ -3,8 +3,8 @@
 //! renderings of the same list, so the two files cannot disagree.
 
 use super::names::{
-    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
-    VOICEMAIL_CONTEXT,
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, SYSTEM_CA_BUNDLE, TWILIO_ORIGINATION,
+    TWILIO_TERMINATION, VOICEMAIL_CONTEXT,
 };
 use super::secrets::{SecretId, Secrets};
 use crate::diag::Error;
@@ -384,6 +384,28 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
         }
     }
     Ok(parties)
+}
+
+/// The CA bundle verifying the TLS servers Asterisk connects to.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaBundle {
+    pub path: String,
+    /// Not named in the profile: [`SYSTEM_CA_BUNDLE`].
+    pub default: bool,
+}
+
+/// The CA bundle of the TLS transport: `network.tls.ca_file`, else [`SYSTEM_CA_BUNDLE`].
+pub fn ca_bundle(tls: &profile::TlsTransport) -> CaBundle {
+    match &tls.ca_file {
+        Some(file) => CaBundle {
+            path: file.to_string(),
+            default: false,
+        },
+        None => CaBundle {
+            path: SYSTEM_CA_BUNDLE.to_string(),
+            default: true,
+        },
+    }
 }
 
 /// `address:port` as Asterisk binds it (IPv6 in brackets).

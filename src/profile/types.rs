@@ -141,7 +141,10 @@ pub struct TlsTransport {
     pub cert_file: FilePath,
     /// Private key file (PEM) on the PBX.
     pub key_file: FilePath,
-    /// CA bundle used to verify peers (default: the system's).
+    /// CA bundle verifying the TLS servers this PBX connects to (Twilio, TLS trunks). Default:
+    /// `/etc/ssl/certs/ca-certificates.crt` (Debian, Ubuntu). Neither pjproject nor chan_sip
+    /// loads a system trust store, so a CA list is always written; on other systems name the
+    /// bundle here (RHEL: `/etc/pki/tls/certs/ca-bundle.crt`).
     #[serde(default)]
     pub ca_file: Option<FilePath>,
 }

@@ -630,12 +630,13 @@ fn outbound_via_twilio_over_tls_with_a_ca_file() {
 }
 
 #[test]
-#[ignore = "renderer bug: outbound via Twilio TLS fails (verify_server=yes without ca_list_file; pjproject does not load the system trust store); fixed by the plan change in issue 11"]
 fn outbound_via_twilio_over_tls_as_the_example_is_written() {
-    // Evidence (Asterisk 22.10.1), with the stand-in's CA shown as the system trust store:
+    // Before the fix (Asterisk 22.10.1), with the stand-in's CA shown as the system trust store:
     // `pjsip_transport_events.c: verify_log_result: Transport 'transport-tls' to remote
     // 'small-office.pstn.dublin.twilio.com' - 127.0.1.9:5061 - The certificate is untrusted`,
-    // and the extension's call ends with 503 Service Unavailable.
+    // and the extension's call ended with 503 Service Unavailable: verify_server=yes without
+    // ca_list_file, and pjproject never loads the system trust store. The transport now names
+    // the system bundle (/etc/ssl/certs/ca-certificates.crt) when the profile names none.
     let asterisk = live!();
     let site = Site::small_office(Termination::Tls);
     let (pbx, _) = site.start(&asterisk);
