@@ -61,6 +61,7 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
+const NO_ROUTE: &str = "this instance's network namespace has only lo: no server outside it ever answers (registrations retry)";
 const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
 /// The rules, most specific first; the first that matches decides.
@@ -354,6 +355,17 @@ pub static RULES: &[Rule] = &[
         file: Some("utils.c"),
         pattern: r"^No ethernet interface found for seeding global EID",
         kind: Kind::Environment(NO_NIC),
+        conf: None,
+    },
+    Rule {
+        id: "registration-no-response",
+        // res/res_pjsip_outbound_registration.c: schedule_retry, when the REGISTER got no
+        // response at all (a transport error: the server is unreachable from the instance).
+        // Whether it shows depends on how long the instance lives, so it is never counted.
+        source: "res/res_pjsip_outbound_registration.c: schedule_retry",
+        file: Some("res_pjsip_outbound_registration.c"),
+        pattern: r"^No response received from '(?P<value>[^']*)' on registration attempt to '[^']*', retrying in '\d+'$",
+        kind: Kind::Environment(NO_ROUTE),
         conf: None,
     },
 ];
@@ -671,6 +683,20 @@ mod tests {
             "res_mystery declined to load.",
         )];
         assert_eq!(classify(&unknown, &|_| false)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn a_registration_nobody_answers_is_the_instance_not_the_configuration() {
+        let entries = [entry(
+            31,
+            "WARNING",
+            "res_pjsip_outbound_registration.c",
+            "No response received from 'sip:192.0.2.10:5061;transport=tls' on registration attempt to 'sip:user0@192.0.2.10', retrying in '60'",
+        )];
+        assert!(matches!(
+            classify(&entries, &|_| true)[0].class,
+            Class::Environment(_)
+        ));
     }
 
     #[test]
