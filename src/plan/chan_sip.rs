@@ -4,7 +4,7 @@ use super::names::{REJECT_CONTEXT, TWILIO_ORIGINATION};
 use super::party::{AccountKind, CaBundle, CallerId, Party, bind, ca_bundle, nets};
 use super::secrets::SecretId;
 use crate::diag::Error;
-use crate::profile::Profile;
+use crate::profile::{ChannelDriver, Profile, Transport};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -162,17 +162,22 @@ fn every_address(net: &IpNet) -> Result<Vec<IpAddr>, Error> {
     }
 }
 
-/// The chan_sip side of the plan: the same parties as pjsip's, as peers, and one peer per
-/// Twilio address.
+/// The chan_sip side of the plan: the parties chan_sip serves, as peers (one peer per Twilio
+/// address when it serves Twilio), listening on chan_sip's ports.
 pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     let network = &profile.network;
     let addr = network.bind.value;
-    let tls = network.tls.as_ref().map(|t| SipTls {
-        bind: bind(addr, t.port.value),
-        cert_file: t.cert_file.to_string(),
-        key_file: t.key_file.to_string(),
-        ca_file: ca_bundle(t),
-    });
+    let port = |transport| profile.listen_port(transport, ChannelDriver::Sip);
+    let tls = network
+        .tls
+        .as_ref()
+        .zip(port(Transport::Tls))
+        .map(|(t, p)| SipTls {
+            bind: bind(addr, p),
+            cert_file: t.cert_file.to_string(),
+            key_file: t.key_file.to_string(),
+            ca_file: ca_bundle(t),
+        });
     let default_transport = [
         network.udp.as_ref().map(|_| "udp"),
         network.tcp.as_ref().map(|_| "tcp"),
@@ -188,6 +193,7 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     let twilio_context = profile
         .twilio
         .as_ref()
+        .filter(|t| profile.driver(t.driver.as_ref()) == ChannelDriver::Sip)
         .and_then(|t| t.origination.as_ref())
         .map(|o| o.context.to_string());
     for party in parties {
@@ -276,8 +282,8 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     };
     Ok(ChanSip {
         general: SipGeneral {
-            udp_bind: network.udp.as_ref().map(|u| bind(addr, u.port.value)),
-            tcp_bind: network.tcp.as_ref().map(|t| bind(addr, t.port.value)),
+            udp_bind: port(Transport::Udp).map(|p| bind(addr, p)),
+            tcp_bind: port(Transport::Tcp).map(|p| bind(addr, p)),
             tls,
             default_transport,
             external_address: network

@@ -9,6 +9,9 @@
 //! - Every context an endpoint, peer, include or WebSMS names exists.
 //! - An untrusted context reaches no trunk with a dialled number: no include, no outbound-route
 //!   step, and only fixed numbers through a trunk.
+//! - No party that registers is named like a caller ID (chan_sip and pjsip look a caller's From
+//!   user up by name); each party is in one driver's file; the two drivers never listen on the
+//!   same port.
 
 use super::chan_sip::ChanSip;
 use super::dialplan::{Dialplan, Step, Trust};
@@ -127,6 +130,61 @@ pub fn check(
             ));
         }
     }
+    // Registering devices are looked up by the caller's From user: never a caller ID's shape.
+    let registering = pjsip
+        .iter()
+        .flat_map(|p| &p.accounts)
+        .filter(|a| a.kind.registers())
+        .map(|a| a.endpoint.name.as_str())
+        .chain(
+            sip.iter()
+                .flat_map(|s| &s.peers)
+                .filter(|p| p.peer_type == super::chan_sip::PeerType::Friend)
+                .map(|p| p.name.as_str()),
+        );
+    for name in registering {
+        let digits = name.strip_prefix('+').unwrap_or(name);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(refuse(format!(
+                "device `{name}` is named like a caller ID: a call presenting {name} would be taken for it"
+            )));
+        }
+    }
+    if let (Some(pjsip), Some(sip)) = (pjsip, sip) {
+        let endpoints: HashSet<Cow<'_, str>> = pjsip
+            .accounts
+            .iter()
+            .map(|a| folded(&a.endpoint.name))
+            .collect();
+        if let Some(peer) = sip
+            .peers
+            .iter()
+            .find(|p| endpoints.contains(&folded(&p.name)))
+        {
+            return Err(refuse(format!(
+                "`{}` is both a pjsip endpoint and a chan_sip peer: one driver serves each party",
+                peer.name
+            )));
+        }
+        // (stream?, bind) of each listener; TCP and TLS share TCP ports.
+        let g = &sip.general;
+        let sip_binds = [(false, &g.udp_bind), (true, &g.tcp_bind)]
+            .into_iter()
+            .filter_map(|(stream, b)| b.as_deref().map(|b| (stream, b)))
+            .chain(g.tls.iter().map(|t| (true, t.bind.as_str())));
+        for (stream, bind) in sip_binds {
+            if let Some(t) = pjsip
+                .transports
+                .iter()
+                .find(|t| (t.protocol != Protocol::Udp) == stream && same_port(&t.bind, bind))
+            {
+                return Err(refuse(format!(
+                    "chan_sip and pjsip transport `{}` would both listen on {bind}",
+                    t.name
+                )));
+            }
+        }
+    }
     let mut seen = HashSet::with_capacity(names.len());
     for &(kind, name) in &names {
         let lower = folded(name);
@@ -173,7 +231,9 @@ pub fn check(
                         .all(|c| c.is_ascii_digit())
                 };
                 let unsafe_step = match step {
-                    Step::DialOut { .. } | Step::WebSmsSend | Step::VoiceMailMain { .. } => true,
+                    Step::DialOut { .. } | Step::WebSmsSend { .. } | Step::VoiceMailMain { .. } => {
+                        true
+                    }
                     Step::Dial { targets, .. } => targets
                         .iter()
                         .any(|t| t.via.is_some() && !fixed(&t.resource)),
@@ -196,4 +256,11 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// Whether two binds (`address:port`, IPv6 in brackets) take the same port: pbxgen binds both
+/// drivers to the one `network.bind` address.
+fn same_port(a: &str, b: &str) -> bool {
+    let port = |s: &str| s.rsplit_once(':').map(|(_, p)| p.to_string());
+    port(a).is_some() && port(a) == port(b)
 }

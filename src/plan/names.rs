@@ -17,6 +17,10 @@ pub const TWILIO_TERMINATION: &str = "twilio-termination";
 /// written.
 pub const SYSTEM_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
+/// The channel variable holding the extension number a MESSAGE comes from (set by the
+/// sender's own `messages-<number>` context).
+pub const SMS_SENDER_VARIABLE: &str = "SMS_SENDER";
+
 /// Seconds an internal call rings before voicemail.
 pub const INTERNAL_RING_SECONDS: u32 = 30;
 /// What extensions dial to reach voicemail (mailbox and PIN asked).

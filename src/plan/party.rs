@@ -8,7 +8,8 @@ use super::names::{
 };
 use super::secrets::{SecretId, Secrets};
 use crate::diag::Error;
-use crate::profile::{self, Codec, Profile, TwilioTransport};
+use crate::profile::resolved::extension_device_name;
+use crate::profile::{self, ChannelDriver, Codec, Profile, TwilioTransport};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -67,9 +68,14 @@ pub struct CallerId {
     pub number: String,
 }
 
-/// One party of the PBX, before choosing a channel driver.
+/// One party of the PBX and the channel driver that serves it.
 pub struct Party {
     pub kind: AccountKind,
+    /// pjsip.conf or sip.conf: each party is served by exactly one driver (profile `driver`,
+    /// default the first of `site.channel_drivers`), and the dialplan dials it with that one.
+    pub driver: ChannelDriver,
+    /// The endpoint/peer name: `ext<number>` for extensions (never the bare number), the trunk
+    /// or line name, `twilio-…`.
     pub name: String,
     pub description: String,
     pub context: String,
@@ -139,6 +145,16 @@ pub fn nets(cidrs: &[profile::Cidr]) -> Vec<IpNet> {
     cidrs.iter().map(profile::Cidr::net).collect()
 }
 
+/// The context an extension's MESSAGEs enter: its own `messages-<number>`, which knows the
+/// sender, when it may text; else `reject`.
+pub fn message_context(ext: &profile::Extension) -> String {
+    if ext.sms {
+        format!("{MESSAGES_CONTEXT}-{}", ext.number)
+    } else {
+        REJECT_CONTEXT.to_string()
+    }
+}
+
 /// The context an extension's calls enter: `internal`, or its own context when a route is
 /// allowed to it alone.
 fn extension_context(profile: &Profile, number: &str) -> String {
@@ -196,18 +212,15 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             ),
             None => format!("Extension {number} ({})", ext.name),
         };
+        let name = extension_device_name(&number);
         parties.push(Party {
             kind: AccountKind::Extension,
-            name: number.clone(),
+            driver: profile.driver(ext.driver.as_ref()),
+            name: name.clone(),
             description,
             context: extension_context(profile, &number),
-            message_context: if ext.sms {
-                MESSAGES_CONTEXT
-            } else {
-                REJECT_CONTEXT
-            }
-            .to_string(),
-            inbound: Some((number.clone(), secrets.register(&ext.secret))),
+            message_context: message_context(ext),
+            inbound: Some((name, secrets.register(&ext.secret))),
             outbound: None,
             server: None,
             register: false,
@@ -238,6 +251,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             .map_or_else(|| name.clone(), |u| u.to_string());
         parties.push(Party {
             kind: AccountKind::PstnLine,
+            driver: profile.driver(pstn.driver.as_ref()),
             name: name.clone(),
             description: format!(
                 "PSTN line of SPA3102 `{}` (landline calls in, landline calls out)",
@@ -285,6 +299,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
         };
         parties.push(Party {
             kind: AccountKind::Trunk,
+            driver: profile.driver(trunk.driver.as_ref()),
             name: name.clone(),
             description: format!("Trunk `{name}` ({})", trunk.host),
             context: trunk.context.to_string(),
@@ -318,6 +333,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
         if let Some(origination) = &twilio.origination {
             parties.push(Party {
                 kind: AccountKind::TwilioOrigination,
+                driver: profile.driver(twilio.driver.as_ref()),
                 name: TWILIO_ORIGINATION.to_string(),
                 description: "Twilio -> PBX, identified by Twilio's published signalling ranges (shared \
                               by every Twilio customer: its context reaches local destinations only)"
@@ -351,6 +367,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             };
             parties.push(Party {
                 kind: AccountKind::TwilioTermination,
+                driver: profile.driver(twilio.driver.as_ref()),
                 name: TWILIO_TERMINATION.to_string(),
                 description:
                     "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
