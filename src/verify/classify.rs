@@ -30,6 +30,10 @@ pub enum Kind {
     /// when it is a well-formed host name, the configuration when no resolver could ever resolve
     /// it (`**YOUR PUBLIC IP**`, `(IPv4 Address)`).
     Dns,
+    /// A later use of an object that did not load (`Unable to retrieve PJSIP transport 'tls'`,
+    /// when something tries to send over it): the class of the earlier message, in any thread,
+    /// that refused the object (the same `id`), the configuration's when none did.
+    UseOfRefused,
     /// The consequence of an earlier ERROR/WARNING of the same thread (a failed option, then the
     /// object it belonged to): it takes that message's class when both concern the same thing (a
     /// capture of the same name and value: `id`, `opt`, `value`, `host`), the configuration's
@@ -358,6 +362,16 @@ pub static RULES: &[Rule] = &[
         conf: None,
     },
     Rule {
+        id: "transport-unavailable",
+        // res/res_pjsip.c: ast_sip_set_tpselector_from_transport_name, an endpoint, AOR or
+        // registration names a transport that did not load (at use time: a qualify, a call).
+        source: "res/res_pjsip.c: ast_sip_set_tpselector_from_transport_name",
+        file: Some("res_pjsip.c"),
+        pattern: r"^Unable to retrieve PJSIP transport '(?P<id>[^']*)'$",
+        kind: Kind::UseOfRefused,
+        conf: Some("pjsip.conf"),
+    },
+    Rule {
         id: "registration-no-response",
         // res/res_pjsip_outbound_registration.c: schedule_retry, when the REGISTER got no
         // response at all (a transport error: the server is unreachable from the instance).
@@ -517,6 +531,15 @@ pub fn classify(entries: &[LogEntry], present: &dyn Fn(&str) -> bool) -> Vec<Cla
                     Some(host) if is_host_name(host) => Class::Environment(DNS.to_string()),
                     _ => Class::Config,
                 },
+                Kind::UseOfRefused => {
+                    let id = item.captures.get("id");
+                    out.iter()
+                        .rev()
+                        .find(|o| {
+                            o.rule == Some("sorcery-object-failed") && o.captures.get("id") == id
+                        })
+                        .map_or(Class::Config, |o| o.class.clone())
+                }
                 Kind::Consequence => {
                     let prev = last_of_thread.get(&e.lwp).map(|&i| &out[i]);
                     match prev {
@@ -683,6 +706,44 @@ mod tests {
             "res_mystery declined to load.",
         )];
         assert_eq!(classify(&unknown, &|_| false)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn using_a_transport_the_instance_refused_is_the_instance_not_the_configuration() {
+        let refused = |file_message: &str| {
+            [
+                entry(6, "ERROR", "config_transport.c", file_message),
+                entry(
+                    6,
+                    "ERROR",
+                    "res_sorcery_config.c",
+                    "Could not create an object of type 'transport' with id 'transport-tls' from configuration file 'pjsip.conf'",
+                ),
+                entry(
+                    40,
+                    "ERROR",
+                    "res_pjsip.c",
+                    "Unable to retrieve PJSIP transport 'transport-tls'",
+                ),
+            ]
+        };
+        let tls = refused(
+            "Transport: transport-tls: cert_file /etc/asterisk/keys/x.crt is either missing or not readable",
+        );
+        assert!(matches!(
+            classify(&tls, &|_| true)[2].class,
+            Class::Environment(_)
+        ));
+        // Refused for a reason of the configuration, or never defined: the configuration's.
+        let bad = refused("Something the configuration did");
+        assert_eq!(classify(&bad, &|_| true)[2].class, Class::Config);
+        let alone = [entry(
+            40,
+            "ERROR",
+            "res_pjsip.c",
+            "Unable to retrieve PJSIP transport 'nope'",
+        )];
+        assert_eq!(classify(&alone, &|_| true)[0].class, Class::Config);
     }
 
     #[test]
