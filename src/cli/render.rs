@@ -34,6 +34,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     };
     let files = render::render(&plan, &options)?;
     audit_before_write(&files, audit_facts, args.fail_on, term)?;
+    if args.verify {
+        verify_before_write(&files, args.asterisk.as_deref(), term)?;
+    }
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
@@ -146,4 +149,39 @@ fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
             );
         }
     }
+}
+
+/// `--verify`: load the rendered files into a throwaway Asterisk (from a private temporary
+/// directory, removed afterwards) and refuse to write when it reports configuration errors or
+/// objects other than pbxgen's model predicts. The report goes to stderr.
+fn verify_before_write(
+    files: &[RenderedFile],
+    asterisk: Option<&std::path::Path>,
+    term: &Term,
+) -> Result<(), Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("pbxgen-render-verify.")
+        .tempdir()
+        .map_err(|e| Error::invalid(format!("cannot create a temporary directory: {e}")))?;
+    for file in files {
+        let path = dir.path().join(&file.name);
+        std::fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))?;
+    }
+    let report = super::verify::verify_dir(dir.path(), asterisk)?;
+    if report.is_clean() {
+        if !term.quiet {
+            eprintln!("verify: {}", pbxgen::verify::text::verdict(&report));
+        }
+        return Ok(());
+    }
+    eprint!(
+        "{}",
+        pbxgen::verify::text::render(&report, term.color, term.verbose > 0)
+    );
+    Err(Error::invalid(format!(
+        "refusing to write: {}; nothing was written",
+        pbxgen::verify::text::verdict(&report)
+    ))
+    .with_hint("fix the profile (see Asterisk's messages above), or render without --verify")
+    .with_kind(ErrorKind::Findings))
 }

@@ -8,6 +8,7 @@
 
 mod support;
 
+mod cli;
 mod corpus;
 mod examples;
 mod matrix;
