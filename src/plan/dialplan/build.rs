@@ -7,14 +7,14 @@
 //!   outbound routes allowed to every extension; `internal-<ext>` adds the routes allowed to
 //!   that extension alone.
 //! - One **route-<name>** context per outbound route: strict patterns, digits only to the trunk.
-//! - **messages-<ext>** per extension allowed to text: its endpoint's `message_context`; says
+//! - **messages-EXT** per extension allowed to text: its endpoint's `message_context`; says
 //!   who sends (the endpoint, never the message) and goes on to **messages** (to an extension,
 //!   or out through WebSMS); **reject** for everyone else, guests and the Twilio termination
 //!   endpoint.
+//! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
 //!
 //! Every dial string uses the driver that serves the party dialled (pjsip.conf or sip.conf), and
 //! extensions are dialled by their device names (`ext<number>`), never by number.
-//! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
 
 use super::contexts::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
 use crate::diag::Error;
