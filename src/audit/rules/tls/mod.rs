@@ -1,9 +1,9 @@
-//! PBX601–PBX604: TLS and SRTP.
+//! PBX601–PBX605: TLS and SRTP.
 
 pub mod pbx601_tls_weak_method;
 pub mod pbx602_tls_no_verify;
 pub mod pbx603_srtp_over_plain_sip;
-pub mod pbx604_tls_verify_without_ca;
+pub mod pbx605_tls_verify_without_ca;
 
 use crate::asterisk::model::pjsip::PjsipTransport;
 use crate::asterisk::model::sip::SipConf;

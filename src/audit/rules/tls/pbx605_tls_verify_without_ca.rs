@@ -1,10 +1,10 @@
-//! PBX604 tls-verify-without-ca: server verification on, but no CA to verify with.
+//! PBX605 tls-verify-without-ca: server verification on, but no CA to verify with.
 
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
-        code: "PBX604",
+        code: "PBX605",
         name: "tls-verify-without-ca",
         severity: Severity::Medium,
         escalation: None,
