@@ -54,6 +54,7 @@ pub static ALL: &[&Rule] = &[
     &tls::pbx602_tls_no_verify::RULE,
     &tls::pbx603_srtp_over_plain_sip::RULE,
     &tls::pbx604_http_websocket_cleartext::RULE,
+    &tls::pbx605_tls_verify_without_ca::RULE,
     &websms::pbx701_websms_open_webhook::RULE,
     &websms::pbx702_websms_proxy_too_trusting::RULE,
     &websms::pbx703_websms_cleartext_credentials::RULE,

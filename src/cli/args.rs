@@ -87,7 +87,8 @@ pbxgen render examples/home-lab.yaml --out /tmp/pbx\n  \
 pbxgen render site.yaml --out /etc/asterisk --diff        # show what would change (secrets masked)\n  \
 pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
-pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template")]
+pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n  \
+pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first")]
     Render(RenderArgs),
 
     /// Audit Asterisk configuration for security and correctness risks
@@ -101,6 +102,34 @@ Suppress a finding in a config file with a reason:\n  \
 allowguest=yes ; pbxgen: ignore[PBX101] lab box, no trunks\n\n\
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable input.")]
     Audit(AuditArgs),
+
+    /// Load a configuration directory into a throwaway Asterisk and report what it refused
+    #[command(
+        long_about = "Load DIR (an /etc/asterisk-like directory) into a throwaway instance of a real \
+Asterisk and report every ERROR and WARNING the configuration caused — at file:line where Asterisk \
+names a line or an object — separately from the noise of the throwaway instance (listed, not counted), \
+and the objects Asterisk loaded (pjsip endpoints, AORs, auths, identifies, transports, registrations; \
+dialplan contexts) against what pbxgen's model of DIR predicts.
+
+It never touches a running PBX: the instance has its own copy of DIR and its own run, log, spool and \
+lib directories in a temporary directory, its own network namespace with only loopback (it binds no \
+port of the host and sends nothing off the machine), and it is stopped and removed when pbxgen ends.
+
+Which Asterisk: --asterisk PATH (on a PBX host, the installed binary, e.g. /usr/sbin/asterisk); \
+else the sandbox root at $PBXGEN_ASTERISK_ROOT (default /var/cache/pbxgen/asterisk-root, built by \
+scripts/asterisk-sandbox ensure: Debian's Asterisk 22), when it is there; else /usr/sbin/asterisk.
+
+Needs Linux with network, mount and PID namespaces, util-linux's unshare, and root or unprivileged \
+user namespaces.",
+        after_help = "Examples:\n  \
+pbxgen verify /etc/asterisk --asterisk /usr/sbin/asterisk    # on the PBX, with its own Asterisk\n  \
+pbxgen verify out/                                           # the sandbox's Asterisk 22\n  \
+pbxgen verify out/ --format json | jq '.findings'\n  \
+pbxgen render site.yaml --out /etc/asterisk --verify         # verify before writing\n\n\
+Exit codes: 0 clean, 1 configuration errors or warnings, or objects other than pbxgen's model \
+predicts, 2 Asterisk cannot run or the directory cannot be read."
+    )]
+    Verify(VerifyArgs),
 
     /// List audit rules, or explain one
     #[command(
@@ -159,6 +188,32 @@ pub struct RenderArgs {
     /// Refuse to write when the rendered files have findings at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Load the rendered files into a throwaway Asterisk first (see `pbxgen verify`); write
+    /// nothing when it reports configuration errors
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the Asterisk binary to run (default: the sandbox, else /usr/sbin/asterisk)
+    #[arg(long, value_name = "PATH", requires = "verify")]
+    pub asterisk: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// Configuration directory (like /etc/asterisk)
+    pub dir: PathBuf,
+    /// The Asterisk binary to run (default: the sandbox at $PBXGEN_ASTERISK_ROOT when it is
+    /// there, else /usr/sbin/asterisk)
+    #[arg(long, value_name = "PATH")]
+    pub asterisk: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -16,6 +16,7 @@ mod rules;
 mod templates;
 pub mod term;
 mod twilio;
+mod verify;
 
 use args::{Cli, Command, ProfileCommand, TemplatesCommand, TwilioCommand};
 use term::Term;
@@ -39,6 +40,7 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
     match command {
         Command::Render(args) => render::run(&args, term),
         Command::Audit(args) => audit::run(&args, term),
+        Command::Verify(args) => verify::run(&args, term),
         Command::Rules(args) => rules::run(&args, term),
         Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),
         Command::Twilio(TwilioCommand::Firewall(args)) => twilio::firewall(&args, term),

@@ -157,7 +157,7 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<ClickToCall> {
 
 #[cfg(test)]
 mod tests {
-    use crate::plan::dialplan::{Step, Trust};
+    use crate::plan::dialplan::{Step, Tech, Trust};
     use crate::plan::plan;
     use crate::profile::{Origin, SecretSource, parse};
 
@@ -222,11 +222,72 @@ click_to_call:
         assert!(matches!(&s[0], Step::JoinGroup { group, .. } if group == "sales"));
         assert!(matches!(&s[1], Step::RefuseOverLimit { max: 3, .. }));
         assert!(matches!(&s[2], Step::SetCallerId { name, .. } if name == "Web sales"));
+        // The callee's device (never the bare number), with the driver serving it.
         assert!(matches!(&s[3], Step::Dial { targets, .. }
-            if targets.len() == 1 && targets[0].resource == "101" && targets[0].via.is_none()));
+            if targets.len() == 1 && targets[0].resource == "ext101"
+                && targets[0].tech == Tech::Pjsip && targets[0].via.is_none()));
         for e in &context.extensions[1..] {
             assert!(matches!(&e.steps[..], [Step::Goto { exten }] if exten == "s"));
         }
+    }
+
+    #[test]
+    fn a_chan_sip_callee_is_dialled_with_chan_sip() {
+        // The button's account is pjsip's; the callee is served by chan_sip next to it.
+        let text = SITE
+            .replace(
+                "asterisk: 22,",
+                "asterisk: 20, channel_drivers: [pjsip, sip],",
+            )
+            .replace(
+                "secret: S3cret-one-101 }",
+                "secret: S3cret-one-101, driver: sip }",
+            );
+        let site = plan(&parse(&text, Origin::named("t.yaml")).unwrap()).unwrap();
+        let context = site.dialplan.context("click-to-call-sales").unwrap();
+        assert!(
+            matches!(&context.extensions[0].steps[3], Step::Dial { targets, .. }
+            if targets.len() == 1 && targets[0].resource == "ext101"
+                && targets[0].tech == Tech::Sip && targets[0].via.is_none())
+        );
+        let peers: Vec<&str> = site
+            .sip
+            .as_ref()
+            .unwrap()
+            .peers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert!(peers.contains(&"ext101"), "{peers:?}");
+        let endpoints: Vec<&str> = site
+            .pjsip
+            .as_ref()
+            .unwrap()
+            .accounts
+            .iter()
+            .map(|a| a.endpoint.name.as_str())
+            .collect();
+        assert!(!endpoints.contains(&"ext101"), "{endpoints:?}");
+    }
+
+    #[test]
+    fn a_chan_sip_trunk_may_not_take_a_button_account_name() {
+        let text = SITE
+            .replace(
+                "asterisk: 22,",
+                "asterisk: 20, channel_drivers: [pjsip, sip],",
+            )
+            .replace(
+                "{ name: itsp, host: sip.itsp.example,",
+                "{ name: click-to-call-sales, driver: sip, host: sip.itsp.example,",
+            )
+            .replace("trunk: itsp }", "trunk: click-to-call-sales }");
+        let err = plan(&parse(&text, Origin::named("t.yaml")).unwrap()).unwrap_err();
+        assert!(
+            err.message
+                .contains("`click-to-call-sales` is both a pjsip endpoint and a chan_sip peer"),
+            "{err}"
+        );
     }
 
     #[test]

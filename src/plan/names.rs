@@ -11,6 +11,16 @@ pub const VOICEMAIL_CONTEXT: &str = "default";
 pub const TWILIO_ORIGINATION: &str = "twilio-origination";
 pub const TWILIO_TERMINATION: &str = "twilio-termination";
 
+/// The CA bundle TLS servers (Twilio, TLS trunks) are verified against when the profile names
+/// none (`network.tls.ca_file`): Debian's and Ubuntu's system bundle (package ca-certificates).
+/// Neither pjproject nor chan_sip loads a system trust store by itself, so a CA list is always
+/// written.
+pub const SYSTEM_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// The channel variable holding the extension number a MESSAGE comes from (set by the
+/// sender's own `messages-<number>` context).
+pub const SMS_SENDER_VARIABLE: &str = "SMS_SENDER";
+
 /// Seconds an internal call rings before voicemail.
 pub const INTERNAL_RING_SECONDS: u32 = 30;
 /// What extensions dial to reach voicemail (mailbox and PIN asked).

@@ -1,7 +1,7 @@
 //! `twiml-<name>.xml`: a TwiML document routing a Twilio number to the PBX (never credentials).
 
 use crate::diag::Error;
-use crate::profile::Profile;
+use crate::profile::{Profile, Transport};
 use crate::twilio::webhook::Endpoint;
 use serde::Serialize;
 
@@ -52,11 +52,20 @@ pub fn build(profile: &Profile) -> Result<Vec<Twiml>, Error> {
                 "set `network.public_address` (the name or address Twilio reaches the PBX at)",
             )
         })?;
-        let (transport, port, default_port) = match (&network.tls, &network.udp, &network.tcp) {
-            (Some(tls), _, _) => ("tls", tls.port.value, 5061),
-            (None, Some(udp), _) => ("udp", udp.port.value, 5060),
-            (None, None, Some(tcp)) => ("tcp", tcp.port.value, 5060),
+        let (transport, default_port) = match (&network.tls, &network.udp, &network.tcp) {
+            (Some(_), _, _) => (Transport::Tls, 5061),
+            (None, Some(_), _) => (Transport::Udp, 5060),
+            (None, None, Some(_)) => (Transport::Tcp, 5060),
             (None, None, None) => return Err(Error::invalid("`network` has no SIP transport")),
+        };
+        // The port of the driver that serves Twilio (chan_sip has its own next to pjsip).
+        let port = profile
+            .listen_port(transport, profile.driver(twilio.driver.as_ref()))
+            .unwrap_or(default_port);
+        let transport = match transport {
+            Transport::Tls => "tls",
+            Transport::Udp => "udp",
+            Transport::Tcp => "tcp",
         };
         let port = if port == default_port {
             String::new()

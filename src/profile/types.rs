@@ -74,8 +74,10 @@ pub struct Site {
     /// Target Asterisk major version: 20, 21, 22 or 23.
     #[schemars(range(min = 20, max = 23))]
     pub asterisk: Spanned<u32>,
-    /// Which channel-driver configuration to produce: `pjsip` (pjsip.conf) and/or `sip`
-    /// (chan_sip's sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`.
+    /// Which channel drivers serve the site: `pjsip` (pjsip.conf) and/or `sip` (chan_sip's
+    /// sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`. The first one listed
+    /// serves every party (extension, trunk, PSTN line, Twilio) that names no `driver`; with both,
+    /// both are loaded, each on its own ports (`chan_sip_port` of each transport).
     #[serde(default = "default_channel_drivers")]
     pub channel_drivers: Vec<Spanned<ChannelDriver>>,
     /// A long random secret (at least 32 characters) pbxgen derives public credentials from:
@@ -135,6 +137,10 @@ pub struct PlainTransport {
     /// Port (default 5060).
     #[serde(default = "default_sip_port")]
     pub port: Spanned<u16>,
+    /// The port chan_sip listens on when `site.channel_drivers` lists both `pjsip` and `sip`
+    /// (pjsip takes `port`; two drivers cannot share one). Default: `port` + 100.
+    #[serde(default)]
+    pub chan_sip_port: Option<Spanned<u16>>,
 }
 
 fn default_sip_port() -> Spanned<u16> {
@@ -148,11 +154,18 @@ pub struct TlsTransport {
     /// Port (default 5061).
     #[serde(default = "default_tls_port")]
     pub port: Spanned<u16>,
+    /// The port chan_sip listens on when `site.channel_drivers` lists both `pjsip` and `sip`
+    /// (pjsip takes `port`). Default: `port` + 100.
+    #[serde(default)]
+    pub chan_sip_port: Option<Spanned<u16>>,
     /// Certificate file (PEM) on the PBX.
     pub cert_file: FilePath,
     /// Private key file (PEM) on the PBX.
     pub key_file: FilePath,
-    /// CA bundle used to verify peers (default: the system's).
+    /// CA bundle verifying the TLS servers this PBX connects to (Twilio, TLS trunks). Default:
+    /// `/etc/ssl/certs/ca-certificates.crt` (Debian, Ubuntu). Neither pjproject nor chan_sip
+    /// loads a system trust store, so a CA list is always written; on other systems name the
+    /// bundle here (RHEL: `/etc/pki/tls/certs/ca-bundle.crt`).
     #[serde(default)]
     pub ca_file: Option<FilePath>,
 }
@@ -282,6 +295,10 @@ pub struct Twilio {
     /// `pbxgen-twilio.service`; the TwiML files then name it as their `<Dial action>`.
     #[serde(default)]
     pub webhook: Option<Spanned<TwilioWebhook>>,
+    /// The channel driver serving Twilio (origination and termination): `pjsip` or `sip`
+    /// (default: the first of `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// The Twilio webhook server (`pbxgen twilio serve`).
@@ -638,6 +655,10 @@ pub struct Trunk {
     /// Codecs in order of preference (default: `[ulaw, alaw]`).
     #[serde(default)]
     pub codecs: Option<Vec<Codec>>,
+    /// The channel driver serving this trunk: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// A SIP transport.
@@ -673,7 +694,9 @@ pub enum Codec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
-    /// The extension number (digits), also its SIP user name.
+    /// The extension number (digits): what is dialled, the caller ID, the voicemail box. The
+    /// phone registers as `ext<number>` (device names are never numbers: a caller ID must not
+    /// select a device).
     pub number: ExtensionNumber,
     /// Display name (caller ID name).
     pub name: DisplayName,
@@ -695,6 +718,10 @@ pub struct Extension {
     /// Codecs in order of preference (default: `[ulaw, alaw]`).
     #[serde(default)]
     pub codecs: Option<Vec<Codec>>,
+    /// The channel driver serving this extension: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// What registers as an extension.
@@ -819,6 +846,10 @@ pub struct Pstn {
     pub gateway_password: Secret,
     /// The inbound context landline calls enter.
     pub context: ContextName,
+    /// The channel driver serving the PSTN line: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// SPA3102 settings; every field defaults to profiles/spa3102.yaml.

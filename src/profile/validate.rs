@@ -18,6 +18,7 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     check_version(profile)?;
     check_site(&profile.site)?;
     check_network(&profile.network)?;
+    check_drivers(profile)?;
     check_names(profile)?;
     check_extensions(profile)?;
     check_devices(profile)?;
@@ -156,6 +157,152 @@ fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
     )
 }
 
+/// Every party's `driver` is a driver the site loads; texting needs pjsip; with both drivers,
+/// chan_sip's ports are its own.
+fn check_drivers(profile: &Profile) -> Result<(), Error> {
+    let mut chosen: Vec<(String, &Spanned<ChannelDriver>)> = Vec::new();
+    if let Some(d) = profile.twilio.as_ref().and_then(|t| t.driver.as_ref()) {
+        chosen.push(("Twilio".into(), d));
+    }
+    for t in &profile.trunks {
+        if let Some(d) = &t.driver {
+            chosen.push((format!("trunk `{}`", t.name), d));
+        }
+    }
+    for (_, p) in profile.pstn_lines() {
+        if let Some(d) = &p.driver {
+            chosen.push((format!("PSTN line `{}`", p.trunk), d));
+        }
+    }
+    for e in &profile.extensions {
+        if let Some(d) = &e.driver {
+            chosen.push((format!("extension {}", e.number), d));
+        }
+    }
+    for (who, driver) in chosen {
+        if !profile.wants(driver.value) {
+            let name = driver_name(driver.value);
+            return Err(at(
+                &driver.pos,
+                format!(
+                    "{who} is to be served by `{name}`, which `site.channel_drivers` does not list"
+                ),
+            )
+            .with_hint(format!(
+                "add `{name}` to `site.channel_drivers`, or remove this `driver`"
+            )));
+        }
+    }
+    for e in &profile.extensions {
+        if e.sms && profile.driver(e.driver.as_ref()) != ChannelDriver::Pjsip {
+            let pos = e
+                .driver
+                .as_ref()
+                .map_or_else(|| e.number.pos().clone(), |d| d.pos.clone());
+            return Err(at(
+                &pos,
+                format!(
+                    "extension {} may text (`sms: true`), which needs the pjsip channel driver, but chan_sip serves it",
+                    e.number
+                ),
+            )
+            .with_hint("chan_sip cannot say per peer who may send MESSAGEs; give the extension `driver: pjsip` (and list `pjsip` in `site.channel_drivers`)"));
+        }
+    }
+    check_chan_sip_ports(profile)
+}
+
+/// With both drivers, chan_sip listens on `chan_sip_port` (default `port` + 100), which must
+/// differ from every port pjsip uses for the same protocol family; with one driver there is no
+/// `chan_sip_port`.
+fn check_chan_sip_ports(profile: &Profile) -> Result<(), Error> {
+    let network = &profile.network;
+    let given = [
+        network.udp.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+        network.tcp.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+        network.tls.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+    ];
+    if !profile.both_drivers() {
+        if let Some(port) = given.iter().flatten().next() {
+            return Err(at(
+                &port.pos,
+                "`chan_sip_port` is only used when `site.channel_drivers` lists both `pjsip` and `sip`",
+            )
+            .with_hint("with one driver, it listens on `port`; remove `chan_sip_port`"));
+        }
+        return Ok(());
+    }
+    let transports = [
+        (
+            Transport::Udp,
+            network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+        (
+            Transport::Tcp,
+            network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+        (
+            Transport::Tls,
+            network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+    ];
+    // (protocol family, port, driver, transport, where it was set)
+    let mut listeners: Vec<(bool, u16, &str, &str, &Pos)> = Vec::new();
+    for (transport, ports) in transports {
+        let Some((port, chan_sip_port)) = ports else {
+            continue;
+        };
+        let name = match transport {
+            Transport::Udp => "udp",
+            Transport::Tcp => "tcp",
+            Transport::Tls => "tls",
+        };
+        let sip_port = match chan_sip_port {
+            Some(p) if p.value == 0 => {
+                return Err(at(&p.pos, "port 0 is not a port: expected 1 to 65535"));
+            }
+            Some(p) => (p.value, &p.pos),
+            None => match port
+                .value
+                .checked_add(super::resolved::CHAN_SIP_PORT_OFFSET)
+            {
+                Some(p) => (p, &port.pos),
+                None => {
+                    return Err(at(
+                        &port.pos,
+                        format!(
+                            "chan_sip's {name} port defaults to this port + {}, which is past 65535",
+                            super::resolved::CHAN_SIP_PORT_OFFSET
+                        ),
+                    )
+                    .with_hint("set `chan_sip_port` for this transport"));
+                }
+            },
+        };
+        let stream = transport != Transport::Udp;
+        listeners.push((stream, port.value, "pjsip", name, &port.pos));
+        listeners.push((stream, sip_port.0, "chan_sip", name, sip_port.1));
+    }
+    for (i, a) in listeners.iter().enumerate() {
+        if let Some(b) = listeners[..i].iter().find(|b| b.0 == a.0 && b.1 == a.1) {
+            return Err(at(
+                a.4,
+                format!(
+                    "{} {} and {} {} would both listen on {} port {}",
+                    a.2,
+                    a.3,
+                    b.2,
+                    b.3,
+                    if a.0 { "TCP" } else { "UDP" },
+                    a.1
+                ),
+            )
+            .with_hint("with both drivers, chan_sip needs ports of its own: set `chan_sip_port` (default `port` + 100)"));
+        }
+    }
+    Ok(())
+}
+
 /// Names share namespaces: trunk-like names (`twilio`, trunks, PSTN lines) because routes refer
 /// to them by name; devices, routes and Twilio numbers each among themselves.
 fn check_names(profile: &Profile) -> Result<(), Error> {
@@ -178,6 +325,25 @@ fn check_names(profile: &Profile) -> Result<(), Error> {
         }
     }
     unique("trunk", trunk_names.iter().copied())?;
+    for (name, pos) in &trunk_names {
+        if super::resolved::is_extension_device_name(name) {
+            return Err(at(
+                pos,
+                format!("`{name}` is the name of an extension's device (extensions register as `ext<number>`)"),
+            )
+            .with_hint("name the trunk differently"));
+        }
+    }
+    for (_, pstn) in profile.pstn_lines() {
+        let name = pstn.trunk.as_str();
+        if name.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(at(
+                pstn.trunk.pos(),
+                format!("PSTN line `{name}` registers with a number as its name: a caller whose caller ID is {name} would be taken for it"),
+            )
+            .with_hint("give the line a name with a letter in it, e.g. `atapstn`"));
+        }
+    }
     unique(
         "device",
         profile
@@ -875,17 +1041,35 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
                 }
                 let network = &profile.network;
                 let sip_ports = [
-                    network.udp.as_ref().map(|t| &t.port),
-                    network.tcp.as_ref().map(|t| &t.port),
-                    network.tls.as_ref().map(|t| &t.port),
+                    network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+                    network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+                    network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
                 ];
                 let wss = CLICK_TO_CALL_WSS_PORT;
-                if let Some(port) = sip_ports.iter().flatten().find(|p| p.value == wss) {
-                    return Err(at(
-                        &port.pos,
-                        format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
-                    )
-                    .with_hint("give the SIP transport another port"));
+                for (port, chan_sip_port) in sip_ports.iter().flatten() {
+                    if port.value == wss {
+                        return Err(at(
+                            &port.pos,
+                            format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                        )
+                        .with_hint("give the SIP transport another port"));
+                    }
+                    // With both drivers chan_sip listens on a port of its own: not this one either.
+                    let chan_sip = match chan_sip_port {
+                        Some(p) => (p.value, &p.pos),
+                        None => (
+                            port.value
+                                .saturating_add(super::resolved::CHAN_SIP_PORT_OFFSET),
+                            &port.pos,
+                        ),
+                    };
+                    if profile.both_drivers() && chan_sip.0 == wss {
+                        return Err(at(
+                            chan_sip.1,
+                            format!("chan_sip would listen on port {wss}, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                        )
+                        .with_hint(format!("set this transport's `chan_sip_port` to another port (it defaults to `port` + {})", super::resolved::CHAN_SIP_PORT_OFFSET)));
+                    }
                 }
                 if button.password.is_none() && profile.site.secret_key.is_none() {
                     return Err(at(

@@ -243,7 +243,7 @@ const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spa
 #[rustfmt::skip]
 const INVALID: &[Expect] = &[
     // YAML and schema
-    expect("unknown-field", 10, 5, "unknown field `voicemial`, expected one of `number`, `name`, `secret`, `device`, `permit`, `voicemail`, `sms`, `codecs`", Some("did you mean `voicemail`?")),
+    expect("unknown-field", 10, 5, "unknown field `voicemial`, expected one of `number`, `name`, `secret`, `device`, `permit`, `voicemail`, `sms`, `codecs`, `driver`", Some("did you mean `voicemail`?")),
     expect("duplicate-key", 5, 3, "duplicate key `name`", Some("a key may appear only once in a mapping; remove one of them")),
     expect("yes-is-not-a-bool", 10, 15, "expected `true` or `false`", Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile")),
     expect("version-2", 1, 10, "unsupported profile version 2: this pbxgen reads version 1", None),
@@ -265,6 +265,13 @@ const INVALID: &[Expect] = &[
     expect("reserved-trunk-name", 7, 11, "the trunk name `twilio` is reserved for the `twilio:` section", None),
     expect("device-mismatch", 10, 13, "extension 101 names device `hoem`, which is not defined in `devices`", Some("did you mean `home`?")),
     expect("fallback-without-voicemail", 17, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
+    // channel drivers and device names
+    expect("driver-not-listed", 10, 13, "extension 101 is to be served by `sip`, which `site.channel_drivers` does not list", Some("add `sip` to `site.channel_drivers`, or remove this `driver`")),
+    expect("sms-on-chan-sip", 11, 13, "extension 101 may text (`sms: true`), which needs the pjsip channel driver, but chan_sip serves it", Some("chan_sip cannot say per peer who may send MESSAGEs")),
+    expect("chan-sip-port-one-driver", 5, 37, "`chan_sip_port` is only used when `site.channel_drivers` lists both `pjsip` and `sip`", Some("with one driver, it listens on `port`")),
+    expect("chan-sip-port-clash", 8, 20, "chan_sip tls and chan_sip tcp would both listen on TCP port 5160", Some("with both drivers, chan_sip needs ports of its own")),
+    expect("pstn-line-numeric", 11, 14, "PSTN line `5551234` registers with a number as its name: a caller whose caller ID is 5551234 would be taken for it", Some("give the line a name with a letter in it")),
+    expect("trunk-named-like-a-phone", 7, 11, "`ext200` is the name of an extension's device (extensions register as `ext<number>`)", None),
     // Twilio
     expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
     expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
@@ -289,6 +296,7 @@ const INVALID: &[Expect] = &[
     expect("c2c-browser-without-tls", 14, 10, "click-to-call button `sales` is `via: browser`, which needs `network.tls`", Some("browsers connect over wss:// only")),
     expect("c2c-no-secret-key", 13, 11, "click-to-call button `sales` has no `password`, and there is no `site.secret_key` to derive one from", Some("set `site.secret_key: ${file:secrets/site.key}`")),
     expect("c2c-missing-callee", 14, 13, "click-to-call button `sales` names extension `200`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("c2c-chan-sip-port-clash", 7, 37, "chan_sip would listen on port 8089, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("set this transport's `chan_sip_port` to another port")),
     expect("c2c-port-clash", 7, 16, "port 8089 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port")),
     expect("c2c-shared-secret", 17, 15, "`click_to_call[sales].password` uses the same secret as `extensions[101].secret` (${env:PBX_EXT_101})", Some("click-to-call passwords are published")),
 ];

@@ -161,6 +161,9 @@ pub struct PjsipTransport {
     pub cert_file: Option<Located<Text>>,
     pub priv_key_file: Option<Located<Text>>,
     pub ca_list_file: Option<Located<Text>>,
+    /// A directory of CA certificates (hashed names); with neither it nor `ca_list_file`,
+    /// pjproject trusts no server certificate (it never loads the system store).
+    pub ca_list_path: Option<Located<Text>>,
     pub external_signaling_address: Option<Located<Text>>,
     pub external_media_address: Option<Located<Text>>,
     pub local_net: Vec<Located<Text>>,
@@ -478,6 +481,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
         cert_file: opt_string(s, "cert_file"),
         priv_key_file: opt_string(s, "priv_key_file"),
         ca_list_file: opt_string(s, "ca_list_file"),
+        ca_list_path: opt_string(s, "ca_list_path"),
         external_signaling_address: opt_string(s, "external_signaling_address"),
         external_media_address: opt_string(s, "external_media_address"),
         local_net: list_option(s, "local_net"),

@@ -8,6 +8,7 @@ const COMMANDS: &[&[&str]] = &[
     &[],
     &["render"],
     &["audit"],
+    &["verify"],
     &["rules"],
     &["twilio"],
     &["twilio", "refresh"],

@@ -6,7 +6,7 @@
 //! | party | address |
 //! |---|---|
 //! | Asterisk | 127.0.0.1: SIP 5060 (UDP), 5061 (TLS), HTTPS/WSS 8089 |
-//! | extension 201 (the callee of both buttons) | 127.0.0.101:5070 |
+//! | extension 201 (the callee of both buttons; device `ext201`) | 127.0.0.101:5070 |
 //! | extension 202 | not registered: a call reaching it would show in the dialplan log |
 //! | ITSP `itsp` (international route) | 127.0.0.20:5060 (a UAS: must receive nothing) |
 //! | the WebRTC gateway of `support` | 127.0.0.30 |
@@ -23,6 +23,8 @@ use std::time::Duration;
 
 const ASTERISK: &str = "127.0.0.1:5060";
 const CALLEE: &str = "127.0.0.101";
+/// The device extension 201's phone registers as (and is dialled at): never the bare number.
+const CALLEE_DEVICE: &str = "ext201";
 const ITSP: &str = "127.0.0.20";
 const GATEWAY: &str = "127.0.0.30";
 const STRANGER: &str = "127.0.0.40";
@@ -202,8 +204,8 @@ fn the_rendered_site_loads_with_no_configuration_error_and_webrtc_settings() {
 fn callee(pbx: &Instance, site: &Site, ring: Duration) -> Background {
     let reg = Sipp::new(pbx, "register.xml", CALLEE, PHONE_PORT)
         .target(ASTERISK)
-        .key("user", "201")
-        .auth("201", &site.secret("ext-201.secret"))
+        .key("user", CALLEE_DEVICE)
+        .auth(CALLEE_DEVICE, &site.secret("ext-201.secret"))
         .run(TIMEOUT);
     assert_eq!(reg.final_status(), Some(200), "{:?}", reg.statuses());
     Sipp::new(pbx, "uas-ring.xml", CALLEE, PHONE_PORT)
@@ -248,7 +250,7 @@ fn only_the_callee_was_dialled(pbx: &Instance) {
         assert!(!app.starts_with("VoiceMail"), "{line}");
         if app.starts_with("Dial(") {
             assert!(
-                app.contains("\"PJSIP/201,"),
+                app.contains(&format!("\"PJSIP/{CALLEE_DEVICE},")),
                 "a Dial other than the callee's: {line}"
             );
         }
@@ -271,7 +273,7 @@ fn whatever_the_gateway_dials_rings_the_callee_only() {
             "dialling {number} did not ring 201: {:?}",
             run.statuses()
         );
-        assert_eq!(invited(&phone)[i], "201", "dialling {number}");
+        assert_eq!(invited(&phone)[i], CALLEE_DEVICE, "dialling {number}");
         let caller = phone.received("INVITE")[i]
             .header("From")
             .unwrap_or("")
@@ -352,7 +354,7 @@ fn whatever_the_browser_dials_over_wss_rings_the_callee_only() {
             eventually(Duration::from_secs(5), || invited(&phone).len() > i),
             "dialling {number} over WSS did not ring 201: {statuses:?}"
         );
-        assert_eq!(invited(&phone)[i], "201", "dialling {number}");
+        assert_eq!(invited(&phone)[i], CALLEE_DEVICE, "dialling {number}");
         assert_eq!(
             statuses.last(),
             Some(&486),

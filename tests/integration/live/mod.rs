@@ -8,6 +8,7 @@
 
 mod support;
 
+mod cli;
 mod click_to_call;
 mod corpus;
 mod examples;

@@ -168,3 +168,65 @@ click_to_call:
     );
     assert!(report.findings.iter().any(|f| f.rule.code == "PBX401"));
 }
+
+/// With both drivers and chan_sip serving the phones, a gateway button's account is still
+/// pjsip's (it needs the `endpoint.phone` template though no phone is in pjsip.conf), and its
+/// context dials the callee's chan_sip device; the files audit clean at `high`.
+#[test]
+fn a_button_for_a_chan_sip_callee_next_to_pjsip() {
+    use pbxgen::audit::engine::Severity;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gw"), "Gw-S3cret-1234567").unwrap();
+    std::fs::write(dir.path().join("ext"), "Ext-S3cret-1234567").unwrap();
+    let profile = r#"
+version: 1
+site: { name: t, asterisk: 20, channel_drivers: [sip, pjsip] }
+network:
+  local_nets: [192.168.1.0/24]
+  udp: { port: 5060 }
+extensions:
+  - { number: "101", name: One, secret: "${file:ext}" }
+click_to_call:
+  - name: support
+    callee: "101"
+    via: gateway
+    gateway: { allow_from: [203.0.113.10/32] }
+    caller_id: Web support
+    password: "${file:gw}"
+"#;
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, profile).unwrap();
+    let profile = pbxgen::profile::load(&path).unwrap();
+    let files = render::render_profile(&profile, &RenderOptions::default()).unwrap();
+    let file = |name: &str| {
+        &files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} rendered"))
+            .contents
+    };
+    let pjsip = file("pjsip.conf");
+    assert!(pjsip.contains("\n[endpoint.phone](!)\n"), "{pjsip}");
+    assert!(
+        pjsip.contains("\n[click-to-call-support](endpoint.phone)\n"),
+        "{pjsip}"
+    );
+    assert!(
+        !pjsip.contains("[ext101]"),
+        "chan_sip serves the phone: {pjsip}"
+    );
+    assert!(file("sip.conf").contains("\n[ext101]"));
+    let dialplan = file("extensions.conf");
+    let context = &dialplan[dialplan.find("[click-to-call-support]").unwrap()..];
+    let context = &context[..context.find("\n[").unwrap_or(context.len())];
+    assert!(context.contains("Dial(SIP/ext101,"), "{context}");
+    assert!(!context.contains("PJSIP/"), "{context}");
+    let twilio = pbxgen::twilio::TwilioRanges::embedded();
+    let report = pbxgen::audit::audit_rendered(&files, &twilio, 20, Severity::High);
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule.code, f.message))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
