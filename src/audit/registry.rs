@@ -26,6 +26,7 @@ pub static ALL: &[&Rule] = &[
     &pjsip::pbx204_pjsip_inbound_auth_on_ip_trunk::RULE,
     &pjsip::pbx205_pjsip_unauth_options::RULE,
     &pjsip::pbx206_trust_caller_id::RULE,
+    &pjsip::pbx207_unauthenticated_name_match::RULE,
     &acl::pbx301_acl_missing::RULE,
     &acl::pbx302_acl_order::RULE,
     &acl::pbx303_acl_family::RULE,
@@ -58,6 +59,8 @@ pub static ALL: &[&Rule] = &[
     &config::pbx903_pjsip_duplicate_object::RULE,
     &config::pbx904_missing_include::RULE,
     &config::pbx905_hostname_in_acl::RULE,
+    &config::pbx906_config_value_refused::RULE,
+    &config::pbx907_config_section_ignored::RULE,
 ];
 
 /// Every rule, ordered by code.

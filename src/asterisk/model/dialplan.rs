@@ -307,6 +307,8 @@ pub struct DialTarget {
     pub caller_controlled: bool,
     /// That data is restricted to digits (`${FILTER(0-9,…)}`, or a strict pattern).
     pub filtered: bool,
+    /// Where the caller-controlled data comes from (the taint lattice's answer).
+    pub sources: super::taint::Sources,
     pub pos: Pos,
 }
 
@@ -338,10 +340,13 @@ pub struct Sink {
     #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub argument: String,
     pub exten: Text,
-    /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them.
+    /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them (for
+    /// `AGI`: in the script or FastAGI URL, its first argument).
     pub caller_controlled: bool,
     /// The caller-controlled part is digits only.
     pub filtered: bool,
+    /// Where the caller-controlled data comes from.
+    pub sources: super::taint::Sources,
     pub pos: Pos,
 }
 

@@ -12,6 +12,7 @@ pub mod dialplan;
 mod dialplan_apps;
 mod dialplan_build;
 pub mod manager;
+pub mod option_values;
 pub mod pjsip;
 pub mod pjsip_options;
 pub mod sip;

@@ -1,5 +1,6 @@
 //! PBX101 sip-guest-calls: chan_sip accepts unauthenticated (guest) calls.
 
+use crate::audit::analysis::network;
 use crate::audit::analysis::reach::{EntryKind, Money};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 
@@ -9,7 +10,7 @@ pub static RULE: Rule = Rule {
         name: "sip-guest-calls",
         severity: Severity::High,
         escalation: Some(
-            "critical when the guest context reaches a trunk with caller-chosen digits",
+            "critical when the guest context reaches a trunk (with any number); one level lower when chan_sip listens on private addresses only",
         ),
         summary: "chan_sip accepts unauthenticated (guest) calls",
         doc: RuleDoc {
@@ -43,16 +44,32 @@ fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     } else {
         " (`allowguest` is unset and defaults to yes)"
     };
+    // With private listeners only, guests come from the LAN (or a port forward): one level
+    // lower.
+    let private = network::sip_listens_only_private(ctx.pbx);
+    let who = if private {
+        "anyone who reaches its private listener"
+    } else {
+        "anyone on the internet"
+    };
     let mut message = format!(
-        "chan_sip accepts calls from anyone on the internet into context `{}`{default_note}",
+        "chan_sip accepts calls from {who} into context `{}`{default_note}",
         g.context.value
     );
     let money = ctx.entry_money(EntryKind::Guest, "general", Money::Bounded);
     let f = sink.report(ctx.anchor(pos), String::new());
     f.section("general").option("allowguest");
+    if private {
+        f.severity(Severity::Medium);
+    }
     if let Some(m) = money {
         message.push_str(&format!("; that context {}", m.describe()));
-        f.severity(Severity::Critical).path(m.path);
+        let severity = if private {
+            Severity::High
+        } else {
+            Severity::Critical
+        };
+        f.severity(severity).path(m.path);
     }
     f.message = message;
 }

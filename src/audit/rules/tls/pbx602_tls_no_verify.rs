@@ -35,7 +35,7 @@ fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                     .map(|e| e.transport.as_ref().map(|t| t.value.as_str())),
             )
             .collect();
-        for t in &pj.transports {
+        for t in pj.transports.iter().filter(|t| !t.meta.is_refused()) {
             let tls = t.protocol.value.eq_ignore_ascii_case("tls")
                 || t.protocol.value.eq_ignore_ascii_case("wss");
             let used = outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id));
