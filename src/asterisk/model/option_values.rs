@@ -837,12 +837,12 @@ pub fn pj_bind_refusal(value: &str) -> Option<String> {
 fn pj_match_refusal(item: &str) -> Option<String> {
     let addressy = item.contains('/') || numeric_address(item, PortRule::Optional).is_some();
     if addressy {
-        return parse_acl_entry(item, PortRule::Optional).err().map(|why| {
-            format!("\"{why}\" (\"Failed to add address '{item}' to ip endpoint identifier\")")
-        });
+        return parse_acl_entry(item, PortRule::Optional)
+            .err()
+            .map(|why| format!("\"{why}\""));
     }
     (host_shape(item) == HostShape::Placeholder).then(|| {
-        format!("`{item}` is a placeholder, not an address or a host name: it never resolves (\"Identify … failed when adding resolution results\")")
+        format!("`{item}` is a placeholder, not an address or a host name: it never resolves")
     })
 }
 

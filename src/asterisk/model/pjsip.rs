@@ -136,8 +136,8 @@ impl PjsipConf {
             .filter(|e| e.is_anonymous && e.meta.loads())
     }
 
-    /// The identify objects pointing at an endpoint that Asterisk loads (a refused or
-    /// duplicated identify matches nothing).
+    /// The identify objects pointing at an endpoint, except those refused on their own (a
+    /// placeholder `match`, a duplicate id): those match nothing.
     pub fn identifies_of<'a>(
         &'a self,
         endpoint: &'a PjsipEndpoint,
@@ -146,7 +146,7 @@ impl PjsipConf {
             .identify
             .iter()
             .filter_map(|&i| self.identifies.get(i))
-            .filter(|i| i.meta.loads())
+            .filter(|i| !i.meta.is_refused())
     }
 
     /// Whether some transport loads (without one, res_pjsip receives nothing).

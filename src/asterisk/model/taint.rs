@@ -207,6 +207,10 @@ impl Scope<'_> {
             "MACRO_EXTEN" => Taint::any(Sources::OTHER_EXTEN),
             "SIPURI" | "SIPDOMAIN" => Taint::any(Sources::HEADERS),
             k => {
+                // `Set(LOCAL(ARG1)=…)` overwrites an argument in its frame.
+                if let Some(&t) = self.local.get(k) {
+                    return t;
+                }
                 if let Some(n) = k.strip_prefix("ARG").and_then(|n| n.parse::<usize>().ok()) {
                     let t = n
                         .checked_sub(1)
@@ -248,7 +252,7 @@ impl Scope<'_> {
                 taint = taint.join(if open == b'{' {
                     self.reference(inner)
                 } else {
-                    self.expr(inner)
+                    self.arithmetic(inner)
                 });
                 i = end + 1;
             } else {
@@ -256,6 +260,22 @@ impl Scope<'_> {
             }
         }
         taint
+    }
+
+    /// The taint of `$[inner]`. The regex operators (`x : "re"`, `x =~ "re"`; POSIX extended,
+    /// ast_expr2's `op_colon`/`op_eqtilde`) return the text of the first group, or the number of
+    /// characters matched when there is none: a group made only of digit sets (`([*0-9]*)`), or
+    /// no group at all, leaves digits only.
+    fn arithmetic(&self, inner: &str) -> Taint {
+        if let Some((lhs, regex)) = regex_operands(inner) {
+            let t = self.expr(lhs);
+            return if regex_yields_digits(regex) {
+                t.filtered()
+            } else {
+                t
+            };
+        }
+        self.expr(inner)
     }
 
     /// The taint of `${inner}`.
@@ -311,6 +331,79 @@ impl Scope<'_> {
             _ => self.expr(args),
         }
     }
+}
+
+/// `lhs : "regex"` or `lhs =~ "regex"` as the whole of a `$[…]` (the operator outside `${…}`,
+/// `$[…]` and quotes; `::` is the ternary's, not a match).
+fn regex_operands(inner: &str) -> Option<(&str, &str)> {
+    let bytes = inner.as_bytes();
+    let (mut depth, mut quote) = (0i32, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quote = !quote,
+            b'{' | b'[' | b'(' if !quote => depth += 1,
+            b'}' | b']' | b')' if !quote => depth -= 1,
+            b':' if !quote && depth == 0 => {
+                if bytes.get(i + 1) == Some(&b':') || (i > 0 && bytes[i - 1] == b':') {
+                    return None;
+                }
+                return quoted(&inner[i + 1..]).map(|re| (&inner[..i], re));
+            }
+            b'=' if !quote && depth == 0 && bytes.get(i + 1) == Some(&b'~') => {
+                return quoted(&inner[i + 2..]).map(|re| (&inner[..i], re));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text of `"…"` (surrounding blanks allowed), when that is all there is.
+fn quoted(s: &str) -> Option<&str> {
+    let s = s.trim();
+    s.strip_prefix('"')?.strip_suffix('"')
+}
+
+/// Whether a regex used with `:`/`=~` can only return digits: no group (a count), or a first
+/// group made of digit sets and quantifiers.
+fn regex_yields_digits(regex: &str) -> bool {
+    if regex.contains("${") || regex.contains("$[") {
+        return false;
+    }
+    let Some(open) = regex.find('(') else {
+        return true;
+    };
+    let rest = &regex[open + 1..];
+    let Some(close) = rest.find(')') else {
+        return false;
+    };
+    let group = &rest[..close];
+    let mut chars = group.chars();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => {
+                for c in chars.by_ref() {
+                    match c {
+                        ']' => break,
+                        '0'..='9' | '-' | '*' | '#' | '+' => {}
+                        _ => return false,
+                    }
+                }
+                any = true;
+            }
+            '0'..='9' => any = true,
+            '*' | '+' | '?' | '{' | '}' | ',' => {}
+            '\\' => match chars.next() {
+                Some('d') => any = true,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    any
 }
 
 /// The index of the `close` that matches the `open` at `start` (or the end of `bytes`).
@@ -398,6 +491,23 @@ mod tests {
         assert_eq!(s.expr("${CALLERID(num)}"), Taint::any(Sources::CALLER_ID));
         assert_eq!(s.expr("${CUT(EXTEN,-,1)}"), Taint::any(Sources::EXTEN));
         assert_eq!(s.expr("$[${EXTEN} + 1]"), Taint::any(Sources::EXTEN));
+        // The regex operators return the first group (or a count).
+        assert_eq!(
+            s.expr(r#"$["${EXTEN}":"([*0-9]*)"]"#),
+            Taint::digits(Sources::EXTEN)
+        );
+        assert_eq!(
+            s.expr(r#"$[${EXTEN} =~ "^9"]"#),
+            Taint::digits(Sources::EXTEN)
+        );
+        assert_eq!(
+            s.expr(r#"$["${EXTEN}":"9(.*)"]"#),
+            Taint::any(Sources::EXTEN)
+        );
+        assert_eq!(
+            s.expr("$[${EXTEN:1} > 5 ? 1 :: 2]"),
+            Taint::any(Sources::EXTEN)
+        );
         assert!(!s.expr("${EXTEN}${CALLERID(num)}").sources.exten_only());
         assert!(s.expr("${EXTEN:1}").sources.exten_only());
     }

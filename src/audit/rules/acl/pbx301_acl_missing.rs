@@ -35,7 +35,10 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let trunk = ctx.reach.is_trunk("sip", &p.name);
-            let why = if p.has_secret() && public {
+            // With `insecure=invite` and a fixed host the secret is never checked: INVITEs are
+            // not challenged and REGISTERs refused (PBX103/PBX207 report what matters there).
+            let secret_used = p.has_secret() && (p.is_dynamic() || !p.insecure_invite());
+            let why = if secret_used && public {
                 "authenticates with a secret but has no ACL: the secret can be guessed or used from anywhere"
             } else if trunk && !trunks::sip_ip_identified(p) {
                 "is a trunk with no ACL"

@@ -98,8 +98,8 @@ fn check_value_refused(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             .option(r.option.clone())
             .severity(severity)
             .fix(format!(
-                "write the value as {module} parses it ({})",
-                r.parsed_by
+                "write a value {module} accepts (parsed by {})",
+                r.parsed_by.replacen(" (", ": ", 1).trim_end_matches(')')
             ));
     }
 }

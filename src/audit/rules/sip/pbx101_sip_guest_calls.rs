@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
         ),
         summary: "chan_sip accepts unauthenticated (guest) calls",
         doc: RuleDoc {
-            what: "Reports a `sip.conf` whose `[general]` leaves `allowguest` unset (chan_sip's default is `yes`) or sets it to `yes`. When the guest context can reach a trunk with digits the caller chooses, the finding is critical and prints the path.",
+            what: "Reports a `sip.conf` whose `[general]` leaves `allowguest` unset (chan_sip's default is `yes`) or sets it to `yes`. When the guest context can reach a trunk, the finding is critical and prints the path. Medium when chan_sip listens on private addresses only or the guest context does not exist in the audited dialplan; not reported when `allowguest` is unset and part of sip.conf is an `#include` the audit does not have.",
             why: "With guests allowed, chan_sip hands every INVITE that matches no peer to the `[general]` `context` — from anyone on the internet, no password asked. SIP scanners probe every public address within minutes; if that context (or anything it includes or jumps to) dials out, they place premium-rate calls on your bill. This is the classic Asterisk toll-fraud hole, and the 2013 \"Twilio to Asterisk\" recipes turned it on to get Twilio calls in.",
             example: "[general]\ncontext=fromtwilio\nallowguest=yes",
             instead: "[general]\ncontext=guest-reject   ; an empty context\nallowguest=no\n\n; identify the provider instead (pjsip: type=identify + match=)",
@@ -31,7 +31,8 @@ pub static RULE: Rule = Rule {
 fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(sip) = &ctx.pbx.sip else { return };
     let g = &sip.general;
-    if !g.allowguest.value {
+    // `allowguest` unset may be set in the part of sip.conf the audit does not have.
+    if !g.allowguest.value || (!g.allowguest.is_set() && ctx.is_incomplete(sip.file)) {
         return;
     }
     let pos = g
@@ -57,10 +58,20 @@ fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         g.context.value
     );
     let money = ctx.entry_money(EntryKind::Guest, "general", Money::Bounded);
+    // A guest context the dialplan does not define sends guests nowhere (for now).
+    let dp = &ctx.pbx.dialplan;
+    let nowhere =
+        dp.file.is_some_and(|f| !ctx.is_incomplete(f)) && dp.context(&g.context.value).is_none();
     let f = sink.report(ctx.anchor(pos), String::new());
     f.section("general").option("allowguest");
-    if private {
+    if private || nowhere {
         f.severity(Severity::Medium);
+    }
+    if nowhere {
+        message.push_str(&format!(
+            " (extensions.conf has no `[{}]` yet: guests' calls fail today, and whatever is added there is open to them)",
+            g.context.value
+        ));
     }
     if let Some(m) = money {
         message.push_str(&format!("; that context {}", m.describe()));
