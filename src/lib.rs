@@ -18,5 +18,6 @@ pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod twilio;
+pub mod verify;
 
 pub use diag::{Error, ErrorKind, Location, Result};
