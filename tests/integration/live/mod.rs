@@ -13,3 +13,4 @@ mod examples;
 mod matrix;
 mod sandbox;
 mod sip;
+mod values;
