@@ -58,6 +58,15 @@ fn check_guest_calls(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         g.context.value
     );
     let money = ctx.entry_money(EntryKind::Guest, "general", Money::Bounded);
+    // `allowguest=no` written where chan_sip never reads it (a section without `type=`).
+    if let Some((name, line)) = sip.ignored_sections.iter().find_map(|ign| {
+        let v = ctx.pbx.section(ign.section).get("allowguest")?;
+        Some((ign.name.as_str(), ctx.anchor(v.pos).line))
+    }) {
+        message.push_str(&format!(
+            " — the `allowguest` at line {line} is in `[{name}]`, which chan_sip skips"
+        ));
+    }
     // A guest context the dialplan does not define sends guests nowhere (for now).
     let dp = &ctx.pbx.dialplan;
     let nowhere =
