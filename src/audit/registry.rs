@@ -26,7 +26,7 @@ pub static ALL: &[&Rule] = &[
     &pjsip::pbx204_pjsip_inbound_auth_on_ip_trunk::RULE,
     &pjsip::pbx205_pjsip_unauth_options::RULE,
     &pjsip::pbx206_trust_caller_id::RULE,
-    &pjsip::pbx207_unauthenticated_name_match::RULE,
+    &pjsip::pbx210_unauthenticated_name_match::RULE,
     &acl::pbx301_acl_missing::RULE,
     &acl::pbx302_acl_order::RULE,
     &acl::pbx303_acl_family::RULE,

@@ -36,7 +36,7 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             }
             let trunk = ctx.reach.is_trunk("sip", &p.name);
             // With `insecure=invite` and a fixed host the secret is never checked: INVITEs are
-            // not challenged and REGISTERs refused (PBX103/PBX207 report what matters there).
+            // not challenged and REGISTERs refused (PBX103/PBX210 report what matters there).
             let secret_used = p.has_secret() && (p.is_dynamic() || !p.insecure_invite());
             let why = if secret_used && public {
                 "authenticates with a secret but has no ACL: the secret can be guessed or used from anywhere"
@@ -53,7 +53,7 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if network::pjsip_global_acl(ctx.pbx) || network::pjsip_listens_only_private(ctx.pbx) {
             return;
         }
-        // Endpoints without inbound auth matched by name are PBX207's: the missing ACL is
+        // Endpoints without inbound auth matched by name are PBX210's: the missing ACL is
         // not their problem, anyone being them is.
         for e in pj
             .endpoints

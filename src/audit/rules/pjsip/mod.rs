@@ -1,4 +1,4 @@
-//! PBX201–PBX207: endpoint identification and trust (PBX206 and PBX207 cover chan_sip too).
+//! PBX201–PBX210: endpoint identification and trust (PBX206 and PBX210 cover chan_sip too).
 
 pub mod pbx201_pjsip_anonymous_endpoint;
 pub mod pbx202_pjsip_identify_too_broad;
@@ -6,4 +6,4 @@ pub mod pbx203_pjsip_identify_header_only;
 pub mod pbx204_pjsip_inbound_auth_on_ip_trunk;
 pub mod pbx205_pjsip_unauth_options;
 pub mod pbx206_trust_caller_id;
-pub mod pbx207_unauthenticated_name_match;
+pub mod pbx210_unauthenticated_name_match;

@@ -1,4 +1,4 @@
-//! PBX207 unauthenticated-name-match: an account that never authenticates is matched by the
+//! PBX210 unauthenticated-name-match: an account that never authenticates is matched by the
 //! name in the From header, from any address.
 
 use crate::asterisk::model::sip::SipPeerKind;
@@ -9,7 +9,7 @@ use crate::audit::engine::{AuditContext, Check, Finding, Rule, RuleDoc, RuleInfo
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
-        code: "PBX207",
+        code: "PBX210",
         name: "unauthenticated-name-match",
         severity: Severity::High,
         escalation: Some(
