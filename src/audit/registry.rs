@@ -30,6 +30,7 @@ pub static ALL: &[&Rule] = &[
     &pjsip::pbx207_webrtc_reaches_trunk::RULE,
     &pjsip::pbx208_webrtc_plain_ws::RULE,
     &pjsip::pbx209_public_account_contacts::RULE,
+    &pjsip::pbx210_unauthenticated_name_match::RULE,
     &acl::pbx301_acl_missing::RULE,
     &acl::pbx302_acl_order::RULE,
     &acl::pbx303_acl_family::RULE,
@@ -66,6 +67,8 @@ pub static ALL: &[&Rule] = &[
     &config::pbx903_pjsip_duplicate_object::RULE,
     &config::pbx904_missing_include::RULE,
     &config::pbx905_hostname_in_acl::RULE,
+    &config::pbx906_config_value_refused::RULE,
+    &config::pbx907_config_section_ignored::RULE,
 ];
 
 /// Every rule, ordered by code.

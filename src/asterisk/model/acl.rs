@@ -4,6 +4,7 @@
 //! permits everyone; an IPv4 rule never matches an IPv6 address and vice versa; a `!` before an
 //! address flips that entry's sense (`deny=!10.0.0.0/8` allows 10/8).
 
+use super::values::{HostShape, PortRule, host_shape, numeric_address};
 use super::{Located, SectionRef};
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
@@ -18,8 +19,22 @@ use std::net::IpAddr;
 pub enum AclTarget {
     /// An address or network (`1.2.3.4`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `::1/128`).
     Net(IpNet),
-    /// A host name: resolved once when Asterisk loads (pjsip `match`), or rejected (`permit`).
+    /// A host name: resolved once when Asterisk loads (pjsip `match`); refused by the ACL
+    /// parser (`permit`/`deny` take numbers only).
     Host(String),
+    /// Neither: a placeholder (`x.x.x.x`, `PROVIDERIP`) or an entry the ACL parser refuses
+    /// (`1.2.3.4 //office`, ` 5.6.7.8` after `, `, `/33`). Asterisk refuses the object.
+    Invalid(String),
+}
+
+impl AclTarget {
+    /// The network, when the entry is one.
+    pub fn net(&self) -> Option<&IpNet> {
+        match self {
+            AclTarget::Net(n) => Some(n),
+            AclTarget::Host(_) | AclTarget::Invalid(_) => None,
+        }
+    }
 }
 
 /// One `permit`/`deny` (or `match`) entry.
@@ -45,7 +60,7 @@ impl AclRule {
     pub fn matches(&self, addr: IpAddr) -> bool {
         match &self.target {
             AclTarget::Net(net) => net.contains(&addr),
-            AclTarget::Host(_) => false,
+            AclTarget::Host(_) | AclTarget::Invalid(_) => false,
         }
     }
 }
@@ -110,65 +125,126 @@ impl Acl {
         )
     }
 
-    /// Append the comma-separated entries of one `permit`/`deny` line.
+    /// Append the comma-separated entries of one `permit`/`deny` line, exactly as
+    /// `ast_append_ha` splits them: on `,`, **not trimmed** (`1.2.3.4, 5.6.7.8` has an
+    /// invalid second entry), an empty value adds nothing.
     pub fn push_entries(&mut self, v: &Variable, permit: bool) {
+        if v.value.is_empty() {
+            return;
+        }
         for item in v.value.split(',') {
-            let item = item.trim();
-            if item.is_empty() {
-                continue;
-            }
-            let (negated, addr) = match item.strip_prefix('!') {
-                Some(rest) => (true, rest.trim()),
-                None => (false, item),
+            let (negated, target) = match parse_acl_entry(item, PortRule::Forbid) {
+                Ok((negated, net)) => (negated, AclTarget::Net(net)),
+                Err(_) => {
+                    let (negated, rest) = match item.strip_prefix('!') {
+                        Some(rest) => (true, rest),
+                        None => (false, item),
+                    };
+                    let text = rest.to_string();
+                    let target = match host_shape(rest.trim()) {
+                        HostShape::Name if !rest.contains('/') => AclTarget::Host(text),
+                        _ => AclTarget::Invalid(text),
+                    };
+                    (negated, target)
+                }
             };
             self.rules.push(AclRule {
                 permit,
-                target: parse_target(addr),
+                target,
                 negated,
                 option: v.name.to_string(),
                 pos: v.value_pos,
             });
         }
     }
-}
 
-/// Parse `addr[/mask]` the way acl.c does: the mask is a prefix length or a dotted IPv4 mask;
-/// no mask means a single host. Anything that is not an address is kept as a host name.
-pub fn parse_target(text: &str) -> AclTarget {
-    let (addr, mask) = match text.split_once('/') {
-        Some((a, m)) => (a.trim(), Some(m.trim())),
-        None => (text, None),
-    };
-    // `[::1]` is accepted for IPv6.
-    let bare = addr
-        .strip_prefix('[')
-        .and_then(|a| a.strip_suffix(']'))
-        .unwrap_or(addr);
-    let Ok(ip) = bare.parse::<IpAddr>() else {
-        return AclTarget::Host(text.to_string());
-    };
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    let prefix = match mask {
-        None => Some(max),
-        Some(m) => match m.parse::<u8>() {
-            Ok(len) if len <= max => Some(len),
-            Ok(_) => None,
-            Err(_) => dotted_mask_len(m).filter(|_| ip.is_ipv4()),
-        },
-    };
-    match prefix.and_then(|p| IpNet::new(ip, p).ok()) {
-        Some(net) => AclTarget::Net(net.trunc()),
-        None => AclTarget::Host(text.to_string()),
+    /// The first entry the ACL parser refuses (a name or an invalid entry): chan_sip and
+    /// res_pjsip then refuse the whole peer/endpoint.
+    pub fn first_refused(&self) -> Option<&AclRule> {
+        self.rules
+            .iter()
+            .find(|r| !matches!(r.target, AclTarget::Net(_)))
     }
 }
 
-/// `255.255.255.0` → 24; masks with holes are not prefix masks (Asterisk accepts them, but they
-/// are vanishingly rare; such an entry is kept as text).
-fn dotted_mask_len(mask: &str) -> Option<u8> {
-    let m: std::net::Ipv4Addr = mask.parse().ok()?;
-    let bits = u32::from(m);
-    let len = bits.leading_ones();
-    (bits.checked_shl(len).unwrap_or(0) == 0).then_some(len as u8)
+/// One ACL entry as main/acl.c `append_ha_core` reads it: the address is the text before the
+/// first `/` (a leading `!` flips the entry), parsed numerically and **untrimmed**
+/// (`ast_sockaddr_parse`); the mask after it is a dotted/colon mask (numeric, same family) or a
+/// prefix read with `sscanf("%d")` — trailing text after the number is accepted (`24 //lan`).
+/// An IPv4-mapped IPv6 address is an IPv4 entry. Returns (negated, network) or Asterisk's
+/// message. (Masks with holes are accepted by Asterisk; they are approximated by their leading
+/// ones here.)
+pub fn parse_acl_entry(item: &str, port: PortRule) -> Result<(bool, IpNet), String> {
+    let (address, mask) = match item.split_once('/') {
+        Some((a, m)) => (a, Some(m)),
+        None => (item, None),
+    };
+    let (negated, address) = match address.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, address),
+    };
+    let Some((ip, _)) = numeric_address(address, port) else {
+        return Err(format!("Invalid IP address: {address}"));
+    };
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    let max: u8 = if ip.is_ipv4() { 32 } else { 128 };
+    let prefix = match mask {
+        None => max,
+        Some(m) if m.contains(':') || m.contains('.') => {
+            let Some((mask_ip, _)) = numeric_address(m, PortRule::Forbid) else {
+                return Err(format!("Invalid netmask: {m}"));
+            };
+            let mask_ip = match mask_ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(mask_ip, IpAddr::V4),
+                v4 => v4,
+            };
+            if mask_ip.is_ipv4() != ip.is_ipv4() {
+                return Err("Address and mask are not using same address scheme.".to_string());
+            }
+            match mask_ip {
+                IpAddr::V4(m) => u32::from(m).leading_ones() as u8,
+                IpAddr::V6(m) => u128::from(m).leading_ones() as u8,
+            }
+        }
+        Some(m) => match scan_prefix(m) {
+            Some(n) if (0..=i64::from(max)).contains(&n) => n as u8,
+            _ => return Err(format!("Invalid CIDR netmask: {m}")),
+        },
+    };
+    IpNet::new(ip, prefix)
+        .map(|n| (negated, n.trunc()))
+        .map_err(|_| format!("Invalid CIDR netmask: {}", mask.unwrap_or("")))
+}
+
+/// `sscanf("%30d")`: optional blanks and sign, then digits; the rest is ignored.
+fn scan_prefix(s: &str) -> Option<i64> {
+    let t = s.trim_start();
+    let (sign, rest) = match t.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let n = rest.bytes().take_while(u8::is_ascii_digit).count().min(30);
+    rest[..n].parse::<i64>().ok().map(|v| sign * v)
+}
+
+/// One pjsip identify `match` item (already trimmed, as `ip_identify_match_handler` trims
+/// them): an item with a `/` or that parses as an address goes to the ACL parser (a port is
+/// allowed); anything else is a host name resolved when the identify loads — or a placeholder
+/// that never resolves.
+pub fn parse_match(item: &str) -> AclTarget {
+    if item.contains('/') || numeric_address(item, PortRule::Optional).is_some() {
+        return match parse_acl_entry(item, PortRule::Optional) {
+            Ok((_, net)) => AclTarget::Net(net),
+            Err(_) => AclTarget::Invalid(item.to_string()),
+        };
+    }
+    match host_shape(item) {
+        HostShape::Name => AclTarget::Host(item.to_string()),
+        _ => AclTarget::Invalid(item.to_string()),
+    }
 }
 
 /// A named ACL from acl.conf (`[name]` with permit/deny lines).

@@ -163,7 +163,8 @@ impl Extension {
 pub enum PatternClass {
     /// A literal extension (`100`, `s`, `h`): `${EXTEN}` is a constant.
     Literal,
-    /// A pattern of fixed length made of digit classes (`_NXXNXXXXXX`, `_9[2-9]XX`): digits only.
+    /// A pattern of fixed length made of digit classes and fixed characters (`_NXXNXXXXXX`,
+    /// `_9[2-9]XX`, `_*72XXX`): the caller chooses digits only.
     Strict,
     /// A pattern with `.`/`!`, or allowing non-digits (`_X.`, `_.`, `_!`, `_[a-z]`): the
     /// caller chooses length and, for non-digit classes, characters.
@@ -177,8 +178,9 @@ pub fn pattern_class(name: &str) -> PatternClass {
     };
     let mut chars = pat.chars();
     while let Some(c) = chars.next() {
-        match c.to_ascii_uppercase() {
-            'X' | 'Z' | 'N' | '0'..='9' | '-' => {}
+        match c {
+            // `.` and `!` let the caller choose how many characters, and which.
+            '.' | '!' => return PatternClass::Wide,
             '[' => {
                 // A set is strict when it only holds digits and ranges of digits.
                 for c in chars.by_ref() {
@@ -189,7 +191,9 @@ pub fn pattern_class(name: &str) -> PatternClass {
                     }
                 }
             }
-            _ => return PatternClass::Wide,
+            // `X`, `Z`, `N` are digit classes; any other character matches itself: the
+            // pattern fixes it, the caller does not choose it.
+            _ => {}
         }
     }
     PatternClass::Strict
@@ -307,6 +311,8 @@ pub struct DialTarget {
     pub caller_controlled: bool,
     /// That data is restricted to digits (`${FILTER(0-9,…)}`, or a strict pattern).
     pub filtered: bool,
+    /// Where the caller-controlled data comes from (the taint lattice's answer).
+    pub sources: super::taint::Sources,
     pub pos: Pos,
 }
 
@@ -338,10 +344,13 @@ pub struct Sink {
     #[serde(serialize_with = "crate::redact::value::serialize_masked")]
     pub argument: String,
     pub exten: Text,
-    /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them.
+    /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them (for
+    /// `AGI`: in the script or FastAGI URL, its first argument).
     pub caller_controlled: bool,
     /// The caller-controlled part is digits only.
     pub filtered: bool,
+    /// Where the caller-controlled data comes from.
+    pub sources: super::taint::Sources,
     pub pos: Pos,
 }
 

@@ -8,7 +8,7 @@ use super::dialplan::{
     Global, Include, Priority, PriorityKind, Sink, SinkKind, Switch, Tech, pattern_class,
 };
 use super::dialplan_apps::{split_app, split_args, split_args_on};
-use super::taint::{Scope, Taint, Vars, matching, var_key};
+use super::taint::{Scope, Sources, Taint, Vars, matching, var_key};
 use super::values::bool_option;
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
@@ -386,8 +386,9 @@ fn walk(
                 let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args, p.app_pos);
                 for (name, taint) in sets {
                     let key = var_key(&name);
+                    // Another extension reading it does not see its own `${EXTEN}` there.
                     let g = w.globals_out.entry(key.clone()).or_default();
-                    *g = g.join(taint);
+                    *g = g.join(taint.elsewhere());
                     local.insert(key, taint);
                 }
             }
@@ -449,7 +450,11 @@ impl Walker<'_> {
                     }
                 }
             }
-            "read" if !arg(0).is_empty() => sets.push((arg(0).to_string(), Taint::DIGITS)),
+            "read" if !arg(0).is_empty() => {
+                sets.push((arg(0).to_string(), Taint::digits(Sources::DTMF)))
+            }
+            // `Return(value)` leaves the value in `${GOSUB_RETVAL}` for the caller.
+            "return" => sets.push(("GOSUB_RETVAL".to_string(), scope.expr(raw))),
             "goto" => self.goto(EdgeKind::Goto, args, pos),
             "gotoif" | "gotoiftime" => {
                 let kind = if app.eq_ignore_ascii_case("gotoif") {
@@ -492,7 +497,7 @@ impl Walker<'_> {
                     self.dial_target(scope, app, chan.trim(), pos);
                 }
                 if app.eq_ignore_ascii_case("dial") {
-                    self.dial_options(arg(2), pos);
+                    self.dial_options(scope, arg(2), pos);
                 }
             }
             "originate" => {
@@ -531,8 +536,14 @@ impl Walker<'_> {
     ) {
         let name = name.trim();
         if let Some(open) = name.find('(') {
-            // Writing a function: `Set(ODBC_FOO(${EXTEN})=x)` runs a query.
             let func = &name[..open];
+            // `Set(LOCAL(x)=…)`: a variable of the subroutine's frame.
+            if func.trim().eq_ignore_ascii_case("LOCAL") {
+                let close = name.rfind(')').filter(|&c| c > open).unwrap_or(name.len());
+                sets.push((name[open + 1..close].trim().to_string(), scope.expr(value)));
+                return;
+            }
+            // Writing a function: `Set(ODBC_FOO(${EXTEN})=x)` runs a query.
             if let Some(kind) = function_sink_kind(func) {
                 self.sink(scope, kind, func, &format!("{name}={value}"), pos);
             }
@@ -565,7 +576,14 @@ impl Walker<'_> {
         if !self.record {
             return;
         }
-        let t = scope.expr(argument);
+        // AGI arguments reach the script as separate values: what matters is who chooses the
+        // script or FastAGI URL, the first argument.
+        let t = if kind == SinkKind::Agi {
+            let args = split_args(argument);
+            scope.expr(args.first().map_or("", String::as_str))
+        } else {
+            scope.expr(argument)
+        };
         self.sinks.push(Sink {
             kind,
             name: name.to_string(),
@@ -573,6 +591,7 @@ impl Walker<'_> {
             exten: self.exten.clone(),
             caller_controlled: t.controlled,
             filtered: t.controlled && !t.unfiltered,
+            sources: t.sources,
             pos,
         });
     }
@@ -635,12 +654,13 @@ impl Walker<'_> {
             entry.resize(args.len(), Taint::CLEAN);
         }
         for (slot, a) in entry.iter_mut().zip(args) {
-            *slot = slot.join(scope.expr(a));
+            *slot = slot.join(scope.expr(a).elsewhere());
         }
     }
 
-    /// Dial options that move a channel: G/F (goto), U/b/B (gosub), M (macro).
-    fn dial_options(&mut self, options: &str, pos: Pos) {
+    /// Dial options that move a channel: G/F (goto), U/b/B (gosub), M (macro); the `^`-separated
+    /// arguments of U/M/b/B become the subroutine's `${ARGn}`.
+    fn dial_options(&mut self, scope: &Scope<'_>, options: &str, pos: Pos) {
         let bytes = options.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -656,13 +676,26 @@ impl Walker<'_> {
             match letter {
                 b'G' | b'F' => self.goto(EdgeKind::DialOption, &parts, pos),
                 b'b' | b'B' => {
-                    let mut parts = parts;
-                    if let Some(last) = parts.last_mut() {
-                        if let Some(open) = last.find('(') {
-                            last.truncate(open);
+                    // `b(context^exten^priority(arg1^arg2))`.
+                    let (label, call_args) = match inner.find('(') {
+                        Some(open) => {
+                            let close = inner
+                                .rfind(')')
+                                .filter(|&c| c > open)
+                                .unwrap_or(inner.len());
+                            let args: Vec<String> = inner[open + 1..close]
+                                .split('^')
+                                .map(str::to_string)
+                                .collect();
+                            (&inner[..open], args)
                         }
+                        None => (inner, Vec::new()),
+                    };
+                    let parts: Vec<String> = label.split('^').map(str::to_string).collect();
+                    if let Some((context, exten)) = self.goto_target(&parts) {
+                        self.call_args(scope, &context, &call_args);
+                        self.edge(EdgeKind::DialOption, context, exten, pos);
                     }
-                    self.goto(EdgeKind::DialOption, &parts, pos);
                 }
                 b'U' => {
                     let target = parts
@@ -670,12 +703,14 @@ impl Walker<'_> {
                         .map(|s| s.trim().to_string())
                         .unwrap_or_default();
                     if !target.is_empty() {
+                        self.call_args(scope, &target, &parts[1..]);
                         self.edge(EdgeKind::DialOption, target, Some("s".to_string()), pos);
                     }
                 }
                 b'M' => {
                     let name = parts.first().map(|s| s.trim()).unwrap_or("");
                     if !name.is_empty() {
+                        self.call_args(scope, &format!("macro-{name}"), &parts[1..]);
                         self.edge(
                             EdgeKind::DialOption,
                             format!("macro-{name}"),
@@ -719,6 +754,7 @@ impl Walker<'_> {
             number_expr: number,
             caller_controlled: t.controlled,
             filtered: t.controlled && !t.unfiltered,
+            sources: t.sources,
             pos,
         });
     }

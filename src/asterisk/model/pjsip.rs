@@ -4,9 +4,14 @@
 //! are ignored silently). Two faithful surprises are recorded rather than hidden:
 //! - an option the object type does not have (for the target version, from Asterisk's own
 //!   option documentation, `data/asterisk/pjsip-options.tsv`) makes **that object not load**;
-//! - the same id twice for one type makes **every object of that type** fail to load.
+//! - the same id twice for one type makes **every object of that type** fail to load;
+//! - a value its handler refuses (a placeholder `bind`/`match`, an unknown `identify_by`, a host
+//!   name in `permit`; the [option table](super::option_values)) makes **that object not load**;
+//! - with no transport at all, outbound registrations cannot build their Contact and do not
+//!   load either.
 
-use super::acl::{Acl, AclTarget, parse_target};
+use super::acl::{Acl, AclTarget, parse_match};
+use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
@@ -26,6 +31,11 @@ pub enum Dropped {
     DuplicateId,
     /// pjsip.conf as a whole is invalid (a fatal syntax diagnostic).
     FileInvalid,
+    /// A handler refused a value (`option=value`): "Error parsing …", "Could not create an
+    /// object of type …".
+    ValueRefused(String),
+    /// A registration while no transport loads: its Contact cannot be built.
+    NoTransport,
 }
 
 /// What every pjsip object has: id, position, section, and whether it loads.
@@ -46,6 +56,15 @@ impl ObjectMeta {
     /// Whether Asterisk loads this object.
     pub fn loads(&self) -> bool {
         self.dropped.is_none()
+    }
+
+    /// Whether the object itself is refused (an unknown option, a refused value, a duplicate
+    /// id, no transport) — not merely because the whole file is (`#include` of a file the
+    /// audit does not have): rules about what an object would do skip these.
+    pub fn is_refused(&self) -> bool {
+        self.dropped
+            .as_ref()
+            .is_some_and(|d| *d != Dropped::FileInvalid)
     }
 }
 
@@ -72,6 +91,12 @@ pub struct PjsipConf {
     pub duplicate_objects: Vec<DuplicateObject>,
     /// Types that fail to load entirely because of a duplicate id.
     pub failed_types: Vec<String>,
+    /// Live sections with no `type`: no sorcery object type claims them, so res_pjsip ignores
+    /// them without a word (their options still reach sections that inherit from them).
+    pub untyped_sections: Vec<super::sip::IgnoredSection>,
+    /// Values res_pjsip refuses or reads otherwise than written, in file order (see
+    /// [`option_values`](super::option_values)).
+    pub refused_values: Vec<RefusedValue>,
     #[serde(skip)]
     index: PjsipIndex,
 }
@@ -126,7 +151,8 @@ impl PjsipConf {
                 })
     }
 
-    /// The identify objects pointing at an endpoint.
+    /// The identify objects pointing at an endpoint, except those refused on their own (a
+    /// placeholder `match`, a duplicate id): those match nothing.
     pub fn identifies_of<'a>(
         &'a self,
         endpoint: &'a PjsipEndpoint,
@@ -135,6 +161,12 @@ impl PjsipConf {
             .identify
             .iter()
             .filter_map(|&i| self.identifies.get(i))
+            .filter(|i| !i.meta.is_refused())
+    }
+
+    /// Whether some transport loads (without one, res_pjsip receives nothing).
+    pub fn has_loading_transport(&self) -> bool {
+        self.transports.iter().any(|t| t.meta.loads())
     }
 }
 
@@ -189,6 +221,9 @@ pub struct PjsipEndpoint {
     pub contact_acl: Acl,
     pub trust_id_inbound: Located<bool>,
     pub trust_id_outbound: Located<bool>,
+    /// `send_pai`/`send_rpid`: the caller ID goes out as an asserted identity.
+    pub send_pai: Located<bool>,
+    pub send_rpid: Located<bool>,
     pub allow_unauthenticated_options: Located<bool>,
     /// `identify_by` (default `username,ip`).
     pub identify_by: Located<Text>,
@@ -201,6 +236,19 @@ pub struct PjsipEndpoint {
     pub identify: Vec<usize>,
     /// `anonymous` or `anonymous@domain`.
     pub is_anonymous: bool,
+}
+
+impl PjsipEndpoint {
+    /// `identify_by` holds `username` or `auth_username` (`ident_handler`: comma words,
+    /// trimmed, case-insensitive): a request naming the endpoint in its From user (or in an
+    /// Authorization header) is matched to it, from any address.
+    pub fn identified_by_name(&self) -> bool {
+        self.identify_by
+            .value
+            .split(',')
+            .map(str::trim)
+            .any(|w| w.eq_ignore_ascii_case("username") || w.eq_ignore_ascii_case("auth_username"))
+    }
 }
 
 /// `type=auth`.
@@ -315,7 +363,19 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         if s.is_template {
             continue;
         }
-        let Some(ty) = s.get("type") else { continue };
+        let Some(ty) = s.get("type") else {
+            conf.untyped_sections.push(super::sip::IgnoredSection {
+                name: s.name.clone(),
+                pos: s.pos,
+                section: SectionRef {
+                    file: file_index as u32,
+                    section: i as u32,
+                },
+                cause: super::sip::SkipCause::NoType,
+                reason: "no type".to_string(),
+            });
+            continue;
+        };
         let kind = ty.value.trim().to_ascii_lowercase();
         let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
         if options.knows_type(&kind) {
@@ -333,6 +393,22 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                     });
                     dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
                 }
+            }
+        }
+        {
+            let before = conf.refused_values.len();
+            option_values::check_section(
+                Driver::Pjsip,
+                Scope::Pjsip(&kind),
+                s,
+                Some(&kind),
+                &mut conf.refused_values,
+            );
+            if let Some(r) = conf.refused_values[before..]
+                .iter()
+                .find(|r| r.effect == Effect::ObjectDropped)
+            {
+                dropped.get_or_insert(Dropped::ValueRefused(format!("{}={}", r.option, r.value)));
             }
         }
         let type_id = match type_ids.get(kind.as_str()) {
@@ -431,6 +507,15 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         }
     }
 
+    // `sip_dialog_create_contact` needs a transport: with none loaded, no registration loads.
+    if !conf.has_loading_transport() {
+        for r in &mut conf.registrations {
+            r.meta.dropped.get_or_insert(Dropped::NoTransport);
+        }
+        for o in conf.objects.iter_mut().filter(|o| o.kind == "registration") {
+            o.meta.dropped.get_or_insert(Dropped::NoTransport);
+        }
+    }
     use super::NameIndex;
     conf.index = PjsipIndex {
         endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.as_str())),
@@ -503,6 +588,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
         contact_acl: Acl::contact(s),
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
+        send_pai: bool_option(s, "send_pai", false),
+        send_rpid: bool_option(s, "send_rpid", false),
         allow_unauthenticated_options: bool_option(s, "allow_unauthenticated_options", false),
         identify_by: string_option(s, "identify_by", "username,ip"),
         from_user: opt_string(s, "from_user"),
@@ -539,7 +626,7 @@ fn build_identify(s: &Section, meta: ObjectMeta) -> PjsipIdentify {
                 .map(str::trim)
                 .filter(|m| !m.is_empty())
                 .map(move |m| IdentifyMatch {
-                    target: parse_target(m),
+                    target: parse_match(m),
                     pos: v.value_pos,
                 })
         })

@@ -8,7 +8,8 @@
 //! `[general]` when they do not set them.
 
 use super::acl::Acl;
-use super::values::{ast_true, bool_option, opt_string, string_option};
+use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
+use super::values::{ast_false, ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
@@ -24,8 +25,12 @@ pub struct SipConf {
     pub general: SipGeneral,
     /// Peers, users and friends, in file order (templates excluded: chan_sip never sees them).
     pub peers: Vec<SipPeer>,
-    /// Live sections chan_sip skips: no `type`, or an unknown one ("Unknown type").
+    /// Live sections chan_sip skips: no `type`, an unknown one ("Unknown type"), or a peer
+    /// `build_peer` refuses (a bad ACL entry: "Deleting peer").
     pub ignored_sections: Vec<IgnoredSection>,
+    /// Values chan_sip refuses or reads otherwise than written (see
+    /// [`option_values`](super::option_values)), `[general]` and peers, in file order.
+    pub refused_values: Vec<RefusedValue>,
     #[serde(skip)]
     index: super::NameIndex,
 }
@@ -34,6 +39,14 @@ impl SipConf {
     /// A peer by name (case-sensitive, as chan_sip finds peers by name).
     pub fn peer(&self, name: &str) -> Option<&SipPeer> {
         self.index.get(name).map(|i| &self.peers[i])
+    }
+
+    /// A `[general]` value chan_sip cannot parse that makes it refuse to load
+    /// (`contactpermit`/`contactdeny`: "Failing to load chan_sip.so").
+    pub fn load_failure(&self) -> Option<&RefusedValue> {
+        self.refused_values
+            .iter()
+            .find(|r| r.effect == Effect::ModuleNotLoaded)
     }
 }
 
@@ -53,8 +66,14 @@ pub struct SipGeneral {
     pub context: Located<Text>,
     /// Default `insecure` for peers (unset by default).
     pub insecure: Option<Located<Text>>,
-    /// Default `trustrpid` for peers (default no).
+    /// Default `trustrpid` for peers (default no): guests' Remote-Party-ID/P-Asserted-Identity
+    /// becomes their caller ID.
     pub trustrpid: Located<bool>,
+    /// Default `sendrpid` for peers (`pai`, `rpid` or yes; default no): the caller ID is sent on
+    /// as an asserted identity.
+    pub sendrpid: Located<bool>,
+    /// The bind options as chan_sip uses them: a value it refuses ("Invalid address") is left
+    /// out (it keeps its default, every interface).
     pub bindaddr: Option<Located<Text>>,
     pub udpbindaddr: Option<Located<Text>>,
     pub bindport: Option<Located<Text>>,
@@ -69,7 +88,7 @@ pub struct SipGeneral {
     /// neither, chan_sip trusts no certificate (main/tcptls.c loads no default store).
     pub tlscafile: Option<Located<Text>>,
     pub tlscapath: Option<Located<Text>>,
-    /// `externaddr`/`externip`: read as an address only (a name is refused).
+    /// `externaddr`/`externip` (the last one chan_sip accepts: numeric only).
     pub externip: Option<Located<Text>>,
     /// `externhost`: a name, resolved at load and every `externrefresh` seconds.
     pub externhost: Option<Located<Text>>,
@@ -110,13 +129,16 @@ pub struct SipPeer {
     pub remotesecret: Option<Located<Secret>>,
     /// The peer's `context`, else `[general]`'s, else `default`.
     pub context: Located<Text>,
-    /// The peer's `insecure`, else `[general]`'s.
+    /// The peer's `insecure`, else `[general]`'s (as written; [`SipPeer::insecure_mode`] is
+    /// what chan_sip makes of it).
     pub insecure: Option<Located<Text>>,
     /// permit/deny/acl in order.
     pub acl: Acl,
     /// contactpermit/contactdeny/contactacl in order.
     pub contact_acl: Acl,
     pub trustrpid: Located<bool>,
+    /// The peer's `sendrpid`, else `[general]`'s.
+    pub sendrpid: Located<bool>,
     pub defaultuser: Option<Located<Text>>,
     /// `username` (old name of `defaultuser`).
     pub username: Option<Located<Text>>,
@@ -129,15 +151,57 @@ pub struct SipPeer {
     pub callerid: Option<Located<Text>>,
 }
 
+/// What chan_sip makes of `insecure` (`set_insecure_flags`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InsecureMode {
+    /// `port`: matched by address whatever the source port.
+    pub port: bool,
+    /// `invite`: never challenged.
+    pub invite: bool,
+}
+
+/// chan_sip's `set_insecure_flags`: empty or a false word sets nothing; otherwise the value is
+/// split on `,` (not trimmed) and each word must be exactly `port` or `invite`
+/// (case-insensitive). Any other word — `very`, `yes` (removed in 1.6), ` invite` after a
+/// blank — is warned about and sets nothing.
+pub fn parse_insecure(value: &str) -> InsecureMode {
+    let mut mode = InsecureMode::default();
+    if value.is_empty() || ast_false(value) {
+        return mode;
+    }
+    for word in value.split(',') {
+        if word.eq_ignore_ascii_case("port") {
+            mode.port = true;
+        } else if word.eq_ignore_ascii_case("invite") {
+            mode.invite = true;
+        }
+    }
+    mode
+}
+
 impl SipPeer {
-    /// `insecure` contains `invite` (`invite`, `port,invite`, or the old `very`).
+    /// What chan_sip makes of the effective `insecure` value.
+    pub fn insecure_mode(&self) -> InsecureMode {
+        self.insecure
+            .as_ref()
+            .map(|i| parse_insecure(&i.value))
+            .unwrap_or_default()
+    }
+
+    /// `insecure` sets `invite` as chan_sip parses it: INVITEs are never challenged.
     pub fn insecure_invite(&self) -> bool {
-        self.insecure.as_ref().is_some_and(|i| {
-            i.value.split(',').any(|w| {
-                let w = w.trim();
-                w.eq_ignore_ascii_case("invite") || w.eq_ignore_ascii_case("very")
-            })
-        })
+        self.insecure_mode().invite
+    }
+
+    /// `type=peer` (not user/friend) with a fixed `host`: chan_sip matches it by source address
+    /// only (`sip_find_peer` by name skips peers for INVITEs) and refuses its REGISTERs
+    /// ("not configured as host=dynamic"), so its secret cannot be used from elsewhere.
+    pub fn is_matched_by_address_only(&self) -> bool {
+        self.kind.value == SipPeerKind::Peer
+            && self
+                .host
+                .as_ref()
+                .is_some_and(|h| !h.value.is_empty() && !h.value.eq_ignore_ascii_case("dynamic"))
     }
 
     /// `host=dynamic`: the device registers from anywhere.
@@ -159,8 +223,23 @@ impl SipPeer {
 pub struct IgnoredSection {
     pub name: String,
     pub pos: Pos,
-    /// Why: "no type" or "unknown type 'x'".
+    pub section: SectionRef,
+    pub cause: SkipCause,
+    /// Why, in words ("no type", "unknown type 'x'", "bad ACL entry …").
     pub reason: String,
+}
+
+/// Why chan_sip skips a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipCause {
+    /// No `type` line: "Section '%s' lacks type".
+    NoType,
+    /// A `type` other than peer/user/friend: "Unknown type '%s' for '%s' in sip.conf".
+    UnknownType,
+    /// `build_peer` refused a value (a bad ACL entry, an unresolvable `defaultip`): the peer
+    /// is deleted (its line is in `refused_values`).
+    ValueRefused,
 }
 
 /// `register => [peer?][transport://]user[@domain][:secret[:authuser]]@host[:port][/extension][~expiry]`.
@@ -192,6 +271,16 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         Some(i) => build_general(&file.sections[i], Some(sref(i))),
         None => build_general(&Section::empty(), None),
     };
+    let mut refused_values = Vec::new();
+    if let Some(i) = general_idx {
+        option_values::check_section(
+            Driver::ChanSip,
+            Scope::SipGeneral,
+            &file.sections[i],
+            None,
+            &mut refused_values,
+        );
+    }
     // Sized once: a doubling Vec of large peers leaves up to half of it unused, and copies it.
     let mut peers = Vec::with_capacity(file.sections.len());
     let mut ignored_sections = Vec::new();
@@ -202,27 +291,47 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         {
             continue;
         }
-        let Some(ty) = s.get("type") else {
-            ignored_sections.push(IgnoredSection {
-                name: s.name.clone(),
-                pos: s.pos,
-                reason: "no type".to_string(),
-            });
+        let skip = |cause, reason: String| IgnoredSection {
+            name: s.name.clone(),
+            pos: s.pos,
+            section: sref(i),
+            cause,
+            reason,
+        };
+        // `ast_variable_retrieve` returns the first `type` line: it decides whether the
+        // section is a peer at all.
+        let Some(ty) = s.all("type").next() else {
+            ignored_sections.push(skip(SkipCause::NoType, "no type".to_string()));
             continue;
         };
-        let kind = match ty.value.to_ascii_lowercase().as_str() {
-            "peer" => SipPeerKind::Peer,
-            "user" => SipPeerKind::User,
-            "friend" => SipPeerKind::Friend,
-            other => {
-                ignored_sections.push(IgnoredSection {
-                    name: s.name.clone(),
-                    pos: s.pos,
-                    reason: format!("unknown type '{other}'"),
-                });
-                continue;
-            }
+        let Some(first) = kind_of(&ty.value) else {
+            ignored_sections.push(skip(
+                SkipCause::UnknownType,
+                format!("unknown type '{}'", ty.value),
+            ));
+            continue;
         };
+        // `build_peer` ORs every `type` line together (`user` then `peer` is a friend).
+        let kind = s
+            .all("type")
+            .filter_map(|t| kind_of(&t.value))
+            .fold(first, SipPeerKind::union);
+        let before = refused_values.len();
+        option_values::check_section(
+            Driver::ChanSip,
+            Scope::SipPeer,
+            s,
+            None,
+            &mut refused_values,
+        );
+        if let Some(r) = refused_values[before..]
+            .iter()
+            .find(|r| r.effect == Effect::ObjectDropped)
+        {
+            let reason = format!("`{}={}` refused: {}", r.option, r.value, r.reason);
+            ignored_sections.push(skip(SkipCause::ValueRefused, reason));
+            continue;
+        }
         peers.push(build_peer(s, sref(i), Located::at(kind, ty.pos), &general));
     }
     let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
@@ -231,16 +340,58 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         general,
         peers,
         ignored_sections,
+        refused_values,
         index,
     }
 }
 
-fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
-    let bind_opts = ["bindaddr", "udpbindaddr", "tcpbindaddr", "tlsbindaddr"];
-    let binds_ipv6 = bind_opts
+fn kind_of(value: &str) -> Option<SipPeerKind> {
+    [
+        ("peer", SipPeerKind::Peer),
+        ("user", SipPeerKind::User),
+        ("friend", SipPeerKind::Friend),
+    ]
+    .into_iter()
+    .find(|(w, _)| value.eq_ignore_ascii_case(w))
+    .map(|(_, k)| k)
+}
+
+impl SipPeerKind {
+    /// Two `type` lines together.
+    fn union(self, other: SipPeerKind) -> SipPeerKind {
+        if self == other {
+            self
+        } else {
+            SipPeerKind::Friend
+        }
+    }
+}
+
+/// The last value of any of `names` that chan_sip accepts (a refused line keeps the earlier
+/// value).
+fn last_accepted(s: &Section, names: &[&str]) -> Option<Located<Text>> {
+    s.variables
         .iter()
-        .filter_map(|n| s.value(n))
-        .any(is_ipv6_bind);
+        .rev()
+        .filter(|v| names.iter().any(|n| v.name.eq_ignore_ascii_case(n)))
+        .find(|v| option_values::accepts(Driver::ChanSip, Scope::SipGeneral, &v.name, &v.value))
+        .map(|v| Located::at(v.value.clone(), v.pos))
+}
+
+/// chan_sip's `sendrpid`: `pai`, `rpid` or an `ast_true` word send the identity on.
+fn sendrpid_on(value: &str) -> bool {
+    value.eq_ignore_ascii_case("pai") || value.eq_ignore_ascii_case("rpid") || ast_true(value)
+}
+
+fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
+    let bindaddr = last_accepted(s, &["bindaddr"]);
+    let udpbindaddr = last_accepted(s, &["udpbindaddr"]);
+    let tcpbindaddr = last_accepted(s, &["tcpbindaddr"]);
+    let tlsbindaddr = last_accepted(s, &["tlsbindaddr", "sslbindaddr"]);
+    let binds_ipv6 = [&bindaddr, &udpbindaddr, &tcpbindaddr, &tlsbindaddr]
+        .into_iter()
+        .flatten()
+        .any(|b| is_ipv6_bind(&b.value));
     SipGeneral {
         pos: section.map(|_| s.pos),
         section,
@@ -256,18 +407,26 @@ fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
         context: string_option(s, "context", "default"),
         insecure: opt_string(s, "insecure"),
         trustrpid: bool_option(s, "trustrpid", false),
-        bindaddr: opt_string(s, "bindaddr"),
-        udpbindaddr: opt_string(s, "udpbindaddr"),
+        sendrpid: match s.get("sendrpid") {
+            Some(v) => Located::at(sendrpid_on(&v.value), v.pos),
+            None => Located::default_value(false),
+        },
+        bindaddr,
+        udpbindaddr,
         bindport: opt_string(s, "bindport"),
-        tcpenable: bool_option(s, "tcpenable", false),
-        tcpbindaddr: opt_string(s, "tcpbindaddr"),
+        // `!ast_false`: any word but a false one turns TCP on.
+        tcpenable: match s.get("tcpenable") {
+            Some(v) => Located::at(!ast_false(&v.value), v.pos),
+            None => Located::default_value(false),
+        },
+        tcpbindaddr,
         tlsenable: bool_option(s, "tlsenable", false),
-        tlsbindaddr: opt_string(s, "tlsbindaddr"),
+        tlsbindaddr,
         tlsclientmethod: opt_string(s, "tlsclientmethod"),
         tlsdontverifyserver: bool_option(s, "tlsdontverifyserver", false),
         tlscafile: opt_string(s, "tlscafile"),
         tlscapath: super::values::opt_string_any(s, &["tlscapath", "tlscadir"]),
-        externip: super::values::opt_string_any(s, &["externip", "externaddr"]),
+        externip: last_accepted(s, &["externip", "externaddr"]),
         externhost: opt_string(s, "externhost"),
         localnet: super::values::list_option(s, "localnet"),
         transport: opt_string(s, "transport"),
@@ -312,6 +471,10 @@ fn build_peer(
         trustrpid: match s.get("trustrpid") {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),
+        },
+        sendrpid: match s.get("sendrpid") {
+            Some(v) => Located::at(sendrpid_on(&v.value), v.pos),
+            None => g.sendrpid.clone(),
         },
         defaultuser: opt_string(s, "defaultuser"),
         username: opt_string(s, "username"),

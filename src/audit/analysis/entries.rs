@@ -1,9 +1,11 @@
 //! Untrusted entry points: where calls from people you do not know land in the dialplan.
 
+use super::network::{acl_denies_the_world, pjsip_global_acl_denies_the_world};
 use super::path::{PathStep, line_step};
 use super::trunks::sip_ip_identified;
 use super::twilio::is_twilio;
-use crate::asterisk::model::acl::AclTarget;
+use crate::asterisk::model::pjsip::PjsipEndpoint;
+use crate::asterisk::model::sip::{SipPeer, SipPeerKind};
 use crate::asterisk::model::{Located, Pbx};
 use crate::asterisk::source::Pos;
 use crate::twilio::TwilioRanges;
@@ -19,7 +21,10 @@ pub enum EntryKind {
     Anonymous,
     /// An endpoint/peer identified by source address only (no secret).
     IpIdentified,
-    /// A pjsip endpoint without inbound `auth` or `identify`: matched by the From user alone.
+    /// An account that never authenticates and is matched by name: a pjsip endpoint without
+    /// inbound `auth` whose `identify_by` holds `username`/`auth_username` (the default), a
+    /// chan_sip user/friend without a secret (or with `insecure=invite`). Anyone who writes
+    /// its name in the From header is it, from anywhere.
     Unauthenticated,
     /// A trunk's inbound context: any PSTN caller lands there (ITSP, the ATA's PSTN line).
     Trunk,
@@ -36,7 +41,7 @@ impl EntryKind {
             EntryKind::Guest => "unauthenticated SIP guests",
             EntryKind::Anonymous => "the anonymous pjsip endpoint",
             EntryKind::IpIdentified => "an endpoint identified by IP address only",
-            EntryKind::Unauthenticated => "an endpoint that never authenticates",
+            EntryKind::Unauthenticated => "anyone who names an account that never authenticates",
             EntryKind::Trunk => "callers arriving over a trunk",
             EntryKind::Websms => "WebSMS call files",
             EntryKind::Web => "an endpoint for web pages, whose credentials are public",
@@ -92,13 +97,12 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
                     .rules
                     .iter()
                     .filter(|r| r.effective_permit())
-                    .filter_map(|r| match &r.target {
-                        AclTarget::Net(n) => Some(n),
-                        AclTarget::Host(_) => None,
-                    }),
+                    .filter_map(|r| r.target.net()),
             );
             let is_tw = ip_identified && twilio_nets.into_iter().any(|n| is_twilio(n, twilio));
-            let kind = if ip_identified {
+            let kind = if sip_unauthenticated_by_name(p) {
+                EntryKind::Unauthenticated
+            } else if ip_identified {
                 EntryKind::IpIdentified
             } else if trunks.contains(&format!("sip/{}", p.name)) {
                 EntryKind::Trunk
@@ -116,24 +120,18 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
             let matches: Vec<&IpNet> = pj
                 .identifies_of(e)
                 .flat_map(|i| i.matches.iter())
-                .filter_map(|m| match &m.target {
-                    AclTarget::Net(n) => Some(n),
-                    AclTarget::Host(_) => None,
-                })
+                .filter_map(|m| m.target.net())
                 .collect();
             let kind = if e.is_anonymous {
                 EntryKind::Anonymous
             } else if pj.is_web_endpoint(e) {
+                // Public credentials or none: either way anyone is it. PBX207 follows Web
+                // entries; PBX210 still reports one that never authenticates.
                 EntryKind::Web
-            } else if !e.identify.is_empty() && e.auth.is_empty() {
-                EntryKind::IpIdentified
-            } else if e.auth.is_empty()
-                && e.identify_by
-                    .value
-                    .to_ascii_lowercase()
-                    .contains("username")
-            {
+            } else if pjsip_unauthenticated_by_name(pbx, e) {
                 EntryKind::Unauthenticated
+            } else if pj.identifies_of(e).next().is_some() && e.auth.is_empty() {
+                EntryKind::IpIdentified
             } else if trunks.contains(&format!("pjsip/{}", e.meta.id)) {
                 EntryKind::Trunk
             } else {
@@ -155,6 +153,29 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
         }
     }
     out
+}
+
+/// A chan_sip user/friend that is never challenged: no secret, or `insecure=invite`. INVITEs
+/// are matched to users and friends by the From user first (`check_user_full`), so anyone
+/// who names it is it — unless its ACL denies the world.
+pub fn sip_unauthenticated_by_name(p: &SipPeer) -> bool {
+    p.kind.value != SipPeerKind::Peer
+        && (!p.has_secret() || p.insecure_invite())
+        && !acl_denies_the_world(&p.acl)
+}
+
+/// A pjsip endpoint without inbound `auth` that `identify_by` lets the `username` (or
+/// `auth_username`) identifier match: a request whose From user is its name is accepted
+/// without a challenge from any address (`res_pjsip_endpoint_identifier_user.c`,
+/// `digest_requires_authentication`), whether or not an `identify` also matches it by IP —
+/// unless its ACL, or a global `type=acl`, denies the world.
+pub fn pjsip_unauthenticated_by_name(pbx: &Pbx, e: &PjsipEndpoint) -> bool {
+    e.meta.loads()
+        && !e.is_anonymous
+        && e.auth.is_empty()
+        && e.identified_by_name()
+        && !acl_denies_the_world(&e.acl)
+        && !pjsip_global_acl_denies_the_world(pbx)
 }
 
 fn sip_file_pos(pbx: &Pbx, file: u32) -> Pos {

@@ -9,31 +9,51 @@ pub fn pjsip_global_acl(pbx: &Pbx) -> bool {
         .is_some_and(|p| p.acls.iter().any(|a| a.meta.loads() && !a.acl.is_empty()))
 }
 
-/// Is every bind address of the PBX private (RFC 1918, loopback, link-local, ULA)? Then the
-/// SIP ports are not on the internet.
+/// Whether a global pjsip `type=acl` that loads denies addresses it does not permit: then no
+/// request from the internet reaches any endpoint.
+pub fn pjsip_global_acl_denies_the_world(pbx: &Pbx) -> bool {
+    pbx.pjsip.as_ref().is_some_and(|p| {
+        p.acls
+            .iter()
+            .any(|a| a.meta.loads() && acl_denies_the_world(&a.acl))
+    })
+}
+
+/// Does chan_sip listen on private addresses only (RFC 1918, loopback, link-local, ULA)? The
+/// addresses are those chan_sip accepts: `bindaddr` unset or refused is every interface; TCP
+/// and TLS listen only when enabled, on their own address or `bindaddr`'s.
+pub fn sip_listens_only_private(pbx: &Pbx) -> bool {
+    let Some(sip) = &pbx.sip else { return false };
+    let g = &sip.general;
+    let Some(udp) = g.udpbindaddr.as_ref().or(g.bindaddr.as_ref()) else {
+        return false;
+    };
+    let private = |b: &str| bind_ip(b).is_some_and(is_private);
+    let tcp = !g.tcpenable.value || g.tcpbindaddr.as_ref().is_none_or(|b| private(&b.value));
+    let tls = !g.tlsenable.value || g.tlsbindaddr.as_ref().is_none_or(|b| private(&b.value));
+    private(&udp.value) && tcp && tls
+}
+
+/// Does res_pjsip listen on private addresses only? Only transports that load count; with none
+/// loading (placeholder binds), the intended listeners are unknown: not private.
+pub fn pjsip_listens_only_private(pbx: &Pbx) -> bool {
+    let Some(pj) = &pbx.pjsip else { return false };
+    let mut any = false;
+    for t in pj.transports.iter().filter(|t| t.meta.loads()) {
+        any = true;
+        match &t.bind {
+            Some(b) if bind_ip(&b.value).is_some_and(is_private) => {}
+            _ => return false,
+        }
+    }
+    any
+}
+
+/// Is every SIP listener of the PBX private? Then the SIP ports are not on the internet.
 pub fn binds_only_private(pbx: &Pbx) -> bool {
-    let mut binds: Vec<&str> = Vec::new();
-    if let Some(sip) = &pbx.sip {
-        let g = &sip.general;
-        for b in [&g.bindaddr, &g.udpbindaddr, &g.tcpbindaddr, &g.tlsbindaddr]
-            .into_iter()
-            .flatten()
-        {
-            binds.push(&b.value);
-        }
-        if binds.is_empty() {
-            return false;
-        }
-    }
-    if let Some(pj) = &pbx.pjsip {
-        for t in &pj.transports {
-            match &t.bind {
-                Some(b) => binds.push(&b.value),
-                None => return false,
-            }
-        }
-    }
-    !binds.is_empty() && binds.iter().all(|b| bind_ip(b).is_some_and(is_private))
+    (pbx.sip.is_none() || sip_listens_only_private(pbx))
+        && (pbx.pjsip.is_none() || pjsip_listens_only_private(pbx))
+        && (pbx.sip.is_some() || pbx.pjsip.is_some())
 }
 
 fn bind_ip(bind: &str) -> Option<std::net::IpAddr> {

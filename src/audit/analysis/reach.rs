@@ -15,7 +15,6 @@ use super::path::{PathStep, dial_step, line_step};
 use super::trunks::{find_trunks, money_trunk, trunk_key};
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind};
-use crate::asterisk::model::taint;
 use crate::asterisk::source::Pos;
 use crate::twilio::TwilioRanges;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -585,9 +584,10 @@ fn reverse_bfs(
     next
 }
 
-/// `${EXTEN}` is the only caller data in the dialled number (so a literal landing fixes it).
+/// The taint lattice says the only caller data in the dial string is this extension's
+/// `${EXTEN}` (so landing on a literal extension fixes it).
 fn only_exten(d: &DialTarget) -> bool {
-    !taint::mentions_caller_data_besides_exten(d.number_expr.as_deref().unwrap_or(&d.resource))
+    d.sources.exten_only()
 }
 
 #[cfg(test)]
@@ -644,6 +644,25 @@ mod tests {
         assert!(reach.unbounded_dials(&p).is_empty());
         let money = reach.entry_money(&p, 0, Money::Bounded).unwrap();
         assert_eq!(money.money, Money::Bounded);
+    }
+
+    #[test]
+    fn a_literal_landing_does_not_fix_subroutine_arguments() {
+        // `Goto(out,5551234,1)` fixes `${EXTEN}` in [out], but not what a wide pattern passed
+        // to the macro as `${ARG1}`: the lattice, not the text, says so.
+        let ext = "[public]\nexten => _X.,1,Set(N=${EXTEN})\n same => n,Goto(out,5551234,1)\n\
+                   exten => _9.,1,Macro(dial,${EXTEN:1})\n\
+                   [out]\nexten => _X.,1,Dial(SIP/${EXTEN}@trunk)\n\
+                   [macro-dial]\nexten => s,1,Dial(SIP/trunk/${ARG1})\n"
+            .to_string();
+        let p = pbx(
+            "[general]\ncontext=public\n\n[trunk]\ntype=peer\nhost=203.0.113.5\n",
+            ext,
+        );
+        let reach = Reach::compute(&p, &TwilioRanges::embedded());
+        let unbounded = reach.unbounded_dials(&p);
+        assert_eq!(unbounded.len(), 1);
+        assert_eq!(unbounded[0].0.context, "macro-dial");
     }
 
     #[test]

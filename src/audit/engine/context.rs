@@ -5,6 +5,7 @@
 use super::finding::Anchor;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
+use crate::asterisk::syntax::DiagnosticCode;
 use crate::audit::analysis::reach::{EntryKind, Money, MoneyPath, Reach};
 use crate::diag::Location;
 use crate::profile::Profile;
@@ -46,6 +47,20 @@ impl<'a> AuditContext<'a> {
     /// worse), with the path.
     pub fn entry_money(&self, kind: EntryKind, source: &str, min: Money) -> Option<MoneyPath> {
         self.reach.money_of(self.pbx, kind, source, min)
+    }
+
+    /// Whether part of a top-level file could not be read (an `#include`/`#tryinclude` that
+    /// matches nothing the audit has): a default pbxgen sees may be set in the missing part.
+    pub fn is_incomplete(&self, file: u32) -> bool {
+        self.pbx.config.files[file as usize]
+            .diagnostics
+            .iter()
+            .any(|d| {
+                matches!(
+                    d.code,
+                    DiagnosticCode::MissingInclude | DiagnosticCode::MissingTryInclude
+                )
+            })
     }
 
     /// The first line of a top-level config file (for findings about a file as a whole).

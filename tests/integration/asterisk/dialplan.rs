@@ -107,7 +107,8 @@ fn priorities_labels_and_app_arguments() {
     );
 }
 
-/// Patterns: `X`, `Z`, `N`, sets and digits are strict; `.`, `!` and non-digit sets are wide.
+/// Patterns: `X`, `Z`, `N`, digit sets and fixed characters are strict; `.`, `!` and non-digit
+/// sets are wide.
 #[test]
 fn pattern_classes() {
     assert_eq!(pattern_class("100"), PatternClass::Literal);
@@ -118,6 +119,9 @@ fn pattern_classes() {
     assert_eq!(pattern_class("_."), PatternClass::Wide);
     assert_eq!(pattern_class("_!"), PatternClass::Wide);
     assert_eq!(pattern_class("_[a-z]XX"), PatternClass::Wide);
+    // Other characters match themselves: the pattern, not the caller, fixes them.
+    assert_eq!(pattern_class("_*72XXX"), PatternClass::Strict);
+    assert_eq!(pattern_class("_${BRANCHES}X"), PatternClass::Strict);
 }
 
 #[test]

@@ -198,3 +198,61 @@ fn acl_objects_and_global() {
         "ip,username"
     );
 }
+
+/// Values the handlers refuse make their object not load (res_sorcery_config: "Could not
+/// create an object of type …"): a placeholder `bind` (pj_sockaddr_parse), a placeholder or
+/// `//`-commented `match` (ip_identify_match_handler / ip_identify_apply), an unknown
+/// `identify_by` word (ident_handler). With no transport left, registrations do not load
+/// either. A real host name in `match` loads (it is resolved at load).
+#[test]
+fn refused_values_drop_their_objects() {
+    let text = "[t1]\ntype=transport\nbind=(IPv4 Address)\n[t2]\ntype=transport\nbind=[xxxx]:5060\n\
+                [reg]\ntype=registration\nserver_uri=sip:sip.example.com\nclient_uri=sip:1@sip.example.com\n\
+                [a]\ntype=endpoint\n[a]\ntype=identify\nendpoint=a\nmatch=PROVIDERIP\n\
+                [b]\ntype=endpoint\nidentify_by=ip,phone\n[b]\ntype=identify\nendpoint=b\nmatch=1.1.1.1 //public address\n\
+                [c]\ntype=endpoint\nidentify_by=IP\n[c]\ntype=identify\nendpoint=c\nmatch=sip.example.com, 1.2.3.0/24 //office\n";
+    let pbx = model(&[("pjsip.conf", text)]);
+    let pj = pbx.pjsip.as_ref().unwrap();
+    assert!(pj.transports.iter().all(|t| t.meta.is_refused()));
+    assert!(!pj.has_loading_transport());
+    assert_eq!(pj.registrations[0].meta.dropped, Some(Dropped::NoTransport));
+    let dropped = |ty: &str, id: &str| {
+        pj.objects
+            .iter()
+            .find(|o| o.kind == ty && o.meta.id == id)
+            .unwrap()
+            .meta
+            .is_refused()
+    };
+    assert!(dropped("identify", "a") && dropped("identify", "b") && dropped("endpoint", "b"));
+    assert!(!dropped("identify", "c") && !dropped("endpoint", "a") && !dropped("endpoint", "c"));
+    // A refused identify matches nothing: the endpoint has no identify as Asterisk runs it.
+    assert_eq!(pj.identifies_of(pj.endpoint("a").unwrap()).count(), 0);
+    assert_eq!(pj.identifies_of(pj.endpoint("c").unwrap()).count(), 1);
+    assert!(pj.endpoint("a").unwrap().identified_by_name());
+    assert!(!pj.endpoint("c").unwrap().identified_by_name());
+    let options: Vec<&str> = pj
+        .refused_values
+        .iter()
+        .map(|r| r.option.as_str())
+        .collect();
+    assert_eq!(options, ["bind", "bind", "match", "identify_by", "match"]);
+}
+
+/// res_pjsip ignores a section with no `type` without a word (its options only reach sections
+/// inheriting from it).
+#[test]
+fn untyped_sections_are_recorded() {
+    let pbx = model(&[(
+        "pjsip.conf",
+        "[global]\nuser_agent=x\n[common]\nlocal_net=10.0.0.0/8\n[t](common)\ntype=transport\nbind=0.0.0.0\n",
+    )]);
+    let pj = pbx.pjsip.as_ref().unwrap();
+    let names: Vec<&str> = pj
+        .untyped_sections
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["global", "common"]);
+    assert!(pj.transports[0].meta.loads());
+}

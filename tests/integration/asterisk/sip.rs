@@ -1,8 +1,7 @@
 //! sip.conf: chan_sip's defaults, peers, ACLs, registrations.
 
 use super::model;
-use pbxgen::asterisk::model::AclTarget;
-use pbxgen::asterisk::model::sip::SipPeerKind;
+use pbxgen::asterisk::model::sip::{SipPeerKind, SkipCause};
 
 /// "`allowguest` (default yes), `alwaysauthreject` (default yes since 1.8)", context `default`.
 #[test]
@@ -95,8 +94,19 @@ fn acl_last_match_wins_and_families_do_not_mix() {
     assert!(!allows("q", "8.8.8.8"));
     assert!(allows("r", "2001:db8::1"), "IPv4 rules never match IPv6");
     assert!(allows("s", "10.1.1.1") && !allows("s", "192.0.2.1"));
-    let h = &sip.peer("h").unwrap().acl.rules[0];
-    assert_eq!(h.target, AclTarget::Host("pbx.example.com".into()));
+    // A host name in `permit=` is a bad ACL entry: build_peer deletes the peer.
+    assert!(sip.peer("h").is_none());
+    let h = sip.ignored_sections.iter().find(|s| s.name == "h").unwrap();
+    assert_eq!(h.cause, SkipCause::ValueRefused);
+    let refused = sip
+        .refused_values
+        .iter()
+        .find(|r| r.section == "h")
+        .unwrap();
+    assert_eq!(
+        (refused.option.as_str(), refused.value.as_str()),
+        ("permit", "pbx.example.com")
+    );
 }
 
 /// `register => user[@domain][:secret[:authuser]]@host[:port][/extension]`.
@@ -115,4 +125,61 @@ fn registrations_are_parsed_and_secrets_masked() {
     assert_eq!(r.extension.as_deref(), Some("100"));
     let json = serde_json::to_string(&pbx).unwrap();
     assert!(!json.contains("pa55"), "the secret leaked into the dump");
+}
+
+/// chan_sip's own parsers decide what the model holds: `insecure` words must be exactly `port`
+/// or `invite` (set_insecure_flags), `tcpenable` is `!ast_false`, numeric-only addresses
+/// (`externaddr`, `bindaddr`) refused keep the default, `alwaysauthreject` is `ast_true`, and a
+/// bad `contactpermit` in `[general]` stops chan_sip loading.
+#[test]
+fn values_are_read_with_chan_sip_parsers() {
+    let text = "[general]\nexternaddr=203.0.113.7\nexternaddr=pbx.home.example.net\nbindaddr=192.168.1.10 //lan\n\
+                tcpenable=maybe\nalwaysauthreject=nope\ncontactpermit=lan.example.net\n\
+                [a]\ntype=peer\nhost=203.0.113.1\ninsecure=very\n[b]\ntype=peer\nhost=203.0.113.2\ninsecure=port, invite\n\
+                [c]\ntype=peer\nhost=203.0.113.3\ninsecure=Invite,port\n[d]\ntype=user\ntype=peer\n\
+                [e]\ntype=friend\npermit=198.51.100.7, 198.51.100.8\n";
+    let pbx = model(&[("sip.conf", text)]);
+    let sip = pbx.sip.as_ref().unwrap();
+    let g = &sip.general;
+    assert_eq!(g.externip.as_ref().unwrap().value.as_str(), "203.0.113.7");
+    assert!(
+        g.bindaddr.is_none(),
+        "a refused bindaddr leaves every interface"
+    );
+    assert!(g.tcpenable.value, "`maybe` is not a false word");
+    assert!(!g.alwaysauthreject.value);
+    assert!(sip.load_failure().is_some());
+    let mode = |p: &str| sip.peer(p).unwrap().insecure_mode();
+    assert!(
+        !mode("a").invite && !mode("a").port,
+        "`very` is not recognised"
+    );
+    assert!(
+        mode("b").port && !mode("b").invite,
+        "` invite` (with a blank) is not `invite`"
+    );
+    assert!(mode("c").port && mode("c").invite);
+    assert_eq!(sip.peer("d").unwrap().kind.value, SipPeerKind::Friend);
+    assert!(
+        sip.peer("e").is_none(),
+        "` 198.51.100.8` is not an address: the peer is deleted"
+    );
+    let refused: Vec<&str> = sip
+        .refused_values
+        .iter()
+        .map(|r| r.option.as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "externaddr",
+            "bindaddr",
+            "tcpenable",
+            "alwaysauthreject",
+            "contactpermit",
+            "insecure",
+            "insecure",
+            "permit"
+        ]
+    );
 }

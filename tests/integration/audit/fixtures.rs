@@ -1,5 +1,6 @@
 //! Every rule has documentation and two fixtures: `tests/fixtures/audit/PBXnnn/bad` must
-//! trigger it, `…/good` must not. The text and JSON reports of `bad` are snapshots
+//! trigger it, `…/good` must not. A rule covering several cases has one pair per case beside
+//! them, `bad-<case>`/`good-<case>`. The text and JSON reports of every `bad*` are snapshots
 //! (`audit/snapshots/`). A new rule without fixtures fails here.
 
 use super::{audit_dir, codes};
@@ -43,31 +44,55 @@ fn run_fixture(r: &Rule, dir: &Path) -> Report {
     }
 }
 
+/// The fixture cases of a rule: (case suffix, `bad*` dir, `good*` dir); `""` is the main pair.
+fn cases(code: &str) -> Vec<(String, std::path::PathBuf, std::path::PathBuf)> {
+    let base = repo_path("tests/fixtures/audit").join(code);
+    let mut out = vec![(String::new(), base.join("bad"), base.join("good"))];
+    let mut extra: Vec<String> = std::fs::read_dir(&base)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter_map(|n| n.strip_prefix("bad-").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    extra.sort();
+    for case in extra {
+        out.push((
+            format!("-{case}"),
+            base.join(format!("bad-{case}")),
+            base.join(format!("good-{case}")),
+        ));
+    }
+    out
+}
+
 #[test]
 fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
     let mut failures = Vec::new();
     for r in registry::all() {
-        let base = repo_path("tests/fixtures/audit").join(r.code);
-        let (bad, good) = (base.join("bad"), base.join("good"));
-        if !bad.is_dir() || !good.is_dir() {
-            failures.push(format!(
-                "{}: missing fixture directory {}/{{bad,good}}",
-                r.code,
-                base.display()
-            ));
-            continue;
-        }
-        let bad_report = run_fixture(r, &bad);
-        if !codes(&bad_report).contains(&r.code) {
-            failures.push(format!(
-                "{}: bad fixture does not trigger it; found {:?}",
-                r.code,
-                codes(&bad_report)
-            ));
-        }
-        let good_report = run_fixture(r, &good);
-        if codes(&good_report).contains(&r.code) {
-            failures.push(format!("{}: good fixture triggers it", r.code));
+        for (case, bad, good) in cases(r.code) {
+            if !bad.is_dir() || !good.is_dir() {
+                failures.push(format!(
+                    "{}: missing fixture directories {} and {}",
+                    r.code,
+                    bad.display(),
+                    good.display()
+                ));
+                continue;
+            }
+            let bad_report = run_fixture(r, &bad);
+            if !codes(&bad_report).contains(&r.code) {
+                failures.push(format!(
+                    "{}: bad{case} fixture does not trigger it; found {:?}",
+                    r.code,
+                    codes(&bad_report)
+                ));
+            }
+            let good_report = run_fixture(r, &good);
+            if codes(&good_report).contains(&r.code) {
+                failures.push(format!("{}: good{case} fixture triggers it", r.code));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -76,9 +101,13 @@ fn every_rule_has_fixtures_that_trigger_it_and_that_do_not() {
 #[test]
 fn bad_fixture_reports_are_snapshotted() {
     for r in registry::all() {
-        let bad = repo_path("tests/fixtures/audit").join(r.code).join("bad");
-        let report = run_fixture(r, &bad);
-        insta::assert_snapshot!(format!("{}-text", r.code), text::render(&report, false));
-        insta::assert_snapshot!(format!("{}-json", r.code), json::render(&report));
+        for (case, bad, _) in cases(r.code) {
+            let report = run_fixture(r, &bad);
+            insta::assert_snapshot!(
+                format!("{}{case}-text", r.code),
+                text::render(&report, false)
+            );
+            insta::assert_snapshot!(format!("{}{case}-json", r.code), json::render(&report));
+        }
     }
 }

@@ -15,3 +15,4 @@ mod examples;
 mod matrix;
 mod sandbox;
 mod sip;
+mod values;

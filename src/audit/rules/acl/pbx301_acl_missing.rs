@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         escalation: None,
         summary: "a trunk, or an account that authenticates, has no ACL",
         doc: RuleDoc {
-            what: "Reports trunks (peers/endpoints of a provider or the ATA's PSTN line) without `permit`/`deny`/`acl`, and accounts that authenticate with a secret but have no ACL while the PBX listens on a public address.",
+            what: "Reports trunks (peers/endpoints of a provider or the ATA's PSTN line) without `permit`/`deny`/`acl`, and accounts that authenticate with a secret but have no ACL while their channel driver listens on a public address. A chan_sip `type=peer` with a fixed `host` is not reported: chan_sip matches it by source address only and refuses its REGISTERs, so its secret is an outbound credential.",
             why: "Without an ACL, the only barrier is the password: brute-force from anywhere is possible, and a leaked secret (old phone, shared config) is usable from anywhere. An ACL limits each account to the networks it really comes from, so a stolen secret is worthless elsewhere.",
             example: "[101]\ntype=friend\nhost=dynamic\nsecret=…",
             instead: "[101]\ntype=friend\nhost=dynamic\nsecret=…\ndeny=0.0.0.0/0.0.0.0\npermit=192.168.1.0/255.255.255.0",
@@ -26,14 +26,19 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    let public = !network::binds_only_private(ctx.pbx);
     if let Some(sip) = &ctx.pbx.sip {
+        let public = !network::sip_listens_only_private(ctx.pbx);
         for p in &sip.peers {
-            if !p.acl.is_empty() {
+            // A `type=peer` with a fixed host is matched by its address only and may not
+            // register: its secret is a credential for calls *to* it, useless elsewhere.
+            if !p.acl.is_empty() || p.is_matched_by_address_only() {
                 continue;
             }
             let trunk = ctx.reach.is_trunk("sip", &p.name);
-            let why = if p.has_secret() && public {
+            // With `insecure=invite` and a fixed host the secret is never checked: INVITEs are
+            // not challenged and REGISTERs refused (PBX103/PBX210 report what matters there).
+            let secret_used = p.has_secret() && (p.is_dynamic() || !p.insecure_invite());
+            let why = if secret_used && public {
                 "authenticates with a secret but has no ACL: the secret can be guessed or used from anywhere"
             } else if trunk && !trunks::sip_ip_identified(p) {
                 "is a trunk with no ACL"
@@ -45,47 +50,27 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
     }
     if let Some(pj) = &ctx.pbx.pjsip {
-        if network::pjsip_global_acl(ctx.pbx) {
+        if network::pjsip_global_acl(ctx.pbx) || network::pjsip_listens_only_private(ctx.pbx) {
             return;
         }
+        // Endpoints without inbound auth matched by name are PBX210's: the missing ACL is
+        // not their problem, anyone being them is.
         for e in pj
             .endpoints
             .iter()
             // A web endpoint's credentials are public and browsers call from anywhere: an ACL
             // cannot protect it, its context must (PBX401, PBX207 judge what it reaches).
-            .filter(|e| e.meta.loads() && !e.is_anonymous && !pj.is_web_endpoint(e))
+            .filter(|e| {
+                e.meta.loads() && !e.is_anonymous && !e.auth.is_empty() && !pj.is_web_endpoint(e)
+            })
         {
-            if !e.acl.is_empty() {
-                continue;
-            }
-            let identified = pj.identifies_of(e).any(|i| !i.matches.is_empty());
-            let by_username = e
-                .identify_by
-                .value
-                .to_ascii_lowercase()
-                .contains("username");
-            let (severity, why) = if !e.auth.is_empty() {
-                if !public {
-                    continue;
-                }
-                (Severity::High, "authenticates with a secret but has no ACL: the secret can be guessed or used from anywhere".to_string())
-            } else if !identified && by_username {
-                (
-                    Severity::Critical,
-                    format!(
-                        "has no inbound `auth`, no `identify` and no ACL: anyone who sends `From: <sip:{}@…>` is this endpoint, unauthenticated",
-                        e.meta.id
-                    ),
+            if e.acl.is_empty() {
+                sink.report(
+                    ctx.anchor(e.meta.pos),
+                    format!("endpoint `{}` authenticates with a secret but has no ACL: the secret can be guessed or used from anywhere", e.meta.id),
                 )
-            } else {
-                continue;
-            };
-            sink.report(
-                ctx.anchor(e.meta.pos),
-                format!("endpoint `{}` {why}", e.meta.id),
-            )
-            .section(e.meta.id.clone())
-            .severity(severity);
+                .section(e.meta.id.clone());
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! PBX307 contact-permit-missing: a dynamic phone registers without a contact ACL.
 
 use crate::asterisk::model::pjsip::PjsipAor;
+use crate::audit::analysis::network;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ pub static RULE: Rule = Rule {
         escalation: None,
         summary: "a dynamic phone registers without a contact ACL",
         doc: RuleDoc {
-            what: "Reports registering accounts (chan_sip `host=dynamic`, pjsip endpoints with an AOR that accepts contacts) without `contactpermit`/`contact_permit`/`contact_acl` and without an ACL.",
+            what: "Reports registering accounts (chan_sip `host=dynamic`, pjsip endpoints with an AOR that accepts contacts) without `contactpermit`/`contact_permit`/`contact_acl`, unless their channel driver listens on private addresses only.",
             why: "Without a contact ACL, whoever has the password can register the account from anywhere and redirect its calls — including calls the PBX places to it — to an address of their choosing.",
             example: "[101]\ntype=aor\nmax_contacts=1\n\n[101]\ntype=endpoint\naors=101",
             instead: "[101]\ntype=endpoint\naors=101\ncontact_deny=0.0.0.0/0\ncontact_permit=192.168.1.0/24",
@@ -27,7 +28,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    if let Some(sip) = &ctx.pbx.sip {
+    // A phone can only register through a listener: private listeners only, no exposure.
+    if let Some(sip) = ctx
+        .pbx
+        .sip
+        .as_ref()
+        .filter(|_| !network::sip_listens_only_private(ctx.pbx))
+    {
         for p in sip
             .peers
             .iter()
@@ -43,7 +50,12 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             .section(p.name.clone());
         }
     }
-    if let Some(pj) = &ctx.pbx.pjsip {
+    if let Some(pj) = ctx
+        .pbx
+        .pjsip
+        .as_ref()
+        .filter(|_| !network::pjsip_listens_only_private(ctx.pbx))
+    {
         if pj.acls.iter().any(|a| !a.contact_acl.is_empty()) {
             return;
         }

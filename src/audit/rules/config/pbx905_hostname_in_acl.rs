@@ -1,6 +1,6 @@
 //! PBX905 hostname-in-acl: a hostname in `match`/`permit` is resolved once, at load.
 
-use crate::asterisk::model::acl::{Acl, AclRule, AclTarget};
+use crate::asterisk::model::acl::{AclRule, AclTarget};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -9,14 +9,15 @@ pub static RULE: Rule = Rule {
         name: "hostname-in-acl",
         severity: Severity::Low,
         escalation: None,
-        summary: "a hostname in `match`/`permit` is resolved once, at load",
+        summary: "a hostname in an identify `match` is resolved once, at load (or a name in a manager/acl.conf ACL)",
         doc: RuleDoc {
-            what: "Reports hostnames in `permit`, `deny`, `identify` `match` and similar address lists.",
-            why: "Asterisk resolves the name when the configuration loads and never again. When the provider moves addresses, the allowlist silently goes stale: calls from the new addresses are refused, and the old addresses — someone else's now — stay trusted.",
+            what: "Reports host names in pjsip `identify` `match=` lists (resolved when the identify loads), and names or invalid entries in manager.conf and acl.conf `permit`/`deny` (which take numeric addresses only). Placeholders that never resolve, and names in chan_sip/pjsip `permit`/`deny` (which make the peer or endpoint not load) are PBX906's.",
+            why: "Asterisk resolves an identify's names when the configuration loads and never again (until a reload). When the provider moves addresses, the allowlist silently goes stale: calls from the new addresses are refused, and the old addresses — someone else's now — stay trusted. In manager.conf a name in `permit` deletes the user; in acl.conf it fails the named ACL.",
             example: "[provider]\ntype=identify\nmatch=sip.provider.example",
             instead: "[provider]\ntype=identify\nmatch=203.0.113.0/28   ; the provider's published range",
             references: &[
-                "Asterisk pjsip.conf.sample: identify match (hostnames resolved at load)",
+                "Asterisk res_pjsip_endpoint_identifier_ip.c (ip_identify_apply: names resolved at load)",
+                "Asterisk main/acl.c append_ha_core (numeric addresses only)",
             ],
         },
         fix: "list the provider's published addresses instead of its hostname",
@@ -25,33 +26,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    let mut rules: Vec<(&AclRule, String)> = Vec::new();
-    let mut owned: Vec<(Acl, String)> = Vec::new();
-    if let Some(sip) = &ctx.pbx.sip {
-        for p in &sip.peers {
-            rules.extend(
-                p.acl
-                    .rules
-                    .iter()
-                    .chain(p.contact_acl.rules.iter())
-                    .map(|r| (r, p.name.clone())),
-            );
-        }
-    }
     if let Some(pj) = &ctx.pbx.pjsip {
-        for e in &pj.endpoints {
-            owned.push((e.acl.clone(), e.meta.id.clone()));
-            owned.push((e.contact_acl.clone(), e.meta.id.clone()));
-        }
-        for a in &pj.acls {
-            rules.extend(
-                a.acl
-                    .rules
-                    .iter()
-                    .chain(a.contact_acl.rules.iter())
-                    .map(|r| (r, a.meta.id.clone())),
-            );
-        }
         for i in &pj.identifies {
             for m in &i.matches {
                 if let AclTarget::Host(h) = &m.target {
@@ -62,29 +37,36 @@ fn check_hostname_in_acl(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             }
         }
     }
+    let mut rules: Vec<(&AclRule, &str, &str)> = Vec::new();
     if let Some(m) = &ctx.pbx.manager {
-        rules.extend(
-            m.users
-                .iter()
-                .flat_map(|u| u.acl.rules.iter().map(|r| (r, u.name.clone()))),
-        );
+        for u in &m.users {
+            rules.extend(
+                u.acl
+                    .rules
+                    .iter()
+                    .map(|r| (r, u.name.as_str(), "the manager user is deleted")),
+            );
+        }
     }
     for n in &ctx.pbx.named_acls {
-        rules.extend(n.acl.rules.iter().map(|r| (r, n.name.clone())));
+        rules.extend(n.acl.rules.iter().map(|r| {
+            (
+                r,
+                n.name.as_str(),
+                "acl.conf fails to load, and every `acl=` naming it rejects everyone",
+            )
+        }));
     }
-    let owned_rules = owned
-        .iter()
-        .flat_map(|(acl, owner)| acl.rules.iter().map(move |r| (r, owner.clone())));
-    for (r, owner) in rules.into_iter().chain(owned_rules) {
-        if let AclTarget::Host(h) = &r.target {
+    for (r, owner, consequence) in rules {
+        if let AclTarget::Host(h) | AclTarget::Invalid(h) = &r.target {
             sink.report(
                 ctx.anchor(r.pos),
                 format!(
-                    "`{}={h}` is not an address: a hostname is resolved once at load, if at all",
+                    "`{}={h}` is not a numeric address: the ACL parser refuses it and {consequence}",
                     r.option
                 ),
             )
-            .section(owner)
+            .section(owner.to_string())
             .option(r.option.clone());
         }
     }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
         escalation: None,
         summary: "`System`/`TrySystem`/`SHELL()` runs a command built from caller data",
         doc: RuleDoc {
-            what: "Reports `System`, `TrySystem` and `${SHELL(…)}` whose command line contains caller-controlled data: `${EXTEN}`, `${CALLERID(…)}`, `${SIP_HEADER(…)}`, `${PJSIP_HEADER(…)}`, or a variable set from them, even through `FILTER` with a permissive character set.",
+            what: "Reports `System`, `TrySystem` and `${SHELL(…)}` whose command line contains caller-controlled data according to the model's taint analysis: `${EXTEN}`, `${CALLERID(…)}`, `${SIP_HEADER(…)}`, `${PJSIP_HEADER(…)}`, a subroutine argument (`${ARGn}`) or a variable set from them, even through `FILTER` with a permissive character set.",
             why: "The caller writes part of a shell command run as the Asterisk user: `$(…)`, `;`, backquotes in a caller-ID name or a Request-URI give them a shell on your PBX.",
             example: "exten => _X.,1,System(/usr/local/bin/notify ${CALLERID(num)})",
             instead: "exten => _X.,1,Set(NUM=${FILTER(0-9+,${CALLERID(num)})})\n same => n,System(/usr/local/bin/notify '${NUM}')",
@@ -29,8 +29,9 @@ fn check_shell_from_caller(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             sink.report(
                 ctx.anchor(s.pos),
                 format!(
-                    "`{}` runs a shell command containing data the caller controls",
-                    s.name
+                    "`{}` runs a shell command containing data the caller controls ({})",
+                    s.name,
+                    s.sources.describe()
                 ),
             );
         }

@@ -2,7 +2,6 @@
 
 use crate::asterisk::model::dialplan::EdgeKind;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::DiagnosticCode;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::collections::HashSet;
 
@@ -33,16 +32,7 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // Without extensions.conf there is nothing to check contexts against.
     let Some(file) = dp.file else { return };
     // An `#include`d part of the dialplan that could not be read may define the context.
-    let incomplete = ctx.pbx.config.files[file as usize]
-        .diagnostics
-        .iter()
-        .any(|d| {
-            matches!(
-                d.code,
-                DiagnosticCode::MissingInclude | DiagnosticCode::MissingTryInclude
-            )
-        });
-    if incomplete {
+    if ctx.is_incomplete(file) {
         return;
     }
     let names: HashSet<&str> = dp.contexts.iter().map(|c| c.name.as_str()).collect();

@@ -2,7 +2,6 @@
 
 use super::sinks;
 use crate::asterisk::model::dialplan::SinkKind;
-use crate::asterisk::model::taint;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -29,18 +28,21 @@ pub static RULE: Rule = Rule {
 
 fn check_sql_injection(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for s in sinks(ctx) {
-        // AGI arguments reach the script as separate values; the danger is a caller choosing
-        // the script or FastAGI URL itself (the first argument).
-        let text = match s.kind {
-            SinkKind::Sql | SinkKind::Realtime => s.argument.as_str(),
-            SinkKind::Agi => s.argument.split(',').next().unwrap_or(""),
-            _ => continue,
-        };
-        let caller_data = s.kind != SinkKind::Agi || taint::mentions_caller_data(text);
-        if caller_data && s.caller_controlled && !s.filtered && !text.contains("SQL_ESC") {
+        // For AGI the model's taint is that of the script or FastAGI URL (its first argument):
+        // the other arguments reach the script as separate values.
+        if !matches!(s.kind, SinkKind::Sql | SinkKind::Realtime | SinkKind::Agi) {
+            continue;
+        }
+        // SQL_ESC escapes quotes for the query; the lattice does not model it.
+        let escaped = s.kind != SinkKind::Agi && s.argument.contains("SQL_ESC");
+        if s.caller_controlled && !s.filtered && !escaped {
             sink.report(
                 ctx.anchor(s.pos),
-                format!("caller-controlled data is interpolated into `{}`", s.name),
+                format!(
+                    "caller-controlled data ({}) is interpolated into `{}`",
+                    s.sources.describe(),
+                    s.name
+                ),
             );
         }
     }

@@ -1,5 +1,5 @@
-//! PBX201–PBX209: pjsip endpoint identification and trust, and endpoints for web pages
-//! (WebRTC/WebSocket), whose credentials are public.
+//! PBX201–PBX210: endpoint identification and trust (PBX206 and PBX210 cover chan_sip too),
+//! and endpoints for web pages (WebRTC/WebSocket), whose credentials are public.
 
 pub mod pbx201_pjsip_anonymous_endpoint;
 pub mod pbx202_pjsip_identify_too_broad;
@@ -10,3 +10,4 @@ pub mod pbx206_trust_caller_id;
 pub mod pbx207_webrtc_reaches_trunk;
 pub mod pbx208_webrtc_plain_ws;
 pub mod pbx209_public_account_contacts;
+pub mod pbx210_unauthenticated_name_match;

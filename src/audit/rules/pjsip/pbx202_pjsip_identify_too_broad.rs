@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 
 fn check_identify_too_broad(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
-    for i in &pj.identifies {
+    for i in pj.identifies.iter().filter(|i| !i.meta.is_refused()) {
         for m in &i.matches {
             let AclTarget::Net(net) = &m.target else {
                 continue;

@@ -23,7 +23,11 @@ pub static RULE: Rule = Rule {
 
 fn check_identify_header_only(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(pj) = &ctx.pbx.pjsip else { return };
-    for i in pj.identifies.iter().filter(|i| i.matches.is_empty()) {
+    for i in pj
+        .identifies
+        .iter()
+        .filter(|i| !i.meta.is_refused() && i.matches.is_empty())
+    {
         let (option, v) = match (&i.match_header, &i.match_request_uri) {
             (Some(h), _) => ("match_header", h),
             (None, Some(u)) => ("match_request_uri", u),

@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
         code: "PBX501",
         name: "weak-secret",
         severity: Severity::High,
-        escalation: None,
+        escalation: Some(
+            "medium for a template placeholder (`<password>`); a redaction mask (`*****`) is not reported",
+        ),
         summary: "a SIP/AMI secret is short, all digits, the account name, common, or reused",
         doc: RuleDoc {
             what: "Reports secrets (chan_sip `secret`, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
@@ -161,8 +163,46 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
+/// A secret that is not one: a redaction mask (`*********`, published with the real one
+/// hidden) or a template placeholder (`<some-rand-password>`, `!!!ReplaceMe!!!`).
+enum NotASecret {
+    Mask,
+    Placeholder,
+}
+
+fn not_a_secret(s: &str) -> Option<NotASecret> {
+    if s.chars().count() >= 3 && s.chars().all(|c| c == '*' || c == '•') {
+        return Some(NotASecret::Mask);
+    }
+    let wrapped = |open: &str, close: &str| {
+        s.len() > open.len() + close.len() && s.starts_with(open) && s.ends_with(close)
+    };
+    (wrapped("<", ">") || wrapped("{", "}") || wrapped("!!!", "!!!") || wrapped("%", "%"))
+        .then_some(NotASecret::Placeholder)
+}
+
 fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    let accounts = accounts(ctx);
+    let mut accounts = accounts(ctx);
+    let mut placeholders = Vec::new();
+    accounts.retain(|a| match not_a_secret(a.secret) {
+        None => true,
+        Some(NotASecret::Mask) => false,
+        Some(NotASecret::Placeholder) => {
+            placeholders.push((a.label.clone(), a.section.clone(), a.option, a.pos));
+            false
+        }
+    });
+    // One finding per placeholder line (a template's line serves many accounts).
+    placeholders.dedup_by(|a, b| a.3 == b.3);
+    for (label, section, option, pos) in placeholders {
+        sink.report(
+            ctx.anchor(pos),
+            format!("the secret of {label} is a template placeholder: anyone who has the template knows it"),
+        )
+        .section(section)
+        .option(option)
+        .severity(Severity::Medium);
+    }
     // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
     // `101`) is one account: count distinct account names (ignoring case) per secret.
     let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         escalation: Some("critical when the peer has no fixed `host` and no ACL"),
         summary: "`insecure=invite` accepts INVITEs without authentication",
         doc: RuleDoc {
-            what: "Reports chan_sip peers with `insecure=invite` or `insecure=port,invite` unless they are pinned to a fixed `host` and an ACL that denies everything else. Critical when the peer has neither a fixed `host` nor an ACL, because then nothing at all limits who may call through it.",
+            what: "Reports chan_sip peers, users and friends whose `insecure` holds `invite` as chan_sip parses it (`port,invite`, `invite`; not `very` or ` invite` after a blank, which chan_sip ignores), unless they are a `type=peer` with a fixed `host` (matched by source address only) or pinned to a fixed `host` with an ACL that denies everything else. Critical when the peer has neither a fixed `host` nor an ACL, because then nothing at all limits who may call through it. A `type=friend`/`user` is also matched by the From user, from anywhere.",
             why: "`insecure=invite` switches off the digest challenge for INVITEs matched to the peer. That is meant for a provider identified by its fixed IP; anyone who can send from (or spoof UDP from) that address calls into the peer's context unauthenticated. Without a fixed host or ACL the peer is an open door.",
             example: "[provider]\ntype=peer\nhost=dynamic\ninsecure=port,invite\ncontext=from-provider",
             instead: "[provider]\ntype=peer\nhost=sip.provider.example\ninsecure=invite\ndeny=0.0.0.0/0.0.0.0\npermit=203.0.113.10/255.255.255.255\ncontext=from-provider   ; reaches local extensions only",
@@ -31,6 +31,11 @@ fn check_insecure_invite(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         let pos = insecure.pos.unwrap_or(p.pos);
         if network::acl_denies_the_world(&p.acl) && trunks::sip_ip_identified(p) {
             // The recommended provider form: fixed host, `deny=0.0.0.0/0`, narrow `permit`s.
+            continue;
+        }
+        if p.is_matched_by_address_only() {
+            // `type=peer` with a fixed host: chan_sip matches it by source address only, so
+            // `insecure=invite` is the provider form and an ACL would repeat the host.
             continue;
         }
         let fixed = p

@@ -20,6 +20,7 @@ fn connects_out_over_tls(t: &PjsipTransport) -> bool {
 /// The pjsip TLS transports Asterisk opens connections on: those that outbound registrations
 /// and trunks name, or every TLS transport when one of them names none (pjsip then picks one
 /// by the URI). Server verification (`verify_server`, the CA list) matters for these only.
+/// A transport Asterisk refuses (a bad value, a duplicate id) opens nothing.
 pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a PjsipTransport> {
     let Some(pj) = &ctx.pbx.pjsip else {
         return Vec::new();
@@ -37,6 +38,7 @@ pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a Pjs
         .collect();
     pj.transports
         .iter()
+        .filter(|t| !t.meta.is_refused())
         .filter(|t| {
             connects_out_over_tls(t) && outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id))
         })

@@ -30,7 +30,7 @@ const WEAK: &[&str] = &[
 
 fn check_weak_method(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if let Some(pj) = &ctx.pbx.pjsip {
-        for t in &pj.transports {
+        for t in pj.transports.iter().filter(|t| !t.meta.is_refused()) {
             let Some(m) = &t.method else { continue };
             if WEAK.contains(&m.value.trim().to_ascii_lowercase().as_str()) {
                 sink.report(

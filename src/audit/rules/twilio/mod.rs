@@ -24,10 +24,7 @@ struct AddressUse {
 
 fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
     let mut out = Vec::new();
-    let net_of = |t: &AclTarget| match t {
-        AclTarget::Net(n) => Some(*n),
-        AclTarget::Host(_) => None,
-    };
+    let net_of = |t: &AclTarget| t.net().copied();
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
             if let Some(h) = &p.host {
