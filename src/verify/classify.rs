@@ -208,6 +208,19 @@ pub static RULES: &[Rule] = &[
         kind: Kind::Environment(DNS),
         conf: None,
     },
+    Rule {
+        id: "qualify-network-unreachable",
+        // res/res_pjsip.c: endpt_send_request, when pjsip_endpt_send_request fails with the
+        // system's ENETUNREACH (pjlib's PJ_STATUS_FROM_OS(101) = 120101) for the OPTIONS that
+        // res/res_pjsip/pjsip_options.c: sip_options_qualify_contact sends to a contact with
+        // `qualify_frequency` (a trunk's host): the instance's namespace has only lo, so every
+        // address off the machine is unreachable. Any other error, or another request, counts.
+        source: "res/res_pjsip.c: endpt_send_request (OPTIONS from res_pjsip/pjsip_options.c: sip_options_qualify_contact)",
+        file: Some("res_pjsip.c"),
+        pattern: r"^Error \d+ 'Network is unreachable' sending OPTIONS request to endpoint (?P<id>\S+)$",
+        kind: Kind::Environment(NO_ROUTE),
+        conf: None,
+    },
     // ---- name resolution ----
     Rule {
         id: "dns",
@@ -852,6 +865,30 @@ mod tests {
             classify(&entries, &|_| true)[0].class,
             Class::Environment(_)
         ));
+    }
+
+    #[test]
+    fn a_qualify_to_an_unreachable_network_is_the_instance_and_other_send_errors_count() {
+        let unreachable = [entry(
+            40,
+            "ERROR",
+            "res_pjsip.c",
+            "Error 120101 'Network is unreachable' sending OPTIONS request to endpoint itsp",
+        )];
+        let c = classify(&unreachable, &|_| true);
+        assert_eq!(c[0].rule, Some("qualify-network-unreachable"));
+        assert_eq!(c[0].class, Class::Environment(NO_ROUTE.to_string()));
+        assert_eq!(c[0].captures.get("id").map(String::as_str), Some("itsp"));
+        for message in [
+            // Another error of the same send: the configuration's until a rule says otherwise.
+            "Error 120111 'Connection refused' sending OPTIONS request to endpoint itsp",
+            "Error 171060 'Invalid URI (PJSIP_EINVALIDURI)' sending OPTIONS request to endpoint itsp",
+            // Not a qualify.
+            "Error 120101 'Network is unreachable' sending INVITE request to endpoint itsp",
+        ] {
+            let c = classify(&[entry(40, "ERROR", "res_pjsip.c", message)], &|_| true);
+            assert_eq!(c[0].class, Class::Config, "{message}");
+        }
     }
 
     #[test]
