@@ -89,21 +89,10 @@ impl SecretTable {
         if self.mode == SecretMode::Mask {
             return Ok(MASK.to_string());
         }
-        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(Some(value)) = resolved.get(index) {
-            return Ok(value.clone());
-        }
-        let value = match secret.resolve() {
-            Ok(value) => value,
-            Err(err) => {
-                let message = format!("cannot read secret {}", secret.reference());
-                note_failure(err);
-                return Err(minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    message,
-                ));
-            }
-        };
+        let value = self.resolved_value(index, secret)?;
+        // Checked on every use, cached value or not: the same secret may be printed in a
+        // syntax that holds anything (pjsip `password=`) and in one that cannot hold `@` (a
+        // `register =>` line), in whichever order the parallel renders reach them.
         if let Some(forbidden) = forbidden.filter(|f| value.contains(|c| f.contains(c))) {
             let err = Error::at(
                 secret.pos().location(),
@@ -120,6 +109,26 @@ impl SecretTable {
                 message,
             ));
         }
+        Ok(value)
+    }
+
+    /// The value of secret `index`, resolved on its first use and remembered.
+    fn resolved_value(&self, index: usize, secret: &Secret) -> Result<String, minijinja::Error> {
+        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Some(value)) = resolved.get(index) {
+            return Ok(value.clone());
+        }
+        let value = match secret.resolve() {
+            Ok(value) => value,
+            Err(err) => {
+                let message = format!("cannot read secret {}", secret.reference());
+                note_failure(err);
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    message,
+                ));
+            }
+        };
         resolved[index] = Some(value.clone());
         Ok(value)
     }
@@ -170,5 +179,33 @@ impl SecretValues {
 impl std::fmt::Debug for SecretValues {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SecretValues({} values)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::span::Pos;
+
+    fn table(value: &str) -> SecretTable {
+        let secret = Secret::parse(value, Pos::default()).unwrap();
+        SecretTable::new(vec![secret], SecretMode::Resolve)
+    }
+
+    fn secret_value() -> Value {
+        Value::from_iter([("secret", Value::from(0))])
+    }
+
+    #[test]
+    fn forbidden_characters_are_checked_on_every_use() {
+        let table = table("Abcdefgh@12345678");
+        // First printed where `@` is fine (pjsip `password=`): resolved and remembered.
+        assert!(table.filter(&secret_value(), None).is_ok());
+        // Then on a `register =>` line: the remembered value is checked too.
+        let (result, noticed) = track_file(|| table.filter(&secret_value(), Some(":@/")));
+        assert!(result.is_err());
+        let failure = noticed.failure.expect("the failure is kept with its position");
+        assert!(failure.message.contains("`:@/`"), "{failure}");
+        assert!(!failure.message.contains("Abcdefgh"), "{failure}");
     }
 }

@@ -7,6 +7,7 @@ mod examples;
 mod injection;
 mod parse_back;
 mod pjsip_options;
+mod refusals;
 mod writing;
 
 use crate::util::repo_path;
