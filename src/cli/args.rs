@@ -87,7 +87,10 @@ pbxgen render examples/home-lab.yaml --out /tmp/pbx\n  \
 pbxgen render site.yaml --out /etc/asterisk --diff        # show what would change (secrets masked)\n  \
 pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
-pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template")]
+pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n\n\
+Exit codes: 0 written or up to date; 1 refused (self-audit findings at or above --fail-on: the last \
+line on stderr is `error: refusing to write: …`) or, with --check, drift (the last line on stdout is \
+`drift: …`); 2 invalid profile, secret or template. `--format json` names the outcome.")]
     Render(RenderArgs),
 
     /// Audit Asterisk configuration for security and correctness risks
@@ -156,9 +159,23 @@ pub struct RenderArgs {
     /// Write files holding secrets with mode 0600 instead of 0640
     #[arg(long)]
     pub private: bool,
-    /// Refuse to write when the rendered files have findings at or above this severity
-    #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
+    /// When the owner or group of a file being replaced cannot be kept (not running as root),
+    /// write it owned by you instead of refusing
+    #[arg(long)]
+    pub force_owner: bool,
+    /// Refuse to write when the self-audit of the whole site has findings at or above this
+    /// severity (every finding is printed on stderr either way)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Output format of the summary on stdout (json: one object with `outcome`, files, findings)
+    #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+    pub format: RenderFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]

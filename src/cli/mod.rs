@@ -52,7 +52,7 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
 }
 
 /// Print an error the one way pbxgen prints errors.
-fn print_error(err: &Error, term: &Term) {
+pub(crate) fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
     let label = if term.color {
         "error:".red().bold().to_string()

@@ -104,13 +104,27 @@ impl CharClass {
 
 /// Check `value` against kind `K`.
 pub fn check<K: TextKind>(value: &str) -> Result<(), Problem> {
-    check_with(K::spec(), K::classes(), value)
+    check_with(K::spec(), K::classes(), value, Shown::Yes)
+}
+
+/// [`check`] for the value of a secret: the problem never names a character of the value (not
+/// even the one that is wrong), only what the kind allows and the length.
+pub fn check_secret<K: TextKind>(value: &str) -> Result<(), Problem> {
+    check_with(K::spec(), K::classes(), value, Shown::No)
+}
+
+/// Whether a problem may quote the character it is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Yes,
+    No,
 }
 
 fn check_with(
     spec: &KindSpec,
     classes: &(CharClass, CharClass),
     value: &str,
+    shown: Shown,
 ) -> Result<(), Problem> {
     let what = spec.what;
     if value.is_empty() {
@@ -121,6 +135,12 @@ fn check_with(
     }
     for (i, c) in value.chars().enumerate() {
         let class = if i == 0 { &classes.0 } else { &classes.1 };
+        if !class.contains(c) && shown == Shown::No {
+            return Err(Problem::new(format!(
+                "{what} holds a character it may not hold (not shown)"
+            ))
+            .with_hint(format!("{what} may contain {}", spec.allowed)));
+        }
         if !class.contains(c) {
             let place = if i == 0 { "start with" } else { "contain" };
             let mut problem = Problem::new(format!("{what} must not {place} {}", describe_char(c)));

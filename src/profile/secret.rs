@@ -50,7 +50,7 @@ impl Secret {
                 ));
             }
             None => {
-                safe_text::check::<SecretValueKind>(text)?;
+                safe_text::check_secret::<SecretValueKind>(text)?;
                 SecretSource::Inline(text.to_string())
             }
             Some(rest) => {
@@ -162,7 +162,7 @@ impl Secret {
                 })?
             }
         };
-        safe_text::check::<K>(&value).map_err(|problem| {
+        safe_text::check_secret::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
             let mut err = Error::at(
                 self.pos.location(),

@@ -19,6 +19,17 @@ pub enum SecretMode {
     Resolve,
     /// [`MASK`] for every secret (`--diff`, previews). Nothing is resolved.
     Mask,
+    /// Inline values as written in the profile, and for every reference a stand-in distinct per
+    /// secret (nothing is read from the environment or from files): what `profile check`
+    /// audits when it is not asked to resolve secrets. Never written to disk.
+    InlineOnly,
+}
+
+/// The stand-in [`SecretMode::InlineOnly`] prints for secret number `index`: long, unique, made
+/// of characters every syntax holds, so that only the *sharing* of a reference between
+/// accounts can make the audit judge it weak.
+fn stand_in(index: usize) -> String {
+    format!("pbxgen-unread-secret-{index:08}")
 }
 
 /// What the `secret` filter noticed while one file was rendered.
@@ -86,8 +97,10 @@ impl SecretTable {
             )
         })?;
         CURRENT_FILE.with_borrow_mut(|file| file.printed = true);
-        if self.mode == SecretMode::Mask {
-            return Ok(MASK.to_string());
+        match self.mode {
+            SecretMode::Mask => return Ok(MASK.to_string()),
+            SecretMode::InlineOnly if !secret.is_inline() => return Ok(stand_in(index)),
+            SecretMode::InlineOnly | SecretMode::Resolve => {}
         }
         let value = self.resolved_value(index, secret)?;
         // Checked on every use, cached value or not: the same secret may be printed in a
