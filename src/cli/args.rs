@@ -89,7 +89,7 @@ pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, wri
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
 pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n\n\
 Exit codes: 0 written or up to date; 1 refused (self-audit findings at or above --fail-on: the last \
-line on stderr is `error: refusing to write: …`) or, with --check, drift (the last line on stdout is \
+line on stderr is `error: refusing to write: …`) or, with --check, drift (the last line on stderr is \
 `drift: …`); 2 invalid profile, secret or template. `--format json` names the outcome.")]
     Render(RenderArgs),
 
@@ -295,9 +295,11 @@ pub struct RefreshArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
-    /// Validate a site profile (positions, hints); exit 2 when invalid
+    /// Check a site profile as render would, without writing (positions, hints, every problem)
     #[command(
-        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}"
+        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}\n\n\
+Exit codes: 0 render would write it; 1 the self-audit has findings at or above --fail-on; 2 invalid \
+profile, secret or template (every problem is printed)."
     )]
     Check(ProfileCheckArgs),
     /// Print the JSON Schema (draft-07) of site profiles, for editors
@@ -312,9 +314,13 @@ pbxgen profile schema > pbxgen.schema.json\n  \
 pub struct ProfileCheckArgs {
     /// Site profile (YAML)
     pub profile: PathBuf,
-    /// Also resolve secret references (environment variables, files)
+    /// Also resolve secret references (environment variables, files) and check their values
     #[arg(long)]
     pub resolve_secrets: bool,
+    /// Exit 1 when the self-audit of the rendered site has findings at or above this severity
+    /// (what `render` would refuse with the same `--fail-on`)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
 }
 
 #[derive(Subcommand, Debug)]

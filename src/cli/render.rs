@@ -3,8 +3,8 @@
 //!
 //! Exit codes: 0 written / up to date; 1 refused because the self-audit found something at or
 //! above `--fail-on`, or (with `--check`) drift; 2 invalid input (a profile, secret or render
-//! problem). Exit 1 always ends with a line saying which it is (`error: refusing to write: …`
-//! on stderr, or `drift: …` on stdout), and `--format json` says it as `"outcome"`.
+//! problem). Exit 1 always ends with a line on stderr saying which it is (`error: refusing to
+//! write: …` or `drift: …`), and `--format json` says it as `"outcome"`.
 
 use super::args::{RenderArgs, RenderFormat};
 use super::exit;
@@ -202,7 +202,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         } else {
             ""
         };
-        println!(
+        eprintln!(
             "drift: {count} of {} files in {} differ from the profile{batch}; run without --check to write them",
             planned.len(),
             out.display()

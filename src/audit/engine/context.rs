@@ -85,4 +85,42 @@ impl<'a> ProfileContext<'a> {
             snippet,
         }
     }
+
+    /// [`Self::anchor`] for a finding about the secret value at `loc`: the snippet is masked
+    /// from the value's column to the end of the line, whatever the YAML around it (a flow
+    /// mapping `{ pin: "1234" }` is not a `key: value` line the line masker knows).
+    pub fn anchor_secret(&self, loc: &Location) -> Anchor {
+        let mut anchor = self.anchor(loc);
+        let line = loc
+            .line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize));
+        if let Some(line) = line {
+            let column = (loc.column.max(1) - 1) as usize;
+            let cut = line
+                .char_indices()
+                .nth(column)
+                .map_or(line.len(), |(i, _)| i);
+            anchor.snippet = Some(format!("{}{}", mask_line(&line[..cut]), crate::redact::MASK));
+        }
+        anchor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_in_a_flow_mapping_is_masked() {
+        let site = "version: 1\nsite: { name: t, asterisk: 22, channel_drivers: [pjsip] }\nnetwork: { bind: 0.0.0.0, local_nets: [10.0.0.0/8], udp: { port: 5060 } }\n";
+        let profile =
+            crate::profile::parse(site, crate::profile::Origin::named("site.yaml")).unwrap();
+        let text = "version: 1\n    voicemail: { pin: \"4071\" }\n";
+        let ctx = ProfileContext::new(&profile, text);
+        let anchor = ctx.anchor_secret(&Location::new("site.yaml", 2, 23));
+        let snippet = anchor.snippet.unwrap();
+        assert!(!snippet.contains("4071"), "{snippet}");
+        assert!(snippet.starts_with("    voicemail: { pin: "), "{snippet}");
+    }
 }
