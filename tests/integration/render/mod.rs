@@ -3,6 +3,7 @@
 //! secrets masked), injection attempts in every string field, and pjsip option names against
 //! Asterisk's own option lists.
 
+mod crash;
 mod examples;
 mod injection;
 mod parse_back;
