@@ -27,6 +27,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
                 SecretCheck::InlineOnly
             },
             templates_dir: None,
+            audit_rendered: true,
         },
     );
     if term.verbose > 0 {

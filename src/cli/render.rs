@@ -10,6 +10,7 @@ use super::args::{RenderArgs, RenderFormat};
 use super::exit;
 use super::term::Term;
 use pbxgen::audit::output::{self, Report};
+use pbxgen::audit::engine::FailOn;
 use pbxgen::audit::{self, SecretCheck, VetOptions};
 use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::fsutil::Ownership;
@@ -49,6 +50,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         &VetOptions {
             secrets: SecretCheck::Resolve,
             templates_dir: args.templates.clone(),
+            audit_rendered: args.fail_on != FailOn::None,
         },
     );
     for step in &vetted.steps {
