@@ -495,7 +495,8 @@ fn write_journal(dir: &Path, entries: &[JournalEntry]) -> Result<(), Error> {
     temp.write_all(text.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io(&path, &e))?;
-    temp.persist(&path).map_err(|e| Error::io(&path, &e.error))?;
+    temp.persist(&path)
+        .map_err(|e| Error::io(&path, &e.error))?;
     sync_dir(dir)
 }
 
@@ -522,9 +523,8 @@ fn read_journal(dir: &Path) -> Result<Vec<JournalEntry>, Error> {
                 return Err(corrupt());
             };
             let mode = u32::from_str_radix(mode, 8).map_err(|_| corrupt())?;
-            let plain = |name: &str| {
-                !name.is_empty() && !name.contains('/') && name != "." && name != ".."
-            };
+            let plain =
+                |name: &str| !name.is_empty() && !name.contains('/') && name != "." && name != "..";
             if !plain(temp) || !plain(target) || !temp.ends_with(TEMP_SUFFIX) || mode > 0o777 {
                 return Err(corrupt());
             }
@@ -653,7 +653,13 @@ mod tests {
         let mut batch = Batch::new();
         batch.add(dir.path().join("a.conf"), "a", MODE_PUBLIC);
         batch.add(dir.path().join("sub/b.conf"), "b", MODE_PUBLIC);
-        assert!(batch.commit().unwrap_err().message.contains("one directory"));
+        assert!(
+            batch
+                .commit()
+                .unwrap_err()
+                .message
+                .contains("one directory")
+        );
     }
 
     #[cfg(unix)]
@@ -741,7 +747,10 @@ mod tests {
         )
         .unwrap();
         let seen = interrupted_batch(dir.path()).unwrap().unwrap();
-        assert!(seen.contains("1 of its 2 files are not yet replaced"), "{seen}");
+        assert!(
+            seen.contains("1 of its 2 files are not yet replaced"),
+            "{seen}"
+        );
         // Looking does not repair.
         assert_eq!(fs::read_to_string(&b).unwrap(), "old b");
         assert_eq!(

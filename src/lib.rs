@@ -11,6 +11,7 @@
 
 pub mod asterisk;
 pub mod audit;
+pub mod breadth;
 pub mod diag;
 pub mod fsutil;
 pub mod plan;

@@ -240,7 +240,11 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     );
 
     if !opts.audit_rendered {
-        let files = if problems.is_empty() { files } else { Vec::new() };
+        let files = if problems.is_empty() {
+            files
+        } else {
+            Vec::new()
+        };
         return Vetted {
             plan: Some(plan),
             files,
@@ -265,7 +269,11 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         ),
         started,
     );
-    let files = if problems.is_empty() { files } else { Vec::new() };
+    let files = if problems.is_empty() {
+        files
+    } else {
+        Vec::new()
+    };
     Vetted {
         plan: Some(plan),
         files,

@@ -9,8 +9,8 @@
 use super::args::{RenderArgs, RenderFormat};
 use super::exit;
 use super::term::Term;
-use pbxgen::audit::output::{self, Report};
 use pbxgen::audit::engine::FailOn;
+use pbxgen::audit::output::{self, Report};
 use pbxgen::audit::{self, SecretCheck, VetOptions};
 use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::fsutil::Ownership;

@@ -110,7 +110,10 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
             "expected `true` or `false`".to_string(),
             Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile".to_string()),
         ),
-        E::SerdeMissingField { field, .. } => (format!("missing field `{field}`"), None),
+        E::SerdeMissingField { field, .. } => (
+            format!("missing field `{field}`"),
+            missing_field_hint(field),
+        ),
         E::SerdeInvalidType {
             unexpected,
             expected,
@@ -143,6 +146,16 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
     };
     error.hint = hint;
     error
+}
+
+/// What to write for a required field that is missing, where a bare "missing field" would leave
+/// the user guessing.
+fn missing_field_hint(field: &str) -> Option<String> {
+    Some(match field {
+        "allow_from" => "list the provider's signalling addresses, e.g. `allow_from: [203.0.113.0/28]`: inbound calls are matched to the trunk by them; write `allow_from: []` for a trunk used for outbound calls only".to_string(),
+        "context" => "name the context its calls enter, e.g. `context: from-itsp`".to_string(),
+        _ => return None,
+    })
 }
 
 fn clamp(n: u64) -> u32 {

@@ -400,8 +400,9 @@ pub struct Trunk {
     pub register: bool,
     /// The inbound context calls from this trunk enter.
     pub context: ContextName,
-    /// Source networks the ITSP calls from (identification and ACL).
-    #[serde(default)]
+    /// Source networks the ITSP sends from: inbound requests are matched to the trunk by these
+    /// addresses (identification and ACL). Required: without it the trunk's endpoint is never
+    /// matched for inbound calls. `[]` declares an outbound-only trunk.
     pub allow_from: Vec<Cidr>,
     /// Caller ID presented on outgoing calls.
     #[serde(default)]

@@ -40,6 +40,27 @@ fn at(pos: &Pos, message: impl Into<String>) -> Error {
     Error::at(pos.location(), message)
 }
 
+/// Refuse a list of networks that admits too much of the internet ([`crate::breadth`], the one
+/// policy), pointing at its widest entry. `what` names the field, `why` what it would open.
+fn check_breadth(what: &str, nets: &[Cidr], why: &str, hint: &str) -> Result<(), Error> {
+    let all: Vec<ipnet::IpNet> = nets.iter().map(Cidr::net).collect();
+    let Some(breadth) = crate::breadth::too_broad(&all) else {
+        return Ok(());
+    };
+    let widest = nets
+        .iter()
+        .min_by_key(|c| (c.net().prefix_len(), c.pos().line))
+        .expect("a list that admits something has an entry");
+    Err(at(
+        widest.pos(),
+        format!(
+            "{what} admits {breadth}: {why}; expected {}",
+            crate::breadth::policy()
+        ),
+    )
+    .with_hint(hint.to_string()))
+}
+
 /// Fail on the second occurrence of a key, pointing back at the first.
 fn unique<'a, K>(what: &str, items: impl IntoIterator<Item = (K, &'a Pos)>) -> Result<(), Error>
 where
@@ -152,6 +173,12 @@ fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
     unique(
         "local network",
         network.local_nets.iter().map(|c| (c.net(), c.pos())),
+    )?;
+    check_breadth(
+        "`network.local_nets`",
+        &network.local_nets,
+        "they are treated as the LAN (no NAT rewriting) and are where extensions without `permit` may register from",
+        "list the networks of your LAN; phones elsewhere get a `permit` of their own networks (or come in over a VPN)",
     )
 }
 
@@ -271,6 +298,12 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             }
         }
         if let Some(permit) = &ext.permit {
+            check_breadth(
+                &format!("extension {}'s `permit`", ext.number),
+                permit,
+                "anyone there may try its password",
+                "list the networks the phone registers from (or bring it in over a VPN)",
+            )?;
             if permit.is_empty() {
                 return Err(at(
                     ext.number.pos(),
@@ -283,7 +316,7 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             }
         } else if profile.network.local_nets.is_empty() {
             return Err(at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
-                .with_hint("set `network.local_nets` or the extension's `permit` (e.g. `[0.0.0.0/0]` to mean anywhere, explicitly)"));
+                .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)"));
         }
     }
     Ok(())
@@ -385,6 +418,12 @@ fn check_trunks(profile: &Profile) -> Result<(), Error> {
         unique(
             "network",
             trunk.allow_from.iter().map(|c| (c.net(), c.pos())),
+        )?;
+        check_breadth(
+            &format!("trunk `{}`'s `allow_from`", trunk.name),
+            &trunk.allow_from,
+            "every request from there is taken as the trunk's, without authentication",
+            "list only the provider's published signalling addresses",
         )?;
     }
     Ok(())
@@ -799,12 +838,18 @@ fn resolve_websms(profile: &Profile, websms: &WebSms) -> Result<ResolvedWebSms, 
         &base.webhook.trusted_proxies,
     )
     .unwrap_or_default();
-    for proxy in &trusted_proxies {
-        if proxy.net().prefix_len() == 0 {
-            return Err(at(proxy.pos(), format!("`{proxy}` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`"))
-                .with_hint("list only your reverse proxies"));
-        }
-    }
+    check_breadth(
+        "the WebSMS webhook's `allow_from`",
+        &allow_from,
+        "anyone there could inject messages (websmsd checks nothing else)",
+        "list only the ITSP's webhook source addresses",
+    )?;
+    check_breadth(
+        "`webhook.trusted_proxies`",
+        &trusted_proxies,
+        "any of them could forge the client address and bypass `allow_from`",
+        "list only your reverse proxies",
+    )?;
     let proxy_header = match pick(&websms.webhook.proxy_header, &base.webhook.proxy_header) {
         Some(header) => header,
         None => builtin::<super::safe_text::HeaderNameKind>("HTTP_X_FORWARDED_FOR"),

@@ -210,7 +210,10 @@ pub fn keep_only(files: Vec<RenderedFile>, only: &[String]) -> Result<Vec<Render
 }
 
 /// Refuse a name in `only` that is not one of the site's files.
-fn check_only<'a>(names: impl Iterator<Item = &'a str> + Clone, only: &[String]) -> Result<(), Error> {
+fn check_only<'a>(
+    names: impl Iterator<Item = &'a str> + Clone,
+    only: &[String],
+) -> Result<(), Error> {
     for name in only {
         if !names.clone().any(|n| n == name) {
             let available: Vec<&str> = names.clone().collect();

@@ -217,7 +217,9 @@ mod tests {
         // Then on a `register =>` line: the remembered value is checked too.
         let (result, noticed) = track_file(|| table.filter(&secret_value(), Some(":@/")));
         assert!(result.is_err());
-        let failure = noticed.failure.expect("the failure is kept with its position");
+        let failure = noticed
+            .failure
+            .expect("the failure is kept with its position");
         assert!(failure.message.contains("`:@/`"), "{failure}");
         assert!(!failure.message.contains("Abcdefgh"), "{failure}");
     }

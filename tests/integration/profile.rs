@@ -196,7 +196,9 @@ fn profile_check_accepts_the_examples() {
         // Findings below `--fail-on high` are printed, nothing at or above it.
         assert_eq!(code, 0, "{name}: {stderr}");
         assert!(
-            !stderr.contains("error:") && !stderr.contains(" high ") && !stderr.contains(" critical "),
+            !stderr.contains("error:")
+                && !stderr.contains(" high ")
+                && !stderr.contains(" critical "),
             "{name}: {stderr}"
         );
         assert!(
@@ -253,21 +255,27 @@ const INVALID: &[Expect] = &[
     expect("display-name-semicolon", 8, 11, "a display name must not contain `;`", None),
     expect("display-name-markup", 8, 11, "a display name must not contain `<`", Some("`<`, `>` and `&` are markup in the SPA3102 XML and TwiML files")),
     expect("display-name-hash", 8, 11, "a display name must not start with `#`", Some("`#` at the start of a line is an Asterisk `#include`/`#exec` directive")),
-    expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file")),
+    expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file; a secret may contain letters, digits and `! $ % ( ) * + - . / : = ? @ ^ _ { } | ~`")),
     // duplicates and references
     expect("duplicate-extension", 13, 13, "extension `101` is defined twice", Some("first defined at {file}:7:13")),
-    expect("missing-trunk", 13, 12, "outbound route `national` names trunk `zadrama`, which is not defined", Some("did you mean `zadarma`?")),
-    expect("missing-extension", 16, 19, "inbound route `ring` names extension `107`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("missing-trunk", 14, 12, "outbound route `national` names trunk `zadrama`, which is not defined", Some("did you mean `zadarma`?")),
+    expect("missing-extension", 17, 19, "inbound route `ring` names extension `107`, which is not defined in `extensions`", Some("defined extensions: 101")),
     expect("reserved-trunk-name", 7, 11, "the trunk name `twilio` is reserved for the `twilio:` section", None),
     expect("device-mismatch", 10, 13, "extension 101 names device `hoem`, which is not defined in `devices`", Some("did you mean `home`?")),
-    expect("fallback-without-voicemail", 17, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
+    expect("fallback-without-voicemail", 18, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
     // Twilio
     expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
     expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
     expect("tls-without-transport", 8, 5, "the Twilio termination uses tls, but `network` has no `tls` transport", Some("add `network.tls`")),
     // SMS
     expect("websms-no-allow-from", 13, 13, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages", None),
-    expect("websms-open-proxy", 14, 25, "`0.0.0.0/0` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`", None),
+    expect("websms-open-proxy", 14, 25, "`webhook.trusted_proxies` admits 4260233216 public IPv4 addresses (as many as a /1): any of them could forge the client address and bypass `allow_from`; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only your reverse proxies")),
+    expect("websms-allow-from-too-broad", 14, 20, "the WebSMS webhook's `allow_from` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there could inject messages (websmsd checks nothing else); expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the ITSP's webhook source addresses")),
+    // networks too broad (one policy: `pbxgen::breadth`)
+    expect("local-nets-too-broad", 4, 32, "`network.local_nets` admits 4260233216 public IPv4 addresses (as many as a /1): they are treated as the LAN (no NAT rewriting) and are where extensions without `permit` may register from; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list the networks of your LAN; phones elsewhere get a `permit` of their own networks (or come in over a VPN)")),
+    expect("permit-too-broad", 10, 14, "extension 101's `permit` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there may try its password; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list the networks the phone registers from (or bring it in over a VPN)")),
+    expect("trunk-allow-from-too-broad", 10, 18, "trunk `itsp`'s `allow_from` admits 16777216 public IPv4 addresses (as many as a /8): every request from there is taken as the trunk's, without authentication; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the provider's published signalling addresses")),
+    expect("trunk-without-allow-from", 9, 5, "missing field `allow_from`", Some("list the provider's signalling addresses, e.g. `allow_from: [203.0.113.0/28]`: inbound calls are matched to the trunk by them; write `allow_from: []` for a trunk used for outbound calls only")),
     expect("websms-legacy-auth", 11, 20, "the legacy WebSMS layout knows only `basic` and `zadarma` authentication", None),
     expect("unknown-provider", 9, 15, "unknown SMS provider preset `zadrama`", Some("did you mean `zadarma`?")),
     expect("deliver-without-sms", 17, 18, "extension 101 receives SMS but does not have `sms: true`", Some("set `sms: true` on extension 101")),

@@ -101,7 +101,11 @@ impl<'a> ProfileContext<'a> {
                 .char_indices()
                 .nth(column)
                 .map_or(line.len(), |(i, _)| i);
-            anchor.snippet = Some(format!("{}{}", mask_line(&line[..cut]), crate::redact::MASK));
+            anchor.snippet = Some(format!(
+                "{}{}",
+                mask_line(&line[..cut]),
+                crate::redact::MASK
+            ));
         }
         anchor
     }

@@ -149,8 +149,15 @@ fn a_render_killed_at_any_moment_is_completed_or_rolled_back_by_the_next() {
         new.keys().collect::<Vec<_>>()
     );
     for (name, (contents, mode)) in &new {
-        assert_ne!(&old[name].0, contents, "{name} must change between versions");
-        assert_eq!(mode & 0o007, 0o004 * u32::from(name == "extensions.conf"), "{name}");
+        assert_ne!(
+            &old[name].0, contents,
+            "{name} must change between versions"
+        );
+        assert_eq!(
+            mode & 0o007,
+            0o004 * u32::from(name == "extensions.conf"),
+            "{name}"
+        );
     }
 
     let mut tally = Tally::default();
@@ -216,7 +223,11 @@ fn a_render_killed_at_any_moment_is_completed_or_rolled_back_by_the_next() {
                 panic!("run {run}: {name} is neither its old nor its new version");
             }
         }
-        assert_eq!(old_files + new_files, old.len(), "run {run}: a file went missing");
+        assert_eq!(
+            old_files + new_files,
+            old.len(),
+            "run {run}: a file went missing"
+        );
         if old_files > 0 && new_files > 0 {
             tally.mixed_old_and_new += 1;
             assert!(
@@ -242,7 +253,10 @@ fn a_render_killed_at_any_moment_is_completed_or_rolled_back_by_the_next() {
                 i32::from(!clean),
                 "run {run}: --check with journal {journal}, {temps} temps, {old_files} old files: {text}"
             );
-            assert!(snapshot(&out) == before, "run {run}: --check changed the directory");
+            assert!(
+                snapshot(&out) == before,
+                "run {run}: --check changed the directory"
+            );
         }
 
         // The next render first completes (journal) or rolls back (no journal) what the kill
@@ -250,8 +264,8 @@ fn a_render_killed_at_any_moment_is_completed_or_rolled_back_by_the_next() {
         let (code, text) = render(root, "b.yaml", &out, &["--format", "json"]);
         assert_eq!(code, 0, "run {run}: {text}");
         let json = &text[..text.rfind('}').map_or(0, |i| i + 1)];
-        let summary: serde_json::Value = serde_json::from_str(json)
-            .unwrap_or_else(|e| panic!("run {run}: {e}: {text}"));
+        let summary: serde_json::Value =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("run {run}: {e}: {text}"));
         let written = summary["files"]
             .as_array()
             .unwrap()
@@ -269,7 +283,10 @@ fn a_render_killed_at_any_moment_is_completed_or_rolled_back_by_the_next() {
 
         // After the next render: every file new, with its mode; nothing else in the directory.
         let after = snapshot(&out);
-        assert_eq!(after, new, "run {run}: the next render did not complete the batch");
+        assert_eq!(
+            after, new,
+            "run {run}: the next render did not complete the batch"
+        );
         if journal {
             tally.rolled_forward += 1;
         } else if temps > 0 {

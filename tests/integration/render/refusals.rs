@@ -34,9 +34,15 @@ fn a_secret_a_register_line_cannot_hold_is_refused_every_time() {
     for run in 0..40 {
         let err = render::render(&plan, &RenderOptions::default())
             .map(|files| files.iter().map(|f| f.name.clone()).collect::<Vec<_>>())
-            .expect_err(&format!("run {run}: the `register =>` line cannot hold `@`"));
+            .expect_err(&format!(
+                "run {run}: the `register =>` line cannot hold `@`"
+            ));
         assert!(err.message.contains("`:@/`"), "run {run}: {err}");
-        assert_eq!(err.location.as_ref().map(|l| l.line), Some(9), "run {run}: {err}");
+        assert_eq!(
+            err.location.as_ref().map(|l| l.line),
+            Some(9),
+            "run {run}: {err}"
+        );
         assert!(!err.to_string().contains("Abcdefgh"), "{err}");
     }
 }
@@ -111,7 +117,8 @@ fn render_refuses_high_findings_by_default_and_prints_every_finding() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stderr.contains("high PBX501 weak-secret"), "{stderr}");
     // The error (and its hint) come last: they say why the exit code is 1.
-    let error = stderr.find("error: refusing to write: the rendered site has 2 finding(s) at or above `high`");
+    let error = stderr
+        .find("error: refusing to write: the rendered site has 2 finding(s) at or above `high`");
     assert!(
         error.is_some_and(|at| !stderr[at..].contains("PBX501")),
         "the error ends the output: {stderr}"
@@ -185,7 +192,10 @@ fn profile_check_refuses_what_render_refuses() {
                 .arg(&profile)
                 .args(resolve.then_some("--resolve-secrets")));
             assert_eq!(code, *expected, "profile check, {what}: {stderr}");
-            assert!(!stderr.contains("x234") && !stderr.contains("\"12\""), "{what}: {stderr}");
+            assert!(
+                !stderr.contains("x234") && !stderr.contains("\"12\""),
+                "{what}: {stderr}"
+            );
         }
         assert_eq!(out.exists(), *expected == 0, "{what}");
     }
@@ -213,7 +223,10 @@ fn every_missing_secret_is_reported_at_once() {
             .arg(&profile)
             .env_remove("PBXGEN_TEST_MISSING_A"));
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.contains("PBXGEN_TEST_MISSING_A"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("PBXGEN_TEST_MISSING_A"),
+            "{args:?}: {stderr}"
+        );
         assert!(stderr.contains("missing-b.secret"), "{args:?}: {stderr}");
         assert!(stderr.contains("2 problem(s)"), "{args:?}: {stderr}");
     }
