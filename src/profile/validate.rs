@@ -5,7 +5,7 @@
 use super::load::did_you_mean;
 use super::preset;
 use super::resolved::{ResolvedWebSms, TWILIO, TrunkRef};
-use super::safe_text::{ExtensionNumber, Text};
+use super::safe_text::{DialPattern, ExtensionNumber, Text};
 use super::span::{Pos, Spanned};
 use super::types::*;
 use crate::diag::Error;
@@ -692,6 +692,54 @@ fn check_inbound(profile: &Profile) -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuse an outbound pattern that also matches an extension or a feature code (one matcher:
+/// [`crate::asterisk::pattern`]): the same number would be both a local call and a call out
+/// through a trunk, and which one Asterisk picks depends on the order of contexts and includes.
+fn check_pattern_overlaps(
+    profile: &Profile,
+    route: &OutboundRoute,
+    pattern: &DialPattern,
+) -> Result<(), Error> {
+    use crate::asterisk::pattern::matches;
+    let extensions: Vec<&str> = profile
+        .extensions
+        .iter()
+        .map(|e| e.number.as_str())
+        .filter(|number| matches(pattern.as_str(), number))
+        .collect();
+    let mut caught = Vec::new();
+    match extensions.as_slice() {
+        [] => {}
+        [one] => caught.push(format!("extension {one}")),
+        many => caught.push(format!(
+            "{} extensions ({}{})",
+            many.len(),
+            many[..many.len().min(3)].join(", "),
+            if many.len() > 3 { ", …" } else { "" }
+        )),
+    }
+    for (code, what) in super::resolved::FEATURE_CODES {
+        if matches(pattern.as_str(), code) {
+            caught.push(format!("feature code `{code}` ({what})"));
+        }
+    }
+    if caught.is_empty() {
+        return Ok(());
+    }
+    Err(at(
+        pattern.pos(),
+        format!(
+            "pattern `{pattern}` of outbound route `{}` also matches {}: that number would be both a local call and a call out through `{}`",
+            route.name,
+            caught.join(" and "),
+            route.trunk
+        ),
+    )
+    .with_hint(
+        "make the pattern match external numbers only, e.g. with the prefix they start with (`_0[1-9]XXXXXXXX`, `_00[1-9]X.`), or renumber the extensions",
+    ))
+}
+
 fn check_outbound(profile: &Profile) -> Result<(), Error> {
     let mut patterns: HashMap<&str, (&Pos, &str)> = HashMap::new();
     for route in &profile.outbound {
@@ -716,6 +764,7 @@ fn check_outbound(profile: &Profile) -> Result<(), Error> {
                 .with_hint(format!("first used at {}", first.location())));
             }
             patterns.insert(pattern.as_str(), (pattern.pos(), route.name.as_str()));
+            check_pattern_overlaps(profile, route, pattern)?;
             let fixed = pattern
                 .trim_start_matches('_')
                 .chars()

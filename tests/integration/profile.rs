@@ -571,3 +571,66 @@ fn voicemail_pins_must_be_digits() {
     );
     assert_eq!(err.hint.as_deref(), Some("a PIN may contain digits only"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// outbound routes against extensions and feature codes (one matcher: asterisk::pattern)
+
+fn with_route(pattern: &str) -> String {
+    format!(
+        r#"version: 1
+site: {{ name: t, asterisk: 22 }}
+network: {{ local_nets: [192.168.1.0/24], udp: {{}} }}
+trunks:
+  - {{ name: itsp, host: sip.example.net, context: from-itsp, allow_from: [203.0.113.0/28] }}
+extensions:
+  - {{ number: "101", name: A, secret: "${{env:A}}" }}
+  - {{ number: "102", name: B, secret: "${{env:B}}" }}
+  - {{ number: "103", name: C, secret: "${{env:C}}" }}
+  - {{ number: "104", name: D, secret: "${{env:D}}" }}
+outbound:
+  - name: out
+    patterns: ["{pattern}"]
+    trunk: itsp
+"#
+    )
+}
+
+#[test]
+fn outbound_patterns_may_not_catch_extensions_or_feature_codes() {
+    let caught = [
+        ("101", "extension 101"),
+        ("*98", "feature code `*98` (the voicemail menu)"),
+        ("_1XX", "4 extensions (101, 102, 103, …)"),
+        ("_X.", "4 extensions (101, 102, 103, …)"),
+        (
+            "_.",
+            "4 extensions (101, 102, 103, …) and feature code `*98` (the voicemail menu)",
+        ),
+        ("_10[1-2]", "2 extensions (101, 102)"),
+        ("_*9!", "feature code `*98` (the voicemail menu)"),
+    ];
+    for (pattern, what) in caught {
+        let err =
+            profile::parse(&with_route(pattern), Origin::named("site.yaml")).expect_err(pattern);
+        assert_eq!(
+            err.location,
+            Some(Location::new("site.yaml", 13, 16)),
+            "{pattern}: {err}"
+        );
+        assert_eq!(
+            err.message,
+            format!(
+                "pattern `{pattern}` of outbound route `out` also matches {what}: that number would be both a local call and a call out through `itsp`"
+            )
+        );
+        assert!(
+            err.hint
+                .is_some_and(|h| h.contains("external numbers only"))
+        );
+    }
+    // `_0!` matches numbers that start with 0 (and `0` itself): no extension here does.
+    for pattern in ["_0!", "_0[1-9]XXXXXXXX", "_00[1-9]X.", "999", "_2XX"] {
+        profile::parse(&with_route(pattern), Origin::named("site.yaml"))
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+    }
+}

@@ -11,7 +11,10 @@ fn with_sources(remt_addr: &str) -> Vec<&'static str> {
     let good = repo_path("tests/fixtures/audit/PBX701/good");
     for name in ["extensions.conf", "websms.conf"] {
         let text = fs::read_to_string(good.join(name)).unwrap();
-        let text = text.replace("remt_addr = 185.45.152.42", &format!("remt_addr = {remt_addr}"));
+        let text = text.replace(
+            "remt_addr = 185.45.152.42",
+            &format!("remt_addr = {remt_addr}"),
+        );
         fs::write(dir.path().join(name), text).unwrap();
     }
     let report = audit_dir(dir.path(), None);
