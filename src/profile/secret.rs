@@ -7,7 +7,7 @@
 //! Inline secrets are accepted and remembered as inline, with their position, for audit rule
 //! PBX502.
 
-use super::safe_text::{self, SecretValueKind};
+use super::safe_text::{self, SecretValueKind, TextKind};
 use super::span::Pos;
 use crate::diag::Error;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -240,11 +240,21 @@ impl JsonSchema for Secret {
         Cow::Borrowed("Secret")
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let inline = SecretValueKind::spec();
+        // The same three forms [`Secret::parse`] accepts: a reference, or an inline value of the
+        // secret characters (never starting with `$`).
+        let pattern = format!(
+            "^(\\$\\{{env:[A-Za-z_][A-Za-z0-9_]*\\}}|\\$\\{{file:[^\\r\\n]+\\}}|{}{}{{0,{}}})$",
+            inline.first,
+            inline.rest,
+            inline.max - 1
+        );
         json_schema!({
             "type": "string",
             "description": "A secret: `${env:NAME}`, `${file:PATH}` (relative to the profile's \
         directory; one trailing newline is removed) or an inline value (accepted, but flagged by audit \
         rule PBX502).",
+            "pattern": pattern,
             "minLength": 1,
             "examples": ["${file:secrets/ext-101.secret}", "${env:TWILIO_PASSWORD}"],
         })

@@ -102,15 +102,58 @@ pub struct Network {
     /// Local networks (not NATed; the default ACL of extensions).
     #[serde(default)]
     pub local_nets: Vec<Cidr>,
-    /// SIP over UDP; present when given.
-    #[serde(default)]
+    /// SIP over UDP; present when given (`udp:` alone, `udp: {}` or `udp: { port: 5070 }`).
+    #[serde(default, deserialize_with = "present_plain_transport")]
     pub udp: Option<PlainTransport>,
-    /// SIP over TCP; present when given.
-    #[serde(default)]
+    /// SIP over TCP; present when given (`tcp:` alone, `tcp: {}` or `tcp: { port: 5070 }`).
+    #[serde(default, deserialize_with = "present_plain_transport")]
     pub tcp: Option<PlainTransport>,
-    /// SIP over TLS; present when given.
-    #[serde(default)]
+    /// SIP over TLS; present when given (with `cert_file` and `key_file`).
+    #[serde(default, deserialize_with = "present_tls_transport")]
+    #[schemars(with = "TlsTransport")]
     pub tls: Option<TlsTransport>,
+}
+
+/// `tls:` with no value cannot be TLS (it needs a certificate and key): refused, rather than
+/// read as "no TLS".
+fn present_tls_transport<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<TlsTransport>, D::Error> {
+    match Option::<TlsTransport>::deserialize(deserializer)? {
+        Some(tls) => Ok(Some(tls)),
+        None => Err(serde::de::Error::custom(
+            "`tls` needs `cert_file` and `key_file`, found no value",
+        )),
+    }
+}
+
+/// A name, but not `twilio` (routes say `twilio` to mean the `twilio:` section).
+fn trunk_name_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = Name::json_schema(generator);
+    schema.insert(
+        "not".to_string(),
+        serde_json::json!({ "const": super::resolved::TWILIO }),
+    );
+    schema
+}
+
+/// The provider presets pbxgen embeds, by name (the loader refuses any other).
+fn provider_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A provider preset (`zadarma`).",
+        "enum": super::preset::provider_names(),
+    })
+}
+
+/// A transport key is the transport: `udp:` with no value (YAML null) is UDP on the default
+/// port, as `udp: {}` is; only a missing key means no UDP.
+fn present_plain_transport<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<PlainTransport>, D::Error> {
+    let given = Option::<PlainTransport>::deserialize(deserializer)?;
+    Ok(Some(given.unwrap_or(PlainTransport {
+        port: default_sip_port(),
+    })))
 }
 
 fn default_bind() -> Spanned<IpAddr> {
@@ -380,6 +423,7 @@ pub struct TwilioNumber {
 #[serde(deny_unknown_fields)]
 pub struct Trunk {
     /// The trunk's name (section names; routes refer to it). `twilio` is reserved.
+    #[schemars(schema_with = "trunk_name_schema")]
     pub name: Name,
     /// The ITSP's SIP server.
     pub host: Hostname,
@@ -805,6 +849,7 @@ pub struct WebSms {
     pub layout: Spanned<WebSmsLayout>,
     /// A provider preset (`zadarma`).
     #[serde(default)]
+    #[schemars(schema_with = "provider_schema")]
     pub provider: Option<Name>,
     /// The ITSP's send API.
     #[serde(default)]

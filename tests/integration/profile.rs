@@ -266,6 +266,7 @@ const INVALID: &[Expect] = &[
     // Twilio
     expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
     expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
+    expect("tls-without-value", 6, 6, "`tls` needs `cert_file` and `key_file`, found no value", None),
     expect("tls-without-transport", 8, 5, "the Twilio termination uses tls, but `network` has no `tls` transport", Some("add `network.tls`")),
     // SMS
     expect("websms-no-allow-from", 13, 13, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages", None),
@@ -633,4 +634,142 @@ fn outbound_patterns_may_not_catch_extensions_or_feature_codes() {
         profile::parse(&with_route(pattern), Origin::named("site.yaml"))
             .unwrap_or_else(|e| panic!("{pattern}: {e}"));
     }
+}
+
+/// What a JSON Schema cannot say, and the loader does: fixtures the schema accepts although the
+/// loader refuses them. Every entry says why; anything else must be judged alike by both.
+const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[
+    (
+        "chan-sip-22",
+        "cross-field: `sip` depends on `site.asterisk`",
+    ),
+    (
+        "cidr-host-bits",
+        "arithmetic: the host bits of a CIDR must be zero",
+    ),
+    (
+        "deliver-without-sms",
+        "reference: `deliver_to` names an extension that must have `sms: true`",
+    ),
+    (
+        "device-mismatch",
+        "reference: `device` names a device in `devices`",
+    ),
+    (
+        "duplicate-extension",
+        "uniqueness of a field across list items",
+    ),
+    (
+        "fallback-without-voicemail",
+        "reference: the extension must have a voicemail box",
+    ),
+    (
+        "local-nets-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "missing-extension",
+        "reference: a route names an extension in `extensions`",
+    ),
+    ("missing-trunk", "reference: a route names a trunk"),
+    (
+        "permit-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "srtp-over-udp",
+        "cross-field: `srtp` depends on `transport`",
+    ),
+    (
+        "tls-without-transport",
+        "cross-field: a TLS trunk needs `network.tls`",
+    ),
+    (
+        "trunk-allow-from-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "unknown-edge",
+        "the edge names come from the Twilio range preset the profile selects",
+    ),
+    (
+        "websms-allow-from-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "websms-legacy-auth",
+        "cross-field: the methods allowed depend on `layout`",
+    ),
+    (
+        "websms-no-allow-from",
+        "cross-field: `allow_from` may come from the provider preset",
+    ),
+    (
+        "websms-open-proxy",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+];
+
+/// The YAML document as JSON, read as the loader reads YAML (`yes` is a string); `None` when it
+/// is not a YAML document a schema could judge (a duplicate key).
+fn yaml_as_json(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(&text, options).ok()
+}
+
+/// Every profile fixture, accepted or refused, is judged alike by the JSON Schema (what editors
+/// check as you type) and the loader, except the documented exceptions.
+#[test]
+fn schema_and_loader_agree_on_every_fixture() {
+    let schema: serde_json::Value = serde_json::from_str(&profile::schema_json()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("pbxgen.schema.json", schema).unwrap();
+    let index = compiler
+        .compile("pbxgen.schema.json", &mut schemas)
+        .unwrap();
+    let mut fixtures: Vec<std::path::PathBuf> = Vec::new();
+    for dir in [
+        "examples",
+        "tests/fixtures/profile/valid",
+        "tests/fixtures/profile/invalid",
+    ] {
+        for entry in std::fs::read_dir(repo_path(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                fixtures.push(path);
+            }
+        }
+    }
+    for code in ["PBX502/bad", "PBX502/good"] {
+        fixtures.push(repo_path(&format!("tests/fixtures/audit/{code}/site.yaml")));
+    }
+    fixtures.sort();
+    let mut disagreements = Vec::new();
+    let mut exceptions_seen = Vec::new();
+    for path in &fixtures {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let loader = profile::load(path);
+        let schema_ok = yaml_as_json(path).is_some_and(|doc| schemas.validate(&doc, index).is_ok());
+        let refused_dir = path.parent().is_some_and(|d| d.ends_with("invalid"));
+        assert_eq!(loader.is_err(), refused_dir, "{}", path.display());
+        if schema_ok == loader.is_ok() {
+            continue;
+        }
+        match SCHEMA_CANNOT_EXPRESS.iter().find(|(n, _)| *n == name) {
+            Some(_) if schema_ok => exceptions_seen.push(name),
+            _ => disagreements.push(format!(
+                "{name}: schema {}, loader {}",
+                if schema_ok { "accepts" } else { "refuses" },
+                match &loader {
+                    Ok(_) => "accepts".to_string(),
+                    Err(e) => format!("refuses ({e})"),
+                }
+            )),
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    let listed: Vec<&str> = SCHEMA_CANNOT_EXPRESS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(exceptions_seen, listed, "every exception is still needed");
 }
