@@ -14,8 +14,9 @@ use pbxgen::profile::{self, Profile};
 /// Exit 0; 1 when the self-audit has findings at or above `--fail-on` (render would refuse);
 /// 2 when the profile is invalid or a secret or the render fails.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
-    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
     let profile = profile::load(&args.profile)?;
+    // Read again for the profile rules' snippets; `load` has checked it is UTF-8 text.
+    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
     let summary = summary(&profile, args.resolve_secrets);
     let vetted = audit::vet_site(
         profile,

@@ -29,8 +29,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let json = args.format == RenderFormat::Json;
     let started = Instant::now();
-    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
     let profile = profile::load(&args.profile)?;
+    // Read again for the profile rules' snippets; `load` has checked it is UTF-8 text.
+    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
     verbose(
         term,
         format!(

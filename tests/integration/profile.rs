@@ -236,7 +236,7 @@ const fn expect(
     }
 }
 
-const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $`";
+const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $` (no invisible characters)";
 
 #[rustfmt::skip]
 const INVALID: &[Expect] = &[
@@ -245,6 +245,11 @@ const INVALID: &[Expect] = &[
     expect("duplicate-key", 5, 3, "duplicate key `name`", Some("a key may appear only once in a mapping; remove one of them")),
     expect("yes-is-not-a-bool", 10, 15, "expected `true` or `false`", Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile")),
     expect("version-2", 1, 10, "unsupported profile version 2: this pbxgen reads version 1", None),
+    expect("number-expected", 2, 28, "`asterisk`: expected a whole number from 0 to 4294967295, found `twenty`", Some("write digits only, without quotes, a sign or a decimal point")),
+    expect("list-expected", 4, 15, "`local_nets`: expected a list, found `192.168.1.0/24`", Some("write a list as `[a, b]`, or one `- item` per line (a single item too: `[a]`)")),
+    expect("two-documents", 7, 1, "expected one YAML document, found a second one after `---`", Some("a profile is one document: remove the `---` line and what follows it (one profile per file)")),
+    expect("latin1", 2, 19, "expected UTF-8 text, found the byte 0xE9, which is not UTF-8", Some("save the profile as UTF-8 (it may be in Latin-1 or UTF-16)")),
+    expect("binary", 2, 4, "expected a YAML profile, found binary data", Some("is this the right file? A profile is UTF-8 text")),
     // values
     expect("cidr-host-bits", 6, 7, "`10.0.0.1/8` is not a network address: the bits after /8 must be zero", Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")),
     expect("asterisk-19", 4, 13, "expected an Asterisk major version 20, 21, 22 or 23, found 19", Some("older versions are end of life; pbxgen targets Asterisk 20 to 23")),
@@ -254,6 +259,7 @@ const INVALID: &[Expect] = &[
     expect("context-injection", 9, 14, "a context name must not contain `]`", Some("`[` and `]` would read as a section header in Asterisk configuration files; a context name may contain letters, digits, `-` and `_` (starting with a letter or digit)")),
     expect("display-name-semicolon", 8, 11, "a display name must not contain `;`", None),
     expect("display-name-markup", 8, 11, "a display name must not contain `<`", Some("`<`, `>` and `&` are markup in the SPA3102 XML and TwiML files")),
+    expect("display-name-bidi", 8, 11, "a display name must not contain the invisible character U+202E", Some("bidirectional controls and zero-width characters make text read as something it is not; a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $` (no invisible characters)")),
     expect("display-name-hash", 8, 11, "a display name must not start with `#`", Some("`#` at the start of a line is an Asterisk `#include`/`#exec` directive")),
     expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file; a secret may contain letters, digits and `! $ % ( ) * + - . / : = ? @ ^ _ { } | ~`")),
     // duplicates and references
@@ -713,7 +719,7 @@ const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[
 /// The YAML document as JSON, read as the loader reads YAML (`yes` is a string); `None` when it
 /// is not a YAML document a schema could judge (a duplicate key).
 fn yaml_as_json(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = String::from_utf8(std::fs::read(path).unwrap()).ok()?;
     let options = serde_saphyr::options! { strict_booleans: true };
     serde_saphyr::from_str_with_options(&text, options).ok()
 }
