@@ -21,6 +21,12 @@ pub mod shared_text;
 pub mod source;
 pub mod syntax;
 
+/// The Asterisk major versions the auditor knows facts about (`audit --asterisk-version`):
+/// 10 (the first after 1.8) to the newest release.
+pub const KNOWN_MAJORS: std::ops::RangeInclusive<u32> = 10..=NEWEST_MAJOR;
+/// The newest Asterisk major release.
+pub const NEWEST_MAJOR: u32 = 23;
+
 pub use model::{ModelOptions, Pbx, build as build_model};
 pub use shared_text::Text;
 pub use source::{FileId, Pos, SourceFile, SourceMap};

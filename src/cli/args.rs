@@ -32,6 +32,14 @@ fn choice<T: Copy + Send + Sync + 'static>(
     })
 }
 
+/// An Asterisk major version the auditor knows (`pbxgen::asterisk::KNOWN_MAJORS`).
+fn asterisk_major() -> impl TypedValueParser<Value = u32> {
+    let known = pbxgen::asterisk::KNOWN_MAJORS;
+    clap::value_parser!(u32)
+        .range(i64::from(*known.start())..=i64::from(*known.end()))
+        .map(|v: u32| v)
+}
+
 fn fail_on() -> impl TypedValueParser<Value = FailOn> {
     choice(&FailOn::ALL, FailOn::as_str, None)
 }
@@ -129,9 +137,11 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unread
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff)
-    #[command(after_help = "Example:\n  pbxgen man > /usr/local/share/man/man1/pbxgen.1")]
-    Man,
+    /// Print the man page (roff), or write every page (pbxgen and each subcommand) into a directory
+    #[command(after_help = "Examples:\n  \
+pbxgen man --dir /usr/local/share/man/man1     # pbxgen.1, pbxgen-render.1, pbxgen-twilio-refresh.1, …\n  \
+pbxgen man > pbxgen.1                          # the main page only")]
+    Man(ManArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -191,8 +201,8 @@ pub struct AuditArgs {
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Target Asterisk major version (affects chan_sip and pjsip option checks)
-    #[arg(long, value_name = "MAJOR")]
+    /// Target Asterisk major version, 10 to 23 (affects chan_sip and pjsip option checks)
+    #[arg(long, value_name = "MAJOR", value_parser = asterisk_major())]
     pub asterisk_version: Option<u32>,
     /// Only report findings at or above this severity
     #[arg(long, value_parser = fail_on(), value_name = "SEVERITY")]
@@ -342,6 +352,13 @@ pub struct TemplatesExportArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// Write pbxgen.1 and one page per subcommand (pbxgen-render.1, …) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

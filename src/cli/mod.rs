@@ -47,7 +47,7 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),
         Command::Templates(TemplatesCommand::List) => templates::list(term),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&args, term),
     }
 }
 

@@ -93,7 +93,7 @@ fn check_version(profile: &Profile) -> Result<(), Error> {
 
 fn check_site(site: &Site) -> Result<(), Error> {
     let target = &site.asterisk;
-    if !(20..=23).contains(&target.value) {
+    if !(20..=crate::asterisk::NEWEST_MAJOR).contains(&target.value) {
         return Err(at(
             &target.pos,
             format!(

@@ -232,3 +232,30 @@ fn every_missing_secret_is_reported_at_once() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+/// `-v` says what each step did, in order, with its duration.
+#[test]
+fn verbose_render_reports_each_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = site(dir.path(), &[], "");
+    let (code, _, stderr) = render_into(&profile, &dir.path().join("out"), &["-v"]);
+    assert_eq!(code, 0, "{stderr}");
+    let steps = [
+        "pbxgen: read profile",
+        "pbxgen: checked 3 of 3 secret uses (0 problem(s))",
+        "pbxgen: ran the profile rules",
+        "pbxgen: planned 2 file(s)",
+        "pbxgen: rendered 2 file(s)",
+        "pbxgen: audited the rendered files as Asterisk 22 reads them",
+        "pbxgen: compared 2 file(s) with",
+        "pbxgen: wrote 2 file(s)",
+    ];
+    let mut rest = stderr.as_str();
+    for step in steps {
+        let at = rest
+            .find(step)
+            .unwrap_or_else(|| panic!("`{step}` missing or out of order:\n{stderr}"));
+        rest = &rest[at..];
+        assert!(rest.lines().next().unwrap().ends_with(" ms)"), "{stderr}");
+    }
+}
