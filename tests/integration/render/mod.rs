@@ -6,6 +6,7 @@
 mod crash;
 mod examples;
 mod injection;
+mod ownership;
 mod parse_back;
 mod pjsip_options;
 mod refusals;
