@@ -6,7 +6,6 @@
 
 #![cfg(unix)]
 
-use crate::util::pbxgen;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;

@@ -158,7 +158,9 @@ fn render_only_writes_a_part_of_what_it_audited_whole() {
 /// writing; secrets by reference are read with `--resolve-secrets` only.
 #[test]
 fn profile_check_refuses_what_render_refuses() {
-    let cases: &[(&str, &[(&str, &str)], &str, i32)] = &[
+    /// What, replacements in the site, text appended, the exit code of both commands.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, i32);
+    let cases: &[Case] = &[
         ("clean", &[], "", 0),
         ("shared secret reference", &[SHARED_SECRET], "", 1),
         (
