@@ -283,23 +283,6 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     }
 }
 
-/// `render`'s audit of its own output before anything is written: the rendered text read back
-/// exactly as /etc/asterisk would be (never the plan), findings at or above `threshold` only.
-pub fn audit_rendered(
-    files: &[crate::render::RenderedFile],
-    twilio: &TwilioRanges,
-    asterisk_version: u32,
-    threshold: Severity,
-) -> Report {
-    let opts = AuditOptions {
-        twilio,
-        asterisk_version: Some(asterisk_version),
-        min_severity: Some(threshold),
-    };
-    let pbx = model_of_rendered("(rendered)", files, opts.asterisk_version);
-    audit(&pbx, &opts)
-}
-
 /// The PBX model of files rendered in memory, read exactly as a directory holding them would be
 /// (the auditor never trusts the generator: it reads the text, not the plan). Each file is read
 /// as the Asterisk file kind the output registry gives it; files Asterisk does not read (XML)
