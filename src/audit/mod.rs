@@ -77,14 +77,34 @@ fn checked_model(
 pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
     let profile = crate::profile::load(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-    let mut findings = check_profile(&profile, &text);
-    // Secrets are resolved: weak or reused secrets (PBX501) can only be seen in the values.
-    // Reports mask them like in any hand-written file.
-    let files = crate::render::render_profile(&profile, &crate::render::RenderOptions::default())?;
-    let version = opts.asterisk_version.or(Some(*profile.site.asterisk));
-    let pbx = model_of_rendered(&profile.dir().display().to_string(), &files, version);
-    findings.extend(run_rules(&pbx, opts));
-    Ok(finish(&pbx, findings, opts.min_severity))
+    // The same check `render` runs. Secrets are resolved: weak or reused secrets (PBX501) can
+    // only be seen in the values; reports mask them like in any hand-written file.
+    let vetted = vet_site(
+        profile,
+        &text,
+        &VetOptions {
+            secrets: SecretCheck::Resolve,
+            templates_dir: None,
+            audit_rendered: true,
+            asterisk_version: opts.asterisk_version,
+        },
+    );
+    let more = vetted.problems.len().saturating_sub(1);
+    if let Some(mut first) = vetted.problems.into_iter().next() {
+        if more > 0 {
+            first.hint = Some(format!(
+                "and {more} more problem(s): `pbxgen profile check --resolve-secrets` lists them all"
+            ));
+        }
+        return Err(first);
+    }
+    let mut report = vetted.report;
+    if let Some(min) = opts.min_severity {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min);
+        report.hidden += before - report.findings.len();
+    }
+    Ok(report)
 }
 
 /// How [`vet_site`] treats the profile's secrets.
@@ -106,6 +126,9 @@ pub struct VetOptions {
     /// Audit the rendered files (`render --fail-on none` skips it: at provider scale it
     /// doubles the time of a render). The profile rules always run.
     pub audit_rendered: bool,
+    /// The Asterisk major the rendered files are audited for (`audit --asterisk-version`);
+    /// `None`: the profile's `site.asterisk`.
+    pub asterisk_version: Option<u32>,
 }
 
 /// Everything `render` would refuse about a site, found in one pass, and what it would write.
@@ -181,7 +204,7 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         .twilio_ranges()
         .cloned()
         .unwrap_or_else(TwilioRanges::embedded);
-    let asterisk_version = *profile.site.asterisk;
+    let asterisk_version = opts.asterisk_version.unwrap_or(*profile.site.asterisk);
     let root = profile.dir().display().to_string();
 
     let started = std::time::Instant::now();

@@ -28,6 +28,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
                 SecretCheck::InlineOnly
             },
             templates_dir: None,
+            asterisk_version: None,
             audit_rendered: true,
         },
     );

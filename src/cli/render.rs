@@ -51,6 +51,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         &VetOptions {
             secrets: SecretCheck::Resolve,
             templates_dir: args.templates.clone(),
+            asterisk_version: None,
             audit_rendered: args.fail_on != FailOn::None,
         },
     );
