@@ -12,6 +12,7 @@
 
 pub mod asterisk;
 pub mod audit;
+pub mod breadth;
 pub mod diag;
 pub mod fsutil;
 pub mod plan;

@@ -4,6 +4,8 @@
 //! - [`syntax`]: the parsed form of a file (sections, variables, directives, diagnostics).
 //! - [`reader`]: main/config.c's reading rules, including `#include` and its surprises.
 //! - [`model`]: the interpretation per file kind into one [`model::Pbx`].
+//! - [`pattern`]: pbx.c's extension pattern matching: THE ONE MATCHER (the auditor's
+//!   reachability, the profile's outbound-route checks).
 //!
 //! Entry points: [`load_dir`] (an /etc/asterisk-like directory), [`load_files`] (given files,
 //! kind guessed from the name), [`load_texts`] (in memory), then [`model::build`].
@@ -11,12 +13,19 @@
 pub(crate) mod fast_hash;
 mod glob;
 pub mod model;
+pub mod pattern;
 mod php_ini;
 pub mod reader;
 pub mod secret;
 pub mod shared_text;
 pub mod source;
 pub mod syntax;
+
+/// The Asterisk major versions the auditor knows facts about (`audit --asterisk-version`):
+/// 10 (the first after 1.8) to the newest release.
+pub const KNOWN_MAJORS: std::ops::RangeInclusive<u32> = 10..=NEWEST_MAJOR;
+/// The newest Asterisk major release.
+pub const NEWEST_MAJOR: u32 = 23;
 
 pub use model::{ModelOptions, Pbx, build as build_model};
 pub use shared_text::Text;

@@ -32,6 +32,14 @@ fn choice<T: Copy + Send + Sync + 'static>(
     })
 }
 
+/// An Asterisk major version the auditor knows (`pbxgen::asterisk::KNOWN_MAJORS`).
+fn asterisk_major() -> impl TypedValueParser<Value = u32> {
+    let known = pbxgen::asterisk::KNOWN_MAJORS;
+    clap::value_parser!(u32)
+        .range(i64::from(*known.start())..=i64::from(*known.end()))
+        .map(|v: u32| v)
+}
+
 fn fail_on() -> impl TypedValueParser<Value = FailOn> {
     choice(&FailOn::ALL, FailOn::as_str, None)
 }
@@ -88,7 +96,11 @@ pbxgen render site.yaml --out /etc/asterisk --diff        # show what would chan
 pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
 pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n  \
-pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first")]
+pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first\n\n\
+Exit codes: 0 written or up to date; 1 refused (self-audit findings at or above --fail-on, or with \
+--verify what Asterisk reports: the last line on stderr is `error: refusing to write: …`) or, with \
+--check, drift (the last line on stderr is `drift: …`); 2 invalid profile, secret or template, or \
+Asterisk cannot run for --verify. `--format json` names the outcome.")]
     Render(RenderArgs),
 
     /// Audit Asterisk configuration for security and correctness risks
@@ -155,9 +167,11 @@ predicts, 2 Asterisk cannot run or the directory cannot be read."
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff)
-    #[command(after_help = "Example:\n  pbxgen man > /usr/local/share/man/man1/pbxgen.1")]
-    Man,
+    /// Print the man page (roff), or write every page (pbxgen and each subcommand) into a directory
+    #[command(after_help = "Examples:\n  \
+pbxgen man --dir /usr/local/share/man/man1     # pbxgen.1, pbxgen-render.1, pbxgen-twilio-refresh.1, …\n  \
+pbxgen man > pbxgen.1                          # the main page only")]
+    Man(ManArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -185,8 +199,13 @@ pub struct RenderArgs {
     /// Write files holding secrets with mode 0600 instead of 0640
     #[arg(long)]
     pub private: bool,
-    /// Refuse to write when the rendered files have findings at or above this severity
-    #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
+    /// When the owner or group of a file being replaced cannot be kept (not running as root),
+    /// write it owned by you instead of refusing
+    #[arg(long)]
+    pub force_owner: bool,
+    /// Refuse to write when the self-audit of the whole site has findings at or above this
+    /// severity (every finding is printed on stderr either way)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
     /// Load the rendered files into a throwaway Asterisk first (see `pbxgen verify`); write
     /// nothing when it reports configuration errors
@@ -195,6 +214,15 @@ pub struct RenderArgs {
     /// With --verify: the Asterisk binary to run (default: the sandbox, else /usr/sbin/asterisk)
     #[arg(long, value_name = "PATH", requires = "verify")]
     pub asterisk: Option<PathBuf>,
+    /// Output format of the summary on stdout (json: one object with `outcome`, files, findings)
+    #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+    pub format: RenderFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -229,8 +257,8 @@ pub struct AuditArgs {
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Target Asterisk major version (affects chan_sip and pjsip option checks)
-    #[arg(long, value_name = "MAJOR")]
+    /// Target Asterisk major version, 10 to 23 (affects chan_sip and pjsip option checks)
+    #[arg(long, value_name = "MAJOR", value_parser = asterisk_major())]
     pub asterisk_version: Option<u32>,
     /// Only report findings at or above this severity
     #[arg(long, value_parser = fail_on(), value_name = "SEVERITY")]
@@ -410,9 +438,11 @@ pub struct RefreshArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
-    /// Validate a site profile (positions, hints); exit 2 when invalid
+    /// Check a site profile as render would, without writing (positions, hints, every problem)
     #[command(
-        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}"
+        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}\n\n\
+Exit codes: 0 render would write it; 1 the self-audit has findings at or above --fail-on; 2 invalid \
+profile, secret or template (every problem is printed)."
     )]
     Check(ProfileCheckArgs),
     /// Print the JSON Schema (draft-07) of site profiles, for editors
@@ -427,9 +457,13 @@ pbxgen profile schema > pbxgen.schema.json\n  \
 pub struct ProfileCheckArgs {
     /// Site profile (YAML)
     pub profile: PathBuf,
-    /// Also resolve secret references (environment variables, files)
+    /// Also resolve secret references (environment variables, files) and check their values
     #[arg(long)]
     pub resolve_secrets: bool,
+    /// Exit 1 when the self-audit of the rendered site has findings at or above this severity
+    /// (what `render` would refuse with the same `--fail-on`)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
 }
 
 #[derive(Subcommand, Debug)]
@@ -451,6 +485,13 @@ pub struct TemplatesExportArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// Write pbxgen.1 and one page per subcommand (pbxgen-render.1, …) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

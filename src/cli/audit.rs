@@ -15,6 +15,7 @@ use pbxgen::audit::{self, AuditOptions};
 use pbxgen::twilio::TwilioRanges;
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::time::Instant;
 
 pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     let twilio = TwilioRanges::embedded();
@@ -25,7 +26,17 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     };
     let mut reports = Vec::new();
     if let Some(profile) = &args.profile {
+        let started = Instant::now();
         reports.push(audit::audit_profile(profile, &opts)?);
+        verbose(
+            term,
+            format!(
+                "rendered and audited profile {} in memory ({} finding(s))",
+                profile.display(),
+                reports[0].findings.len()
+            ),
+            started,
+        );
     }
     let paths: Vec<PathBuf> = if args.paths.is_empty() && args.profile.is_none() {
         vec![PathBuf::from(".")]
@@ -35,15 +46,18 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
     let mut pbxs: Vec<(Pbx, String)> = Vec::new();
     for dir in dirs {
-        pbxs.push((
-            audit::load_dir(dir, args.asterisk_version)?,
-            root_prefix(dir),
-        ));
+        let started = Instant::now();
+        let pbx = audit::load_dir(dir, args.asterisk_version)?;
+        describe_read(term, &dir.display().to_string(), &pbx, started);
+        pbxs.push((pbx, root_prefix(dir)));
     }
     if !files.is_empty() {
+        let started = Instant::now();
         let owned: Vec<PathBuf> = files.iter().map(|p| (*p).clone()).collect();
         let base = files[0].parent().map(root_prefix).unwrap_or_default();
-        pbxs.push((audit::load_files(&owned, args.asterisk_version)?, base));
+        let pbx = audit::load_files(&owned, args.asterisk_version)?;
+        describe_read(term, "the files given", &pbx, started);
+        pbxs.push((pbx, base));
     }
     if let Some(DumpFormat::Json) = args.dump_model {
         for (pbx, _) in &pbxs {
@@ -54,7 +68,20 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
         return Ok(exit::OK);
     }
     for (pbx, prefix) in &pbxs {
+        let started = Instant::now();
         let mut report = audit::audit(pbx, &opts);
+        verbose(
+            term,
+            format!(
+                "ran {} rules over {} ({} finding(s), {} suppressed, {} below --min-severity)",
+                pbxgen::audit::registry::all().len(),
+                pbx.config.root.display(),
+                report.findings.len(),
+                report.suppressed,
+                report.hidden
+            ),
+            started,
+        );
         report.root_prefix = prefix.clone();
         reports.push(report);
     }
@@ -78,4 +105,38 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     // would take longer than a sixth of the whole audit, for memory the OS reclaims at once.
     std::mem::forget(pbxs);
     Ok(code)
+}
+
+/// `-v`: one line per step on stderr, with its duration.
+fn verbose(term: &Term, what: String, since: Instant) {
+    if term.verbose > 0 {
+        eprintln!("pbxgen: {what} ({} ms)", since.elapsed().as_millis());
+    }
+}
+
+/// `-v`: what was read for one PBX — each top-level file with the kind it was read as, and the
+/// files its includes pulled in.
+fn describe_read(term: &Term, what: &str, pbx: &Pbx, since: Instant) {
+    if term.verbose == 0 {
+        return;
+    }
+    let config = &pbx.config;
+    verbose(
+        term,
+        format!(
+            "read {what}: {} top-level file(s), {} file(s) in all",
+            config.files.len(),
+            config.sources.files().len()
+        ),
+        since,
+    );
+    for file in &config.files {
+        eprintln!(
+            "pbxgen:   {}  read as {:?}, {} section(s), {} diagnostic(s)",
+            file.name,
+            file.kind,
+            file.sections.len(),
+            file.diagnostics.len()
+        );
+    }
 }

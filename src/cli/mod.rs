@@ -51,12 +51,12 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),
         Command::Templates(TemplatesCommand::List) => templates::list(term),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&args, term),
     }
 }
 
 /// Print an error the one way pbxgen prints errors.
-fn print_error(err: &Error, term: &Term) {
+pub(crate) fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
     let label = if term.color {
         "error:".red().bold().to_string()

@@ -601,4 +601,44 @@ outbound:
         );
         assert_eq!(site.twiml[0].name, "main");
     }
+
+    /// The outbound-pattern check of the profile (`FEATURE_CODES`) must know every number an
+    /// extension can dial locally: in the contexts that include outbound routes, only extension
+    /// numbers and the feature codes — with voicemail, texting and a click-to-call button on.
+    #[test]
+    fn extensions_dial_locally_only_their_numbers_and_the_feature_codes() {
+        let text = BASE
+            .replace(
+                "{ number: \"101\", name: One, secret: S3cret-one-101 }",
+                "{ number: \"101\", name: One, secret: S3cret-one-101, voicemail: { pin: \"4812\" } }",
+            )
+            .replace("site: { name: t, asterisk: 20,", "site: { name: t, asterisk: 20, secret_key: Site-K3y-0123456789-abcdefghij-ABCD,")
+            + "click_to_call:\n  - { name: sales, callee: \"101\", via: browser, caller_id: Web sales }\n";
+        let site = plan_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        let routes: Vec<String> = site
+            .dialplan
+            .contexts
+            .iter()
+            .filter(|c| c.trust == Trust::Included)
+            .map(|c| c.name.clone())
+            .collect();
+        assert!(!routes.is_empty());
+        let local: Vec<&str> = site
+            .dialplan
+            .contexts
+            .iter()
+            .filter(|c| c.includes.iter().any(|i| routes.contains(i)))
+            .flat_map(|c| c.extensions.iter().map(|e| e.pattern.as_str()))
+            .collect();
+        assert!(local.contains(&crate::profile::VOICEMAIL_MAIN), "{local:?}");
+        for pattern in local {
+            assert!(
+                ["101", "102"].contains(&pattern)
+                    || crate::profile::FEATURE_CODES
+                        .iter()
+                        .any(|(code, _)| *code == pattern),
+                "`{pattern}` is dialled locally but is not in FEATURE_CODES"
+            );
+        }
+    }
 }

@@ -29,7 +29,10 @@ pub mod types;
 mod validate;
 
 pub use load::{load, parse};
-pub use resolved::{ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef};
+pub use resolved::{
+    FEATURE_CODES, ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef,
+    VOICEMAIL_MAIN,
+};
 pub use safe_text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,
     HeaderName, Hostname, Name, PhoneNumber, Pin, Problem, ResponseCheck, Text, Url, UrlPath,

@@ -233,6 +233,14 @@ impl SecretUse<'_> {
 /// The name routes use for Twilio.
 pub const TWILIO: &str = "twilio";
 
+/// What extensions dial to reach voicemail (mailbox and PIN asked); the dialplan writes it into
+/// the `internal` context.
+pub const VOICEMAIL_MAIN: &str = "*98";
+
+/// The feature codes every extension can dial, with what they do: an outbound route's pattern
+/// must not catch them.
+pub const FEATURE_CODES: &[(&str, &str)] = &[(VOICEMAIL_MAIN, "the voicemail menu")];
+
 impl Profile {
     /// The profile file as given (for headers and messages).
     pub fn path(&self) -> &Path {

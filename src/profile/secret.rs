@@ -7,7 +7,7 @@
 //! Inline secrets are accepted and remembered as inline, with their position, for audit rule
 //! PBX502.
 
-use super::safe_text::{self, SecretValueKind};
+use super::safe_text::{self, SecretValueKind, TextKind};
 use super::span::Pos;
 use crate::diag::Error;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -67,7 +67,7 @@ impl Secret {
                 ));
             }
             None => {
-                safe_text::check::<SecretValueKind>(text)?;
+                safe_text::check_secret::<SecretValueKind>(text)?;
                 SecretSource::Inline(text.to_string())
             }
             Some(rest) => {
@@ -208,7 +208,7 @@ impl Secret {
                 derive(&key_value, label)
             }
         };
-        safe_text::check::<K>(&value).map_err(|problem| {
+        safe_text::check_secret::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
             let mut err = Error::at(
                 self.pos.location(),
@@ -301,11 +301,21 @@ impl JsonSchema for Secret {
         Cow::Borrowed("Secret")
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let inline = SecretValueKind::spec();
+        // The same three forms [`Secret::parse`] accepts: a reference, or an inline value of the
+        // secret characters (never starting with `$`).
+        let pattern = format!(
+            "^(\\$\\{{env:[A-Za-z_][A-Za-z0-9_]*\\}}|\\$\\{{file:[^\\r\\n]+\\}}|{}{}{{0,{}}})$",
+            inline.first,
+            inline.rest,
+            inline.max - 1
+        );
         json_schema!({
             "type": "string",
             "description": "A secret: `${env:NAME}`, `${file:PATH}` (relative to the profile's \
         directory; one trailing newline is removed) or an inline value (accepted, but flagged by audit \
         rule PBX502).",
+            "pattern": pattern,
             "minLength": 1,
             "examples": ["${file:secrets/ext-101.secret}", "${env:TWILIO_PASSWORD}"],
         })

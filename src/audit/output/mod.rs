@@ -23,6 +23,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report of `findings` alone (nothing suppressed or hidden), in report order.
+    pub fn of(mut findings: Vec<Finding>) -> Self {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Report {
+            findings,
+            suppressed: 0,
+            hidden: 0,
+            root_prefix: String::new(),
+        }
+    }
+
     /// Findings per severity, highest first.
     pub fn counts(&self) -> [(Severity, usize); 5] {
         Severity::ALL.map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))

@@ -1,6 +1,7 @@
 //! Integration tests: audit — every rule against its fixtures, the seed blog's setup, the output
 //! formats (JSON shape, SARIF schema, GitHub annotations), exit codes, secrets, the corpus.
 
+mod breadth;
 mod cli;
 mod corpus;
 mod fixtures;
