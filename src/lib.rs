@@ -6,8 +6,8 @@
 //! `render` (the output registry and minijinja templates → files, written atomically) and
 //! `asterisk` (faithful config reader → PBX model) → `audit` (rules → findings → formats).
 //! `redact` keeps secrets out of everything printed; `twilio` holds Twilio's ranges;
-//! `diag` the one error type; `fsutil` atomic writes. The command line is the binary's, not
-//! the library's.
+//! `diag` the one error type; `fsutil` atomic writes and bounded reads; `untrusted` makes text
+//! from configs safe to print. The command line is the binary's, not the library's.
 
 pub mod asterisk;
 pub mod audit;
@@ -18,5 +18,6 @@ pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod twilio;
+pub mod untrusted;
 
 pub use diag::{Error, ErrorKind, Location, Result};

@@ -4,6 +4,7 @@
 //! format. The library (`pbxgen`) knows nothing of this module.
 
 use pbxgen::Error;
+use pbxgen::untrusted::for_terminal;
 use std::process::ExitCode;
 
 pub mod args;
@@ -51,7 +52,10 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
     }
 }
 
-/// Print an error the one way pbxgen prints errors.
+/// Print an error the one way pbxgen prints errors: `error: FILE:LINE:COL: MESSAGE` and, on a
+/// line of its own, the hint. Messages quote configs, profiles and file names: every part goes
+/// through [`for_terminal`], so a control character or a line break in them is shown escaped
+/// (an error is one line, plus its hint).
 fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
     let label = if term.color {
@@ -59,5 +63,15 @@ fn print_error(err: &Error, term: &Term) {
     } else {
         "error:".to_string()
     };
-    eprintln!("{label} {err}");
+    let mut text = String::new();
+    if let Some(location) = &err.location {
+        text.push_str(&for_terminal(&location.to_string()));
+        text.push_str(": ");
+    }
+    text.push_str(&for_terminal(&err.message));
+    if let Some(hint) = &err.hint {
+        text.push_str("\n  hint: ");
+        text.push_str(&for_terminal(hint));
+    }
+    eprintln!("{label} {text}");
 }

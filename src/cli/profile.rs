@@ -5,6 +5,7 @@ use super::exit;
 use super::term::Term;
 use pbxgen::Error;
 use pbxgen::profile::{self, Profile};
+use pbxgen::untrusted::for_terminal;
 
 /// Validate a profile; print a short summary. Exit 0, or 2 (through the error) when invalid.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
@@ -25,7 +26,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
     for used in inline.iter().take(SHOWN) {
         eprintln!(
             "warning: {}: `{}` is an inline secret (audit rule PBX502); use ${{env:NAME}} or ${{file:PATH}}",
-            used.secret.pos().location(),
+            for_terminal(&used.secret.pos().location().to_string()),
             used.field
         );
     }

@@ -12,6 +12,7 @@ use pbxgen::twilio::ranges::EMBEDDED_PRESET;
 use pbxgen::twilio::refresh::{self, DEFAULT_SOURCE, Plan};
 use pbxgen::twilio::report::{describe, unified_diff};
 use pbxgen::twilio::{Edge, TwilioRanges};
+use pbxgen::untrusted::for_terminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -176,11 +177,17 @@ fn refuse_unsafe(plan: &Plan, accept_shrink: bool, url: &str) -> Result<(), Erro
     if blocking.is_empty() {
         return Ok(());
     }
-    let mut message = format!("refusing to update the preset from {url}; nothing was written:");
+    // One line per broken rule, printed here: an error message is printed as one line, with
+    // anything that could break it made visible.
     for refusal in &blocking {
-        message.push_str("\n  - ");
-        message.push_str(&refusal.message);
+        eprintln!("refused: {}", for_terminal(&refusal.message));
     }
+    let message = format!(
+        "refusing to update the preset from {url}; nothing was written ({} sanity rule{} \
+         broken, listed above)",
+        blocking.len(),
+        if blocking.len() == 1 { "" } else { "s" }
+    );
     let hint = if blocking.iter().all(|r| r.overridable) {
         "if Twilio really changed its list (check the page), re-run with --accept-shrink"
     } else {

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod formats;
+mod hostile;
 mod seed_blog;
 
 use pbxgen::asterisk::{ModelOptions, Pbx, build_model, load_dir};
