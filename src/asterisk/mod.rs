@@ -61,8 +61,15 @@ impl Config {
 }
 
 /// Read every file pbxgen recognises in `dir` (sip.conf, pjsip.conf, extensions.conf, …, by
-/// their Asterisk names), following `#include` from `dir` as Asterisk would.
+/// their Asterisk names), following `#include` from `dir` as Asterisk would — but only inside
+/// `dir` ([`source::Tree`]): an include or a symbolic link leading out is not read and leaves
+/// a [`DiagnosticCode::IncludeOutsideTree`] diagnostic instead.
 pub fn load_dir(dir: &Path) -> Result<Config> {
+    load_dir_allowing(dir, &[])
+}
+
+/// [`load_dir`], also reading inside the `allowed` directories (`--allow-outside`).
+pub fn load_dir_allowing(dir: &Path, allowed: &[PathBuf]) -> Result<Config> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, &e))?;
     if !meta.is_dir() {
         return Err(Error::invalid(format!(
@@ -70,21 +77,51 @@ pub fn load_dir(dir: &Path) -> Result<Config> {
             dir.display()
         )));
     }
-    let mut loader = reader::Loader::disk(dir.to_path_buf());
+    let tree = source::Tree::new(&[dir.to_path_buf()], allowed)?;
+    let mut loader = reader::Loader::disk(dir.to_path_buf(), tree);
     for kind in FileKind::KNOWN {
         let Some(name) = kind.asterisk_name() else {
             continue;
         };
         let path = dir.join(name);
-        if path.is_file() {
-            loader.load_top(&path, name.to_string(), kind)?;
+        // Absent, or a link to nothing (Asterisk would find no file either).
+        if std::fs::symlink_metadata(&path).is_err() || std::fs::metadata(&path).is_err() {
+            continue;
         }
+        loader.load_top(&path, name.to_string(), kind)?;
     }
-    Ok(loader.finish())
+    finish(loader)
+}
+
+fn finish(mut loader: reader::Loader) -> Result<Config> {
+    match loader.limit_error() {
+        Some(e) => Err(e),
+        None => Ok(loader.finish()),
+    }
+}
+
+/// The files of `dir` that [`load_dir`] does not read (not an Asterisk name pbxgen knows),
+/// sorted: for `-v`, which lists them.
+pub fn unread_in_dir(dir: &Path) -> Vec<String> {
+    let known: Vec<&str> = FileKind::KNOWN
+        .iter()
+        .filter_map(|k| k.asterisk_name())
+        .collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !known.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Read the given files; each one's kind is guessed from its name ([`FileKind::detect`]).
-/// Relative `#include`s resolve against the first file's directory.
+/// Relative `#include`s resolve against the first file's directory; the tree an audit reads
+/// ([`source::Tree`]) is the directories of the files given.
 pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
     let with_kinds: Vec<(PathBuf, FileKind)> = paths
         .iter()
@@ -96,11 +133,15 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
             (p.clone(), FileKind::detect(&name))
         })
         .collect();
-    load_files_as(&with_kinds)
+    load_files_as(&with_kinds, &[])
 }
 
-/// Read the given files as the given kinds.
-pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
+/// Read the given files as the given kinds, inside their directories and the `allowed` ones.
+pub fn load_files_as(files: &[(PathBuf, FileKind)], allowed: &[PathBuf]) -> Result<Config> {
+    let dir_of = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let root = files
         .first()
         .and_then(|(p, _)| p.parent())
@@ -112,7 +153,15 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
             }
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut loader = reader::Loader::disk(root);
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (path, _) in files {
+        let dir = dir_of(path);
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    let tree = source::Tree::new(&dirs, allowed)?;
+    let mut loader = reader::Loader::disk(root, tree);
     for (path, kind) in files {
         let name = path
             .file_name()
@@ -120,7 +169,7 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
             .unwrap_or_default();
         loader.load_top(path, name, *kind)?;
     }
-    Ok(loader.finish())
+    finish(loader)
 }
 
 /// Read in-memory files whose kinds are known: `tops` names the top-level files (in reading

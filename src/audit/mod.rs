@@ -17,7 +17,7 @@ pub mod registry;
 pub mod rules;
 
 use crate::asterisk::model::Pbx;
-use crate::asterisk::{self, DiagnosticCode, ModelOptions};
+use crate::asterisk::{self, DiagnosticCode, FileKind, ModelOptions};
 use crate::diag::Error;
 use crate::profile::Profile;
 use crate::twilio::TwilioRanges;
@@ -35,16 +35,63 @@ pub struct AuditOptions<'a> {
     pub min_severity: Option<Severity>,
 }
 
-/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
-/// refusing input that could not be read at all (with its position).
-pub fn load_dir(dir: &Path, asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_dir(dir), asterisk_version)
+/// How to read a configuration for an audit.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub asterisk_version: Option<u32>,
+    /// Directories outside the audited tree that may be read too (`--allow-outside`): by
+    /// default an audit reads nothing outside it ([`asterisk::source::Tree`]).
+    pub allow_outside: Vec<PathBuf>,
 }
 
-/// Read the given files, together one PBX (each file's kind from its name), refusing input
-/// that could not be read at all.
-pub fn load_files(files: &[PathBuf], asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_files(files), asterisk_version)
+/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
+/// refusing input that could not be read at all (with its position).
+pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Pbx, Error> {
+    checked_model(
+        asterisk::load_dir_allowing(dir, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// Read the given files, together one PBX, refusing input that could not be read at all. A
+/// file's kind is the one given, else the one its name says ([`FileKind::detect`]); a file
+/// whose kind is neither given nor in its name is refused: auditing it as nothing in
+/// particular would pass it with "no findings" whatever it holds.
+pub fn load_files(files: &[(PathBuf, Option<FileKind>)], opts: &LoadOptions) -> Result<Pbx, Error> {
+    let mut kinds = Vec::with_capacity(files.len());
+    for (path, kind) in files {
+        let kind = match kind {
+            Some(kind) => *kind,
+            None => detect_kind(path)?,
+        };
+        kinds.push((path.clone(), kind));
+    }
+    checked_model(
+        asterisk::load_files_as(&kinds, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// The kind a file's name says, or an error saying how to give it.
+fn detect_kind(path: &Path) -> Result<FileKind, Error> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match FileKind::detect(&name) {
+        FileKind::Other => Err(Error::invalid(format!(
+            "{}: cannot tell which Asterisk file this is from its name (no word of it names a \
+             kind such as sip, pjsip or extensions)",
+            path.display()
+        ))
+        .with_hint(format!(
+            "say which it is with `--kind KIND` (all files given) or `--kind {}=KIND`; KIND is \
+             one of {}",
+            path.display(),
+            FileKind::NAMES.join(", ")
+        ))),
+        kind => Ok(kind),
+    }
 }
 
 /// Build the model, refusing input that could not be read at all.
@@ -76,7 +123,7 @@ fn checked_model(
 /// renders to, exactly as a hand-written directory would be audited.
 pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
     let profile = crate::profile::load(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Profile)?;
     let mut findings = check_profile(&profile, &text);
     // Secrets are resolved: weak or reused secrets (PBX501) can only be seen in the values.
     // Reports mask them like in any hand-written file.
@@ -234,11 +281,21 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     let hidden = before - findings.len();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let inputs = pbx
+        .config
+        .files
+        .iter()
+        .map(|f| output::Input {
+            file: pbx.config.sources.display(f.file).to_string(),
+            kind: f.kind,
+        })
+        .collect();
     Report {
         findings,
         suppressed,
         hidden,
         root_prefix: String::new(),
+        inputs,
     }
 }
 

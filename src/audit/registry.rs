@@ -58,6 +58,7 @@ pub static ALL: &[&Rule] = &[
     &config::pbx903_pjsip_duplicate_object::RULE,
     &config::pbx904_missing_include::RULE,
     &config::pbx905_hostname_in_acl::RULE,
+    &config::pbx906_include_outside_tree::RULE,
 ];
 
 /// Every rule, ordered by code.

@@ -70,6 +70,18 @@ pub struct GlobalArgs {
     /// Print more about what is done (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Change a read limit, NAME=SIZE (repeatable): config-file (default 64MiB), config-tree
+    /// (1GiB, all files of one audited tree), profile (64MiB, profiles and presets), secret
+    /// (64KiB, a ${file:} secret)
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME=SIZE",
+        env = "PBXGEN_LIMITS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub limit: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +106,7 @@ pbxgen render site.yaml --out out/ --templates my-templates/   # override any em
     #[command(after_help = "Examples:\n  \
 pbxgen audit /etc/asterisk\n  \
 pbxgen audit sip.conf extensions.conf --fail-on critical\n  \
+pbxgen audit --kind sip peers-site1.conf           # a file whose name does not say its kind\n  \
 pbxgen audit --profile site.yaml                 # render in memory, audit the result\n  \
 pbxgen audit /etc/asterisk --format sarif > pbxgen.sarif\n  \
 pbxgen audit /etc/asterisk --format json | jq '.summary'\n\n\
@@ -183,6 +196,16 @@ pub struct AuditArgs {
     /// Dump the parsed PBX model instead of auditing (debugging)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub dump_model: Option<DumpFormat>,
+    /// Which Asterisk file the files given are, when their names do not say (sip, pjsip,
+    /// extensions, voicemail, manager, acl, asterisk, websms, pjsip_wizard, other): KIND for
+    /// every file given, FILE=KIND for one (repeatable)
+    #[arg(long, value_name = "[FILE=]KIND")]
+    pub kind: Vec<String>,
+    /// Also read inside DIR when an #include or a symbolic link leads there (repeatable). By
+    /// default nothing outside the audited directory (or the given files' directories) is read:
+    /// use this only for configs you trust, never in CI on pull requests
+    #[arg(long, value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,12 +9,13 @@ use super::args::{AuditArgs, DumpFormat, OutputFormat};
 use super::exit;
 use super::term::Term;
 use pbxgen::Error;
-use pbxgen::asterisk::Pbx;
+use pbxgen::asterisk::{self, FileKind, Pbx};
 use pbxgen::audit::output::{self, Report, root_prefix};
-use pbxgen::audit::{self, AuditOptions};
+use pbxgen::audit::{self, AuditOptions, LoadOptions};
 use pbxgen::twilio::TwilioRanges;
+use pbxgen::untrusted::for_terminal;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     let twilio = TwilioRanges::embedded();
@@ -33,17 +34,32 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
         args.paths.clone()
     };
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
+    let load = LoadOptions {
+        asterisk_version: args.asterisk_version,
+        allow_outside: args.allow_outside.clone(),
+    };
+    let kinds = file_kinds(&args.kind, &files)?;
     let mut pbxs: Vec<(Pbx, String)> = Vec::new();
     for dir in dirs {
-        pbxs.push((
-            audit::load_dir(dir, args.asterisk_version)?,
-            root_prefix(dir),
-        ));
+        let pbx = audit::load_dir(dir, &load)?;
+        if term.verbose > 0 {
+            list_inputs(dir, &pbx);
+            for name in asterisk::unread_in_dir(dir) {
+                eprintln!(
+                    "not read: {} (not an Asterisk file name pbxgen audits)",
+                    for_terminal(&dir.join(name).display().to_string())
+                );
+            }
+        }
+        pbxs.push((pbx, root_prefix(dir)));
     }
     if !files.is_empty() {
-        let owned: Vec<PathBuf> = files.iter().map(|p| (*p).clone()).collect();
         let base = files[0].parent().map(root_prefix).unwrap_or_default();
-        pbxs.push((audit::load_files(&owned, args.asterisk_version)?, base));
+        let pbx = audit::load_files(&kinds, &load)?;
+        if term.verbose > 0 {
+            list_inputs(files[0].parent().unwrap_or(Path::new(".")), &pbx);
+        }
+        pbxs.push((pbx, base));
     }
     if let Some(DumpFormat::Json) = args.dump_model {
         for (pbx, _) in &pbxs {
@@ -78,4 +94,67 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     // would take longer than a sixth of the whole audit, for memory the OS reclaims at once.
     std::mem::forget(pbxs);
     Ok(code)
+}
+
+/// `-v`: each top-level file read and the kind it was read as.
+fn list_inputs(root: &Path, pbx: &Pbx) {
+    for file in &pbx.config.files {
+        let path = &pbx.config.sources.file(file.file).path;
+        let shown = if path.is_absolute() || root == Path::new(".") {
+            path.display().to_string()
+        } else {
+            path.strip_prefix(root).map_or_else(
+                |_| path.display().to_string(),
+                |rel| root.join(rel).display().to_string(),
+            )
+        };
+        eprintln!("read: {} as {}", for_terminal(&shown), file.kind.name());
+    }
+}
+
+/// The kind of each file given: `--kind KIND` for all, `--kind FILE=KIND` for one, else `None`
+/// (the name decides, and a name that says nothing is refused by the library).
+fn file_kinds(
+    settings: &[String],
+    files: &[&PathBuf],
+) -> Result<Vec<(PathBuf, Option<FileKind>)>, Error> {
+    let parse = |name: &str| {
+        FileKind::from_name(name).ok_or_else(|| {
+            Error::invalid(format!(
+                "--kind: unknown kind `{name}`, expected one of {}",
+                FileKind::NAMES.join(", ")
+            ))
+        })
+    };
+    if !settings.is_empty() && files.is_empty() {
+        return Err(Error::invalid(
+            "--kind applies to files given on the command line; a directory's files are known by \
+             their Asterisk names",
+        ));
+    }
+    let mut all: Option<FileKind> = None;
+    let mut one: Vec<(PathBuf, FileKind)> = Vec::new();
+    for setting in settings {
+        match setting.rsplit_once('=') {
+            Some((file, kind)) => {
+                let file = PathBuf::from(file);
+                if !files.iter().any(|f| **f == file) {
+                    return Err(Error::invalid(format!(
+                        "--kind {}: {} is not one of the files given",
+                        setting,
+                        file.display()
+                    )));
+                }
+                one.push((file, parse(kind)?));
+            }
+            None => all = Some(parse(setting)?),
+        }
+    }
+    Ok(files
+        .iter()
+        .map(|f| {
+            let kind = one.iter().find(|(p, _)| p == *f).map(|(_, k)| *k).or(all);
+            ((*f).clone(), kind)
+        })
+        .collect())
 }

@@ -26,13 +26,23 @@ pub fn main() -> ExitCode {
     use clap::Parser;
     let cli = Cli::parse();
     let term = Term::from_flags(cli.global.color, cli.global.quiet, cli.global.verbose);
-    match run(cli.command, &term) {
+    match read_limits(&cli.global.limit).and_then(|()| run(cli.command, &term)) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             print_error(&err, &term);
             ExitCode::from(exit::of_error(&err))
         }
     }
+}
+
+/// Set the read limits from `--limit NAME=SIZE` (and `PBXGEN_LIMITS`) before anything is read.
+fn read_limits(settings: &[String]) -> Result<(), Error> {
+    let mut limits = pbxgen::fsutil::ReadLimits::default();
+    for setting in settings {
+        limits.apply(setting)?;
+    }
+    pbxgen::fsutil::set_read_limits(limits);
+    Ok(())
 }
 
 /// Run one command; `Ok(code)` is the exit code of a command that ran to its end.

@@ -28,9 +28,8 @@ struct Baseline {
 /// it exists (the diff must describe the change to *that* file); else the embedded preset.
 fn baseline(args: &RefreshArgs) -> Result<Baseline, Error> {
     let from_file = |path: &Path| -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        let (ranges, text) = TwilioRanges::load_with_text(path)?;
         let name = path.display().to_string();
-        let ranges = TwilioRanges::parse(&text, &name)?;
         Ok(Baseline { ranges, text, name })
     };
     match (&args.preset, &args.write) {

@@ -13,11 +13,12 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Read and validate the profile at `path`. Secrets are not resolved (see
+/// Read and validate the profile at `path` (a regular file within the profile read limit,
+/// [`crate::fsutil::read_text`]). Secrets are not resolved (see
 /// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Profile)?;
     parse(&text, Origin::file(path))
 }
 

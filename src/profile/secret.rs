@@ -156,9 +156,11 @@ impl Secret {
             }
             SecretSource::File(_) => {
                 let path = self.file_path().unwrap_or_default();
-                read_secret_file(&path).map_err(|message| {
-                    Error::at(self.pos.location(), message)
-                        .with_hint("relative paths are relative to the profile's directory")
+                read_secret_file(&path).map_err(|e| {
+                    let hint = e.hint.unwrap_or_else(|| {
+                        "relative paths are relative to the profile's directory".to_string()
+                    });
+                    Error::at(self.pos.location(), e.message).with_hint(hint)
                 })?
             }
         };
@@ -175,9 +177,14 @@ impl Secret {
     }
 }
 
-fn read_secret_file(path: &Path) -> Result<String, String> {
-    let mut value = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
+/// A secret file's value: a regular file within the secret read limit
+/// ([`crate::fsutil::read_text`]), one trailing newline removed.
+fn read_secret_file(path: &Path) -> Result<String, Error> {
+    let mut value =
+        crate::fsutil::read_text(path, crate::fsutil::Limit::Secret).map_err(|e| Error {
+            message: format!("cannot read secret file {}", e.message),
+            ..e
+        })?;
     if value.ends_with('\n') {
         value.pop();
         if value.ends_with('\r') {

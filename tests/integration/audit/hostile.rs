@@ -142,3 +142,383 @@ fn profile_errors_quoting_the_profile_are_shown_escaped() {
     assert_nothing_hidden(&stderr);
     assert!(stderr.contains("na\\u{202e}me\\x1b[2K"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading outside the audited tree
+
+/// A file outside the audited tree whose lines, if read, would be quoted in findings (they have
+/// no `=`, so PBX901 would quote them).
+const OUTSIDE_SECRET: &str = "TOPSECRET-api-token-hunter2\n";
+
+/// `base/outside/secret.env` and `base/tree/` (the audited directory).
+struct Layout {
+    base: tempfile::TempDir,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        let base = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(base.path().join("outside")).expect("mkdir");
+        std::fs::create_dir(base.path().join("tree")).expect("mkdir");
+        std::fs::write(base.path().join("outside/secret.env"), OUTSIDE_SECRET).expect("write");
+        Layout { base }
+    }
+    fn tree(&self) -> std::path::PathBuf {
+        self.base.path().join("tree")
+    }
+    fn outside(&self) -> std::path::PathBuf {
+        self.base.path().join("outside")
+    }
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.tree().join(name), text).expect("write");
+    }
+    #[cfg(unix)]
+    fn link(&self, name: &str, target: &str) {
+        std::os::unix::fs::symlink(target, self.tree().join(name)).expect("symlink");
+    }
+}
+
+/// Audit `args` in every format: the outside file's text appears in none of them, and each
+/// names the PBX906 finding.
+fn assert_not_read(args: &[&std::ffi::OsStr], expect_in_text: &[&str]) {
+    for format in ["text", "json", "sarif", "github"] {
+        let out = pbxgen()
+            .arg("audit")
+            .args(args)
+            .args(["--format", format])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stdout.contains("TOPSECRET") && !stderr.contains("TOPSECRET"),
+            "{format}: the outside file was read:\n{stdout}\n{stderr}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {stdout}{stderr}");
+        assert!(stdout.contains("PBX906"), "{format}: {stdout}");
+        if format == "text" {
+            for needle in expect_in_text {
+                assert!(stdout.contains(needle), "{needle:?} in:\n{stdout}");
+            }
+        }
+    }
+}
+
+#[test]
+fn includes_leaving_the_tree_are_reported_not_read() {
+    let layout = Layout::new();
+    let secret = layout.outside().join("secret.env");
+    layout.write(
+        "sip.conf",
+        &format!(
+            "[general]\nallowguest=no\n#include {}\n#tryinclude ../outside/secret.env\n\
+             #include ../outside/*.env\n#include /etc/pass{{wd,x}}\n",
+            secret.display()
+        ),
+    );
+    let tree = layout.tree();
+    assert_not_read(
+        &[tree.as_os_str()],
+        &[
+            &format!("{} is outside the audited tree", secret.display()),
+            "../outside/secret.env is outside the audited tree",
+            "/etc/passwd is outside the audited tree",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_leaving_the_tree_are_reported_not_read() {
+    let layout = Layout::new();
+    // A top-level file, an included file and a directory a glob walks through.
+    layout.link("extensions.conf", "../outside/secret.env");
+    layout.link("peers.conf", "../outside/secret.env");
+    layout.link("more", "../outside");
+    layout.write(
+        "sip.conf",
+        "[general]\nallowguest=no\n#include peers.conf\n#include more/*.env\n",
+    );
+    let tree = layout.tree();
+    assert_not_read(
+        &[tree.as_os_str()],
+        &[
+            "extensions.conf is a symbolic link to",
+            "peers.conf is a symbolic link to",
+            "more is a symbolic link to",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_given_on_the_command_line_are_confined_to_their_directories() {
+    let layout = Layout::new();
+    layout.write(
+        "sip.conf",
+        "[general]\nallowguest=no\n#include ../outside/secret.env\n",
+    );
+    layout.link("extensions.conf", "../outside/secret.env");
+    let sip = layout.tree().join("sip.conf");
+    let ext = layout.tree().join("extensions.conf");
+    assert_not_read(
+        &[sip.as_os_str(), ext.as_os_str()],
+        &["../outside/secret.env is outside the audited tree"],
+    );
+}
+
+#[test]
+fn allow_outside_opts_in_to_reading_a_directory() {
+    let layout = Layout::new();
+    layout.write(
+        "sip.conf",
+        "[general]\nallowguest=no\n#include ../outside/secret.env\n",
+    );
+    let out = pbxgen()
+        .arg("audit")
+        .arg(layout.tree())
+        .arg("--allow-outside")
+        .arg(layout.outside())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("TOPSECRET"), "read when allowed:\n{stdout}");
+    assert!(!stdout.contains("PBX906"), "{stdout}");
+}
+
+#[test]
+fn etc_asterisk_includes_still_map_into_the_audited_directory() {
+    let layout = Layout::new();
+    layout.write(
+        "sip.conf",
+        "[general]\nallowguest=no\n#include /etc/asterisk/sip-peers.conf\n",
+    );
+    layout.write("sip-peers.conf", "[p1]\ntype=peer\nhost=dynamic\n");
+    let out = pbxgen()
+        .arg("audit")
+        .arg(layout.tree())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("PBX906"), "{stdout}");
+    assert!(stdout.contains("sip-peers.conf:"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is read: kinds, sizes, file types
+
+#[test]
+fn a_file_whose_kind_cannot_be_told_is_refused_not_passed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["mysip.conf", "foo.txt"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, "[general]\nallowguest=yes\n").expect("write");
+        let out = pbxgen().arg("audit").arg(&path).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("cannot tell which Asterisk file this is"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("--kind"), "{stderr}");
+        // Said explicitly, for all files or for this one, it is audited as that kind.
+        for kind in ["sip".to_string(), format!("{}=sip", path.display())] {
+            let out = pbxgen()
+                .arg("audit")
+                .arg(&path)
+                .args(["--kind", &kind, "--format", "json"])
+                .output()
+                .expect("runs");
+            assert_eq!(out.status.code(), Some(1), "PBX101 is high");
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+            assert_eq!(json["inputs"][0]["kind"], "sip", "{json}");
+            assert!(json["findings"].to_string().contains("PBX101"));
+        }
+    }
+    let out = pbxgen()
+        .arg("audit")
+        .arg(dir.path().join("foo.txt"))
+        .args(["--kind", "sipp"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown kind `sipp`"));
+}
+
+#[test]
+fn the_kind_of_every_input_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("sip.conf"), "[general]\nallowguest=no\n").expect("write");
+    std::fs::write(dir.path().join("extensions.conf"), "[x]\n").expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "unrelated\n").expect("write");
+    let out = pbxgen()
+        .arg("-v")
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(
+        json["inputs"],
+        serde_json::json!([
+            {"file": "sip.conf", "kind": "sip"},
+            {"file": "extensions.conf", "kind": "extensions"}
+        ])
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sip.conf as sip"), "{stderr}");
+    assert!(stderr.contains("extensions.conf as extensions"), "{stderr}");
+    assert!(stderr.contains("not read: "), "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+}
+
+/// `cmd` must end within a few seconds (it must not block on a FIFO or read forever).
+fn finishes(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    cmd.timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().expect("UTF-8 path")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("site.yaml");
+    mkfifo(&fifo);
+    // Nobody writes to the FIFO: opening it for reading in blocking mode would hang.
+    for args in [
+        vec![
+            "profile".into(),
+            "check".into(),
+            fifo.clone().into_os_string(),
+        ],
+        vec![
+            "audit".into(),
+            "--kind".into(),
+            "sip".into(),
+            fifo.clone().into_os_string(),
+        ],
+        vec![
+            "audit".into(),
+            "--kind".into(),
+            "sip".into(),
+            "/dev/zero".into(),
+        ],
+        vec!["profile".into(), "check".into(), "/dev/zero".into()],
+    ] {
+        let out = finishes(pbxgen().args(&args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("is a FIFO, expected a regular file")
+                || stderr.contains("is a character device, expected a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A FIFO named like an Asterisk file in an audited directory, and one included.
+    let tree = tempfile::tempdir().expect("tempdir");
+    mkfifo(&tree.path().join("sip.conf"));
+    let out = finishes(pbxgen().arg("audit").arg(tree.path()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sip.conf: is a FIFO"));
+    let tree = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tree.path().join("sip.conf"),
+        "[general]\nallowguest=no\n#tryinclude peers.conf\n",
+    )
+    .expect("write");
+    mkfifo(&tree.path().join("peers.conf"));
+    // Asterisk skips what is not a regular file; so does pbxgen, without waiting on it.
+    let out = finishes(pbxgen().arg("audit").arg(tree.path()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn secret_files_that_are_devices_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profile =
+        std::fs::read_to_string(crate::util::repo_path("examples/home-lab.yaml")).expect("example");
+    // The example's first `${file:…}` secret now names /dev/zero.
+    let start = profile
+        .find("${file:")
+        .expect("the example has a file secret");
+    let end = start + profile[start..].find('}').expect("closed");
+    let hostile = format!(
+        "{}${{file:/dev/zero}}{}",
+        &profile[..start],
+        &profile[end + 1..]
+    );
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, hostile).expect("write");
+    let out = finishes(
+        pbxgen()
+            .args(["profile", "check", "--resolve-secrets"])
+            .arg(&path),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero: is a character device, expected a regular file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn files_over_a_read_limit_are_refused_with_the_way_to_raise_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sip = String::from("[general]\nallowguest=no\n");
+    while sip.len() < 4096 {
+        sip.push_str("; padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(dir.path().join("sip.conf"), &sip).expect("write");
+    std::fs::write(dir.path().join("extensions.conf"), "[x]\n").expect("write");
+    let run = |limits: &[&str]| {
+        let mut cmd = pbxgen();
+        for l in limits {
+            cmd.args(["--limit", l]);
+        }
+        finishes(cmd.arg("audit").arg(dir.path()))
+    };
+    let out = run(&["config-file=2KiB"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("sip.conf: larger than the 2 KiB limit for a config file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--limit config-file=SIZE"), "{stderr}");
+    let out = run(&["config-tree=4KiB"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("larger than the 4 KiB limit for all the files of one audited tree"),
+        "{stderr}"
+    );
+    assert_eq!(run(&["config-file=8KiB"]).status.code(), Some(0));
+    // The environment variable works too.
+    let out = finishes(
+        pbxgen()
+            .env("PBXGEN_LIMITS", "profile=1KiB")
+            .args(["profile", "check"])
+            .arg(crate::util::repo_path("examples/home-lab.yaml")),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("larger than the 1 KiB limit for a profile"),
+        "{stderr}"
+    );
+}

@@ -1,10 +1,12 @@
-//! PBX901–PBX905: the config files themselves — what Asterisk drops, refuses or resolves once.
+//! PBX901–PBX906: the config files themselves — what Asterisk drops, refuses or resolves once,
+//! and what the audit does not read.
 
 pub mod pbx901_config_dropped_line;
 pub mod pbx902_pjsip_unknown_option;
 pub mod pbx903_pjsip_duplicate_object;
 pub mod pbx904_missing_include;
 pub mod pbx905_hostname_in_acl;
+pub mod pbx906_include_outside_tree;
 
 use crate::asterisk::syntax::{Diagnostic, Severity as DiagSeverity};
 use crate::audit::engine::{AuditContext, Sink};
