@@ -120,9 +120,14 @@ fn checked_model(
 }
 
 /// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile
-/// renders to, exactly as a hand-written directory would be audited.
-pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
-    let profile = crate::profile::load(path)?;
+/// renders to, exactly as a hand-written directory would be audited. The Twilio ranges are the
+/// profile's (`twilio.preset`, or `load`'s), else `opts.twilio`.
+pub fn audit_profile(
+    path: &Path,
+    opts: &AuditOptions<'_>,
+    load: &crate::profile::LoadOptions,
+) -> Result<Report, Error> {
+    let profile = crate::profile::load_with(path, load)?;
     let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Profile)?;
     let mut findings = check_profile(&profile, &text);
     // Secrets are resolved: weak or reused secrets (PBX501) can only be seen in the values.
@@ -130,7 +135,12 @@ pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Err
     let files = crate::render::render_profile(&profile, &crate::render::RenderOptions::default())?;
     let version = opts.asterisk_version.or(Some(*profile.site.asterisk));
     let pbx = model_of_rendered(&profile.dir().display().to_string(), &files, version);
-    findings.extend(run_rules(&pbx, opts));
+    let opts = AuditOptions {
+        twilio: profile.twilio_ranges().unwrap_or(opts.twilio),
+        asterisk_version: opts.asterisk_version,
+        min_severity: opts.min_severity,
+    };
+    findings.extend(run_rules(&pbx, &opts));
     Ok(finish(&pbx, findings, opts.min_severity))
 }
 

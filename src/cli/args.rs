@@ -172,6 +172,10 @@ pub struct RenderArgs {
     /// Refuse to write when the rendered files have findings at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Twilio range preset to use instead of the profile's `twilio.preset` (e.g. one written by
+    /// `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -206,6 +210,10 @@ pub struct AuditArgs {
     /// use this only for configs you trust, never in CI on pull requests
     #[arg(long, value_name = "DIR")]
     pub allow_outside: Vec<PathBuf>,
+    /// Twilio range preset the Twilio rules (PBX304–PBX306) check against, instead of the one
+    /// built into pbxgen (e.g. one written by `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,6 +329,9 @@ pub struct ProfileCheckArgs {
     /// Also resolve secret references (environment variables, files)
     #[arg(long)]
     pub resolve_secrets: bool,
+    /// Twilio range preset to check the profile against, instead of its `twilio.preset`
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -18,7 +18,12 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
-    let twilio = TwilioRanges::embedded();
+    let given = args
+        .twilio_preset
+        .as_deref()
+        .map(TwilioRanges::load)
+        .transpose()?;
+    let twilio = given.clone().unwrap_or_else(TwilioRanges::embedded);
     let opts = AuditOptions {
         twilio: &twilio,
         asterisk_version: args.asterisk_version,
@@ -26,7 +31,10 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     };
     let mut reports = Vec::new();
     if let Some(profile) = &args.profile {
-        reports.push(audit::audit_profile(profile, &opts)?);
+        let load = pbxgen::profile::LoadOptions {
+            twilio_ranges: given,
+        };
+        reports.push(audit::audit_profile(profile, &opts, &load)?);
     }
     let paths: Vec<PathBuf> = if args.paths.is_empty() && args.profile.is_none() {
         vec![PathBuf::from(".")]

@@ -9,7 +9,14 @@ use pbxgen::untrusted::for_terminal;
 
 /// Validate a profile; print a short summary. Exit 0, or 2 (through the error) when invalid.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
-    let profile = profile::load(&args.profile)?;
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(pbxgen::twilio::TwilioRanges::load)
+            .transpose()?,
+    };
+    let profile = profile::load_with(&args.profile, &load)?;
     let secrets = profile.secrets();
     if args.resolve_secrets {
         for used in &secrets {

@@ -17,7 +17,14 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         )
         .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
     })?;
-    let profile = profile::load(&args.profile)?;
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(TwilioRanges::load)
+            .transpose()?,
+    };
+    let profile = profile::load_with(&args.profile, &load)?;
     let plan = plan::plan(&profile)?;
     // What the self-audit needs from the profile: the Twilio ranges it names and its target.
     let audit_facts = AuditFacts {

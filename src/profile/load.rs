@@ -9,24 +9,48 @@ use super::safe_text::Problem;
 use super::span::{Origin, Pos, with_origin};
 use super::types::Profile;
 use crate::diag::{Error, Location};
+use crate::twilio::TwilioRanges;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
+
+/// What loading takes from outside the profile.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The Twilio ranges to use instead of those `twilio.preset` selects (`--twilio-preset`,
+    /// read with [`TwilioRanges::load`]).
+    pub twilio_ranges: Option<TwilioRanges>,
+}
 
 /// Read and validate the profile at `path` (a regular file within the profile read limit,
 /// [`crate::fsutil::read_text`]). Secrets are not resolved (see
 /// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`] with choices from outside the profile.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Profile, Error> {
     let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Profile)?;
-    parse(&text, Origin::file(path))
+    parse_with(&text, Origin::file(path), options)
 }
 
 /// Parse and validate profile text read from `origin` (`Origin::file(path)` or
 /// `Origin::named("…")`).
 pub fn parse(text: &str, origin: Arc<Origin>) -> Result<Profile, Error> {
+    parse_with(text, origin, &LoadOptions::default())
+}
+
+/// [`parse`] with choices from outside the profile.
+pub fn parse_with(
+    text: &str,
+    origin: Arc<Origin>,
+    options: &LoadOptions,
+) -> Result<Profile, Error> {
     let mut profile: Profile = parse_yaml(text, &origin)?;
     profile.resolved.origin = Some(origin);
+    profile.resolved.twilio_ranges = options.twilio_ranges.clone();
     super::validate::validate(&mut profile)?;
     Ok(profile)
 }

@@ -28,7 +28,7 @@ pub mod span;
 pub mod types;
 mod validate;
 
-pub use load::{load, parse};
+pub use load::{LoadOptions, load, load_with, parse, parse_with};
 pub use resolved::{ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef};
 pub use safe_text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,

@@ -1,6 +1,8 @@
-//! How `twilio refresh` shows a change: the ranges added and removed per edge and for media,
-//! then the unified diff of the preset file a reviewer would see in a commit.
+//! How `twilio refresh` shows a change: the addresses added and removed per edge and for media
+//! (as CIDR blocks, each with the number of addresses it covers), then the unified diff of the
+//! preset file a reviewer would see in a commit.
 
+use super::netset::count_text;
 use super::refresh::{Changes, EdgeStatus};
 use colored::Colorize;
 use ipnet::IpNet;
@@ -53,10 +55,12 @@ pub fn describe(changes: &Changes, color: bool) -> String {
 
 fn lines(out: &mut String, paint: &Paint, added: &[IpNet], removed: &[IpNet]) {
     for net in removed {
-        let _ = writeln!(out, "{}", paint.removed(&format!("  - {net}")));
+        let line = format!("  - {net} ({})", count_text(net));
+        let _ = writeln!(out, "{}", paint.removed(&line));
     }
     for net in added {
-        let _ = writeln!(out, "{}", paint.added(&format!("  + {net}")));
+        let line = format!("  + {net} ({})", count_text(net));
+        let _ = writeln!(out, "{}", paint.added(&line));
     }
 }
 
@@ -163,9 +167,9 @@ mod tests {
         let text = describe(&changes, false);
         assert_eq!(
             text,
-            "edge sydney (au1) (no longer on the page)\n  - 54.252.254.64/30\n\
-             edge mumbai (in1) (new edge)\n  + 3.7.35.64/30\n\
-             media\n  - 168.86.128.0/18\n  + 168.86.192.0/18\n\
+            "edge sydney (au1) (no longer on the page)\n  - 54.252.254.64/30 (4 addresses)\n\
+             edge mumbai (in1) (new edge)\n  + 3.7.35.64/30 (4 addresses)\n\
+             media\n  - 168.86.128.0/18 (16384 addresses)\n  + 168.86.192.0/18 (16384 addresses)\n\
              moved to retired (audit rule PBX304 flags configs still permitting them): \
              54.252.254.64/30, 168.86.128.0/18\n"
         );

@@ -4,6 +4,7 @@
 //! internet.
 
 mod server;
+mod shapes;
 
 use crate::util::{pbxgen, repo_path};
 use server::{Pki, Proxy, Reply, Server};
