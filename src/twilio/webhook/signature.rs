@@ -68,7 +68,8 @@ impl AuthToken {
     /// Read a token file (`--token-file`, a systemd credential): its content with one trailing
     /// newline removed. Errors name the file, never its content.
     pub fn from_file(path: &std::path::Path) -> Result<AuthToken, crate::diag::Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::diag::Error::io(path, &e))?;
+        // A regular file within the secret read limit (a FIFO or device is refused).
+        let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Secret)?;
         let token = text
             .strip_suffix("\r\n")
             .or_else(|| text.strip_suffix('\n'))
