@@ -72,7 +72,8 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
     let source = refresh::read_source(url, &fetcher, deadline, &known_edges(&baseline.ranges))?;
     if !term.quiet {
         for note in &source.notes {
-            eprintln!("note: {note}");
+            // Notes quote what the server answered.
+            eprintln!("note: {}", for_terminal(note));
         }
     }
     if term.verbose > 0 {
@@ -80,7 +81,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
             let nets: Vec<String> = ignored.nets.iter().map(ToString::to_string).collect();
             eprintln!(
                 "note: {}:{}: ignored {} ({})",
-                source.page.url,
+                for_terminal(&source.page.url),
                 ignored.line,
                 nets.join(", "),
                 ignored.reason
@@ -106,7 +107,8 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
     if !plan.changes.is_empty() && !term.quiet {
         println!(
             "Twilio's list at {} differs from {}:",
-            source.page.url, baseline.name
+            for_terminal(&source.page.url),
+            for_terminal(&baseline.name)
         );
         print!("{}", describe(&plan.changes, term.color));
         println!();
