@@ -17,7 +17,7 @@ pub mod registry;
 pub mod rules;
 
 use crate::asterisk::model::Pbx;
-use crate::asterisk::{self, DiagnosticCode, ModelOptions};
+use crate::asterisk::{self, DiagnosticCode, FileKind, ModelOptions};
 use crate::diag::Error;
 use crate::profile::Profile;
 use crate::twilio::TwilioRanges;
@@ -35,16 +35,61 @@ pub struct AuditOptions<'a> {
     pub min_severity: Option<Severity>,
 }
 
-/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
-/// refusing input that could not be read at all (with its position).
-pub fn load_dir(dir: &Path, asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_dir(dir), asterisk_version)
+/// How to read a configuration for an audit.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub asterisk_version: Option<u32>,
+    /// Directories outside the audited tree that may be read too (`--allow-outside`): by
+    /// default an audit reads nothing outside it ([`asterisk::source::Tree`]).
+    pub allow_outside: Vec<PathBuf>,
 }
 
-/// Read the given files, together one PBX (each file's kind from its name), refusing input
-/// that could not be read at all.
-pub fn load_files(files: &[PathBuf], asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_files(files), asterisk_version)
+/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
+/// refusing input that could not be read at all (with its position).
+pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Pbx, Error> {
+    checked_model(
+        asterisk::load_dir_allowing(dir, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// Read the given files, together one PBX, refusing input that could not be read at all. A
+/// file's kind is the one given, else the one its name says ([`FileKind::detect`]) or, for an
+/// `.xml` file, TwiML when its root element is `<Response>`; a file whose kind is neither given
+/// nor found so is refused: auditing it as nothing in particular would pass it with "no
+/// findings" whatever it holds.
+pub fn load_files(files: &[(PathBuf, Option<FileKind>)], opts: &LoadOptions) -> Result<Pbx, Error> {
+    let mut kinds = Vec::with_capacity(files.len());
+    for (path, kind) in files {
+        let kind = match kind {
+            Some(kind) => *kind,
+            None => detect_kind(path, &opts.allow_outside)?,
+        };
+        kinds.push((path.clone(), kind));
+    }
+    checked_model(
+        asterisk::load_files_as(&kinds, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// The kind a file's name (or a TwiML document's root element) says, or an error saying how to
+/// give it.
+fn detect_kind(path: &Path, allowed: &[PathBuf]) -> Result<FileKind, Error> {
+    match asterisk::detect_file_kind(path, allowed)? {
+        FileKind::Other => Err(Error::invalid(format!(
+            "{}: cannot tell which Asterisk file this is from its name (no word of it names a \
+             kind such as sip, pjsip or extensions, and it is not a TwiML document)",
+            path.display()
+        ))
+        .with_hint(format!(
+            "say which it is with `--kind KIND` (all files given) or `--kind {}=KIND`; KIND is \
+             one of {}",
+            path.display(),
+            FileKind::NAMES.join(", ")
+        ))),
+        kind => Ok(kind),
+    }
 }
 
 /// Build the model, refusing input that could not be read at all.
@@ -73,10 +118,14 @@ fn checked_model(
 }
 
 /// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile
-/// renders to, exactly as a hand-written directory would be audited.
-pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
-    let profile = crate::profile::load(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+/// renders to, exactly as a hand-written directory would be audited. The Twilio ranges are the
+/// profile's (`twilio.preset`, or `load`'s: `--twilio-preset`), else the embedded preset.
+pub fn audit_profile(
+    path: &Path,
+    opts: &AuditOptions<'_>,
+    load: &crate::profile::LoadOptions,
+) -> Result<Report, Error> {
+    let (profile, text) = crate::profile::load_with_text(path, load)?;
     // The same check `render` runs. Secrets are resolved: weak or reused secrets (PBX501) can
     // only be seen in the values; reports mask them like in any hand-written file.
     let vetted = vet_site(
@@ -436,11 +485,21 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     let hidden = before - findings.len();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let inputs = pbx
+        .config
+        .files
+        .iter()
+        .map(|f| output::Input {
+            file: pbx.config.sources.display(f.file).to_string(),
+            kind: f.kind,
+        })
+        .collect();
     Report {
         findings,
         suppressed,
         hidden,
         root_prefix: String::new(),
+        inputs,
     }
 }
 

@@ -78,6 +78,18 @@ pub struct GlobalArgs {
     /// Print more about what is done (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Change a read limit, NAME=SIZE (repeatable): config-file (default 64MiB), config-tree
+    /// (1GiB, all files of one audited tree), profile (64MiB, profiles and presets), secret
+    /// (64KiB, a ${file:} secret)
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME=SIZE",
+        env = "PBXGEN_LIMITS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub limit: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,6 +119,7 @@ Asterisk cannot run for --verify. `--format json` names the outcome.")]
     #[command(after_help = "Examples:\n  \
 pbxgen audit /etc/asterisk\n  \
 pbxgen audit sip.conf extensions.conf --fail-on critical\n  \
+pbxgen audit --kind sip peers-site1.conf           # a file whose name does not say its kind\n  \
 pbxgen audit --profile site.yaml                 # render in memory, audit the result\n  \
 pbxgen audit /etc/asterisk --format sarif > pbxgen.sarif\n  \
 pbxgen audit /etc/asterisk --format json | jq '.summary'\n\n\
@@ -217,6 +230,10 @@ pub struct RenderArgs {
     /// Output format of the summary on stdout (json: one object with `outcome`, files, findings)
     #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
     pub format: RenderFormat,
+    /// Twilio range preset to use instead of the profile's `twilio.preset` (e.g. one written by
+    /// `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,6 +283,20 @@ pub struct AuditArgs {
     /// Dump the parsed PBX model instead of auditing (debugging)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub dump_model: Option<DumpFormat>,
+    /// Which Asterisk file the files given are, when their names do not say (sip, pjsip,
+    /// extensions, voicemail, manager, acl, asterisk, http, websms, pjsip_wizard, twiml,
+    /// other): KIND for every file given, FILE=KIND for one (repeatable)
+    #[arg(long, value_name = "[FILE=]KIND")]
+    pub kind: Vec<String>,
+    /// Also read inside DIR when an #include or a symbolic link leads there (repeatable). By
+    /// default nothing outside the audited directory (or the given files' directories) is read:
+    /// use this only for configs you trust, never in CI on pull requests
+    #[arg(long, value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
+    /// Twilio range preset the Twilio rules (PBX304–PBX306) check against, instead of the one
+    /// built into pbxgen (e.g. one written by `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -464,6 +495,9 @@ pub struct ProfileCheckArgs {
     /// (what `render` would refuse with the same `--fail-on`)
     #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Twilio range preset to check the profile against, instead of its `twilio.preset`
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

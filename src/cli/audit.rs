@@ -9,16 +9,22 @@ use super::args::{AuditArgs, DumpFormat, OutputFormat};
 use super::exit;
 use super::term::Term;
 use pbxgen::Error;
-use pbxgen::asterisk::Pbx;
+use pbxgen::asterisk::{self, FileKind, Pbx};
 use pbxgen::audit::output::{self, Report, root_prefix};
-use pbxgen::audit::{self, AuditOptions};
+use pbxgen::audit::{self, AuditOptions, LoadOptions};
 use pbxgen::twilio::TwilioRanges;
+use pbxgen::untrusted::for_terminal;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
 pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
-    let twilio = TwilioRanges::embedded();
+    let given = args
+        .twilio_preset
+        .as_deref()
+        .map(TwilioRanges::load)
+        .transpose()?;
+    let twilio = given.clone().unwrap_or_else(TwilioRanges::embedded);
     let opts = AuditOptions {
         twilio: &twilio,
         asterisk_version: args.asterisk_version,
@@ -27,7 +33,10 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     let mut reports = Vec::new();
     if let Some(profile) = &args.profile {
         let started = Instant::now();
-        reports.push(audit::audit_profile(profile, &opts)?);
+        let load = pbxgen::profile::LoadOptions {
+            twilio_ranges: given,
+        };
+        reports.push(audit::audit_profile(profile, &opts, &load)?);
         verbose(
             term,
             format!(
@@ -44,18 +53,30 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
         args.paths.clone()
     };
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
+    let load = LoadOptions {
+        asterisk_version: args.asterisk_version,
+        allow_outside: args.allow_outside.clone(),
+    };
+    let kinds = file_kinds(&args.kind, &files)?;
     let mut pbxs: Vec<(Pbx, String)> = Vec::new();
     for dir in dirs {
         let started = Instant::now();
-        let pbx = audit::load_dir(dir, args.asterisk_version)?;
+        let pbx = audit::load_dir(dir, &load)?;
         describe_read(term, &dir.display().to_string(), &pbx, started);
+        if term.verbose > 0 {
+            for name in asterisk::unread_in_dir(dir, &pbx.config) {
+                eprintln!(
+                    "pbxgen:   {}  not read (neither a file name pbxgen audits nor included)",
+                    for_terminal(&name)
+                );
+            }
+        }
         pbxs.push((pbx, root_prefix(dir)));
     }
     if !files.is_empty() {
         let started = Instant::now();
-        let owned: Vec<PathBuf> = files.iter().map(|p| (*p).clone()).collect();
         let base = files[0].parent().map(root_prefix).unwrap_or_default();
-        let pbx = audit::load_files(&owned, args.asterisk_version)?;
+        let pbx = audit::load_files(&kinds, &load)?;
         describe_read(term, "the files given", &pbx, started);
         pbxs.push((pbx, base));
     }
@@ -110,12 +131,16 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
 /// `-v`: one line per step on stderr, with its duration.
 fn verbose(term: &Term, what: String, since: Instant) {
     if term.verbose > 0 {
-        eprintln!("pbxgen: {what} ({} ms)", since.elapsed().as_millis());
+        eprintln!(
+            "pbxgen: {} ({} ms)",
+            for_terminal(&what),
+            since.elapsed().as_millis()
+        );
     }
 }
 
-/// `-v`: what was read for one PBX — each top-level file with the kind it was read as, and the
-/// files its includes pulled in.
+/// `-v`: what was read for one PBX — each top-level file with the kind it was read as (the
+/// name `--kind` uses), and the files its includes pulled in.
 fn describe_read(term: &Term, what: &str, pbx: &Pbx, since: Instant) {
     if term.verbose == 0 {
         return;
@@ -131,12 +156,66 @@ fn describe_read(term: &Term, what: &str, pbx: &Pbx, since: Instant) {
         since,
     );
     for file in &config.files {
+        let path = &config.sources.file(file.file).path;
+        // Relative to the directory read (or the first file's), else as given.
+        let shown = path
+            .strip_prefix(&config.root)
+            .ok()
+            .filter(|rel| !rel.as_os_str().is_empty())
+            .unwrap_or(path);
         eprintln!(
-            "pbxgen:   {}  read as {:?}, {} section(s), {} diagnostic(s)",
-            file.name,
-            file.kind,
+            "pbxgen:   {}  read as {}, {} section(s), {} diagnostic(s)",
+            for_terminal(&shown.to_string_lossy()),
+            file.kind.name(),
             file.sections.len(),
             file.diagnostics.len()
         );
     }
+}
+
+/// The kind of each file given: `--kind KIND` for all, `--kind FILE=KIND` for one, else `None`
+/// (the name decides, and a name that says nothing is refused by the library).
+fn file_kinds(
+    settings: &[String],
+    files: &[&PathBuf],
+) -> Result<Vec<(PathBuf, Option<FileKind>)>, Error> {
+    let parse = |name: &str| {
+        FileKind::from_name(name).ok_or_else(|| {
+            Error::invalid(format!(
+                "--kind: unknown kind `{name}`, expected one of {}",
+                FileKind::NAMES.join(", ")
+            ))
+        })
+    };
+    if !settings.is_empty() && files.is_empty() {
+        return Err(Error::invalid(
+            "--kind applies to files given on the command line; a directory's files are known by \
+             their Asterisk names",
+        ));
+    }
+    let mut all: Option<FileKind> = None;
+    let mut one: Vec<(PathBuf, FileKind)> = Vec::new();
+    for setting in settings {
+        match setting.rsplit_once('=') {
+            Some((file, kind)) => {
+                let file = PathBuf::from(file);
+                if !files.iter().any(|f| **f == file) {
+                    return Err(Error::invalid(format!(
+                        "--kind {}: {} is not one of the files given",
+                        setting,
+                        file.display()
+                    )));
+                }
+                one.push((file, parse(kind)?));
+            }
+            None => all = Some(parse(setting)?),
+        }
+    }
+    Ok(files
+        .iter()
+        .map(|f| {
+            let kind = one.iter().find(|(p, _)| p == *f).map(|(_, k)| *k).or(all);
+            ((*f).clone(), kind)
+        })
+        .collect())
 }

@@ -6,6 +6,7 @@ use super::term::Term;
 use clap::CommandFactory;
 use pbxgen::Error;
 use pbxgen::fsutil::{self, Batch, MODE_PUBLIC, Ownership};
+use pbxgen::untrusted::for_terminal;
 
 pub fn completions(args: &CompletionsArgs) -> Result<u8, Error> {
     let mut cmd = Cli::command();
@@ -30,7 +31,11 @@ pub fn man(args: &ManArgs, term: &Term) -> Result<u8, Error> {
     fsutil::create_dir(dir)?;
     batch.commit()?;
     if !term.quiet {
-        println!("{} man pages written to {}", pages.len(), dir.display());
+        println!(
+            "{} man pages written to {}",
+            pages.len(),
+            for_terminal(&dir.display().to_string())
+        );
     }
     Ok(exit::OK)
 }

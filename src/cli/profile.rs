@@ -7,6 +7,7 @@ use pbxgen::audit::output;
 use pbxgen::audit::{self, SecretCheck, VetOptions};
 use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::profile::{self, Profile};
+use pbxgen::untrusted::for_terminal;
 
 /// Check a profile the way `render` would before writing — the profile, every secret (inline
 /// ones always, references with `--resolve-secrets`), the plan, the render and the self-audit
@@ -14,9 +15,14 @@ use pbxgen::profile::{self, Profile};
 /// Exit 0; 1 when the self-audit has findings at or above `--fail-on` (render would refuse);
 /// 2 when the profile is invalid or a secret or the render fails.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
-    let profile = profile::load(&args.profile)?;
-    // Read again for the profile rules' snippets; `load` has checked it is UTF-8 text.
-    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(pbxgen::twilio::TwilioRanges::load)
+            .transpose()?,
+    };
+    let (profile, text) = profile::load_with_text(&args.profile, &load)?;
     let summary = summary(&profile, args.resolve_secrets);
     // Where the profile says it: PBX311 reports the rendered TwiML file.
     let plain_webhook = profile
@@ -27,7 +33,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
         .map(|webhook| {
             format!(
                 "warning: {}: `twilio.webhook.public_url` is `http://` (audit rule PBX311): Twilio's requests and the TwiML answers could be read and changed on the way; use `https://`",
-                webhook.public_url.pos().location()
+                for_terminal(&webhook.public_url.pos().location().to_string())
             )
         });
     let vetted = audit::vet_site(
@@ -46,7 +52,11 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
     );
     if term.verbose > 0 {
         for step in &vetted.steps {
-            eprintln!("pbxgen: {} ({} ms)", step.what, step.took.as_millis());
+            eprintln!(
+                "pbxgen: {} ({} ms)",
+                for_terminal(&step.what),
+                step.took.as_millis()
+            );
         }
     }
     let refused = vetted.report.fails(args.fail_on);
@@ -129,7 +139,7 @@ fn summary(profile: &Profile, resolved: bool) -> String {
     [
         format!(
             "{}: valid profile for site `{}`",
-            profile.path().display(),
+            for_terminal(&profile.path().display().to_string()),
             profile.site.name
         ),
         format!(

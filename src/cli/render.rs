@@ -18,6 +18,8 @@ use pbxgen::fsutil::Ownership;
 use pbxgen::render::RenderedFile;
 use pbxgen::render::write::{self, Change, Planned};
 use pbxgen::render::{self, RenderOptions, SecretMode, SecretValues};
+use pbxgen::twilio::TwilioRanges;
+use pbxgen::untrusted::for_terminal;
 use pbxgen::{plan, profile};
 use std::path::Path;
 use std::time::Instant;
@@ -31,14 +33,19 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let json = args.format == RenderFormat::Json;
     let started = Instant::now();
-    let profile = profile::load(&args.profile)?;
-    // Read again for the profile rules' snippets; `load` has checked it is UTF-8 text.
-    let text = std::fs::read_to_string(&args.profile).map_err(|e| Error::io(&args.profile, &e))?;
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(TwilioRanges::load)
+            .transpose()?,
+    };
+    let (profile, text) = profile::load_with_text(&args.profile, &load)?;
     verbose(
         term,
         format!(
             "read profile {} ({} bytes, site `{}`, Asterisk {}, {} extension(s), {} trunk(s))",
-            args.profile.display(),
+            shown(&args.profile),
             text.len(),
             profile.site.name,
             *profile.site.asterisk,
@@ -59,7 +66,11 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     );
     for step in &vetted.steps {
         if term.verbose > 0 {
-            eprintln!("pbxgen: {} ({} ms)", step.what, step.took.as_millis());
+            eprintln!(
+                "pbxgen: {} ({} ms)",
+                for_terminal(&step.what),
+                step.took.as_millis()
+            );
         }
     }
     if let Some(plan) = &vetted.plan {
@@ -116,11 +127,15 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     if writes {
         if let Some(recovery) = write::recover(out)? {
             if !term.quiet {
-                eprintln!("pbxgen: {}: {recovery}", out.display());
+                eprintln!(
+                    "pbxgen: {}: {}",
+                    shown(out),
+                    for_terminal(&recovery.to_string())
+                );
             }
         }
     } else if let Some(batch) = write::interrupted_batch(out)? {
-        eprintln!("warning: {batch}");
+        eprintln!("warning: {}", for_terminal(&batch.to_string()));
         interrupted = Some(batch);
     }
     let started = Instant::now();
@@ -130,7 +145,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         format!(
             "compared {} file(s) with {} ({} to write)",
             planned.len(),
-            out.display(),
+            shown(out),
             planned
                 .iter()
                 .filter(|p| p.change != Change::Unchanged)
@@ -152,7 +167,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         for path in &committed.ownership_not_kept {
             eprintln!(
                 "warning: {}: could not keep its owner and group (--force-owner): it is now owned by the user who ran pbxgen",
-                path.display()
+                shown(path)
             );
         }
         if json {
@@ -162,12 +177,12 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
                 .iter()
                 .filter(|p| term.verbose > 0 || p.change != Change::Unchanged)
             {
-                println!("{}  {}", change_word(file.change), file.path.display());
+                println!("{}  {}", change_word(file.change), shown(&file.path));
             }
             println!(
                 "{written} of {} files written to {}",
                 planned.len(),
-                out.display()
+                shown(out)
             );
         }
         return Ok(exit::OK);
@@ -200,15 +215,11 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     }
     if args.check && !term.quiet && !args.diff && !args.dry_run {
         for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
-            println!("{}  {}", change_word(file.change), file.path.display());
+            println!("{}  {}", change_word(file.change), shown(&file.path));
         }
     }
     if !term.quiet && !changed {
-        println!(
-            "{} files in {} are up to date",
-            planned.len(),
-            out.display()
-        );
+        println!("{} files in {} are up to date", planned.len(), shown(out));
     }
     if args.check && changed && !term.quiet {
         let count = planned
@@ -223,7 +234,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         eprintln!(
             "drift: {count} of {} files in {} differ from the profile{batch}; run without --check to write them",
             planned.len(),
-            out.display()
+            shown(out)
         );
     }
     Ok(exit::findings_if(args.check && changed))
@@ -232,7 +243,19 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
 /// `-v`: one line per step on stderr, with its duration.
 fn verbose(term: &Term, what: String, since: Instant) {
     if term.verbose > 0 {
-        eprintln!("pbxgen: {what} ({} ms)", since.elapsed().as_millis());
+        eprintln!(
+            "pbxgen: {} ({} ms)",
+            for_terminal(&what),
+            since.elapsed().as_millis()
+        );
+    }
+}
+
+/// A path the user named (or a profile value), as shown on the terminal.
+fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
+    match path.to_string_lossy() {
+        std::borrow::Cow::Borrowed(text) => for_terminal(text),
+        std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(for_terminal(&text).into_owned()),
     }
 }
 
@@ -321,13 +344,18 @@ fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
         if file.default {
             eprintln!(
                 "note: {}: {} (the system bundle of Debian and Ubuntu; set `{}` for another system)",
-                file.what, file.path, file.field
+                file.what,
+                for_terminal(&file.path),
+                file.field
             );
         }
         if let Err(e) = file.readable_here() {
             eprintln!(
-                "warning: {} {} (`{}`) cannot be read here ({e}); Asterisk must be able to read it on the PBX",
-                file.what, file.path, file.field
+                "warning: {} {} (`{}`) cannot be read here ({}); Asterisk must be able to read it on the PBX",
+                file.what,
+                for_terminal(&file.path),
+                file.field,
+                for_terminal(&e.to_string())
             );
         }
     }

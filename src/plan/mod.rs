@@ -88,9 +88,16 @@ pub struct TargetFile {
 
 impl TargetFile {
     /// Whether the file can be read on the machine running pbxgen (often not the PBX: a `false`
-    /// is worth a warning, not an error).
-    pub fn readable_here(&self) -> Result<(), std::io::Error> {
-        std::fs::File::open(&self.path).map(drop)
+    /// is worth a warning, not an error). Opened without blocking and only as a regular file
+    /// ([`crate::fsutil::open_regular`]): a FIFO named in the profile does not hang a render.
+    pub fn readable_here(&self) -> Result<(), String> {
+        match crate::fsutil::open_regular(std::path::Path::new(&self.path), true) {
+            Ok(_) => Ok(()),
+            Err(crate::fsutil::OpenError::Io(e)) => Err(e.to_string()),
+            Err(crate::fsutil::OpenError::NotRegular(kind)) => {
+                Err(format!("it is {kind}, not a regular file"))
+            }
+        }
     }
 }
 

@@ -9,17 +9,39 @@ use super::safe_text::Problem;
 use super::span::{Origin, Pos, with_origin};
 use super::types::Profile;
 use crate::diag::{Error, Location};
+use crate::twilio::TwilioRanges;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Read and validate the profile at `path`. Secrets are not resolved (see
+/// What loading takes from outside the profile.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The Twilio ranges to use instead of those `twilio.preset` selects (`--twilio-preset`,
+    /// read with [`TwilioRanges::load`]).
+    pub twilio_ranges: Option<TwilioRanges>,
+}
+
+/// Read and validate the profile at `path` (a regular file within the profile read limit,
+/// [`crate::fsutil::read_text`]). Secrets are not resolved (see
 /// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`] with choices from outside the profile.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Profile, Error> {
+    load_with_text(path, options).map(|(profile, _)| profile)
+}
+
+/// [`load_with`], also returning the profile's text (read once, within the profile read
+/// limit): the profile rules quote it in their masked snippets.
+pub fn load_with_text(path: &Path, options: &LoadOptions) -> Result<(Profile, String), Error> {
+    let bytes = crate::fsutil::read_file(path, crate::fsutil::Limit::Profile)?;
     let text = utf8_text(bytes, &path.display().to_string())?;
-    parse(&text, Origin::file(path))
+    let profile = parse_with(&text, Origin::file(path), options)?;
+    Ok((profile, text))
 }
 
 /// The file's text, or an error at the first byte that is not UTF-8 (a binary file, or a
@@ -56,8 +78,18 @@ fn utf8_text(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
 /// Parse and validate profile text read from `origin` (`Origin::file(path)` or
 /// `Origin::named("…")`).
 pub fn parse(text: &str, origin: Arc<Origin>) -> Result<Profile, Error> {
+    parse_with(text, origin, &LoadOptions::default())
+}
+
+/// [`parse`] with choices from outside the profile.
+pub fn parse_with(
+    text: &str,
+    origin: Arc<Origin>,
+    options: &LoadOptions,
+) -> Result<Profile, Error> {
     let mut profile: Profile = parse_yaml(text, &origin)?;
     profile.resolved.origin = Some(origin);
+    profile.resolved.twilio_ranges = options.twilio_ranges.clone();
     super::validate::validate(&mut profile)?;
     Ok(profile)
 }

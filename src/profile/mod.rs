@@ -28,7 +28,7 @@ pub mod span;
 pub mod types;
 mod validate;
 
-pub use load::{load, parse};
+pub use load::{LoadOptions, load, load_with, load_with_text, parse, parse_with};
 pub use resolved::{
     FEATURE_CODES, ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef,
     VOICEMAIL_MAIN,

@@ -188,9 +188,11 @@ impl Secret {
             }
             SecretSource::File(_) => {
                 let path = self.file_path().unwrap_or_default();
-                read_secret_file(&path).map_err(|message| {
-                    Error::at(self.pos.location(), message)
-                        .with_hint("relative paths are relative to the profile's directory")
+                read_secret_file(&path).map_err(|e| {
+                    let hint = e.hint.unwrap_or_else(|| {
+                        "relative paths are relative to the profile's directory".to_string()
+                    });
+                    Error::at(self.pos.location(), e.message).with_hint(hint)
                 })?
             }
             SecretSource::Derived { key, label } => {
@@ -231,16 +233,12 @@ fn derive(key: &str, label: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag.as_ref()[..DERIVED_BYTES])
 }
 
-fn read_secret_file(path: &Path) -> Result<String, String> {
-    let mut value = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
-    if value.ends_with('\n') {
-        value.pop();
-        if value.ends_with('\r') {
-            value.pop();
-        }
-    }
-    Ok(value)
+/// A secret file's value, read by THE secret file reader ([`crate::fsutil::read_secret`]).
+fn read_secret_file(path: &Path) -> Result<String, Error> {
+    crate::fsutil::read_secret(path).map_err(|e| Error {
+        message: format!("cannot read secret file {}", e.message),
+        ..e
+    })
 }
 
 fn check_env_name(name: &str) -> Result<(), safe_text::Problem> {

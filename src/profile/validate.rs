@@ -24,7 +24,11 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     check_devices(profile)?;
     check_trunks(profile)?;
     if let Some(twilio) = &profile.twilio {
-        let ranges = twilio_ranges(profile, twilio)?;
+        // Ranges given from outside (`--twilio-preset`) win over `twilio.preset`.
+        let ranges = match profile.resolved.twilio_ranges.take() {
+            Some(given) => given,
+            None => twilio_ranges(profile, twilio)?,
+        };
         check_twilio(profile, twilio, &ranges)?;
         profile.resolved.twilio_ranges = Some(ranges);
     }

@@ -168,7 +168,7 @@ pub fn describe(planned: &[Planned]) -> String {
         };
         out.push_str(&format!(
             "{}  {} bytes  mode {:04o}  {what}\n",
-            file.path.display(),
+            crate::untrusted::for_terminal(&file.path.display().to_string()),
             file.contents.len(),
             file.mode
         ));
@@ -235,7 +235,13 @@ pub fn diff(
             } else {
                 Paint::Context
             };
-            out.push_str(&paint(line, kind, color));
+            // The old side is whatever the directory held: shown, never obeyed by the terminal.
+            let (text, newline) = match line.strip_suffix('\n') {
+                Some(text) => (text, "\n"),
+                None => (line, ""),
+            };
+            let shown = format!("{}{newline}", crate::untrusted::for_terminal(text));
+            out.push_str(&paint(&shown, kind, color));
             if !line.ends_with('\n') {
                 out.push_str("\n\\ No newline at end of file\n");
             }

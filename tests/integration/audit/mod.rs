@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod formats;
+mod hostile;
 mod seed_blog;
 mod web_entries;
 

@@ -165,10 +165,11 @@ fn verbose_audit_names_every_file_and_its_kind() {
     for line in [
         // The click-to-call page (JSON) is not configuration: 6 of the 7 files.
         "pbxgen: read examples/small-office: 6 top-level file(s)",
-        "pbxgen:   pjsip.conf  read as Pjsip",
-        "pbxgen:   websms.conf  read as Websms",
-        "pbxgen:   http.conf  read as Http",
-        "pbxgen:   twiml-main.xml  read as Twiml",
+        "pbxgen:   pjsip.conf  read as pjsip,",
+        "pbxgen:   websms.conf  read as websms,",
+        "pbxgen:   http.conf  read as http,",
+        "pbxgen:   twiml-main.xml  read as twiml,",
+        "pbxgen:   click-to-call-sales.json  not read",
         &rules,
     ] {
         assert!(stderr.contains(line), "`{line}` missing:\n{stderr}");
