@@ -13,6 +13,7 @@ pub mod asterisk;
 pub mod audit;
 pub mod diag;
 pub mod fsutil;
+pub mod migrate;
 pub mod plan;
 pub mod profile;
 pub mod redact;

@@ -47,6 +47,15 @@ pub fn load_files(files: &[PathBuf], asterisk_version: Option<u32>) -> Result<Pb
     checked_model(asterisk::load_files(files), asterisk_version)
 }
 
+/// Read the given files as the given kinds (one PBX), refusing input that could not be read at
+/// all.
+pub fn load_files_as(
+    files: &[(PathBuf, asterisk::FileKind)],
+    asterisk_version: Option<u32>,
+) -> Result<Pbx, Error> {
+    checked_model(asterisk::load_files_as(files), asterisk_version)
+}
+
 /// Build the model, refusing input that could not be read at all.
 fn checked_model(
     config: crate::Result<asterisk::Config>,

@@ -102,6 +102,17 @@ allowguest=yes ; pbxgen: ignore[PBX101] lab box, no trunks\n\n\
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable input.")]
     Audit(AuditArgs),
 
+    /// Migrate chan_sip (sip.conf) to pjsip, keeping what the site really does
+    #[command(after_help = "Examples:\n  \
+pbxgen migrate /etc/asterisk                         # the report only: where every option goes\n  \
+pbxgen migrate /etc/asterisk --out /etc/asterisk --diff   # what would change (secrets masked)\n  \
+pbxgen migrate /etc/asterisk --out /tmp/migrated     # write pjsip.conf (and extensions.conf)\n  \
+pbxgen migrate sip.conf --out out/ --format json | jq '.summary'\n\n\
+SRC is a configuration directory, or a sip.conf (extensions.conf beside it is rewritten too).\n\
+Guests (allowguest=yes) are not kept unless --keep-guest.\n\n\
+Exit codes: 0 nothing needs a human, 1 something does (or the output was refused), 2 unreadable input.")]
+    Migrate(MigrateArgs),
+
     /// List audit rules, or explain one
     #[command(
         after_help = "Examples:\n  pbxgen rules\n  pbxgen rules PBX401\n  pbxgen rules --format json"
@@ -159,6 +170,38 @@ pub struct RenderArgs {
     /// Refuse to write when the rendered files have findings at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// Configuration directory holding sip.conf, or a sip.conf file
+    pub src: PathBuf,
+    /// Directory to write pjsip.conf (and a rewritten extensions.conf) into; without it nothing
+    /// is written
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show a unified diff against the files in --out (or beside SRC), secrets masked; writes
+    /// nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Print which files would be written where; writes nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Keep chan_sip's guest calls (allowguest=yes) as a pjsip `anonymous` endpoint
+    #[arg(long)]
+    pub keep_guest: bool,
+    /// Write the files with mode 0600 instead of 0640
+    #[arg(long)]
+    pub private: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -1,0 +1,142 @@
+//! `pbxgen migrate SRC [--out DIR] [--diff] [--dry-run] [--format text|json] [--keep-guest]`:
+//! chan_sip → pjsip. The report goes to stdout; files are written only with `--out` (atomically,
+//! 0640, never through a symlink) and never when the migration refused its own output.
+//! Exit codes: 0 nothing needs a human, 1 something does (or the output was refused), 2 the input
+//! cannot be read or chan_sip itself would refuse it.
+
+use super::args::{MigrateArgs, ReportFormat};
+use super::exit;
+use super::term::Term;
+use pbxgen::asterisk::FileKind;
+use pbxgen::diag::{Error, ErrorKind};
+use pbxgen::migrate::{self, MigrateOptions, Migration, report};
+use pbxgen::render::write::{self, Change};
+use pbxgen::render::{RenderedFile, SecretValues};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
+    let (pbx, src_dir) = load(&args.src)?;
+    let options = MigrateOptions {
+        keep_guest: args.keep_guest,
+    };
+    let migration = migrate::migrate(&pbx, &options)?;
+    let files = files(&migration, false);
+    let compare_dir = args.out.clone().unwrap_or(src_dir);
+    let json = args.format == ReportFormat::Json;
+    // With JSON on stdout, the human-readable extras go to stderr.
+    let mut extra = String::new();
+    if args.diff || args.dry_run {
+        let planned = write::plan(&files, &compare_dir, args.private)?;
+        if args.dry_run {
+            extra.push_str(&write::describe(&planned));
+        }
+        if args.diff {
+            let masked = files_masked(&migration);
+            let secrets = SecretValues::from_values(migration.secret_values().to_vec());
+            extra.push_str(&write::diff(&planned, &masked, &secrets, term.color && !json));
+        }
+    }
+    print_report(&migration, args.format, term)?;
+    if json {
+        eprint!("{extra}");
+    } else {
+        print!("{extra}");
+    }
+    if migration.is_refused() {
+        return Err(Error::invalid(format!(
+            "refusing to write: {} error(s) in the migration report; nothing was written",
+            migration.summary.error
+        ))
+        .with_hint("fix sip.conf where the report says, then migrate again")
+        .with_kind(ErrorKind::Findings));
+    }
+    if let (Some(out), false, false) = (&args.out, args.diff, args.dry_run) {
+        let planned = write::plan(&files, out, args.private)?;
+        let written = write::commit(&planned, out)?;
+        if !term.quiet {
+            let mut err = std::io::stderr().lock();
+            for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
+                let _ = writeln!(err, "wrote {}", file.path.display());
+            }
+            let _ = writeln!(
+                err,
+                "{written} of {} files written to {}",
+                planned.len(),
+                out.display()
+            );
+        }
+    }
+    Ok(exit::findings_if(migration.needs_human()))
+}
+
+/// SRC as a PBX: a directory is read like `audit DIR`; a file is read as sip.conf, with the
+/// extensions.conf, acl.conf and asterisk.conf beside it when present.
+fn load(src: &Path) -> Result<(pbxgen::asterisk::Pbx, PathBuf), Error> {
+    if src.is_dir() {
+        return Ok((pbxgen::audit::load_dir(src, None)?, src.to_path_buf()));
+    }
+    let dir = match src.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut files = vec![(src.to_path_buf(), FileKind::Sip)];
+    for kind in [FileKind::Extensions, FileKind::Acl, FileKind::Asterisk] {
+        let name = kind.asterisk_name().expect("a known kind");
+        let path = dir.join(name);
+        if path.is_file() && path != src {
+            files.push((path, kind));
+        }
+    }
+    if !src.exists() {
+        return Err(Error::invalid(format!(
+            "{}: no such file or directory",
+            src.display()
+        )));
+    }
+    Ok((pbxgen::audit::load_files_as(&files, None)?, dir))
+}
+
+/// The files to write: pjsip.conf, and extensions.conf when it was rewritten. Both hold
+/// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640.
+fn files(m: &Migration, _masked: bool) -> Vec<RenderedFile> {
+    let mut out = vec![RenderedFile {
+        name: "pjsip.conf".into(),
+        contents: m.pjsip_conf.clone(),
+        holds_secrets: true,
+    }];
+    if let Some(ext) = &m.extensions_conf {
+        out.push(RenderedFile {
+            name: "extensions.conf".into(),
+            contents: ext.clone(),
+            holds_secrets: true,
+        });
+    }
+    out
+}
+
+fn files_masked(m: &Migration) -> Vec<RenderedFile> {
+    let mut out = files(m, true);
+    out[0].contents = m.pjsip_conf_masked.clone();
+    out
+}
+
+fn print_report(m: &Migration, format: ReportFormat, term: &Term) -> Result<(), Error> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = match format {
+        ReportFormat::Json => report::write_json(&m.report, &m.summary, &mut stdout),
+        ReportFormat::Text => {
+            let min = if term.quiet {
+                report::Severity::Action
+            } else if term.verbose > 0 {
+                report::Severity::Mapped
+            } else {
+                report::Severity::Mapped
+            };
+            stdout.write_all(report::render_text(&m.report, &m.summary, min).as_bytes())
+        }
+    };
+    result
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::invalid(format!("cannot write the report: {e}")))
+}

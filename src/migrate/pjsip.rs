@@ -1,0 +1,378 @@
+//! The pjsip.conf being written: objects in output order, unique names per type, templates
+//! for options every section derived from one chan_sip template shares, and the text.
+//!
+//! Values are escaped for Asterisk's reader (`;` is written `\;`, the only escape it knows);
+//! nothing a value holds can start a line, a section or a directive (sources are single lines).
+
+use crate::asterisk::fast_hash::FastMap;
+use crate::redact::{MASK, is_secret_key};
+use std::collections::HashSet;
+
+/// One `option=value` line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Opt {
+    pub name: &'static str,
+    pub value: String,
+}
+
+/// One section of pjsip.conf.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub name: String,
+    /// `endpoint`, `aor`, `auth`, `identify`, `registration`, `transport`, `global`, `system`.
+    pub kind: &'static str,
+    /// `(!)`: a template.
+    pub template: bool,
+    /// The template it inherits from.
+    pub base: Option<String>,
+    /// Comment lines written above the header (never a secret).
+    pub comments: Vec<String>,
+    pub options: Vec<Opt>,
+    /// The chan_sip template the section came from (endpoints sharing one may share a pjsip
+    /// template).
+    pub group: Option<String>,
+}
+
+impl Object {
+    pub fn new(kind: &'static str, name: String) -> Object {
+        Object {
+            name,
+            kind,
+            template: false,
+            base: None,
+            comments: Vec::new(),
+            options: vec![Opt {
+                name: "type",
+                value: kind.to_string(),
+            }],
+            group: None,
+        }
+    }
+
+    pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
+        self.options.push(Opt {
+            name,
+            value: value.into(),
+        });
+    }
+
+    /// The last value of an option.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|o| o.name == name)
+            .map(|o| o.value.as_str())
+    }
+
+    /// Remove every line of an option.
+    pub fn remove(&mut self, name: &str) {
+        self.options.retain(|o| o.name != name);
+    }
+}
+
+/// The document: objects in output order.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub objects: Vec<Object>,
+    /// (type, lower-case name) of every object: res_sorcery_config keys objects per type, and
+    /// config.c finds sections case-insensitively.
+    taken: HashSet<(&'static str, String)>,
+    /// Every section name in use, lower case (templates must not share a name with anything).
+    all_names: HashSet<String>,
+}
+
+impl Document {
+    /// A name for a new object of `kind`: `wanted`, or `wanted-2`, `wanted-3`… when taken.
+    pub fn unique_name(&self, kind: &'static str, wanted: &str) -> String {
+        let free = |n: &str| !self.taken.contains(&(kind, n.to_ascii_lowercase()));
+        if free(wanted) {
+            return wanted.to_string();
+        }
+        (2..)
+            .map(|i| format!("{wanted}-{i}"))
+            .find(|n| free(n))
+            .expect("some suffix is free")
+    }
+
+    /// Whether an object of `kind` named `name` exists (case-insensitively).
+    pub fn has(&self, kind: &'static str, name: &str) -> bool {
+        self.taken.contains(&(kind, name.to_ascii_lowercase()))
+    }
+
+    /// Add an object; returns its index.
+    pub fn push(&mut self, object: Object) -> usize {
+        let lower = object.name.to_ascii_lowercase();
+        self.taken.insert((object.kind, lower.clone()));
+        self.all_names.insert(lower);
+        self.objects.push(object);
+        self.objects.len() - 1
+    }
+
+    /// Factor the endpoints of every group of two or more into a template holding the options
+    /// they all share; the template is named after the chan_sip template when no other section
+    /// uses that name. Returns the templates made: (group, template name).
+    pub fn factor_templates(&mut self) -> Vec<(String, String)> {
+        let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
+        let mut order: Vec<String> = Vec::new();
+        for (i, o) in self.objects.iter().enumerate() {
+            if o.kind != "endpoint" || o.template {
+                continue;
+            }
+            if let Some(g) = &o.group {
+                let entry = groups.entry(g.clone()).or_default();
+                if entry.is_empty() {
+                    order.push(g.clone());
+                }
+                entry.push(i);
+            }
+        }
+        let mut made = Vec::new();
+        let mut inserts: Vec<(usize, Object)> = Vec::new();
+        for group in order {
+            let members = &groups[&group];
+            if members.len() < 2 {
+                continue;
+            }
+            let units: Vec<Vec<Unit>> = members
+                .iter()
+                .map(|&i| units_of(&self.objects[i].options))
+                .collect();
+            let common: Vec<Unit> = units[0]
+                .iter()
+                .filter(|u| units[1..].iter().all(|other| other.contains(u)))
+                .cloned()
+                .collect();
+            // `type` alone is not worth a template.
+            if common.iter().filter(|u| u.key != "type").count() < 2 {
+                continue;
+            }
+            let name = if self.all_names.contains(&group.to_ascii_lowercase()) {
+                let mut n = format!("{group}-template");
+                let mut i = 2;
+                while self.all_names.contains(&n.to_ascii_lowercase()) {
+                    n = format!("{group}-template-{i}");
+                    i += 1;
+                }
+                n
+            } else {
+                group.clone()
+            };
+            self.all_names.insert(name.to_ascii_lowercase());
+            let mut template = Object::new("endpoint", name.clone());
+            template.template = true;
+            template.options.clear();
+            template.comments.push(format!(
+                "What every endpoint from sip.conf's [{group}] shares."
+            ));
+            for unit in &common {
+                template.options.extend(unit.opts.iter().cloned());
+            }
+            for &i in members {
+                let object = &mut self.objects[i];
+                let own = units_of(&object.options)
+                    .into_iter()
+                    .filter(|u| !common.contains(u))
+                    .flat_map(|u| u.opts)
+                    .collect();
+                object.options = own;
+                object.base = Some(name.clone());
+            }
+            inserts.push((members[0], template));
+            made.push((group, name));
+        }
+        // Insert from the back so earlier indices stay valid; a template goes just above its
+        // first member (and that member's comments, which belong to it).
+        inserts.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+        for (i, template) in inserts {
+            self.objects.insert(i, template);
+        }
+        made
+    }
+
+    /// The text of pjsip.conf; secrets replaced by the mask when `mask`.
+    pub fn render(&self, header: &[String], mask: bool) -> String {
+        let mut out = String::with_capacity(self.objects.len() * 160 + 512);
+        for line in header {
+            push_comment(&mut out, line);
+        }
+        for o in &self.objects {
+            out.push('\n');
+            for c in &o.comments {
+                push_comment(&mut out, c);
+            }
+            out.push('[');
+            push_escaped(&mut out, &o.name);
+            out.push(']');
+            match (o.template, &o.base) {
+                (true, Some(b)) => {
+                    out.push_str("(!,");
+                    push_escaped(&mut out, b);
+                    out.push(')');
+                }
+                (true, None) => out.push_str("(!)"),
+                (false, Some(b)) => {
+                    out.push('(');
+                    push_escaped(&mut out, b);
+                    out.push(')');
+                }
+                (false, None) => {}
+            }
+            out.push('\n');
+            for opt in &o.options {
+                out.push_str(opt.name);
+                out.push('=');
+                if mask && is_secret_key(opt.name) && !opt.value.is_empty() {
+                    out.push_str(MASK);
+                } else {
+                    push_escaped(&mut out, &opt.value);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Every secret value written (to mask them wherever else they might appear).
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .objects
+            .iter()
+            .flat_map(|o| o.options.iter())
+            .filter(|o| is_secret_key(o.name) && !o.value.is_empty())
+            .map(|o| o.value.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// A comment line: `; text` (a comment cannot end early: nothing after `;` is read).
+fn push_comment(out: &mut String, text: &str) {
+    out.push_str("; ");
+    for c in text.chars() {
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out.push('\n');
+}
+
+/// A value or name for Asterisk's reader: `;` escaped, control characters (which a source line
+/// cannot hold) dropped.
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            ';' => out.push_str("\\;"),
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// Options that only mean something together, in order: the codec list, the ACL, the contact
+/// ACL. Sharing one of them means sharing all its lines.
+fn family(name: &str) -> Option<&'static str> {
+    match name {
+        "allow" | "disallow" => Some("codecs"),
+        "permit" | "deny" | "acl" => Some("acl"),
+        "contact_permit" | "contact_deny" | "contact_acl" => Some("contact_acl"),
+        "set_var" => Some("set_var"),
+        _ => None,
+    }
+}
+
+/// A unit of sharing: one option, or all lines of a family.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Unit {
+    key: &'static str,
+    opts: Vec<Opt>,
+}
+
+fn units_of(options: &[Opt]) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    for o in options {
+        match family(o.name) {
+            Some(f) => match units.iter_mut().find(|u| u.key == f) {
+                Some(u) => u.opts.push(o.clone()),
+                None => units.push(Unit {
+                    key: f,
+                    opts: vec![o.clone()],
+                }),
+            },
+            None => units.push(Unit {
+                key: o.name,
+                opts: vec![o.clone()],
+            }),
+        }
+    }
+    units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(name: &str, group: Option<&str>, opts: &[(&'static str, &str)]) -> Object {
+        let mut o = Object::new("endpoint", name.into());
+        for (k, v) in opts {
+            o.set(k, *v);
+        }
+        o.group = group.map(String::from);
+        o
+    }
+
+    #[test]
+    fn values_and_names_are_escaped_and_secrets_masked() {
+        let mut d = Document::default();
+        let mut a = Object::new("auth", "a;b".into());
+        a.set("password", "p;w");
+        a.set("username", "u");
+        d.push(a);
+        let text = d.render(&["head".into()], false);
+        assert_eq!(
+            text,
+            "; head\n\n[a\\;b]\ntype=auth\npassword=p\\;w\nusername=u\n"
+        );
+        let masked = d.render(&[], true);
+        assert!(masked.contains("password=********") && !masked.contains("p\\;w"));
+        assert_eq!(d.secret_values(), vec!["p;w".to_string()]);
+    }
+
+    #[test]
+    fn names_are_unique_per_type_case_insensitively() {
+        let mut d = Document::default();
+        d.push(Object::new("auth", "Bob".into()));
+        assert_eq!(d.unique_name("auth", "bob"), "bob-2");
+        assert_eq!(d.unique_name("endpoint", "bob"), "bob");
+    }
+
+    #[test]
+    fn shared_options_move_into_a_template() {
+        let mut d = Document::default();
+        let common = [
+            ("context", "phones"),
+            ("language", "fr"),
+            ("disallow", "all"),
+            ("allow", "ulaw"),
+        ];
+        let mut a = endpoint("a", Some("phone"), &common);
+        a.set("auth", "a");
+        a.comments.push("from a".into());
+        d.push(a);
+        let mut b = endpoint("b", Some("phone"), &common);
+        b.set("auth", "b");
+        b.set("allow", "alaw");
+        d.push(b);
+        d.push(endpoint("c", None, &common));
+        let made = d.factor_templates();
+        assert_eq!(made, vec![("phone".to_string(), "phone".to_string())]);
+        let text = d.render(&[], false);
+        assert_eq!(
+            text,
+            "\n; What every endpoint from sip.conf's [phone] shares.\n[phone](!)\ntype=endpoint\ncontext=phones\nlanguage=fr\n\n\
+             ; from a\n[a](phone)\ndisallow=all\nallow=ulaw\nauth=a\n\n\
+             [b](phone)\ndisallow=all\nallow=ulaw\nallow=alaw\nauth=b\n\n\
+             [c]\ntype=endpoint\ncontext=phones\nlanguage=fr\ndisallow=all\nallow=ulaw\n"
+        );
+    }
+}
