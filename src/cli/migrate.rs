@@ -34,7 +34,12 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
         if args.diff {
             let masked = files_masked(&migration);
             let secrets = SecretValues::from_values(migration.secret_values().to_vec());
-            extra.push_str(&write::diff(&planned, &masked, &secrets, term.color && !json));
+            extra.push_str(&write::diff(
+                &planned,
+                &masked,
+                &secrets,
+                term.color && !json,
+            ));
         }
     }
     print_report(&migration, args.format, term)?;

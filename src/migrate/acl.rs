@@ -213,7 +213,7 @@ mod tests {
         ] {
             assert!(List::default().append(bad, true).is_err(), "{bad}");
         }
-        assert!(!l.rules[2].allow, "`!` on a deny allows");
+        assert!(l.rules[2].allow, "`!` on a deny allows");
     }
 
     #[test]

@@ -839,19 +839,27 @@ pub(crate) fn realm_auth(
     if md5 && secret.len() != 32 {
         return None;
     }
-    let name = cx
-        .doc
-        .unique_name("auth", &format!("{prefix}-{}", sanitize_name(realm)));
-    let mut a = Object::new("auth", name.clone());
-    a.set("username", user.to_string());
-    if md5 {
-        a.set("auth_type", "md5");
-        a.set("md5_cred", secret.to_string());
-    } else {
-        a.set("password", secret.to_string());
-    }
-    a.set("realm", realm.to_string());
-    cx.doc.push(a);
+    let credential = (user.to_string(), secret.to_string(), md5, realm.to_string());
+    let name = match cx.doc.auth_for(&credential) {
+        Some(existing) => existing.to_string(),
+        None => {
+            let name = cx
+                .doc
+                .unique_name("auth", &format!("{prefix}-{}", sanitize_name(realm)));
+            let mut a = Object::new("auth", name.clone());
+            a.set("username", user.to_string());
+            if md5 {
+                a.set("auth_type", "md5");
+                a.set("md5_cred", secret.to_string());
+            } else {
+                a.set("password", secret.to_string());
+            }
+            a.set("realm", realm.to_string());
+            cx.doc.record_auth(credential, &name);
+            cx.doc.push(a);
+            name
+        }
+    };
     Some((
         name.clone(),
         vec![
@@ -1389,16 +1397,24 @@ fn registration(
     ];
     let mut auths: Vec<String> = Vec::new();
     if !r.secret.is_empty() {
-        let auth_name = cx.doc.unique_name("auth", &name);
-        let mut a = Object::new("auth", auth_name.clone());
         let username = if r.authuser.is_empty() {
             r.user.clone()
         } else {
             r.authuser.clone()
         };
-        a.set("username", username.clone());
-        a.set("password", r.secret.clone());
-        cx.doc.push(a);
+        let credential = (username.clone(), r.secret.clone(), false, String::new());
+        let auth_name = match cx.doc.auth_for(&credential) {
+            Some(existing) => existing.to_string(),
+            None => {
+                let auth_name = cx.doc.unique_name("auth", &name);
+                let mut a = Object::new("auth", auth_name.clone());
+                a.set("username", username.clone());
+                a.set("password", r.secret.clone());
+                cx.doc.record_auth(credential, &auth_name);
+                cx.doc.push(a);
+                auth_name
+            }
+        };
         targets.push(Target::pjsip(
             &auth_name,
             "auth",

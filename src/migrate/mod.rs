@@ -116,6 +116,7 @@ impl<'a> Cx<'a> {
             section: section.map(str::to_string),
             targets,
             message: message.into(),
+            order: report::order_of(var.map(|v| v.pos)),
         });
     }
 
@@ -137,6 +138,7 @@ impl<'a> Cx<'a> {
             section: Some(section.to_string()),
             targets,
             message: message.into(),
+            order: report::order_of(Some(pos)),
         });
     }
 }
@@ -175,6 +177,7 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
             section: None,
             targets: Vec::new(),
             message: format!("Asterisk drops this too: {}", d.message),
+            order: report::order_of(Some(d.pos)),
         });
     }
     let general = general::read(&mut cx)?;
@@ -191,6 +194,7 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
             message: format!(
                 "the options every endpoint from [{group}] shares are in the template [{name}]"
             ),
+            order: report::order_of(None),
         });
     }
     let header = header(pbx, sip);
@@ -208,6 +212,9 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
         }
         None => None,
     };
+    // Source order: what a reader of sip.conf expects (a stable sort keeps an entry's
+    // neighbours in the order they were made).
+    report.sort_by_key(|e| e.order);
     summary.count(&report);
     Ok(Migration {
         pjsip_conf,

@@ -659,13 +659,16 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         let n = cx.doc.unique_name("auth", &name);
         let mut a = Object::new("auth", n.clone());
         a.set("username", name.clone());
-        if !md5.is_empty() {
+        let credential = if !md5.is_empty() {
             a.set("auth_type", "md5");
             a.set("md5_cred", md5.clone());
             a.set("realm", g.realm.clone());
+            (name.clone(), md5.clone(), true, g.realm.clone())
         } else {
             a.set("password", secret.clone());
-        }
+            (name.clone(), secret.clone(), false, String::new())
+        };
+        cx.doc.record_auth(credential, &n);
         p.objects.push(a);
         p.head.push(("auth", n.clone()));
         auth_name = Some(n);
@@ -685,16 +688,34 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         match (&auth_name, same_as_inbound) {
             (Some(n), true) => outbound.push(n.clone()),
             _ => {
-                let n = cx.doc.unique_name("auth", &format!("{name}-out"));
-                let mut a = Object::new("auth", n.clone());
-                a.set("username", defaultuser.clone());
-                if md5_ok && remote.is_empty() {
-                    a.set("auth_type", "md5");
-                    a.set("md5_cred", md5.clone());
+                let hashed = md5_ok && remote.is_empty();
+                let credential = if hashed {
+                    (defaultuser.clone(), md5.clone(), true, String::new())
                 } else {
-                    a.set("password", out_password.clone());
-                }
-                p.objects.push(a);
+                    (
+                        defaultuser.clone(),
+                        out_password.clone(),
+                        false,
+                        String::new(),
+                    )
+                };
+                let n = match cx.doc.auth_for(&credential) {
+                    Some(existing) => existing.to_string(),
+                    None => {
+                        let n = cx.doc.unique_name("auth", &format!("{name}-out"));
+                        let mut a = Object::new("auth", n.clone());
+                        a.set("username", defaultuser.clone());
+                        if hashed {
+                            a.set("auth_type", "md5");
+                            a.set("md5_cred", md5.clone());
+                        } else {
+                            a.set("password", out_password.clone());
+                        }
+                        cx.doc.record_auth(credential, &n);
+                        p.objects.push(a);
+                        n
+                    }
+                };
                 outbound.push(n.clone());
                 out_auth_name = Some(n);
             }

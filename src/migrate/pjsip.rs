@@ -80,19 +80,43 @@ pub struct Document {
     taken: HashSet<(&'static str, String)>,
     /// Every section name in use, lower case (templates must not share a name with anything).
     all_names: HashSet<String>,
+    /// Auth objects by what they hold: one set of credentials is one auth object, however many
+    /// endpoints and registrations use it (two objects holding one password would read as a
+    /// reused secret, and are one account).
+    credentials: std::collections::HashMap<Credential, String>,
 }
 
+/// What an auth object holds: username, password or MD5 hash, whether it is a hash, realm.
+pub type Credential = (String, String, bool, String);
+
 impl Document {
-    /// A name for a new object of `kind`: `wanted`, or `wanted-2`, `wanted-3`… when taken.
-    pub fn unique_name(&self, kind: &'static str, wanted: &str) -> String {
+    /// A name for a new object of `kind`: `wanted`, or `wanted-2`, `wanted-3`… when taken. The
+    /// name is taken from now on (the object may be pushed later).
+    pub fn unique_name(&mut self, kind: &'static str, wanted: &str) -> String {
         let free = |n: &str| !self.taken.contains(&(kind, n.to_ascii_lowercase()));
-        if free(wanted) {
-            return wanted.to_string();
-        }
-        (2..)
-            .map(|i| format!("{wanted}-{i}"))
-            .find(|n| free(n))
-            .expect("some suffix is free")
+        let name = if free(wanted) {
+            wanted.to_string()
+        } else {
+            (2..)
+                .map(|i| format!("{wanted}-{i}"))
+                .find(|n| free(n))
+                .expect("some suffix is free")
+        };
+        self.taken.insert((kind, name.to_ascii_lowercase()));
+        self.all_names.insert(name.to_ascii_lowercase());
+        name
+    }
+
+    /// The auth object that already holds these credentials.
+    pub fn auth_for(&self, credential: &Credential) -> Option<&str> {
+        self.credentials.get(credential).map(String::as_str)
+    }
+
+    /// Record that auth `name` holds these credentials.
+    pub fn record_auth(&mut self, credential: Credential, name: &str) {
+        self.credentials
+            .entry(credential)
+            .or_insert_with(|| name.to_string());
     }
 
     /// Whether an object of `kind` named `name` exists (case-insensitively).

@@ -165,6 +165,15 @@ pub struct ReportEntry {
     pub targets: Vec<Target>,
     /// What happened and why. Never contains a secret.
     pub message: String,
+    /// Where the entry sorts: (file read order, line, column) of its source; entries without a
+    /// source sort last.
+    #[serde(skip)]
+    pub order: (u32, u32, u32),
+}
+
+/// The sort position of an entry about `pos` (`None`: last).
+pub fn order_of(pos: Option<crate::asterisk::Pos>) -> (u32, u32, u32) {
+    pos.map_or((u32::MAX, 0, 0), |p| (p.file.0, p.line, p.column))
 }
 
 /// Counts for the end of the report.
@@ -320,6 +329,7 @@ mod tests {
             section: Some("a".into()),
             targets: vec![t],
             message: String::new(),
+            order: (0, 3, 1),
         };
         let line = entry_line(&e);
         assert!(!line.contains("hunter2"), "{line}");

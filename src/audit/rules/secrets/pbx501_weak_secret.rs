@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
         escalation: None,
         summary: "a SIP/AMI secret is short, all digits, the account name, common, or reused",
         doc: RuleDoc {
-            what: "Reports secrets (chan_sip `secret`, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
+            what: "Reports secrets (chan_sip `secret` and `register =>` passwords, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
             why: "SIP brute-forcing is automated and fast (thousands of guesses a minute per scanner). Short, numeric or name-derived secrets fall in minutes, and a reused secret turns one leak into several compromised accounts.",
             example: "[101]\ntype=friend\nsecret=101",
             instead: "[101]\ntype=friend\nsecret=<random, ≥16 characters, e.g. `openssl rand -base64 18`>",
@@ -95,6 +95,21 @@ fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
                     names,
                     secret: s.value.expose(),
                     pos: s.pos.unwrap_or(p.pos),
+                });
+            }
+        }
+        // `register =>` lines: the password of an account at a provider.
+        for r in &sip.general.registrations {
+            if let Some(s) = &r.secret {
+                let mut names = vec![r.user.as_str()];
+                names.extend(r.authuser.as_deref());
+                out.push(Account {
+                    label: format!("the registration of `{}` at `{}`", r.user, r.host),
+                    section: "general".to_string(),
+                    option: "register",
+                    names,
+                    secret: s.expose(),
+                    pos: r.pos,
                 });
             }
         }
