@@ -19,5 +19,6 @@ pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod twilio;
+pub mod verify;
 
 pub use diag::{Error, ErrorKind, Location, Result};

@@ -9,6 +9,7 @@ mod audit;
 mod bench_inputs;
 mod cli;
 mod corpus;
+mod live;
 mod profile;
 mod render;
 mod twilio;
