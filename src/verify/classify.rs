@@ -61,6 +61,7 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
+const NOT_HERE: &str = "the bind address belongs to the server the configuration was written for: this instance has only lo";
 const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
 /// The rules, most specific first; the first that matches decides.
@@ -155,6 +156,17 @@ pub static RULES: &[Rule] = &[
         file: Some("config_transport.c"),
         pattern: r"^Transport: (?P<id>[^:]*): (?P<opt>\S+) (?P<value>.*) is either missing or not readable$",
         kind: Kind::Environment(TLS_FILE),
+        conf: Some("pjsip.conf"),
+    },
+    Rule {
+        id: "transport-address-not-here",
+        // res/res_pjsip/config_transport.c: transport_apply, pjsip could not bind the
+        // transport: the address is not one of this machine's (EADDRNOTAVAIL). A configuration
+        // written for its server (bind=10.0.0.1) meets an instance that has only `lo`.
+        source: "res/res_pjsip/config_transport.c: transport_apply",
+        file: Some("config_transport.c"),
+        pattern: r"^Transport '(?P<id>[^']*)' could not be started: Cannot assign requested address$",
+        kind: Kind::Environment(NOT_HERE),
         conf: Some("pjsip.conf"),
     },
     Rule {
@@ -635,6 +647,37 @@ mod tests {
         assert!(matches!(c[1].class, Class::Environment(_)));
         assert_eq!(c[2].class, Class::Config);
         assert_eq!(c[3].class, Class::Config);
+    }
+
+    #[test]
+    fn a_bind_address_of_another_machine_is_environment() {
+        let entries = [
+            entry(
+                6,
+                "ERROR",
+                "res_pjsip/config_transport.c",
+                "Transport 'transport-udp' could not be started: Cannot assign requested address",
+            ),
+            entry(
+                6,
+                "ERROR",
+                "res_sorcery_config.c",
+                "Could not create an object of type 'transport' with id 'transport-udp' from configuration file 'pjsip.conf'",
+            ),
+        ];
+        let c = classify(&entries, &|_| true);
+        assert!(
+            c.iter().all(|c| matches!(c.class, Class::Environment(_))),
+            "{c:?}"
+        );
+        // Another reason to fail is the configuration's.
+        let other = [entry(
+            6,
+            "ERROR",
+            "res_pjsip/config_transport.c",
+            "Transport 'transport-udp' could not be started: Address already in use",
+        )];
+        assert_eq!(classify(&other, &|_| true)[0].class, Class::Config);
     }
 
     #[test]

@@ -23,7 +23,7 @@ const EXPECTATIONS: &str = "tests/fixtures/live/corpus-expectations.tsv";
 
 /// A shared directory (`PBXGEN_CORPUS`, `PBXGEN_SHARED_DATA`, else `../shared/NAME`); under CI it
 /// must exist.
-fn shared(var: &str, name: &str) -> Option<PathBuf> {
+pub(super) fn shared(var: &str, name: &str) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(var) {
         let dir = PathBuf::from(dir);
         assert!(

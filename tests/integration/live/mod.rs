@@ -11,5 +11,6 @@ mod support;
 mod corpus;
 mod examples;
 mod matrix;
+mod migrate;
 mod sandbox;
 mod sip;
