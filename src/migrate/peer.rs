@@ -828,6 +828,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
             (_, true) => format!(
                 "type={kind} without a usable host: nothing can reach it inbound (as in chan_sip)"
             ),
+            ("peer", false) if p.dynamic => "type=peer that registers: chan_sip matched its calls by the address it registered from; pjsip matches a registered device by name, with its password".to_string(),
             ("peer", false) => "type=peer: matched by address only, never by name (check_peer_ok looks names up among users)".to_string(),
             ("user", false) => "type=user: matched by the From user, with its password; it cannot register or be dialled (no aor)".to_string(),
             _ if ip_identified && inbound_auth => "type=friend: matched by name or by address, with its password".to_string(),
@@ -836,6 +837,9 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         };
         let sev = if locked && name_matched {
             Severity::Action
+        } else if p.is_user && ip_identified && !inbound_auth {
+            // chan_sip let anyone who used the name in; that stops (on purpose).
+            Severity::Warning
         } else {
             Severity::Mapped
         };
@@ -971,6 +975,11 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
             (
                 Severity::Note,
                 "md5secret wins over it (check_auth)".to_string(),
+            )
+        } else if t.is_empty() && !remote.is_empty() {
+            (
+                Severity::Note,
+                "not needed: the peer is not authenticated inbound (insecure=invite), and remotesecret answers its challenges (build_reply_digest)".to_string(),
             )
         } else if t.is_empty() {
             (

@@ -160,8 +160,8 @@ pub enum Convert {
     /// A non-negative number as `atoi`/`sscanf` reads it; nothing when there is none
     /// (chan_sip keeps its default).
     Number,
-    /// Anything else.
-    With(fn(&str) -> Converted),
+    /// Anything else: called with the row's pjsip option and the value.
+    With(fn(&'static str, &str) -> Converted),
 }
 
 impl Convert {
@@ -177,7 +177,7 @@ impl Convert {
                     "not a number: chan_sip ignored it and kept its default",
                 ),
             },
-            Convert::With(f) => f(value),
+            Convert::With(f) => f(option, value),
         }
     }
 }
@@ -985,7 +985,7 @@ pub fn lookup(name: &str, place: Place) -> Option<&'static Row> {
 // ---- conversions ------------------------------------------------------------------------------
 
 /// handle_common_options `dtmfmode` → pjsip `dtmf_mode` (res_pjsip.c ast_sip_str_to_dtmf).
-fn dtmf_mode(value: &str) -> Converted {
+fn dtmf_mode(_option: &'static str, value: &str) -> Converted {
     match value.to_ascii_lowercase().as_str() {
         "rfc2833" => Converted::one("dtmf_mode", "rfc4733"),
         "inband" => Converted::one("dtmf_mode", "inband"),
@@ -1003,7 +1003,7 @@ fn dtmf_mode(value: &str) -> Converted {
 }
 
 /// `faxdetect`: yes (CNG and T.38), no, or a list of `cng`, `t38`.
-fn fax_detect(value: &str) -> Converted {
+fn fax_detect(_option: &'static str, value: &str) -> Converted {
     if ast_true(value) {
         return Converted::one("fax_detect", "yes").with(
             Note,
@@ -1030,7 +1030,7 @@ fn fax_detect(value: &str) -> Converted {
 }
 
 /// `encryption_taglen`: `32` → 32-bit SRTP tag.
-fn taglen(value: &str) -> Converted {
+fn taglen(_option: &'static str, value: &str) -> Converted {
     Converted::one(
         "srtp_tag_32",
         if value.trim() == "32" { "yes" } else { "no" },
@@ -1038,7 +1038,7 @@ fn taglen(value: &str) -> Converted {
 }
 
 /// `allowoverlap`: yes, no, dtmf (pjsip: yes/no only).
-fn overlap(value: &str) -> Converted {
+fn overlap(_option: &'static str, value: &str) -> Converted {
     if value.eq_ignore_ascii_case("dtmf") {
         return Converted::one("allow_overlap", "no").with(
             Warning,
@@ -1049,7 +1049,7 @@ fn overlap(value: &str) -> Converted {
 }
 
 /// handle_common_options `sendrpid`: `pai` → P-Asserted-Identity, `rpid` or true → RPID.
-fn sendrpid(value: &str) -> Converted {
+fn sendrpid(_option: &'static str, value: &str) -> Converted {
     if value.eq_ignore_ascii_case("pai") {
         Converted::one("send_pai", "yes")
     } else if value.eq_ignore_ascii_case("rpid") || ast_true(value) {
@@ -1060,7 +1060,7 @@ fn sendrpid(value: &str) -> Converted {
 }
 
 /// handle_common_options `trust_id_outbound`: yes, no, legacy (default when unknown).
-fn trust_id_outbound(value: &str) -> Converted {
+fn trust_id_outbound(_option: &'static str, value: &str) -> Converted {
     if ast_true(value) {
         Converted::one("trust_id_outbound", "yes")
     } else if ast_false(value) {
@@ -1074,7 +1074,7 @@ fn trust_id_outbound(value: &str) -> Converted {
 }
 
 /// `session-timers`: accept (default), originate, refuse.
-fn session_timers(value: &str) -> Converted {
+fn session_timers(_option: &'static str, value: &str) -> Converted {
     match value.to_ascii_lowercase().as_str() {
         "accept" => Converted::one("timers", "yes"),
         "originate" => Converted::one("timers", "always"),
@@ -1087,7 +1087,7 @@ fn session_timers(value: &str) -> Converted {
 }
 
 /// `setvar=name=value` → `set_var=name=value` (pjsip refuses a line without `=`).
-fn setvar(value: &str) -> Converted {
+fn setvar(_option: &'static str, value: &str) -> Converted {
     match value.split_once('=') {
         Some((name, _)) if !name.trim().is_empty() => Converted::one("set_var", value.to_string()),
         _ => Converted::none(
@@ -1099,12 +1099,12 @@ fn setvar(value: &str) -> Converted {
 
 /// `fromuser`/`mwi_from`: pjsip refuses characters outside a URI user part
 /// (`from_user_handler`); they are `%`-escaped, which means the same in a SIP URI.
-fn from_user(value: &str) -> Converted {
+fn from_user(option: &'static str, value: &str) -> Converted {
     let escaped = super::values::from_user(value);
     if escaped == value {
-        Converted::one("from_user", escaped)
+        Converted::one(option, escaped)
     } else {
-        Converted::one("from_user", escaped).with(
+        Converted::one(option, escaped).with(
             Warning,
             "characters pjsip refuses in a From user are %-escaped (the same user in SIP terms)",
         )
@@ -1113,7 +1113,7 @@ fn from_user(value: &str) -> Converted {
 
 /// `fromdomain=host[:port]`: chan_sip splits the port off (fromdomainport); pjsip's
 /// `from_domain` is a host.
-fn from_domain(value: &str) -> Converted {
+fn from_domain(_option: &'static str, value: &str) -> Converted {
     match value.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
             Converted::one("from_domain", host).with(

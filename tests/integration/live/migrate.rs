@@ -180,14 +180,18 @@ impl Site {
             assert!(text.contains(from), "{corpus_file} no longer has `{from}`");
             text = text.replace(from, to);
         }
-        Some(Site::from_text(&text, extra))
+        Some(Site::from_text(&text, None, extra))
     }
 
-    fn from_text(text: &str, extra: &[&str]) -> Site {
+    /// A site from a sip.conf text (and the extensions.conf beside it, when given: migrated too).
+    fn from_text(text: &str, extensions: Option<&str>, extra: &[&str]) -> Site {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path().join("src");
         std::fs::create_dir(&src).unwrap();
         std::fs::write(src.join("sip.conf"), text).unwrap();
+        if let Some(ext) = extensions {
+            std::fs::write(src.join("extensions.conf"), ext).unwrap();
+        }
         // The original, as chan_sip loads it.
         let pbx = pbxgen::audit::load_dir(&src, Some(20)).unwrap();
         let peers = pbx
@@ -209,7 +213,8 @@ impl Site {
         let (code, stdout, stderr) = migrate(&src, &out, extra);
         assert!(code == 0 || code == 1, "migrate exited {code}: {stderr}");
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-        // Every context an endpoint names answers 100 (chan_sip's dialplan is not the subject).
+        // Every context an endpoint names answers 100 (chan_sip's dialplan is not the subject),
+        // after the site's own dialplan as migrated.
         let pjsip = std::fs::read_to_string(out.join("pjsip.conf")).unwrap();
         let mut contexts: Vec<&str> = pjsip
             .lines()
@@ -217,7 +222,9 @@ impl Site {
             .collect();
         contexts.sort();
         contexts.dedup();
-        let mut ext = String::new();
+        let mut ext = std::fs::read_to_string(out.join("extensions.conf"))
+            .or_else(|_| std::fs::read_to_string(src.join("extensions.conf")))
+            .unwrap_or_default();
         for c in contexts {
             ext.push_str(&format!(
                 "[{c}]\nexten => 100,1,Answer()\nsame => n,Wait(1)\nsame => n,Hangup()\n\n"
@@ -476,6 +483,7 @@ fn n138kz_phones_register_and_trunks_named_by_host_get_in() {
 /// `deny`/`permit`), a second phone, and an ITSP trunk that authenticates inbound by address.
 const ACL_SITE: &str = "\
 [general]
+udpbindaddr=127.0.0.1
 allowguest=no
 context=nowhere
 
@@ -506,7 +514,7 @@ secret=Itsp-long-secret-3
 #[test]
 fn a_peer_acl_still_decides_where_its_owner_may_come_from() {
     let asterisk = live!();
-    let site = Site::from_text(ACL_SITE, &[]);
+    let site = Site::from_text(ACL_SITE, None, &[]);
     let pbx = site.start(&asterisk, &[]);
     // Inside alice's ACL (127.0.0.96/27): registers and calls.
     let run = register(&pbx, "alice", "Alice-long-secret-1", "127.0.0.100");
@@ -535,4 +543,80 @@ fn a_peer_acl_still_decides_where_its_owner_may_come_from() {
     // The ACL is alice's own, not a global one: the pjsip.conf has no type=acl.
     let pjsip = std::fs::read_to_string(site.out.join("pjsip.conf")).unwrap();
     assert!(!pjsip.contains("type=acl"), "{pjsip}");
+}
+
+/// The dialplan of the ACL site: calls out over the ITSP with a header (chan_sip's SIPAddHeader).
+const ACL_SITE_DIALPLAN: &str = "\
+[office]
+exten => _0X.,1,SIPAddHeader(X-Account: office-42)
+same => n,Dial(SIP/itsp/${EXTEN:1},10)
+same => n,Hangup()
+";
+
+#[test]
+fn sip_add_header_still_reaches_the_outbound_call() {
+    let asterisk = live!();
+    let site = Site::from_text(ACL_SITE, Some(ACL_SITE_DIALPLAN), &[]);
+    let ext = std::fs::read_to_string(site.out.join("extensions.conf")).unwrap();
+    assert!(ext.contains("Dial(PJSIP/${EXTEN:1}@itsp,10,b("), "{ext}");
+    let pbx = site.start(&asterisk, &[]);
+    let itsp = Sipp::new(&pbx, "uas.xml", "127.0.0.20", 5060)
+        .target(ASTERISK)
+        .spawn();
+    let run = register(&pbx, "bob", "Bob-long-secret-22", OUTSIDER);
+    assert_eq!(run.final_status(), Some(200), "{:?}", run.statuses());
+    Sipp::new(&pbx, "call.xml", OUTSIDER, PHONE_PORT)
+        .target(ASTERISK)
+        .service("0099")
+        .key("user", "bob")
+        .auth("bob", "Bob-long-secret-22")
+        .run(TIMEOUT);
+    let got = super::support::eventually(Duration::from_secs(5), || {
+        !itsp.received("INVITE").is_empty()
+    });
+    let invites = itsp.received("INVITE");
+    assert!(
+        got,
+        "the ITSP got no INVITE; dialplan: {:?}",
+        executed(&pbx)
+    );
+    assert_eq!(invites[0].request_user(), Some("099"), "PJSIP/NUMBER@peer");
+    assert_eq!(
+        invites[0].header("X-Account"),
+        Some("office-42"),
+        "the header SIPAddHeader set: {}",
+        invites[0].text
+    );
+}
+
+/// tests/fixtures/migrate/kitchen-sink uses nearly every option the table maps: its migration
+/// loads without a configuration error (an option pjsip refuses would drop its object).
+#[test]
+fn every_option_the_migration_maps_loads_in_asterisk_22() {
+    let asterisk = live!();
+    let src = crate::util::repo_path("tests/fixtures/migrate/kitchen-sink");
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = migrate(&src, out.path(), &[]);
+    assert!(code == 0 || code == 1, "migrate exited {code}: {stderr}");
+    let report = verify_dir(out.path(), &asterisk, &VerifyOptions::default()).unwrap();
+    super::support::save_report("migrate-kitchen-sink", &report);
+    assert_eq!(
+        report.errors + report.warnings,
+        0,
+        "{}",
+        report.findings_text()
+    );
+    let endpoints: Vec<&str> = report
+        .objects
+        .endpoints
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(endpoints, ["100", "101", "ata", "trunk"]);
+    assert_eq!(report.objects.registrations.len(), 2);
+    assert!(
+        report.objects.contexts.contains("pbxgen-sipaddheader"),
+        "the rewritten extensions.conf loads: {:?}",
+        report.objects.contexts
+    );
 }
