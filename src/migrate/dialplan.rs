@@ -116,7 +116,10 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
             continue;
         };
         let segment = &raw_line[start..end];
-        if !mentions_chan_sip(segment) {
+        let uses_dial_global = dial_globals
+            .iter()
+            .any(|name| segment.contains(&format!("${{{name}}}/")));
+        if !mentions_chan_sip(segment) && !uses_dial_global {
             continue;
         }
         let (new, mut notes) = rewrite_value(segment, &mut ctx);
