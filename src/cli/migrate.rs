@@ -21,7 +21,7 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
         keep_guest: args.keep_guest,
     };
     let migration = migrate::migrate(&pbx, &options)?;
-    let files = files(&migration, false);
+    let files = files(&migration);
     let compare_dir = args.out.clone().unwrap_or(src_dir);
     let json = args.format == ReportFormat::Json;
     // With JSON on stdout, the human-readable extras go to stderr.
@@ -104,7 +104,7 @@ fn load(src: &Path) -> Result<(pbxgen::asterisk::Pbx, PathBuf), Error> {
 
 /// The files to write: pjsip.conf, and extensions.conf when it was rewritten. Both hold
 /// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640.
-fn files(m: &Migration, _masked: bool) -> Vec<RenderedFile> {
+fn files(m: &Migration) -> Vec<RenderedFile> {
     let mut out = vec![RenderedFile {
         name: "pjsip.conf".into(),
         contents: m.pjsip_conf.clone(),
@@ -121,7 +121,7 @@ fn files(m: &Migration, _masked: bool) -> Vec<RenderedFile> {
 }
 
 fn files_masked(m: &Migration) -> Vec<RenderedFile> {
-    let mut out = files(m, true);
+    let mut out = files(m);
     out[0].contents = m.pjsip_conf_masked.clone();
     out
 }
@@ -131,10 +131,9 @@ fn print_report(m: &Migration, format: ReportFormat, term: &Term) -> Result<(), 
     let result = match format {
         ReportFormat::Json => report::write_json(&m.report, &m.summary, &mut stdout),
         ReportFormat::Text => {
+            // Every entry: the report is the point. `-q`: only what needs a human.
             let min = if term.quiet {
                 report::Severity::Action
-            } else if term.verbose > 0 {
-                report::Severity::Mapped
             } else {
                 report::Severity::Mapped
             };

@@ -254,7 +254,7 @@ fn header(pbx: &Pbx, sip: &ConfigFile) -> Vec<String> {
     vec![
         format!(
             "pjsip.conf written by pbxgen {} migrate from {} (chan_sip → res_pjsip).",
-            crate::render::VERSION,
+            env!("CARGO_PKG_VERSION"),
             pbx.config.sources.display(sip.file)
         ),
         "Every option of every section chan_sip loaded is accounted for in the migration report."

@@ -1533,8 +1533,8 @@ pub(crate) fn general_codecs(g: &General<'_>) -> String {
     let video = g
         .defaults_of(row_of("videosupport"))
         .iter()
-        .filter(|v| v.name.eq_ignore_ascii_case("videosupport"))
-        .last()
+        .rev()
+        .find(|v| v.name.eq_ignore_ascii_case("videosupport"))
         .is_some_and(|v| ast_true(&v.value) || v.value.eq_ignore_ascii_case("always"));
     list.allow_value(|c| video || !VIDEO_FORMATS.contains(&c))
         .split(',')
@@ -1583,13 +1583,13 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
             .own(row)
             .iter()
             .map(|&i| p.vars[i])
-            .filter(|v| v.name.eq_ignore_ascii_case(names[0]))
-            .last();
+            .rev()
+            .find(|v| v.name.eq_ignore_ascii_case(names[0]));
         let general_line = g
             .defaults_of(row)
             .iter()
-            .filter(|v| v.name.eq_ignore_ascii_case(names[0]))
-            .last()
+            .rev()
+            .find(|v| v.name.eq_ignore_ascii_case(names[0]))
             .copied();
         own_line
             .or(general_line)
@@ -1697,8 +1697,8 @@ fn qualify(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
         .or_else(|| {
             g.defaults_of(row_of("qualifyfreq"))
                 .iter()
-                .filter(|v| v.name.eq_ignore_ascii_case("qualifyfreq"))
-                .last()
+                .rev()
+                .find(|v| v.name.eq_ignore_ascii_case("qualifyfreq"))
                 .and_then(|v| leading_int(&v.value))
         })
         .filter(|f| *f > 0)

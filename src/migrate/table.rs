@@ -1166,15 +1166,22 @@ mod tests {
     #[test]
     fn conversions() {
         assert_eq!(
-            dtmf_mode("RFC2833").options,
+            dtmf_mode("dtmf_mode", "RFC2833").options,
             vec![("dtmf_mode", "rfc4733".into())]
         );
-        assert_eq!(sendrpid("pai").options, vec![("send_pai", "yes".into())]);
         assert_eq!(
-            from_domain("h.example:5062").options,
+            sendrpid("send_rpid", "pai").options,
+            vec![("send_pai", "yes".into())]
+        );
+        assert_eq!(
+            from_domain("from_domain", "h.example:5062").options,
             vec![("from_domain", "h.example".into())]
         );
-        assert!(setvar("nonsense").options.is_empty());
+        assert!(setvar("set_var", "nonsense").options.is_empty());
+        assert_eq!(
+            Convert::With(from_user).apply("mwi_from_user", "vm").options,
+            vec![("mwi_from_user", "vm".into())]
+        );
         assert_eq!(
             Convert::Number.apply("rtp_timeout", "60s").options,
             vec![("rtp_timeout", "60".into())]

@@ -8,6 +8,7 @@ const COMMANDS: &[&[&str]] = &[
     &[],
     &["render"],
     &["audit"],
+    &["migrate"],
     &["rules"],
     &["twilio"],
     &["twilio", "refresh"],

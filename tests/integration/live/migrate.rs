@@ -620,3 +620,56 @@ fn every_option_the_migration_maps_loads_in_asterisk_22() {
         report.objects.contexts
     );
 }
+
+/// The same table for Asterisk's own converter, for the README: run by hand with
+/// `PBXGEN_SIP_TO_PJSIP=…/contrib/scripts/sip_to_pjsip/sip_to_pjsip.py cargo test --test
+/// integration sip_to_pjsip_py -- --ignored --nocapture` (the script is Asterisk's, not shipped
+/// here).
+#[test]
+#[ignore = "needs Asterisk's sip_to_pjsip.py (PBXGEN_SIP_TO_PJSIP)"]
+fn sip_to_pjsip_py_on_the_corpus_for_comparison() {
+    let asterisk = live!();
+    let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP").map(PathBuf::from) else {
+        eprintln!("PBXGEN_SIP_TO_PJSIP not set: skipped");
+        return;
+    };
+    let (Some(corpus), Some(data)) = (
+        shared("PBXGEN_CORPUS", "corpus"),
+        shared("PBXGEN_SHARED_DATA", "data"),
+    ) else {
+        return;
+    };
+    let mut table = vec![
+        "| corpus file | chan_sip loaded | sip_to_pjsip.py | endpoints Asterisk 22 loaded | configuration errors |".to_string(),
+        "|---|---:|---|---:|---:|".to_string(),
+    ];
+    for (name, t) in truth(&data) {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("in");
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::copy(corpus.join("real").join(&name), src.join("sip.conf")).unwrap();
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .arg("sip.conf")
+            .arg(out.join("pjsip.conf"))
+            .current_dir(&src)
+            .output()
+            .unwrap();
+        let loaded = if t.rejected { "refused".to_string() } else { t.loaded.to_string() };
+        if !status.status.success() {
+            let err = String::from_utf8_lossy(&status.stderr);
+            let last = err.lines().last().unwrap_or("").replace('|', "\\|");
+            table.push(format!("| {name} | {loaded} | crashed: `{last}` | – | – |"));
+            continue;
+        }
+        let report = verify_dir(&out, &asterisk, &VerifyOptions::default()).unwrap();
+        table.push(format!(
+            "| {name} | {loaded} | converted | {} | {} |",
+            report.objects.endpoints.len(),
+            report.errors + report.warnings
+        ));
+    }
+    eprintln!("{}", table.join("\n"));
+}
