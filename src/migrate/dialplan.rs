@@ -19,9 +19,11 @@
 //! - anything else that names chan_sip is reported.
 
 use super::report::{Outcome, ReportEntry, Severity, SourceLine, Target, order_of};
+use crate::asterisk::Text;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The rewritten dialplan.
@@ -163,10 +165,12 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
                 Outcome::Rewritten,
                 vec![Target {
                     file: "extensions.conf",
-                    object: section.to_string(),
+                    object: Text::from(*section),
                     kind: "",
-                    option: v.name.to_string(),
-                    value: Some(crate::redact::value::mask_inline_credentials(&new).into_owned()),
+                    option: Cow::Owned(v.name.to_string()),
+                    value: Some(Text::from(crate::redact::value::mask_inline_credentials(
+                        &new,
+                    ))),
                 }],
             )
         } else {
@@ -176,9 +180,10 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
             severity,
             outcome,
             source: Some(SourceLine::new(location, &v.name, &v.value)),
-            section: Some(section.to_string()),
+            section: Some(Text::from(*section)),
+            applies_to: Vec::new(),
             targets,
-            message: message.join("; "),
+            message: Cow::Owned(message.join("; ")),
             order: order_of(Some(v.pos)),
         });
     }
@@ -197,18 +202,19 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
             severity: Severity::Warning,
             outcome: Outcome::Added,
             source: None,
-            section: Some(ctx.handler_name.clone()),
+            section: Some(Text::from(ctx.handler_name.as_str())),
+            applies_to: Vec::new(),
             targets: vec![Target {
                 file: "extensions.conf",
-                object: ctx.handler_name.clone(),
+                object: Text::from(ctx.handler_name.as_str()),
                 kind: "",
-                option: String::new(),
+                option: Cow::Borrowed(""),
                 value: None,
             }],
-            message: format!(
+            message: Cow::Owned(format!(
                 "a pre-dial handler that adds the SIPAddHeader headers ({}) to outbound PJSIP calls; every Dial of a PJSIP channel runs it (option b)",
                 ctx.headers.join(", ")
-            ),
+            )),
             order: order_of(Some(end)),
         });
     }

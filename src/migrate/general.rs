@@ -36,6 +36,8 @@ pub(crate) struct General<'a> {
     pub max_expiry: u32,
     pub min_expiry: u32,
     pub default_expiry: u32,
+    /// The rows with `[general]` defaults, in table order.
+    active: Vec<usize>,
     /// The general qualify time in ms (`qualify=yes` of a peer uses it).
     pub qualify_ms: Option<u32>,
     /// Auth objects made from `[authentication]` `auth=` lines: every endpoint's and every
@@ -48,6 +50,11 @@ impl<'a> General<'a> {
     pub fn contact_acl(&self) -> &[&'a Variable] {
         let i = row_index(table::lookup("contactpermit", Place::General).expect("row"));
         &self.own[i]
+    }
+
+    /// The rows that have `[general]` defaults.
+    pub fn active_rows(&self) -> &[usize] {
+        &self.active
     }
 
     /// The `[general]` lines of a row that are every peer's default.
@@ -79,11 +86,12 @@ impl<'a> General<'a> {
     }
 }
 
-/// The index of a row in [`ROWS`].
+/// The index of a row in [`ROWS`] (rows are elements of that one static slice).
 pub(crate) fn row_index(row: &'static table::Row) -> usize {
-    ROWS.iter()
-        .position(|r| std::ptr::eq(r, row))
-        .expect("a row of the table")
+    let offset = (row as *const table::Row as usize) - (ROWS.as_ptr() as usize);
+    let i = offset / std::mem::size_of::<table::Row>();
+    debug_assert!(std::ptr::eq(&ROWS[i], row), "a row of the table");
+    i
 }
 
 /// Read `[general]` and `[authentication]`; write the global, system and transport sections.
@@ -145,8 +153,12 @@ pub(crate) fn read<'a>(cx: &mut Cx<'a>) -> Result<General<'a>, Error> {
             }
         }
     }
+    let active = (0..ROWS.len())
+        .filter(|&i| !defaults[i].is_empty())
+        .collect();
     let mut g = General {
         section,
+        active,
         defaults,
         own,
         context: "default".to_string(),
@@ -565,10 +577,10 @@ fn transports<'a>(cx: &mut Cx<'a>, g: &mut General<'a>) {
         if consumed.iter().any(|(c, ..)| std::ptr::eq(*c, *v)) {
             continue;
         }
-        let t = |object: &str, option: &str, value: Option<&str>| {
+        let t = |object: &str, option: &'static str, value: Option<&str>| {
             Target::pjsip(object, "transport", option, value)
         };
-        let all = |option: &str, value: Option<&str>| -> Vec<Target> {
+        let all = |option: &'static str, value: Option<&str>| -> Vec<Target> {
             g.transports
                 .iter()
                 .map(|(_, n)| Target::pjsip(n, "transport", option, value))

@@ -24,10 +24,13 @@ pub mod report;
 pub mod table;
 mod values;
 
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::syntax::{ConfigFile, FileKind, Severity as DiagSeverity, Variable};
+use crate::asterisk::{FileId, Pos, Text};
 use crate::diag::Error;
 use report::{Outcome, ReportEntry, Severity, SourceLine, Summary, Target};
+use std::borrow::Cow;
 
 /// How to migrate.
 #[derive(Clone, Debug, Default)]
@@ -40,10 +43,9 @@ pub struct MigrateOptions {
 
 /// The result: the files and the report.
 pub struct Migration {
-    /// The new pjsip.conf.
+    /// The new pjsip.conf (its secrets sit at `password=`/`md5_cred=`: `redact::file` masks
+    /// them for `--diff`).
     pub pjsip_conf: String,
-    /// The same with every secret masked (for `--diff`).
-    pub pjsip_conf_masked: String,
     /// extensions.conf rewritten, when a dial string or function changed (`None`: unchanged or
     /// absent).
     pub extensions_conf: Option<String>,
@@ -52,6 +54,9 @@ pub struct Migration {
     pub summary: Summary,
     /// The secret values written into pjsip.conf (to mask them wherever they might appear).
     secrets: Vec<String>,
+    /// The document the files were written from (kept: freeing it is the caller's choice, and a
+    /// command line ending anyway may skip it).
+    _document: pjsip::Document,
 }
 
 impl Migration {
@@ -94,10 +99,37 @@ pub(crate) struct Cx<'a> {
     pub doc: pjsip::Document,
     pub report: Vec<ReportEntry>,
     pub summary: Summary,
+    /// Display names of the source files, made once.
+    files: FastMap<FileId, Text>,
+    /// Template lines several sections inherit, which went the same way for each of them:
+    /// (line, a hash of what happened) → the entry that lists them all.
+    shared: FastMap<(Pos, u64), usize>,
+    /// Those entries and the template their line comes from.
+    shared_entries: Vec<(usize, Text)>,
+    /// The section of the last entry (consecutive entries share it: one allocation).
+    last_section: Text,
 }
 
 impl<'a> Cx<'a> {
-    /// An entry about a source line.
+    /// `section` as a shared text (the previous entry's when it is the same section).
+    fn section_text(&mut self, section: &str) -> Text {
+        if self.last_section.as_str() != section {
+            self.last_section = Text::from(section);
+        }
+        self.last_section.clone()
+    }
+
+    fn file_name(&mut self, id: FileId) -> Text {
+        let sources = &self.pbx.config.sources;
+        self.files
+            .entry(id)
+            .or_insert_with(|| Text::from(sources.display(id)))
+            .clone()
+    }
+
+    /// An entry about a source line. A line a section inherited from a template, which goes the
+    /// same way for every section (the same targets, each section's own object, the same
+    /// message), is one entry listing the sections (`applies_to`).
     pub fn entry(
         &mut self,
         severity: Severity,
@@ -105,19 +137,85 @@ impl<'a> Cx<'a> {
         var: Option<&Variable>,
         section: Option<&str>,
         targets: Vec<Target>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) {
-        let source =
-            var.map(|v| SourceLine::new(self.pbx.config.location(v.pos), &v.name, &v.value));
+        let message = message.into();
+        if let (Some(v), Some(section)) = (var, section) {
+            if let Some(base) = &v.inherited_from {
+                let key = (
+                    v.pos,
+                    shared_hash(severity, outcome, &message, &targets, section),
+                );
+                if let Some(&i) = self.shared.get(&key) {
+                    let e = &mut self.report[i];
+                    let first = e.applies_to[0].clone();
+                    if e.severity == severity
+                        && e.outcome == outcome
+                        && e.message == message
+                        && same_targets(&e.targets, &first, &targets, section)
+                    {
+                        let section = self.section_text(section);
+                        self.report[i].applies_to.push(section);
+                        return;
+                    }
+                } else {
+                    self.shared.insert(key, self.report.len());
+                    self.shared_entries.push((self.report.len(), base.clone()));
+                    self.push(severity, outcome, Some(v), Some(section), targets, message);
+                    let last = self.report.len() - 1;
+                    let section = self.section_text(section);
+                    self.report[last].applies_to.push(section);
+                    return;
+                }
+            }
+        }
+        self.push(severity, outcome, var, section, targets, message);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        var: Option<&Variable>,
+        section: Option<&str>,
+        targets: Vec<Target>,
+        message: Cow<'static, str>,
+    ) {
+        let source = var.map(|v| {
+            let file = self.file_name(v.pos.file);
+            SourceLine::of(file, v.pos.line, v.pos.column, &v.name, &v.value)
+        });
+        let section = section.map(|s| self.section_text(s));
         self.report.push(ReportEntry {
             severity,
             outcome,
             source,
-            section: section.map(str::to_string),
+            section,
+            applies_to: Vec::new(),
             targets,
-            message: message.into(),
+            message,
             order: report::order_of(var.map(|v| v.pos)),
         });
+    }
+
+    /// Entries of shared template lines: one section → a plain entry; several → the
+    /// template, each section's own object written `*`.
+    fn finish_shared(&mut self) {
+        for (i, base) in std::mem::take(&mut self.shared_entries) {
+            let e = &mut self.report[i];
+            if e.applies_to.len() < 2 {
+                e.applies_to.clear();
+                continue;
+            }
+            let first = e.applies_to[0].clone();
+            for t in &mut e.targets {
+                if t.object == first {
+                    t.object = Text::from("*");
+                }
+            }
+            e.section = Some(base);
+        }
+        self.shared.clear();
     }
 
     /// An entry about a section header.
@@ -128,19 +226,59 @@ impl<'a> Cx<'a> {
         pos: crate::asterisk::Pos,
         section: &str,
         targets: Vec<Target>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) {
-        let location = self.pbx.config.location(pos);
+        let file = self.file_name(pos.file);
         self.report.push(ReportEntry {
             severity,
             outcome,
-            source: Some(SourceLine::new(location, "", "")),
-            section: Some(section.to_string()),
+            source: Some(SourceLine::of(
+                file,
+                pos.line,
+                pos.column,
+                &Text::default(),
+                &Text::default(),
+            )),
+            section: Some(Text::from(section)),
+            applies_to: Vec::new(),
             targets,
             message: message.into(),
             order: report::order_of(Some(pos)),
         });
     }
+}
+
+/// What happened to a line, with the section's own name left out (so that sections inheriting
+/// the line compare equal).
+fn shared_hash(
+    severity: Severity,
+    outcome: Outcome,
+    message: &str,
+    targets: &[Target],
+    section: &str,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::asterisk::fast_hash::Fnv::default();
+    (severity, outcome as u8, message).hash(&mut h);
+    for t in targets {
+        let own = t.object.as_str() == section;
+        (t.file, own, if own { "" } else { t.object.as_str() }).hash(&mut h);
+        (t.kind, &t.option, &t.value).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether two sections' targets are the same, each one's own object aside.
+fn same_targets(a: &[Target], a_section: &str, b: &[Target], b_section: &str) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            let own = x.object.as_str() == a_section && y.object.as_str() == b_section;
+            (own || x.object == y.object)
+                && x.file == y.file
+                && x.kind == y.kind
+                && x.option == y.option
+                && x.value == y.value
+        })
 }
 
 /// Migrate the chan_sip configuration of `pbx` (its sip.conf, and its extensions.conf when it
@@ -160,8 +298,19 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
         sip,
         opts,
         doc: pjsip::Document::default(),
-        report: Vec::with_capacity(sip.sections.len() * 8),
+        // About one entry per line (template lines shared).
+        report: Vec::with_capacity(
+            sip.sections
+                .iter()
+                .map(|s| s.variables.len())
+                .sum::<usize>()
+                / 2,
+        ),
         summary: Summary::default(),
+        files: FastMap::default(),
+        shared: FastMap::default(),
+        shared_entries: Vec::new(),
+        last_section: Text::default(),
     };
     for d in sip.diagnostics.iter().filter(|d| {
         matches!(
@@ -175,31 +324,33 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
             outcome: Outcome::Dropped,
             source: Some(SourceLine::new(location, "", "")),
             section: None,
+            applies_to: Vec::new(),
             targets: Vec::new(),
-            message: format!("Asterisk drops this too: {}", d.message),
+            message: Cow::Owned(format!("Asterisk drops this too: {}", d.message)),
             order: report::order_of(Some(d.pos)),
         });
     }
     let general = general::read(&mut cx)?;
     let peers = peer::convert_all(&mut cx, &general);
     general::finish(&mut cx, &general, &peers);
+    cx.finish_shared();
     let made = cx.doc.factor_templates();
     for (group, name) in made {
         cx.report.push(ReportEntry {
             severity: Severity::Mapped,
             outcome: Outcome::Added,
             source: None,
-            section: Some(group.clone()),
-            targets: vec![Target::pjsip(&name, "endpoint", "", None)],
-            message: format!(
+            section: Some(Text::from(group.as_str())),
+            applies_to: Vec::new(),
+            targets: vec![Target::pjsip(name.as_str(), "endpoint", "", None)],
+            message: Cow::Owned(format!(
                 "the options every endpoint from [{group}] shares are in the template [{name}]"
-            ),
+            )),
             order: report::order_of(None),
         });
     }
     let header = header(pbx, sip);
     let pjsip_conf = cx.doc.render(&header, false);
-    let pjsip_conf_masked = cx.doc.render(&header, true);
     let secrets = cx.doc.secret_values();
     let mut report = std::mem::take(&mut cx.report);
     let mut summary = std::mem::take(&mut cx.summary);
@@ -218,11 +369,11 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
     summary.count(&report);
     Ok(Migration {
         pjsip_conf,
-        pjsip_conf_masked,
         extensions_conf,
         report,
         summary,
         secrets,
+        _document: std::mem::take(&mut cx.doc),
     })
 }
 

@@ -15,10 +15,12 @@ use super::values::{
     CodecList, Host, TEXT_FORMATS, VIDEO_FORMATS, leading_int, uri_host, uri_user,
 };
 use super::{Cx, Peers};
+use crate::asterisk::Text;
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::model::values::{ast_false, ast_true};
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{Section, Variable};
+use std::borrow::Cow;
 
 /// What the rest of the migration needs to know about a migrated peer.
 #[derive(Clone, Debug)]
@@ -36,14 +38,16 @@ pub(crate) struct Converted {
 /// each went.
 struct P<'a> {
     name: String,
+    /// The name, shared by every report entry about the peer.
+    name_text: Text,
     pos: Pos,
     group: Option<String>,
     vars: Vec<&'a Variable>,
     reported: Vec<bool>,
     /// Indices into `vars`, per row of the table.
     rows: FastMap<usize, Vec<usize>>,
-    head: Vec<(&'static str, String)>,
-    tail: Vec<(&'static str, String)>,
+    head: Vec<(&'static str, Cow<'static, str>)>,
+    tail: Vec<(&'static str, Cow<'static, str>)>,
     aor: Option<Object>,
     objects: Vec<Object>,
     dynamic: bool,
@@ -75,16 +79,16 @@ impl<'a> P<'a> {
         g.defaults_of(row).last().map(|v| Line::General(v))
     }
 
-    fn set(&mut self, option: &'static str, value: impl Into<String>) {
+    fn set(&mut self, option: &'static str, value: impl Into<Cow<'static, str>>) {
         self.tail.push((option, value.into()));
     }
 
-    fn target(&self, option: &str, value: Option<&str>) -> Target {
-        Target::pjsip(&self.name, "endpoint", option, value)
+    fn target(&self, option: &'static str, value: Option<&str>) -> Target {
+        Target::pjsip(&self.name_text, "endpoint", option, value)
     }
 
-    fn aor_target(&self, option: &str, value: Option<&str>) -> Target {
-        Target::pjsip(&self.name, "aor", option, value)
+    fn aor_target(&self, option: &'static str, value: Option<&str>) -> Target {
+        Target::pjsip(&self.name_text, "aor", option, value)
     }
 
     fn report(
@@ -93,7 +97,7 @@ impl<'a> P<'a> {
         i: usize,
         severity: Severity,
         targets: Vec<Target>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) {
         if self.reported[i] {
             return;
@@ -300,6 +304,7 @@ fn convert<'a>(
     cx.summary.peers_loaded += 1;
     let mut rows: FastMap<usize, Vec<usize>> = FastMap::default();
     let mut p = P {
+        name_text: Text::from(name.as_str()),
         name,
         pos,
         group,
@@ -349,7 +354,20 @@ fn convert<'a>(
 
     context(cx, g, &mut p);
     let mut converted = identity(cx, g, &mut p);
-    for (i, row) in ROWS.iter().enumerate() {
+    // The rows with something to do: the peer's own lines, [general]'s defaults, and the
+    // concerns that write chan_sip's defaults when nothing is set (codecs, nat, transport).
+    let mut visit: Vec<usize> = p
+        .rows
+        .keys()
+        .copied()
+        .chain(g.active_rows().iter().copied())
+        .chain([row_of("allow"), row_of("nat"), row_of("transport")])
+        .chain((!g.contact_acl().is_empty()).then(|| row_of("contactpermit")))
+        .collect();
+    visit.sort_unstable();
+    visit.dedup();
+    for i in visit {
+        let row = &ROWS[i];
         match row.handler {
             Handler::Simple { .. } => simple(cx, g, &mut p, i),
             Handler::Drop(sev, reason) => {
@@ -390,6 +408,7 @@ fn convert<'a>(
     }
 
     let mut endpoint = Object::new("endpoint", p.name.clone());
+    endpoint.options.reserve(p.head.len() + p.tail.len());
     endpoint.comments.push(format!(
         "sip.conf:{} [{}] type={}{}",
         p.pos.line,
@@ -431,7 +450,7 @@ fn context(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
         }
         None => g.context.clone(),
     };
-    p.head.push(("context", value));
+    p.head.push(("context", value.into()));
 }
 
 /// A one-to-one row: the peer's lines, else `[general]`'s default.
@@ -651,7 +670,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
     if locked {
         identify_by.push("ip");
     }
-    p.head.push(("identify_by", identify_by.join(",")));
+    p.head.push(("identify_by", identify_by.join(",").into()));
 
     // Inbound auth.
     let mut auth_name: Option<String> = None;
@@ -668,9 +687,13 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
             a.set("password", secret.clone());
             (name.clone(), secret.clone(), false, String::new())
         };
-        cx.doc.record_auth(credential, &n);
+        // Recorded only when another auth may hold the same credentials: an inbound auth's
+        // username is the peer's name, which outbound credentials rarely use.
+        if defaultuser == name {
+            cx.doc.record_auth(credential, &n);
+        }
         p.objects.push(a);
-        p.head.push(("auth", n.clone()));
+        p.head.push(("auth", n.clone().into()));
         auth_name = Some(n);
     }
 
@@ -748,7 +771,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
     }
     outbound.extend(g.realm_auths.iter().cloned());
     if !outbound.is_empty() {
-        p.head.push(("outbound_auth", outbound.join(",")));
+        p.head.push(("outbound_auth", outbound.join(",").into()));
     }
 
     // aor: a peer can be dialled (a user cannot: create_addr looks up FINDPEERS only).
@@ -781,7 +804,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
             _ => {}
         }
         p.aor = Some(aor);
-        p.head.push(("aors", name.clone()));
+        p.head.push(("aors", name.clone().into()));
     }
 
     // identify: the static host, with the port unless insecure=port (chan_sip's first pass wants

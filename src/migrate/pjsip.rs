@@ -4,15 +4,16 @@
 //! Values are escaped for Asterisk's reader (`;` is written `\;`, the only escape it knows);
 //! nothing a value holds can start a line, a section or a directive (sources are single lines).
 
-use crate::asterisk::fast_hash::FastMap;
+use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::redact::{MASK, is_secret_key};
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 /// One `option=value` line.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Opt {
     pub name: &'static str,
-    pub value: String,
+    /// Most values are the same few words (`yes`, `all`, `rfc4733`): borrowed, not copied.
+    pub value: Cow<'static, str>,
 }
 
 /// One section of pjsip.conf.
@@ -43,13 +44,13 @@ impl Object {
             comments: Vec::new(),
             options: vec![Opt {
                 name: "type",
-                value: kind.to_string(),
+                value: Cow::Borrowed(kind),
             }],
             group: None,
         }
     }
 
-    pub fn set(&mut self, name: &'static str, value: impl Into<String>) {
+    pub fn set(&mut self, name: &'static str, value: impl Into<Cow<'static, str>>) {
         self.options.push(Opt {
             name,
             value: value.into(),
@@ -62,7 +63,7 @@ impl Object {
             .iter()
             .rev()
             .find(|o| o.name == name)
-            .map(|o| o.value.as_str())
+            .map(|o| o.value.as_ref())
     }
 
     /// Remove every line of an option.
@@ -75,15 +76,17 @@ impl Object {
 #[derive(Debug, Default)]
 pub struct Document {
     pub objects: Vec<Object>,
-    /// (type, lower-case name) of every object: res_sorcery_config keys objects per type, and
-    /// config.c finds sections case-insensitively.
-    taken: HashSet<(&'static str, String)>,
-    /// Every section name in use, lower case (templates must not share a name with anything).
-    all_names: HashSet<String>,
+    /// (type, name) of every object, hashed ignoring case: res_sorcery_config keys objects per
+    /// type, and config.c finds sections case-insensitively. (Hashes, not copies of 30,000
+    /// names; a 64-bit collision would only rename an object with a `-2`.)
+    taken: FastSet<u64>,
+    /// Every section name in use, hashed ignoring case (templates must not share a name with
+    /// anything).
+    all_names: FastSet<u64>,
     /// Auth objects by what they hold: one set of credentials is one auth object, however many
     /// endpoints and registrations use it (two objects holding one password would read as a
     /// reused secret, and are one account).
-    credentials: std::collections::HashMap<Credential, String>,
+    credentials: FastMap<Credential, String>,
 }
 
 /// What an auth object holds: username, password or MD5 hash, whether it is a hash, realm.
@@ -93,7 +96,7 @@ impl Document {
     /// A name for a new object of `kind`: `wanted`, or `wanted-2`, `wanted-3`… when taken. The
     /// name is taken from now on (the object may be pushed later).
     pub fn unique_name(&mut self, kind: &'static str, wanted: &str) -> String {
-        let free = |n: &str| !self.taken.contains(&(kind, n.to_ascii_lowercase()));
+        let free = |n: &str| !self.taken.contains(&key(kind, n));
         let name = if free(wanted) {
             wanted.to_string()
         } else {
@@ -102,8 +105,8 @@ impl Document {
                 .find(|n| free(n))
                 .expect("some suffix is free")
         };
-        self.taken.insert((kind, name.to_ascii_lowercase()));
-        self.all_names.insert(name.to_ascii_lowercase());
+        self.taken.insert(key(kind, &name));
+        self.all_names.insert(key("", &name));
         name
     }
 
@@ -121,14 +124,13 @@ impl Document {
 
     /// Whether an object of `kind` named `name` exists (case-insensitively).
     pub fn has(&self, kind: &'static str, name: &str) -> bool {
-        self.taken.contains(&(kind, name.to_ascii_lowercase()))
+        self.taken.contains(&key(kind, name))
     }
 
     /// Add an object; returns its index.
     pub fn push(&mut self, object: Object) -> usize {
-        let lower = object.name.to_ascii_lowercase();
-        self.taken.insert((object.kind, lower.clone()));
-        self.all_names.insert(lower);
+        self.taken.insert(key(object.kind, &object.name));
+        self.all_names.insert(key("", &object.name));
         self.objects.push(object);
         self.objects.len() - 1
     }
@@ -158,23 +160,40 @@ impl Document {
             if members.len() < 2 {
                 continue;
             }
-            let units: Vec<Vec<Unit>> = members
-                .iter()
-                .map(|&i| units_of(&self.objects[i].options))
-                .collect();
-            let common: Vec<Unit> = units[0]
-                .iter()
-                .filter(|u| units[1..].iter().all(|other| other.contains(u)))
-                .cloned()
-                .collect();
+            let common: Vec<(&'static str, Vec<Opt>)> = {
+                let objects = &self.objects;
+                let first = units_of(&objects[members[0]].options);
+                let others: Vec<(&[Opt], Vec<Unit>)> = members[1..]
+                    .iter()
+                    .map(|&i| {
+                        let opts = objects[i].options.as_slice();
+                        (opts, units_of(opts))
+                    })
+                    .collect();
+                let first_opts = objects[members[0]].options.as_slice();
+                first
+                    .iter()
+                    .filter(|u| {
+                        others
+                            .iter()
+                            .all(|(opts, units)| units.iter().any(|o| o.same(opts, u, first_opts)))
+                    })
+                    .map(|u| {
+                        (
+                            u.key,
+                            u.idx.iter().map(|&i| first_opts[i].clone()).collect(),
+                        )
+                    })
+                    .collect()
+            };
             // `type` alone is not worth a template.
-            if common.iter().filter(|u| u.key != "type").count() < 2 {
+            if common.iter().filter(|(key, _)| *key != "type").count() < 2 {
                 continue;
             }
-            let name = if self.all_names.contains(&group.to_ascii_lowercase()) {
+            let name = if self.all_names.contains(&key("", &group)) {
                 let mut n = format!("{group}-template");
                 let mut i = 2;
-                while self.all_names.contains(&n.to_ascii_lowercase()) {
+                while self.all_names.contains(&key("", &n)) {
                     n = format!("{group}-template-{i}");
                     i += 1;
                 }
@@ -182,24 +201,39 @@ impl Document {
             } else {
                 group.clone()
             };
-            self.all_names.insert(name.to_ascii_lowercase());
+            self.all_names.insert(key("", &name));
             let mut template = Object::new("endpoint", name.clone());
             template.template = true;
             template.options.clear();
             template.comments.push(format!(
                 "What every endpoint from sip.conf's [{group}] shares."
             ));
-            for unit in &common {
-                template.options.extend(unit.opts.iter().cloned());
+            for (_, opts) in &common {
+                template.options.extend(opts.iter().cloned());
             }
             for &i in members {
                 let object = &mut self.objects[i];
-                let own = units_of(&object.options)
-                    .into_iter()
-                    .filter(|u| !common.contains(u))
-                    .flat_map(|u| u.opts)
-                    .collect();
-                object.options = own;
+                let mut shared = vec![false; object.options.len()];
+                for u in units_of(&object.options) {
+                    let in_common = common.iter().any(|(key, opts)| {
+                        *key == u.key
+                            && opts.len() == u.idx.len()
+                            && opts
+                                .iter()
+                                .zip(&u.idx)
+                                .all(|(o, &j)| *o == object.options[j])
+                    });
+                    if in_common {
+                        for &j in &u.idx {
+                            shared[j] = true;
+                        }
+                    }
+                }
+                let mut j = 0;
+                object.options.retain(|_| {
+                    j += 1;
+                    !shared[j - 1]
+                });
                 object.base = Some(name.clone());
             }
             inserts.push((members[0], template));
@@ -257,19 +291,33 @@ impl Document {
         out
     }
 
-    /// Every secret value written (to mask them wherever else they might appear).
+    /// Every secret value written (to mask them wherever else they might appear): the
+    /// passwords and hashes of auth objects.
     pub fn secret_values(&self) -> Vec<String> {
         let mut v: Vec<String> = self
             .objects
             .iter()
+            .filter(|o| o.kind == "auth")
             .flat_map(|o| o.options.iter())
-            .filter(|o| is_secret_key(o.name) && !o.value.is_empty())
-            .map(|o| o.value.clone())
+            .filter(|o| (o.name == "password" || o.name == "md5_cred") && !o.value.is_empty())
+            .map(|o| o.value.to_string())
             .collect();
         v.sort();
         v.dedup();
         v
     }
+}
+
+/// The hash of (type, name) ignoring ASCII case.
+fn key(kind: &str, name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::asterisk::fast_hash::Fnv::default();
+    h.write(kind.as_bytes());
+    h.write(&[0xff]);
+    for b in name.bytes() {
+        h.write(&[b.to_ascii_lowercase()]);
+    }
+    h.finish()
 }
 
 /// A comment line: `; text` (a comment cannot end early: nothing after `;` is read).
@@ -284,6 +332,14 @@ fn push_comment(out: &mut String, text: &str) {
 /// A value or name for Asterisk's reader: `;` escaped, control characters (which a source line
 /// cannot hold) dropped.
 fn push_escaped(out: &mut String, text: &str) {
+    // The usual case: nothing to escape.
+    if !text
+        .bytes()
+        .any(|b| b == b';' || (b.is_ascii_control() && b != b'\t'))
+    {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             ';' => out.push_str("\\;"),
@@ -305,27 +361,40 @@ fn family(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A unit of sharing: one option, or all lines of a family.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A unit of sharing: one option, or all lines of a family (indices into the options).
+#[derive(Debug)]
 struct Unit {
     key: &'static str,
-    opts: Vec<Opt>,
+    idx: Vec<usize>,
+}
+
+impl Unit {
+    /// Whether this unit (of `opts`) holds the same lines as `other` (of `other_opts`).
+    fn same(&self, opts: &[Opt], other: &Unit, other_opts: &[Opt]) -> bool {
+        self.key == other.key
+            && self.idx.len() == other.idx.len()
+            && self
+                .idx
+                .iter()
+                .zip(&other.idx)
+                .all(|(&a, &b)| opts[a] == other_opts[b])
+    }
 }
 
 fn units_of(options: &[Opt]) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::new();
-    for o in options {
+    let mut units: Vec<Unit> = Vec::with_capacity(options.len());
+    for (i, o) in options.iter().enumerate() {
         match family(o.name) {
             Some(f) => match units.iter_mut().find(|u| u.key == f) {
-                Some(u) => u.opts.push(o.clone()),
+                Some(u) => u.idx.push(i),
                 None => units.push(Unit {
                     key: f,
-                    opts: vec![o.clone()],
+                    idx: vec![i],
                 }),
             },
             None => units.push(Unit {
                 key: o.name,
-                opts: vec![o.clone()],
+                idx: vec![i],
             }),
         }
     }
@@ -339,7 +408,7 @@ mod tests {
     fn endpoint(name: &str, group: Option<&str>, opts: &[(&'static str, &str)]) -> Object {
         let mut o = Object::new("endpoint", name.into());
         for (k, v) in opts {
-            o.set(k, *v);
+            o.set(k, v.to_string());
         }
         o.group = group.map(String::from);
         o
@@ -395,7 +464,7 @@ mod tests {
             text,
             "\n; What every endpoint from sip.conf's [phone] shares.\n[phone](!)\ntype=endpoint\ncontext=phones\nlanguage=fr\n\n\
              ; from a\n[a](phone)\ndisallow=all\nallow=ulaw\nauth=a\n\n\
-             [b](phone)\ndisallow=all\nallow=ulaw\nallow=alaw\nauth=b\n\n\
+             [b](phone)\ndisallow=all\nallow=ulaw\nauth=b\nallow=alaw\n\n\
              [c]\ntype=endpoint\ncontext=phones\nlanguage=fr\ndisallow=all\nallow=ulaw\n"
         );
     }

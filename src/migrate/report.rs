@@ -16,8 +16,10 @@
 //!  "summary":{"peers_loaded":3,"endpoints":3,"mapped":20,"note":4,"warning":1,"action":1,"error":0}}
 //! ```
 
+use crate::asterisk::Text;
 use crate::redact::value::{mask_inline_credentials, mask_option_value};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Version of the JSON shape.
@@ -84,41 +86,49 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceLine {
     /// The file as displayed (relative to the configuration directory).
-    pub file: String,
+    pub file: Text,
     pub line: u32,
     pub column: u32,
     /// The option name as written (empty for a section header or a dialplan line).
-    pub key: String,
+    pub key: Text,
     /// The value as chan_sip read it, secrets masked.
-    pub value: String,
+    pub value: Text,
 }
 
 impl SourceLine {
     /// A source line whose value is masked if `key` holds a secret (and inline credentials in
     /// any value, e.g. a `register =>` line's password).
     pub fn new(location: crate::Location, key: &str, value: &str) -> SourceLine {
+        SourceLine::of(
+            Text::from(location.file),
+            location.line,
+            location.column,
+            &Text::from(key),
+            &Text::from(value),
+        )
+    }
+
+    /// The same from shared texts (no copy when nothing is masked).
+    pub fn of(file: Text, line: u32, column: u32, key: &Text, value: &Text) -> SourceLine {
         let masked = mask_option_value(key, value);
-        let masked = if key.eq_ignore_ascii_case("register") {
-            crate::redact::register::secret_range(&masked).map_or_else(
-                || masked.to_string(),
-                |r| {
-                    format!(
-                        "{}{}{}",
-                        &masked[..r.start],
-                        crate::redact::MASK,
-                        &masked[r.end..]
-                    )
-                },
-            )
+        let value = if masked.as_ref() != value.as_str() {
+            // A secret (`Cow::Borrowed(MASK)`), or a register line with its secret masked.
+            Text::from(masked.as_ref())
+        } else if value.contains('@') {
+            // `user:secret@host` forms only: a value without `@` has nothing to mask.
+            match mask_inline_credentials(value) {
+                Cow::Owned(m) => Text::from(m),
+                Cow::Borrowed(_) => value.clone(),
+            }
         } else {
-            mask_inline_credentials(&masked).into_owned()
+            value.clone()
         };
         SourceLine {
-            file: location.file,
-            line: location.line,
-            column: location.column,
-            key: key.to_string(),
-            value: masked,
+            file,
+            line,
+            column,
+            key: key.clone(),
+            value,
         }
     }
 }
@@ -128,26 +138,32 @@ impl SourceLine {
 pub struct Target {
     /// `pjsip.conf` or `extensions.conf`.
     pub file: &'static str,
-    /// The object (section) name; for the dialplan, the context.
-    pub object: String,
+    /// The object (section) name; for the dialplan, the context; `*` for "each of the sections
+    /// the entry applies to".
+    pub object: Text,
     /// The pjsip object type (`endpoint`, `aor`, …); empty for the dialplan.
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The option written; empty when the entry is about the whole object.
-    pub option: String,
+    pub option: Cow<'static, str>,
     /// The value written, secrets masked; `None` when not shown.
-    pub value: Option<String>,
+    pub value: Option<Text>,
 }
 
 impl Target {
     /// A pjsip option; the value is masked when the option holds a secret.
-    pub fn pjsip(object: &str, kind: &'static str, option: &str, value: Option<&str>) -> Target {
+    pub fn pjsip(
+        object: impl Into<Text>,
+        kind: &'static str,
+        option: &'static str,
+        value: Option<&str>,
+    ) -> Target {
         Target {
             file: "pjsip.conf",
-            object: object.to_string(),
+            object: object.into(),
             kind,
-            option: option.to_string(),
-            value: value.map(|v| mask_option_value(option, v).into_owned()),
+            option: Cow::Borrowed(option),
+            value: value.map(|v| Text::from(mask_option_value(option, v))),
         }
     }
 }
@@ -159,12 +175,17 @@ pub struct ReportEntry {
     pub outcome: Outcome,
     /// The line the entry is about; `None` for a chan_sip default nobody wrote.
     pub source: Option<SourceLine>,
-    /// The chan_sip section (peer name, `general`), or the dialplan context.
-    pub section: Option<String>,
+    /// The chan_sip section (peer name, `general`), or the dialplan context; for a template
+    /// line several sections share, the template.
+    pub section: Option<Text>,
+    /// A template line that went the same way for several sections: all of them (the targets'
+    /// `*` object is each one's own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<Text>,
     /// Where it went (empty when dropped).
     pub targets: Vec<Target>,
     /// What happened and why. Never contains a secret.
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// Where the entry sorts: (file read order, line, column) of its source; entries without a
     /// source sort last.
     #[serde(skip)]
@@ -224,6 +245,21 @@ pub fn entry_line(e: &ReportEntry) -> String {
     }
     if let Some(section) = &e.section {
         let _ = write!(out, " [{section}]");
+    }
+    if !e.applies_to.is_empty() {
+        const SHOWN: usize = 3;
+        let names: Vec<String> = e
+            .applies_to
+            .iter()
+            .take(SHOWN)
+            .map(|n| format!("[{n}]"))
+            .collect();
+        let more = e.applies_to.len().saturating_sub(SHOWN);
+        let _ = write!(out, " (for {}", names.join(" "));
+        if more > 0 {
+            let _ = write!(out, " and {more} more");
+        }
+        out.push(')');
     }
     if let Some(s) = &e.source {
         if !s.key.is_empty() {
@@ -327,8 +363,9 @@ mod tests {
             outcome: Outcome::Mapped,
             source: Some(s),
             section: Some("a".into()),
+            applies_to: Vec::new(),
             targets: vec![t],
-            message: String::new(),
+            message: Cow::Borrowed(""),
             order: (0, 3, 1),
         };
         let line = entry_line(&e);

@@ -13,9 +13,9 @@
 
 use super::report::Severity;
 use super::values::leading_int;
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::model::values::{ast_false, ast_true};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Where chan_sip reads an option.
@@ -34,13 +34,13 @@ pub enum Scope {
 /// translation that is.
 #[derive(Clone, Debug)]
 pub struct Converted {
-    pub options: Vec<(&'static str, String)>,
+    pub options: Vec<(&'static str, Cow<'static, str>)>,
     pub severity: Severity,
     pub message: Cow<'static, str>,
 }
 
 impl Converted {
-    fn one(option: &'static str, value: impl Into<String>) -> Converted {
+    fn one(option: &'static str, value: impl Into<Cow<'static, str>>) -> Converted {
         Converted {
             options: vec![(option, value.into())],
             severity: Severity::Mapped,
@@ -168,7 +168,7 @@ impl Convert {
     /// Convert `value` for the pjsip option `option`.
     pub fn apply(self, option: &'static str, value: &str) -> Converted {
         match self {
-            Convert::Same => Converted::one(option, value),
+            Convert::Same => Converted::one(option, value.to_string()),
             Convert::Bool => Converted::one(option, if ast_true(value) { "yes" } else { "no" }),
             Convert::Number => match leading_int(value) {
                 Some(n) if n >= 0 => Converted::one(option, n.to_string()),
@@ -958,9 +958,9 @@ impl Scope {
 /// The row of an option name (case-insensitive) read at `place`: the row chan_sip applies
 /// there, else the row of the other place (the option is then ignored where it is).
 pub fn lookup(name: &str, place: Place) -> Option<&'static Row> {
-    static INDEX: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    static INDEX: OnceLock<FastMap<&'static str, Vec<usize>>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut map: FastMap<&'static str, Vec<usize>> = FastMap::default();
         for (i, row) in ROWS.iter().enumerate() {
             for &n in row.names {
                 map.entry(n).or_default().push(i);
@@ -1116,13 +1116,13 @@ fn from_user(option: &'static str, value: &str) -> Converted {
 fn from_domain(_option: &'static str, value: &str) -> Converted {
     match value.rsplit_once(':') {
         Some((host, port)) if !host.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
-            Converted::one("from_domain", host).with(
+            Converted::one("from_domain", host.to_string()).with(
                 Warning,
                 "the From port is dropped: pjsip's from_domain is a host name only",
             )
         }
         _ if value.is_empty() => Converted::none(Note, "empty: chan_sip uses its own address"),
-        _ => Converted::one("from_domain", value),
+        _ => Converted::one("from_domain", value.to_string()),
     }
 }
 
@@ -1179,7 +1179,9 @@ mod tests {
         );
         assert!(setvar("set_var", "nonsense").options.is_empty());
         assert_eq!(
-            Convert::With(from_user).apply("mwi_from_user", "vm").options,
+            Convert::With(from_user)
+                .apply("mwi_from_user", "vm")
+                .options,
             vec![("mwi_from_user", "vm".into())]
         );
         assert_eq!(

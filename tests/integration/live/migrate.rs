@@ -657,7 +657,11 @@ fn sip_to_pjsip_py_on_the_corpus_for_comparison() {
             .current_dir(&src)
             .output()
             .unwrap();
-        let loaded = if t.rejected { "refused".to_string() } else { t.loaded.to_string() };
+        let loaded = if t.rejected {
+            "refused".to_string()
+        } else {
+            t.loaded.to_string()
+        };
         if !status.status.success() {
             let err = String::from_utf8_lossy(&status.stderr);
             let last = err.lines().last().unwrap_or("").replace('|', "\\|");

@@ -112,9 +112,13 @@ fn origins(m: &Migration) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for e in &m.report {
         let Some(section) = &e.section else { continue };
-        for t in e.targets.iter().filter(|t| t.file == "pjsip.conf") {
-            out.entry(t.object.clone())
-                .or_insert_with(|| section.clone());
+        for t in e
+            .targets
+            .iter()
+            .filter(|t| t.file == "pjsip.conf" && t.object != "*")
+        {
+            out.entry(t.object.to_string())
+                .or_insert_with(|| section.to_string());
         }
     }
     out

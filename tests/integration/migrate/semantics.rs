@@ -754,7 +754,7 @@ exten => 8,1,Dial(SIP/unknown.example.com/8)
         .report
         .iter()
         .filter(|e| e.severity == Severity::Action)
-        .map(|e| e.message.as_str())
+        .map(|e| e.message.as_ref())
         .collect();
     assert!(
         actions.iter().any(|a| a.contains("${TRUNK}/")),
