@@ -330,6 +330,27 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
             order: report::order_of(Some(d.pos)),
         });
     }
+    // A site that already has pjsip accounts: the migration writes a whole new pjsip.conf.
+    if let Some((_, existing)) = pbx.config.file_of_kind(FileKind::Pjsip) {
+        let objects = existing.live_sections().count();
+        if objects > 0 {
+            let pos = existing
+                .live_sections()
+                .next()
+                .map(|s| s.pos)
+                .expect("a section");
+            cx.section_entry(
+                Severity::Action,
+                Outcome::Dropped,
+                pos,
+                "pjsip.conf",
+                Vec::new(),
+                format!(
+                    "this directory already has a pjsip.conf ({objects} sections): the migrated pjsip.conf replaces it where it is written — merge the two by hand (watch for two transports on one port)"
+                ),
+            );
+        }
+    }
     let general = general::read(&mut cx)?;
     let peers = peer::convert_all(&mut cx, &general);
     general::finish(&mut cx, &general, &peers);

@@ -822,3 +822,21 @@ fn every_line_of_every_loaded_section_has_an_entry_and_the_output_is_determinist
     assert_eq!(m.extensions_conf, again.extensions_conf);
     assert_eq!(m.report, again.report);
 }
+
+#[test]
+fn an_existing_pjsip_conf_is_not_silently_replaced() {
+    let m = run(&[
+        ("sip.conf", "[general]\nallowguest=no\n"),
+        (
+            "pjsip.conf",
+            "[t]\ntype=transport\nprotocol=udp\nbind=0.0.0.0\n",
+        ),
+    ]);
+    assert!(m.needs_human());
+    assert!(
+        m.report
+            .iter()
+            .any(|e| e.severity == Severity::Action
+                && e.message.contains("already has a pjsip.conf"))
+    );
+}
