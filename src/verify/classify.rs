@@ -61,6 +61,8 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
+const NO_ROUTE: &str =
+    "this instance's network namespace has only lo: a request to any other address has no route";
 const NOT_HERE: &str = "the bind address belongs to the server the configuration was written for: this instance has only lo";
 const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
@@ -187,6 +189,16 @@ pub static RULES: &[Rule] = &[
         file: Some("res_pjsip.c"),
         pattern: r"^Error \d+ '[^']*(?:DNS|PJLIB_UTIL_EDNS|name resolution|resolve)[^']*' sending (?P<method>\S+) request to endpoint (?P<id>\S+)$",
         kind: Kind::Environment(DNS),
+        conf: None,
+    },
+    Rule {
+        id: "pjsip-send-unreachable",
+        // res/res_pjsip.c: endpt_send_request, a request (a qualify OPTIONS, a REGISTER) to an
+        // address outside loopback: the instance's network namespace routes nothing else.
+        source: "res/res_pjsip.c: endpt_send_request",
+        file: Some("res_pjsip.c"),
+        pattern: r"^Error \d+ 'Network is unreachable' sending (?P<method>\S+) request to endpoint (?P<id>\S+)$",
+        kind: Kind::Environment(NO_ROUTE),
         conf: None,
     },
     // ---- name resolution ----
@@ -678,6 +690,20 @@ mod tests {
             "Transport 'transport-udp' could not be started: Address already in use",
         )];
         assert_eq!(classify(&other, &|_| true)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn a_request_with_no_route_is_environment() {
+        let entries = [entry(
+            6,
+            "ERROR",
+            "res_pjsip.c",
+            "Error 120101 'Network is unreachable' sending OPTIONS request to endpoint backup",
+        )];
+        assert!(matches!(
+            classify(&entries, &|_| true)[0].class,
+            Class::Environment(_)
+        ));
     }
 
     #[test]
