@@ -5,7 +5,8 @@
 //! `profile` (YAML, validated, secrets as references) → `plan` (what every output file holds) →
 //! `render` (the output registry and minijinja templates → files, written atomically) and
 //! `asterisk` (faithful config reader → PBX model) → `audit` (rules → findings → formats).
-//! `redact` keeps secrets out of everything printed; `twilio` holds Twilio's ranges;
+//! `redact` keeps secrets out of everything printed; `twilio` holds Twilio's ranges and the
+//! signed-webhook server, `serve` what a profile's webhook serves;
 //! `diag` the one error type; `fsutil` atomic writes. The command line is the binary's, not
 //! the library's.
 
@@ -18,6 +19,7 @@ pub mod plan;
 pub mod profile;
 pub mod redact;
 pub mod render;
+pub mod serve;
 pub mod twilio;
 pub mod verify;
 

@@ -61,7 +61,8 @@ impl Config {
 }
 
 /// Read every file pbxgen recognises in `dir` (sip.conf, pjsip.conf, extensions.conf, …, by
-/// their Asterisk names), following `#include` from `dir` as Asterisk would.
+/// their Asterisk names, and TwiML documents), following `#include` from `dir` as Asterisk
+/// would.
 pub fn load_dir(dir: &Path) -> Result<Config> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, &e))?;
     if !meta.is_dir() {
@@ -80,10 +81,46 @@ pub fn load_dir(dir: &Path) -> Result<Config> {
             loader.load_top(&path, name.to_string(), kind)?;
         }
     }
+    for (path, name) in twiml_files(dir)? {
+        loader.load_top(&path, name, FileKind::Twiml)?;
+    }
     Ok(loader.finish())
 }
 
-/// Read the given files; each one's kind is guessed from its name ([`FileKind::detect`]).
+/// The TwiML documents directly in `dir`, by name: `*.twiml`, `*.xml` named for TwiML
+/// (`twiml-main.xml`) or whose root element is `<Response>`.
+fn twiml_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        if detect_by_content(&path, &name) == FileKind::Twiml {
+            found.push((path, name));
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(found)
+}
+
+/// A file's kind from its name ([`FileKind::detect`]); an `.xml` file the name says nothing
+/// about is TwiML when its root element is `<Response>`.
+fn detect_by_content(path: &Path, name: &str) -> FileKind {
+    let kind = FileKind::detect(name);
+    if kind == FileKind::Other
+        && name.to_ascii_lowercase().ends_with(".xml")
+        && std::fs::read(path).is_ok_and(|bytes| FileKind::is_twiml(&bytes))
+    {
+        return FileKind::Twiml;
+    }
+    kind
+}
+
+/// Read the given files; each one's kind is guessed from its name ([`FileKind::detect`]), or
+/// for an `.xml` file from its root element (TwiML).
 /// Relative `#include`s resolve against the first file's directory.
 pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
     let with_kinds: Vec<(PathBuf, FileKind)> = paths
@@ -93,7 +130,7 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (p.clone(), FileKind::detect(&name))
+            (p.clone(), detect_by_content(p, &name))
         })
         .collect();
     load_files_as(&with_kinds)

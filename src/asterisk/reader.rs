@@ -151,6 +151,8 @@ impl Loader {
                 let bytes = self.sources.file(id).bytes.clone();
                 super::php_ini::parse(id, &bytes, out)
             }
+            // Not Asterisk syntax: the model parses the document (model::twiml).
+            Dialect::Xml => out,
         };
         self.files.push(file);
     }

@@ -32,6 +32,11 @@ pub enum FileKind {
     Asterisk,
     /// `voicemail.conf`: mailboxes and the dial-out/callback/exit contexts of app_voicemail.
     Voicemail,
+    /// `http.conf`: Asterisk's HTTP server (WebSockets for SIP over WS/WSS, ARI, AMI over HTTP).
+    Http,
+    /// A TwiML document (`twiml-main.xml`, `main.twiml`, or an `.xml` file whose root is
+    /// `<Response>`): XML Twilio reads, not Asterisk; interpreted for the Twilio rules.
+    Twiml,
     /// Any other Asterisk file: parsed, not interpreted.
     Other,
 }
@@ -49,12 +54,13 @@ impl FileKind {
             FileKind::Acl => "acl.conf",
             FileKind::Asterisk => "asterisk.conf",
             FileKind::Voicemail => "voicemail.conf",
-            FileKind::Other => return None,
+            FileKind::Http => "http.conf",
+            FileKind::Twiml | FileKind::Other => return None,
         })
     }
 
     /// Every kind pbxgen interprets, in the order a directory is read.
-    pub const KNOWN: [FileKind; 9] = [
+    pub const KNOWN: [FileKind; 11] = [
         FileKind::Asterisk,
         FileKind::Acl,
         FileKind::Sip,
@@ -63,7 +69,9 @@ impl FileKind {
         FileKind::Extensions,
         FileKind::Voicemail,
         FileKind::Manager,
+        FileKind::Http,
         FileKind::Websms,
+        FileKind::Twiml,
     ];
 
     /// Guess the kind from a file name: the name is split into words at `-`, `.` and spaces, and
@@ -82,8 +90,10 @@ impl FileKind {
             FileKind::Manager => 5,
             FileKind::Acl => 6,
             FileKind::Voicemail => 7,
-            FileKind::Asterisk => 8,
-            FileKind::Other => 9,
+            FileKind::Http => 8,
+            FileKind::Asterisk => 9,
+            FileKind::Twiml => 10,
+            FileKind::Other => 11,
         };
         for word in file_name.split(['-', '.', ' ']) {
             let kind = match word.to_ascii_lowercase().as_str() {
@@ -96,6 +106,8 @@ impl FileKind {
                 "acl" => FileKind::Acl,
                 "asterisk" => FileKind::Asterisk,
                 "voicemail" => FileKind::Voicemail,
+                "http" => FileKind::Http,
+                "twiml" => FileKind::Twiml,
                 _ => continue,
             };
             if rank(kind) < rank(best) {
@@ -105,12 +117,43 @@ impl FileKind {
         best
     }
 
-    /// websms.conf is read by PHP's `parse_ini_file`, every other kind by Asterisk's loader.
+    /// websms.conf is read by PHP's `parse_ini_file`, TwiML by Twilio's XML parser, every
+    /// other kind by Asterisk's loader.
     pub fn dialect(self) -> Dialect {
         match self {
             FileKind::Websms => Dialect::PhpIni,
+            FileKind::Twiml => Dialect::Xml,
             _ => Dialect::Asterisk,
         }
+    }
+
+    /// Whether `bytes` is a TwiML document: after an optional BOM, XML declaration, comments
+    /// and blanks, the root element is `<Response>`.
+    pub fn is_twiml(bytes: &[u8]) -> bool {
+        let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        loop {
+            rest = rest.trim_ascii_start();
+            let end = |close: &[u8]| {
+                rest.windows(close.len())
+                    .position(|w| w == close)
+                    .map(|i| i + close.len())
+            };
+            if rest.starts_with(b"<?") {
+                let Some(i) = end(b"?>") else { return false };
+                rest = &rest[i..];
+            } else if rest.starts_with(b"<!--") {
+                let Some(i) = end(b"-->") else { return false };
+                rest = &rest[i..];
+            } else {
+                break;
+            }
+        }
+        rest.strip_prefix(b"<Response").is_some_and(|r| {
+            matches!(
+                r.first(),
+                Some(b'>' | b'/') | Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
+        })
     }
 }
 
@@ -122,6 +165,8 @@ pub enum Dialect {
     Asterisk,
     /// PHP's `parse_ini_file` (websms.conf): `;` comments, `[section]`, `key = value`, quotes.
     PhpIni,
+    /// XML (TwiML): no sections; the model reads the document from the source.
+    Xml,
 }
 
 /// One top-level configuration file with its `#include`s expanded.

@@ -65,7 +65,7 @@ fn checked_model(
     // Auditing the wrong directory must not pass CI silently.
     if config.files.is_empty() {
         return Err(Error::invalid(format!(
-            "{}: no Asterisk configuration found (expected sip.conf, pjsip.conf, extensions.conf, websms.conf, manager.conf, acl.conf or asterisk.conf)",
+            "{}: no Asterisk configuration found (expected sip.conf, pjsip.conf, extensions.conf, websms.conf, manager.conf, acl.conf, asterisk.conf or TwiML documents)",
             config.root.display()
         )));
     }
@@ -115,8 +115,8 @@ pub fn audit_rendered(
 
 /// The PBX model of files rendered in memory, read exactly as a directory holding them would be
 /// (the auditor never trusts the generator: it reads the text, not the plan). Each file is read
-/// as the Asterisk file kind the output registry gives it; files Asterisk does not read (XML)
-/// are left out.
+/// as the file kind the output registry gives it (TwiML included); files the auditor does not
+/// interpret (SPA3102 XML, the systemd unit) are left out.
 pub fn model_of_rendered(
     root: &str,
     files: &[crate::render::RenderedFile],

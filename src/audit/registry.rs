@@ -1,8 +1,9 @@
 //! The registry: the one place that lists every rule, ordered by code. Rules live one per file
 //! under `rules/<family>/`; each knows only the engine, never this list.
 //!
-//! Numbering: 0xx the auditor itself (suppressions), 1xx chan_sip, 2xx pjsip identification,
-//! 3xx ACLs and Twilio ranges, 4xx dialplan, 5xx secrets, 6xx TLS/SRTP, 7xx WebSMS,
+//! Numbering: 0xx the auditor itself (suppressions), 1xx chan_sip, 2xx pjsip identification (and
+//! endpoints for web pages), 3xx ACLs and Twilio (ranges, TwiML, webhooks), 4xx dialplan,
+//! 5xx secrets, 6xx TLS/SRTP (and http.conf), 7xx WebSMS,
 //! 8xx command execution and AMI, 9xx config files as Asterisk loads them. Codes are stable: a
 //! retired code is never reused.
 
@@ -26,6 +27,9 @@ pub static ALL: &[&Rule] = &[
     &pjsip::pbx204_pjsip_inbound_auth_on_ip_trunk::RULE,
     &pjsip::pbx205_pjsip_unauth_options::RULE,
     &pjsip::pbx206_trust_caller_id::RULE,
+    &pjsip::pbx207_webrtc_reaches_trunk::RULE,
+    &pjsip::pbx208_webrtc_plain_ws::RULE,
+    &pjsip::pbx209_public_account_contacts::RULE,
     &acl::pbx301_acl_missing::RULE,
     &acl::pbx302_acl_order::RULE,
     &acl::pbx303_acl_family::RULE,
@@ -33,6 +37,8 @@ pub static ALL: &[&Rule] = &[
     &twilio::pbx305_twilio_missing_edge::RULE,
     &twilio::pbx306_twilio_shared_range_reaches_money::RULE,
     &acl::pbx307_contact_permit_missing::RULE,
+    &twilio::pbx310_twiml_sip_credentials::RULE,
+    &twilio::pbx311_twilio_webhook_plain_http::RULE,
     &dialplan::pbx401_dialplan_toll_fraud_path::RULE,
     &dialplan::pbx402_dialplan_exten_injection::RULE,
     &dialplan::pbx403_dialplan_shell_from_caller::RULE,
@@ -47,6 +53,8 @@ pub static ALL: &[&Rule] = &[
     &tls::pbx601_tls_weak_method::RULE,
     &tls::pbx602_tls_no_verify::RULE,
     &tls::pbx603_srtp_over_plain_sip::RULE,
+    &tls::pbx604_http_websocket_cleartext::RULE,
+    &tls::pbx605_tls_verify_without_ca::RULE,
     &websms::pbx701_websms_open_webhook::RULE,
     &websms::pbx702_websms_proxy_too_trusting::RULE,
     &websms::pbx703_websms_cleartext_credentials::RULE,

@@ -87,7 +87,8 @@ pbxgen render examples/home-lab.yaml --out /tmp/pbx\n  \
 pbxgen render site.yaml --out /etc/asterisk --diff        # show what would change (secrets masked)\n  \
 pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
-pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template")]
+pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n  \
+pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first")]
     Render(RenderArgs),
 
     /// Audit Asterisk configuration for security and correctness risks
@@ -112,6 +113,33 @@ SRC is a configuration directory, or a sip.conf (extensions.conf beside it is re
 Guests (allowguest=yes) are not kept unless --keep-guest.\n\n\
 Exit codes: 0 nothing needs a human, 1 something does (or the output was refused), 2 unreadable input.")]
     Migrate(MigrateArgs),
+    /// Load a configuration directory into a throwaway Asterisk and report what it refused
+    #[command(
+        long_about = "Load DIR (an /etc/asterisk-like directory) into a throwaway instance of a real \
+Asterisk and report every ERROR and WARNING the configuration caused — at file:line where Asterisk \
+names a line or an object — separately from the noise of the throwaway instance (listed, not counted), \
+and the objects Asterisk loaded (pjsip endpoints, AORs, auths, identifies, transports, registrations; \
+dialplan contexts) against what pbxgen's model of DIR predicts.
+
+It never touches a running PBX: the instance has its own copy of DIR and its own run, log, spool and \
+lib directories in a temporary directory, its own network namespace with only loopback (it binds no \
+port of the host and sends nothing off the machine), and it is stopped and removed when pbxgen ends.
+
+Which Asterisk: --asterisk PATH (on a PBX host, the installed binary, e.g. /usr/sbin/asterisk); \
+else the sandbox root at $PBXGEN_ASTERISK_ROOT (default /var/cache/pbxgen/asterisk-root, built by \
+scripts/asterisk-sandbox ensure: Debian's Asterisk 22), when it is there; else /usr/sbin/asterisk.
+
+Needs Linux with network, mount and PID namespaces, util-linux's unshare, and root or unprivileged \
+user namespaces.",
+        after_help = "Examples:\n  \
+pbxgen verify /etc/asterisk --asterisk /usr/sbin/asterisk    # on the PBX, with its own Asterisk\n  \
+pbxgen verify out/                                           # the sandbox's Asterisk 22\n  \
+pbxgen verify out/ --format json | jq '.findings'\n  \
+pbxgen render site.yaml --out /etc/asterisk --verify         # verify before writing\n\n\
+Exit codes: 0 clean, 1 configuration errors or warnings, or objects other than pbxgen's model \
+predicts, 2 Asterisk cannot run or the directory cannot be read."
+    )]
+    Verify(VerifyArgs),
 
     /// List audit rules, or explain one
     #[command(
@@ -119,7 +147,7 @@ Exit codes: 0 nothing needs a human, 1 something does (or the output was refused
     )]
     Rules(RulesArgs),
 
-    /// Twilio helpers: keep the SIP signalling/media allowlists current
+    /// Twilio helpers: allowlists, firewall rules, the signed-webhook server
     #[command(subcommand)]
     Twilio(TwilioCommand),
 
@@ -170,6 +198,32 @@ pub struct RenderArgs {
     /// Refuse to write when the rendered files have findings at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Load the rendered files into a throwaway Asterisk first (see `pbxgen verify`); write
+    /// nothing when it reports configuration errors
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the Asterisk binary to run (default: the sandbox, else /usr/sbin/asterisk)
+    #[arg(long, value_name = "PATH", requires = "verify")]
+    pub asterisk: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// Configuration directory (like /etc/asterisk)
+    pub dir: PathBuf,
+    /// The Asterisk binary to run (default: the sandbox at $PBXGEN_ASTERISK_ROOT when it is
+    /// there, else /usr/sbin/asterisk)
+    #[arg(long, value_name = "PATH")]
+    pub asterisk: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -275,6 +329,83 @@ Then jump to the chain once from your input chain, before any rule that drops:\n
 nft insert rule inet filter input jump twilio\n  \
 iptables -I INPUT -j PBXGEN-TWILIO")]
     Firewall(FirewallArgs),
+
+    /// Serve Twilio's voice webhooks for the profile's numbers (signed requests only)
+    #[command(
+        long_about = "Serve Twilio's voice webhooks for the numbers of a site profile (`twilio.webhook`). For each number NAME, under the path of `public_url`:
+
+  POST …/NAME/voice         the number's TwiML (the document the rendered twiml-NAME.xml holds)
+  POST …/NAME/dial-status   the <Dial action> callback: a <Dial> to the failover number when
+                            DialCallStatus is one of `failover.on`, else <Hangup/>
+  GET  /healthz             200, for load balancers and monitoring
+
+Every other request must carry a valid X-Twilio-Signature over `public_url` + its path (403 otherwise); bodies over 64 KiB get 413, slow clients time out, SIGTERM or SIGINT finish the requests in flight and exit 0. One log line per request on stderr (`-q`: rejected requests and errors only; `-v`: connection errors too); the token is never printed.",
+        after_help = "Examples:
+  pbxgen twilio serve /etc/pbxgen/site.yaml            # as pbxgen-twilio.service runs it
+  pbxgen twilio serve site.yaml --listen 127.0.0.1:0   # any free port (logged)
+  pbxgen twilio serve site.yaml --token-file token.secret
+
+Try it with a signed request (the signature covers the public URL, not the address you
+connect to):
+  URL=https://pbx.example.net/twilio/main/voice
+  SIG=$(pbxgen twilio sign $URL CallSid=CA123 From=+15550001111 --profile site.yaml)
+  curl -X POST http://127.0.0.1:8088/twilio/main/voice -H \"X-Twilio-Signature: $SIG\" \\
+    --data-urlencode CallSid=CA123 --data-urlencode From=+15550001111
+
+Exit codes: 0 stopped by a signal, 2 invalid profile, unreadable token or address in use."
+    )]
+    Serve(ServeArgs),
+
+    /// Print the X-Twilio-Signature of a URL and form parameters (for curl tests)
+    #[command(after_help = "Examples:
+  pbxgen twilio sign https://pbx.example.net/twilio/main/voice \\
+    CallSid=CA123 From=+15550001111 --profile site.yaml
+  SIG=$(pbxgen twilio sign https://pbx.example.net/twilio/main/dial-status \\
+    CallSid=CA123 DialCallStatus=failed --token-file token.secret)
+  curl -X POST http://127.0.0.1:8088/twilio/main/dial-status -H \"X-Twilio-Signature: $SIG\" \\
+    --data-urlencode CallSid=CA123 --data-urlencode DialCallStatus=failed
+
+The URL is the one Twilio requests (public_url + path, query included); the parameters are
+the POST form fields, in any order. The token is read, never printed.")]
+    Sign(SignArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Site profile (YAML) with `twilio.webhook`
+    pub profile: PathBuf,
+    /// Listen on ADDR:PORT instead of `twilio.webhook.listen` (port 0: any free port)
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Read the auth token from FILE instead of `twilio.webhook.auth_token` (a systemd credential)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain instead of `twilio.webhook.tls`
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Templates overriding the embedded ones, as given to `render --templates` (the voice
+    /// answer is the rendered twiml-NAME.xml)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("token").required(true).args(["token_file", "profile"])))]
+pub struct SignArgs {
+    /// The full URL Twilio requests (https://host/path?query)
+    pub url: String,
+    /// POST form parameters, NAME=VALUE
+    #[arg(value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Read the auth token from FILE (one trailing newline ignored)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Read the auth token from this profile's `twilio.webhook.auth_token`
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -17,6 +17,7 @@ mod rules;
 mod templates;
 pub mod term;
 mod twilio;
+mod verify;
 
 use args::{Cli, Command, ProfileCommand, TemplatesCommand, TwilioCommand};
 use term::Term;
@@ -41,9 +42,12 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
         Command::Render(args) => render::run(&args, term),
         Command::Audit(args) => audit::run(&args, term),
         Command::Migrate(args) => migrate::run(&args, term),
+        Command::Verify(args) => verify::run(&args, term),
         Command::Rules(args) => rules::run(&args, term),
         Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),
         Command::Twilio(TwilioCommand::Firewall(args)) => twilio::firewall(&args, term),
+        Command::Twilio(TwilioCommand::Serve(args)) => twilio::serve(&args, term),
+        Command::Twilio(TwilioCommand::Sign(args)) => twilio::sign(&args, term),
         Command::Profile(ProfileCommand::Check(args)) => profile::check(&args, term),
         Command::Profile(ProfileCommand::Schema) => profile::schema(term),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&args, term),

@@ -35,6 +35,14 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
             inline.len() - SHOWN
         );
     }
+    if let Some(webhook) = profile.twilio.as_ref().and_then(|t| t.webhook.as_ref())
+        && !webhook.public_url.url().is_https()
+    {
+        eprintln!(
+            "warning: {}: `twilio.webhook.public_url` is `http://` (audit rule PBX311): Twilio's requests and the TwiML answers could be read and changed on the way; use `https://`",
+            webhook.public_url.pos().location()
+        );
+    }
     Ok(exit::OK)
 }
 
@@ -110,6 +118,7 @@ fn summary(profile: &Profile, resolved: bool) -> String {
             profile.outbound.len()
         ),
         format!("  sms:        {sms}"),
+        format!("  webhook:    {}", webhook_summary(profile)),
         format!(
             "  secrets:    {} by reference, {} inline{state}",
             secrets.len() - inline,
@@ -117,6 +126,37 @@ fn summary(profile: &Profile, resolved: bool) -> String {
         ),
     ]
     .join("\n")
+}
+
+/// `https://… on ADDR, failover: main` or `none`.
+fn webhook_summary(profile: &Profile) -> String {
+    let Some(twilio) = &profile.twilio else {
+        return "none".to_string();
+    };
+    let Some(webhook) = &twilio.webhook else {
+        return "none".to_string();
+    };
+    let failover: Vec<&str> = twilio
+        .numbers
+        .iter()
+        .filter(|n| n.failover.is_some())
+        .map(|n| n.name.as_str())
+        .collect();
+    let failover = if failover.is_empty() {
+        "none".to_string()
+    } else {
+        failover.join(", ")
+    };
+    format!(
+        "{} on {}{}, failover: {failover}",
+        webhook.public_url,
+        webhook.listen,
+        if webhook.tls.is_some() {
+            " (HTTPS)"
+        } else {
+            ""
+        }
+    )
 }
 
 /// Print the JSON Schema (draft-07) of site profiles.

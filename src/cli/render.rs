@@ -19,6 +19,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     })?;
     let profile = profile::load(&args.profile)?;
     let plan = plan::plan(&profile)?;
+    tell_about_target_files(&plan, term);
     // What the self-audit needs from the profile: the Twilio ranges it names and its target.
     let audit_facts = AuditFacts {
         twilio: profile.twilio_ranges().cloned(),
@@ -33,6 +34,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     };
     let files = render::render(&plan, &options)?;
     audit_before_write(&files, audit_facts, args.fail_on, term)?;
+    if args.verify {
+        verify_before_write(&files, args.asterisk.as_deref(), term)?;
+    }
     let planned = write::plan(&files, out, args.private)?;
 
     if !(args.diff || args.check || args.dry_run) {
@@ -122,5 +126,62 @@ fn audit_before_write(
         threshold
     ))
     .with_hint("fix the profile, or pass `--fail-on none` to write anyway")
+    .with_kind(ErrorKind::Findings))
+}
+
+/// Say which CA bundle verifies TLS servers when pbxgen chose it, and warn about files the
+/// rendered configuration names that cannot be read here (they may live on the PBX only).
+fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
+    if term.quiet {
+        return;
+    }
+    for file in &plan.target_files {
+        if file.default {
+            eprintln!(
+                "note: {}: {} (the system bundle of Debian and Ubuntu; set `{}` for another system)",
+                file.what, file.path, file.field
+            );
+        }
+        if let Err(e) = file.readable_here() {
+            eprintln!(
+                "warning: {} {} (`{}`) cannot be read here ({e}); Asterisk must be able to read it on the PBX",
+                file.what, file.path, file.field
+            );
+        }
+    }
+}
+
+/// `--verify`: load the rendered files into a throwaway Asterisk (from a private temporary
+/// directory, removed afterwards) and refuse to write when it reports configuration errors or
+/// objects other than pbxgen's model predicts. The report goes to stderr.
+fn verify_before_write(
+    files: &[RenderedFile],
+    asterisk: Option<&std::path::Path>,
+    term: &Term,
+) -> Result<(), Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("pbxgen-render-verify.")
+        .tempdir()
+        .map_err(|e| Error::invalid(format!("cannot create a temporary directory: {e}")))?;
+    for file in files {
+        let path = dir.path().join(&file.name);
+        std::fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))?;
+    }
+    let report = super::verify::verify_dir(dir.path(), asterisk)?;
+    if report.is_clean() {
+        if !term.quiet {
+            eprintln!("verify: {}", pbxgen::verify::text::verdict(&report));
+        }
+        return Ok(());
+    }
+    eprint!(
+        "{}",
+        pbxgen::verify::text::render(&report, term.color, term.verbose > 0)
+    );
+    Err(Error::invalid(format!(
+        "refusing to write: {}; nothing was written",
+        pbxgen::verify::text::verdict(&report)
+    ))
+    .with_hint("fix the profile (see Asterisk's messages above), or render without --verify")
     .with_kind(ErrorKind::Findings))
 }

@@ -1,6 +1,6 @@
-//! `pbxgen twilio refresh` and `pbxgen twilio firewall`.
+//! `pbxgen twilio refresh`, `firewall`, `serve` and `sign`.
 
-use super::args::{FirewallArgs, RefreshArgs};
+use super::args::{FirewallArgs, RefreshArgs, ServeArgs, SignArgs};
 use super::exit;
 use super::term::Term;
 use pbxgen::Error;
@@ -206,5 +206,106 @@ pub fn firewall(args: &FirewallArgs, _term: &Term) -> Result<u8, Error> {
         None => TwilioRanges::embedded(),
     };
     print!("{}", firewall_snippet(&ranges, args.format));
+    Ok(exit::OK)
+}
+
+/// Run the webhook server of the profile until SIGTERM or SIGINT.
+pub fn serve(args: &ServeArgs, term: &Term) -> Result<u8, Error> {
+    use pbxgen::serve::{ServeOverrides, webhook_config};
+    use pbxgen::twilio::webhook::{TlsFiles, serve_blocking};
+    let profile = pbxgen::profile::load(&args.profile)?;
+    let overrides = ServeOverrides {
+        listen: args.listen,
+        token_file: args.token_file.clone(),
+        tls: match (&args.tls_cert, &args.tls_key) {
+            (Some(cert_file), Some(key_file)) => Some(TlsFiles {
+                cert_file: cert_file.clone(),
+                key_file: key_file.clone(),
+            }),
+            _ => None,
+        },
+        templates_dir: args.templates.clone(),
+    };
+    let config = webhook_config(&profile, &overrides)?;
+    drop(profile);
+    serve_blocking(config, logger(term))?;
+    Ok(exit::OK)
+}
+
+/// The server's log: one line per event on stderr, filtered by `-q` (warnings and errors) and
+/// `-v` (debug too). Under systemd the lines carry journald's `<N>` priority prefix.
+fn logger(term: &Term) -> pbxgen::twilio::webhook::Logger {
+    use pbxgen::twilio::webhook::{LogEvent, LogLevel};
+    let max = if term.quiet {
+        LogLevel::Warn
+    } else if term.verbose > 0 {
+        LogLevel::Debug
+    } else {
+        LogLevel::Info
+    };
+    let journal = stderr_is_journal();
+    std::sync::Arc::new(move |event: &LogEvent| {
+        let level = event.level();
+        if level > max {
+            return;
+        }
+        let line = match (journal, level) {
+            (true, LogLevel::Error) => format!("<3>{event}"),
+            (true, LogLevel::Warn) => format!("<4>{event}"),
+            (true, LogLevel::Info) => format!("<6>{event}"),
+            (true, LogLevel::Debug) => format!("<7>{event}"),
+            (false, LogLevel::Error) => format!("error: {event}"),
+            (false, LogLevel::Warn) => format!("warning: {event}"),
+            (false, _) => event.to_string(),
+        };
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    })
+}
+
+/// Whether stderr is the journal stream systemd connected (`$JOURNAL_STREAM` names its device
+/// and inode), so that journald reads the priority prefixes.
+fn stderr_is_journal() -> bool {
+    #[cfg(unix)]
+    {
+        let Some(value) = std::env::var_os("JOURNAL_STREAM") else {
+            return false;
+        };
+        let Some((dev, ino)) = value.to_str().and_then(|v| v.split_once(':')) else {
+            return false;
+        };
+        // SAFETY: fstat on fd 2 with a zeroed, properly sized stat buffer.
+        let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstat(2, &mut stat) } != 0 {
+            return false;
+        }
+        dev.parse::<u64>().ok() == Some(stat.st_dev as u64)
+            && ino.parse::<u64>().ok() == Some(stat.st_ino as u64)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Print the X-Twilio-Signature of a URL and form parameters.
+pub fn sign(args: &SignArgs, _term: &Term) -> Result<u8, Error> {
+    use pbxgen::twilio::webhook::{AuthToken, form_params_from_pairs, sign};
+    let url = args.url.as_str();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(Error::invalid(format!(
+            "expected the full URL Twilio requests (`https://…`), found `{}`",
+            url.escape_debug()
+        ))
+        .with_hint("e.g. https://pbx.example.net/twilio/main/voice: the signature covers scheme, host and path"));
+    }
+    let params = form_params_from_pairs(&args.params)?;
+    let token = match (&args.token_file, &args.profile) {
+        (Some(path), _) => AuthToken::from_file(path)?,
+        (None, Some(profile)) => pbxgen::serve::auth_token(&pbxgen::profile::load(profile)?)?,
+        (None, None) => unreachable!("clap requires --token-file or --profile"),
+    };
+    println!("{}", sign(url, &params, &token));
     Ok(exit::OK)
 }

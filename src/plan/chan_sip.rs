@@ -1,10 +1,10 @@
 //! The chan_sip side of the plan (`sip.conf`, Asterisk ≤ 20 only).
 
 use super::names::{REJECT_CONTEXT, TWILIO_ORIGINATION};
-use super::party::{AccountKind, CallerId, Party, bind, nets};
+use super::party::{AccountKind, CaBundle, CallerId, Party, bind, ca_bundle, nets};
 use super::secrets::SecretId;
 use crate::diag::Error;
-use crate::profile::Profile;
+use crate::profile::{ChannelDriver, Profile, Transport};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -31,7 +31,8 @@ pub struct SipGeneral {
     pub tls: Option<SipTls>,
     /// The transport used for outgoing requests by default (`transport=`).
     pub default_transport: String,
-    pub external_address: Option<String>,
+    /// The public address chan_sip puts in SIP and SDP for parties outside `local_nets`.
+    pub external_address: Option<ExternalAddress>,
     pub local_nets: Vec<IpNet>,
     /// Where guests would land: a context that reaches nothing (guests are refused anyway).
     pub guest_context: String,
@@ -39,12 +40,42 @@ pub struct SipGeneral {
     pub registrations: Vec<SipRegister>,
 }
 
+/// chan_sip's public address, in the option that reads it: `externaddr=` parses an address
+/// only (a name is refused with `Invalid address for externaddr keyword`, and chan_sip then has
+/// no public address at all), `externhost=` resolves a name and resolves it again every
+/// `externrefresh` seconds (dynamic DNS). chan_sip.c `reload_config`, Asterisk 20.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "option", rename_all = "lowercase")]
+pub enum ExternalAddress {
+    /// `externaddr=ADDRESS`.
+    Externaddr { address: IpAddr },
+    /// `externhost=NAME` and `externrefresh=SECONDS`.
+    Externhost { name: String, refresh: u32 },
+}
+
+/// Seconds between chan_sip's lookups of `externhost` (chan_sip's default, 10, resolves a
+/// dynamic-DNS name in the SIP thread six times a minute).
+pub const EXTERNHOST_REFRESH_SECONDS: u32 = 60;
+
+impl ExternalAddress {
+    /// The option for `public_address`: an address as `externaddr`, a name as `externhost`.
+    pub fn of(public_address: &str) -> ExternalAddress {
+        match public_address.parse::<IpAddr>() {
+            Ok(address) => ExternalAddress::Externaddr { address },
+            Err(_) => ExternalAddress::Externhost {
+                name: public_address.to_string(),
+                refresh: EXTERNHOST_REFRESH_SECONDS,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SipTls {
     pub bind: String,
     pub cert_file: String,
     pub key_file: String,
-    pub ca_file: Option<String>,
+    pub ca_file: CaBundle,
 }
 
 /// `register => transport://user:secret@host:port/extension`.
@@ -87,6 +118,8 @@ pub struct SipPeer {
     pub defaultuser: Option<String>,
     pub fromuser: Option<String>,
     pub fromdomain: Option<String>,
+    /// `sendrpid=pai`: the caller ID in P-Asserted-Identity (see `Party::send_pai`).
+    pub send_pai: bool,
     pub callerid: Option<CallerId>,
     pub mailbox: Option<String>,
     pub codecs: Vec<&'static str>,
@@ -129,17 +162,22 @@ fn every_address(net: &IpNet) -> Result<Vec<IpAddr>, Error> {
     }
 }
 
-/// The chan_sip side of the plan: the same parties as pjsip's, as peers, and one peer per
-/// Twilio address.
+/// The chan_sip side of the plan: the parties chan_sip serves, as peers (one peer per Twilio
+/// address when it serves Twilio), listening on chan_sip's ports.
 pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     let network = &profile.network;
     let addr = network.bind.value;
-    let tls = network.tls.as_ref().map(|t| SipTls {
-        bind: bind(addr, t.port.value),
-        cert_file: t.cert_file.to_string(),
-        key_file: t.key_file.to_string(),
-        ca_file: t.ca_file.as_ref().map(|f| f.to_string()),
-    });
+    let port = |transport| profile.listen_port(transport, ChannelDriver::Sip);
+    let tls = network
+        .tls
+        .as_ref()
+        .zip(port(Transport::Tls))
+        .map(|(t, p)| SipTls {
+            bind: bind(addr, p),
+            cert_file: t.cert_file.to_string(),
+            key_file: t.key_file.to_string(),
+            ca_file: ca_bundle(t),
+        });
     let default_transport = [
         network.udp.as_ref().map(|_| "udp"),
         network.tcp.as_ref().map(|_| "tcp"),
@@ -155,6 +193,7 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     let twilio_context = profile
         .twilio
         .as_ref()
+        .filter(|t| profile.driver(t.driver.as_ref()) == ChannelDriver::Sip)
         .and_then(|t| t.origination.as_ref())
         .map(|o| o.context.to_string());
     for party in parties {
@@ -203,6 +242,7 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
             defaultuser: party.outbound.as_ref().map(|o| o.username.clone()),
             fromuser: party.from_user.clone(),
             fromdomain: party.from_domain.clone(),
+            send_pai: party.send_pai,
             callerid: party.callerid.clone(),
             mailbox: party.mailbox.clone(),
             codecs: party.codecs.clone(),
@@ -242,11 +282,14 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
     };
     Ok(ChanSip {
         general: SipGeneral {
-            udp_bind: network.udp.as_ref().map(|u| bind(addr, u.port.value)),
-            tcp_bind: network.tcp.as_ref().map(|t| bind(addr, t.port.value)),
+            udp_bind: port(Transport::Udp).map(|p| bind(addr, p)),
+            tcp_bind: port(Transport::Tcp).map(|p| bind(addr, p)),
             tls,
             default_transport,
-            external_address: network.public_address.as_ref().map(|a| a.to_string()),
+            external_address: network
+                .public_address
+                .as_ref()
+                .map(|a| ExternalAddress::of(a.as_str())),
             local_nets: nets(&network.local_nets),
             guest_context: REJECT_CONTEXT.to_string(),
             registrations,
@@ -254,4 +297,26 @@ pub fn build(profile: &Profile, parties: &[Party]) -> Result<ChanSip, Error> {
         peers,
         twilio,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_name_goes_in_externhost_and_an_address_in_externaddr() {
+        assert_eq!(
+            ExternalAddress::of("203.0.113.7"),
+            ExternalAddress::Externaddr {
+                address: "203.0.113.7".parse().unwrap()
+            }
+        );
+        assert_eq!(
+            ExternalAddress::of("pbx.example.net"),
+            ExternalAddress::Externhost {
+                name: "pbx.example.net".into(),
+                refresh: EXTERNHOST_REFRESH_SECONDS
+            }
+        );
+    }
 }

@@ -9,12 +9,19 @@
 //! - Every context an endpoint, peer, include or WebSMS names exists.
 //! - An untrusted context reaches no trunk with a dialled number: no include, no outbound-route
 //!   step, and only fixed numbers through a trunk.
+//! - A click-to-call button's context (its account is public) reaches its callee only: every
+//!   extension either rings the callee or jumps to `s` in the same context; no trunk at all.
+//! - No party that registers is named like a caller ID (chan_sip and pjsip look a caller's From
+//!   user up by name); each party is in one driver's file; the two drivers never listen on the
+//!   same port, nor chan_sip on the port of Asterisk's HTTPS server (click-to-call).
 
 use super::chan_sip::ChanSip;
+use super::click_to_call::ClickToCall;
 use super::dialplan::{Dialplan, Step, Trust};
 use super::pjsip::{Pjsip, Protocol};
 use crate::diag::Error;
 use crate::profile::Profile;
+use crate::profile::resolved::extension_device_name;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -39,6 +46,7 @@ pub fn check(
     pjsip: Option<&Pjsip>,
     sip: Option<&ChanSip>,
     dialplan: &Dialplan,
+    click_to_call: Option<&ClickToCall>,
     profile: &Profile,
 ) -> Result<(), Error> {
     // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
@@ -127,6 +135,89 @@ pub fn check(
             ));
         }
     }
+    if let Some(c2c) = click_to_call {
+        if let Some(t) = &c2c.wss_transport {
+            names.push(("transport", &t.name));
+        }
+        for b in &c2c.buttons {
+            names.extend([
+                ("endpoint", b.account.as_str()),
+                ("auth", b.account.as_str()),
+                ("aor", b.account.as_str()),
+            ]);
+            check_button_context(dialplan, b)?;
+        }
+    }
+    // Registering devices are looked up by the caller's From user: never a caller ID's shape.
+    let registering = pjsip
+        .iter()
+        .flat_map(|p| &p.accounts)
+        .filter(|a| a.kind.registers())
+        .map(|a| a.endpoint.name.as_str())
+        .chain(
+            sip.iter()
+                .flat_map(|s| &s.peers)
+                .filter(|p| p.peer_type == super::chan_sip::PeerType::Friend)
+                .map(|p| p.name.as_str()),
+        );
+    for name in registering {
+        let digits = name.strip_prefix('+').unwrap_or(name);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(refuse(format!(
+                "device `{name}` is named like a caller ID: a call presenting {name} would be taken for it"
+            )));
+        }
+    }
+    if let (Some(pjsip), Some(sip)) = (pjsip, sip) {
+        // Click-to-call accounts are pjsip endpoints too.
+        let endpoints: HashSet<Cow<'_, str>> = pjsip
+            .accounts
+            .iter()
+            .map(|a| folded(&a.endpoint.name))
+            .chain(
+                click_to_call
+                    .iter()
+                    .flat_map(|c| &c.buttons)
+                    .map(|b| folded(&b.account)),
+            )
+            .collect();
+        if let Some(peer) = sip
+            .peers
+            .iter()
+            .find(|p| endpoints.contains(&folded(&p.name)))
+        {
+            return Err(refuse(format!(
+                "`{}` is both a pjsip endpoint and a chan_sip peer: one driver serves each party",
+                peer.name
+            )));
+        }
+        // (stream?, bind) of each listener; TCP and TLS share TCP ports.
+        let g = &sip.general;
+        let sip_binds = [(false, &g.udp_bind), (true, &g.tcp_bind)]
+            .into_iter()
+            .filter_map(|(stream, b)| b.as_deref().map(|b| (stream, b)))
+            .chain(g.tls.iter().map(|t| (true, t.bind.as_str())));
+        for (stream, bind) in sip_binds {
+            if let Some(t) = pjsip
+                .transports
+                .iter()
+                .find(|t| (t.protocol != Protocol::Udp) == stream && same_port(&t.bind, bind))
+            {
+                return Err(refuse(format!(
+                    "chan_sip and pjsip transport `{}` would both listen on {bind}",
+                    t.name
+                )));
+            }
+            // Asterisk's HTTPS server (WebSockets of click-to-call buttons) takes a TCP port too.
+            let https = click_to_call.and_then(|c| c.http.as_ref());
+            if let Some(http) = https.filter(|h| stream && same_port(&h.tls_bind, bind)) {
+                return Err(refuse(format!(
+                    "chan_sip and Asterisk's HTTPS server (http.conf) would both listen on {}",
+                    http.tls_bind
+                )));
+            }
+        }
+    }
     let mut seen = HashSet::with_capacity(names.len());
     for &(kind, name) in &names {
         let lower = folded(name);
@@ -173,7 +264,9 @@ pub fn check(
                         .all(|c| c.is_ascii_digit())
                 };
                 let unsafe_step = match step {
-                    Step::DialOut { .. } | Step::WebSmsSend | Step::VoiceMailMain { .. } => true,
+                    Step::DialOut { .. } | Step::WebSmsSend { .. } | Step::VoiceMailMain { .. } => {
+                        true
+                    }
                     Step::Dial { targets, .. } => targets
                         .iter()
                         .any(|t| t.via.is_some() && !fixed(&t.resource)),
@@ -196,4 +289,51 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// A button's context exists, is untrusted, includes nothing, and every extension either rings
+/// the callee (a local `Dial`, nothing through a trunk) or jumps to `s`.
+fn check_button_context(
+    dialplan: &Dialplan,
+    button: &super::click_to_call::Button,
+) -> Result<(), Error> {
+    let Some(context) = dialplan.context(&button.context) else {
+        return Err(refuse(format!(
+            "click-to-call button `{}` names context `{}`, which is missing",
+            button.name, button.context
+        )));
+    };
+    // The callee's device name (`ext<number>`), dialled with the driver serving it.
+    let callee_device = extension_device_name(&button.callee);
+    let locked = context.trust == Trust::Untrusted
+        && context.includes.is_empty()
+        && context
+            .extensions
+            .iter()
+            .flat_map(|e| &e.steps)
+            .all(|step| match step {
+                Step::Dial { targets, .. } => targets
+                    .iter()
+                    .all(|t| t.via.is_none() && t.resource == callee_device),
+                Step::Goto { exten } => exten == "s",
+                Step::JoinGroup { .. }
+                | Step::RefuseOverLimit { .. }
+                | Step::SetCallerId { .. }
+                | Step::Hangup => true,
+                _ => false,
+            });
+    if !locked {
+        return Err(refuse(format!(
+            "the context of click-to-call button `{}` could reach more than extension {}",
+            button.name, button.callee
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two binds (`address:port`, IPv6 in brackets) take the same port: pbxgen binds both
+/// drivers to the one `network.bind` address.
+fn same_port(a: &str, b: &str) -> bool {
+    let port = |s: &str| s.rsplit_once(':').map(|(_, p)| p.to_string());
+    port(a).is_some() && port(a) == port(b)
 }

@@ -7,13 +7,15 @@
 //! ([`SecretId`] into [`Plan::secrets`]) until render time.
 //!
 //! One module per output — [`pjsip`], [`chan_sip`], [`dialplan`], [`voicemail`], [`websms`],
-//! [`spa3102`], [`twiml`] — each holding its data types and the `build` function that makes
-//! them; [`party`] describes the parties both channel drivers share; [`names`] the names pbxgen
-//! reserves; `invariants` checks the plan's security promises. Output modules depend on `party`,
-//! `names` and `secrets` only, never on each other or on this one; which file each part becomes
-//! is the output registry's business (`render::outputs`).
+//! [`spa3102`], [`twiml`], [`click_to_call`], [`twilio_service`] — each holding its data types
+//! and the `build` function that makes them; [`party`] describes the parties both channel
+//! drivers share; [`names`] the names pbxgen reserves; `invariants` checks the plan's security
+//! promises. Output modules depend on `party`, `names` and `secrets` only, never on each other
+//! or on this one; which file each part becomes is the output registry's business
+//! (`render::outputs`).
 
 pub mod chan_sip;
+pub mod click_to_call;
 pub mod dialplan;
 mod invariants;
 pub mod names;
@@ -21,11 +23,13 @@ pub mod party;
 pub mod pjsip;
 pub mod secrets;
 pub mod spa3102;
+pub mod twilio_service;
 pub mod twiml;
 pub mod voicemail;
 pub mod websms;
 
 pub use chan_sip::ChanSip;
+pub use click_to_call::ClickToCall;
 pub use dialplan::Dialplan;
 pub use names::{
     INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
@@ -33,6 +37,7 @@ pub use names::{
 pub use pjsip::Pjsip;
 pub use secrets::SecretId;
 pub use spa3102::Spa3102;
+pub use twilio_service::TwilioService;
 pub use twiml::Twiml;
 pub use voicemail::Voicemail;
 pub use websms::WebSms;
@@ -57,21 +62,74 @@ pub struct Plan {
     pub websms: Option<WebSms>,
     pub spa3102: Vec<Spa3102>,
     pub twiml: Vec<Twiml>,
+    /// Click-to-call buttons (public accounts, http.conf, the pages' JSON); `None` without.
+    pub click_to_call: Option<ClickToCall>,
+    /// The systemd unit of the Twilio webhook server (`twilio.webhook`).
+    pub twilio_service: Option<TwilioService>,
     /// Every secret the files use, referenced by [`SecretId`]; resolved only when rendering.
     #[serde(skip)]
     pub secrets: Vec<Secret>,
+    /// Files on the PBX that the rendered files name (TLS certificate, key, CA bundle).
+    #[serde(skip)]
+    pub target_files: Vec<TargetFile>,
+}
+
+/// A file on the PBX that a rendered file names: Asterisk must be able to read it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetFile {
+    pub path: String,
+    /// What it is, for messages (`TLS certificate`).
+    pub what: &'static str,
+    /// The profile field that names it (`network.tls.cert_file`).
+    pub field: &'static str,
+    /// Not in the profile: pbxgen's default (the CA bundle).
+    pub default: bool,
+}
+
+impl TargetFile {
+    /// Whether the file can be read on the machine running pbxgen (often not the PBX: a `false`
+    /// is worth a warning, not an error).
+    pub fn readable_here(&self) -> Result<(), std::io::Error> {
+        std::fs::File::open(&self.path).map(drop)
+    }
+}
+
+/// The files a profile's TLS transport names.
+fn target_files(profile: &Profile) -> Vec<TargetFile> {
+    let Some(tls) = &profile.network.tls else {
+        return Vec::new();
+    };
+    let ca = party::ca_bundle(tls);
+    vec![
+        TargetFile {
+            path: tls.cert_file.to_string(),
+            what: "TLS certificate",
+            field: "network.tls.cert_file",
+            default: false,
+        },
+        TargetFile {
+            path: tls.key_file.to_string(),
+            what: "TLS private key",
+            field: "network.tls.key_file",
+            default: false,
+        },
+        TargetFile {
+            path: ca.path,
+            what: "CA bundle verifying TLS servers",
+            field: "network.tls.ca_file",
+            default: ca.default,
+        },
+    ]
 }
 
 /// Build the plan for `profile`.
 pub fn plan(profile: &Profile) -> Result<Plan, Error> {
     let asterisk = profile.site.asterisk.value;
     let mut secrets = secrets::Secrets::default();
-    let tech = if profile.wants(ChannelDriver::Pjsip) {
-        dialplan::Tech::Pjsip
-    } else {
-        dialplan::Tech::Sip
-    };
-    let parties = party::parties(profile, &mut secrets)?;
+    // Each party is served by one driver: pjsip.conf and sip.conf describe different parties.
+    let (pjsip_parties, sip_parties): (Vec<_>, Vec<_>) = party::parties(profile, &mut secrets)?
+        .into_iter()
+        .partition(|p| p.driver == ChannelDriver::Pjsip);
     let mut sip = None;
     if profile.wants(ChannelDriver::Sip) {
         if asterisk > 20 {
@@ -80,24 +138,32 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
                 format!("chan_sip (sip.conf) does not exist in Asterisk {asterisk}"),
             ));
         }
-        sip = Some(chan_sip::build(profile, &parties)?);
+        sip = Some(chan_sip::build(profile, &sip_parties)?);
     }
-    // Last: pjsip takes the parties over.
     let pjsip = profile
         .wants(ChannelDriver::Pjsip)
-        .then(|| pjsip::build(profile, parties));
-    let dialplan = dialplan::build(profile, tech)?;
+        .then(|| pjsip::build(profile, pjsip_parties));
+    let dialplan = dialplan::build(profile)?;
     let voicemail = voicemail::build(profile, &mut secrets);
     let websms = websms::build(profile, &mut secrets);
     let spa3102 = spa3102::build(profile, &mut secrets)?;
     let twiml = twiml::build(profile)?;
-    invariants::check(pjsip.as_ref(), sip.as_ref(), &dialplan, profile)?;
+    let click_to_call = click_to_call::build(profile, &mut secrets);
+    invariants::check(
+        pjsip.as_ref(),
+        sip.as_ref(),
+        &dialplan,
+        click_to_call.as_ref(),
+        profile,
+    )?;
+    let profile_file = profile.path().file_name().map_or_else(
+        || "profile".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let twilio_service = twilio_service::build(profile, &profile_file)?;
     Ok(Plan {
         name: profile.site.name.to_string(),
-        profile_file: profile.path().file_name().map_or_else(
-            || "profile".to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
+        profile_file,
         asterisk,
         pjsip,
         sip,
@@ -106,7 +172,10 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         websms,
         spa3102,
         twiml,
+        click_to_call,
+        twilio_service,
         secrets: secrets.into_list(),
+        target_files: target_files(profile),
     })
 }
 
@@ -178,7 +247,7 @@ outbound:
             assert!(context.includes.is_empty(), "{}", context.name);
             for step in context.extensions.iter().flat_map(|e| &e.steps) {
                 match step {
-                    Step::DialOut { .. } | Step::WebSmsSend | Step::VoiceMailMain { .. } => {
+                    Step::DialOut { .. } | Step::WebSmsSend { .. } | Step::VoiceMailMain { .. } => {
                         panic!("{}", context.name)
                     }
                     Step::Dial { targets, .. } => {
@@ -222,7 +291,8 @@ outbound:
         assert_eq!(includes("internal-102"), &["internal", "route-premium"]);
         let context_of = |number| {
             let accounts = &site.pjsip.as_ref().unwrap().accounts;
-            let account = accounts.iter().find(|a| a.endpoint.name == number).unwrap();
+            let name = format!("ext{number}");
+            let account = accounts.iter().find(|a| a.endpoint.name == name).unwrap();
             account.endpoint.context.as_str()
         };
         assert_eq!(context_of("101"), "internal-101");
@@ -237,7 +307,7 @@ outbound:
             let e = &account.endpoint;
             assert_eq!(
                 account.kind.is_trunk(),
-                e.name != "101" && e.name != "102",
+                e.name != "ext101" && e.name != "ext102",
                 "{}",
                 e.name
             );
@@ -281,14 +351,19 @@ outbound:
         );
     }
 
+    /// BASE with Twilio served by chan_sip.
+    fn twilio_on_chan_sip() -> String {
+        BASE.replace("twilio:\n", "twilio:\n  driver: sip\n")
+    }
+
     #[test]
     fn chan_sip_gets_one_peer_per_twilio_address() {
-        let site = base();
+        let site = plan_text(&twilio_on_chan_sip()).unwrap_or_else(|e| panic!("{e}"));
         let twilio = site.sip.as_ref().unwrap().twilio.as_ref().unwrap();
         assert_eq!(twilio.peers.len(), 32, "8 edges x /30");
         assert_eq!(twilio.peers[0].address.to_string(), "54.172.60.0");
         assert_eq!(twilio.peers[3].address.to_string(), "54.172.60.3");
-        let only = BASE.replace(
+        let only = twilio_on_chan_sip().replace(
             "origination: { context: from-twilio }",
             "origination: { context: from-twilio, edges: [dublin] }",
         );
@@ -323,6 +398,154 @@ outbound:
                 .iter()
                 .all(|p| p.peer_type == chan_sip::PeerType::Friend || p.secret.is_none())
         );
+    }
+
+    #[test]
+    fn each_party_is_served_and_dialled_by_one_driver_on_its_own_ports() {
+        let one = r#"{ number: "101", name: One, secret: S3cret-one-101 }"#;
+        assert!(BASE.contains(one));
+        let text = twilio_on_chan_sip().replace(
+            one,
+            r#"{ number: "101", name: One, secret: S3cret-one-101, driver: sip }"#,
+        );
+        let site = plan_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        let pjsip = site.pjsip.as_ref().unwrap();
+        let sip = site.sip.as_ref().unwrap();
+        let endpoints: Vec<&str> = pjsip
+            .accounts
+            .iter()
+            .map(|a| a.endpoint.name.as_str())
+            .collect();
+        let peers: Vec<&str> = sip.peers.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(endpoints, ["ext102", "atapstn", "itsp"]);
+        assert_eq!(peers, ["ext101", TWILIO_TERMINATION]);
+        assert_eq!(sip.twilio.as_ref().unwrap().peers.len(), 32);
+        // pjsip keeps the profile's ports, chan_sip takes its own (default +100).
+        let binds: Vec<&str> = pjsip.transports.iter().map(|t| t.bind.as_str()).collect();
+        assert_eq!(binds, ["0.0.0.0:5060", "0.0.0.0:5061"]);
+        assert_eq!(sip.general.udp_bind.as_deref(), Some("0.0.0.0:5160"));
+        assert_eq!(sip.general.tls.as_ref().unwrap().bind, "0.0.0.0:5161");
+        // Dial strings follow the driver of the party dialled; extensions by device name.
+        let dials = |context: &str, pattern: &str| -> Vec<String> {
+            let c = site.dialplan.context(context).unwrap();
+            let e = c.extensions.iter().find(|e| e.pattern == pattern).unwrap();
+            e.steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Dial { targets, .. } => Some(
+                        targets
+                            .iter()
+                            .map(|t| format!("{:?}/{}", t.tech, t.resource))
+                            .collect::<Vec<_>>()
+                            .join("&"),
+                    ),
+                    Step::DialOut { tech, trunk, .. } => Some(format!("{tech:?}/…@{trunk}")),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(dials("internal", "101"), ["Sip/ext101"]);
+        assert_eq!(dials("internal", "102"), ["Pjsip/ext102"]);
+        assert_eq!(dials("from-itsp", "s"), ["Sip/ext101&Pjsip/ext102"]);
+        assert_eq!(
+            dials("route-national", "_0[1-9]XXXXXXXX"),
+            ["Sip/…@twilio-termination"]
+        );
+        assert_eq!(dials("route-intl", "_00X."), ["Pjsip/…@itsp"]);
+        // Twilio calls chan_sip's TLS port.
+        assert_eq!(
+            site.twiml[0].sip_uri,
+            "sip:+15551234567@pbx.example.net:5161;transport=tls"
+        );
+    }
+
+    #[test]
+    fn the_twiml_of_a_chan_sip_twilio_with_a_webhook_has_both_its_port_and_its_action() {
+        let numbers = r#"  numbers: [{ number: "+15551234567", name: main }]"#;
+        assert!(BASE.contains(numbers));
+        let text = twilio_on_chan_sip().replace(
+            numbers,
+            &format!(
+                "{numbers}\n  webhook: {{ public_url: https://pbx.example.net/twilio, auth_token: Tw-T0ken-0123456789abcdef }}"
+            ),
+        );
+        let site = plan_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        let twiml = &site.twiml[0];
+        assert_eq!(
+            twiml.sip_uri,
+            "sip:+15551234567@pbx.example.net:5161;transport=tls"
+        );
+        assert_eq!(
+            twiml.action.as_deref(),
+            Some("https://pbx.example.net/twilio/main/dial-status")
+        );
+    }
+
+    #[test]
+    fn a_chan_sip_only_site_dials_everything_with_chan_sip_on_the_profile_ports() {
+        let text = BASE
+            .replace("channel_drivers: [pjsip, sip]", "channel_drivers: [sip]")
+            .replace(", sms: true", "");
+        let site = plan_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(site.pjsip.is_none());
+        let sip = site.sip.as_ref().unwrap();
+        assert_eq!(sip.general.udp_bind.as_deref(), Some("0.0.0.0:5060"));
+        let peers: Vec<&str> = sip.peers.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            peers,
+            ["ext101", "ext102", "atapstn", "itsp", TWILIO_TERMINATION]
+        );
+        assert!(sip.twilio.is_some(), "Twilio origination peers");
+        for step in site
+            .dialplan
+            .contexts
+            .iter()
+            .flat_map(|c| &c.extensions)
+            .flat_map(|e| &e.steps)
+        {
+            match step {
+                Step::Dial { targets, .. } => {
+                    assert!(
+                        targets.iter().all(|t| t.tech == dialplan::Tech::Sip),
+                        "{step:?}"
+                    )
+                }
+                Step::DialOut { tech, .. } => assert_eq!(*tech, dialplan::Tech::Sip),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            site.twiml[0].sip_uri,
+            "sip:+15551234567@pbx.example.net;transport=tls"
+        );
+    }
+
+    #[test]
+    fn devices_register_by_name_never_by_number() {
+        let site = base();
+        let pjsip = site.pjsip.as_ref().unwrap();
+        let ext = |name: &str| {
+            pjsip
+                .accounts
+                .iter()
+                .find(|a| a.endpoint.name == name)
+                .unwrap_or_else(|| panic!("no endpoint {name}"))
+        };
+        let one = ext("ext101");
+        assert_eq!(one.auths[0].username, "ext101");
+        assert_eq!(one.aor.as_ref().unwrap().name, "ext101");
+        // The number stays what people see and dial: caller ID, mailbox, dialplan extension.
+        assert_eq!(one.endpoint.callerid.as_ref().unwrap().number, "101");
+        let internal = site.dialplan.context("internal").unwrap();
+        assert!(internal.extensions.iter().any(|e| e.pattern == "101"));
+        // MESSAGEs: each texting extension's own context says who sends.
+        assert_eq!(ext("ext102").endpoint.message_context, "messages-102");
+        assert_eq!(one.endpoint.message_context, REJECT_CONTEXT);
+        let sender = site.dialplan.context("messages-102").unwrap();
+        assert!(matches!(
+            &sender.extensions[0].steps[0],
+            Step::SetSender { number, .. } if number == "102"
+        ));
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! renderings of the same list, so the two files cannot disagree.
 
 use super::names::{
-    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_ORIGINATION, TWILIO_TERMINATION,
-    VOICEMAIL_CONTEXT,
+    INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT, SYSTEM_CA_BUNDLE, TWILIO_ORIGINATION,
+    TWILIO_TERMINATION, VOICEMAIL_CONTEXT,
 };
 use super::secrets::{SecretId, Secrets};
 use crate::diag::Error;
-use crate::profile::{self, Codec, Profile, TwilioTransport};
+use crate::profile::resolved::extension_device_name;
+use crate::profile::{self, ChannelDriver, Codec, Profile, TwilioTransport};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -67,9 +68,14 @@ pub struct CallerId {
     pub number: String,
 }
 
-/// One party of the PBX, before choosing a channel driver.
+/// One party of the PBX and the channel driver that serves it.
 pub struct Party {
     pub kind: AccountKind,
+    /// pjsip.conf or sip.conf: each party is served by exactly one driver (profile `driver`,
+    /// default the first of `site.channel_drivers`), and the dialplan dials it with that one.
+    pub driver: ChannelDriver,
+    /// The endpoint/peer name: `ext<number>` for extensions (never the bare number), the trunk
+    /// or line name, `twilio-…`.
     pub name: String,
     pub description: String,
     pub context: String,
@@ -92,6 +98,9 @@ pub struct Party {
     pub srtp: bool,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
+    /// Present the caller ID in a P-Asserted-Identity header: set on trunks whose From user is
+    /// the account (`from_user`), so the caller ID a route sets still reaches the ITSP.
+    pub send_pai: bool,
 }
 
 pub struct Credentials {
@@ -134,6 +143,16 @@ pub fn host_net(addr: IpAddr) -> IpNet {
 
 pub fn nets(cidrs: &[profile::Cidr]) -> Vec<IpNet> {
     cidrs.iter().map(profile::Cidr::net).collect()
+}
+
+/// The context an extension's MESSAGEs enter: its own `messages-<number>`, which knows the
+/// sender, when it may text; else `reject`.
+pub fn message_context(ext: &profile::Extension) -> String {
+    if ext.sms {
+        format!("{MESSAGES_CONTEXT}-{}", ext.number)
+    } else {
+        REJECT_CONTEXT.to_string()
+    }
 }
 
 /// The context an extension's calls enter: `internal`, or its own context when a route is
@@ -193,18 +212,15 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             ),
             None => format!("Extension {number} ({})", ext.name),
         };
+        let name = extension_device_name(&number);
         parties.push(Party {
             kind: AccountKind::Extension,
-            name: number.clone(),
+            driver: profile.driver(ext.driver.as_ref()),
+            name: name.clone(),
             description,
             context: extension_context(profile, &number),
-            message_context: if ext.sms {
-                MESSAGES_CONTEXT
-            } else {
-                REJECT_CONTEXT
-            }
-            .to_string(),
-            inbound: Some((number.clone(), secrets.register(&ext.secret))),
+            message_context: message_context(ext),
+            inbound: Some((name, secrets.register(&ext.secret))),
             outbound: None,
             server: None,
             register: false,
@@ -223,6 +239,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             srtp: false,
             from_user: None,
             from_domain: None,
+            send_pai: false,
         });
     }
     for (device, pstn) in profile.pstn_lines() {
@@ -234,6 +251,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             .map_or_else(|| name.clone(), |u| u.to_string());
         parties.push(Party {
             kind: AccountKind::PstnLine,
+            driver: profile.driver(pstn.driver.as_ref()),
             name: name.clone(),
             description: format!(
                 "PSTN line of SPA3102 `{}` (landline calls in, landline calls out)",
@@ -257,6 +275,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             srtp: false,
             from_user: None,
             from_domain: None,
+            send_pai: false,
         });
     }
     for trunk in &profile.trunks {
@@ -280,6 +299,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
         };
         parties.push(Party {
             kind: AccountKind::Trunk,
+            driver: profile.driver(trunk.driver.as_ref()),
             name: name.clone(),
             description: format!("Trunk `{name}` ({})", trunk.host),
             context: trunk.context.to_string(),
@@ -300,6 +320,9 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             permit: nets(&trunk.allow_from),
             identified_by_ip: true,
             srtp: false,
+            // `from_user` replaces the From user (the caller ID) by the account: the caller ID
+            // travels in P-Asserted-Identity instead (res_pjsip_caller_id.c add_pai_header).
+            send_pai: trunk.caller_id.is_some() && trunk.username.is_some(),
         });
     }
     if let Some(twilio) = &profile.twilio {
@@ -310,6 +333,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
         if let Some(origination) = &twilio.origination {
             parties.push(Party {
                 kind: AccountKind::TwilioOrigination,
+                driver: profile.driver(twilio.driver.as_ref()),
                 name: TWILIO_ORIGINATION.to_string(),
                 description: "Twilio -> PBX, identified by Twilio's published signalling ranges (shared \
                               by every Twilio customer: its context reaches local destinations only)"
@@ -328,6 +352,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
                 srtp: false,
                 from_user: None,
                 from_domain: None,
+                send_pai: false,
             });
         }
         if let Some(termination) = &twilio.termination {
@@ -342,6 +367,7 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
             };
             parties.push(Party {
                 kind: AccountKind::TwilioTermination,
+                driver: profile.driver(twilio.driver.as_ref()),
                 name: TWILIO_TERMINATION.to_string(),
                 description:
                     "PBX -> Twilio Elastic SIP Trunking (never identified for incoming calls, \
@@ -370,10 +396,33 @@ pub fn parties(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Party>, E
                 srtp: protocol == Protocol::Tls && termination.srtp_enabled(),
                 from_user: None,
                 from_domain: None,
+                send_pai: false,
             });
         }
     }
     Ok(parties)
+}
+
+/// The CA bundle verifying the TLS servers Asterisk connects to.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaBundle {
+    pub path: String,
+    /// Not named in the profile: [`SYSTEM_CA_BUNDLE`].
+    pub default: bool,
+}
+
+/// The CA bundle of the TLS transport: `network.tls.ca_file`, else [`SYSTEM_CA_BUNDLE`].
+pub fn ca_bundle(tls: &profile::TlsTransport) -> CaBundle {
+    match &tls.ca_file {
+        Some(file) => CaBundle {
+            path: file.to_string(),
+            default: false,
+        },
+        None => CaBundle {
+            path: SYSTEM_CA_BUNDLE.to_string(),
+            default: true,
+        },
+    }
 }
 
 /// `address:port` as Asterisk binds it (IPv6 in brackets).

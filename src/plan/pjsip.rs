@@ -4,7 +4,7 @@
 pub use super::party::{AccountKind, CallerId, Protocol};
 
 use super::names::QUALIFY_SECONDS;
-use super::party::{Party, Server, bind, nets};
+use super::party::{CaBundle, Party, Server, bind, ca_bundle, nets};
 use super::secrets::SecretId;
 use crate::profile::{self, Profile};
 use ipnet::IpNet;
@@ -33,8 +33,8 @@ pub struct Transport {
     /// Certificate and key files (TLS only).
     pub cert_file: Option<String>,
     pub priv_key_file: Option<String>,
-    /// CA bundle verifying servers we connect to (TLS only; default: the system's).
-    pub ca_list_file: Option<String>,
+    /// CA bundle verifying servers we connect to (TLS only).
+    pub ca_list_file: Option<CaBundle>,
 }
 
 /// One party: its endpoint and the objects that belong to it, rendered together.
@@ -74,6 +74,8 @@ pub struct Endpoint {
     pub codecs: Vec<&'static str>,
     pub from_user: Option<String>,
     pub from_domain: Option<String>,
+    /// `send_pai=yes`: the caller ID in P-Asserted-Identity (see [`Party::send_pai`]).
+    pub send_pai: bool,
     /// SRTP with SDES keys; only ever set on TLS transports.
     pub srtp: bool,
     pub mailboxes: Option<String>,
@@ -144,7 +146,7 @@ pub fn build(profile: &Profile, parties: Vec<Party>) -> Pjsip {
             external_address: external.clone(),
             cert_file: tls.map(|t| t.cert_file.to_string()),
             priv_key_file: tls.map(|t| t.key_file.to_string()),
-            ca_list_file: tls.and_then(|t| t.ca_file.as_ref()).map(|f| f.to_string()),
+            ca_list_file: tls.map(ca_bundle),
         });
     };
     if let Some(udp) = &network.udp {
@@ -246,6 +248,7 @@ fn pjsip_account(party: Party) -> Account {
         codecs: party.codecs,
         from_user: party.from_user,
         from_domain: party.from_domain,
+        send_pai: party.send_pai,
         srtp: party.srtp,
         mailboxes: party.mailbox,
         permit: party.permit,

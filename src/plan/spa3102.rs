@@ -2,7 +2,8 @@
 
 use super::secrets::{SecretId, Secrets};
 use crate::diag::Error;
-use crate::profile::{Profile, SpaCodec, SpaDtmf};
+use crate::profile::resolved::extension_device_name;
+use crate::profile::{Profile, SpaCodec, SpaDtmf, Transport};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -12,8 +13,6 @@ use std::net::IpAddr;
 pub struct Spa3102 {
     /// The device name (the file is `spa3102-<name>.xml`, see the output registry).
     pub name: String,
-    /// Where both lines register: the PBX address (and port) as the device sees it.
-    pub proxy: String,
     pub line1: Option<SpaLine>,
     pub pstn: Option<SpaPstn>,
     pub settings: SpaSettings,
@@ -34,6 +33,9 @@ pub struct SpaSettings {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SpaLine {
+    /// Where the line registers: the PBX address, and the port of the driver serving its
+    /// extension.
+    pub proxy: String,
     pub user_id: String,
     pub display_name: String,
     pub password: SecretId,
@@ -41,6 +43,8 @@ pub struct SpaLine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SpaPstn {
+    /// Where the line registers: the PBX address, and the port of the driver serving it.
+    pub proxy: String,
     /// The trunk name the PSTN line registers as (`atapstn`).
     pub user_id: String,
     pub password: SecretId,
@@ -85,29 +89,35 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Spa3102>, E
             )
             .with_hint("set `network.bind` to the PBX's LAN address or `network.public_address`")
         })?;
-        let sip_port = profile
-            .network
-            .udp
-            .as_ref()
-            .map(|u| u.port.value)
-            .ok_or_else(|| {
-                Error::at(
-                    device.name.pos().location(),
-                    format!("device `{}` registers over UDP", device.name),
-                )
-                .with_hint("add `network.udp`")
-            })?;
+        // The device registers over UDP, each line to the driver that serves it.
+        let proxy_for = |driver| match profile.listen_port(Transport::Udp, driver) {
+            Some(5060) => Ok(proxy.clone()),
+            Some(port) => Ok(format!("{proxy}:{port}")),
+            None => Err(Error::at(
+                device.name.pos().location(),
+                format!("device `{}` registers over UDP", device.name),
+            )
+            .with_hint("add `network.udp`")),
+        };
         let config = profile.spa3102_config(device);
-        let line1 = device
+        let line1 = match device
             .fxs
             .as_ref()
             .and_then(|fxs| profile.extension(&fxs.extension))
-            .map(|ext| SpaLine {
-                user_id: ext.number.to_string(),
+        {
+            Some(ext) => Some(SpaLine {
+                proxy: proxy_for(profile.driver(ext.driver.as_ref()))?,
+                user_id: extension_device_name(&ext.number),
                 display_name: ext.name.to_string(),
                 password: secrets.register(&ext.secret),
-            });
-        let pstn = device.pstn.as_ref().map(|p| {
+            }),
+            None => None,
+        };
+        let pstn = match &device.pstn {
+            Some(p) => Some((p, proxy_for(profile.driver(p.driver.as_ref()))?)),
+            None => None,
+        };
+        let pstn = pstn.map(|(p, pstn_proxy)| {
             let trunk = p.trunk.to_string();
             // The ATA calls this number at the PBX when the landline rings; the PSTN line's
             // inbound context answers any number.
@@ -118,6 +128,7 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Spa3102>, E
                 .or_else(|| device.fxs.as_ref().map(|f| f.extension.to_string()))
                 .unwrap_or_else(|| "0".to_string());
             SpaPstn {
+                proxy: pstn_proxy,
                 user_id: trunk.clone(),
                 password: secrets.register(&p.secret),
                 gateway_user: p.gateway_user.as_ref().map_or(trunk, |u| u.to_string()),
@@ -145,11 +156,6 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Result<Vec<Spa3102>, E
         };
         out.push(Spa3102 {
             name: device.name.to_string(),
-            proxy: if sip_port == 5060 {
-                proxy
-            } else {
-                format!("{proxy}:{sip_port}")
-            },
             line1,
             pstn,
             settings,

@@ -4,7 +4,7 @@
 
 use super::safe_text::{ContextName, FieldName, HeaderName, ResponseCheck, Url, UrlPath, Username};
 use super::secret::Secret;
-use super::span::Origin;
+use super::span::{Origin, Spanned};
 use super::types::*;
 use crate::twilio::ranges::TwilioRanges;
 use ipnet::IpNet;
@@ -169,6 +169,28 @@ impl Spa3102Config {
     }
 }
 
+/// What an extension's device (pjsip endpoint, auth and AOR; chan_sip peer) is named, and the
+/// SIP user its phone registers with: `ext` and the number. Never the bare number: chan_sip looks
+/// a caller's From user up among device names before it matches by address, and pjsip's
+/// `username` identifier does the same, so a device named `102` would claim every call whose
+/// caller ID is 102 (Asterisk's own advice: device names are not extension numbers).
+pub const EXTENSION_DEVICE_PREFIX: &str = "ext";
+
+/// The device name of extension `number` (see [`EXTENSION_DEVICE_PREFIX`]).
+pub fn extension_device_name(number: &str) -> String {
+    format!("{EXTENSION_DEVICE_PREFIX}{number}")
+}
+
+/// Whether `name` has the form of an extension's device name (`ext` and digits).
+pub fn is_extension_device_name(name: &str) -> bool {
+    name.strip_prefix(EXTENSION_DEVICE_PREFIX)
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// How far above pjsip's port chan_sip listens by default when both drivers are loaded (5160
+/// next to 5060, as FreePBX does).
+pub const CHAN_SIP_PORT_OFFSET: u16 = 100;
+
 /// What a route's trunk name (`trunk:`, `via:`, `from:`) refers to.
 #[derive(Debug, Clone, Copy)]
 pub enum TrunkRef<'a> {
@@ -230,6 +252,53 @@ impl Profile {
     /// Whether the profile asks for this channel driver's file.
     pub fn wants(&self, driver: ChannelDriver) -> bool {
         self.site.channel_drivers.iter().any(|d| d.value == driver)
+    }
+
+    /// The channel driver serving parties that name none: the first of `site.channel_drivers`.
+    pub fn default_driver(&self) -> ChannelDriver {
+        self.site
+            .channel_drivers
+            .first()
+            .map_or(ChannelDriver::Pjsip, |d| d.value)
+    }
+
+    /// The channel driver serving a party whose `driver` is `chosen`.
+    pub fn driver(&self, chosen: Option<&Spanned<ChannelDriver>>) -> ChannelDriver {
+        chosen.map_or_else(|| self.default_driver(), |d| d.value)
+    }
+
+    /// The channel driver serving what a route's trunk name refers to.
+    pub fn trunk_ref_driver(&self, trunk: &TrunkRef<'_>) -> ChannelDriver {
+        match trunk {
+            TrunkRef::Twilio(t) => self.driver(t.driver.as_ref()),
+            TrunkRef::Trunk(t) => self.driver(t.driver.as_ref()),
+            TrunkRef::Pstn(_, p) => self.driver(p.driver.as_ref()),
+        }
+    }
+
+    /// Whether both channel drivers are loaded (then chan_sip listens on its own ports).
+    pub fn both_drivers(&self) -> bool {
+        self.wants(ChannelDriver::Pjsip) && self.wants(ChannelDriver::Sip)
+    }
+
+    /// The port `driver` listens on for `transport` (`None` when the site has no such
+    /// transport): the transport's `port`, except for chan_sip next to pjsip, which takes
+    /// `chan_sip_port` (default `port` + [`CHAN_SIP_PORT_OFFSET`]; validation made sure it fits).
+    pub fn listen_port(&self, transport: Transport, driver: ChannelDriver) -> Option<u16> {
+        let network = &self.network;
+        let (port, chan_sip_port) = match transport {
+            Transport::Udp => network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port))?,
+            Transport::Tcp => network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port))?,
+            Transport::Tls => network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port))?,
+        };
+        if driver == ChannelDriver::Sip && self.both_drivers() {
+            Some(chan_sip_port.as_ref().map_or_else(
+                || port.value.saturating_add(CHAN_SIP_PORT_OFFSET),
+                |p| p.value,
+            ))
+        } else {
+            Some(port.value)
+        }
     }
 
     /// The Twilio range preset selected by `twilio.preset` (`None` without a `twilio:` section).
@@ -365,6 +434,9 @@ impl Profile {
         if let Some(t) = self.twilio.as_ref().and_then(|t| t.termination.as_ref()) {
             push("twilio.termination.password".into(), Password, &t.password);
         }
+        if let Some(w) = self.twilio.as_ref().and_then(|t| t.webhook.as_ref()) {
+            push("twilio.webhook.auth_token".into(), Password, &w.auth_token);
+        }
         for t in &self.trunks {
             if let Some(p) = &t.password {
                 push(format!("trunks[{}].password", t.name), Password, p);
@@ -398,7 +470,33 @@ impl Profile {
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
             push("sms.websms.api.secret".into(), Password, s);
         }
+        if let Some(key) = &self.site.secret_key {
+            push("site.secret_key".into(), Password, key);
+        }
+        for button in &self.click_to_call {
+            if let Some(p) = &button.password {
+                push(
+                    format!("click_to_call[{}].password", button.name),
+                    Password,
+                    p,
+                );
+            }
+        }
         out
+    }
+
+    /// A click-to-call button's password: its `password`, or derived from `site.secret_key`
+    /// (validation makes sure one of them is there).
+    pub fn click_to_call_password(&self, button: &ClickToCall) -> Option<Secret> {
+        match (&button.password, &self.site.secret_key) {
+            (Some(password), _) => Some(password.clone()),
+            (None, Some(key)) => Some(Secret::derived(
+                key,
+                &format!("click-to-call/{}", button.name),
+                button.name.pos().clone(),
+            )),
+            (None, None) => None,
+        }
     }
 
     /// The secrets written inline in the profile (audit rule PBX502), with their fields;

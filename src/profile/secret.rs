@@ -26,13 +26,30 @@ pub enum SecretSource {
     File(PathBuf),
     /// The value written in the profile itself.
     Inline(String),
+    /// Derived from another secret (`site.secret_key`) for a credential that is published by
+    /// design (a click-to-call button's password): HMAC-SHA256 of `label` keyed with the key's
+    /// value. The key cannot be recovered from the result, and every label gives another value.
+    Derived { key: Box<Secret>, label: String },
 }
+
+/// The shortest `site.secret_key` accepted: derived values are published, so the key must be
+/// too long to guess from them offline.
+pub const MIN_DERIVATION_KEY: usize = 32;
+/// Characters of a derived credential (base64url of 18 bytes of the HMAC: 144 bits).
+const DERIVED_BYTES: usize = 18;
 
 /// A secret of the profile: a reference, resolved by [`Secret::resolve`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret {
     source: SecretSource,
     pos: Pos,
+}
+
+/// Hashes the source only (equal secrets have equal sources).
+impl std::hash::Hash for Secret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.source.hash(state);
+    }
 }
 
 impl Secret {
@@ -88,6 +105,18 @@ impl Secret {
         Ok(Secret { source, pos })
     }
 
+    /// A credential derived from `key` for `label` (see [`SecretSource::Derived`]), at `pos`
+    /// (the field it stands for).
+    pub fn derived(key: &Secret, label: &str, pos: Pos) -> Secret {
+        Secret {
+            source: SecretSource::Derived {
+                key: Box::new(key.clone()),
+                label: label.to_string(),
+            },
+            pos,
+        }
+    }
+
     /// Where the value comes from. (An inline value is in [`SecretSource::Inline`]; print
     /// [`Secret::reference`] rather than matching on it.)
     pub fn source(&self) -> &SecretSource {
@@ -110,6 +139,9 @@ impl Secret {
             SecretSource::Env(name) => format!("${{env:{name}}}"),
             SecretSource::File(path) => format!("${{file:{}}}", path.display()),
             SecretSource::Inline(_) => "<inline secret>".to_string(),
+            SecretSource::Derived { key, label } => {
+                format!("<{label} derived from {}>", key.reference())
+            }
         }
     }
 
@@ -161,6 +193,20 @@ impl Secret {
                         .with_hint("relative paths are relative to the profile's directory")
                 })?
             }
+            SecretSource::Derived { key, label } => {
+                let key_value = key.resolve()?;
+                if key_value.chars().count() < MIN_DERIVATION_KEY {
+                    return Err(Error::at(
+                        key.pos.location(),
+                        format!(
+                            "the value of {} is shorter than {MIN_DERIVATION_KEY} characters: too short to derive published credentials from",
+                            key.reference()
+                        ),
+                    )
+                    .with_hint("e.g. `openssl rand -base64 32 > secrets/site.key`"));
+                }
+                derive(&key_value, label)
+            }
         };
         safe_text::check::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
@@ -173,6 +219,16 @@ impl Secret {
         })?;
         Ok(value)
     }
+}
+
+/// The credential derived from `key` for `label`: the first [`DERIVED_BYTES`] bytes of
+/// HMAC-SHA256(key, "pbxgen derived credential v1" NUL label), base64url without padding.
+fn derive(key: &str, label: &str) -> String {
+    use base64::Engine;
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes());
+    let message = format!("pbxgen derived credential v1\0{label}");
+    let tag = ring::hmac::sign(&key, message.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag.as_ref()[..DERIVED_BYTES])
 }
 
 fn read_secret_file(path: &Path) -> Result<String, String> {
@@ -210,6 +266,11 @@ impl fmt::Debug for SecretSource {
             SecretSource::Env(name) => f.debug_tuple("Env").field(name).finish(),
             SecretSource::File(path) => f.debug_tuple("File").field(path).finish(),
             SecretSource::Inline(_) => f.write_str("Inline(<hidden>)"),
+            SecretSource::Derived { key, label } => f
+                .debug_struct("Derived")
+                .field("key", key)
+                .field("label", label)
+                .finish(),
         }
     }
 }
@@ -285,6 +346,32 @@ mod tests {
         assert!(parse("${env:X").is_err());
         assert!(parse("${file:}").is_err());
         assert!(parse("pass;word").is_err());
+    }
+
+    #[test]
+    fn derived_credentials_are_reproducible_distinct_and_need_a_long_key() {
+        let key = parse("k3y-0123456789-abcdefghij-ABCDEFGHIJ").unwrap();
+        let a = Secret::derived(&key, "click-to-call/sales", Pos::default());
+        let b = Secret::derived(&key, "click-to-call/support", Pos::default());
+        let value = a.resolve().unwrap();
+        assert_eq!(
+            value,
+            a.resolve().unwrap(),
+            "the same key and label, the same value"
+        );
+        assert_eq!(value.len(), 24);
+        assert_ne!(value, b.resolve().unwrap());
+        assert!(!value.contains("k3y"));
+        assert!(
+            a.reference().contains("<inline secret>"),
+            "{}",
+            a.reference()
+        );
+        let short = parse("short-key-1234").unwrap();
+        let err = Secret::derived(&short, "x", Pos::default())
+            .resolve()
+            .unwrap_err();
+        assert!(err.message.contains("shorter than 32"), "{err}");
     }
 
     #[test]

@@ -11,12 +11,13 @@ use super::safe_text::{
 };
 use super::secret::Secret;
 use super::span::{Pos, Spanned};
+use crate::twilio::webhook::{DEFAULT_LISTEN, DialStatus, PublicUrl};
 use ipnet::IpNet;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// A pbxgen site profile (version 1): one Asterisk site.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -51,6 +52,11 @@ pub struct Profile {
     /// Text messaging.
     #[serde(default)]
     pub sms: Sms,
+    /// Click-to-call buttons: a web page (WebRTC in the browser, or a WebRTC-to-SIP gateway)
+    /// calls one fixed callee. Their accounts are public by design: each reaches its callee and
+    /// nothing else, whatever number is dialled.
+    #[serde(default)]
+    pub click_to_call: Vec<ClickToCall>,
     /// Facts computed while loading (origin, presets); see the accessors in `profile::model`.
     #[serde(skip)]
     pub(crate) resolved: super::resolved::Resolved,
@@ -68,10 +74,17 @@ pub struct Site {
     /// Target Asterisk major version: 20, 21, 22 or 23.
     #[schemars(range(min = 20, max = 23))]
     pub asterisk: Spanned<u32>,
-    /// Which channel-driver configuration to produce: `pjsip` (pjsip.conf) and/or `sip`
-    /// (chan_sip's sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`.
+    /// Which channel drivers serve the site: `pjsip` (pjsip.conf) and/or `sip` (chan_sip's
+    /// sip.conf; chan_sip was removed in Asterisk 21). Default: `[pjsip]`. The first one listed
+    /// serves every party (extension, trunk, PSTN line, Twilio) that names no `driver`; with both,
+    /// both are loaded, each on its own ports (`chan_sip_port` of each transport).
     #[serde(default = "default_channel_drivers")]
     pub channel_drivers: Vec<Spanned<ChannelDriver>>,
+    /// A long random secret (at least 32 characters) pbxgen derives public credentials from:
+    /// the passwords of click-to-call buttons that give none. Never written into any file, and
+    /// used for nothing else (a published derived password must not expose a real secret).
+    #[serde(default)]
+    pub secret_key: Option<Secret>,
 }
 
 fn default_channel_drivers() -> Vec<Spanned<ChannelDriver>> {
@@ -124,6 +137,10 @@ pub struct PlainTransport {
     /// Port (default 5060).
     #[serde(default = "default_sip_port")]
     pub port: Spanned<u16>,
+    /// The port chan_sip listens on when `site.channel_drivers` lists both `pjsip` and `sip`
+    /// (pjsip takes `port`; two drivers cannot share one). Default: `port` + 100.
+    #[serde(default)]
+    pub chan_sip_port: Option<Spanned<u16>>,
 }
 
 fn default_sip_port() -> Spanned<u16> {
@@ -137,11 +154,18 @@ pub struct TlsTransport {
     /// Port (default 5061).
     #[serde(default = "default_tls_port")]
     pub port: Spanned<u16>,
+    /// The port chan_sip listens on when `site.channel_drivers` lists both `pjsip` and `sip`
+    /// (pjsip takes `port`). Default: `port` + 100.
+    #[serde(default)]
+    pub chan_sip_port: Option<Spanned<u16>>,
     /// Certificate file (PEM) on the PBX.
     pub cert_file: FilePath,
     /// Private key file (PEM) on the PBX.
     pub key_file: FilePath,
-    /// CA bundle used to verify peers (default: the system's).
+    /// CA bundle verifying the TLS servers this PBX connects to (Twilio, TLS trunks). Default:
+    /// `/etc/ssl/certs/ca-certificates.crt` (Debian, Ubuntu). Neither pjproject nor chan_sip
+    /// loads a system trust store, so a CA list is always written; on other systems name the
+    /// bundle here (RHEL: `/etc/pki/tls/certs/ca-bundle.crt`).
     #[serde(default)]
     pub ca_file: Option<FilePath>,
 }
@@ -266,6 +290,212 @@ pub struct Twilio {
     /// Twilio numbers routed to this PBX (a TwiML file is rendered per number).
     #[serde(default)]
     pub numbers: Vec<TwilioNumber>,
+    /// The signed-webhook server `pbxgen twilio serve`: Twilio fetches each number's TwiML from
+    /// it and posts the outcome of the call to it (failover). Rendered as the systemd unit
+    /// `pbxgen-twilio.service`; the TwiML files then name it as their `<Dial action>`.
+    #[serde(default)]
+    pub webhook: Option<Spanned<TwilioWebhook>>,
+    /// The channel driver serving Twilio (origination and termination): `pjsip` or `sip`
+    /// (default: the first of `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
+}
+
+/// The Twilio webhook server (`pbxgen twilio serve`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioWebhook {
+    /// The base URL Twilio calls (`https://pbx.example.net/twilio`): each number is served at
+    /// `<public_url>/NAME/voice` and `<public_url>/NAME/dial-status`. Twilio's signature covers
+    /// this URL, so it must be exactly what you configure at Twilio. `http://` works but is an
+    /// audit finding (PBX311): the TwiML answers could be read and changed on the way.
+    pub public_url: WebhookUrl,
+    /// Where the server listens (default `127.0.0.1:8088`: behind a TLS reverse proxy on the
+    /// same host). A port below 1024 gives the systemd unit `CAP_NET_BIND_SERVICE`.
+    #[serde(default)]
+    pub listen: ListenAddr,
+    /// Twilio's auth token of the account (the key of every request's signature).
+    pub auth_token: Secret,
+    /// Serve HTTPS directly with these PEM files instead of plain HTTP behind a proxy.
+    #[serde(default)]
+    pub tls: Option<WebhookTls>,
+}
+
+/// PEM files for the webhook server's own HTTPS.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookTls {
+    /// Certificate chain (PEM, leaf first) on the PBX.
+    pub cert_file: FilePath,
+    /// Private key (PEM: PKCS#8, PKCS#1 or SEC1) on the PBX.
+    pub key_file: FilePath,
+}
+
+/// The webhook's public base URL: `https://` (or `http://`), a host, an optional port and
+/// path; no query, fragment or credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl {
+    url: PublicUrl,
+    pos: Pos,
+}
+
+impl WebhookUrl {
+    /// The parsed URL.
+    pub fn url(&self) -> &PublicUrl {
+        &self.url
+    }
+    /// Where it was written.
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+}
+
+impl fmt::Display for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.url.fmt(f)
+    }
+}
+
+impl fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.url)
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<String>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        match PublicUrl::parse(s.value.trim()) {
+            Ok(url) => Ok(WebhookUrl { url, pos }),
+            Err(e) => {
+                let mut problem = Problem::new(e.message);
+                problem.hint = e.hint;
+                Err(super::load::located_error(&pos, &problem))
+            }
+        }
+    }
+}
+
+impl JsonSchema for WebhookUrl {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("WebhookUrl")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The URL Twilio calls: `https://host[:port][/path]`, no query, fragment or user name.",
+            "pattern": "^https?://[^/?#@\\s]+(/[^?#\\s]*)?$",
+            "examples": ["https://pbx.example.net/twilio"],
+        })
+    }
+}
+
+/// An address and port to listen on (`127.0.0.1:8088`, `[::1]:8088`, `0.0.0.0:8443`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListenAddr {
+    addr: SocketAddr,
+    pos: Pos,
+}
+
+impl ListenAddr {
+    /// The address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// Where it was written (unknown for the default).
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+}
+
+impl Default for ListenAddr {
+    fn default() -> Self {
+        ListenAddr {
+            addr: DEFAULT_LISTEN.parse().expect("a valid default"),
+            pos: Pos::default(),
+        }
+    }
+}
+
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.addr.fmt(f)
+    }
+}
+
+impl fmt::Debug for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.addr.fmt(f)
+    }
+}
+
+/// The text of a listen address; an unquoted `[::1]:8088` reads as a YAML list, and says so.
+struct ListenText(String);
+
+impl<'de> Deserialize<'de> for ListenText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ListenText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an address and port like `127.0.0.1:8088`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ListenText, E> {
+                Ok(ListenText(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<ListenText, A::Error> {
+                Err(super::load::located_error(
+                    &Pos::default(),
+                    &Problem::new("expected an address and port, found a YAML list")
+                        .with_hint("quote an IPv6 address: `listen: \"[::1]:8088\"`"),
+                ))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListenAddr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<ListenText>::deserialize(deserializer)?;
+        let pos = Pos::from_saphyr(&s.referenced);
+        let text = s.value.0;
+        match text.trim().parse::<SocketAddr>() {
+            Ok(addr) => Ok(ListenAddr { addr, pos }),
+            Err(_) => Err(super::load::located_error(
+                &pos,
+                &Problem::new(format!(
+                    "expected an address and port like `127.0.0.1:8088`, found `{}`",
+                    text.escape_debug()
+                ))
+                .with_hint(
+                    "IPv6 addresses go in brackets and quotes: `\"[::1]:8088\"`; host names are not accepted",
+                ),
+            )),
+        }
+    }
+}
+
+impl JsonSchema for ListenAddr {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("ListenAddr")
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "An IP address and port: `127.0.0.1:8088` or `[::1]:8088`.",
+            "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[0-9.]+):[0-9]{1,5}$",
+            "default": DEFAULT_LISTEN,
+            "examples": [DEFAULT_LISTEN],
+        })
+    }
 }
 
 /// Calls from Twilio. Twilio's addresses are shared by all Twilio customers, so the context
@@ -368,8 +598,24 @@ pub enum TwilioTransport {
 pub struct TwilioNumber {
     /// The number, E.164 (`+15551234567`).
     pub number: PhoneNumber,
-    /// A short name for files (`main` → twiml-main.xml).
+    /// A short name for files (`main` → twiml-main.xml) and the webhook's paths
+    /// (`<public_url>/main/voice`).
     pub name: Name,
+    /// Where Twilio sends the call when the PBX does not take it (needs `twilio.webhook`: the
+    /// webhook answers the `<Dial action>` callback with a `<Dial>` to this number).
+    #[serde(default)]
+    pub failover: Option<Spanned<Failover>>,
+}
+
+/// A failover number and the outcomes of the call to the PBX that send the call there.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    /// The number Twilio dials, E.164 (`+59899999999`).
+    pub number: PhoneNumber,
+    /// The `DialCallStatus` values of the PBX leg that fail over (`[failed, busy, no-answer]`:
+    /// the PBX is down or unreachable, busy, or nobody answered). Any other outcome ends the call.
+    pub on: Vec<Spanned<DialStatus>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,6 +655,10 @@ pub struct Trunk {
     /// Codecs in order of preference (default: `[ulaw, alaw]`).
     #[serde(default)]
     pub codecs: Option<Vec<Codec>>,
+    /// The channel driver serving this trunk: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// A SIP transport.
@@ -444,7 +694,9 @@ pub enum Codec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
-    /// The extension number (digits), also its SIP user name.
+    /// The extension number (digits): what is dialled, the caller ID, the voicemail box. The
+    /// phone registers as `ext<number>` (device names are never numbers: a caller ID must not
+    /// select a device).
     pub number: ExtensionNumber,
     /// Display name (caller ID name).
     pub name: DisplayName,
@@ -466,6 +718,10 @@ pub struct Extension {
     /// Codecs in order of preference (default: `[ulaw, alaw]`).
     #[serde(default)]
     pub codecs: Option<Vec<Codec>>,
+    /// The channel driver serving this extension: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// What registers as an extension.
@@ -590,6 +846,10 @@ pub struct Pstn {
     pub gateway_password: Secret,
     /// The inbound context landline calls enter.
     pub context: ContextName,
+    /// The channel driver serving the PSTN line: `pjsip` or `sip` (default: the first of
+    /// `site.channel_drivers`).
+    #[serde(default)]
+    pub driver: Option<Spanned<ChannelDriver>>,
 }
 
 /// SPA3102 settings; every field defaults to profiles/spa3102.yaml.
@@ -928,6 +1188,64 @@ pub struct WebSmsContexts {
     /// `context`: where the message is delivered.
     #[serde(default)]
     pub text: Option<ContextName>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// click-to-call
+
+/// A click-to-call button: its account is public (the web page, or the gateway behind it, holds
+/// the credentials), so its context reaches `callee` and nothing else, whatever is dialled.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClickToCall {
+    /// The button's name (`sales`): names its account `click-to-call-NAME`, its context and, for
+    /// `via: browser`, the file `click-to-call-NAME.json`.
+    pub name: Name,
+    /// The extension every call of this button rings, whatever number the caller dials.
+    pub callee: ExtensionNumber,
+    /// `browser`: the page calls with Asterisk's own WebRTC (SIP over a secure WebSocket, DTLS-SRTP
+    /// media). `gateway`: a WebRTC-to-SIP gateway (media server) logs in as this account over SIP.
+    pub via: Spanned<ClickToCallVia>,
+    /// The gateway (only with `via: gateway`).
+    #[serde(default)]
+    pub gateway: Option<ClickToCallGateway>,
+    /// Calls through this button at once (default 2); one more is refused.
+    #[serde(default = "default_max_concurrent")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_concurrent: Spanned<u32>,
+    /// The caller ID name the callee sees (`Web sales`): whatever the caller sends is replaced.
+    pub caller_id: DisplayName,
+    /// The account's password. Optional with `via: browser`: by default pbxgen derives it from
+    /// `site.secret_key` (it is published in `click-to-call-NAME.json` anyway). Required with
+    /// `via: gateway` (you configure the gateway with it).
+    #[serde(default)]
+    pub password: Option<Secret>,
+}
+
+fn default_max_concurrent() -> Spanned<u32> {
+    Spanned::unplaced(2)
+}
+
+/// The port of Asterisk's HTTPS server that `via: browser` buttons connect to (`wss://…:8089/ws`,
+/// main/http.c's default TLS port); no SIP transport may use it.
+pub const CLICK_TO_CALL_WSS_PORT: u16 = 8089;
+
+/// How a click-to-call button reaches the PBX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClickToCallVia {
+    /// Asterisk's own WebRTC: SIP over WSS (http.conf's TLS listener), DTLS-SRTP, ICE.
+    Browser,
+    /// A WebRTC-to-SIP gateway logs in as this account (SIP over the profile's transports).
+    Gateway,
+}
+
+/// The WebRTC-to-SIP gateway of a click-to-call button.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClickToCallGateway {
+    /// The gateway's addresses: the account is accepted from these only.
+    pub allow_from: Vec<Cidr>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     check_version(profile)?;
     check_site(&profile.site)?;
     check_network(&profile.network)?;
+    check_drivers(profile)?;
     check_names(profile)?;
     check_extensions(profile)?;
     check_devices(profile)?;
@@ -29,6 +30,7 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     }
     check_inbound(profile)?;
     check_outbound(profile)?;
+    check_click_to_call(profile)?;
     if let Some(websms) = &profile.sms.websms {
         let resolved = resolve_websms(profile, websms)?;
         profile.resolved.websms = Some(resolved);
@@ -155,6 +157,152 @@ fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
     )
 }
 
+/// Every party's `driver` is a driver the site loads; texting needs pjsip; with both drivers,
+/// chan_sip's ports are its own.
+fn check_drivers(profile: &Profile) -> Result<(), Error> {
+    let mut chosen: Vec<(String, &Spanned<ChannelDriver>)> = Vec::new();
+    if let Some(d) = profile.twilio.as_ref().and_then(|t| t.driver.as_ref()) {
+        chosen.push(("Twilio".into(), d));
+    }
+    for t in &profile.trunks {
+        if let Some(d) = &t.driver {
+            chosen.push((format!("trunk `{}`", t.name), d));
+        }
+    }
+    for (_, p) in profile.pstn_lines() {
+        if let Some(d) = &p.driver {
+            chosen.push((format!("PSTN line `{}`", p.trunk), d));
+        }
+    }
+    for e in &profile.extensions {
+        if let Some(d) = &e.driver {
+            chosen.push((format!("extension {}", e.number), d));
+        }
+    }
+    for (who, driver) in chosen {
+        if !profile.wants(driver.value) {
+            let name = driver_name(driver.value);
+            return Err(at(
+                &driver.pos,
+                format!(
+                    "{who} is to be served by `{name}`, which `site.channel_drivers` does not list"
+                ),
+            )
+            .with_hint(format!(
+                "add `{name}` to `site.channel_drivers`, or remove this `driver`"
+            )));
+        }
+    }
+    for e in &profile.extensions {
+        if e.sms && profile.driver(e.driver.as_ref()) != ChannelDriver::Pjsip {
+            let pos = e
+                .driver
+                .as_ref()
+                .map_or_else(|| e.number.pos().clone(), |d| d.pos.clone());
+            return Err(at(
+                &pos,
+                format!(
+                    "extension {} may text (`sms: true`), which needs the pjsip channel driver, but chan_sip serves it",
+                    e.number
+                ),
+            )
+            .with_hint("chan_sip cannot say per peer who may send MESSAGEs; give the extension `driver: pjsip` (and list `pjsip` in `site.channel_drivers`)"));
+        }
+    }
+    check_chan_sip_ports(profile)
+}
+
+/// With both drivers, chan_sip listens on `chan_sip_port` (default `port` + 100), which must
+/// differ from every port pjsip uses for the same protocol family; with one driver there is no
+/// `chan_sip_port`.
+fn check_chan_sip_ports(profile: &Profile) -> Result<(), Error> {
+    let network = &profile.network;
+    let given = [
+        network.udp.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+        network.tcp.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+        network.tls.as_ref().and_then(|t| t.chan_sip_port.as_ref()),
+    ];
+    if !profile.both_drivers() {
+        if let Some(port) = given.iter().flatten().next() {
+            return Err(at(
+                &port.pos,
+                "`chan_sip_port` is only used when `site.channel_drivers` lists both `pjsip` and `sip`",
+            )
+            .with_hint("with one driver, it listens on `port`; remove `chan_sip_port`"));
+        }
+        return Ok(());
+    }
+    let transports = [
+        (
+            Transport::Udp,
+            network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+        (
+            Transport::Tcp,
+            network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+        (
+            Transport::Tls,
+            network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        ),
+    ];
+    // (protocol family, port, driver, transport, where it was set)
+    let mut listeners: Vec<(bool, u16, &str, &str, &Pos)> = Vec::new();
+    for (transport, ports) in transports {
+        let Some((port, chan_sip_port)) = ports else {
+            continue;
+        };
+        let name = match transport {
+            Transport::Udp => "udp",
+            Transport::Tcp => "tcp",
+            Transport::Tls => "tls",
+        };
+        let sip_port = match chan_sip_port {
+            Some(p) if p.value == 0 => {
+                return Err(at(&p.pos, "port 0 is not a port: expected 1 to 65535"));
+            }
+            Some(p) => (p.value, &p.pos),
+            None => match port
+                .value
+                .checked_add(super::resolved::CHAN_SIP_PORT_OFFSET)
+            {
+                Some(p) => (p, &port.pos),
+                None => {
+                    return Err(at(
+                        &port.pos,
+                        format!(
+                            "chan_sip's {name} port defaults to this port + {}, which is past 65535",
+                            super::resolved::CHAN_SIP_PORT_OFFSET
+                        ),
+                    )
+                    .with_hint("set `chan_sip_port` for this transport"));
+                }
+            },
+        };
+        let stream = transport != Transport::Udp;
+        listeners.push((stream, port.value, "pjsip", name, &port.pos));
+        listeners.push((stream, sip_port.0, "chan_sip", name, sip_port.1));
+    }
+    for (i, a) in listeners.iter().enumerate() {
+        if let Some(b) = listeners[..i].iter().find(|b| b.0 == a.0 && b.1 == a.1) {
+            return Err(at(
+                a.4,
+                format!(
+                    "{} {} and {} {} would both listen on {} port {}",
+                    a.2,
+                    a.3,
+                    b.2,
+                    b.3,
+                    if a.0 { "TCP" } else { "UDP" },
+                    a.1
+                ),
+            )
+            .with_hint("with both drivers, chan_sip needs ports of its own: set `chan_sip_port` (default `port` + 100)"));
+        }
+    }
+    Ok(())
+}
+
 /// Names share namespaces: trunk-like names (`twilio`, trunks, PSTN lines) because routes refer
 /// to them by name; devices, routes and Twilio numbers each among themselves.
 fn check_names(profile: &Profile) -> Result<(), Error> {
@@ -177,6 +325,25 @@ fn check_names(profile: &Profile) -> Result<(), Error> {
         }
     }
     unique("trunk", trunk_names.iter().copied())?;
+    for (name, pos) in &trunk_names {
+        if super::resolved::is_extension_device_name(name) {
+            return Err(at(
+                pos,
+                format!("`{name}` is the name of an extension's device (extensions register as `ext<number>`)"),
+            )
+            .with_hint("name the trunk differently"));
+        }
+    }
+    for (_, pstn) in profile.pstn_lines() {
+        let name = pstn.trunk.as_str();
+        if name.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(at(
+                pstn.trunk.pos(),
+                format!("PSTN line `{name}` registers with a number as its name: a caller whose caller ID is {name} would be taken for it"),
+            )
+            .with_hint("give the line a name with a letter in it, e.g. `atapstn`"));
+        }
+    }
     unique(
         "device",
         profile
@@ -514,6 +681,84 @@ fn check_twilio(profile: &Profile, twilio: &Twilio, ranges: &TwilioRanges) -> Re
             ));
         }
     }
+    check_twilio_webhook(twilio)
+}
+
+/// `twilio.webhook` and the numbers' `failover`: a failover is the webhook's answer to the
+/// `<Dial action>` callback, so it needs the webhook; the webhook serves numbers, so it needs
+/// some.
+fn check_twilio_webhook(twilio: &Twilio) -> Result<(), Error> {
+    if let Some(webhook) = &twilio.webhook {
+        if twilio.numbers.is_empty() {
+            return Err(at(
+                &webhook.pos,
+                "`twilio.webhook` serves the TwiML of `twilio.numbers`, but there are none",
+            )
+            .with_hint("add the Twilio numbers that call this PBX to `twilio.numbers`"));
+        }
+        let listen = &webhook.listen;
+        if listen.addr().port() == 0 {
+            return Err(at(
+                listen.pos(),
+                "port 0 would make the webhook listen on a random port, which no proxy could find",
+            )
+            .with_hint(format!(
+                "give a port, e.g. `listen: {}`",
+                crate::twilio::webhook::DEFAULT_LISTEN
+            )));
+        }
+    }
+    for number in &twilio.numbers {
+        let Some(failover) = &number.failover else {
+            continue;
+        };
+        if twilio.webhook.is_none() {
+            return Err(at(
+                &failover.pos,
+                format!(
+                    "`failover` of Twilio number {} needs `twilio.webhook`: Twilio asks the \
+                     webhook where to send the call when the PBX does not take it",
+                    number.number
+                ),
+            )
+            .with_hint(
+                "add `twilio.webhook: { public_url: https://…, auth_token: ${file:…} }` and run \
+                 `pbxgen twilio serve` (the rendered pbxgen-twilio.service)",
+            ));
+        }
+        let target = &failover.number;
+        if !target.starts_with('+') {
+            return Err(at(
+                target.pos(),
+                format!("expected the failover number in E.164 form (`+` and the country code), found `{target}`"),
+            )
+            .with_hint("Twilio dials it as given, e.g. `+59899999999`"));
+        }
+        if target.as_str() == number.number.as_str() {
+            return Err(at(
+                target.pos(),
+                format!("the failover of {} is the number itself: the call would loop back through Twilio", number.number),
+            )
+            .with_hint("fail over to another number, e.g. a mobile"));
+        }
+        if failover.on.is_empty() {
+            return Err(at(
+                &failover.pos,
+                "`on` is empty: the failover would never be used",
+            )
+            .with_hint("e.g. `on: [failed, busy, no-answer]`"));
+        }
+        let mut seen: Vec<&Spanned<crate::twilio::webhook::DialStatus>> = Vec::new();
+        for status in &failover.on {
+            if let Some(first) = seen.iter().find(|s| s.value == status.value) {
+                return Err(
+                    at(&status.pos, format!("`{}` is listed twice", status.value))
+                        .with_hint(format!("first listed at {}", first.location())),
+                );
+            }
+            seen.push(status);
+        }
+    }
     Ok(())
 }
 
@@ -702,6 +947,156 @@ fn check_outbound(profile: &Profile) -> Result<(), Error> {
             }
             for number in numbers {
                 existing_extension(profile, number, &format!("outbound route `{}`", route.name))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Click-to-call buttons: their callee exists, `via` and `gateway` agree, every button has a
+/// password (given, or derived from `site.secret_key`), and their credentials — public by
+/// design — share no source with any other secret.
+fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
+    unique(
+        "click-to-call button",
+        profile
+            .click_to_call
+            .iter()
+            .map(|b| (b.name.as_str(), b.name.pos())),
+    )?;
+    for button in &profile.click_to_call {
+        let name = &button.name;
+        if !profile.wants(ChannelDriver::Pjsip) {
+            return Err(at(
+                name.pos(),
+                format!("click-to-call button `{name}` needs the pjsip channel driver"),
+            )
+            .with_hint("add `pjsip` to `site.channel_drivers`"));
+        }
+        existing_extension(
+            profile,
+            &button.callee,
+            &format!("click-to-call button `{name}`"),
+        )?;
+        let max = &button.max_concurrent;
+        if max.value == 0 || max.value > 100 {
+            return Err(at(
+                &max.pos,
+                format!(
+                    "expected `max_concurrent` from 1 to 100, found {}",
+                    max.value
+                ),
+            ));
+        }
+        match (button.via.value, &button.gateway) {
+            (ClickToCallVia::Gateway, None) => {
+                return Err(at(
+                    &button.via.pos,
+                    format!("click-to-call button `{name}` is `via: gateway` but names no `gateway`"),
+                )
+                .with_hint("add `gateway: { allow_from: [ADDRESS/32] }`: the account is accepted from the gateway only"));
+            }
+            (ClickToCallVia::Gateway, Some(gateway)) => {
+                if gateway.allow_from.is_empty() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}`: `gateway.allow_from` is empty"),
+                    )
+                    .with_hint("list the gateway's addresses"));
+                }
+                unique(
+                    "network",
+                    gateway.allow_from.iter().map(|c| (c.net(), c.pos())),
+                )?;
+                if button.password.is_none() {
+                    return Err(at(
+                        name.pos(),
+                        format!("click-to-call button `{name}` is `via: gateway` and has no `password`"),
+                    )
+                    .with_hint("give `password: ${file:secrets/NAME.secret}`: you configure the gateway with it"));
+                }
+            }
+            (ClickToCallVia::Browser, Some(_)) => {
+                return Err(at(
+                    &button.via.pos,
+                    format!(
+                        "click-to-call button `{name}` is `via: browser`: `gateway` applies only to `via: gateway`"
+                    ),
+                ));
+            }
+            (ClickToCallVia::Browser, None) => {
+                if profile.network.tls.is_none() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.tls`"),
+                    )
+                    .with_hint("browsers connect over wss:// only: Asterisk's HTTPS server uses the TLS certificate and key of `network.tls`"));
+                }
+                if profile.network.public_address.is_none() {
+                    return Err(at(
+                        &button.via.pos,
+                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.public_address`"),
+                    )
+                    .with_hint("the web page connects to wss://PUBLIC_ADDRESS:8089/ws (the name on the TLS certificate)"));
+                }
+                let network = &profile.network;
+                let sip_ports = [
+                    network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+                    network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+                    network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+                ];
+                let wss = CLICK_TO_CALL_WSS_PORT;
+                for (port, chan_sip_port) in sip_ports.iter().flatten() {
+                    if port.value == wss {
+                        return Err(at(
+                            &port.pos,
+                            format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                        )
+                        .with_hint("give the SIP transport another port"));
+                    }
+                    // With both drivers chan_sip listens on a port of its own: not this one either.
+                    let chan_sip = match chan_sip_port {
+                        Some(p) => (p.value, &p.pos),
+                        None => (
+                            port.value
+                                .saturating_add(super::resolved::CHAN_SIP_PORT_OFFSET),
+                            &port.pos,
+                        ),
+                    };
+                    if profile.both_drivers() && chan_sip.0 == wss {
+                        return Err(at(
+                            chan_sip.1,
+                            format!("chan_sip would listen on port {wss}, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+                        )
+                        .with_hint(format!("set this transport's `chan_sip_port` to another port (it defaults to `port` + {})", super::resolved::CHAN_SIP_PORT_OFFSET)));
+                    }
+                }
+                if button.password.is_none() && profile.site.secret_key.is_none() {
+                    return Err(at(
+                        name.pos(),
+                        format!("click-to-call button `{name}` has no `password`, and there is no `site.secret_key` to derive one from"),
+                    )
+                    .with_hint("set `site.secret_key: ${file:secrets/site.key}` (32+ random characters), or give the button a `password`"));
+                }
+            }
+        }
+    }
+    // Published credentials and their key share no source with any other secret.
+    let uses = profile.secrets();
+    let public = |field: &str| field == "site.secret_key" || field.starts_with("click_to_call[");
+    let mut by_source: HashMap<&super::secret::SecretSource, &str> = HashMap::new();
+    for u in &uses {
+        if let Some(first) = by_source.insert(u.secret.source(), &u.field) {
+            if public(first) || public(&u.field) {
+                return Err(at(
+                    u.secret.pos(),
+                    format!(
+                        "`{}` uses the same secret as `{first}` ({})",
+                        u.field,
+                        u.secret.reference()
+                    ),
+                )
+                .with_hint("click-to-call passwords are published and `site.secret_key` derives published values: give each its own secret"));
             }
         }
     }

@@ -7,15 +7,41 @@
 //! of the line (the option name, the comment) so a reader still sees what the line is.
 
 use super::{MASK, is_secret_key};
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Mask the secrets in one source line of an Asterisk-style `.conf` file, a PHP ini file or a
 /// YAML profile.
 pub fn mask_line(line: &str) -> String {
-    let (code, comment) = split_comment(line);
+    let line = mask_xml_attributes(line);
+    let (code, comment) = split_comment(&line);
     let masked = mask_assignment(code)
         .or_else(|| mask_yaml(code))
         .unwrap_or_else(|| mask_dialplan_passwords(code));
     format!("{masked}{comment}")
+}
+
+/// XML attributes: `name="value"` or `name='value'` (any spacing around `=`).
+static XML_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(^|[\s<])([A-Za-z_][A-Za-z0-9_.:-]*)(\s*=\s*)("[^"]*"|'[^']*')"#)
+        .expect("valid regex")
+});
+
+/// Mask the values of XML attributes named for a secret (`<Sip username="pbx"
+/// password="…">` in TwiML), wherever they sit on the line.
+fn mask_xml_attributes(line: &str) -> Cow<'_, str> {
+    if !line.contains(['"', '\'']) {
+        return Cow::Borrowed(line);
+    }
+    XML_ATTRIBUTE.replace_all(line, |c: &regex::Captures<'_>| {
+        let quote = &c[4][..1];
+        if is_secret_key(&c[2]) {
+            format!("{}{}{}{quote}{MASK}{quote}", &c[1], &c[2], &c[3])
+        } else {
+            c[0].to_string()
+        }
+    })
 }
 
 /// Split at the first `;` that is not escaped as `\;`.
@@ -154,6 +180,32 @@ mod tests {
         );
         assert_eq!(mask_line("context=public"), "context=public");
         assert_eq!(mask_line("secret="), "secret=");
+    }
+
+    #[test]
+    fn xml_secret_attributes_are_masked_in_any_order_and_quoting() {
+        assert_eq!(
+            mask_line(r#"<Sip username="pbx" password="hunter2">sip:a@b;transport=udp</Sip>"#),
+            format!(r#"<Sip username="pbx" password="{MASK}">sip:a@b;transport=udp</Sip>"#)
+        );
+        // A line starting with the secret key: the `key = value` masker takes the rest.
+        assert_eq!(
+            mask_line(r#"  password = 'x y' username="pbx">"#),
+            format!("  password = {MASK}")
+        );
+        assert_eq!(
+            mask_line(r#"   username="pbx" password = 'x y'>"#),
+            format!(r#"   username="pbx" password = '{MASK}'>"#)
+        );
+        assert_eq!(
+            mask_line(r#"<Sip PASSWORD='a;b'>"#),
+            format!(r#"<Sip PASSWORD='{MASK}'>"#)
+        );
+        assert_eq!(
+            mask_line(r#"<Dial action="https://x/y">"#),
+            r#"<Dial action="https://x/y">"#
+        );
+        assert_eq!(mask_line(r#"secret="abc""#), format!("secret={MASK}"));
     }
 
     #[test]

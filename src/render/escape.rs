@@ -8,6 +8,10 @@
 //! - PHP ini (`websms.conf`, read by `parse_ini_file`): numbers bare, everything else in double
 //!   quotes (so `yes`, `no`, `null`… stay strings); `"`, `\` and `${` are refused.
 //! - XML: `& < > " '` escaped; control characters refused.
+//! - JSON: every string printed as a JSON string literal (quoted, escaped; `< > &` as `\u…` so
+//!   the file can be pasted into a `<script>`); numbers bare, booleans `true`/`false`.
+//! - systemd unit files: one word (no blank, quote, `\\`, `;` or `$`, which would split or
+//!   expand an `ExecStart=` argument), `%` written `%%` (systemd's specifier escape).
 //!
 //! Positions where even a single-line value is syntax — section names, dialplan arguments, host
 //! names, numbers — use the stricter filters ([`FILTERS`]) on top. Errors never quote the value:
@@ -24,6 +28,8 @@ pub enum Syntax {
     Asterisk,
     PhpIni,
     Xml,
+    Json,
+    Systemd,
 }
 
 impl Syntax {
@@ -32,6 +38,8 @@ impl Syntax {
             Syntax::Asterisk => "asterisk",
             Syntax::PhpIni => "php-ini",
             Syntax::Xml => "xml",
+            Syntax::Json => "json",
+            Syntax::Systemd => "systemd",
         }
     }
 
@@ -39,7 +47,32 @@ impl Syntax {
         match tag {
             "php-ini" => Syntax::PhpIni,
             "xml" => Syntax::Xml,
+            "json" => Syntax::Json,
+            "systemd" => Syntax::Systemd,
             _ => Syntax::Asterisk,
+        }
+    }
+
+    /// The generated-file header of this syntax, from its lines (no final line break: templates
+    /// put `{{ header }}` on a line of its own). JSON has no comments: there the header is a
+    /// `"$comment"` member, and the template writes it first inside the top-level object.
+    pub fn header(self, lines: &[String]) -> String {
+        match self {
+            Syntax::Asterisk | Syntax::PhpIni => lines
+                .iter()
+                .map(|l| format!("; {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Syntax::Xml => format!("<!--\n  {}\n-->", lines.join("\n  ")),
+            Syntax::Json => format!(
+                "\"$comment\": {}",
+                json_string(&lines.join(" ")).unwrap_or_default()
+            ),
+            Syntax::Systemd => lines
+                .iter()
+                .map(|l| format!("# {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -71,6 +104,9 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
         ValueKind::Number => write!(out, "{value}").map_err(Error::from),
         ValueKind::Bool if syntax == Syntax::Asterisk => out
             .write_str(if value.is_true() { "yes" } else { "no" })
+            .map_err(Error::from),
+        ValueKind::Bool if syntax == Syntax::Json => out
+            .write_str(if value.is_true() { "true" } else { "false" })
             .map_err(Error::from),
         kind => Err(invalid(format!(
             "a template printed a {kind} value; only strings and numbers can go into a file \
@@ -111,7 +147,28 @@ pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> R
             '"' => "&quot;",
             _ => "&apos;",
         }),
+        Syntax::Json => out.write_str(&json_string(text)?).map_err(Error::from),
+        Syntax::Systemd => {
+            if text
+                .contains(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ';' | '$'))
+            {
+                return Err(invalid(
+                    "a systemd unit value contains a blank, a quote, `\\`, `;` or `$`, which would split or expand a command line",
+                ));
+            }
+            write_replacing(out, text, &['%'], |_| "%%")
+        }
     }
+}
+
+/// `text` as a JSON string literal, with `<`, `>` and `&` escaped too (safe inside HTML).
+fn json_string(text: &str) -> Result<String, Error> {
+    let quoted = serde_json::to_string(text)
+        .map_err(|e| invalid(format!("cannot write a JSON string: {e}")))?;
+    Ok(quoted
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026"))
 }
 
 /// `text` as [`write_escaped`] writes it.
@@ -354,9 +411,32 @@ mod tests {
     }
 
     #[test]
+    fn systemd_values_are_one_word() {
+        assert_eq!(
+            escaped(Syntax::Systemd, "/etc/pbxgen/a%b.yaml").unwrap(),
+            "/etc/pbxgen/a%%b.yaml"
+        );
+        for bad in ["a b", "a\nb", "$HOME", "a;b", "\"x\"", "a\\b"] {
+            assert!(escaped(Syntax::Systemd, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn xml_is_escaped() {
         assert_eq!(xml_text("a<b>&\"'").unwrap(), "a&lt;b&gt;&amp;&quot;&apos;");
         assert!(xml_text("a\nb").is_err());
+    }
+
+    #[test]
+    fn json_strings_are_quoted_and_escaped() {
+        assert_eq!(
+            escaped(Syntax::Json, "a\"b</script>&").unwrap(),
+            r#""a\"b\u003c/script\u003e\u0026""#
+        );
+        assert_eq!(
+            Syntax::Json.header(&["one".into(), "two".into()]),
+            r#""$comment": "one two""#
+        );
     }
 
     #[test]

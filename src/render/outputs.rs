@@ -26,6 +26,9 @@ pub enum OutputKind {
     Websms,
     Spa3102,
     Twiml,
+    Http,
+    ClickToCall,
+    TwilioService,
 }
 
 /// Which files of one kind a plan calls for, and how they are named.
@@ -64,10 +67,15 @@ pub struct Output {
     pub holds_secrets: bool,
     /// Where secrets sit in such a file: masked in the copy on disk for `render --diff`.
     pub secret_positions: SecretPositions,
+    /// Whether its template prints credentials that are public by design (the
+    /// `public_credential` filter): they do not make the file secret. Only for files whose
+    /// whole purpose is to hand an account to the public, whose context can reach nothing
+    /// but its one callee (click-to-call pages). Masked like secrets in `--diff` all the same.
+    pub publishes_credentials: bool,
 }
 
 /// The registry, in the order files are rendered and listed.
-pub static OUTPUTS: [Output; 7] = [
+pub static OUTPUTS: [Output; 10] = [
     Output {
         kind: OutputKind::Pjsip,
         files: Files::One {
@@ -82,6 +90,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: Some(FileKind::Pjsip),
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Sip,
@@ -97,6 +106,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: Some(FileKind::Sip),
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Extensions,
@@ -112,6 +122,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: Some(FileKind::Extensions),
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Voicemail,
@@ -127,6 +138,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: Some(FileKind::Voicemail),
         holds_secrets: true,
         secret_positions: SecretPositions::OptionsAndMailboxes,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Websms,
@@ -142,6 +154,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: Some(FileKind::Websms),
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Spa3102,
@@ -160,6 +173,7 @@ pub static OUTPUTS: [Output; 7] = [
         reader: None,
         holds_secrets: true,
         secret_positions: SecretPositions::Xml,
+        publishes_credentials: false,
     },
     Output {
         kind: OutputKind::Twiml,
@@ -175,9 +189,79 @@ pub static OUTPUTS: [Output; 7] = [
             "twiml-<name>.xml: TwiML routing a Twilio number to the PBX"
         ),
         syntax: Syntax::Xml,
-        reader: None,
+        reader: Some(FileKind::Twiml),
         holds_secrets: false,
         secret_positions: SecretPositions::Xml,
+        publishes_credentials: false,
+    },
+    Output {
+        kind: OutputKind::Http,
+        files: Files::One {
+            name: "http.conf",
+            present: |plan| {
+                plan.click_to_call
+                    .as_ref()
+                    .is_some_and(|c| c.http.is_some())
+            },
+        },
+        template: template!(
+            "http.conf.j2",
+            "http.conf: Asterisk's HTTPS server for WebRTC (WSS only; plain HTTP off)"
+        ),
+        syntax: Syntax::Asterisk,
+        reader: Some(FileKind::Http),
+        holds_secrets: false,
+        secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
+    },
+    Output {
+        kind: OutputKind::ClickToCall,
+        files: Files::PerItem {
+            prefix: "click-to-call-",
+            suffix: ".json",
+            variable: "page",
+            names: |plan| {
+                plan.click_to_call
+                    .iter()
+                    .flat_map(|c| &c.pages)
+                    .map(|p| p.name.as_str())
+                    .collect()
+            },
+            value: |plan, i| {
+                plan.click_to_call
+                    .as_ref()
+                    .and_then(|c| c.pages.get(i))
+                    .map_or(Value::UNDEFINED, Value::from_serialize)
+            },
+        },
+        template: template!(
+            "click-to-call.json.j2",
+            "click-to-call-<name>.json: what a WebRTC click-to-call page needs (public by design)"
+        ),
+        syntax: Syntax::Json,
+        reader: None,
+        // Deliberately not secret (mode 0644): the page's JavaScript hands these credentials
+        // to every visitor anyway. The account's context reaches its one callee and nothing
+        // else (plan::invariants refuses anything more), which is what keeps it safe.
+        holds_secrets: false,
+        secret_positions: SecretPositions::Options,
+        publishes_credentials: true,
+    },
+    Output {
+        kind: OutputKind::TwilioService,
+        files: Files::One {
+            name: "pbxgen-twilio.service",
+            present: |plan| plan.twilio_service.is_some(),
+        },
+        template: template!(
+            "pbxgen-twilio.service.j2",
+            "pbxgen-twilio.service: systemd unit running `pbxgen twilio serve`, sandboxed"
+        ),
+        syntax: Syntax::Systemd,
+        reader: None,
+        holds_secrets: false,
+        secret_positions: SecretPositions::Options,
+        publishes_credentials: false,
     },
 ];
 
@@ -233,6 +317,14 @@ pub fn syntax_of_file(file: &str) -> Syntax {
 /// Where the secrets of an output file sit (options, for a name the registry does not know).
 pub fn secret_positions_of_file(file: &str) -> SecretPositions {
     of_file(file).map_or(SecretPositions::Options, |o| o.secret_positions)
+}
+
+/// Whether the output a template produces may print public credentials (see
+/// [`Output::publishes_credentials`]).
+pub fn publishes_credentials(template: &str) -> bool {
+    OUTPUTS
+        .iter()
+        .any(|o| o.template.name == template && o.publishes_credentials)
 }
 
 /// The Asterisk file kind the reader reads an output file as, if any.
@@ -341,6 +433,12 @@ mod tests {
         );
         assert_eq!(syntax_of_file("websms.conf"), Syntax::PhpIni);
         assert_eq!(syntax_of_template("spa3102.xml.j2"), Syntax::Xml);
+        assert_eq!(
+            of_file("pbxgen-twilio.service").map(|o| o.kind),
+            Some(OutputKind::TwilioService)
+        );
+        assert_eq!(syntax_of_file("pbxgen-twilio.service"), Syntax::Systemd);
+        assert_eq!(reader_kind_of_file("twiml-main.xml"), Some(FileKind::Twiml));
         assert_eq!(syntax_of_template("_asterisk.j2"), Syntax::Asterisk);
     }
 

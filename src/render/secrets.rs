@@ -73,37 +73,12 @@ impl SecretTable {
         value: &Value,
         forbidden: Option<&str>,
     ) -> Result<String, minijinja::Error> {
-        let index = secret_index(value).ok_or_else(|| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                "the `secret` filter expects a secret (a `{\"secret\": n}` value of the site)",
-            )
-        })?;
-        let secret = self.secrets.get(index).ok_or_else(|| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                format!("no secret number {index}"),
-            )
-        })?;
+        let (index, secret) = self.lookup(value)?;
         CURRENT_FILE.with_borrow_mut(|file| file.printed = true);
         if self.mode == SecretMode::Mask {
             return Ok(MASK.to_string());
         }
-        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(Some(value)) = resolved.get(index) {
-            return Ok(value.clone());
-        }
-        let value = match secret.resolve() {
-            Ok(value) => value,
-            Err(err) => {
-                let message = format!("cannot read secret {}", secret.reference());
-                note_failure(err);
-                return Err(minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    message,
-                ));
-            }
-        };
+        let value = self.resolve(index)?;
         if let Some(forbidden) = forbidden.filter(|f| value.contains(|c| f.contains(c))) {
             let err = Error::at(
                 secret.pos().location(),
@@ -120,6 +95,91 @@ impl SecretTable {
                 message,
             ));
         }
+        Ok(value)
+    }
+
+    /// The `public_credential` filter: `{{ page.password | public_credential }}` prints a
+    /// credential that is public by design (a click-to-call button's password: its account can
+    /// reach one callee only) without making the file secret. Only templates whose output the
+    /// registry marks as publishing credentials may use it, and the value must differ from
+    /// every other secret of the site.
+    pub fn public_filter(
+        &self,
+        value: &Value,
+        publishes: bool,
+    ) -> Result<String, minijinja::Error> {
+        if !publishes {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "`public_credential` is for files the output registry marks as publishing credentials; print secrets with `secret`",
+            ));
+        }
+        let (index, secret) = self.lookup(value)?;
+        if self.mode == SecretMode::Mask {
+            return Ok(MASK.to_string());
+        }
+        let value = self.resolve(index)?;
+        for other in (0..self.secrets.len()).filter(|&i| i != index) {
+            if self.resolve(other)? == value {
+                let err = Error::at(
+                    secret.pos().location(),
+                    format!(
+                        "the value of {} is published, and it equals the value of {}",
+                        secret.reference(),
+                        self.secrets[other].reference()
+                    ),
+                )
+                .with_hint("a published credential must not be any other secret of the site");
+                let message = err.message.clone();
+                note_failure(err);
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    message,
+                ));
+            }
+        }
+        Ok(value)
+    }
+
+    fn lookup(&self, value: &Value) -> Result<(usize, &Secret), minijinja::Error> {
+        let index = secret_index(value).ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "the `secret` filter expects a secret (a `{\"secret\": n}` value of the site)",
+            )
+        })?;
+        let secret = self.secrets.get(index).ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("no secret number {index}"),
+            )
+        })?;
+        Ok((index, secret))
+    }
+
+    /// The value of secret `index`, resolved once for the whole render.
+    fn resolve(&self, index: usize) -> Result<String, minijinja::Error> {
+        if let Some(Some(value)) = self
+            .resolved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(index)
+        {
+            return Ok(value.clone());
+        }
+        let secret = &self.secrets[index];
+        let value = match secret.resolve() {
+            Ok(value) => value,
+            Err(err) => {
+                let message = format!("cannot read secret {}", secret.reference());
+                note_failure(err);
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    message,
+                ));
+            }
+        };
+        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
         resolved[index] = Some(value.clone());
         Ok(value)
     }

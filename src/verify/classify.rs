@@ -30,6 +30,15 @@ pub enum Kind {
     /// when it is a well-formed host name, the configuration when no resolver could ever resolve
     /// it (`**YOUR PUBLIC IP**`, `(IPv4 Address)`).
     Dns,
+    /// A later use of an object that did not load (`Unable to retrieve PJSIP transport 'tls'`,
+    /// when something tries to send over it): the class of the earlier message, in any thread,
+    /// that refused the object (the same `id`), the configuration's when none did.
+    UseOfRefused,
+    /// A TLS file main/tcptls.c could not load (the `value` capture, a path): the environment
+    /// when the directory verified does not hold it (the instance sees the directory as
+    /// /etc/asterisk; anything elsewhere is not part of it), the configuration when it does (then
+    /// the file itself is unreadable or invalid).
+    TlsFile,
     /// The consequence of an earlier ERROR/WARNING of the same thread (a failed option, then the
     /// object it belonged to): it takes that message's class when both concern the same thing (a
     /// capture of the same name and value: `id`, `opt`, `value`, `host`), the configuration's
@@ -61,8 +70,7 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
-const NO_ROUTE: &str =
-    "this instance's network namespace has only lo: a request to any other address has no route";
+const NO_ROUTE: &str = "this instance's network namespace has only lo: nothing outside it can be reached, and no server outside it ever answers (registrations retry)";
 const NOT_HERE: &str = "the bind address belongs to the server the configuration was written for: this instance has only lo";
 const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
@@ -159,6 +167,27 @@ pub static RULES: &[Rule] = &[
         pattern: r"^Transport: (?P<id>[^:]*): (?P<opt>\S+) (?P<value>.*) is either missing or not readable$",
         kind: Kind::Environment(TLS_FILE),
         conf: Some("pjsip.conf"),
+    },
+    // ---- main/tcptls.c (TLS servers: http.conf, manager.conf, chan_sip) ----
+    Rule {
+        id: "tls-server-file-unloadable",
+        // main/tcptls.c: __ssl_setup, a server's certificate, private key or CA list that
+        // OpenSSL could not load (the server is then disabled).
+        source: "main/tcptls.c: __ssl_setup",
+        file: Some("tcptls.c"),
+        pattern: r"^TLS/SSL (?:error loading (?:cert|private key) file\. <(?P<value>[^>]*)>|CA file\((?P<file>[^)]*)\)/path\([^)]*\) error)$",
+        kind: Kind::TlsFile,
+        conf: None,
+    },
+    Rule {
+        id: "tls-server-openssl-errors",
+        // main/tcptls.c: write_openssl_error_to_log, OpenSSL's error queue (one `<thread>:error:…`
+        // line per error) logged right after the message saying what failed.
+        source: "main/tcptls.c: write_openssl_error_to_log",
+        file: Some("tcptls.c"),
+        pattern: r"^[0-9A-Fa-f]+:error:[0-9A-Fa-f]+:",
+        kind: Kind::Consequence,
+        conf: None,
     },
     Rule {
         id: "transport-address-not-here",
@@ -380,6 +409,27 @@ pub static RULES: &[Rule] = &[
         kind: Kind::Environment(NO_NIC),
         conf: None,
     },
+    Rule {
+        id: "transport-unavailable",
+        // res/res_pjsip.c: ast_sip_set_tpselector_from_transport_name, an endpoint, AOR or
+        // registration names a transport that did not load (at use time: a qualify, a call).
+        source: "res/res_pjsip.c: ast_sip_set_tpselector_from_transport_name",
+        file: Some("res_pjsip.c"),
+        pattern: r"^Unable to retrieve PJSIP transport '(?P<id>[^']*)'$",
+        kind: Kind::UseOfRefused,
+        conf: Some("pjsip.conf"),
+    },
+    Rule {
+        id: "registration-no-response",
+        // res/res_pjsip_outbound_registration.c: schedule_retry, when the REGISTER got no
+        // response at all (a transport error: the server is unreachable from the instance).
+        // Whether it shows depends on how long the instance lives, so it is never counted.
+        source: "res/res_pjsip_outbound_registration.c: schedule_retry",
+        file: Some("res_pjsip_outbound_registration.c"),
+        pattern: r"^No response received from '(?P<value>[^']*)' on registration attempt to '[^']*', retrying in '\d+'$",
+        kind: Kind::Environment(NO_ROUTE),
+        conf: None,
+    },
 ];
 
 /// Module → the configuration files it needs (for [`Kind::ModuleDeclined`]).
@@ -525,10 +575,30 @@ pub fn classify(entries: &[LogEntry], present: &dyn Fn(&str) -> bool) -> Vec<Cla
                         _ => Class::Config,
                     }
                 }
+                Kind::TlsFile => {
+                    let path = item.captures.get("value").or(item.captures.get("file"));
+                    let held = path
+                        .and_then(|p| p.strip_prefix("/etc/asterisk/"))
+                        .is_some_and(present);
+                    if held {
+                        Class::Config
+                    } else {
+                        Class::Environment(TLS_FILE.to_string())
+                    }
+                }
                 Kind::Dns => match item.captures.get("host") {
                     Some(host) if is_host_name(host) => Class::Environment(DNS.to_string()),
                     _ => Class::Config,
                 },
+                Kind::UseOfRefused => {
+                    let id = item.captures.get("id");
+                    out.iter()
+                        .rev()
+                        .find(|o| {
+                            o.rule == Some("sorcery-object-failed") && o.captures.get("id") == id
+                        })
+                        .map_or(Class::Config, |o| o.class.clone())
+                }
                 Kind::Consequence => {
                     let prev = last_of_thread.get(&e.lwp).map(|&i| &out[i]);
                     match prev {
@@ -628,6 +698,63 @@ mod tests {
         assert_eq!(
             c[2].captures.get("id").map(String::as_str),
             Some("transport-tls")
+        );
+    }
+
+    #[test]
+    fn a_tls_server_file_the_directory_does_not_hold_is_environment_and_a_bad_one_configuration() {
+        // http.conf's TLS listener, as Asterisk 22 logs a certificate it cannot open.
+        let entries = [
+            entry(
+                9,
+                "ERROR",
+                "tcptls.c",
+                "TLS/SSL error loading cert file. </etc/asterisk/keys/pbx.crt>",
+            ),
+            entry(
+                9,
+                "ERROR",
+                "tcptls.c",
+                "009506ED3B7F0000:error:80000002:system library:file_ctrl:No such file or directory:../crypto/bio/bss_file.c:299:calling fopen(/etc/asterisk/keys/pbx.crt, r)\n009506ED3B7F0000:error:10080002:BIO routines:file_ctrl:system lib:../crypto/bio/bss_file.c:302:",
+            ),
+        ];
+        let missing = classify(&entries, &|_| false);
+        assert_eq!(missing[0].rule, Some("tls-server-file-unloadable"));
+        assert_eq!(missing[1].rule, Some("tls-server-openssl-errors"));
+        assert!(
+            missing
+                .iter()
+                .all(|c| c.class == Class::Environment(TLS_FILE.to_string())),
+            "{missing:?}"
+        );
+        // The directory holds the file, and OpenSSL still cannot load it: the file is bad.
+        let held = classify(&entries, &|f| f == "keys/pbx.crt");
+        assert!(held.iter().all(|c| c.class == Class::Config), "{held:?}");
+        // A key outside /etc/asterisk is never part of the directory verified.
+        let key = [entry(
+            9,
+            "ERROR",
+            "tcptls.c",
+            "TLS/SSL error loading private key file. </etc/ssl/private/pbx.key>",
+        )];
+        assert!(matches!(
+            classify(&key, &|_| true)[0].class,
+            Class::Environment(_)
+        ));
+        // The OpenSSL queue after a configuration error (a bad cipher list) stays configuration.
+        let cipher = [
+            entry(9, "ERROR", "tcptls.c", "TLS/SSL cipher error <NOPE>"),
+            entry(
+                9,
+                "ERROR",
+                "tcptls.c",
+                "00B5ABD3187F0000:error:0A0000B9:SSL routines:SSL_CTX_set_cipher_list:no cipher match:../ssl/ssl_lib.c:2760:",
+            ),
+        ];
+        assert!(
+            classify(&cipher, &|_| false)
+                .iter()
+                .all(|c| c.class == Class::Config)
         );
     }
 
@@ -740,6 +867,58 @@ mod tests {
             "res_mystery declined to load.",
         )];
         assert_eq!(classify(&unknown, &|_| false)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn using_a_transport_the_instance_refused_is_the_instance_not_the_configuration() {
+        let refused = |file_message: &str| {
+            [
+                entry(6, "ERROR", "config_transport.c", file_message),
+                entry(
+                    6,
+                    "ERROR",
+                    "res_sorcery_config.c",
+                    "Could not create an object of type 'transport' with id 'transport-tls' from configuration file 'pjsip.conf'",
+                ),
+                entry(
+                    40,
+                    "ERROR",
+                    "res_pjsip.c",
+                    "Unable to retrieve PJSIP transport 'transport-tls'",
+                ),
+            ]
+        };
+        let tls = refused(
+            "Transport: transport-tls: cert_file /etc/asterisk/keys/x.crt is either missing or not readable",
+        );
+        assert!(matches!(
+            classify(&tls, &|_| true)[2].class,
+            Class::Environment(_)
+        ));
+        // Refused for a reason of the configuration, or never defined: the configuration's.
+        let bad = refused("Something the configuration did");
+        assert_eq!(classify(&bad, &|_| true)[2].class, Class::Config);
+        let alone = [entry(
+            40,
+            "ERROR",
+            "res_pjsip.c",
+            "Unable to retrieve PJSIP transport 'nope'",
+        )];
+        assert_eq!(classify(&alone, &|_| true)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn a_registration_nobody_answers_is_the_instance_not_the_configuration() {
+        let entries = [entry(
+            31,
+            "WARNING",
+            "res_pjsip_outbound_registration.c",
+            "No response received from 'sip:192.0.2.10:5061;transport=tls' on registration attempt to 'sip:user0@192.0.2.10', retrying in '60'",
+        )];
+        assert!(matches!(
+            classify(&entries, &|_| true)[0].class,
+            Class::Environment(_)
+        ));
     }
 
     #[test]

@@ -39,9 +39,11 @@
 //! Linux kernel with network, mount and PID namespaces. For the sandbox root, ~400 MB of disk
 //! under `PBXGEN_ASTERISK_ROOT` (default `/var/cache/pbxgen/asterisk-root`).
 //!
-//! The command line (`pbxgen verify DIR [--asterisk PATH]`, `render --verify`) is meant to be a
-//! thin wrapper: build an [`instance::Asterisk`], call [`verify_dir`] with the model's prediction,
-//! print the report (it is `serde::Serialize`), exit 0 when [`VerifyReport::is_clean`], 1 when not, 2 on an `Err`.
+//! The command line (`pbxgen verify DIR [--asterisk PATH]`, `render --verify`) is a thin
+//! wrapper: it builds an [`instance::Asterisk`] ([`Asterisk::choose`]), calls
+//! [`verify_against_model`] (which is [`verify_dir`] with the model's prediction for the Asterisk
+//! version that ran), prints the report (it is `serde::Serialize`), and exits 0 when
+//! [`VerifyReport::is_clean`], 1 when not, 2 on an `Err`.
 
 pub mod classify;
 pub mod instance;
@@ -49,6 +51,7 @@ pub mod log;
 pub mod objects;
 pub mod predict;
 pub mod report;
+pub mod text;
 
 pub use instance::{Asterisk, Instance, InstanceOptions};
 pub use objects::{Comparison, ObjectKind, ObjectSets, compare};
@@ -93,4 +96,81 @@ pub fn verify_dir(
     report.boot_seconds = instance.boot_time().as_secs_f64();
     report.replaced = instance.replaced().to_vec();
     Ok(report)
+}
+
+/// [`verify_dir`], compared with what pbxgen's model of `dir` predicts for the major version of
+/// the Asterisk that ran (read from `core show version`; the model's defaults when it cannot be
+/// read). What `pbxgen verify` and `render --verify` report.
+pub fn verify_against_model(
+    dir: &Path,
+    asterisk: &Asterisk,
+    instance: &InstanceOptions,
+) -> crate::Result<VerifyReport> {
+    // A first prediction, before the version is known: it only helps read Asterisk's lists
+    // (names longer than their columns).
+    let hints = predict_dir(dir, None)?;
+    let mut report = verify_dir(
+        dir,
+        asterisk,
+        &VerifyOptions {
+            instance: instance.clone(),
+            prediction: Some(hints),
+        },
+    )?;
+    if let Some(major) = major_version(&report.asterisk.version) {
+        let prediction = predict_dir(dir, Some(major))?;
+        report.comparison = Some(compare(&report.objects, &prediction.objects));
+        report.prediction = Some(prediction);
+    }
+    excuse_environment(&mut report);
+    Ok(report)
+}
+
+/// Predicted objects Asterisk did not load because of the throwaway instance — an environment
+/// message names them (`Could not create an object of type 'transport' with id 'tls'` after a
+/// TLS file that is not in the directory) — are moved from `predicted_only` to `environment`:
+/// they load on the PBX, where the files and DNS are.
+fn excuse_environment(report: &mut VerifyReport) {
+    let Some(comparison) = &mut report.comparison else {
+        return;
+    };
+    for finding in &report.environment {
+        let Some((kind, id)) = finding.object.as_deref().and_then(|o| o.split_once(' ')) else {
+            continue;
+        };
+        let id = id.trim_matches('\'');
+        let Some(k) = comparison
+            .kinds
+            .iter_mut()
+            .find(|k| k.kind.pjsip_type() == Some(kind))
+        else {
+            continue;
+        };
+        if let Some(i) = k.predicted_only.iter().position(|p| p == id) {
+            let name = k.predicted_only.remove(i);
+            k.environment.push(name);
+        }
+    }
+}
+
+/// The major version in `core show version`'s first line (`Asterisk 22.10.1 built by …` → 22).
+pub fn major_version(version: &str) -> Option<u32> {
+    let rest = version.trim().strip_prefix("Asterisk ")?;
+    let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    major.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_major_version_of_core_show_version() {
+        use super::major_version;
+        assert_eq!(
+            major_version("Asterisk 22.10.1 built by buildd @ x on a x86_64 running Linux"),
+            Some(22)
+        );
+        assert_eq!(major_version("Asterisk 20.20.1"), Some(20));
+        assert_eq!(major_version("Asterisk GIT-master-abc"), None);
+        assert_eq!(major_version(""), None);
+    }
 }

@@ -294,6 +294,10 @@ pub struct KindComparison {
     pub predicted_only: Vec<String>,
     /// Loaded by Asterisk, not predicted.
     pub asterisk_only: Vec<String>,
+    /// Predicted, not loaded because of the throwaway instance (a message of the environment
+    /// names them: a TLS file not in the directory, a host name without DNS); not a difference.
+    /// Filled by [`super::verify_against_model`] only.
+    pub environment: Vec<String>,
 }
 
 /// Asterisk's objects against a prediction, per type.
@@ -355,6 +359,7 @@ pub fn compare(asterisk: &ObjectSets, predicted: &ObjectSets) -> Comparison {
                 agreed: a.intersection(p).count(),
                 predicted_only: p.difference(a).cloned().collect(),
                 asterisk_only: a.difference(p).cloned().collect(),
+                environment: Vec::new(),
             }
         })
         .collect();

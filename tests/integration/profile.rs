@@ -82,6 +82,15 @@ fn home_lab_is_the_seed_scenario() {
     );
     assert_eq!(websms.channel_context, "dp_entry_channel_open");
     assert_eq!(websms.text_context, "dp_entry_trunk_texting");
+
+    // When the PBX cannot take a Twilio call, the signed webhook sends it to the mobile.
+    let webhook = twilio.webhook.as_ref().expect("twilio.webhook");
+    assert!(webhook.public_url.url().is_https());
+    assert_eq!(webhook.listen.to_string(), "127.0.0.1:8088");
+    let failover = twilio.numbers[0].failover.as_ref().expect("failover");
+    assert_eq!(failover.number, "+59899999999");
+    let on: Vec<&str> = failover.on.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(on, ["failed", "busy", "no-answer"]);
 }
 
 #[test]
@@ -234,7 +243,7 @@ const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spa
 #[rustfmt::skip]
 const INVALID: &[Expect] = &[
     // YAML and schema
-    expect("unknown-field", 10, 5, "unknown field `voicemial`, expected one of `number`, `name`, `secret`, `device`, `permit`, `voicemail`, `sms`, `codecs`", Some("did you mean `voicemail`?")),
+    expect("unknown-field", 10, 5, "unknown field `voicemial`, expected one of `number`, `name`, `secret`, `device`, `permit`, `voicemail`, `sms`, `codecs`, `driver`", Some("did you mean `voicemail`?")),
     expect("duplicate-key", 5, 3, "duplicate key `name`", Some("a key may appear only once in a mapping; remove one of them")),
     expect("yes-is-not-a-bool", 10, 15, "expected `true` or `false`", Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile")),
     expect("version-2", 1, 10, "unsupported profile version 2: this pbxgen reads version 1", None),
@@ -256,16 +265,40 @@ const INVALID: &[Expect] = &[
     expect("reserved-trunk-name", 7, 11, "the trunk name `twilio` is reserved for the `twilio:` section", None),
     expect("device-mismatch", 10, 13, "extension 101 names device `hoem`, which is not defined in `devices`", Some("did you mean `home`?")),
     expect("fallback-without-voicemail", 17, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
+    // channel drivers and device names
+    expect("driver-not-listed", 10, 13, "extension 101 is to be served by `sip`, which `site.channel_drivers` does not list", Some("add `sip` to `site.channel_drivers`, or remove this `driver`")),
+    expect("sms-on-chan-sip", 11, 13, "extension 101 may text (`sms: true`), which needs the pjsip channel driver, but chan_sip serves it", Some("chan_sip cannot say per peer who may send MESSAGEs")),
+    expect("chan-sip-port-one-driver", 5, 37, "`chan_sip_port` is only used when `site.channel_drivers` lists both `pjsip` and `sip`", Some("with one driver, it listens on `port`")),
+    expect("chan-sip-port-clash", 8, 20, "chan_sip tls and chan_sip tcp would both listen on TCP port 5160", Some("with both drivers, chan_sip needs ports of its own")),
+    expect("pstn-line-numeric", 11, 14, "PSTN line `5551234` registers with a number as its name: a caller whose caller ID is 5551234 would be taken for it", Some("give the line a name with a letter in it")),
+    expect("trunk-named-like-a-phone", 7, 11, "`ext200` is the name of an extension's device (extensions register as `ext<number>`)", None),
     // Twilio
     expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
     expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
     expect("tls-without-transport", 8, 5, "the Twilio termination uses tls, but `network` has no `tls` transport", Some("add `network.tls`")),
+    // Twilio webhook and failover
+    expect("failover-without-webhook", 12, 17, "`failover` of Twilio number +15551234567 needs `twilio.webhook`: Twilio asks the webhook where to send the call when the PBX does not take it", Some("add `twilio.webhook: { public_url: https://…, auth_token: ${file:…} }`")),
+    expect("failover-not-e164", 12, 27, "expected the failover number in E.164 form (`+` and the country code), found `099999999`", Some("Twilio dials it as given, e.g. `+59899999999`")),
+    expect("failover-loop", 12, 27, "the failover of +15551234567 is the number itself: the call would loop back through Twilio", Some("fail over to another number")),
+    expect("failover-status-twice", 12, 62, "`failed` is listed twice", Some("first listed at {file}:12:48")),
+    expect("failover-unknown-status", 12, 56, "unknown value `no_answer`, expected one of `completed`, `answered`, `busy`, `no-answer`, `failed`, `canceled`", Some("did you mean `no-answer`?")),
+    expect("webhook-url-query", 13, 17, "expected a URL with no query (`?…`) or fragment (`#…`), found `https://pbx.example.net/twilio?x=1`", None),
+    expect("webhook-listen-hostname", 14, 13, "expected an address and port like `127.0.0.1:8088`, found `localhost:8088`", Some("IPv6 addresses go in brackets")),
+    expect("webhook-without-numbers", 10, 5, "`twilio.webhook` serves the TwiML of `twilio.numbers`, but there are none", Some("add the Twilio numbers that call this PBX to `twilio.numbers`")),
     // SMS
     expect("websms-no-allow-from", 13, 13, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages", None),
     expect("websms-open-proxy", 14, 25, "`0.0.0.0/0` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`", None),
     expect("websms-legacy-auth", 11, 20, "the legacy WebSMS layout knows only `basic` and `zadarma` authentication", None),
     expect("unknown-provider", 9, 15, "unknown SMS provider preset `zadrama`", Some("did you mean `zadarma`?")),
     expect("deliver-without-sms", 17, 18, "extension 101 receives SMS but does not have `sms: true`", Some("set `sms: true` on extension 101")),
+    // click-to-call
+    expect("c2c-gateway-without-password", 13, 11, "click-to-call button `sales` is `via: gateway` and has no `password`", Some("give `password: ${file:secrets/NAME.secret}`")),
+    expect("c2c-browser-without-tls", 14, 10, "click-to-call button `sales` is `via: browser`, which needs `network.tls`", Some("browsers connect over wss:// only")),
+    expect("c2c-no-secret-key", 13, 11, "click-to-call button `sales` has no `password`, and there is no `site.secret_key` to derive one from", Some("set `site.secret_key: ${file:secrets/site.key}`")),
+    expect("c2c-missing-callee", 14, 13, "click-to-call button `sales` names extension `200`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("c2c-chan-sip-port-clash", 7, 37, "chan_sip would listen on port 8089, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("set this transport's `chan_sip_port` to another port")),
+    expect("c2c-port-clash", 7, 16, "port 8089 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port")),
+    expect("c2c-shared-secret", 17, 15, "`click_to_call[sales].password` uses the same secret as `extensions[101].secret` (${env:PBX_EXT_101})", Some("click-to-call passwords are published")),
 ];
 
 #[test]
@@ -555,4 +588,81 @@ fn voicemail_pins_must_be_digits() {
         "the value of ${file:pin.secret}: a PIN must not contain `a`"
     );
     assert_eq!(err.hint.as_deref(), Some("a PIN may contain digits only"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// the Twilio webhook
+
+/// A Twilio number served by a webhook at `public_url`.
+fn webhook_site(public_url: &str) -> String {
+    format!(
+        "version: 1\nsite: {{ name: t, asterisk: 22 }}\nnetwork:\n  public_address: pbx.example.net\n  \
+         local_nets: [192.168.1.0/24]\n  udp: {{ port: 5060 }}\ntwilio:\n  origination: {{ context: from-twilio }}\n  \
+         numbers:\n    - {{ number: \"+15551234567\", name: main }}\n  webhook:\n    public_url: {public_url}\n    \
+         auth_token: ${{env:PBXGEN_TEST_TWILIO_TOKEN}}\n"
+    )
+}
+
+#[test]
+fn an_http_public_url_is_accepted_but_warned_about_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, webhook_site("http://pbx.example.net/twilio")).unwrap();
+
+    let (code, stdout, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("webhook:    http://pbx.example.net/twilio on 127.0.0.1:8088"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "warning: {}:12:17: `twilio.webhook.public_url` is `http://` (audit rule PBX311)",
+            path.display()
+        )),
+        "{stderr}"
+    );
+
+    let (code, stdout, _) = run(pbxgen()
+        .args([
+            "audit",
+            "--fail-on",
+            "high",
+            "--format",
+            "json",
+            "--profile",
+        ])
+        .arg(&path));
+    assert_eq!(code, 1, "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let findings: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PBX311")
+        .collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert!(
+        findings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("twiml-main.xml"),
+        "{stdout}"
+    );
+
+    // `render` audits its own output: it refuses to write it at --fail-on high.
+    let out = dir.path().join("out");
+    let (code, _, stderr) = run(pbxgen()
+        .args(["render", "--fail-on", "high", "--out"])
+        .arg(&out)
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("PBX311"), "{stderr}");
+    assert!(!out.join("twiml-main.xml").exists());
+
+    // With https, the same profile audits clean.
+    std::fs::write(&path, webhook_site("https://pbx.example.net/twilio")).unwrap();
+    let (code, stdout, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("PBX311"), "{stdout}{stderr}");
 }

@@ -1,7 +1,8 @@
 //! The PBX as Asterisk would run it: every recognised file interpreted into one model.
 //!
 //! [`build`] turns a loaded [`Config`] into a [`Pbx`]. Each file kind has its interpreter
-//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`); all of them keep
+//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`, `http`); all of them keep
+//! (`sip`, `pjsip`, `dialplan`, `websms`, `manager`, `acl`, `asterisk_conf`, `twiml`); all of them keep
 //! the position of every value they read, and say when a value is Asterisk's default instead
 //! (`Located::pos == None`). Interpreters never fail: what Asterisk would reject is recorded
 //! (diagnostics, `dropped` reasons) so that the audit can report it.
@@ -11,11 +12,13 @@ pub mod asterisk_conf;
 pub mod dialplan;
 mod dialplan_apps;
 mod dialplan_build;
+pub mod http;
 pub mod manager;
 pub mod pjsip;
 pub mod pjsip_options;
 pub mod sip;
 pub mod taint;
+pub mod twiml;
 pub mod values;
 pub mod voicemail;
 pub mod websms;
@@ -28,9 +31,11 @@ use serde::Serialize;
 pub use acl::{Acl, AclRule, AclTarget, NamedAcl};
 pub use asterisk_conf::AsteriskConf;
 pub use dialplan::Dialplan;
+pub use http::HttpConf;
 pub use manager::ManagerConf;
 pub use pjsip::PjsipConf;
 pub use sip::SipConf;
+pub use twiml::TwimlDoc;
 pub use voicemail::VoicemailConf;
 pub use websms::WebsmsConf;
 
@@ -118,6 +123,11 @@ pub struct Pbx {
     pub asterisk: Option<AsteriskConf>,
     /// voicemail.conf, when present (its dial-out/callback/exit contexts are dialplan edges).
     pub voicemail: Option<VoicemailConf>,
+    /// http.conf, when present (where WebSockets are served).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpConf>,
+    /// TwiML documents (Twilio's instructions for calls to a number), in reading order.
+    pub twiml: Vec<TwimlDoc>,
     /// The target version the model was built for.
     pub asterisk_version: Option<u32>,
 }
@@ -178,6 +188,16 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
     let asterisk = config
         .file_of_kind(FileKind::Asterisk)
         .map(|(_, f)| asterisk_conf::build(f));
+    let http = config
+        .file_of_kind(FileKind::Http)
+        .map(|(i, f)| http::build(i, f));
+    let twiml = config
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FileKind::Twiml)
+        .map(|(i, f)| twiml::build(i, f, &config.sources.file(f.file).text()))
+        .collect();
     Pbx {
         config,
         sip,
@@ -188,6 +208,8 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
         named_acls,
         asterisk,
         voicemail,
+        http,
+        twiml,
         asterisk_version: opts.asterisk_version,
     }
 }

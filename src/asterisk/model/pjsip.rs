@@ -111,6 +111,21 @@ impl PjsipConf {
             .filter(|e| e.is_anonymous && e.meta.loads())
     }
 
+    /// Whether an endpoint is meant for web pages: `webrtc=yes`, or bound to a `ws`/`wss`
+    /// transport. Its credentials live in JavaScript or a gateway in front of the page, so they
+    /// are public however strong they are.
+    pub fn is_web_endpoint(&self, endpoint: &PjsipEndpoint) -> bool {
+        endpoint.webrtc.value
+            || endpoint
+                .transport
+                .as_ref()
+                .and_then(|t| self.transport(&t.value))
+                .is_some_and(|t| {
+                    let p = t.protocol.value.as_str();
+                    p.eq_ignore_ascii_case("ws") || p.eq_ignore_ascii_case("wss")
+                })
+    }
+
     /// The identify objects pointing at an endpoint.
     pub fn identifies_of<'a>(
         &'a self,
@@ -146,6 +161,9 @@ pub struct PjsipTransport {
     pub cert_file: Option<Located<Text>>,
     pub priv_key_file: Option<Located<Text>>,
     pub ca_list_file: Option<Located<Text>>,
+    /// A directory of CA certificates (hashed names); with neither it nor `ca_list_file`,
+    /// pjproject trusts no server certificate (it never loads the system store).
+    pub ca_list_path: Option<Located<Text>>,
     pub external_signaling_address: Option<Located<Text>>,
     pub external_media_address: Option<Located<Text>>,
     pub local_net: Vec<Located<Text>>,
@@ -177,6 +195,8 @@ pub struct PjsipEndpoint {
     pub from_user: Option<Located<Text>>,
     pub from_domain: Option<Located<Text>>,
     pub callerid: Option<Located<Text>>,
+    /// `webrtc=yes` (DTLS-SRTP, ICE, AVPF, rtcp-mux: an endpoint for browsers).
+    pub webrtc: Located<bool>,
     /// Indices into `PjsipConf::identifies` of the identify objects naming this endpoint.
     pub identify: Vec<usize>,
     /// `anonymous` or `anonymous@domain`.
@@ -461,6 +481,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
         cert_file: opt_string(s, "cert_file"),
         priv_key_file: opt_string(s, "priv_key_file"),
         ca_list_file: opt_string(s, "ca_list_file"),
+        ca_list_path: opt_string(s, "ca_list_path"),
         external_signaling_address: opt_string(s, "external_signaling_address"),
         external_media_address: opt_string(s, "external_media_address"),
         local_net: list_option(s, "local_net"),
@@ -487,6 +508,7 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
         from_user: opt_string(s, "from_user"),
         from_domain: opt_string(s, "from_domain"),
         callerid: opt_string(s, "callerid"),
+        webrtc: bool_option(s, "webrtc", false),
         identify: Vec::new(),
         is_anonymous,
         meta,

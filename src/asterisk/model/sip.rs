@@ -65,7 +65,14 @@ pub struct SipGeneral {
     pub tlsclientmethod: Option<Located<Text>>,
     /// Default no.
     pub tlsdontverifyserver: Located<bool>,
+    /// CA file and directory verifying TLS servers (`tlscafile`, `tlscapath`/`tlscadir`); with
+    /// neither, chan_sip trusts no certificate (main/tcptls.c loads no default store).
+    pub tlscafile: Option<Located<Text>>,
+    pub tlscapath: Option<Located<Text>>,
+    /// `externaddr`/`externip`: read as an address only (a name is refused).
     pub externip: Option<Located<Text>>,
+    /// `externhost`: a name, resolved at load and every `externrefresh` seconds.
+    pub externhost: Option<Located<Text>>,
     pub localnet: Vec<Located<Text>>,
     pub transport: Option<Located<Text>>,
     /// `register =>` lines.
@@ -258,7 +265,10 @@ fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
         tlsbindaddr: opt_string(s, "tlsbindaddr"),
         tlsclientmethod: opt_string(s, "tlsclientmethod"),
         tlsdontverifyserver: bool_option(s, "tlsdontverifyserver", false),
+        tlscafile: opt_string(s, "tlscafile"),
+        tlscapath: super::values::opt_string_any(s, &["tlscapath", "tlscadir"]),
         externip: super::values::opt_string_any(s, &["externip", "externaddr"]),
+        externhost: opt_string(s, "externhost"),
         localnet: super::values::list_option(s, "localnet"),
         transport: opt_string(s, "transport"),
         registrations: s

@@ -25,6 +25,9 @@ pub enum EntryKind {
     Trunk,
     /// The WebSMS `[astqueue]` contexts (call files from incoming-SMS webhooks).
     Websms,
+    /// A pjsip endpoint for web pages (`webrtc=yes` or a `ws`/`wss` transport): its credentials
+    /// are in a page's JavaScript, so anyone has them.
+    Web,
 }
 
 impl EntryKind {
@@ -36,6 +39,7 @@ impl EntryKind {
             EntryKind::Unauthenticated => "an endpoint that never authenticates",
             EntryKind::Trunk => "callers arriving over a trunk",
             EntryKind::Websms => "WebSMS call files",
+            EntryKind::Web => "an endpoint for web pages, whose credentials are public",
         }
     }
 }
@@ -119,6 +123,8 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
                 .collect();
             let kind = if e.is_anonymous {
                 EntryKind::Anonymous
+            } else if pj.is_web_endpoint(e) {
+                EntryKind::Web
             } else if !e.identify.is_empty() && e.auth.is_empty() {
                 EntryKind::IpIdentified
             } else if e.auth.is_empty()

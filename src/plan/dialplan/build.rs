@@ -7,34 +7,42 @@
 //!   outbound routes allowed to every extension; `internal-<ext>` adds the routes allowed to
 //!   that extension alone.
 //! - One **route-<name>** context per outbound route: strict patterns, digits only to the trunk.
-//! - **messages**: SIP MESSAGEs of extensions allowed to text (to an extension, or out through
-//!   WebSMS); **reject** for everyone else, guests and the Twilio termination endpoint.
+//! - **messages-EXT** per extension allowed to text: its endpoint's `message_context`; says
+//!   who sends (the endpoint, never the message) and goes on to **messages** (to an extension,
+//!   or out through WebSMS); **reject** for everyone else, guests and the Twilio termination
+//!   endpoint.
 //! - The **WebSMS** call-file contexts: deliver a message to extensions, cannot dial.
+//! - One **click-to-call-<name>** context per click-to-call button (a public account): every
+//!   number dialled rings the button's callee, at most `max_concurrent` calls at once. No
+//!   include, no jump out, no `${EXTEN}`.
+//!
+//! Every dial string uses the driver that serves the party dialled (pjsip.conf or sip.conf), and
+//! extensions are dialled by their device names (`ext<number>`), never by number.
 
 use super::contexts::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
 use crate::diag::Error;
 use crate::plan::names::{
-    INTERNAL_CONTEXT, INTERNAL_RING_SECONDS, MESSAGES_CONTEXT, REJECT_CONTEXT, TWILIO_TERMINATION,
-    VOICEMAIL_CONTEXT, VOICEMAIL_MAIN,
+    CLICK_TO_CALL_GROUP, CLICK_TO_CALL_PREFIX, INTERNAL_CONTEXT, INTERNAL_RING_SECONDS,
+    MESSAGES_CONTEXT, REJECT_CONTEXT, SMS_SENDER_VARIABLE, TWILIO_TERMINATION, VOICEMAIL_CONTEXT,
+    VOICEMAIL_MAIN, click_to_call_name,
 };
-use crate::profile::resolved::{TWILIO, TrunkRef};
-use crate::profile::{Allowed, Fallback, InboundRoute, Profile};
+use crate::profile::resolved::{TWILIO, TrunkRef, extension_device_name};
+use crate::profile::{Allowed, ChannelDriver, Fallback, InboundRoute, Profile};
 use std::collections::{HashMap, HashSet};
 
 /// Patterns of a route without a DID: anything a trunk may send as the called number.
 const ANY_NUMBER: [&str; 2] = ["_[+0-9].", "_[+0-9]"];
 const ROUTE_PREFIX: &str = "route-";
 
-/// Build the dialplan. `tech` is the channel driver dial strings use.
-pub fn build(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
+/// Build the dialplan.
+pub fn build(profile: &Profile) -> Result<Dialplan, Error> {
     check_reserved_names(profile)?;
-    let mut contexts = inbound_contexts(profile, tech)?;
-    contexts.extend(internal_contexts(profile, tech));
-    contexts.extend(route_contexts(profile, tech)?);
-    if let Some(messages) = messages_context(profile, tech)? {
-        contexts.push(messages);
-    }
-    contexts.extend(websms_contexts(profile, tech));
+    let mut contexts = inbound_contexts(profile)?;
+    contexts.extend(internal_contexts(profile));
+    contexts.extend(route_contexts(profile)?);
+    contexts.extend(messages_contexts(profile));
+    contexts.extend(websms_contexts(profile));
+    contexts.extend(click_to_call_contexts(profile));
     contexts.push(Context {
         name: REJECT_CONTEXT.to_string(),
         trust: Trust::Nothing,
@@ -47,6 +55,27 @@ pub fn build(profile: &Profile, tech: Tech) -> Result<Dialplan, Error> {
         extensions: any_number_to(vec![Step::Hangup]),
     });
     Ok(Dialplan { contexts })
+}
+
+/// The dial technology of a channel driver.
+fn tech(driver: ChannelDriver) -> Tech {
+    match driver {
+        ChannelDriver::Pjsip => Tech::Pjsip,
+        ChannelDriver::Sip => Tech::Sip,
+    }
+}
+
+/// Extension `number`, dialled by its device name with the driver that serves it.
+fn extension_target(profile: &Profile, number: &str) -> DialTarget {
+    let driver = profile.extension(number).map_or_else(
+        || profile.default_driver(),
+        |e| profile.driver(e.driver.as_ref()),
+    );
+    DialTarget {
+        tech: tech(driver),
+        resource: extension_device_name(number),
+        via: None,
+    }
 }
 
 /// `s` with `steps`, and every number jumping there.
@@ -79,14 +108,16 @@ fn check_reserved_names(profile: &Profile) -> Result<(), Error> {
         let name = context.as_str();
         let reserved = [INTERNAL_CONTEXT, MESSAGES_CONTEXT, REJECT_CONTEXT].contains(&name)
             || name.starts_with(&format!("{INTERNAL_CONTEXT}-"))
-            || name.starts_with(ROUTE_PREFIX);
+            || name.starts_with(&format!("{MESSAGES_CONTEXT}-"))
+            || name.starts_with(ROUTE_PREFIX)
+            || name.starts_with(CLICK_TO_CALL_PREFIX);
         if reserved {
             return Err(Error::at(
                 context.pos().location(),
                 format!("context `{name}` is a name pbxgen uses for its own contexts"),
             )
             .with_hint(format!(
-                "pbxgen uses `{INTERNAL_CONTEXT}`, `{INTERNAL_CONTEXT}-EXT`, `{ROUTE_PREFIX}NAME`, `{MESSAGES_CONTEXT}` and `{REJECT_CONTEXT}`; name inbound contexts like `from-…`"
+                "pbxgen uses `{INTERNAL_CONTEXT}`, `{INTERNAL_CONTEXT}-EXT`, `{ROUTE_PREFIX}NAME`, `{CLICK_TO_CALL_PREFIX}NAME`, `{MESSAGES_CONTEXT}`, `{MESSAGES_CONTEXT}-EXT` and `{REJECT_CONTEXT}`; name inbound contexts like `from-…`"
             )));
         }
     }
@@ -125,28 +156,46 @@ fn inbound_sources(profile: &Profile) -> Vec<(String, String)> {
     sources
 }
 
-/// The endpoint (pjsip) or peer (chan_sip) name calls to `trunk` go through, and the caller
-/// number to present there.
-fn trunk_dial(profile: &Profile, trunk: &str) -> Result<(String, Option<String>), Error> {
-    match profile.trunk_ref(trunk) {
-        Some(TrunkRef::Twilio(twilio)) => match &twilio.termination {
-            Some(t) => Ok((
+/// How calls to a trunk are dialled.
+struct TrunkDial {
+    /// The endpoint (pjsip) or peer (chan_sip) name.
+    name: String,
+    /// The driver serving it.
+    tech: Tech,
+    /// The caller number to present there.
+    caller: Option<String>,
+}
+
+/// How calls to `trunk` (a route's trunk name) are dialled.
+fn trunk_dial(profile: &Profile, trunk: &str) -> Result<TrunkDial, Error> {
+    let Some(found) = profile.trunk_ref(trunk) else {
+        return Err(Error::invalid(format!(
+            "a route names `{trunk}`, which is not a trunk"
+        )));
+    };
+    let (name, caller) = match found {
+        TrunkRef::Twilio(twilio) => match &twilio.termination {
+            Some(t) => (
                 TWILIO_TERMINATION.to_string(),
                 t.caller_id.as_ref().map(|c| c.to_string()),
-            )),
-            None => Err(Error::invalid(format!(
-                "a route sends calls out through `{TWILIO}`, but `twilio.termination` is not configured"
-            ))),
+            ),
+            None => {
+                return Err(Error::invalid(format!(
+                    "a route sends calls out through `{TWILIO}`, but `twilio.termination` is not configured"
+                )));
+            }
         },
-        Some(TrunkRef::Trunk(t)) => Ok((
+        TrunkRef::Trunk(t) => (
             t.name.to_string(),
             t.caller_id.as_ref().map(|c| c.to_string()),
-        )),
-        Some(TrunkRef::Pstn(_, p)) => Ok((p.trunk.to_string(), None)),
-        None => Err(Error::invalid(format!(
-            "a route names `{trunk}`, which is not a trunk"
-        ))),
-    }
+        ),
+        TrunkRef::Pstn(_, p) => (p.trunk.to_string(), None),
+    };
+    Ok(TrunkDial {
+        name,
+        tech: tech(profile.trunk_ref_driver(&found)),
+        caller,
+    })
 }
 
 fn voicemail_enabled(profile: &Profile, number: &str) -> bool {
@@ -156,17 +205,13 @@ fn voicemail_enabled(profile: &Profile, number: &str) -> bool {
         .is_some_and(|v| v.enabled)
 }
 
-fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Vec<Step>, Error> {
+fn route_steps(profile: &Profile, route: &InboundRoute) -> Result<Vec<Step>, Error> {
     let mut steps = Vec::new();
     if !route.ring.is_empty() {
         let targets = route
             .ring
             .iter()
-            .map(|n| DialTarget {
-                tech,
-                resource: n.to_string(),
-                via: None,
-            })
+            .map(|n| extension_target(profile, n))
             .collect();
         steps.push(Step::Dial {
             targets,
@@ -174,14 +219,14 @@ fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Ve
         });
     }
     if let Some(forward) = &route.forward {
-        let (endpoint, caller) = trunk_dial(profile, &forward.via)?;
-        if let Some(number) = caller {
+        let trunk = trunk_dial(profile, &forward.via)?;
+        if let Some(number) = trunk.caller {
             steps.push(Step::SetCallerNumber { number });
         }
         let target = DialTarget {
-            tech,
+            tech: trunk.tech,
             resource: forward.number.to_string(),
-            via: Some(endpoint),
+            via: Some(trunk.name),
         };
         steps.push(Step::Dial {
             targets: vec![target],
@@ -207,7 +252,7 @@ fn route_steps(profile: &Profile, route: &InboundRoute, tech: Tech) -> Result<Ve
     Ok(steps)
 }
 
-fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error> {
+fn inbound_contexts(profile: &Profile) -> Result<Vec<Context>, Error> {
     let sources = inbound_sources(profile);
     let mut contexts: Vec<Context> = Vec::new();
     // Context name → index in `contexts`, and the numbers each context answers: a provider
@@ -235,7 +280,7 @@ fn inbound_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error
         };
         context.description.push(format!("{who}."));
         for route in profile.inbound_from(source) {
-            let steps = route_steps(profile, route, tech)?;
+            let steps = route_steps(profile, route)?;
             let patterns: Vec<String> = match &route.did {
                 Some(did) => vec![did.to_string()],
                 None => vec!["s".to_string()],
@@ -291,18 +336,14 @@ fn route_context_name(route: &str) -> String {
     format!("{ROUTE_PREFIX}{route}")
 }
 
-fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
+fn internal_contexts(profile: &Profile) -> Vec<Context> {
     let mut extensions: Vec<Extension> = profile
         .extensions
         .iter()
         .map(|ext| {
             let number = ext.number.to_string();
             let mut steps = vec![Step::Dial {
-                targets: vec![DialTarget {
-                    tech,
-                    resource: number.clone(),
-                    via: None,
-                }],
+                targets: vec![extension_target(profile, &number)],
                 timeout: Some(INTERNAL_RING_SECONDS),
             }];
             if voicemail_enabled(profile, &number) {
@@ -373,19 +414,19 @@ fn internal_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
     contexts
 }
 
-fn route_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error> {
+fn route_contexts(profile: &Profile) -> Result<Vec<Context>, Error> {
     profile
         .outbound
         .iter()
         .map(|route| {
-            let (trunk, caller) = trunk_dial(profile, &route.trunk)?;
+            let trunk = trunk_dial(profile, &route.trunk)?;
             let mut steps = Vec::new();
-            if let Some(number) = caller {
+            if let Some(number) = trunk.caller {
                 steps.push(Step::SetCallerNumber { number });
             }
             steps.push(Step::DialOut {
-                tech,
-                trunk: trunk.clone(),
+                tech: trunk.tech,
+                trunk: trunk.name,
                 prepend: route
                     .prepend
                     .as_ref()
@@ -430,17 +471,44 @@ fn route_contexts(profile: &Profile, tech: Tech) -> Result<Vec<Context>, Error> 
         .collect()
 }
 
-fn messages_context(profile: &Profile, tech: Tech) -> Result<Option<Context>, Error> {
-    let Some(first) = profile.extensions.iter().find(|e| e.sms) else {
-        return Ok(None);
-    };
-    if tech != Tech::Pjsip {
-        return Err(Error::at(
-            first.number.pos().location(),
-            format!("extension {} may text (`sms: true`), which needs the pjsip channel driver", first.number),
-        )
-        .with_hint("chan_sip cannot say per peer who may send MESSAGEs; add `pjsip` to `site.channel_drivers`"));
+/// The MESSAGE contexts: one per extension that may text (its endpoint's `message_context`,
+/// which alone knows who sends), all going on to the shared `messages`. Texting is pjsip's
+/// (validation refuses `sms` on a chan_sip extension).
+fn messages_contexts(profile: &Profile) -> Vec<Context> {
+    let senders: Vec<_> = profile.extensions.iter().filter(|e| e.sms).collect();
+    if senders.is_empty() {
+        return Vec::new();
     }
+    let mut contexts: Vec<Context> = senders
+        .iter()
+        .map(|ext| Context {
+            name: format!("{MESSAGES_CONTEXT}-{}", ext.number),
+            trust: Trust::Authenticated,
+            description: vec![
+                format!(
+                    "SIP MESSAGEs from extension {} ({}), authenticated: the sender is {},",
+                    ext.number, ext.name, ext.number
+                ),
+                "whatever the message says about itself.".into(),
+            ],
+            includes: Vec::new(),
+            extensions: ANY_NUMBER
+                .iter()
+                .map(|p| Extension {
+                    pattern: p.to_string(),
+                    steps: vec![
+                        Step::SetSender {
+                            variable: SMS_SENDER_VARIABLE.to_string(),
+                            number: ext.number.to_string(),
+                        },
+                        Step::GotoContext {
+                            context: MESSAGES_CONTEXT.to_string(),
+                        },
+                    ],
+                })
+                .collect(),
+        })
+        .collect();
     let mut extensions: Vec<Extension> = profile
         .extensions
         .iter()
@@ -449,8 +517,9 @@ fn messages_context(profile: &Profile, tech: Tech) -> Result<Option<Context>, Er
             steps: if ext.sms {
                 vec![
                     Step::MessageSend {
-                        tech,
-                        endpoint: ext.number.to_string(),
+                        tech: Tech::Pjsip,
+                        endpoint: extension_device_name(&ext.number),
+                        sender: Some(SMS_SENDER_VARIABLE.to_string()),
                     },
                     Step::Hangup,
                 ]
@@ -460,36 +529,44 @@ fn messages_context(profile: &Profile, tech: Tech) -> Result<Option<Context>, Er
         })
         .collect();
     let mut description = vec![
-        "SIP MESSAGEs from extensions that may text (authenticated): to an extension that may"
-            .into(),
+        format!(
+            "SIP MESSAGEs of extensions that may text, from their `{MESSAGES_CONTEXT}-EXT` contexts (which set"
+        ),
+        format!("{SMS_SENDER_VARIABLE}): to an extension that may text, from the sender's number,"),
     ];
     if profile.websms().is_some() {
-        description
-            .push("text, or to any other number through the WebSMS bridge (digits only).".into());
+        description.push("or to any other number through the WebSMS bridge (digits only).".into());
         extensions.push(Extension {
             pattern: ANY_NUMBER[0].to_string(),
-            steps: vec![Step::WebSmsSend, Step::Hangup],
+            steps: vec![
+                Step::WebSmsSend {
+                    sender: SMS_SENDER_VARIABLE.to_string(),
+                },
+                Step::Hangup,
+            ],
         });
     } else {
-        description.push("text.".into());
+        description.push("and nowhere else.".into());
     }
-    Ok(Some(Context {
+    contexts.push(Context {
         name: MESSAGES_CONTEXT.to_string(),
         trust: Trust::Authenticated,
         description,
         includes: Vec::new(),
         extensions,
-    }))
+    });
+    contexts
 }
 
-fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
+fn websms_contexts(profile: &Profile) -> Vec<Context> {
     let Some(websms) = profile.websms() else {
         return Vec::new();
     };
     let mut deliver: Vec<Step> = vec![Step::DecodeMessageBody];
     deliver.extend(websms.deliver_to.iter().map(|n| Step::MessageSend {
-        tech,
-        endpoint: n.to_string(),
+        tech: Tech::Pjsip,
+        endpoint: extension_device_name(n),
+        sender: None,
     }));
     deliver.push(Step::Hangup);
     vec![
@@ -514,4 +591,66 @@ fn websms_contexts(profile: &Profile, tech: Tech) -> Vec<Context> {
             extensions: vec![Extension { pattern: ANY_NUMBER[0].to_string(), steps: deliver }],
         },
     ]
+}
+
+/// What a click-to-call caller may dial: anything made of digits, `*`, `#` and `+` (letters are
+/// left out so that no pattern matches the special extensions `h`, `i`, `t`…). Each jumps to
+/// `s`, which ignores what was dialled.
+const CLICK_TO_CALL_NUMBERS: [&str; 2] = ["_[0-9*#+].", "_[0-9*#+]"];
+
+fn click_to_call_contexts(profile: &Profile) -> Vec<Context> {
+    profile
+        .click_to_call
+        .iter()
+        .map(|button| {
+            let account = click_to_call_name(&button.name);
+            let max = button.max_concurrent.value;
+            let steps = vec![
+                Step::JoinGroup {
+                    category: CLICK_TO_CALL_GROUP.to_string(),
+                    group: button.name.to_string(),
+                },
+                Step::RefuseOverLimit {
+                    category: CLICK_TO_CALL_GROUP.to_string(),
+                    group: button.name.to_string(),
+                    max,
+                },
+                Step::SetCallerId {
+                    name: button.caller_id.to_string(),
+                    number: account.clone(),
+                },
+                // The callee's device, with the driver serving it (the button's own account is
+                // pjsip's; the call may cross to chan_sip).
+                Step::Dial {
+                    targets: vec![extension_target(profile, &button.callee)],
+                    timeout: Some(INTERNAL_RING_SECONDS),
+                },
+                Step::Hangup,
+            ];
+            let mut extensions = vec![Extension {
+                pattern: "s".into(),
+                steps,
+            }];
+            extensions.extend(CLICK_TO_CALL_NUMBERS.iter().map(|p| Extension {
+                pattern: p.to_string(),
+                steps: vec![Step::Goto { exten: "s".into() }],
+            }));
+            Context {
+                name: account.clone(),
+                trust: Trust::Untrusted,
+                description: vec![
+                    format!(
+                        "Click-to-call button `{}`: its account `{account}` is PUBLIC (the web page holds its",
+                        button.name
+                    ),
+                    format!(
+                        "credentials). Whatever is dialled rings extension {} only, as \"{}\", at most {max} at once.",
+                        button.callee, button.caller_id
+                    ),
+                ],
+                includes: Vec::new(),
+                extensions,
+            }
+        })
+        .collect()
 }

@@ -111,16 +111,48 @@ pub enum Step {
     VoiceMailMain {
         context: String,
     },
-    /// `MessageSend(scheme:endpoint,${MESSAGE(from)})` to a local endpoint.
+    /// `MessageSend(scheme:endpoint,FROM)` to a local endpoint. FROM is `${<sender>}` (the
+    /// sender's extension number, set by [`Step::SetSender`]) when `sender` is given, else
+    /// `${MESSAGE(from)}`.
     MessageSend {
         tech: Tech,
         endpoint: String,
+        sender: Option<String>,
+    },
+    /// `Set(<variable>=<number>)`: the extension a MESSAGE comes from, known by the context its
+    /// endpoint sends MESSAGEs to (never read from the message, which the sender writes).
+    SetSender {
+        variable: String,
+        number: String,
+    },
+    /// `Goto(context,${FILTER(0-9+,${EXTEN})},1)`: on to the shared context, digits only.
+    GotoContext {
+        context: String,
     },
     /// `Set(MESSAGE(body)=${URIDECODE(${MESSAGE(body)})})`: WebSMS queues bodies URL-encoded.
     DecodeMessageBody,
     /// `AGI(websms,…)`: send an SMS out through the WebSMS bridge, digits only as destination
-    /// and sender.
-    WebSmsSend,
+    /// and sender (`${<sender>}`, set by [`Step::SetSender`]).
+    WebSmsSend {
+        sender: String,
+    },
+    /// `Set(GROUP(category)=group)`: count this call in `group` (click-to-call buttons).
+    JoinGroup {
+        category: String,
+        group: String,
+    },
+    /// `ExecIf($[${GROUP_COUNT(group@category)} > max]?Hangup(34))`: refuse the call (cause 34,
+    /// no circuit available) when more than `max` calls are in the group, this one included.
+    RefuseOverLimit {
+        category: String,
+        group: String,
+        max: u32,
+    },
+    /// `Set(CALLERID(all)="name" <number>)`: replace whatever caller ID the caller sent.
+    SetCallerId {
+        name: String,
+        number: String,
+    },
     /// `Goto(exten,1)` in the same context.
     Goto {
         exten: String,

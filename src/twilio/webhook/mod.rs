@@ -143,35 +143,32 @@ pub struct PublicUrl {
 
 impl PublicUrl {
     pub fn parse(text: &str) -> Result<PublicUrl, Error> {
-        let bad = |why: &str| {
-            Error::invalid(format!(
-                "twilio webhook: public_url: {why}, found `{}`",
-                text.escape_debug()
-            ))
-        };
+        let bad = |why: &str| Error::invalid(format!("{why}, found `{}`", text.escape_debug()));
         let rest = if let Some(rest) = text.strip_prefix("https://") {
             rest
         } else if let Some(rest) = text.strip_prefix("http://") {
             rest
         } else {
-            return Err(bad("expected an `https://` (or `http://`) URL")
+            return Err(bad("expected an `https://` URL")
                 .with_hint("write the URL Twilio calls, e.g. https://pbx.example.net/twilio"));
         };
         if rest.contains(['?', '#']) {
-            return Err(bad("expected no query or fragment"));
+            return Err(bad(
+                "expected a URL with no query (`?…`) or fragment (`#…`)",
+            ));
         }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if authority.contains('@') {
-            return Err(bad("expected no user name or password")
+            return Err(bad("expected a URL with no user name or password")
                 .with_hint("the server checks Twilio's signature instead of HTTP authentication"));
         }
         if authority.is_empty()
             || authority.ends_with(':')
-            || authority
+            || !authority
                 .bytes()
-                .any(|b| b <= b' ' || b >= 0x7f || b == b'%')
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
         {
-            return Err(bad("expected a host name"));
+            return Err(bad("expected a host name after `://`"));
         }
         if let Some((_, port)) = authority
             .rsplit_once(':')
@@ -180,10 +177,14 @@ impl PublicUrl {
         {
             return Err(bad("expected a port number after `:`"));
         }
-        if path
-            .bytes()
-            .any(|b| b <= b' ' || b >= 0x7f || matches!(b, b'"' | b'<' | b'>' | b'\\'))
-            || path.split('/').any(|s| s == "." || s == "..")
+        if path.bytes().any(|b| {
+            b <= b' '
+                || b >= 0x7f
+                || matches!(
+                    b,
+                    b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'{' | b'}' | b'|' | b'^'
+                )
+        }) || path.split('/').any(|s| s == "." || s == "..")
         {
             return Err(bad(
                 "expected a plain path (no spaces, quotes, `.` or `..` segments)",
@@ -281,14 +282,33 @@ pub struct Failover {
     pub on: Vec<DialStatus>,
 }
 
-/// Twilio's `DialCallStatus` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Twilio's `DialCallStatus` values: how the `<Dial>` to the PBX ended.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum DialStatus {
+    /// The PBX answered and the call ended normally.
     Completed,
+    /// The PBX answered (the call may still be going on).
     Answered,
+    /// The PBX answered busy.
     Busy,
+    /// Nobody answered within the `<Dial>` timeout.
     NoAnswer,
+    /// The call could not be made (the PBX is down, unreachable or refused it).
     Failed,
+    /// The caller hung up before the PBX answered.
     Canceled,
 }
 
@@ -408,6 +428,8 @@ mod tests {
             "https://x:/",
             "https://x/a b",
             "https://x/../y",
+            "https://x\"y/",
+            "https://x/{a}",
         ] {
             assert!(PublicUrl::parse(bad).is_err(), "{bad}");
         }

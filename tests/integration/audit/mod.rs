@@ -6,6 +6,7 @@ mod corpus;
 mod fixtures;
 mod formats;
 mod seed_blog;
+mod web_entries;
 
 use pbxgen::asterisk::{ModelOptions, Pbx, build_model, load_dir};
 use pbxgen::audit::output::Report;

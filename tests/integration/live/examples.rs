@@ -69,6 +69,7 @@ fn small_office_loads_in_asterisk_22_with_no_configuration_error() {
             "extensions.conf",
             "voicemail.conf",
             "websms.conf",
+            "http.conf",
         ],
     );
 }
@@ -114,10 +115,11 @@ fn bind_of(value: &str, default_port: u16) -> (std::net::IpAddr, u16) {
 }
 
 #[test]
-#[ignore = "renderer bug: home-lab cannot load cleanly, sip.conf and pjsip.conf both bind 0.0.0.0:5060; fixed by the plan change in issue 11"]
 fn home_lab_chan_sip_and_pjsip_do_not_bind_the_same_udp_port() {
-    // Evidence (a real Asterisk 20 with both drivers loaded): chan_sip logs
-    // `Failed to bind to 0.0.0.0:5060: Address already in use` (chan_sip.c, reload_config).
+    // Before issue 11 (a real Asterisk 20 with both drivers loaded), chan_sip logged
+    // `Failed to bind to 0.0.0.0:5060: Address already in use` (chan_sip.c, reload_config):
+    // both files bound 0.0.0.0:5060. Both drivers now serve parties of their own, chan_sip on
+    // `chan_sip_port` (home-lab: 5160).
     let pbx = home_lab_model();
     let sip = pbx.sip.as_ref().expect("home-lab renders sip.conf");
     let g = &sip.general;
@@ -127,12 +129,15 @@ fn home_lab_chan_sip_and_pjsip_do_not_bind_the_same_udp_port() {
         .or(g.bindaddr.as_ref())
         .map(|b| bind_of(&b.value, 5060))
         .unwrap_or(("0.0.0.0".parse().unwrap(), 5060));
+    assert_eq!(sip_bind.1, 5160, "home-lab's chan_sip_port");
     let pjsip = pbx.pjsip.as_ref().expect("home-lab renders pjsip.conf");
-    for t in pjsip
+    let udp: Vec<_> = pjsip
         .transports
         .iter()
         .filter(|t| t.protocol.value == "udp")
-    {
+        .collect();
+    assert!(!udp.is_empty(), "home-lab has a pjsip UDP transport");
+    for t in udp {
         let (addr, port) = bind_of(&t.bind.as_ref().unwrap().value, 5060);
         let overlap = port == sip_bind.1
             && (addr == sip_bind.0 || addr.is_unspecified() || sip_bind.0.is_unspecified());
@@ -145,11 +150,11 @@ fn home_lab_chan_sip_and_pjsip_do_not_bind_the_same_udp_port() {
 }
 
 #[test]
-#[ignore = "renderer bug: sip.conf puts a host name in externaddr, which chan_sip parses as an address only (externhost= takes names); fixed by the plan change in issue 11"]
 fn home_lab_chan_sip_gets_its_public_address_in_a_form_it_reads() {
-    // Evidence: chan_sip.c (20.19.0) parses externaddr/externip with ast_parse_arg(PARSE_ADDR)
-    // and logs `Invalid address for externaddr keyword: pbx.home.example.net`; a host name
-    // belongs in `externhost=`, which it resolves (and re-resolves every externrefresh).
+    // chan_sip.c (20.19.0) parses externaddr/externip with ast_parse_arg(PARSE_ADDR) and logs
+    // `Invalid address for externaddr keyword: pbx.home.example.net` for a name (pbxgen wrote
+    // that before issue 11); a host name belongs in `externhost=`, which it resolves (and
+    // resolves again every externrefresh).
     let pbx = home_lab_model();
     let sip = pbx.sip.as_ref().unwrap();
     if let Some(addr) = &sip.general.externip {
@@ -160,18 +165,26 @@ fn home_lab_chan_sip_gets_its_public_address_in_a_form_it_reads() {
             "externaddr={v} is not an address: chan_sip ignores it"
         );
     }
+    // home-lab's public address is a name: it must be there, as externhost.
+    let externhost = sip.general.externhost.as_ref().map(|h| h.value.as_str());
+    assert_eq!(externhost, Some("pbx.home.example.net"));
 }
 
 #[test]
-#[ignore = "renderer bug: chan_sip device names are extension numbers, so a caller presenting such a number is taken for that device (403); fixed by the plan change in issue 11"]
 fn home_lab_chan_sip_devices_are_not_named_like_caller_ids() {
-    // Evidence: chan_sip.c (20.19.0) check_peer_ok (from check_user_full) looks the From user up
-    // among users and friends by name first (`sip_find_peer(of, …, FINDUSERS, …)`) and only
-    // then by address; on a real Asterisk 20, a Twilio call with caller ID 102 was matched to
-    // the friend [102] and refused with 403 Forbidden (issue 11's SIPp run).
+    // chan_sip.c (20.19.0) check_peer_ok (from check_user_full) looks the From user up among
+    // users and friends by name first (`sip_find_peer(of, …, FINDUSERS, …)`) and only then by
+    // address; on a real Asterisk 20, a Twilio call with caller ID 102 was matched to the friend
+    // [102] pbxgen rendered before issue 11 and refused with 403 Forbidden. pjsip's `username`
+    // identifier looks the From user up by endpoint name the same way. Devices are now
+    // `ext<number>` in both files.
     let pbx = home_lab_model();
+    let like_a_caller_id = |n: &&str| {
+        let digits = n.trim_start_matches('+');
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+    };
     let sip = pbx.sip.as_ref().unwrap();
-    let numeric: Vec<&str> = sip
+    let friends: Vec<&str> = sip
         .peers
         .iter()
         .filter(|p| {
@@ -181,14 +194,25 @@ fn home_lab_chan_sip_devices_are_not_named_like_caller_ids() {
             )
         })
         .map(|p| p.name.as_str())
-        .filter(|n| {
-            n.trim_start_matches('+')
-                .chars()
-                .all(|c| c.is_ascii_digit())
-        })
         .collect();
+    assert!(!friends.is_empty(), "home-lab has chan_sip devices");
+    let numeric: Vec<&str> = friends.iter().copied().filter(like_a_caller_id).collect();
     assert!(
         numeric.is_empty(),
         "chan_sip users/friends named like a caller ID: {numeric:?}"
+    );
+    // pjsip: endpoints matched by user name (those that authenticate) likewise.
+    let pjsip = pbx.pjsip.as_ref().unwrap();
+    let by_name: Vec<&str> = pjsip
+        .endpoints
+        .iter()
+        .filter(|e| !e.auth.is_empty())
+        .map(|e| e.meta.id.as_str())
+        .collect();
+    assert!(!by_name.is_empty(), "home-lab has pjsip devices");
+    let numeric: Vec<&str> = by_name.iter().copied().filter(like_a_caller_id).collect();
+    assert!(
+        numeric.is_empty(),
+        "pjsip endpoints named like a caller ID: {numeric:?}"
     );
 }

@@ -8,6 +8,8 @@
 
 mod support;
 
+mod cli;
+mod click_to_call;
 mod corpus;
 mod examples;
 mod matrix;

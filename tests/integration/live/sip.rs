@@ -242,12 +242,23 @@ fn secret(account: &str) -> String {
         .to_string()
 }
 
-/// Register extension `ext` from `ip:5070`.
-fn register(instance: &Instance, ext: &str, ip: &str) -> SippRun {
+/// The SIP user an account registers and authenticates with: an extension's device name
+/// (`ext201`: devices are never named by number), or a device line's name (`atapstn`).
+fn sip_user(account: &str) -> String {
+    if account.chars().all(|c| c.is_ascii_digit()) {
+        pbxgen::profile::resolved::extension_device_name(account)
+    } else {
+        account.to_string()
+    }
+}
+
+/// Register `account` (an extension number, or a device line) from `ip:5070`.
+fn register(instance: &Instance, account: &str, ip: &str) -> SippRun {
+    let user = sip_user(account);
     Sipp::new(instance, "register.xml", ip, PHONE_PORT)
         .target(ASTERISK)
-        .key("user", ext)
-        .auth(ext, &secret(ext))
+        .key("user", &user)
+        .auth(&user, &secret(account))
         .run(TIMEOUT)
 }
 
@@ -297,11 +308,12 @@ fn invite(instance: &Instance, ip: &str, number: &str, from_user: &str) -> SippR
 
 /// Extension `ext` (registered from `ip`) calls `number`.
 fn call(instance: &Instance, ext: &str, ip: &str, number: &str) -> SippRun {
+    let user = sip_user(ext);
     Sipp::new(instance, "call.xml", ip, PHONE_PORT)
         .target(ASTERISK)
         .service(number)
-        .key("user", ext)
-        .auth(ext, &secret(ext))
+        .key("user", &user)
+        .auth(&user, &secret(ext))
         .run(TIMEOUT)
 }
 
@@ -337,7 +349,7 @@ fn a_twilio_call_to_the_number_rings_the_extensions_of_its_route() {
     let run = invite(&pbx, TWILIO_ASHBURN, "+441632960000", "+15005550006");
     assert_eq!(
         wait_invited(&ext201, 1),
-        vec!["201"],
+        vec!["ext201"],
         "the route rings 201 (and 202, not registered); Twilio's call got {:?}",
         run.statuses()
     );
@@ -345,7 +357,8 @@ fn a_twilio_call_to_the_number_rings_the_extensions_of_its_route() {
     assert!(
         dials
             .iter()
-            .any(|d| d.contains("@from-twilio:1] Dial(") && d.contains("PJSIP/201&PJSIP/202,20")),
+            .any(|d| d.contains("@from-twilio:1] Dial(")
+                && d.contains("PJSIP/ext201&PJSIP/ext202,20")),
         "{dials:?}"
     );
 }
@@ -460,7 +473,13 @@ fn requests_naming_a_trunk_or_an_extension_are_challenged_not_trusted() {
     let itsp = trunk(&pbx, ITSP, 5060);
     let twilio = trunk(&pbx, TWILIO_DUBLIN, 5060);
     for ip in [LAN_STRANGER, OUTSIDER] {
-        for from in ["201", "itsp", "twilio-origination", "twilio-termination"] {
+        for from in [
+            "201",
+            "ext201",
+            "itsp",
+            "twilio-origination",
+            "twilio-termination",
+        ] {
             for number in ["999", "02079460000", "202"] {
                 let run = invite(&pbx, ip, number, from);
                 assert!(
@@ -499,7 +518,7 @@ fn an_extension_calls_an_extension_and_the_outbound_routes() {
     let run = call(&pbx, "203", "127.0.0.103", "204");
     assert_eq!(
         wait_invited(&ext204, 1),
-        vec!["204"],
+        vec!["ext204"],
         "{:?}",
         run.statuses()
     );
@@ -536,11 +555,12 @@ fn an_extension_calls_an_extension_and_the_outbound_routes() {
 }
 
 #[test]
-#[ignore = "renderer bug: the trunk's caller_id never reaches the ITSP (from_user=100200300 overwrites the From user, no send_pai/send_rpid); fixed by the plan change in issue 11"]
 fn the_itsp_receives_the_caller_id_of_the_route() {
-    // Evidence (Asterisk 22.10.1): the ITSP stand-in receives
+    // Before the fix (Asterisk 22.10.1), the ITSP stand-in received
     // `From: <sip:100200300@127.0.0.20>` and no P-Asserted-Identity or Remote-Party-ID,
-    // although route-emergency set CALLERID(num)=+441632960999.
+    // although route-emergency set CALLERID(num)=+441632960999: `from_user` replaces the From
+    // user. The trunk now sends `send_pai=yes`: the account stays in From, the caller ID is in
+    // P-Asserted-Identity.
     let asterisk = live!();
     let site = Site::small_office(Termination::Udp);
     let (pbx, _) = site.start(&asterisk);
@@ -557,6 +577,12 @@ fn the_itsp_receives_the_caller_id_of_the_route() {
     assert!(
         presented.iter().any(|u| u == "+441632960999"),
         "the ITSP sees {presented:?} (From, PAI, RPID users), not the route's caller ID"
+    );
+    // The account still identifies the call in From (ITSPs that authorise by From user).
+    assert_eq!(inv.header_user("From").as_deref(), Some("100200300"));
+    assert_eq!(
+        inv.header_user("P-Asserted-Identity").as_deref(),
+        Some("+441632960999")
     );
 }
 
@@ -581,7 +607,10 @@ fn an_extension_outside_its_acl_is_refused() {
         );
     }
     let contacts = pbx.cli("pjsip show contacts").unwrap();
-    assert!(contacts.contains("219/sip:219@127.0.0.119"), "{contacts}");
+    assert!(
+        contacts.contains("ext219/sip:ext219@127.0.0.119"),
+        "{contacts}"
+    );
     assert!(
         !contacts.contains("127.0.0.30") && !contacts.contains(OUTSIDER),
         "{contacts}"
@@ -623,12 +652,13 @@ fn outbound_via_twilio_over_tls_with_a_ca_file() {
 }
 
 #[test]
-#[ignore = "renderer bug: outbound via Twilio TLS fails (verify_server=yes without ca_list_file; pjproject does not load the system trust store); fixed by the plan change in issue 11"]
 fn outbound_via_twilio_over_tls_as_the_example_is_written() {
-    // Evidence (Asterisk 22.10.1), with the stand-in's CA shown as the system trust store:
+    // Before the fix (Asterisk 22.10.1), with the stand-in's CA shown as the system trust store:
     // `pjsip_transport_events.c: verify_log_result: Transport 'transport-tls' to remote
     // 'small-office.pstn.dublin.twilio.com' - 127.0.1.9:5061 - The certificate is untrusted`,
-    // and the extension's call ends with 503 Service Unavailable.
+    // and the extension's call ended with 503 Service Unavailable: verify_server=yes without
+    // ca_list_file, and pjproject never loads the system trust store. The transport now names
+    // the system bundle (/etc/ssl/certs/ca-certificates.crt) when the profile names none.
     let asterisk = live!();
     let site = Site::small_office(Termination::Tls);
     let (pbx, _) = site.start(&asterisk);
@@ -652,10 +682,12 @@ fn outbound_via_twilio_over_tls_as_the_example_is_written() {
 }
 
 #[test]
-#[ignore = "renderer bug: SMS leaves with an empty sender (the messages context passes ${CALLERID(num)}, which a MESSAGE does not set); fixed by the plan change in issue 11"]
 fn a_text_leaves_through_websms_with_its_sender() {
-    // Evidence (Asterisk 22.10.1): the WebSMS AGI stand-in is run as
-    // `websms 07700900123 '' 'pbxgen live test'`: the sender argument is empty.
+    // Before the fix (Asterisk 22.10.1), the WebSMS AGI stand-in was run as
+    // `websms 07700900123 '' 'pbxgen live test'`: the messages context passed
+    // ${CALLERID(num)}, which a MESSAGE never sets. Now each texting extension's endpoint sends
+    // its MESSAGEs to its own `messages-<number>` context, which sets the sender: nothing the
+    // message says about itself (From, display name) is used.
     let asterisk = live!();
     let site = Site::small_office(Termination::Udp);
     let (pbx, _) = site.start(&asterisk);
@@ -665,8 +697,8 @@ fn a_text_leaves_through_websms_with_its_sender() {
     let run = Sipp::new(&pbx, "message.xml", "127.0.0.101", PHONE_PORT)
         .target(ASTERISK)
         .service("07700900123")
-        .key("user", "201")
-        .auth("201", &secret("201"))
+        .key("user", &sip_user("201"))
+        .auth(&sip_user("201"), &secret("201"))
         .run(TIMEOUT);
     assert!(
         super::support::eventually(Duration::from_secs(5), || args.exists()),

@@ -1,12 +1,14 @@
 //! Rendering: every file of both examples (the committed copies in `examples/` are current),
 //! determinism, writing (atomic, modes, symlinks, --check/--diff/--dry-run with
-//! secrets masked), injection attempts in every string field, and pjsip option names against
-//! Asterisk's own option lists.
+//! secrets masked), injection attempts in every string field, pjsip option names against
+//! Asterisk's own option lists, and the systemd unit of the Twilio webhook (systemd-analyze).
 
+mod click_to_call;
 mod examples;
 mod injection;
 mod parse_back;
 mod pjsip_options;
+mod systemd_unit;
 mod writing;
 
 use crate::util::repo_path;

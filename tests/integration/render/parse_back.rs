@@ -1,8 +1,10 @@
 //! Rendered files read back with pbxgen's own Asterisk reader (the one the auditor uses): every
-//! endpoint, auth, aor, identify, peer and context the profile implies is there, loads in
-//! Asterisk (no dropped object, no fatal diagnostic), and links to what it names.
+//! endpoint, auth, aor, identify, peer and context the profile implies is there — each party in
+//! the file of the driver that serves it, and in no other —, loads in Asterisk (no dropped
+//! object, no fatal diagnostic), and links to what it names.
 
 use pbxgen::asterisk::{Pbx, Severity, model::acl::AclTarget};
+use pbxgen::profile::resolved::extension_device_name;
 use pbxgen::profile::{self, ChannelDriver, Profile};
 use pbxgen::render::{RenderOptions, render_profile};
 
@@ -61,14 +63,20 @@ fn check_example(example: &str) {
             }
         }
         for extension in &profile.extensions {
-            let endpoint = pjsip
-                .endpoint(extension.number.as_str())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{example}: no endpoint for extension {}",
-                        extension.number.as_str()
-                    )
-                });
+            let name = extension_device_name(&extension.number);
+            if profile.driver(extension.driver.as_ref()) != ChannelDriver::Pjsip {
+                assert!(
+                    pjsip.endpoint(&name).is_none(),
+                    "{example}: {name} in both files"
+                );
+                continue;
+            }
+            let endpoint = pjsip.endpoint(&name).unwrap_or_else(|| {
+                panic!(
+                    "{example}: no endpoint {name} for extension {}",
+                    extension.number.as_str()
+                )
+            });
             assert!(
                 !endpoint.auth.is_empty(),
                 "{example}: extension {} does not authenticate",
@@ -80,7 +88,11 @@ fn check_example(example: &str) {
                 extension.number.as_str()
             );
         }
-        for trunk in &profile.trunks {
+        for trunk in profile
+            .trunks
+            .iter()
+            .filter(|t| profile.driver(t.driver.as_ref()) == ChannelDriver::Pjsip)
+        {
             let endpoint = pjsip.endpoint(trunk.name.as_str()).expect("trunk endpoint");
             assert_eq!(
                 endpoint.context.value,
@@ -106,7 +118,12 @@ fn check_example(example: &str) {
                 );
             }
         }
-        if let Some(origination) = profile.twilio.as_ref().and_then(|t| t.origination.as_ref()) {
+        if let Some(origination) = profile
+            .twilio
+            .as_ref()
+            .filter(|t| profile.driver(t.driver.as_ref()) == ChannelDriver::Pjsip)
+            .and_then(|t| t.origination.as_ref())
+        {
             let endpoints: Vec<_> = pjsip
                 .endpoints
                 .iter()
@@ -148,7 +165,12 @@ fn check_example(example: &str) {
             "{example}: chan_sip guests allowed"
         );
         for extension in &profile.extensions {
-            let peer = sip.peer(extension.number.as_str()).expect("extension peer");
+            let name = extension_device_name(&extension.number);
+            if profile.driver(extension.driver.as_ref()) != ChannelDriver::Sip {
+                assert!(sip.peer(&name).is_none(), "{example}: {name} in both files");
+                continue;
+            }
+            let peer = sip.peer(&name).expect("extension peer");
             assert!(
                 peer.secret.is_some(),
                 "{example}: peer {} has no secret",

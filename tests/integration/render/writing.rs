@@ -457,3 +457,75 @@ fn templates_export_then_override_one() {
         "{stderr}"
     );
 }
+
+#[test]
+fn tls_files_that_cannot_be_read_here_are_warned_about_and_the_default_ca_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = fs::read_to_string(repo_path("examples/small-office.yaml")).unwrap();
+    fs::create_dir(dir.path().join("secrets")).unwrap();
+    for entry in fs::read_dir(repo_path("examples/secrets")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(
+            &path,
+            dir.path().join("secrets").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let profile = dir.path().join("site.yaml");
+    let render = |text: &str| {
+        fs::write(&profile, text).unwrap();
+        run(pbxgen()
+            .arg("render")
+            .arg(&profile)
+            .arg("--out")
+            .arg(dir.path().join("out")))
+    };
+    // As written: the certificate and key live on the PBX, not here.
+    let (code, _, stderr) = render(&example);
+    assert_eq!(code, 0, "{stderr}");
+    for field in ["network.tls.cert_file", "network.tls.key_file"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("warning: ") && l.contains(field)),
+            "no warning about {field}:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr
+            .contains("note: CA bundle verifying TLS servers: /etc/ssl/certs/ca-certificates.crt"),
+        "{stderr}"
+    );
+    // Files that are there draw no warning; a CA file the profile names is not a note.
+    let keys = dir.path().join("keys");
+    fs::create_dir(&keys).unwrap();
+    for name in ["pbx.crt", "pbx.key", "ca.crt"] {
+        fs::write(keys.join(name), "test\n").unwrap();
+    }
+    let k = |name: &str| keys.join(name).display().to_string();
+    let local = example
+        .replace(
+            "/etc/asterisk/keys/pbx.office.example.co.uk.crt",
+            &k("pbx.crt"),
+        )
+        .replace(
+            "/etc/asterisk/keys/pbx.office.example.co.uk.key",
+            &format!("{}\n    ca_file: {}", k("pbx.key"), k("ca.crt")),
+        );
+    assert_ne!(local, example);
+    let (code, _, stderr) = render(&local);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("warning:") && !stderr.contains("note:"),
+        "{stderr}"
+    );
+    // -q: nothing but errors.
+    fs::write(&profile, &example).unwrap();
+    let (code, _, stderr) = run(pbxgen()
+        .arg("-q")
+        .arg("render")
+        .arg(&profile)
+        .arg("--out")
+        .arg(dir.path().join("out2")));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}

@@ -1,8 +1,9 @@
 //! Integration tests: `pbxgen twilio refresh` against a real HTTPS server on 127.0.0.1 (a CA
 //! and certificate made for each test, trusted through `--ca-cert`), and `twilio firewall`.
 //! Every refused update must leave the preset file byte-identical. Nothing here touches the
-//! internet.
+//! internet. `serve`: `twilio serve` and `twilio sign` through the binary.
 
+mod serve;
 mod server;
 
 use crate::util::{pbxgen, repo_path};

@@ -51,7 +51,9 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         for e in pj
             .endpoints
             .iter()
-            .filter(|e| e.meta.loads() && !e.is_anonymous)
+            // A web endpoint's credentials are public and browsers call from anywhere: an ACL
+            // cannot protect it, its context must (PBX401, PBX207 judge what it reaches).
+            .filter(|e| e.meta.loads() && !e.is_anonymous && !pj.is_web_endpoint(e))
         {
             if !e.acl.is_empty() {
                 continue;

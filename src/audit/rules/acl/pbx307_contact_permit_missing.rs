@@ -49,7 +49,13 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         let aors: HashMap<&str, &PjsipAor> =
             pj.aors.iter().map(|a| (a.meta.id.as_str(), a)).collect();
-        for e in pj.endpoints.iter().filter(|e| e.meta.loads()) {
+        // Web endpoints register from wherever browsers are (over WebSockets, contacts are
+        // rewritten to the socket's address): PBX209 judges how many contacts they allow.
+        for e in pj
+            .endpoints
+            .iter()
+            .filter(|e| e.meta.loads() && !pj.is_web_endpoint(e))
+        {
             let registers = e
                 .aors
                 .iter()

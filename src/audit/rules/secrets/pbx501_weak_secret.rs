@@ -180,10 +180,29 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let accounts = accounts(ctx);
     // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
     // `101`) is one account: count distinct account names (ignoring case) per secret.
+    // A `register =>` line is the account of the peer or pjsip auth that has its user name and
+    // secret (the same provider account written for both drivers).
+    fn identity<'a>(a: &Account<'a>, accounts: &[Account<'a>]) -> &'a str {
+        if a.option == "register" {
+            let same = accounts.iter().find(|o| {
+                o.option != "register"
+                    && o.secret == a.secret
+                    && o.names.iter().any(|n| {
+                        a.names
+                            .iter()
+                            .any(|m| !m.is_empty() && n.eq_ignore_ascii_case(m))
+                    })
+            });
+            if let Some(o) = same {
+                return o.names[0];
+            }
+        }
+        a.names[0]
+    }
     let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
     let mut uses: FastMap<&str, usize> = FastMap::default();
     for a in &accounts {
-        if seen.insert((a.secret, Caseless(a.names[0]))) {
+        if seen.insert((a.secret, Caseless(identity(a, &accounts)))) {
             *uses.entry(a.secret).or_default() += 1;
         }
     }

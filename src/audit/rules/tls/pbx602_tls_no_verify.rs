@@ -22,40 +22,23 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_no_verify(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    if let Some(pj) = &ctx.pbx.pjsip {
-        // verify_server only matters for connections Asterisk opens: registrations and trunks.
-        let outbound: Vec<Option<&str>> = pj
-            .registrations
-            .iter()
-            .map(|r| r.transport.as_ref().map(|t| t.value.as_str()))
-            .chain(
-                pj.endpoints
-                    .iter()
-                    .filter(|e| ctx.reach.is_trunk("pjsip", &e.meta.id))
-                    .map(|e| e.transport.as_ref().map(|t| t.value.as_str())),
+    for t in super::outbound_tls_transports(ctx) {
+        if !t.verify_server.value {
+            let pos = t.verify_server.pos.unwrap_or(t.meta.pos);
+            let how = if t.verify_server.is_set() {
+                "sets `verify_server=no`"
+            } else {
+                "does not set `verify_server=yes` (the default is no)"
+            };
+            sink.report(
+                ctx.anchor(pos),
+                format!(
+                    "TLS transport `{}` {how}: connections to providers accept any certificate",
+                    t.meta.id
+                ),
             )
-            .collect();
-        for t in &pj.transports {
-            let tls = t.protocol.value.eq_ignore_ascii_case("tls")
-                || t.protocol.value.eq_ignore_ascii_case("wss");
-            let used = outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id));
-            if tls && used && !t.verify_server.value {
-                let pos = t.verify_server.pos.unwrap_or(t.meta.pos);
-                let how = if t.verify_server.is_set() {
-                    "sets `verify_server=no`"
-                } else {
-                    "does not set `verify_server=yes` (the default is no)"
-                };
-                sink.report(
-                    ctx.anchor(pos),
-                    format!(
-                        "TLS transport `{}` {how}: connections to providers accept any certificate",
-                        t.meta.id
-                    ),
-                )
-                .section(t.meta.id.clone())
-                .option("verify_server");
-            }
+            .section(t.meta.id.clone())
+            .option("verify_server");
         }
     }
     if let Some(sip) = &ctx.pbx.sip {

@@ -1,8 +1,11 @@
-//! PBX304–PBX306: Twilio's IP ranges (facts from `profiles/twilio.yaml`).
+//! PBX304–PBX306: Twilio's IP ranges (facts from `profiles/twilio.yaml`); PBX310–PBX311:
+//! TwiML documents (credentials in `<Sip>`, webhooks over plain HTTP).
 
 pub mod pbx304_twilio_stale_range;
 pub mod pbx305_twilio_missing_edge;
 pub mod pbx306_twilio_shared_range_reaches_money;
+pub mod pbx310_twiml_sip_credentials;
+pub mod pbx311_twilio_webhook_plain_http;
 
 use crate::asterisk::model::acl::AclTarget;
 use crate::asterisk::source::Pos;
