@@ -6,6 +6,9 @@
 //! - `audit` (parse + model + every rule, reachability included) of a config tree of N peers,
 //!   N pjsip endpoint triples and N contexts,
 //! - `audit` of a tree of about 1,000,000 lines,
+//! - `migrate` (chan_sip → pjsip, files written) of a site of N peers, against its 100 ms target
+//!   for 10,000 peers (`PBXGEN_SIP_TO_PJSIP=path/to/sip_to_pjsip.py` also times Asterisk's
+//!   converter once on the 10,000-peer site, for comparison),
 //!
 //! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
 //! Sizes: `PBXGEN_BENCH_SIZES=1000,10000,100000` (default). Best of `PBXGEN_BENCH_RUNS` (3) runs.
@@ -168,10 +171,84 @@ fn main() {
     let n = 38_500;
     let (lines, m) = audit_tree(tmp, n, runs);
     report("audit (1M-line target)", n, lines, &m, &mut None);
+
+    previous = None;
+    let mut migrate_10k = None;
+    for &n in &sizes {
+        let (lines, m) = migrate_site(tmp, n, runs);
+        report("migrate", n, lines, &m, &mut previous);
+        if n == 10_000 {
+            migrate_10k = Some(m.wall);
+        }
+    }
+    if !sizes.contains(&10_000) {
+        let (lines, m) = migrate_site(tmp, 10_000, runs);
+        report("migrate (10,000-peer target)", 10_000, lines, &m, &mut None);
+        migrate_10k = Some(m.wall);
+    }
     println!();
     println!(
-        "targets: render of 10,000 extensions < 200 ms and < 100 MiB; audit of 1,000,000 lines < 1 s"
+        "targets: render of 10,000 extensions < 200 ms and < 100 MiB; audit of 1,000,000 lines < 1 s; \
+         migrate of 10,000 peers < 100 ms"
     );
+    if let Some(wall) = migrate_10k {
+        let ms = wall.as_secs_f64() * 1000.0;
+        println!(
+            "migrate of 10,000 peers: {ms:.1} ms = {:.2} × the 100 ms target",
+            ms / 100.0
+        );
+        if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
+            let converter = time_sip_to_pjsip(tmp, std::path::Path::new(&script), 10_000);
+            println!(
+                "sip_to_pjsip.py on the same 10,000 peers: {:.1} s ({:.0} × pbxgen migrate)",
+                converter.as_secs_f64(),
+                converter.as_secs_f64() * 1000.0 / ms
+            );
+        }
+    }
+}
+
+/// Generate a chan_sip site of `n` peers, migrate it `runs` times (files written each time),
+/// remove it: (input lines, best run).
+fn migrate_site(tmp: &Path, n: usize, runs: usize) -> (usize, Measure) {
+    let dir = tmp.join(format!("sip-site-{n}"));
+    let d = dir.to_str().expect("utf-8 temp path");
+    let stats = support::synth::write_sip_site(&dir, n).expect("site written");
+    let m = best_of(runs, |run| {
+        let out = tmp.join(format!("migrated-{n}-{run}"));
+        args(&[
+            "migrate",
+            d,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ])
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    (stats.lines, m)
+}
+
+/// Asterisk's contrib/scripts/sip_to_pjsip/sip_to_pjsip.py (with its astconfigparser.py beside
+/// it) on a site of `n` peers, run once from the site's directory (it resolves `#include`s
+/// against its working directory).
+fn time_sip_to_pjsip(tmp: &Path, script: &Path, n: usize) -> Duration {
+    let dir = tmp.join(format!("sip-to-pjsip-{n}"));
+    support::synth::write_sip_site(&dir, n).expect("site written");
+    let start = Instant::now();
+    let status = Command::new("python3")
+        .arg(script)
+        .arg("sip.conf")
+        .arg("pjsip.conf")
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("python3 runs");
+    let wall = start.elapsed();
+    assert!(status.success(), "sip_to_pjsip.py failed: {status}");
+    let _ = std::fs::remove_dir_all(&dir);
+    wall
 }
 
 /// Generate a tree of `n` items, audit it `runs` times, remove it: (input lines, best run).

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod breadth;
 pub mod diag;
 pub mod fsutil;
+pub mod migrate;
 pub mod plan;
 pub mod profile;
 pub mod redact;

@@ -128,6 +128,16 @@ allowguest=yes ; pbxgen: ignore[PBX101] lab box, no trunks\n\n\
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable input.")]
     Audit(AuditArgs),
 
+    /// Migrate chan_sip (sip.conf) to pjsip, keeping what the site really does
+    #[command(after_help = "Examples:\n  \
+pbxgen migrate /etc/asterisk                         # the report only: where every option goes\n  \
+pbxgen migrate /etc/asterisk --out /etc/asterisk --diff   # what would change (secrets masked)\n  \
+pbxgen migrate /etc/asterisk --out /tmp/migrated     # write pjsip.conf (and extensions.conf)\n  \
+pbxgen migrate sip.conf --out out/ --format json | jq '.summary'\n\n\
+SRC is a configuration directory, or a sip.conf (extensions.conf beside it is rewritten too).\n\
+Guests (allowguest=yes) are not kept unless --keep-guest.\n\n\
+Exit codes: 0 nothing needs a human, 1 something does (or the output was refused), 2 unreadable input.")]
+    Migrate(MigrateArgs),
     /// Load a configuration directory into a throwaway Asterisk and report what it refused
     #[command(
         long_about = "Load DIR (an /etc/asterisk-like directory) into a throwaway instance of a real \
@@ -257,6 +267,43 @@ pub struct VerifyArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VerifyFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// Configuration directory holding sip.conf, or a sip.conf file
+    pub src: PathBuf,
+    /// Directory to write pjsip.conf (and a rewritten extensions.conf) into; without it nothing
+    /// is written
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show a unified diff against the files in --out (or beside SRC), secrets masked; writes
+    /// nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Print which files would be written where; writes nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Keep chan_sip's guest calls (allowguest=yes) as a pjsip `anonymous` endpoint
+    #[arg(long)]
+    pub keep_guest: bool,
+    /// Write the files with mode 0600 instead of 0640
+    #[arg(long)]
+    pub private: bool,
+    /// Also read inside DIR when an #include or a symbolic link of sip.conf leads there
+    /// (repeatable). By default nothing outside SRC's directory is read, and a sip.conf that
+    /// includes such a file is not migrated (its peers would be missing)
+    #[arg(long, value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
     Text,
     Json,
 }

@@ -11,6 +11,7 @@ pub mod args;
 mod audit;
 mod completions;
 mod exit;
+mod migrate;
 mod profile;
 mod render;
 mod rules;
@@ -51,6 +52,7 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
     match command {
         Command::Render(args) => render::run(&args, term),
         Command::Audit(args) => audit::run(&args, term),
+        Command::Migrate(args) => migrate::run(&args, term),
         Command::Verify(args) => verify::run(&args, term),
         Command::Rules(args) => rules::run(&args, term),
         Command::Twilio(TwilioCommand::Refresh(args)) => twilio::refresh(&args, term),

@@ -229,6 +229,14 @@ impl SecretValues {
         Ok(SecretValues(values))
     }
 
+    /// Mask these values (secrets pbxgen did not resolve itself, e.g. the ones `migrate` copies
+    /// from sip.conf).
+    pub fn from_values(mut values: Vec<String>) -> Self {
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.retain(|v| !v.is_empty());
+        SecretValues(values)
+    }
+
     #[cfg(test)]
     pub(crate) fn for_tests(values: &[&str]) -> Self {
         SecretValues(values.iter().map(|v| v.to_string()).collect())

@@ -64,3 +64,22 @@ pub fn shared_dir(var: &str) -> Option<PathBuf> {
     }
     Some(dir)
 }
+
+/// Whether an option listed `since` these versions exists in every release of `major`: when a
+/// release of `major` is listed, only if it is `major.0.0` (a later one is a backport); when none
+/// is, if an earlier major introduced it.
+pub fn in_every_release(since: &str, major: u32) -> bool {
+    if since == "-" {
+        return true;
+    }
+    let versions: Vec<Vec<u32>> = since
+        .split(',')
+        .map(|v| v.split('.').filter_map(|p| p.parse().ok()).collect())
+        .collect();
+    match versions.iter().find(|v| v.first() == Some(&major)) {
+        Some(v) => v[1..].iter().all(|n| *n == 0),
+        None => versions
+            .iter()
+            .any(|v| v.first().is_some_and(|m| *m < major)),
+    }
+}

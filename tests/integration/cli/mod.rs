@@ -8,6 +8,7 @@ const COMMANDS: &[&[&str]] = &[
     &[],
     &["render"],
     &["audit"],
+    &["migrate"],
     &["verify"],
     &["rules"],
     &["twilio"],
