@@ -6,7 +6,7 @@
 //! The accounts are public by design — the page's JavaScript (or the gateway behind it) holds
 //! the credentials — so nothing here relies on them staying secret: the context does.
 
-use super::names::{REJECT_CONTEXT, WSS_PORT, WSS_TRANSPORT, click_to_call_name};
+use super::names::{REJECT_CONTEXT, WSS_TRANSPORT, click_to_call_name};
 use super::party::{bind, codec_names, nets};
 use super::secrets::{SecretId, Secrets};
 use crate::profile::{ClickToCallVia, Profile};
@@ -94,6 +94,10 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<ClickToCall> {
         .iter()
         .any(|b| b.via.value == ClickToCallVia::Browser);
     let public_host = network.public_address.as_ref().map(|a| a.to_string());
+    let wss_port = network
+        .tls
+        .as_ref()
+        .map_or(crate::profile::CLICK_TO_CALL_WSS_PORT, |t| t.wss_port.value);
     let mut buttons = Vec::new();
     let mut pages = Vec::new();
     for b in &profile.click_to_call {
@@ -111,7 +115,7 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<ClickToCall> {
             if let Some(host) = &public_host {
                 pages.push(WebPage {
                     name: b.name.to_string(),
-                    websocket_url: format!("wss://{host}:{WSS_PORT}/ws"),
+                    websocket_url: format!("wss://{host}:{wss_port}/ws"),
                     sip_uri: format!("sip:{account}@{host}"),
                     username: account.clone(),
                     password,
@@ -137,7 +141,7 @@ pub fn build(profile: &Profile, secrets: &mut Secrets) -> Option<ClickToCall> {
     }
     let http = match (&network.tls, browser) {
         (Some(tls), true) => Some(HttpServer {
-            tls_bind: bind(network.bind.value, WSS_PORT),
+            tls_bind: bind(network.bind.value, tls.wss_port.value),
             cert_file: tls.cert_file.to_string(),
             key_file: tls.key_file.to_string(),
         }),
@@ -229,6 +233,18 @@ click_to_call:
         for e in &context.extensions[1..] {
             assert!(matches!(&e.steps[..], [Step::Goto { exten }] if exten == "s"));
         }
+    }
+
+    #[test]
+    fn the_wss_port_is_the_profiles_when_it_names_one() {
+        let profile = SITE.replace(
+            "key_file: /etc/asterisk/keys/pbx.key }",
+            "key_file: /etc/asterisk/keys/pbx.key, wss_port: 443 }",
+        );
+        let site = plan(&parse(&profile, Origin::named("t.yaml")).unwrap()).unwrap();
+        let c2c = site.click_to_call.as_ref().unwrap();
+        assert_eq!(c2c.pages[0].websocket_url, "wss://pbx.example.net:443/ws");
+        assert_eq!(c2c.http.as_ref().unwrap().tls_bind, "0.0.0.0:443");
     }
 
     #[test]

@@ -32,9 +32,9 @@ pub const QUALIFY_SECONDS: u32 = 60;
 /// the GROUP() category their concurrent calls are counted in.
 pub const CLICK_TO_CALL_PREFIX: &str = "click-to-call-";
 pub const CLICK_TO_CALL_GROUP: &str = "click-to-call";
-/// The pjsip transport of WebRTC buttons, and the port of Asterisk's HTTPS (WSS) server.
+/// The pjsip transport of WebRTC buttons (Asterisk's HTTPS server carries it, on
+/// `network.tls.wss_port`).
 pub const WSS_TRANSPORT: &str = "transport-wss";
-pub const WSS_PORT: u16 = crate::profile::CLICK_TO_CALL_WSS_PORT;
 
 /// The account and context name of click-to-call button `button`.
 pub fn click_to_call_name(button: &str) -> String {

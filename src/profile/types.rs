@@ -241,10 +241,19 @@ pub struct TlsTransport {
     /// bundle here (RHEL: `/etc/pki/tls/certs/ca-bundle.crt`).
     #[serde(default)]
     pub ca_file: Option<FilePath>,
+    /// The port of Asterisk's HTTPS server (http.conf `tlsbindaddr`) that `via: browser`
+    /// click-to-call buttons connect to (`wss://PUBLIC_ADDRESS:PORT/ws`). Default 8089, main/http.c's
+    /// own default; no SIP transport may use it.
+    #[serde(default = "default_wss_port")]
+    pub wss_port: Spanned<u16>,
 }
 
 fn default_tls_port() -> Spanned<u16> {
     Spanned::unplaced(5061)
+}
+
+fn default_wss_port() -> Spanned<u16> {
+    Spanned::unplaced(CLICK_TO_CALL_WSS_PORT)
 }
 
 /// A network address in CIDR form (`192.168.1.0/24`); a bare address means one host (`/32`,
@@ -1305,8 +1314,7 @@ fn default_max_concurrent() -> Spanned<u32> {
     Spanned::unplaced(2)
 }
 
-/// The port of Asterisk's HTTPS server that `via: browser` buttons connect to (`wss://…:8089/ws`,
-/// main/http.c's default TLS port); no SIP transport may use it.
+/// The default of `network.tls.wss_port`: main/http.c's default TLS port.
 pub const CLICK_TO_CALL_WSS_PORT: u16 = 8089;
 
 /// How a click-to-call button reaches the PBX.

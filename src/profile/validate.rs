@@ -161,6 +161,7 @@ fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
         network.udp.as_ref().map(|t| (&t.port, "udp")),
         network.tcp.as_ref().map(|t| (&t.port, "tcp")),
         network.tls.as_ref().map(|t| (&t.port, "tls")),
+        network.tls.as_ref().map(|t| (&t.wss_port, "wss")),
     ];
     for port in ports.iter().flatten() {
         if port.0.value == 0 {
@@ -1135,7 +1136,7 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
                         &button.via.pos,
                         format!("click-to-call button `{name}` is `via: browser`, which needs `network.public_address`"),
                     )
-                    .with_hint("the web page connects to wss://PUBLIC_ADDRESS:8089/ws (the name on the TLS certificate)"));
+                    .with_hint("the web page connects to wss://PUBLIC_ADDRESS:PORT/ws (the name on the TLS certificate; PORT is `network.tls.wss_port`, 8089 by default)"));
                 }
                 let network = &profile.network;
                 let sip_ports = [
@@ -1143,14 +1144,17 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
                     network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
                     network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
                 ];
-                let wss = CLICK_TO_CALL_WSS_PORT;
+                let wss = network
+                    .tls
+                    .as_ref()
+                    .map_or(CLICK_TO_CALL_WSS_PORT, |t| t.wss_port.value);
                 for (port, chan_sip_port) in sip_ports.iter().flatten() {
                     if port.value == wss {
                         return Err(at(
                             &port.pos,
                             format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
                         )
-                        .with_hint("give the SIP transport another port"));
+                        .with_hint("give the SIP transport another port, or set `network.tls.wss_port`"));
                     }
                     // With both drivers chan_sip listens on a port of its own: not this one either.
                     let chan_sip = match chan_sip_port {

@@ -318,6 +318,7 @@ const INVALID: &[Expect] = &[
     expect("c2c-missing-callee", 14, 13, "click-to-call button `sales` names extension `200`, which is not defined in `extensions`", Some("defined extensions: 101")),
     expect("c2c-chan-sip-port-clash", 7, 37, "chan_sip would listen on port 8089, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("set this transport's `chan_sip_port` to another port")),
     expect("c2c-port-clash", 7, 16, "port 8089 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port")),
+    expect("c2c-wss-port-clash", 6, 16, "port 5060 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port, or set `network.tls.wss_port`")),
     expect("c2c-shared-secret", 17, 15, "`click_to_call[sales].password` uses the same secret as `extensions[101].secret` (${env:PBX_EXT_101})", Some("click-to-call passwords are published")),
     expect("c2c-gateway-too-broad", 15, 46, "click-to-call button `sales`'s `gateway.allow_from` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there may log in as its account, whose password is handed to the gateway; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the gateway's own addresses (a /32 or a few)")),
 ];
@@ -803,6 +804,10 @@ const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[
     (
         "c2c-shared-secret",
         "uniqueness of a secret reference across fields",
+    ),
+    (
+        "c2c-wss-port-clash",
+        "cross-field: `network.tls.wss_port` against a SIP port",
     ),
     (
         "chan-sip-22",
