@@ -196,6 +196,31 @@ exten => *97,1,VoiceMailMain(${{CALLERID(num)}}@default)\n\n",
     files
 }
 
+/// One sip.conf of `n` peers inheriting a `[phone](!)` template, four lines each (header,
+/// secret, caller id, mailbox): the single-file shape of a chan_sip provider, and the input of
+/// a chan_sip → pjsip migration. 20,000 peers make about 80,000 lines.
+pub fn sip_conf_peers(n: usize) -> String {
+    let mut text = String::with_capacity(n * 128 + 1024);
+    text.push_str(
+        "; synthetic chan_sip provider sip.conf (one file)\n[general]\ncontext=guest-reject\n\
+allowguest=no\nalwaysauthreject=yes\nbindaddr=0.0.0.0\nbindport=5060\n\
+localnet=10.0.0.0/255.0.0.0\n\n[phone](!)\ntype=friend\nhost=dynamic\ncontext=internal\n\
+disallow=all\nallow=ulaw\nallow=alaw\nnat=force_rport,comedia\nqualify=yes\n\
+deny=0.0.0.0/0.0.0.0\npermit=10.0.0.0/255.0.0.0\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            text,
+            "[u{i}](phone)\nsecret={}\ncallerid=\"Example User {i}\" <+4930{}>\n\
+mailbox={}@default\n",
+            demo_secret("sip", i),
+            100_000 + i,
+            100_000 + i
+        );
+    }
+    text
+}
+
 /// A site profile with `n` extensions (inline demo secrets, so it needs no files or
 /// environment), one ITSP trunk per 1,000 extensions, an inbound route per trunk and national /
 /// international outbound routes: the shape of a hosted-PBX tenant scaled up.
