@@ -1424,6 +1424,34 @@ mod tests {
     }
 
     #[test]
+    fn per_slot_work_is_done_once_per_template_line_and_per_table() {
+        use crate::asterisk::syntax::PerSlot;
+        let f = parse("[t](!)\nhost=dynamic\n[a](t)\nx=1\n[b](t)\nhost+=x\n");
+        let mut seen = PerSlot::default();
+        let mut computed = Vec::new();
+        for name in ["a", "b"] {
+            let s = f.section(name).unwrap();
+            for e in s.variables.entries() {
+                seen.get_or_insert_with(&s.variables, &e, || {
+                    computed.push(format!("{}={}", e.variable.name, e.variable.value))
+                });
+            }
+        }
+        // `host=dynamic` of the template once; b's `+=` made a line of its own.
+        assert_eq!(computed, ["host=dynamic", "x=1", "host=dynamicx"]);
+        // Another file's table has its own slots: nothing is taken from the first file.
+        let g = parse("[a]\nhost=other\n");
+        let s = g.section("a").unwrap();
+        let mut texts = PerSlot::default();
+        let first = f.section("a").unwrap();
+        let e = first.variables.entries().next().unwrap();
+        texts.get_or_insert_with(&first.variables, &e, || "first".to_string());
+        let e = s.variables.entries().next().unwrap();
+        let got = texts.get_or_insert_with(&s.variables, &e, || "second".to_string());
+        assert_eq!(got, "second");
+    }
+
+    #[test]
     fn template_can_inherit() {
         let f = parse("[base](!)\na=1\n[mid](!,base)\nb=2\n[leaf](mid)\n");
         assert!(f.sections[1].is_template);

@@ -552,6 +552,50 @@ impl Serialize for Variables {
     }
 }
 
+/// Something worked out once per slot of a file's table of variables: the line a thousand
+/// sections inherit from one template is read once, not once per section.
+///
+/// Slots are only comparable within one table: asked about a section of another table, it
+/// forgets what it knew and starts again (correct, just not shared).
+#[derive(Clone, Debug)]
+pub struct PerSlot<T> {
+    /// The table the slots index (held, so that another table cannot take its address).
+    table: Option<Arc<Vec<Variable>>>,
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for PerSlot<T> {
+    fn default() -> Self {
+        PerSlot {
+            table: None,
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T> PerSlot<T> {
+    /// The value for `entry`'s slot of `variables`' table, computed by `f` the first time.
+    pub fn get_or_insert_with(
+        &mut self,
+        variables: &Variables,
+        entry: &Entry<'_>,
+        f: impl FnOnce() -> T,
+    ) -> &T {
+        if !self
+            .table
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, &variables.table))
+        {
+            self.table = Some(Arc::clone(&variables.table));
+            self.values.clear();
+        }
+        if self.values.len() < variables.table_len() {
+            self.values.resize_with(variables.table_len(), || None);
+        }
+        self.values[entry.slot as usize].get_or_insert_with(f)
+    }
+}
+
 /// A `name = value` (or `name => value`) line.
 #[derive(Clone, Debug)]
 pub struct Variable {
