@@ -5,9 +5,10 @@
 //! - `render` of a profile with N extensions, without and with its self-audit (the default),
 //! - `audit` (parse + model + every rule, reachability included) of a config tree of N peers,
 //!   N pjsip endpoint triples and N contexts, and of one sip.conf of N peers on a template,
+//! - `migrate` (chan_sip → pjsip, files written) of a site of N peers,
 //! - the targets: audit of a ~1,000,000-line tree and of a 20,000-peer sip.conf, render
-//!   of 10,000 and 100,000 extensions with the self-audit — each figure with its target and the
-//!   ratio figure / target (≤ 1.00 meets it),
+//!   of 10,000 and 100,000 extensions with the self-audit, migrate of 10,000 peers — each figure
+//!   with its target and the ratio figure / target (≤ 1.00 meets it),
 //!
 //! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
 //!
@@ -138,6 +139,8 @@ enum Input {
     Profile,
     Tree,
     SipConf,
+    /// A chan_sip site to migrate (sip.conf with included user files, extensions.conf).
+    SipSite,
 }
 
 impl Input {
@@ -159,6 +162,11 @@ impl Input {
                 std::fs::create_dir_all(&path).expect("dir");
                 let path = path.join("sip.conf");
                 std::fs::write(&path, support::synth::sip_conf_peers(n)).expect("sip.conf");
+                path
+            }
+            Input::SipSite => {
+                let path = dir.join(format!("sip-site-{n}"));
+                support::synth::write_sip_site(&path, n).expect("site written");
                 path
             }
         }
@@ -201,6 +209,15 @@ const JOBS: &[Job] = &[
         input: Input::SipConf,
         args: |p, _, _| args(&["audit", p, "--format", "json", "--fail-on", "none"]),
     },
+    Job {
+        name: "migrate",
+        input: Input::SipSite,
+        args: |p, run, tmp| {
+            // A fresh directory per run: every run writes every file.
+            let out = tmp.join(format!("migrated-{run}-{}", unique()));
+            args(&["migrate", p, "--out", utf8(&out), "--format", "json"])
+        },
+    },
 ];
 
 fn job(name: &str) -> &'static Job {
@@ -221,7 +238,7 @@ fn measure(job: &Job, n: usize, runs: usize, tmp: &Path) -> (usize, Measure) {
     let m = best_of(runs, |run| (job.args)(utf8(&path), run, tmp));
     match job.input {
         Input::Profile => std::fs::remove_file(&path).expect("input removed"),
-        Input::Tree => std::fs::remove_dir_all(&path).expect("input removed"),
+        Input::Tree | Input::SipSite => std::fs::remove_dir_all(&path).expect("input removed"),
         Input::SipConf => std::fs::remove_dir_all(path.parent().expect("dir")).expect("removed"),
     }
     (lines, m)
@@ -266,6 +283,13 @@ const TARGETS: &[Target] = &[
         max_ms: 1000.0,
         max_mib: None,
     },
+    Target {
+        job: "migrate",
+        n: 10_000,
+        label: "migrate, 10,000 chan_sip peers",
+        max_ms: 100.0,
+        max_mib: None,
+    },
 ];
 
 fn main() {
@@ -292,7 +316,7 @@ fn main() {
             println!("{}: {}", t.label, path.display());
         }
         for &n in &sizes {
-            for input in [Input::Profile, Input::Tree, Input::SipConf] {
+            for input in [Input::Profile, Input::Tree, Input::SipConf, Input::SipSite] {
                 println!("{}", input.write(&dir, n).display());
             }
         }
@@ -352,4 +376,34 @@ fn main() {
     }
     println!();
     println!("Every exponent should stay ≈ 1.0 (the 1k rows are dominated by start-up).");
+    if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
+        let converter = time_sip_to_pjsip(tmp, Path::new(&script), 10_000);
+        println!();
+        println!(
+            "sip_to_pjsip.py on the 10,000-peer migrate site: {:.1} s",
+            converter.as_secs_f64()
+        );
+    }
+}
+
+/// Asterisk's contrib/scripts/sip_to_pjsip/sip_to_pjsip.py (with its astconfigparser.py beside
+/// it) on a site of `n` peers, run once from the site's directory (it resolves `#include`s
+/// against its working directory).
+fn time_sip_to_pjsip(tmp: &Path, script: &Path, n: usize) -> Duration {
+    let dir = tmp.join(format!("sip-to-pjsip-{n}"));
+    support::synth::write_sip_site(&dir, n).expect("site written");
+    let start = Instant::now();
+    let status = Command::new("python3")
+        .arg(script)
+        .arg("sip.conf")
+        .arg("pjsip.conf")
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("python3 runs");
+    let wall = start.elapsed();
+    assert!(status.success(), "sip_to_pjsip.py failed: {status}");
+    let _ = std::fs::remove_dir_all(&dir);
+    wall
 }

@@ -65,6 +65,44 @@ pub fn config_tree_files(n: usize) -> Vec<(String, String)> {
     files
 }
 
+/// A chan_sip site of `n` peers to migrate (`pbxgen migrate`): the tree's sip.conf with its
+/// included user files, and an extensions.conf dialling them over chan_sip.
+pub fn sip_site_files(n: usize) -> Vec<(String, String)> {
+    let mut files = sip_files(n);
+    let mut ext = String::from(
+        "; synthetic chan_sip dialplan (pbxgen migrate bench)\n[general]\nstatic=yes\n\n[internal]\n\
+exten => _1XXXXX,1,Dial(SIP/u${EXTEN:1},30)\nsame => n,Hangup()\n",
+    );
+    for t in 0..trunks(n) {
+        let _ = write!(
+            ext,
+            "\n[outbound-trunk{t}]\nexten => _00X.,1,Dial(SIP/trunk{t}/${{EXTEN}},60)\nsame => n,Hangup()\n\
+\n[from-trunk{t}]\nexten => _X.,1,Dial(SIP/u{},25)\nexten => {t},hint,SIP/trunk{t}\n",
+            t * USERS_PER_TRUNK
+        );
+    }
+    files.push(("extensions.conf".to_string(), ext));
+    files
+}
+
+/// Write [`sip_site_files`] into `dir`.
+pub fn write_sip_site(dir: &Path, n: usize) -> Result<TreeStats, Error> {
+    pbxgen::fsutil::create_dir(dir)?;
+    let mut stats = TreeStats {
+        files: 0,
+        lines: 0,
+        bytes: 0,
+    };
+    for (name, text) in sip_site_files(n) {
+        stats.files += 1;
+        stats.lines += text.lines().count();
+        stats.bytes += text.len();
+        let path = dir.join(&name);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, &e))?;
+    }
+    Ok(stats)
+}
+
 fn chunks(n: usize) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
     (0..n.div_ceil(CHUNK)).map(move |c| (c, c * CHUNK..((c + 1) * CHUNK).min(n)))
 }

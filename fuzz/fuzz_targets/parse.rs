@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use pbxgen::asterisk::{self, ModelOptions};
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 11] = [
     "sip.conf",
     "pjsip.conf",
     "extensions.conf",
@@ -13,6 +13,10 @@ const NAMES: [&str; 8] = [
     "manager.conf",
     "acl.conf",
     "asterisk.conf",
+    "voicemail.conf",
+    "http.conf",
+    // TwiML: XML the model parses (model::twiml), not Asterisk syntax.
+    "twiml-main.xml",
     "inc.conf",
 ];
 

@@ -137,9 +137,23 @@ fn match_set(pattern: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
     None
 }
 
+/// The part of a pattern before its first component with a wildcard (the whole path when it
+/// has none): what a glob of it starts from.
+pub fn fixed_prefix(pattern: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for comp in pattern.components() {
+        if has_magic(&comp.as_os_str().to_string_lossy()) {
+            break;
+        }
+        out.push(comp);
+    }
+    out
+}
+
 /// Glob one brace-free pattern on disk. Results are sorted; a pattern without wildcards is
-/// returned as is when the path exists.
-pub fn glob_disk(pattern: &Path) -> Vec<PathBuf> {
+/// returned as is when the path exists. A directory is listed only when `may_list` says so (an
+/// audit lists nothing outside the audited tree).
+pub fn glob_disk(pattern: &Path, may_list: &mut dyn FnMut(&Path) -> bool) -> Vec<PathBuf> {
     let text = pattern.to_string_lossy();
     if !has_magic(&text) {
         return if pattern.exists() {
@@ -175,6 +189,9 @@ pub fn glob_disk(pattern: &Path) -> Vec<PathBuf> {
             } else {
                 base.as_path()
             };
+            if !may_list(dir) {
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(dir) else {
                 continue;
             };

@@ -4,6 +4,8 @@
 //! - [`syntax`]: the parsed form of a file (sections, variables, directives, diagnostics).
 //! - [`reader`]: main/config.c's reading rules, including `#include` and its surprises.
 //! - [`model`]: the interpretation per file kind into one [`model::Pbx`].
+//! - [`pattern`]: pbx.c's extension pattern matching: THE ONE MATCHER (the auditor's
+//!   reachability, the profile's outbound-route checks).
 //!
 //! Entry points: [`load_dir`] (an /etc/asterisk-like directory), [`load_files`] (given files,
 //! kind guessed from the name), [`load_texts`] (in memory), then [`model::build`].
@@ -11,12 +13,19 @@
 pub(crate) mod fast_hash;
 mod glob;
 pub mod model;
+pub mod pattern;
 mod php_ini;
 pub mod reader;
 pub mod secret;
 pub mod shared_text;
 pub mod source;
 pub mod syntax;
+
+/// The Asterisk major versions the auditor knows facts about (`audit --asterisk-version`):
+/// 10 (the first after 1.8) to the newest release.
+pub const KNOWN_MAJORS: std::ops::RangeInclusive<u32> = 10..=NEWEST_MAJOR;
+/// The newest Asterisk major release.
+pub const NEWEST_MAJOR: u32 = 23;
 
 pub use model::{ModelOptions, Pbx, build as build_model};
 pub use shared_text::Text;
@@ -62,8 +71,14 @@ impl Config {
 
 /// Read every file pbxgen recognises in `dir` (sip.conf, pjsip.conf, extensions.conf, …, by
 /// their Asterisk names, and TwiML documents), following `#include` from `dir` as Asterisk
-/// would.
+/// would — but only inside `dir` ([`source::Tree`]): an include or a symbolic link leading out
+/// is not read and leaves a [`DiagnosticCode::IncludeOutsideTree`] diagnostic instead.
 pub fn load_dir(dir: &Path) -> Result<Config> {
+    load_dir_allowing(dir, &[])
+}
+
+/// [`load_dir`], also reading inside the `allowed` directories (`--allow-outside`).
+pub fn load_dir_allowing(dir: &Path, allowed: &[PathBuf]) -> Result<Config> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, &e))?;
     if !meta.is_dir() {
         return Err(Error::invalid(format!(
@@ -71,34 +86,46 @@ pub fn load_dir(dir: &Path) -> Result<Config> {
             dir.display()
         )));
     }
-    let mut loader = reader::Loader::disk(dir.to_path_buf());
+    let tree = source::Tree::new(&[dir.to_path_buf()], allowed)?;
+    let twiml = twiml_files(dir, &tree)?;
+    let mut loader = reader::Loader::disk(dir.to_path_buf(), tree);
     for kind in FileKind::KNOWN {
         let Some(name) = kind.asterisk_name() else {
             continue;
         };
         let path = dir.join(name);
-        if path.is_file() {
-            loader.load_top(&path, name.to_string(), kind)?;
+        // Absent, or a link to nothing (Asterisk would find no file either).
+        if std::fs::symlink_metadata(&path).is_err() || std::fs::metadata(&path).is_err() {
+            continue;
         }
+        loader.load_top(&path, name.to_string(), kind)?;
     }
-    for (path, name) in twiml_files(dir)? {
+    for (path, name) in twiml {
         loader.load_top(&path, name, FileKind::Twiml)?;
     }
-    Ok(loader.finish())
+    finish(loader)
+}
+
+fn finish(mut loader: reader::Loader) -> Result<Config> {
+    match loader.limit_error() {
+        Some(e) => Err(e),
+        None => Ok(loader.finish()),
+    }
 }
 
 /// The TwiML documents directly in `dir`, by name: `*.twiml`, `*.xml` named for TwiML
 /// (`twiml-main.xml`) or whose root element is `<Response>`.
-fn twiml_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+fn twiml_files(dir: &Path, tree: &source::Tree) -> Result<Vec<(PathBuf, String)>> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?;
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if !path.is_file() {
+        // Regular files and links (a link is judged by the tree when it is read).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
-        if detect_by_content(&path, &name) == FileKind::Twiml {
+        let path = entry.path();
+        if detect_by_content(tree, &path, &name) == FileKind::Twiml {
             found.push((path, name));
         }
     }
@@ -107,37 +134,88 @@ fn twiml_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
 }
 
 /// A file's kind from its name ([`FileKind::detect`]); an `.xml` file the name says nothing
-/// about is TwiML when its root element is `<Response>`.
-fn detect_by_content(path: &Path, name: &str) -> FileKind {
+/// about is TwiML when its root element is `<Response>`. Looking inside is a read like any
+/// other of an audit: only a regular file inside `tree`, within the per-file read limit; a
+/// file that cannot be read so is not TwiML here (reading it as a top-level file reports why).
+fn detect_by_content(tree: &source::Tree, path: &Path, name: &str) -> FileKind {
     let kind = FileKind::detect(name);
-    if kind == FileKind::Other
-        && name.to_ascii_lowercase().ends_with(".xml")
-        && std::fs::read(path).is_ok_and(|bytes| FileKind::is_twiml(&bytes))
-    {
-        return FileKind::Twiml;
+    if kind == FileKind::Other && name.to_ascii_lowercase().ends_with(".xml") {
+        let twiml = tree.open(path).ok().is_some_and(|mut file| {
+            crate::fsutil::read_limited(
+                &mut file,
+                path,
+                crate::fsutil::Limit::ConfigFile,
+                tree.max_file,
+            )
+            .is_ok_and(|bytes| FileKind::is_twiml(&bytes))
+        });
+        if twiml {
+            return FileKind::Twiml;
+        }
     }
     kind
 }
 
-/// Read the given files; each one's kind is guessed from its name ([`FileKind::detect`]), or
-/// for an `.xml` file from its root element (TwiML).
-/// Relative `#include`s resolve against the first file's directory.
-pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
-    let with_kinds: Vec<(PathBuf, FileKind)> = paths
-        .iter()
-        .map(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            (p.clone(), detect_by_content(p, &name))
-        })
-        .collect();
-    load_files_as(&with_kinds)
+/// The kind of a file given to an audit ([`load_files_as`]), guessed as [`load_files`] does:
+/// from its name, or for an `.xml` file from its root element (TwiML), looked at inside the
+/// file's directory and the `allowed` ones only.
+pub fn detect_file_kind(path: &Path, allowed: &[PathBuf]) -> Result<FileKind> {
+    // A missing file is reported by its own name, not by its directory's.
+    std::fs::symlink_metadata(path).map_err(|e| Error::io(path, &e))?;
+    let tree = source::Tree::new(&[dir_of(path)], allowed)?;
+    let name = file_name(path);
+    Ok(detect_by_content(&tree, path, &name))
 }
 
-/// Read the given files as the given kinds.
-pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The files of `dir` that an audit of it did not read (`config`: what [`load_dir`] read):
+/// neither a file name pbxgen knows nor TwiML, and not `#include`d. Sorted: for `-v`, which
+/// lists them.
+pub fn unread_in_dir(dir: &Path, config: &Config) -> Vec<String> {
+    let read: std::collections::HashSet<&Path> = config
+        .sources
+        .files()
+        .iter()
+        .map(|f| f.path.as_path())
+        .collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .filter(|e| !read.contains(e.path().as_path()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Read the given files; each one's kind is guessed from its name ([`FileKind::detect`]), or
+/// for an `.xml` file from its root element (TwiML). Relative `#include`s resolve against the
+/// first file's directory; the tree an audit reads ([`source::Tree`]) is the directories of the
+/// files given.
+pub fn load_files(paths: &[PathBuf]) -> Result<Config> {
+    let mut with_kinds: Vec<(PathBuf, FileKind)> = Vec::with_capacity(paths.len());
+    for path in paths {
+        with_kinds.push((path.clone(), detect_file_kind(path, &[])?));
+    }
+    load_files_as(&with_kinds, &[])
+}
+
+/// Read the given files as the given kinds, inside their directories and the `allowed` ones.
+pub fn load_files_as(files: &[(PathBuf, FileKind)], allowed: &[PathBuf]) -> Result<Config> {
     let root = files
         .first()
         .and_then(|(p, _)| p.parent())
@@ -149,15 +227,19 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)]) -> Result<Config> {
             }
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut loader = reader::Loader::disk(root);
-    for (path, kind) in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        loader.load_top(path, name, *kind)?;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (path, _) in files {
+        let dir = dir_of(path);
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
     }
-    Ok(loader.finish())
+    let tree = source::Tree::new(&dirs, allowed)?;
+    let mut loader = reader::Loader::disk(root, tree);
+    for (path, kind) in files {
+        loader.load_top(path, file_name(path), *kind)?;
+    }
+    finish(loader)
 }
 
 /// Read in-memory files whose kinds are known: `tops` names the top-level files (in reading

@@ -16,7 +16,7 @@ use super::Config;
 use super::fast_hash::FastMap;
 use super::glob;
 use super::shared_text::Text;
-use super::source::{FileId, Pos, SourceFile, SourceMap};
+use super::source::{Denied, FileId, Pos, SourceFile, SourceMap, Tree};
 use super::syntax::{
     Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
     Section, Severity, Variable, Variables,
@@ -43,7 +43,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where files come from.
 enum Store {
-    Disk,
+    /// From disk, inside the tree only.
+    Disk(Tree),
     Memory(HashMap<String, Arc<[u8]>>),
 }
 
@@ -54,17 +55,69 @@ pub struct Loader {
     sources: SourceMap,
     by_path: HashMap<PathBuf, FileId>,
     files: Vec<ConfigFile>,
+    /// Bytes read from disk so far (against [`Tree::max_total`]).
+    read_total: u64,
+    /// The first read limit crossed: loading fails with it.
+    limit_error: Option<Error>,
+}
+
+/// Why a file of the tree was not read.
+enum NotRead {
+    Denied(Denied),
+    /// Over a read limit: the whole load fails.
+    Limit(Error),
+}
+
+/// A path an `#include` (or a top-level name) leads to outside the tree, as shown to the user.
+struct Outside {
+    shown: String,
+    link: bool,
+    resolved: Option<PathBuf>,
+}
+
+impl Outside {
+    fn describe(&self) -> String {
+        match &self.resolved {
+            Some(to) if self.link => format!(
+                "{} is a symbolic link to {}, outside the audited tree",
+                self.shown,
+                to.display()
+            ),
+            Some(to) => format!(
+                "{} leads through a symbolic link to {}, outside the audited tree",
+                self.shown,
+                to.display()
+            ),
+            None => format!("{} is outside the audited tree", self.shown),
+        }
+    }
+}
+
+/// The message of an [`DiagnosticCode::IncludeOutsideTree`] diagnostic.
+fn outside_message(outside: &[Outside]) -> String {
+    const SHOWN: usize = 5;
+    let mut listed: Vec<String> = outside.iter().take(SHOWN).map(Outside::describe).collect();
+    if outside.len() > SHOWN {
+        listed.push(format!("and {} more", outside.len() - SHOWN));
+    }
+    format!(
+        "{}: pbxgen does not read it, so it is not audited (`--allow-outside DIR` reads \
+         a directory you trust)",
+        listed.join("; ")
+    )
 }
 
 impl Loader {
-    /// Read from disk; relative `#include`s resolve against `root`.
-    pub fn disk(root: PathBuf) -> Loader {
+    /// Read from disk, only inside `tree`; relative `#include`s resolve against `root`.
+    pub fn disk(root: PathBuf, tree: Tree) -> Loader {
         Loader {
             root,
-            store: Store::Disk,
+            store: Store::Disk(tree),
             sources: SourceMap::new(),
             by_path: HashMap::new(),
             files: Vec::new(),
+            read_total: 0,
+            limit_error: None,
         }
     }
 
@@ -75,17 +128,89 @@ impl Loader {
             .map(|(n, b)| (n, Arc::<[u8]>::from(b)))
             .collect();
         Loader {
+            root,
             store: Store::Memory(map),
-            ..Loader::disk(root)
+            sources: SourceMap::new(),
+            by_path: HashMap::new(),
+            files: Vec::new(),
+            read_total: 0,
+            limit_error: None,
         }
     }
 
-    /// Read a top-level file from disk; failing to read it is an error.
+    /// Read a file of the tree from disk, within the read limits.
+    fn read_disk(&mut self, path: &Path) -> Result<Vec<u8>, NotRead> {
+        let Store::Disk(tree) = &self.store else {
+            return Err(NotRead::Denied(Denied::Io(
+                std::io::ErrorKind::NotFound.into(),
+            )));
+        };
+        let (max_file, max_total) = (tree.max_file, tree.max_total);
+        let mut file = tree.open(path).map_err(NotRead::Denied)?;
+        let bytes = crate::fsutil::read_limited(
+            &mut file,
+            path,
+            crate::fsutil::Limit::ConfigFile,
+            max_file,
+        )
+        .map_err(NotRead::Limit)?;
+        self.read_total += bytes.len() as u64;
+        if self.read_total > max_total {
+            return Err(NotRead::Limit(crate::fsutil::too_large(
+                &self.root,
+                crate::fsutil::Limit::ConfigTree,
+                max_total,
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// How to show a path of the tree: relative to the configuration directory where possible.
+    fn shown(&self, path: &Path) -> String {
+        match path.strip_prefix(&self.root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => path.to_string_lossy().into_owned(),
+        }
+    }
+
+    fn outside(&self, path: &Path, resolved: Option<PathBuf>) -> Outside {
+        Outside {
+            shown: self.shown(path),
+            link: std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()),
+            resolved,
+        }
+    }
+
+    /// Read a top-level file from disk. A file that does not exist or cannot be read, that is
+    /// not a regular file, or that crosses a read limit is an error; one outside the tree (a
+    /// symbolic link leading out) is not read and becomes an empty file with a diagnostic.
     pub fn load_top(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-        let id = self.add_source(path.to_path_buf(), bytes.into());
-        self.parse_top(id, name, kind);
-        Ok(())
+        match self.read_disk(path) {
+            Ok(bytes) => {
+                let id = self.add_source(path.to_path_buf(), bytes.into());
+                self.parse_top(id, name, kind);
+                Ok(())
+            }
+            Err(NotRead::Limit(e)) => Err(e),
+            Err(NotRead::Denied(Denied::Io(e))) => Err(Error::io(path, &e)),
+            Err(NotRead::Denied(Denied::NotRegular(what))) => Err(Error::invalid(format!(
+                "{}: is {what}, expected a regular file",
+                path.display()
+            ))),
+            Err(NotRead::Denied(Denied::Outside { resolved })) => {
+                let outside = self.outside(path, resolved);
+                let id = self.add_source(path.to_path_buf(), Arc::from(&[][..]));
+                self.parse_top(id, name, kind);
+                let file = self.files.last_mut().expect("just added");
+                file.diagnostics.push(Diagnostic {
+                    code: DiagnosticCode::IncludeOutsideTree,
+                    severity: Severity::Warning,
+                    pos: Pos::new(id, 1, 1),
+                    message: outside_message(&[outside]),
+                });
+                Ok(())
+            }
+        }
     }
 
     /// Read a top-level in-memory file (nothing happens when the name is unknown).
@@ -98,6 +223,11 @@ impl Loader {
         };
         let id = self.add_source(PathBuf::from(name), bytes);
         self.parse_top(id, name.to_string(), kind);
+    }
+
+    /// The read limit crossed while reading, if any (then the files read are incomplete).
+    pub fn limit_error(&mut self) -> Option<Error> {
+        self.limit_error.take()
     }
 
     /// Everything read.
@@ -167,26 +297,50 @@ impl Loader {
         self.files.push(file);
     }
 
-    /// The files an `#include` pattern names, in Asterisk's order, read into the source map.
-    fn resolve_include(&mut self, pattern: &str) -> Vec<FileId> {
+    /// The files an `#include` pattern names, in Asterisk's order, read into the source map,
+    /// and the paths it leads to outside the tree (not read).
+    fn resolve_include(&mut self, pattern: &str) -> (Vec<FileId>, Vec<Outside>) {
         let mut found = Vec::new();
+        let mut outside = Vec::new();
         for alt in glob::expand_braces(pattern) {
             match &self.store {
-                Store::Disk => {
+                Store::Disk(tree) => {
                     let path = self.disk_path(&alt);
-                    for p in glob::glob_disk(&path) {
-                        // Asterisk ignores what is not a regular file (with a warning).
-                        if !p.is_file() {
+                    // A pattern whose fixed part leaves the tree is refused as written: nothing
+                    // outside is listed or even looked up.
+                    if !tree.lexically_inside(&glob::fixed_prefix(&path)) {
+                        outside.push(self.outside_unseen(&path));
+                        continue;
+                    }
+                    let mut left = Vec::new();
+                    let matches =
+                        glob::glob_disk(&path, &mut |dir: &Path| match tree.resolve(dir) {
+                            Ok(_) => true,
+                            Err(Denied::Outside { resolved }) => {
+                                left.push((dir.to_path_buf(), resolved));
+                                false
+                            }
+                            Err(_) => false,
+                        });
+                    for (dir, resolved) in left {
+                        outside.push(self.outside(&dir, resolved));
+                    }
+                    for p in matches {
+                        if let Some(&id) = self.by_path.get(&p) {
+                            found.push(id);
                             continue;
                         }
-                        let id = match self.by_path.get(&p) {
-                            Some(&id) => id,
-                            None => match std::fs::read(&p) {
-                                Ok(bytes) => self.add_source(p, bytes.into()),
-                                Err(_) => continue,
-                            },
-                        };
-                        found.push(id);
+                        match self.read_disk(&p) {
+                            Ok(bytes) => found.push(self.add_source(p, bytes.into())),
+                            Err(NotRead::Denied(Denied::Outside { resolved })) => {
+                                outside.push(self.outside(&p, resolved));
+                            }
+                            // Asterisk ignores what is not a regular file (with a warning).
+                            Err(NotRead::Denied(_)) => {}
+                            Err(NotRead::Limit(e)) => {
+                                self.limit_error.get_or_insert(e);
+                            }
+                        }
                     }
                 }
                 Store::Memory(map) => {
@@ -212,7 +366,16 @@ impl Loader {
                 }
             }
         }
-        found
+        (found, outside)
+    }
+
+    /// A path refused before looking at it.
+    fn outside_unseen(&self, path: &Path) -> Outside {
+        Outside {
+            shown: self.shown(path),
+            link: false,
+            resolved: None,
+        }
     }
 
     /// Where an include pattern points on disk: relative to the configuration directory;
@@ -882,7 +1045,7 @@ impl FileParser<'_> {
             });
             return Ok(());
         }
-        let files = self.loader.resolve_include(&argument);
+        let (files, outside) = self.loader.resolve_include(&argument);
         let dir_index = self.out.directives.len();
         self.out.directives.push(Directive {
             kind,
@@ -891,6 +1054,18 @@ impl FileParser<'_> {
             files: files.clone(),
         });
         let is_try = kind == DirectiveKind::TryInclude;
+        if !outside.is_empty() {
+            self.diag(
+                DiagnosticCode::IncludeOutsideTree,
+                Severity::Warning,
+                dpos,
+                outside_message(&outside),
+            );
+            if files.is_empty() {
+                // Not missing: the file is there, pbxgen just does not read it.
+                return Ok(());
+            }
+        }
         if files.is_empty() {
             if is_try {
                 self.diag(

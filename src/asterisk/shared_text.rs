@@ -121,6 +121,18 @@ impl From<std::borrow::Cow<'_, str>> for Text {
     }
 }
 
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text::whole(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&Text> for Text {
+    fn from(t: &Text) -> Self {
+        t.clone()
+    }
+}
+
 impl From<String> for Text {
     fn from(s: String) -> Self {
         Text::whole(Arc::from(s))

@@ -60,6 +60,50 @@ impl FileKind {
         })
     }
 
+    /// The names of the kinds (`sip`, `pjsip`, …, `other`), as JSON and `--kind` spell them.
+    pub const NAMES: [&'static str; 12] = [
+        "sip",
+        "pjsip",
+        "pjsip_wizard",
+        "extensions",
+        "websms",
+        "manager",
+        "acl",
+        "asterisk",
+        "voicemail",
+        "http",
+        "twiml",
+        "other",
+    ];
+
+    /// The name of a kind (`pjsip_wizard`), as JSON and `--kind` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Sip => "sip",
+            FileKind::Pjsip => "pjsip",
+            FileKind::PjsipWizard => "pjsip_wizard",
+            FileKind::Extensions => "extensions",
+            FileKind::Websms => "websms",
+            FileKind::Manager => "manager",
+            FileKind::Acl => "acl",
+            FileKind::Asterisk => "asterisk",
+            FileKind::Voicemail => "voicemail",
+            FileKind::Http => "http",
+            FileKind::Twiml => "twiml",
+            FileKind::Other => "other",
+        }
+    }
+
+    /// The kind called `name` (`sip`, `pjsip-wizard` or `pjsip_wizard`; `other` reads a file
+    /// without interpreting it).
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        let name = name.trim().to_ascii_lowercase().replace('-', "_");
+        FileKind::KNOWN
+            .into_iter()
+            .chain([FileKind::Other])
+            .find(|k| k.name() == name)
+    }
+
     /// Every kind pbxgen interprets, in the order a directory is read.
     pub const KNOWN: [FileKind; 11] = [
         FileKind::Asterisk,
@@ -681,6 +725,9 @@ pub enum DiagnosticCode {
     IncludeLoop,
     /// More than 10 levels of `#include` (fatal for `#include`).
     IncludeTooDeep,
+    /// An `#include`, `#tryinclude` or a top-level file that leads outside the audited tree
+    /// (an absolute path, `../`, a symbolic link): not read, so not audited.
+    IncludeOutsideTree,
     /// A variable before any section header (fatal).
     VariableBeforeSection,
     /// `[x](base)` naming a section that does not exist (yet) (fatal).
@@ -746,4 +793,35 @@ pub struct Comment {
     pub text: String,
     /// Position of the `;`.
     pub pos: Pos,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileKind;
+
+    #[test]
+    fn kind_names_round_trip_and_match_json() {
+        let all: Vec<FileKind> = FileKind::KNOWN
+            .into_iter()
+            .chain([FileKind::Other])
+            .collect();
+        let names: Vec<&str> = all.iter().map(|k| k.name()).collect();
+        let mut listed = FileKind::NAMES.to_vec();
+        listed.sort_unstable();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(listed, sorted);
+        for kind in all {
+            assert_eq!(FileKind::from_name(kind.name()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.name())
+            );
+        }
+        assert_eq!(
+            FileKind::from_name("PJSIP-Wizard"),
+            Some(FileKind::PjsipWizard)
+        );
+        assert_eq!(FileKind::from_name("sipp"), None);
+    }
 }

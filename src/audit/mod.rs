@@ -17,7 +17,7 @@ pub mod registry;
 pub mod rules;
 
 use crate::asterisk::model::Pbx;
-use crate::asterisk::{self, DiagnosticCode, ModelOptions};
+use crate::asterisk::{self, DiagnosticCode, FileKind, ModelOptions};
 use crate::diag::Error;
 use crate::profile::Profile;
 use crate::twilio::TwilioRanges;
@@ -35,16 +35,61 @@ pub struct AuditOptions<'a> {
     pub min_severity: Option<Severity>,
 }
 
-/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
-/// refusing input that could not be read at all (with its position).
-pub fn load_dir(dir: &Path, asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_dir(dir), asterisk_version)
+/// How to read a configuration for an audit.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub asterisk_version: Option<u32>,
+    /// Directories outside the audited tree that may be read too (`--allow-outside`): by
+    /// default an audit reads nothing outside it ([`asterisk::source::Tree`]).
+    pub allow_outside: Vec<PathBuf>,
 }
 
-/// Read the given files, together one PBX (each file's kind from its name), refusing input
-/// that could not be read at all.
-pub fn load_files(files: &[PathBuf], asterisk_version: Option<u32>) -> Result<Pbx, Error> {
-    checked_model(asterisk::load_files(files), asterisk_version)
+/// Read a configuration directory (an /etc/asterisk-like tree) into the model of one PBX,
+/// refusing input that could not be read at all (with its position).
+pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Pbx, Error> {
+    checked_model(
+        asterisk::load_dir_allowing(dir, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// Read the given files, together one PBX, refusing input that could not be read at all. A
+/// file's kind is the one given, else the one its name says ([`FileKind::detect`]) or, for an
+/// `.xml` file, TwiML when its root element is `<Response>`; a file whose kind is neither given
+/// nor found so is refused: auditing it as nothing in particular would pass it with "no
+/// findings" whatever it holds.
+pub fn load_files(files: &[(PathBuf, Option<FileKind>)], opts: &LoadOptions) -> Result<Pbx, Error> {
+    let mut kinds = Vec::with_capacity(files.len());
+    for (path, kind) in files {
+        let kind = match kind {
+            Some(kind) => *kind,
+            None => detect_kind(path, &opts.allow_outside)?,
+        };
+        kinds.push((path.clone(), kind));
+    }
+    checked_model(
+        asterisk::load_files_as(&kinds, &opts.allow_outside),
+        opts.asterisk_version,
+    )
+}
+
+/// The kind a file's name (or a TwiML document's root element) says, or an error saying how to
+/// give it.
+fn detect_kind(path: &Path, allowed: &[PathBuf]) -> Result<FileKind, Error> {
+    match asterisk::detect_file_kind(path, allowed)? {
+        FileKind::Other => Err(Error::invalid(format!(
+            "{}: cannot tell which Asterisk file this is from its name (no word of it names a \
+             kind such as sip, pjsip or extensions, and it is not a TwiML document)",
+            path.display()
+        ))
+        .with_hint(format!(
+            "say which it is with `--kind KIND` (all files given) or `--kind {}=KIND`; KIND is \
+             one of {}",
+            path.display(),
+            FileKind::NAMES.join(", ")
+        ))),
+        kind => Ok(kind),
+    }
 }
 
 /// Build the model, refusing input that could not be read at all.
@@ -73,35 +118,241 @@ fn checked_model(
 }
 
 /// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile
-/// renders to, exactly as a hand-written directory would be audited.
-pub fn audit_profile(path: &Path, opts: &AuditOptions<'_>) -> Result<Report, Error> {
-    let profile = crate::profile::load(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-    let mut findings = check_profile(&profile, &text);
-    // Secrets are resolved: weak or reused secrets (PBX501) can only be seen in the values.
-    // Reports mask them like in any hand-written file.
-    let files = crate::render::render_profile(&profile, &crate::render::RenderOptions::default())?;
-    let version = opts.asterisk_version.or(Some(*profile.site.asterisk));
-    let pbx = model_of_rendered(&profile.dir().display().to_string(), &files, version);
-    findings.extend(run_rules(&pbx, opts));
-    Ok(finish(&pbx, findings, opts.min_severity))
+/// renders to, exactly as a hand-written directory would be audited. The Twilio ranges are the
+/// profile's (`twilio.preset`, or `load`'s: `--twilio-preset`), else the embedded preset.
+pub fn audit_profile(
+    path: &Path,
+    opts: &AuditOptions<'_>,
+    load: &crate::profile::LoadOptions,
+) -> Result<Report, Error> {
+    let (profile, text) = crate::profile::load_with_text(path, load)?;
+    // The same check `render` runs. Secrets are resolved: weak or reused secrets (PBX501) can
+    // only be seen in the values; reports mask them like in any hand-written file.
+    let vetted = vet_site(
+        profile,
+        &text,
+        &VetOptions {
+            secrets: SecretCheck::Resolve,
+            templates_dir: None,
+            audit_rendered: true,
+            asterisk_version: opts.asterisk_version,
+        },
+    );
+    let more = vetted.problems.len().saturating_sub(1);
+    if let Some(mut first) = vetted.problems.into_iter().next() {
+        if more > 0 {
+            first.hint = Some(format!(
+                "and {more} more problem(s): `pbxgen profile check --resolve-secrets` lists them all"
+            ));
+        }
+        return Err(first);
+    }
+    let mut report = vetted.report;
+    if let Some(min) = opts.min_severity {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min);
+        report.hidden += before - report.findings.len();
+    }
+    Ok(report)
 }
 
-/// `render`'s audit of its own output before anything is written: the rendered text read back
-/// exactly as /etc/asterisk would be (never the plan), findings at or above `threshold` only.
-pub fn audit_rendered(
-    files: &[crate::render::RenderedFile],
-    twilio: &TwilioRanges,
-    asterisk_version: u32,
-    threshold: Severity,
-) -> Report {
-    let opts = AuditOptions {
-        twilio,
-        asterisk_version: Some(asterisk_version),
-        min_severity: Some(threshold),
+/// How [`vet_site`] treats the profile's secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretCheck {
+    /// Read and check every secret (`render`, `profile check --resolve-secrets`).
+    Resolve,
+    /// Check the inline values only; references are not read (`profile check`): the audit sees
+    /// a distinct stand-in for each, so only the sharing of one reference is judged.
+    InlineOnly,
+}
+
+/// What [`vet_site`] needs besides the profile.
+#[derive(Debug, Clone)]
+pub struct VetOptions {
+    pub secrets: SecretCheck,
+    /// `render --templates DIR`.
+    pub templates_dir: Option<PathBuf>,
+    /// Audit the rendered files (`render --fail-on none` skips it: at provider scale it
+    /// doubles the time of a render). The profile rules always run.
+    pub audit_rendered: bool,
+    /// The Asterisk major the rendered files are audited for (`audit --asterisk-version`);
+    /// `None`: the profile's `site.asterisk`.
+    pub asterisk_version: Option<u32>,
+}
+
+/// Everything `render` would refuse about a site, found in one pass, and what it would write.
+pub struct Vetted {
+    /// The plan (`None` when planning failed): `--diff` renders it again, masked.
+    pub plan: Option<crate::plan::Plan>,
+    /// Every rendered file, secrets resolved (stand-ins with [`SecretCheck::InlineOnly`]):
+    /// empty when there are problems.
+    pub files: Vec<crate::render::RenderedFile>,
+    /// What stops rendering whatever the threshold, all of them: each secret that cannot be
+    /// read or breaks its rules, then a plan or render refusal.
+    pub problems: Vec<Error>,
+    /// The self-audit: every finding of the profile rules and of the rendered files read back
+    /// like /etc/asterisk, at every severity. The caller decides the threshold.
+    pub report: Report,
+    /// What was done, in order, and how long it took (`-v`).
+    pub steps: Vec<Step>,
+}
+
+/// One step of [`vet_site`], for `-v`.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub what: String,
+    pub took: std::time::Duration,
+}
+
+/// The one check of a site that `render` and `profile check` share: secrets (every one, so all
+/// missing ones are reported at once), the profile rules, the plan, the render, and the audit of
+/// every rendered file — of the *whole* site, whatever `render --only` writes later. `text` is
+/// the profile's source (for masked snippets).
+///
+/// The profile is consumed: at provider scale it is large, and it is freed on another thread as
+/// soon as the plan holds what rendering needs.
+pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
+    use crate::render::{self, RenderOptions, SecretMode};
+    let mut steps = Vec::new();
+    let mut step = |what: String, since: std::time::Instant| {
+        steps.push(Step {
+            what,
+            took: since.elapsed(),
+        });
     };
-    let pbx = model_of_rendered("(rendered)", files, opts.asterisk_version);
-    audit(&pbx, &opts)
+    let mut problems = Vec::new();
+
+    let started = std::time::Instant::now();
+    let uses = profile.secrets();
+    let mut checked = 0;
+    for used in &uses {
+        if opts.secrets == SecretCheck::Resolve || used.secret.is_inline() {
+            checked += 1;
+            if let Err(err) = used.resolve() {
+                problems.push(err);
+            }
+        }
+    }
+    step(
+        format!(
+            "checked {checked} of {} secret uses ({} problem(s))",
+            uses.len(),
+            problems.len()
+        ),
+        started,
+    );
+    drop(uses);
+
+    let started = std::time::Instant::now();
+    let mut findings = check_profile(&profile, text);
+    step(
+        format!("ran the profile rules ({} finding(s))", findings.len()),
+        started,
+    );
+    let twilio = profile
+        .twilio_ranges()
+        .cloned()
+        .unwrap_or_else(TwilioRanges::embedded);
+    let asterisk_version = opts.asterisk_version.unwrap_or(*profile.site.asterisk);
+    let root = profile.dir().display().to_string();
+
+    let started = std::time::Instant::now();
+    let plan = match crate::plan::plan(&profile) {
+        Ok(plan) => plan,
+        Err(err) => {
+            problems.push(err);
+            return Vetted {
+                plan: None,
+                files: Vec::new(),
+                problems,
+                report: Report::of(findings),
+                steps,
+            };
+        }
+    };
+    step(
+        format!(
+            "planned {} file(s) with {} secret(s)",
+            render::output_names(&plan).len(),
+            plan.secrets.len()
+        ),
+        started,
+    );
+    render::free_in_background(profile);
+
+    // With a secret that cannot be read, the render still runs on stand-ins: the audit of the
+    // rest of the site is reported in the same run.
+    let mode = match opts.secrets {
+        SecretCheck::Resolve if problems.is_empty() => SecretMode::Resolve,
+        _ => SecretMode::InlineOnly,
+    };
+    let started = std::time::Instant::now();
+    let options = RenderOptions {
+        templates_dir: opts.templates_dir.clone(),
+        only: Vec::new(),
+        secrets: mode,
+    };
+    let files = match render::render(&plan, &options) {
+        Ok(files) => files,
+        Err(err) => {
+            problems.push(err);
+            return Vetted {
+                plan: Some(plan),
+                files: Vec::new(),
+                problems,
+                report: Report::of(findings),
+                steps,
+            };
+        }
+    };
+    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
+    step(
+        format!("rendered {} file(s), {bytes} bytes", files.len()),
+        started,
+    );
+
+    if !opts.audit_rendered {
+        let files = if problems.is_empty() {
+            files
+        } else {
+            Vec::new()
+        };
+        return Vetted {
+            plan: Some(plan),
+            files,
+            problems,
+            report: Report::of(findings),
+            steps,
+        };
+    }
+    let started = std::time::Instant::now();
+    let audit_opts = AuditOptions {
+        twilio: &twilio,
+        asterisk_version: Some(asterisk_version),
+        min_severity: None,
+    };
+    let pbx = model_of_rendered(&root, &files, audit_opts.asterisk_version);
+    findings.extend(run_rules(&pbx, &audit_opts));
+    let report = finish(&pbx, findings, None);
+    step(
+        format!(
+            "audited the rendered files as Asterisk {asterisk_version} reads them ({} finding(s))",
+            report.findings.len()
+        ),
+        started,
+    );
+    let files = if problems.is_empty() {
+        files
+    } else {
+        Vec::new()
+    };
+    Vetted {
+        plan: Some(plan),
+        files,
+        problems,
+        report,
+        steps,
+    }
 }
 
 /// The PBX model of files rendered in memory, read exactly as a directory holding them would be
@@ -234,11 +485,21 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     let hidden = before - findings.len();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let inputs = pbx
+        .config
+        .files
+        .iter()
+        .map(|f| output::Input {
+            file: pbx.config.sources.display(f.file).to_string(),
+            kind: f.kind,
+        })
+        .collect();
     Report {
         findings,
         suppressed,
         hidden,
         root_prefix: String::new(),
+        inputs,
     }
 }
 

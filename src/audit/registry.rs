@@ -69,6 +69,7 @@ pub static ALL: &[&Rule] = &[
     &config::pbx905_hostname_in_acl::RULE,
     &config::pbx906_config_value_refused::RULE,
     &config::pbx907_config_section_ignored::RULE,
+    &config::pbx908_include_outside_tree::RULE,
 ];
 
 /// Every rule, ordered by code.

@@ -32,6 +32,14 @@ fn choice<T: Copy + Send + Sync + 'static>(
     })
 }
 
+/// An Asterisk major version the auditor knows (`pbxgen::asterisk::KNOWN_MAJORS`).
+fn asterisk_major() -> impl TypedValueParser<Value = u32> {
+    let known = pbxgen::asterisk::KNOWN_MAJORS;
+    clap::value_parser!(u32)
+        .range(i64::from(*known.start())..=i64::from(*known.end()))
+        .map(|v: u32| v)
+}
+
 fn fail_on() -> impl TypedValueParser<Value = FailOn> {
     choice(&FailOn::ALL, FailOn::as_str, None)
 }
@@ -70,6 +78,18 @@ pub struct GlobalArgs {
     /// Print more about what is done (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Change a read limit, NAME=SIZE (repeatable): config-file (default 64MiB), config-tree
+    /// (1GiB, all files of one audited tree), profile (64MiB, profiles and presets), secret
+    /// (64KiB, a ${file:} secret)
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME=SIZE",
+        env = "PBXGEN_LIMITS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub limit: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,13 +108,18 @@ pbxgen render site.yaml --out /etc/asterisk --diff        # show what would chan
 pbxgen render site.yaml --out /etc/asterisk --check       # exit 1 on drift, write nothing (CI)\n  \
 pbxgen render site.yaml --out out/ --only pjsip.conf,extensions.conf\n  \
 pbxgen render site.yaml --out out/ --templates my-templates/   # override any embedded template\n  \
-pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first")]
+pbxgen render site.yaml --out /etc/asterisk --verify      # load into a throwaway Asterisk first\n\n\
+Exit codes: 0 written or up to date; 1 refused (self-audit findings at or above --fail-on, or with \
+--verify what Asterisk reports: the last line on stderr is `error: refusing to write: …`) or, with \
+--check, drift (the last line on stderr is `drift: …`); 2 invalid profile, secret or template, or \
+Asterisk cannot run for --verify. `--format json` names the outcome.")]
     Render(RenderArgs),
 
     /// Audit Asterisk configuration for security and correctness risks
     #[command(after_help = "Examples:\n  \
 pbxgen audit /etc/asterisk\n  \
 pbxgen audit sip.conf extensions.conf --fail-on critical\n  \
+pbxgen audit --kind sip peers-site1.conf           # a file whose name does not say its kind\n  \
 pbxgen audit --profile site.yaml                 # render in memory, audit the result\n  \
 pbxgen audit /etc/asterisk --format sarif > pbxgen.sarif\n  \
 pbxgen audit /etc/asterisk --format json | jq '.summary'\n\n\
@@ -103,6 +128,16 @@ allowguest=yes ; pbxgen: ignore[PBX101] lab box, no trunks\n\n\
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable input.")]
     Audit(AuditArgs),
 
+    /// Migrate chan_sip (sip.conf) to pjsip, keeping what the site really does
+    #[command(after_help = "Examples:\n  \
+pbxgen migrate /etc/asterisk                         # the report only: where every option goes\n  \
+pbxgen migrate /etc/asterisk --out /etc/asterisk --diff   # what would change (secrets masked)\n  \
+pbxgen migrate /etc/asterisk --out /tmp/migrated     # write pjsip.conf (and extensions.conf)\n  \
+pbxgen migrate sip.conf --out out/ --format json | jq '.summary'\n\n\
+SRC is a configuration directory, or a sip.conf (extensions.conf beside it is rewritten too).\n\
+Guests (allowguest=yes) are not kept unless --keep-guest.\n\n\
+Exit codes: 0 nothing needs a human, 1 something does (or the output was refused), 2 unreadable input.")]
+    Migrate(MigrateArgs),
     /// Load a configuration directory into a throwaway Asterisk and report what it refused
     #[command(
         long_about = "Load DIR (an /etc/asterisk-like directory) into a throwaway instance of a real \
@@ -155,9 +190,11 @@ predicts, 2 Asterisk cannot run or the directory cannot be read."
     )]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff)
-    #[command(after_help = "Example:\n  pbxgen man > /usr/local/share/man/man1/pbxgen.1")]
-    Man,
+    /// Print the man page (roff), or write every page (pbxgen and each subcommand) into a directory
+    #[command(after_help = "Examples:\n  \
+pbxgen man --dir /usr/local/share/man/man1     # pbxgen.1, pbxgen-render.1, pbxgen-twilio-refresh.1, …\n  \
+pbxgen man > pbxgen.1                          # the main page only")]
+    Man(ManArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -185,8 +222,13 @@ pub struct RenderArgs {
     /// Write files holding secrets with mode 0600 instead of 0640
     #[arg(long)]
     pub private: bool,
-    /// Refuse to write when the rendered files have findings at or above this severity
-    #[arg(long, value_parser = fail_on(), default_value = "critical", value_name = "SEVERITY")]
+    /// When the owner or group of a file being replaced cannot be kept (not running as root),
+    /// write it owned by you instead of refusing
+    #[arg(long)]
+    pub force_owner: bool,
+    /// Refuse to write when the self-audit of the whole site has findings at or above this
+    /// severity (every finding is printed on stderr either way)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
     /// Load the rendered files into a throwaway Asterisk first (see `pbxgen verify`); write
     /// nothing when it reports configuration errors
@@ -195,6 +237,19 @@ pub struct RenderArgs {
     /// With --verify: the Asterisk binary to run (default: the sandbox, else /usr/sbin/asterisk)
     #[arg(long, value_name = "PATH", requires = "verify")]
     pub asterisk: Option<PathBuf>,
+    /// Output format of the summary on stdout (json: one object with `outcome`, files, findings)
+    #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+    pub format: RenderFormat,
+    /// Twilio range preset to use instead of the profile's `twilio.preset` (e.g. one written by
+    /// `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -217,6 +272,43 @@ pub enum VerifyFormat {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// Configuration directory holding sip.conf, or a sip.conf file
+    pub src: PathBuf,
+    /// Directory to write pjsip.conf (and a rewritten extensions.conf) into; without it nothing
+    /// is written
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Show a unified diff against the files in --out (or beside SRC), secrets masked; writes
+    /// nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Print which files would be written where; writes nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Keep chan_sip's guest calls (allowguest=yes) as a pjsip `anonymous` endpoint
+    #[arg(long)]
+    pub keep_guest: bool,
+    /// Write the files with mode 0600 instead of 0640
+    #[arg(long)]
+    pub private: bool,
+    /// Also read inside DIR when an #include or a symbolic link of sip.conf leads there
+    /// (repeatable). By default nothing outside SRC's directory is read, and a sip.conf that
+    /// includes such a file is not migrated (its peers would be missing)
+    #[arg(long, value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct AuditArgs {
     /// Config directories (like /etc/asterisk) or files to audit
     pub paths: Vec<PathBuf>,
@@ -229,8 +321,8 @@ pub struct AuditArgs {
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Target Asterisk major version (affects chan_sip and pjsip option checks)
-    #[arg(long, value_name = "MAJOR")]
+    /// Target Asterisk major version, 10 to 23 (affects chan_sip and pjsip option checks)
+    #[arg(long, value_name = "MAJOR", value_parser = asterisk_major())]
     pub asterisk_version: Option<u32>,
     /// Only report findings at or above this severity
     #[arg(long, value_parser = fail_on(), value_name = "SEVERITY")]
@@ -238,6 +330,20 @@ pub struct AuditArgs {
     /// Dump the parsed PBX model instead of auditing (debugging)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub dump_model: Option<DumpFormat>,
+    /// Which Asterisk file the files given are, when their names do not say (sip, pjsip,
+    /// extensions, voicemail, manager, acl, asterisk, http, websms, pjsip_wizard, twiml,
+    /// other): KIND for every file given, FILE=KIND for one (repeatable)
+    #[arg(long, value_name = "[FILE=]KIND")]
+    pub kind: Vec<String>,
+    /// Also read inside DIR when an #include or a symbolic link leads there (repeatable). By
+    /// default nothing outside the audited directory (or the given files' directories) is read:
+    /// use this only for configs you trust, never in CI on pull requests
+    #[arg(long, value_name = "DIR")]
+    pub allow_outside: Vec<PathBuf>,
+    /// Twilio range preset the Twilio rules (PBX304–PBX306) check against, instead of the one
+    /// built into pbxgen (e.g. one written by `pbxgen twilio refresh --write`)
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -410,9 +516,11 @@ pub struct RefreshArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ProfileCommand {
-    /// Validate a site profile (positions, hints); exit 2 when invalid
+    /// Check a site profile as render would, without writing (positions, hints, every problem)
     #[command(
-        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}"
+        after_help = "Examples:\n  pbxgen profile check examples/home-lab.yaml\n  pbxgen profile check site.yaml --resolve-secrets   # also read ${env:…} and ${file:…}\n\n\
+Exit codes: 0 render would write it; 1 the self-audit has findings at or above --fail-on; 2 invalid \
+profile, secret or template (every problem is printed)."
     )]
     Check(ProfileCheckArgs),
     /// Print the JSON Schema (draft-07) of site profiles, for editors
@@ -427,9 +535,16 @@ pbxgen profile schema > pbxgen.schema.json\n  \
 pub struct ProfileCheckArgs {
     /// Site profile (YAML)
     pub profile: PathBuf,
-    /// Also resolve secret references (environment variables, files)
+    /// Also resolve secret references (environment variables, files) and check their values
     #[arg(long)]
     pub resolve_secrets: bool,
+    /// Exit 1 when the self-audit of the rendered site has findings at or above this severity
+    /// (what `render` would refuse with the same `--fail-on`)
+    #[arg(long, value_parser = fail_on(), default_value = "high", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Twilio range preset to check the profile against, instead of its `twilio.preset`
+    #[arg(long, value_name = "FILE")]
+    pub twilio_preset: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -451,6 +566,13 @@ pub struct TemplatesExportArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ManArgs {
+    /// Write pbxgen.1 and one page per subcommand (pbxgen-render.1, …) into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -3,45 +3,90 @@
 use super::args::ProfileCheckArgs;
 use super::exit;
 use super::term::Term;
-use pbxgen::Error;
+use pbxgen::audit::output;
+use pbxgen::audit::{self, SecretCheck, VetOptions};
+use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::profile::{self, Profile};
+use pbxgen::untrusted::for_terminal;
 
-/// Validate a profile; print a short summary. Exit 0, or 2 (through the error) when invalid.
+/// Check a profile the way `render` would before writing — the profile, every secret (inline
+/// ones always, references with `--resolve-secrets`), the plan, the render and the self-audit
+/// of the whole site — and print a short summary. Every problem is printed, not just the first.
+/// Exit 0; 1 when the self-audit has findings at or above `--fail-on` (render would refuse);
+/// 2 when the profile is invalid or a secret or the render fails.
 pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
-    let profile = profile::load(&args.profile)?;
-    let secrets = profile.secrets();
-    if args.resolve_secrets {
-        for used in &secrets {
-            used.resolve()?;
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(pbxgen::twilio::TwilioRanges::load)
+            .transpose()?,
+    };
+    let (profile, text) = profile::load_with_text(&args.profile, &load)?;
+    let summary = summary(&profile, args.resolve_secrets);
+    // Where the profile says it: PBX311 reports the rendered TwiML file.
+    let plain_webhook = profile
+        .twilio
+        .as_ref()
+        .and_then(|t| t.webhook.as_ref())
+        .filter(|webhook| !webhook.public_url.url().is_https())
+        .map(|webhook| {
+            format!(
+                "warning: {}: `twilio.webhook.public_url` is `http://` (audit rule PBX311): Twilio's requests and the TwiML answers could be read and changed on the way; use `https://`",
+                for_terminal(&webhook.public_url.pos().location().to_string())
+            )
+        });
+    let vetted = audit::vet_site(
+        profile,
+        &text,
+        &VetOptions {
+            secrets: if args.resolve_secrets {
+                SecretCheck::Resolve
+            } else {
+                SecretCheck::InlineOnly
+            },
+            templates_dir: None,
+            asterisk_version: None,
+            audit_rendered: true,
+        },
+    );
+    if term.verbose > 0 {
+        for step in &vetted.steps {
+            eprintln!(
+                "pbxgen: {} ({} ms)",
+                for_terminal(&step.what),
+                step.took.as_millis()
+            );
         }
     }
-    if term.quiet {
-        return Ok(exit::OK);
+    let refused = vetted.report.fails(args.fail_on);
+    if !vetted.report.findings.is_empty() && (refused || !term.quiet) {
+        eprint!("{}", output::text::render(&vetted.report, term.color));
     }
-    println!("{}", summary(&profile, args.resolve_secrets));
-    // A generated profile can hold thousands of inline secrets: show a few, count the rest.
-    const SHOWN: usize = 10;
-    let inline = profile.inline_secrets();
-    for used in inline.iter().take(SHOWN) {
-        eprintln!(
-            "warning: {}: `{}` is an inline secret (audit rule PBX502); use ${{env:NAME}} or ${{file:PATH}}",
-            used.secret.pos().location(),
-            used.field
-        );
+    if let Some(warning) = plain_webhook.filter(|_| refused || !term.quiet) {
+        eprintln!("{warning}");
     }
-    if inline.len() > SHOWN {
-        eprintln!(
-            "warning: … and {} more inline secrets",
-            inline.len() - SHOWN
-        );
+    if !vetted.problems.is_empty() {
+        for problem in &vetted.problems {
+            super::print_error(problem, term);
+        }
+        return Err(Error::invalid(format!(
+            "{}: {} problem(s) above; `pbxgen render` would refuse this profile",
+            args.profile.display(),
+            vetted.problems.len()
+        )));
     }
-    if let Some(webhook) = profile.twilio.as_ref().and_then(|t| t.webhook.as_ref())
-        && !webhook.public_url.url().is_https()
-    {
-        eprintln!(
-            "warning: {}: `twilio.webhook.public_url` is `http://` (audit rule PBX311): Twilio's requests and the TwiML answers could be read and changed on the way; use `https://`",
-            webhook.public_url.pos().location()
-        );
+    if refused {
+        return Err(Error::invalid(format!(
+            "{}: the rendered site has findings at or above `{}`; `pbxgen render` would refuse to write it",
+            args.profile.display(),
+            args.fail_on.as_str()
+        ))
+        .with_hint("fix the profile, or see `pbxgen render --fail-on`")
+        .with_kind(ErrorKind::Findings));
+    }
+    if !term.quiet {
+        println!("{summary}");
     }
     Ok(exit::OK)
 }
@@ -94,7 +139,7 @@ fn summary(profile: &Profile, resolved: bool) -> String {
     [
         format!(
             "{}: valid profile for site `{}`",
-            profile.path().display(),
+            for_terminal(&profile.path().display().to_string()),
             profile.site.name
         ),
         format!(

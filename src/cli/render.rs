@@ -1,14 +1,28 @@
-//! `pbxgen render`: profile → plan → files, written atomically or compared with the disk.
+//! `pbxgen render`: profile → plan → files, vetted as a whole, then written atomically or
+//! compared with the disk.
+//!
+//! Exit codes: 0 written / up to date; 1 refused because the self-audit found something at or
+//! above `--fail-on` (or, with `--verify`, Asterisk reported errors), or (with `--check`) drift;
+//! 2 invalid input (a profile, secret or render problem) or an Asterisk that cannot run. Exit 1
+//! always ends with a line on stderr saying which it is (`error: refusing to write: …` or
+//! `drift: …`), and `--format json` says it as `"outcome"`.
 
-use super::args::RenderArgs;
+use super::args::{RenderArgs, RenderFormat};
 use super::exit;
 use super::term::Term;
-use pbxgen::audit::{self, engine::FailOn};
+use pbxgen::audit::engine::FailOn;
+use pbxgen::audit::output::{self, Report};
+use pbxgen::audit::{self, SecretCheck, VetOptions};
 use pbxgen::diag::{Error, ErrorKind};
-use pbxgen::render::write::{self, Change};
-use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode, SecretValues};
+use pbxgen::fsutil::Ownership;
+use pbxgen::render::RenderedFile;
+use pbxgen::render::write::{self, Change, Planned};
+use pbxgen::render::{self, RenderOptions, SecretMode, SecretValues};
 use pbxgen::twilio::TwilioRanges;
+use pbxgen::untrusted::for_terminal;
 use pbxgen::{plan, profile};
+use std::path::Path;
+use std::time::Instant;
 
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let out = args.out.as_deref().ok_or_else(|| {
@@ -17,74 +31,232 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         )
         .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
     })?;
-    let profile = profile::load(&args.profile)?;
-    let plan = plan::plan(&profile)?;
-    tell_about_target_files(&plan, term);
-    // What the self-audit needs from the profile: the Twilio ranges it names and its target.
-    let audit_facts = AuditFacts {
-        twilio: profile.twilio_ranges().cloned(),
-        asterisk_version: *profile.site.asterisk,
+    let json = args.format == RenderFormat::Json;
+    let started = Instant::now();
+    let load = profile::LoadOptions {
+        twilio_ranges: args
+            .twilio_preset
+            .as_deref()
+            .map(TwilioRanges::load)
+            .transpose()?,
     };
-    // The plan holds all rendering needs; freeing the profile meanwhile lowers the peak.
-    render::free_in_background(profile);
-    let options = RenderOptions {
-        templates_dir: args.templates.clone(),
-        only: args.only.clone(),
-        secrets: SecretMode::Resolve,
-    };
-    let files = render::render(&plan, &options)?;
-    audit_before_write(&files, audit_facts, args.fail_on, term)?;
-    if args.verify {
-        verify_before_write(&files, args.asterisk.as_deref(), term)?;
+    let (profile, text) = profile::load_with_text(&args.profile, &load)?;
+    verbose(
+        term,
+        format!(
+            "read profile {} ({} bytes, site `{}`, Asterisk {}, {} extension(s), {} trunk(s))",
+            shown(&args.profile),
+            text.len(),
+            profile.site.name,
+            *profile.site.asterisk,
+            profile.extensions.len(),
+            profile.trunk_names().len()
+        ),
+        started,
+    );
+    let vetted = audit::vet_site(
+        profile,
+        &text,
+        &VetOptions {
+            secrets: SecretCheck::Resolve,
+            templates_dir: args.templates.clone(),
+            asterisk_version: None,
+            audit_rendered: args.fail_on != FailOn::None,
+        },
+    );
+    for step in &vetted.steps {
+        if term.verbose > 0 {
+            eprintln!(
+                "pbxgen: {} ({} ms)",
+                for_terminal(&step.what),
+                step.took.as_millis()
+            );
+        }
     }
+    if let Some(plan) = &vetted.plan {
+        tell_about_target_files(plan, term);
+    }
+    if !vetted.problems.is_empty() {
+        for problem in &vetted.problems {
+            super::print_error(problem, term);
+        }
+        if json {
+            print_json(&Summary::refused("invalid", out, &vetted.report, args));
+        }
+        return Err(Error::invalid(format!(
+            "refusing to write: {} problem(s) above; nothing was written",
+            vetted.problems.len()
+        )));
+    }
+    let refused = vetted.report.fails(args.fail_on);
+    if !vetted.report.findings.is_empty() && (refused || !term.quiet) {
+        eprint!("{}", output::text::render(&vetted.report, term.color));
+    }
+    if refused {
+        if json {
+            print_json(&Summary::refused("refused", out, &vetted.report, args));
+        }
+        let threshold = args.fail_on.as_str();
+        let at_or_above = vetted
+            .report
+            .findings
+            .iter()
+            .filter(|f| args.fail_on.severity().is_some_and(|s| f.severity >= s))
+            .count();
+        return Err(Error::invalid(format!(
+            "refusing to write: the rendered site has {at_or_above} finding(s) at or above `{threshold}`; nothing was written",
+        ))
+        .with_hint("fix the profile, or pass a higher `--fail-on` (or `none`) to write anyway")
+        .with_kind(ErrorKind::Findings));
+    }
+    // Asterisk loads the whole site, whatever `--only` writes: verify all of it.
+    if args.verify {
+        if let Err(err) = verify_before_write(&vetted.files, args.asterisk.as_deref(), term) {
+            if json && err.kind == ErrorKind::Findings {
+                print_json(&Summary::refused("refused", out, &vetted.report, args));
+            }
+            return Err(err);
+        }
+    }
+    let plan = vetted.plan.expect("a site without problems has a plan");
+    let files = render::keep_only(vetted.files, &args.only)?;
+    let writes = !(args.diff || args.check || args.dry_run);
+    // An earlier run killed during its renames left old and new files mixed: writing completes
+    // (or rolls back) that batch first; the commands that write nothing only report it.
+    let mut interrupted = None;
+    if writes {
+        if let Some(recovery) = write::recover(out)? {
+            if !term.quiet {
+                eprintln!(
+                    "pbxgen: {}: {}",
+                    shown(out),
+                    for_terminal(&recovery.to_string())
+                );
+            }
+        }
+    } else if let Some(batch) = write::interrupted_batch(out)? {
+        eprintln!("warning: {}", for_terminal(&batch.to_string()));
+        interrupted = Some(batch);
+    }
+    let started = Instant::now();
     let planned = write::plan(&files, out, args.private)?;
+    verbose(
+        term,
+        format!(
+            "compared {} file(s) with {} ({} to write)",
+            planned.len(),
+            shown(out),
+            planned
+                .iter()
+                .filter(|p| p.change != Change::Unchanged)
+                .count()
+        ),
+        started,
+    );
 
-    if !(args.diff || args.check || args.dry_run) {
+    if writes {
         render::free_in_background(plan);
-        let written = write::commit(&planned, out)?;
-        if !term.quiet {
+        let started = Instant::now();
+        let ownership = if args.force_owner {
+            Ownership::KeepIfAllowed
+        } else {
+            Ownership::Keep
+        };
+        let (written, committed) = write::commit(&planned, out, ownership)?;
+        verbose(term, format!("wrote {written} file(s)"), started);
+        for path in &committed.ownership_not_kept {
+            eprintln!(
+                "warning: {}: could not keep its owner and group (--force-owner): it is now owned by the user who ran pbxgen",
+                shown(path)
+            );
+        }
+        if json {
+            print_json(&Summary::of("written", out, &planned, &vetted.report, args));
+        } else if !term.quiet {
             for file in planned
                 .iter()
                 .filter(|p| term.verbose > 0 || p.change != Change::Unchanged)
             {
-                println!("{}  {}", change_word(file.change), file.path.display());
+                println!("{}  {}", change_word(file.change), shown(&file.path));
             }
             println!(
                 "{written} of {} files written to {}",
                 planned.len(),
-                out.display()
+                shown(out)
             );
         }
         return Ok(exit::OK);
     }
-    if args.dry_run {
+    if args.dry_run && !json {
         print!("{}", write::describe(&planned));
     }
-    if args.diff {
+    if args.diff && !json {
         let masked = render::render(
             &plan,
             &RenderOptions {
+                templates_dir: args.templates.clone(),
+                only: args.only.clone(),
                 secrets: SecretMode::Mask,
-                ..options
             },
         )?;
         let secrets = SecretValues::resolve(&plan.secrets)?;
         print!("{}", write::diff(&planned, &masked, &secrets, term.color));
     }
-    let changed = write::has_changes(&planned);
+    // An interrupted batch is never "up to date", even when its files happen to match.
+    let changed = write::has_changes(&planned) || interrupted.is_some();
+    if json {
+        let outcome = match (changed, args.check) {
+            (false, _) => "up_to_date",
+            (true, true) => "drift",
+            (true, false) => "would_change",
+        };
+        print_json(&Summary::of(outcome, out, &planned, &vetted.report, args));
+        return Ok(exit::findings_if(args.check && changed));
+    }
     if args.check && !term.quiet && !args.diff && !args.dry_run {
         for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
-            println!("{}  {}", change_word(file.change), file.path.display());
+            println!("{}  {}", change_word(file.change), shown(&file.path));
         }
     }
     if !term.quiet && !changed {
-        println!(
-            "{} files in {} are up to date",
+        println!("{} files in {} are up to date", planned.len(), shown(out));
+    }
+    if args.check && changed && !term.quiet {
+        let count = planned
+            .iter()
+            .filter(|p| p.change != Change::Unchanged)
+            .count();
+        let batch = if interrupted.is_some() {
+            " and an interrupted batch is pending"
+        } else {
+            ""
+        };
+        eprintln!(
+            "drift: {count} of {} files in {} differ from the profile{batch}; run without --check to write them",
             planned.len(),
-            out.display()
+            shown(out)
         );
     }
     Ok(exit::findings_if(args.check && changed))
+}
+
+/// `-v`: one line per step on stderr, with its duration.
+fn verbose(term: &Term, what: String, since: Instant) {
+    if term.verbose > 0 {
+        eprintln!(
+            "pbxgen: {} ({} ms)",
+            for_terminal(&what),
+            since.elapsed().as_millis()
+        );
+    }
+}
+
+/// A path the user named (or a profile value), as shown on the terminal.
+fn shown(path: &Path) -> std::borrow::Cow<'_, str> {
+    match path.to_string_lossy() {
+        std::borrow::Cow::Borrowed(text) => for_terminal(text),
+        std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(for_terminal(&text).into_owned()),
+    }
 }
 
 fn change_word(change: Change) -> &'static str {
@@ -96,37 +268,70 @@ fn change_word(change: Change) -> &'static str {
     }
 }
 
-/// The profile facts the self-audit needs (the profile itself is freed before rendering).
-struct AuditFacts {
-    twilio: Option<TwilioRanges>,
-    asterisk_version: u32,
+/// `render --format json`: what happened, for scripts (one JSON object on stdout).
+#[derive(serde::Serialize)]
+struct Summary {
+    /// `written`, `up_to_date`, `would_change`, `drift` (exit 1), `refused` (exit 1: findings
+    /// at or above `fail_on`, or what Asterisk reported with `--verify`), `invalid` (exit 2).
+    outcome: &'static str,
+    out: String,
+    fail_on: &'static str,
+    /// Findings of the self-audit per severity.
+    findings: std::collections::BTreeMap<&'static str, usize>,
+    files: Vec<SummaryFile>,
 }
 
-/// Audit the rendered files before anything is written, refusing findings at or above
-/// `fail_on` (render writes nothing when its own output has findings). The findings go to
-/// stderr in the text format, secrets masked.
-fn audit_before_write(
-    files: &[RenderedFile],
-    facts: AuditFacts,
-    fail_on: FailOn,
-    term: &Term,
-) -> Result<(), Error> {
-    let Some(threshold) = fail_on.severity() else {
-        return Ok(());
-    };
-    let twilio = facts.twilio.unwrap_or_else(TwilioRanges::embedded);
-    let report = audit::audit_rendered(files, &twilio, facts.asterisk_version, threshold);
-    if report.findings.is_empty() {
-        return Ok(());
+#[derive(serde::Serialize)]
+struct SummaryFile {
+    path: String,
+    change: &'static str,
+    mode: String,
+}
+
+impl Summary {
+    fn refused(outcome: &'static str, out: &Path, report: &Report, args: &RenderArgs) -> Self {
+        Summary::of(outcome, out, &[], report, args)
     }
-    eprint!("{}", audit::output::text::render(&report, term.color));
-    Err(Error::invalid(format!(
-        "refusing to write: the rendered files have {} finding(s) at or above `{}`; nothing was written",
-        report.findings.len(),
-        threshold
-    ))
-    .with_hint("fix the profile, or pass `--fail-on none` to write anyway")
-    .with_kind(ErrorKind::Findings))
+
+    fn of(
+        outcome: &'static str,
+        out: &Path,
+        planned: &[Planned],
+        report: &Report,
+        args: &RenderArgs,
+    ) -> Self {
+        Summary {
+            outcome,
+            out: out.display().to_string(),
+            fail_on: args.fail_on.as_str(),
+            findings: report
+                .counts()
+                .into_iter()
+                .map(|(severity, n)| (severity.as_str(), n))
+                .collect(),
+            files: planned
+                .iter()
+                .map(|p| SummaryFile {
+                    path: p.path.display().to_string(),
+                    change: match p.change {
+                        Change::New => "new",
+                        Change::Changed => "changed",
+                        Change::Mode { .. } => "mode",
+                        Change::Unchanged => "unchanged",
+                    },
+                    mode: format!("{:04o}", p.mode),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn print_json(summary: &Summary) {
+    // A struct of strings and numbers always serializes.
+    println!(
+        "{}",
+        serde_json::to_string_pretty(summary).unwrap_or_default()
+    );
 }
 
 /// Say which CA bundle verifies TLS servers when pbxgen chose it, and warn about files the
@@ -139,13 +344,18 @@ fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
         if file.default {
             eprintln!(
                 "note: {}: {} (the system bundle of Debian and Ubuntu; set `{}` for another system)",
-                file.what, file.path, file.field
+                file.what,
+                for_terminal(&file.path),
+                file.field
             );
         }
         if let Err(e) = file.readable_here() {
             eprintln!(
-                "warning: {} {} (`{}`) cannot be read here ({e}); Asterisk must be able to read it on the PBX",
-                file.what, file.path, file.field
+                "warning: {} {} (`{}`) cannot be read here ({}); Asterisk must be able to read it on the PBX",
+                file.what,
+                for_terminal(&file.path),
+                file.field,
+                for_terminal(&e.to_string())
             );
         }
     }

@@ -6,6 +6,7 @@ use super::term::Term;
 use pbxgen::Error;
 use pbxgen::fsutil::{self, Batch, MODE_PUBLIC};
 use pbxgen::render::embedded_templates;
+use pbxgen::untrusted::for_terminal;
 
 /// Copy every embedded template into a directory (all or none).
 pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
@@ -28,11 +29,11 @@ pub fn export(args: &TemplatesExportArgs, term: &Term) -> Result<u8, Error> {
         println!(
             "{} templates written to {}",
             templates.len(),
-            args.dir.display()
+            for_terminal(&args.dir.display().to_string())
         );
         println!(
             "edit any of them, delete the others, then: pbxgen render PROFILE --out DIR --templates {}",
-            args.dir.display()
+            for_terminal(&args.dir.display().to_string())
         );
     }
     Ok(exit::OK)

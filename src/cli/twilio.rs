@@ -12,6 +12,7 @@ use pbxgen::twilio::ranges::EMBEDDED_PRESET;
 use pbxgen::twilio::refresh::{self, DEFAULT_SOURCE, Plan};
 use pbxgen::twilio::report::{describe, unified_diff};
 use pbxgen::twilio::{Edge, TwilioRanges};
+use pbxgen::untrusted::for_terminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -27,9 +28,8 @@ struct Baseline {
 /// it exists (the diff must describe the change to *that* file); else the embedded preset.
 fn baseline(args: &RefreshArgs) -> Result<Baseline, Error> {
     let from_file = |path: &Path| -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        let (ranges, text) = TwilioRanges::load_with_text(path)?;
         let name = path.display().to_string();
-        let ranges = TwilioRanges::parse(&text, &name)?;
         Ok(Baseline { ranges, text, name })
     };
     match (&args.preset, &args.write) {
@@ -67,12 +67,13 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
     .map_err(|e| Error::invalid(e.to_string()))?;
     let url = args.source.as_deref().unwrap_or(DEFAULT_SOURCE);
     if term.verbose > 0 {
-        eprintln!("reading {}", display_url(url));
+        eprintln!("reading {}", for_terminal(&display_url(url)));
     }
     let source = refresh::read_source(url, &fetcher, deadline, &known_edges(&baseline.ranges))?;
     if !term.quiet {
         for note in &source.notes {
-            eprintln!("note: {note}");
+            // Notes quote what the server answered.
+            eprintln!("note: {}", for_terminal(note));
         }
     }
     if term.verbose > 0 {
@@ -80,7 +81,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
             let nets: Vec<String> = ignored.nets.iter().map(ToString::to_string).collect();
             eprintln!(
                 "note: {}:{}: ignored {} ({})",
-                source.page.url,
+                for_terminal(&source.page.url),
                 ignored.line,
                 nets.join(", "),
                 ignored.reason
@@ -106,7 +107,8 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
     if !plan.changes.is_empty() && !term.quiet {
         println!(
             "Twilio's list at {} differs from {}:",
-            source.page.url, baseline.name
+            for_terminal(&source.page.url),
+            for_terminal(&baseline.name)
         );
         print!("{}", describe(&plan.changes, term.color));
         println!();
@@ -127,8 +129,8 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
         if !term.quiet {
             println!(
                 "Up to date: {} matches {} ({} edges, media {}).",
-                baseline.name,
-                source.page.url,
+                for_terminal(&baseline.name),
+                for_terminal(&source.page.url),
                 plan.updated.edges.len(),
                 plan.updated
                     .media
@@ -149,7 +151,7 @@ pub fn refresh(args: &RefreshArgs, term: &Term) -> Result<u8, Error> {
         if !term.quiet {
             println!(
                 "\nOut of date: {} differs from Twilio's list.",
-                baseline.name
+                for_terminal(&baseline.name)
             );
         }
         return Ok(exit::FINDINGS);
@@ -176,11 +178,17 @@ fn refuse_unsafe(plan: &Plan, accept_shrink: bool, url: &str) -> Result<(), Erro
     if blocking.is_empty() {
         return Ok(());
     }
-    let mut message = format!("refusing to update the preset from {url}; nothing was written:");
+    // One line per broken rule, printed here: an error message is printed as one line, with
+    // anything that could break it made visible.
     for refusal in &blocking {
-        message.push_str("\n  - ");
-        message.push_str(&refusal.message);
+        eprintln!("refused: {}", for_terminal(&refusal.message));
     }
+    let message = format!(
+        "refusing to update the preset from {url}; nothing was written ({} sanity rule{} \
+         broken, listed above)",
+        blocking.len(),
+        if blocking.len() == 1 { "" } else { "s" }
+    );
     let hint = if blocking.iter().all(|r| r.overridable) {
         "if Twilio really changed its list (check the page), re-run with --accept-shrink"
     } else {
@@ -195,7 +203,7 @@ fn write_if_changed(path: &Path, text: &str, term: &Term) -> Result<(), Error> {
     }
     write_atomic(path, text.as_bytes(), MODE_PUBLIC)?;
     if !term.quiet {
-        println!("\nWrote {}.", path.display());
+        println!("\nWrote {}.", for_terminal(&path.display().to_string()));
     }
     Ok(())
 }
@@ -249,6 +257,10 @@ fn logger(term: &Term) -> pbxgen::twilio::webhook::Logger {
         if level > max {
             return;
         }
+        // Events quote requests (paths, peers' errors): one line, nothing that drives a
+        // terminal or forges a journal line.
+        let event = event.to_string();
+        let event = for_terminal(&event);
         let line = match (journal, level) {
             (true, LogLevel::Error) => format!("<3>{event}"),
             (true, LogLevel::Warn) => format!("<4>{event}"),
@@ -256,7 +268,7 @@ fn logger(term: &Term) -> pbxgen::twilio::webhook::Logger {
             (true, LogLevel::Debug) => format!("<7>{event}"),
             (false, LogLevel::Error) => format!("error: {event}"),
             (false, LogLevel::Warn) => format!("warning: {event}"),
-            (false, _) => event.to_string(),
+            (false, _) => event.into_owned(),
         };
         use std::io::Write;
         let _ = writeln!(std::io::stderr().lock(), "{line}");

@@ -88,9 +88,16 @@ pub struct TargetFile {
 
 impl TargetFile {
     /// Whether the file can be read on the machine running pbxgen (often not the PBX: a `false`
-    /// is worth a warning, not an error).
-    pub fn readable_here(&self) -> Result<(), std::io::Error> {
-        std::fs::File::open(&self.path).map(drop)
+    /// is worth a warning, not an error). Opened without blocking and only as a regular file
+    /// ([`crate::fsutil::open_regular`]): a FIFO named in the profile does not hang a render.
+    pub fn readable_here(&self) -> Result<(), String> {
+        match crate::fsutil::open_regular(std::path::Path::new(&self.path), true) {
+            Ok(_) => Ok(()),
+            Err(crate::fsutil::OpenError::Io(e)) => Err(e.to_string()),
+            Err(crate::fsutil::OpenError::NotRegular(kind)) => {
+                Err(format!("it is {kind}, not a regular file"))
+            }
+        }
     }
 }
 
@@ -600,5 +607,45 @@ outbound:
             "sip:+15551234567@pbx.example.net;transport=tls"
         );
         assert_eq!(site.twiml[0].name, "main");
+    }
+
+    /// The outbound-pattern check of the profile (`FEATURE_CODES`) must know every number an
+    /// extension can dial locally: in the contexts that include outbound routes, only extension
+    /// numbers and the feature codes — with voicemail, texting and a click-to-call button on.
+    #[test]
+    fn extensions_dial_locally_only_their_numbers_and_the_feature_codes() {
+        let text = BASE
+            .replace(
+                "{ number: \"101\", name: One, secret: S3cret-one-101 }",
+                "{ number: \"101\", name: One, secret: S3cret-one-101, voicemail: { pin: \"4812\" } }",
+            )
+            .replace("site: { name: t, asterisk: 20,", "site: { name: t, asterisk: 20, secret_key: Site-K3y-0123456789-abcdefghij-ABCD,")
+            + "click_to_call:\n  - { name: sales, callee: \"101\", via: browser, caller_id: Web sales }\n";
+        let site = plan_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        let routes: Vec<String> = site
+            .dialplan
+            .contexts
+            .iter()
+            .filter(|c| c.trust == Trust::Included)
+            .map(|c| c.name.clone())
+            .collect();
+        assert!(!routes.is_empty());
+        let local: Vec<&str> = site
+            .dialplan
+            .contexts
+            .iter()
+            .filter(|c| c.includes.iter().any(|i| routes.contains(i)))
+            .flat_map(|c| c.extensions.iter().map(|e| e.pattern.as_str()))
+            .collect();
+        assert!(local.contains(&crate::profile::VOICEMAIL_MAIN), "{local:?}");
+        for pattern in local {
+            assert!(
+                ["101", "102"].contains(&pattern)
+                    || crate::profile::FEATURE_CODES
+                        .iter()
+                        .any(|(code, _)| *code == pattern),
+                "`{pattern}` is dialled locally but is not in FEATURE_CODES"
+            );
+        }
     }
 }

@@ -24,7 +24,7 @@ pub const SMS_SENDER_VARIABLE: &str = "SMS_SENDER";
 /// Seconds an internal call rings before voicemail.
 pub const INTERNAL_RING_SECONDS: u32 = 30;
 /// What extensions dial to reach voicemail (mailbox and PIN asked).
-pub const VOICEMAIL_MAIN: &str = "*98";
+pub const VOICEMAIL_MAIN: &str = crate::profile::VOICEMAIL_MAIN;
 /// OPTIONS ping interval towards trunks.
 pub const QUALIFY_SECONDS: u32 = 60;
 

@@ -9,23 +9,87 @@ use super::safe_text::Problem;
 use super::span::{Origin, Pos, with_origin};
 use super::types::Profile;
 use crate::diag::{Error, Location};
+use crate::twilio::TwilioRanges;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Read and validate the profile at `path`. Secrets are not resolved (see
+/// What loading takes from outside the profile.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The Twilio ranges to use instead of those `twilio.preset` selects (`--twilio-preset`,
+    /// read with [`TwilioRanges::load`]).
+    pub twilio_ranges: Option<TwilioRanges>,
+}
+
+/// Read and validate the profile at `path` (a regular file within the profile read limit,
+/// [`crate::fsutil::read_text`]). Secrets are not resolved (see
 /// [`super::Secret::resolve`]). Errors are `ErrorKind::Invalid` and, when they are about the file's
 /// content, a position.
 pub fn load(path: &Path) -> Result<Profile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-    parse(&text, Origin::file(path))
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`] with choices from outside the profile.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Profile, Error> {
+    load_with_text(path, options).map(|(profile, _)| profile)
+}
+
+/// [`load_with`], also returning the profile's text (read once, within the profile read
+/// limit): the profile rules quote it in their masked snippets.
+pub fn load_with_text(path: &Path, options: &LoadOptions) -> Result<(Profile, String), Error> {
+    let bytes = crate::fsutil::read_file(path, crate::fsutil::Limit::Profile)?;
+    let text = utf8_text(bytes, &path.display().to_string())?;
+    let profile = parse_with(&text, Origin::file(path), options)?;
+    Ok((profile, text))
+}
+
+/// The file's text, or an error at the first byte that is not UTF-8 (a binary file, or a
+/// profile saved in another encoding).
+fn utf8_text(bytes: Vec<u8>, name: &str) -> Result<String, Error> {
+    let err = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(err) => err,
+    };
+    let valid = err.utf8_error().valid_up_to();
+    let bytes = err.as_bytes();
+    let before = String::from_utf8_lossy(&bytes[..valid]);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let location = Location::new(name, clamp(line as u64), clamp(column as u64));
+    let binary = bytes.contains(&0);
+    let (message, hint) = if binary {
+        (
+            "expected a YAML profile, found binary data".to_string(),
+            "is this the right file? A profile is UTF-8 text",
+        )
+    } else {
+        (
+            format!(
+                "expected UTF-8 text, found the byte 0x{:02X}, which is not UTF-8",
+                bytes[valid]
+            ),
+            "save the profile as UTF-8 (it may be in Latin-1 or UTF-16)",
+        )
+    };
+    Err(Error::at(location, message).with_hint(hint))
 }
 
 /// Parse and validate profile text read from `origin` (`Origin::file(path)` or
 /// `Origin::named("…")`).
 pub fn parse(text: &str, origin: Arc<Origin>) -> Result<Profile, Error> {
+    parse_with(text, origin, &LoadOptions::default())
+}
+
+/// [`parse`] with choices from outside the profile.
+pub fn parse_with(
+    text: &str,
+    origin: Arc<Origin>,
+    options: &LoadOptions,
+) -> Result<Profile, Error> {
     let mut profile: Profile = parse_yaml(text, &origin)?;
     profile.resolved.origin = Some(origin);
+    profile.resolved.twilio_ranges = options.twilio_ranges.clone();
     super::validate::validate(&mut profile)?;
     Ok(profile)
 }
@@ -52,7 +116,7 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     with_origin(origin, || {
         serde_saphyr::from_str_with_options::<T>(text, options)
     })
-    .map_err(|e| convert(&e, origin))
+    .map_err(|e| convert(&e, origin, text))
 }
 
 /// Separates a message from its hint inside a custom serde error (see [`located_error`]).
@@ -79,7 +143,7 @@ pub(crate) fn located_error<E: serde::de::Error>(pos: &Pos, problem: &Problem) -
     ))
 }
 
-fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
+fn convert(err: &serde_saphyr::Error, origin: &Origin, source: &str) -> Error {
     use serde_saphyr::Error as E;
     let inner = err.without_snippet();
     let mut location = err
@@ -110,7 +174,10 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
             "expected `true` or `false`".to_string(),
             Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile".to_string()),
         ),
-        E::SerdeMissingField { field, .. } => (format!("missing field `{field}`"), None),
+        E::SerdeMissingField { field, .. } => (
+            format!("missing field `{field}`"),
+            missing_field_hint(field),
+        ),
         E::SerdeInvalidType {
             unexpected,
             expected,
@@ -133,7 +200,7 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
             }
             match text.split_once(HINT_SEPARATOR) {
                 Some((message, hint)) => (message.to_string(), Some(hint.to_string())),
-                None => (text.to_string(), None),
+                None => in_profile_words(text, location.as_ref(), source),
             }
         }
     };
@@ -143,6 +210,96 @@ fn convert(err: &serde_saphyr::Error, origin: &Origin) -> Error {
     };
     error.hint = hint;
     error
+}
+
+/// What to write for a required field that is missing, where a bare "missing field" would leave
+/// the user guessing.
+fn missing_field_hint(field: &str) -> Option<String> {
+    Some(match field {
+        "allow_from" => "list the provider's signalling addresses, e.g. `allow_from: [203.0.113.0/28]`: inbound calls are matched to the trunk by them; write `allow_from: []` for a trunk used for outbound calls only".to_string(),
+        "context" => "name the context its calls enter, e.g. `context: from-itsp`".to_string(),
+        _ => return None,
+    })
+}
+
+/// serde-saphyr's own words for a value of the wrong type ("invalid u32", "expected sequence
+/// start", "use from_str_multiple") said in the profile's: the field, what it takes, what was
+/// found, and how to write it.
+fn in_profile_words(
+    text: &str,
+    location: Option<&Location>,
+    source: &str,
+) -> (String, Option<String>) {
+    let (field, found) = location.map_or((None, None), |l| field_and_value_at(source, l));
+    let field = field.map_or(String::new(), |f| format!("`{f}`: "));
+    let found = match found.as_deref() {
+        None => String::new(),
+        Some(v) if v.starts_with('[') => ", found a list".to_string(),
+        Some(v) if v.starts_with('{') => ", found a mapping".to_string(),
+        Some(v) => format!(", found `{v}`"),
+    };
+    let number = |bits: u32| {
+        (
+            format!(
+                "{field}expected a whole number from 0 to {}{found}",
+                (1u64 << bits) - 1
+            ),
+            Some("write digits only, without quotes, a sign or a decimal point".to_string()),
+        )
+    };
+    match text {
+        "invalid u8" => number(8),
+        "invalid u16" => number(16),
+        "invalid u32" => number(32),
+        "invalid u64" => number(64),
+        "expected sequence start" => (
+            format!("{field}expected a list{found}"),
+            Some("write a list as `[a, b]`, or one `- item` per line (a single item too: `[a]`)".to_string()),
+        ),
+        "expected mapping start" => (
+            format!("{field}expected a mapping of `key: value` pairs{found}"),
+            Some("write `{ key: value }`, or indented `key: value` lines below the key".to_string()),
+        ),
+        t if t.starts_with("multiple YAML documents detected") => (
+            "expected one YAML document, found a second one after `---`".to_string(),
+            Some("a profile is one document: remove the `---` line and what follows it (one profile per file)".to_string()),
+        ),
+        // pbxgen's own messages (and any other) as they are.
+        t => (t.to_string(), None),
+    }
+}
+
+/// The key written before `location` on its line (`asterisk` in `site: { asterisk: abc }`) and
+/// the plain value at it, when they can be seen.
+fn field_and_value_at(source: &str, location: &Location) -> (Option<String>, Option<String>) {
+    let Some(line) = source.lines().nth(location.line.saturating_sub(1) as usize) else {
+        return (None, None);
+    };
+    let cut = line
+        .char_indices()
+        .nth(location.column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let (before, at) = line.split_at(cut);
+    let key = before
+        .trim_end()
+        .strip_suffix(':')
+        .map(|k| {
+            k.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("")
+        })
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    let value: String = at
+        .chars()
+        .take_while(|&c| !matches!(c, ',' | '}' | ']' | '#'))
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(40)
+        .collect();
+    let value = (!value.is_empty()).then_some(value);
+    (key, value)
 }
 
 fn clamp(n: u64) -> u32 {

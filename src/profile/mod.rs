@@ -28,8 +28,11 @@ pub mod span;
 pub mod types;
 mod validate;
 
-pub use load::{load, parse};
-pub use resolved::{ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef};
+pub use load::{LoadOptions, load, load_with, load_with_text, parse, parse_with};
+pub use resolved::{
+    FEATURE_CODES, ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef,
+    VOICEMAIL_MAIN,
+};
 pub use safe_text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,
     HeaderName, Hostname, Name, PhoneNumber, Pin, Problem, ResponseCheck, Text, Url, UrlPath,

@@ -17,7 +17,8 @@ use std::sync::Arc;
 pub struct Resolved {
     /// The profile file.
     pub(crate) origin: Option<Arc<Origin>>,
-    /// The Twilio ranges the profile's `twilio.preset` selects (when there is a `twilio:`).
+    /// The Twilio ranges the profile's `twilio.preset` selects (when there is a `twilio:`), or
+    /// those given when loading (`--twilio-preset`, [`super::load::LoadOptions`]).
     pub(crate) twilio_ranges: Option<TwilioRanges>,
     /// `sms.websms` merged with its provider preset.
     pub(crate) websms: Option<ResolvedWebSms>,
@@ -233,6 +234,14 @@ impl SecretUse<'_> {
 /// The name routes use for Twilio.
 pub const TWILIO: &str = "twilio";
 
+/// What extensions dial to reach voicemail (mailbox and PIN asked); the dialplan writes it into
+/// the `internal` context.
+pub const VOICEMAIL_MAIN: &str = "*98";
+
+/// The feature codes every extension can dial, with what they do: an outbound route's pattern
+/// must not catch them.
+pub const FEATURE_CODES: &[(&str, &str)] = &[(VOICEMAIL_MAIN, "the voicemail menu")];
+
 impl Profile {
     /// The profile file as given (for headers and messages).
     pub fn path(&self) -> &Path {
@@ -301,7 +310,8 @@ impl Profile {
         }
     }
 
-    /// The Twilio range preset selected by `twilio.preset` (`None` without a `twilio:` section).
+    /// The Twilio range preset selected by `twilio.preset`, or given when loading (`None`
+    /// without either).
     pub fn twilio_ranges(&self) -> Option<&TwilioRanges> {
         self.resolved.twilio_ranges.as_ref()
     }

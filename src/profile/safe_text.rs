@@ -104,13 +104,27 @@ impl CharClass {
 
 /// Check `value` against kind `K`.
 pub fn check<K: TextKind>(value: &str) -> Result<(), Problem> {
-    check_with(K::spec(), K::classes(), value)
+    check_with(K::spec(), K::classes(), value, Shown::Yes)
+}
+
+/// [`check`] for the value of a secret: the problem never names a character of the value (not
+/// even the one that is wrong), only what the kind allows and the length.
+pub fn check_secret<K: TextKind>(value: &str) -> Result<(), Problem> {
+    check_with(K::spec(), K::classes(), value, Shown::No)
+}
+
+/// Whether a problem may quote the character it is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Yes,
+    No,
 }
 
 fn check_with(
     spec: &KindSpec,
     classes: &(CharClass, CharClass),
     value: &str,
+    shown: Shown,
 ) -> Result<(), Problem> {
     let what = spec.what;
     if value.is_empty() {
@@ -121,6 +135,14 @@ fn check_with(
     }
     for (i, c) in value.chars().enumerate() {
         let class = if i == 0 { &classes.0 } else { &classes.1 };
+        // A secret's printable characters are its content: only a line break, a space or a
+        // control character is named (they say nothing of the value).
+        if !class.contains(c) && shown == Shown::No && !(c.is_control() || c.is_whitespace()) {
+            return Err(Problem::new(format!(
+                "{what} holds a character it may not hold (not shown)"
+            ))
+            .with_hint(format!("{what} may contain {}", spec.allowed)));
+        }
         if !class.contains(c) {
             let place = if i == 0 { "start with" } else { "contain" };
             let mut problem = Problem::new(format!("{what} must not {place} {}", describe_char(c)));
@@ -150,6 +172,15 @@ fn check_with(
     }
 }
 
+/// Format characters that change how text reads without showing: bidirectional controls,
+/// zero-width characters, the soft hyphen, line and paragraph separators.
+fn invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD | 0x061C | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF
+    )
+}
+
 fn describe_char(c: char) -> String {
     match c {
         '\n' => "a line break".to_string(),
@@ -157,6 +188,7 @@ fn describe_char(c: char) -> String {
         '\t' => "a tab".to_string(),
         ' ' => "a space".to_string(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c if invisible(c) => format!("the invisible character U+{:04X}", c as u32),
         c => format!("`{c}`"),
     }
 }
@@ -178,6 +210,9 @@ fn danger(c: char, first: bool) -> Option<&'static str> {
         '$' => "`${` starts a variable expansion in the dialplan",
         ' ' => "a space would split the value",
         c if c.is_control() => "control characters are never valid in configuration files",
+        c if invisible(c) => {
+            "bidirectional controls and zero-width characters make text read as something it is not"
+        }
         _ => return None,
     })
 }
@@ -389,9 +424,12 @@ text_kinds! {
     /// Asterisk syntax characters.
     DisplayName / DisplayNameKind = KindSpec {
         what: "a display name",
-        first: r#"[^\x00-\x20\x7f"'<>&;\[\],\\#=$]"#,
-        rest: r#"[^\x00-\x1f\x7f"'<>&;\[\],\\=$]"#,
-        allowed: "letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $`",
+        // Also no C1 controls, soft hyphen, bidirectional controls (U+061C, U+200E-F,
+        // U+202A-E, U+2066-9), zero-width characters (U+200B-D, U+2060, U+FEFF) or line
+        // separators: a name must read as what it is (no "Trojan Source" look-alikes).
+        first: r#"[^\x00-\x20\x7f"'<>&;\[\],\\#=$\u0080-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]"#,
+        rest: r#"[^\x00-\x1f\x7f"'<>&;\[\],\\=$\u0080-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]"#,
+        allowed: "letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $` (no invisible characters)",
         min: 1,
         max: 48,
         example: "Kitchen phone",
@@ -814,5 +852,27 @@ mod tests {
             e.message,
             "a context name must be 1 to 79 characters long, found 80"
         );
+    }
+
+    #[test]
+    fn display_names_refuse_invisible_characters() {
+        for (name, code) in [
+            ("Alice\u{202E}evil", "U+202E"),
+            ("Bob\u{200B}", "U+200B"),
+            ("\u{2066}Carol", "U+2066"),
+            ("Dave\u{FEFF}", "U+FEFF"),
+            ("Eve\u{061C}x", "U+061C"),
+        ] {
+            let e = check::<DisplayNameKind>(name).unwrap_err();
+            assert!(
+                e.message
+                    .contains(&format!("the invisible character {code}")),
+                "{name:?}: {}",
+                e.message
+            );
+            assert!(e.hint.unwrap().contains("bidirectional"));
+        }
+        // Letters of every script are still names.
+        check::<DisplayNameKind>("Zoë Ångström 李雷 Мария").unwrap();
     }
 }

@@ -7,7 +7,7 @@
 //! Inline secrets are accepted and remembered as inline, with their position, for audit rule
 //! PBX502.
 
-use super::safe_text::{self, SecretValueKind};
+use super::safe_text::{self, SecretValueKind, TextKind};
 use super::span::Pos;
 use crate::diag::Error;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -67,7 +67,7 @@ impl Secret {
                 ));
             }
             None => {
-                safe_text::check::<SecretValueKind>(text)?;
+                safe_text::check_secret::<SecretValueKind>(text)?;
                 SecretSource::Inline(text.to_string())
             }
             Some(rest) => {
@@ -188,9 +188,11 @@ impl Secret {
             }
             SecretSource::File(_) => {
                 let path = self.file_path().unwrap_or_default();
-                read_secret_file(&path).map_err(|message| {
-                    Error::at(self.pos.location(), message)
-                        .with_hint("relative paths are relative to the profile's directory")
+                read_secret_file(&path).map_err(|e| {
+                    let hint = e.hint.unwrap_or_else(|| {
+                        "relative paths are relative to the profile's directory".to_string()
+                    });
+                    Error::at(self.pos.location(), e.message).with_hint(hint)
                 })?
             }
             SecretSource::Derived { key, label } => {
@@ -208,7 +210,7 @@ impl Secret {
                 derive(&key_value, label)
             }
         };
-        safe_text::check::<K>(&value).map_err(|problem| {
+        safe_text::check_secret::<K>(&value).map_err(|problem| {
             // The problem never quotes the value: it names a character class or a length.
             let mut err = Error::at(
                 self.pos.location(),
@@ -231,16 +233,12 @@ fn derive(key: &str, label: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag.as_ref()[..DERIVED_BYTES])
 }
 
-fn read_secret_file(path: &Path) -> Result<String, String> {
-    let mut value = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
-    if value.ends_with('\n') {
-        value.pop();
-        if value.ends_with('\r') {
-            value.pop();
-        }
-    }
-    Ok(value)
+/// A secret file's value, read by THE secret file reader ([`crate::fsutil::read_secret`]).
+fn read_secret_file(path: &Path) -> Result<String, Error> {
+    crate::fsutil::read_secret(path).map_err(|e| Error {
+        message: format!("cannot read secret file {}", e.message),
+        ..e
+    })
 }
 
 fn check_env_name(name: &str) -> Result<(), safe_text::Problem> {
@@ -301,11 +299,21 @@ impl JsonSchema for Secret {
         Cow::Borrowed("Secret")
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let inline = SecretValueKind::spec();
+        // The same three forms [`Secret::parse`] accepts: a reference, or an inline value of the
+        // secret characters (never starting with `$`).
+        let pattern = format!(
+            "^(\\$\\{{env:[A-Za-z_][A-Za-z0-9_]*\\}}|\\$\\{{file:[^\\r\\n]+\\}}|{}{}{{0,{}}})$",
+            inline.first,
+            inline.rest,
+            inline.max - 1
+        );
         json_schema!({
             "type": "string",
             "description": "A secret: `${env:NAME}`, `${file:PATH}` (relative to the profile's \
         directory; one trailing newline is removed) or an inline value (accepted, but flagged by audit \
         rule PBX502).",
+            "pattern": pattern,
             "minLength": 1,
             "examples": ["${file:secrets/ext-101.secret}", "${env:TWILIO_PASSWORD}"],
         })

@@ -115,15 +115,88 @@ pub struct Network {
     /// Local networks (not NATed; the default ACL of extensions).
     #[serde(default)]
     pub local_nets: Vec<Cidr>,
-    /// SIP over UDP; present when given.
-    #[serde(default)]
+    /// SIP over UDP; present when given (`udp:` alone, `udp: {}` or `udp: { port: 5070 }`).
+    #[serde(default, deserialize_with = "present_plain_transport")]
     pub udp: Option<PlainTransport>,
-    /// SIP over TCP; present when given.
-    #[serde(default)]
+    /// SIP over TCP; present when given (`tcp:` alone, `tcp: {}` or `tcp: { port: 5070 }`).
+    #[serde(default, deserialize_with = "present_plain_transport")]
     pub tcp: Option<PlainTransport>,
-    /// SIP over TLS; present when given.
-    #[serde(default)]
+    /// SIP over TLS; present when given (with `cert_file` and `key_file`).
+    #[serde(default, deserialize_with = "present_tls_transport")]
+    #[schemars(with = "TlsTransport")]
     pub tls: Option<TlsTransport>,
+}
+
+/// `tls:` with no value cannot be TLS (it needs a certificate and key): refused, rather than
+/// read as "no TLS".
+fn present_tls_transport<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<TlsTransport>, D::Error> {
+    match Option::<TlsTransport>::deserialize(deserializer)? {
+        Some(tls) => Ok(Some(tls)),
+        None => Err(serde::de::Error::custom(
+            "`tls` needs `cert_file` and `key_file`, found no value",
+        )),
+    }
+}
+
+/// A name, but not `twilio` (routes say `twilio` to mean the `twilio:` section) nor an
+/// extension's device name (`ext<number>`: a caller naming it would be taken for the phone).
+fn trunk_name_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = Name::json_schema(generator);
+    schema.insert(
+        "not".to_string(),
+        serde_json::json!({ "anyOf": [
+            { "const": super::resolved::TWILIO },
+            { "pattern": format!("^{}[0-9]+$", super::resolved::EXTENSION_DEVICE_PREFIX) },
+        ] }),
+    );
+    schema
+}
+
+/// A trunk name ([`trunk_name_schema`]) that is not all digits either: a PSTN line registers
+/// with it, and a caller whose caller ID it equals would be taken for the line.
+fn pstn_line_name_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = Name::json_schema(generator);
+    schema.insert(
+        "not".to_string(),
+        serde_json::json!({ "anyOf": [
+            { "const": super::resolved::TWILIO },
+            { "pattern": format!("^{}[0-9]+$", super::resolved::EXTENSION_DEVICE_PREFIX) },
+            { "pattern": "^[0-9]+$" },
+        ] }),
+    );
+    schema
+}
+
+/// A phone number in E.164 form: it starts with `+` (Twilio dials a failover number as given).
+fn e164_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = PhoneNumber::json_schema(generator);
+    schema.insert(
+        "allOf".to_string(),
+        serde_json::json!([{ "pattern": "^\\+" }]),
+    );
+    schema
+}
+
+/// The provider presets pbxgen embeds, by name (the loader refuses any other).
+fn provider_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A provider preset (`zadarma`).",
+        "enum": super::preset::provider_names(),
+    })
+}
+
+/// A transport key is the transport: `udp:` with no value (YAML null) is UDP on the default
+/// port, as `udp: {}` is; only a missing key means no UDP.
+fn present_plain_transport<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<PlainTransport>, D::Error> {
+    let given = Option::<PlainTransport>::deserialize(deserializer)?;
+    Ok(Some(given.unwrap_or(PlainTransport {
+        port: default_sip_port(),
+        chan_sip_port: None,
+    })))
 }
 
 fn default_bind() -> Spanned<IpAddr> {
@@ -612,9 +685,11 @@ pub struct TwilioNumber {
 #[serde(deny_unknown_fields)]
 pub struct Failover {
     /// The number Twilio dials, E.164 (`+59899999999`).
+    #[schemars(schema_with = "e164_schema")]
     pub number: PhoneNumber,
     /// The `DialCallStatus` values of the PBX leg that fail over (`[failed, busy, no-answer]`:
     /// the PBX is down or unreachable, busy, or nobody answered). Any other outcome ends the call.
+    #[schemars(extend("uniqueItems" = true))]
     pub on: Vec<Spanned<DialStatus>>,
 }
 
@@ -626,6 +701,7 @@ pub struct Failover {
 #[serde(deny_unknown_fields)]
 pub struct Trunk {
     /// The trunk's name (section names; routes refer to it). `twilio` is reserved.
+    #[schemars(schema_with = "trunk_name_schema")]
     pub name: Name,
     /// The ITSP's SIP server.
     pub host: Hostname,
@@ -646,8 +722,9 @@ pub struct Trunk {
     pub register: bool,
     /// The inbound context calls from this trunk enter.
     pub context: ContextName,
-    /// Source networks the ITSP calls from (identification and ACL).
-    #[serde(default)]
+    /// Source networks the ITSP sends from: inbound requests are matched to the trunk by these
+    /// addresses (identification and ACL). Required: without it the trunk's endpoint is never
+    /// matched for inbound calls. `[]` declares an outbound-only trunk.
     pub allow_from: Vec<Cidr>,
     /// Caller ID presented on outgoing calls.
     #[serde(default)]
@@ -834,6 +911,7 @@ pub struct Fxs {
 #[serde(deny_unknown_fields)]
 pub struct Pstn {
     /// The trunk name the PSTN line registers as (`atapstn`); routes refer to it.
+    #[schemars(schema_with = "pstn_line_name_schema")]
     pub trunk: Name,
     /// The password the PSTN line registers with.
     pub secret: Secret,
@@ -1064,6 +1142,7 @@ pub struct WebSms {
     pub layout: Spanned<WebSmsLayout>,
     /// A provider preset (`zadarma`).
     #[serde(default)]
+    #[schemars(schema_with = "provider_schema")]
     pub provider: Option<Name>,
     /// The ITSP's send API.
     #[serde(default)]

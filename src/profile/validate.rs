@@ -5,7 +5,7 @@
 use super::load::did_you_mean;
 use super::preset;
 use super::resolved::{ResolvedWebSms, TWILIO, TrunkRef};
-use super::safe_text::{ExtensionNumber, Text};
+use super::safe_text::{DialPattern, ExtensionNumber, Text};
 use super::span::{Pos, Spanned};
 use super::types::*;
 use crate::diag::Error;
@@ -24,7 +24,11 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     check_devices(profile)?;
     check_trunks(profile)?;
     if let Some(twilio) = &profile.twilio {
-        let ranges = twilio_ranges(profile, twilio)?;
+        // Ranges given from outside (`--twilio-preset`) win over `twilio.preset`.
+        let ranges = match profile.resolved.twilio_ranges.take() {
+            Some(given) => given,
+            None => twilio_ranges(profile, twilio)?,
+        };
         check_twilio(profile, twilio, &ranges)?;
         profile.resolved.twilio_ranges = Some(ranges);
     }
@@ -40,6 +44,27 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
 
 fn at(pos: &Pos, message: impl Into<String>) -> Error {
     Error::at(pos.location(), message)
+}
+
+/// Refuse a list of networks that admits too much of the internet ([`crate::breadth`], the one
+/// policy), pointing at its widest entry. `what` names the field, `why` what it would open.
+fn check_breadth(what: &str, nets: &[Cidr], why: &str, hint: &str) -> Result<(), Error> {
+    let all: Vec<ipnet::IpNet> = nets.iter().map(Cidr::net).collect();
+    let Some(breadth) = crate::breadth::too_broad(&all) else {
+        return Ok(());
+    };
+    let widest = nets
+        .iter()
+        .min_by_key(|c| (c.net().prefix_len(), c.pos().line))
+        .expect("a list that admits something has an entry");
+    Err(at(
+        widest.pos(),
+        format!(
+            "{what} admits {breadth}: {why}; expected {}",
+            crate::breadth::policy()
+        ),
+    )
+    .with_hint(hint.to_string()))
 }
 
 /// Fail on the second occurrence of a key, pointing back at the first.
@@ -74,7 +99,7 @@ fn check_version(profile: &Profile) -> Result<(), Error> {
 
 fn check_site(site: &Site) -> Result<(), Error> {
     let target = &site.asterisk;
-    if !(20..=23).contains(&target.value) {
+    if !(20..=crate::asterisk::NEWEST_MAJOR).contains(&target.value) {
         return Err(at(
             &target.pos,
             format!(
@@ -154,6 +179,12 @@ fn check_network(network: &Spanned<Network>) -> Result<(), Error> {
     unique(
         "local network",
         network.local_nets.iter().map(|c| (c.net(), c.pos())),
+    )?;
+    check_breadth(
+        "`network.local_nets`",
+        &network.local_nets,
+        "they are treated as the LAN (no NAT rewriting) and are where extensions without `permit` may register from",
+        "list the networks of your LAN; phones elsewhere get a `permit` of their own networks (or come in over a VPN)",
     )
 }
 
@@ -438,6 +469,12 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             }
         }
         if let Some(permit) = &ext.permit {
+            check_breadth(
+                &format!("extension {}'s `permit`", ext.number),
+                permit,
+                "anyone there may try its password",
+                "list the networks the phone registers from (or bring it in over a VPN)",
+            )?;
             if permit.is_empty() {
                 return Err(at(
                     ext.number.pos(),
@@ -450,7 +487,7 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             }
         } else if profile.network.local_nets.is_empty() {
             return Err(at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
-                .with_hint("set `network.local_nets` or the extension's `permit` (e.g. `[0.0.0.0/0]` to mean anywhere, explicitly)"));
+                .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)"));
         }
     }
     Ok(())
@@ -552,6 +589,12 @@ fn check_trunks(profile: &Profile) -> Result<(), Error> {
         unique(
             "network",
             trunk.allow_from.iter().map(|c| (c.net(), c.pos())),
+        )?;
+        check_breadth(
+            &format!("trunk `{}`'s `allow_from`", trunk.name),
+            &trunk.allow_from,
+            "every request from there is taken as the trunk's, without authentication",
+            "list only the provider's published signalling addresses",
         )?;
     }
     Ok(())
@@ -898,6 +941,54 @@ fn check_inbound(profile: &Profile) -> Result<(), Error> {
     Ok(())
 }
 
+/// Refuse an outbound pattern that also matches an extension or a feature code (one matcher:
+/// [`crate::asterisk::pattern`]): the same number would be both a local call and a call out
+/// through a trunk, and which one Asterisk picks depends on the order of contexts and includes.
+fn check_pattern_overlaps(
+    profile: &Profile,
+    route: &OutboundRoute,
+    pattern: &DialPattern,
+) -> Result<(), Error> {
+    use crate::asterisk::pattern::matches;
+    let extensions: Vec<&str> = profile
+        .extensions
+        .iter()
+        .map(|e| e.number.as_str())
+        .filter(|number| matches(pattern.as_str(), number))
+        .collect();
+    let mut caught = Vec::new();
+    match extensions.as_slice() {
+        [] => {}
+        [one] => caught.push(format!("extension {one}")),
+        many => caught.push(format!(
+            "{} extensions ({}{})",
+            many.len(),
+            many[..many.len().min(3)].join(", "),
+            if many.len() > 3 { ", …" } else { "" }
+        )),
+    }
+    for (code, what) in super::resolved::FEATURE_CODES {
+        if matches(pattern.as_str(), code) {
+            caught.push(format!("feature code `{code}` ({what})"));
+        }
+    }
+    if caught.is_empty() {
+        return Ok(());
+    }
+    Err(at(
+        pattern.pos(),
+        format!(
+            "pattern `{pattern}` of outbound route `{}` also matches {}: that number would be both a local call and a call out through `{}`",
+            route.name,
+            caught.join(" and "),
+            route.trunk
+        ),
+    )
+    .with_hint(
+        "make the pattern match external numbers only, e.g. with the prefix they start with (`_0[1-9]XXXXXXXX`, `_00[1-9]X.`), or renumber the extensions",
+    ))
+}
+
 fn check_outbound(profile: &Profile) -> Result<(), Error> {
     let mut patterns: HashMap<&str, (&Pos, &str)> = HashMap::new();
     for route in &profile.outbound {
@@ -922,6 +1013,7 @@ fn check_outbound(profile: &Profile) -> Result<(), Error> {
                 .with_hint(format!("first used at {}", first.location())));
             }
             patterns.insert(pattern.as_str(), (pattern.pos(), route.name.as_str()));
+            check_pattern_overlaps(profile, route, pattern)?;
             let fixed = pattern
                 .trim_start_matches('_')
                 .chars()
@@ -1007,6 +1099,12 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
                 unique(
                     "network",
                     gateway.allow_from.iter().map(|c| (c.net(), c.pos())),
+                )?;
+                check_breadth(
+                    &format!("click-to-call button `{name}`'s `gateway.allow_from`"),
+                    &gateway.allow_from,
+                    "anyone there may log in as its account, whose password is handed to the gateway",
+                    "list only the gateway's own addresses (a /32 or a few)",
                 )?;
                 if button.password.is_none() {
                     return Err(at(
@@ -1194,12 +1292,18 @@ fn resolve_websms(profile: &Profile, websms: &WebSms) -> Result<ResolvedWebSms, 
         &base.webhook.trusted_proxies,
     )
     .unwrap_or_default();
-    for proxy in &trusted_proxies {
-        if proxy.net().prefix_len() == 0 {
-            return Err(at(proxy.pos(), format!("`{proxy}` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`"))
-                .with_hint("list only your reverse proxies"));
-        }
-    }
+    check_breadth(
+        "the WebSMS webhook's `allow_from`",
+        &allow_from,
+        "anyone there could inject messages (websmsd checks nothing else)",
+        "list only the ITSP's webhook source addresses",
+    )?;
+    check_breadth(
+        "`webhook.trusted_proxies`",
+        &trusted_proxies,
+        "any of them could forge the client address and bypass `allow_from`",
+        "list only your reverse proxies",
+    )?;
     let proxy_header = match pick(&websms.webhook.proxy_header, &base.webhook.proxy_header) {
         Some(header) => header,
         None => builtin::<super::safe_text::HeaderNameKind>("HTTP_X_FORWARDED_FOR"),

@@ -189,19 +189,41 @@ fn select(outputs: Vec<OutputFile>, only: &[String]) -> Result<Vec<OutputFile>, 
     if only.is_empty() {
         return Ok(outputs);
     }
+    check_only(outputs.iter().map(|o| o.name.as_str()), only)?;
+    Ok(outputs
+        .into_iter()
+        .filter(|o| only.contains(&o.name))
+        .collect())
+}
+
+/// The files of `files` named in `only` (`render --only`; all of them when `only` is empty).
+/// The whole site is rendered and audited first: what is written is a part of what was judged.
+pub fn keep_only(files: Vec<RenderedFile>, only: &[String]) -> Result<Vec<RenderedFile>, Error> {
+    if only.is_empty() {
+        return Ok(files);
+    }
+    check_only(files.iter().map(|f| f.name.as_str()), only)?;
+    Ok(files
+        .into_iter()
+        .filter(|f| only.contains(&f.name))
+        .collect())
+}
+
+/// Refuse a name in `only` that is not one of the site's files.
+fn check_only<'a>(
+    names: impl Iterator<Item = &'a str> + Clone,
+    only: &[String],
+) -> Result<(), Error> {
     for name in only {
-        if !outputs.iter().any(|o| &o.name == name) {
-            let available: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+        if !names.clone().any(|n| n == name) {
+            let available: Vec<&str> = names.clone().collect();
             return Err(Error::invalid(format!(
                 "--only {name}: this profile renders no such file; it renders {}",
                 available.join(", ")
             )));
         }
     }
-    Ok(outputs
-        .into_iter()
-        .filter(|o| only.contains(&o.name))
-        .collect())
+    Ok(())
 }
 
 fn environment(

@@ -19,6 +19,17 @@ pub enum SecretMode {
     Resolve,
     /// [`MASK`] for every secret (`--diff`, previews). Nothing is resolved.
     Mask,
+    /// Inline values as written in the profile, and for every reference a stand-in distinct per
+    /// secret (nothing is read from the environment or from files): what `profile check`
+    /// audits when it is not asked to resolve secrets. Never written to disk.
+    InlineOnly,
+}
+
+/// The stand-in [`SecretMode::InlineOnly`] prints for secret number `index`: long, unique, made
+/// of characters every syntax holds, so that only the *sharing* of a reference between
+/// accounts can make the audit judge it weak.
+fn stand_in(index: usize) -> String {
+    format!("pbxgen-unread-secret-{index:08}")
 }
 
 /// What the `secret` filter noticed while one file was rendered.
@@ -75,10 +86,15 @@ impl SecretTable {
     ) -> Result<String, minijinja::Error> {
         let (index, secret) = self.lookup(value)?;
         CURRENT_FILE.with_borrow_mut(|file| file.printed = true);
-        if self.mode == SecretMode::Mask {
-            return Ok(MASK.to_string());
+        match self.mode {
+            SecretMode::Mask => return Ok(MASK.to_string()),
+            SecretMode::InlineOnly if !secret.is_inline() => return Ok(stand_in(index)),
+            SecretMode::InlineOnly | SecretMode::Resolve => {}
         }
         let value = self.resolve(index)?;
+        // Checked on every use, cached value or not: the same secret may be printed in a
+        // syntax that holds anything (pjsip `password=`) and in one that cannot hold `@` (a
+        // `register =>` line), in whichever order the parallel renders reach them.
         if let Some(forbidden) = forbidden.filter(|f| value.contains(|c| f.contains(c))) {
             let err = Error::at(
                 secret.pos().location(),
@@ -115,11 +131,19 @@ impl SecretTable {
             ));
         }
         let (index, secret) = self.lookup(value)?;
-        if self.mode == SecretMode::Mask {
-            return Ok(MASK.to_string());
+        match self.mode {
+            SecretMode::Mask => return Ok(MASK.to_string()),
+            SecretMode::InlineOnly if !secret.is_inline() => return Ok(stand_in(index)),
+            SecretMode::InlineOnly | SecretMode::Resolve => {}
         }
         let value = self.resolve(index)?;
-        for other in (0..self.secrets.len()).filter(|&i| i != index) {
+        // Without resolving, references are not read: only inline values can be compared.
+        let comparable =
+            |i: &usize| self.mode == SecretMode::Resolve || self.secrets[*i].is_inline();
+        for other in (0..self.secrets.len())
+            .filter(|&i| i != index)
+            .filter(comparable)
+        {
             if self.resolve(other)? == value {
                 let err = Error::at(
                     secret.pos().location(),
@@ -157,14 +181,10 @@ impl SecretTable {
         Ok((index, secret))
     }
 
-    /// The value of secret `index`, resolved once for the whole render.
+    /// The value of secret `index`, resolved on its first use and remembered.
     fn resolve(&self, index: usize) -> Result<String, minijinja::Error> {
-        if let Some(Some(value)) = self
-            .resolved
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(index)
-        {
+        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(Some(value)) = resolved.get(index) {
             return Ok(value.clone());
         }
         let secret = &self.secrets[index];
@@ -179,7 +199,6 @@ impl SecretTable {
                 ));
             }
         };
-        let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
         resolved[index] = Some(value.clone());
         Ok(value)
     }
@@ -210,6 +229,14 @@ impl SecretValues {
         Ok(SecretValues(values))
     }
 
+    /// Mask these values (secrets pbxgen did not resolve itself, e.g. the ones `migrate` copies
+    /// from sip.conf).
+    pub fn from_values(mut values: Vec<String>) -> Self {
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.retain(|v| !v.is_empty());
+        SecretValues(values)
+    }
+
     #[cfg(test)]
     pub(crate) fn for_tests(values: &[&str]) -> Self {
         SecretValues(values.iter().map(|v| v.to_string()).collect())
@@ -230,5 +257,35 @@ impl SecretValues {
 impl std::fmt::Debug for SecretValues {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SecretValues({} values)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::span::Pos;
+
+    fn table(value: &str) -> SecretTable {
+        let secret = Secret::parse(value, Pos::default()).unwrap();
+        SecretTable::new(vec![secret], SecretMode::Resolve)
+    }
+
+    fn secret_value() -> Value {
+        Value::from_iter([("secret", Value::from(0))])
+    }
+
+    #[test]
+    fn forbidden_characters_are_checked_on_every_use() {
+        let table = table("Abcdefgh@12345678");
+        // First printed where `@` is fine (pjsip `password=`): resolved and remembered.
+        assert!(table.filter(&secret_value(), None).is_ok());
+        // Then on a `register =>` line: the remembered value is checked too.
+        let (result, noticed) = track_file(|| table.filter(&secret_value(), Some(":@/")));
+        assert!(result.is_err());
+        let failure = noticed
+            .failure
+            .expect("the failure is kept with its position");
+        assert!(failure.message.contains("`:@/`"), "{failure}");
+        assert!(!failure.message.contains("Abcdefgh"), "{failure}");
     }
 }

@@ -4,11 +4,12 @@
 //! [`plan`] looks at the output directory once (refusing symlinks and directories in the way) and
 //! decides, per file, its mode and whether it is new, changed or unchanged. [`commit`] writes the
 //! files that need it through one [`Batch`](crate::fsutil::Batch): every temp file first, then
-//! every rename, so a failure at any point leaves every old file as it was.
+//! a journal, then every rename, so a failure leaves every old file as it was, and a crash
+//! during the renames is completed by the next run (see [`crate::fsutil`]).
 
 use super::{RenderedFile, SecretValues};
 use crate::diag::Error;
-use crate::fsutil::{self, Batch, MODE_PRIVATE, MODE_PUBLIC, MODE_SECRET};
+use crate::fsutil::{self, Batch, Committed, MODE_PRIVATE, MODE_PUBLIC, MODE_SECRET, Ownership};
 use crate::redact::file::mask_secret_positions;
 use colored::Colorize;
 use std::fs;
@@ -34,6 +35,7 @@ pub struct Planned<'a> {
     pub path: PathBuf,
     /// The rendered contents (borrowed from the [`RenderedFile`]).
     pub contents: &'a str,
+    /// The mode it gets: pbxgen's mode for it, never looser than the file's mode on disk.
     pub mode: u32,
     pub change: Change,
     /// What is on disk now (empty when new).
@@ -80,7 +82,8 @@ pub fn plan<'a>(
         .iter()
         .map(|file| {
             let path = dir.join(&file.name);
-            let mode = mode_for(file, private);
+            let wanted = mode_for(file, private);
+            let mut mode = wanted;
             let (change, old) = match fs::symlink_metadata(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Change::New, String::new()),
                 Err(e) => return Err(Error::io(&path, &e)),
@@ -95,7 +98,8 @@ pub fn plan<'a>(
                 Ok(meta) if !meta.is_file() => (Change::Changed, String::new()),
                 Ok(meta) => {
                     let bytes = fs::read(&path).map_err(|e| Error::io(&path, &e))?;
-                    let current_mode = permission_bits(&meta);
+                    let current_mode = fsutil::permission_bits(&meta);
+                    mode = fsutil::kept_mode(current_mode, wanted);
                     let change = if bytes != file.contents.as_bytes() {
                         Change::Changed
                     } else if current_mode.is_some_and(|m| m != mode) {
@@ -115,35 +119,41 @@ pub fn plan<'a>(
         .collect()
 }
 
-#[cfg(unix)]
-fn permission_bits(meta: &fs::Metadata) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(meta.permissions().mode() & 0o777)
-}
-
-#[cfg(not(unix))]
-fn permission_bits(_meta: &fs::Metadata) -> Option<u32> {
-    None
-}
-
 /// Whether anything would change.
 pub fn has_changes(planned: &[Planned]) -> bool {
     planned.iter().any(|p| p.change != Change::Unchanged)
 }
 
-/// Write every file that is new or changed (creating `dir`, mode 0750, when missing). Returns
-/// how many files were written.
-pub fn commit(planned: &[Planned], dir: &Path) -> Result<usize, Error> {
-    let mut batch = Batch::new();
+/// Write every file that is new or changed (creating `dir`, mode 0750, when missing), after
+/// finishing any batch an earlier run left interrupted there. Returns how many files were
+/// written and what the batch did besides.
+pub fn commit(
+    planned: &[Planned],
+    dir: &Path,
+    ownership: Ownership,
+) -> Result<(usize, Committed), Error> {
+    let mut batch = Batch::new().ownership(ownership);
     for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
         batch.add(&file.path, file.contents, file.mode);
     }
     let count = batch.files().len();
-    if count > 0 {
-        fsutil::create_dir(dir)?;
-        batch.commit()?;
+    if count == 0 {
+        return Ok((0, Committed::default()));
     }
-    Ok(count)
+    fsutil::create_dir(dir)?;
+    Ok((count, batch.commit()?))
+}
+
+/// Finish a batch an earlier run left interrupted in `dir` (before comparing with the disk:
+/// the comparison must see the directory as that batch meant it).
+pub fn recover(dir: &Path) -> Result<Option<fsutil::Recovery>, Error> {
+    fsutil::recover(dir)
+}
+
+/// What an interrupted batch left in `dir`, without repairing it (`--check`, `--diff`,
+/// `--dry-run`).
+pub fn interrupted_batch(dir: &Path) -> Result<Option<String>, Error> {
+    fsutil::interrupted_batch(dir)
 }
 
 /// One line per file: what would be written where (`--dry-run`). Never the contents.
@@ -158,7 +168,7 @@ pub fn describe(planned: &[Planned]) -> String {
         };
         out.push_str(&format!(
             "{}  {} bytes  mode {:04o}  {what}\n",
-            file.path.display(),
+            crate::untrusted::for_terminal(&file.path.display().to_string()),
             file.contents.len(),
             file.mode
         ));
@@ -225,7 +235,13 @@ pub fn diff(
             } else {
                 Paint::Context
             };
-            out.push_str(&paint(line, kind, color));
+            // The old side is whatever the directory held: shown, never obeyed by the terminal.
+            let (text, newline) = match line.strip_suffix('\n') {
+                Some(text) => (text, "\n"),
+                None => (line, ""),
+            };
+            let shown = format!("{}{newline}", crate::untrusted::for_terminal(text));
+            out.push_str(&paint(&shown, kind, color));
             if !line.ends_with('\n') {
                 out.push_str("\n\\ No newline at end of file\n");
             }
@@ -299,7 +315,7 @@ mod tests {
         assert_eq!(changes[1..], [Change::Changed, Change::New]);
         assert_eq!(planned[1].mode, MODE_PRIVATE);
         assert_eq!(
-            commit(&planned, dir.path()).unwrap(),
+            commit(&planned, dir.path(), Ownership::Keep).unwrap().0,
             if changes[0] == Change::Unchanged {
                 2
             } else {

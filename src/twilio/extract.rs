@@ -10,9 +10,9 @@
 
 use super::page::{self, Line, LineKind, PageFormat};
 use super::ranges::{Edge, PortRange};
-use ipnet::{IpNet, Ipv4Net, Ipv4Subnets};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use regex::Regex;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 /// What a page says.
@@ -381,16 +381,22 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// An IPv6 address (at least two `:`), optionally with a prefix length; `std` decides whether
+/// it really is one (a time such as `08:21:05` is not).
+static ADDRESS_V6: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:/(\d{1,3}))?").expect("valid regex")
+});
+
 /// What may stand between the two ends of an address range: `a - b`, `a – b`, `a to b`.
 static RANGE_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:-|–|—|to)\s*$").expect("valid regex"));
 
-/// The IPv4 networks a line lists, host bits cleared, ranges `a - b` turned into CIDRs.
-/// Twilio publishes no IPv6 ranges for SIP; a page that started to would show up as a lost or
-/// unchanged list, never as a silently wrong one.
+/// The networks a line lists, IPv4 and IPv6, host bits cleared, ranges `a - b` turned into
+/// CIDR blocks (Twilio publishes no IPv6 ranges for SIP today; a page that starts to is read,
+/// not ignored).
 pub fn nets_in(text: &str) -> Vec<IpNet> {
-    // (start, end, address, prefix given?)
-    let mut found: Vec<(usize, usize, Ipv4Net, bool)> = Vec::new();
+    // (start, end, network, prefix given?)
+    let mut found: Vec<(usize, usize, IpNet, bool)> = Vec::new();
     for caps in ADDRESS.captures_iter(text) {
         let (Some(all), Some(addr)) = (caps.get(0), caps.get(1)) else {
             continue;
@@ -418,24 +424,33 @@ pub fn nets_in(text: &str) -> Vec<IpNet> {
         let Some(net) = prefix.and_then(|p| Ipv4Net::new(ip, p).ok()) else {
             continue;
         };
-        found.push((all.start(), all.end(), net.trunc(), caps.get(2).is_some()));
+        found.push((
+            all.start(),
+            all.end(),
+            IpNet::V4(net.trunc()),
+            caps.get(2).is_some(),
+        ));
     }
+    found.extend(v6_nets_in(text));
+    found.sort_by_key(|(start, ..)| *start);
     let mut nets = Vec::new();
     let mut i = 0;
     while i < found.len() {
         let (_, end, net, with_prefix) = found[i];
         if let Some(&(next_start, _, last, last_prefix)) = found.get(i + 1) {
+            let range = super::netset::range_blocks(net.addr(), last.addr());
             if !with_prefix
                 && !last_prefix
+                && next_start >= end
                 && RANGE_JOIN.is_match(&text[end..next_start])
-                && net.addr() <= last.addr()
+                && !range.is_empty()
             {
-                nets.extend(Ipv4Subnets::new(net.addr(), last.addr(), 0).map(IpNet::V4));
+                nets.extend(range);
                 i += 2;
                 continue;
             }
         }
-        nets.push(IpNet::V4(net));
+        nets.push(net);
         i += 1;
     }
     let mut unique = Vec::with_capacity(nets.len());
@@ -445,6 +460,41 @@ pub fn nets_in(text: &str) -> Vec<IpNet> {
         }
     }
     unique
+}
+
+/// The IPv6 networks of a line, as [`nets_in`] collects them.
+fn v6_nets_in(text: &str) -> Vec<(usize, usize, IpNet, bool)> {
+    let mut found = Vec::new();
+    for caps in ADDRESS_V6.captures_iter(text) {
+        let (Some(all), Some(addr)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let before = text[..all.start()].chars().next_back();
+        let next = text[all.end()..].chars().next();
+        // Part of a longer word, or of an IPv4-embedded form (`::ffff:1.2.3.4`).
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == ':' || c == '.')
+            || next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == ':')
+        {
+            continue;
+        }
+        let Ok(ip) = addr.as_str().parse::<Ipv6Addr>() else {
+            continue;
+        };
+        let prefix = match caps.get(2) {
+            None => Some(128),
+            Some(p) => p.as_str().parse::<u8>().ok(),
+        };
+        let Some(net) = prefix.and_then(|p| Ipv6Net::new(ip, p).ok()) else {
+            continue;
+        };
+        found.push((
+            all.start(),
+            all.end(),
+            IpNet::V6(net.trunc()),
+            caps.get(2).is_some(),
+        ));
+    }
+    found
 }
 
 /// A port number as pages write it: `10000` or `10,000`.
@@ -460,7 +510,17 @@ static PORT_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 /// The first port range on a line (addresses removed first so `a.b.c.d - e.f.g.h` is no
 /// port range).
 fn port_range(text: &str) -> Option<PortRange> {
-    let without_addresses = ADDRESS.replace_all(text, " ");
+    let without_v4 = ADDRESS.replace_all(text, " ");
+    let without_addresses = ADDRESS_V6.replace_all(&without_v4, |caps: &regex::Captures| {
+        let is_v6 = caps
+            .get(1)
+            .is_some_and(|a| a.as_str().parse::<Ipv6Addr>().is_ok());
+        if is_v6 {
+            " ".to_string()
+        } else {
+            caps[0].to_string()
+        }
+    });
     PORT_RANGE
         .captures_iter(&without_addresses)
         .find_map(|caps| {
@@ -654,6 +714,27 @@ mod tests {
         assert!(nets_in("v1.2.3.4.5 999.1.1.1 1.2.3.4/33 10.0.0").is_empty());
         // Duplicates collapse.
         assert_eq!(nets_in("1.2.3.0/30, 1.2.3.0/30").len(), 1);
+    }
+
+    #[test]
+    fn ipv6_addresses_networks_and_ranges() {
+        assert_eq!(
+            nets_in("`2600:1f18:4f8:a800::/126` and 2600:1f18::1"),
+            [net("2600:1f18:4f8:a800::/126"), net("2600:1f18::1/128")]
+        );
+        assert_eq!(
+            nets_in("2600:1f18:4f8:a800:: - 2600:1f18:4f8:a800::3"),
+            [net("2600:1f18:4f8:a800::/126")]
+        );
+        // Host bits cleared, like IPv4.
+        assert_eq!(nets_in("2600::5/126"), [net("2600::4/126")]);
+        // Not addresses: times, words with colons, IPv4-embedded forms, mixed-family ranges.
+        assert!(nets_in("dateModified: 2026-09-14T08:21:05.000Z std::string a:b").is_empty());
+        assert_eq!(nets_in("::ffff:1.2.3.4"), [net("1.2.3.4/32")]);
+        assert_eq!(
+            nets_in("1.2.3.4 - 2600::1"),
+            [net("1.2.3.4/32"), net("2600::1/128")]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod date;
 pub mod extract;
 pub mod fetch;
 pub mod firewall;
+pub mod netset;
 pub mod page;
 pub mod ranges;
 pub mod refresh;

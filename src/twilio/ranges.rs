@@ -75,10 +75,16 @@ impl TwilioRanges {
             .expect("the embedded Twilio preset is valid (checked by tests)")
     }
 
-    /// Read a preset file.
+    /// Read a preset file: the one loader of preset files (`twilio.preset` in a profile,
+    /// `--twilio-preset`, `twilio refresh --preset`, `twilio firewall --preset`).
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-        Self::parse(&text, &path.display().to_string())
+        Ok(Self::load_with_text(path)?.0)
+    }
+
+    /// [`TwilioRanges::load`], also returning the file's text (what `twilio refresh` diffs).
+    pub fn load_with_text(path: &Path) -> Result<(Self, String), Error> {
+        let text = crate::fsutil::read_text(path, crate::fsutil::Limit::Profile)?;
+        Ok((Self::parse(&text, &path.display().to_string())?, text))
     }
 
     /// Parse preset text; `origin` names it in errors.

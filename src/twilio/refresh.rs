@@ -7,6 +7,11 @@
 //! far more often (an edge gone, the media range gone, more than half of the ranges gone): those
 //! are refused unless the user, having read the diff, passes `--accept-shrink`.
 //!
+//! Ranges are compared as the addresses they cover ([`super::netset`]): a page that lists the
+//! preset's /30 as four single addresses, two /31s or `a - b` is current; a change is the
+//! addresses added and removed, and what is written is the canonical shape (the fewest CIDR
+//! blocks). Every rule about losses counts addresses lost, not lines that differ.
+//!
 //! Ranges Twilio stops publishing are not just deleted: they move to a new `retired` block dated
 //! the day pbxgen noticed, so the auditor (PBX304) keeps flagging configs that still permit them
 //! — a dropped AWS address may be rented by someone else tomorrow. The date is when the drop was
@@ -15,6 +20,7 @@
 
 use super::extract::{Extracted, extract};
 use super::fetch::{FetchError, Fetcher, Page, display_url};
+use super::netset::{canonical, same_addresses, subtract};
 use super::page::PageFormat;
 use super::ranges::{Edge, MediaRanges, PortRange, RetiredBlock, TwilioRanges};
 use super::special::special_purpose;
@@ -29,6 +35,18 @@ pub const DEFAULT_SOURCE: &str = "https://www.twilio.com/docs/sip-trunking/ip-ad
 pub const SIGNALLING_WIDEST: u8 = 16;
 /// The media range is a /18; anything wider than this is not a Twilio media range.
 pub const MEDIA_WIDEST: u8 = 12;
+/// The same for IPv6 (Twilio publishes none today): a signalling range wider than a /48 (one
+/// site's allocation) or a media range wider than a /32 (a whole provider's) cannot be one.
+pub const SIGNALLING_WIDEST_V6: u8 = 48;
+pub const MEDIA_WIDEST_V6: u8 = 32;
+
+/// The widest prefix length allowed for `net`'s family.
+fn widest(net: &IpNet, v4: u8, v6: u8) -> u8 {
+    match net {
+        IpNet::V4(_) => v4,
+        IpNet::V6(_) => v6,
+    }
+}
 
 /// Name of the retired block that `refresh` adds.
 pub const DROPPED_BLOCK: &str =
@@ -167,7 +185,9 @@ pub struct EdgeChange {
     /// `ashburn (us1)`.
     pub label: String,
     pub status: EdgeStatus,
+    /// The addresses the page adds, as canonical blocks.
     pub added: Vec<IpNet>,
+    /// The addresses the page no longer lists, as canonical blocks.
     pub removed: Vec<IpNet>,
 }
 
@@ -200,17 +220,18 @@ pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str)
     let mut edges = Vec::new();
     for edge in &current.edges {
         match page.edge(&edge.name) {
+            // The same addresses in any shape: the preset's edge stays as written.
+            Some(found) if same_addresses(&edge.signalling, &found.signalling) => {
+                edges.push(edge.clone());
+            }
             Some(found) => {
-                let signalling = sorted(&found.signalling);
-                let (added, removed) = difference(&edge.signalling, &signalling);
-                if !added.is_empty() || !removed.is_empty() {
-                    changes.edges.push(EdgeChange {
-                        label: edge.label(),
-                        status: EdgeStatus::Changed,
-                        added,
-                        removed,
-                    });
-                }
+                let signalling = canonical(&found.signalling);
+                changes.edges.push(EdgeChange {
+                    label: edge.label(),
+                    status: EdgeStatus::Changed,
+                    added: subtract(&signalling, &edge.signalling),
+                    removed: subtract(&edge.signalling, &signalling),
+                });
                 edges.push(Edge {
                     signalling,
                     ..edge.clone()
@@ -220,7 +241,7 @@ pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str)
                 label: edge.label(),
                 status: EdgeStatus::Gone,
                 added: Vec::new(),
-                removed: edge.signalling.clone(),
+                removed: canonical(&edge.signalling),
             }),
         }
     }
@@ -232,7 +253,7 @@ pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str)
             name: found.name.clone(),
             legacy: found.legacy.clone(),
             location: String::new(),
-            signalling: sorted(&found.signalling),
+            signalling: canonical(&found.signalling),
         };
         changes.edges.push(EdgeChange {
             label: edge.label(),
@@ -244,8 +265,13 @@ pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str)
     }
 
     // Media.
-    let media_ranges = sorted(&page.media);
-    (changes.media_added, changes.media_removed) = difference(&current.media.ranges, &media_ranges);
+    let media_ranges = if same_addresses(&current.media.ranges, &page.media) {
+        current.media.ranges.clone()
+    } else {
+        canonical(&page.media)
+    };
+    changes.media_added = subtract(&media_ranges, &current.media.ranges);
+    changes.media_removed = subtract(&current.media.ranges, &media_ranges);
     let ports = page.media_ports.unwrap_or(current.media.ports);
     if ports != current.media.ports {
         changes.media_ports = Some((current.media.ports, ports));
@@ -279,14 +305,12 @@ pub fn plan(current: &TwilioRanges, page: &Extracted, source: &str, today: &str)
         media,
         retired: current.retired.clone(),
     };
-    // Networks no longer published anywhere (a range that moved to another edge, or that a
+    // Addresses no longer published anywhere (a range that moved to another edge, or that a
     // wider published range now covers, is not gone).
-    let dropped: Vec<IpNet> = current
-        .all_current()
-        .filter(|old| !updated.all_current().any(|new| new.contains(*old)))
-        .copied()
-        .collect();
-    check_losses(current, page, &dropped, &mut refusals);
+    let old_all: Vec<IpNet> = current.all_current().copied().collect();
+    let new_all: Vec<IpNet> = updated.all_current().copied().collect();
+    let dropped = subtract(&old_all, &new_all);
+    check_losses(current, page, &new_all, &dropped, &mut refusals);
     retire(&mut updated, &dropped, today, &mut changes);
     Plan {
         updated,
@@ -311,11 +335,12 @@ fn check_networks(page: &Extracted, refusals: &mut Vec<Refusal>) {
                      Twilio range can be",
                     edge.name
                 ));
-            } else if net.prefix_len() < SIGNALLING_WIDEST {
+            } else if net.prefix_len() < widest(net, SIGNALLING_WIDEST, SIGNALLING_WIDEST_V6) {
                 refuse(format!(
-                    "signalling range {net} of edge {} is wider than /{SIGNALLING_WIDEST}: \
-                     Twilio's signalling ranges are /30s",
-                    edge.name
+                    "signalling range {net} of edge {} is wider than /{}: Twilio's signalling \
+                     ranges are /30s",
+                    edge.name,
+                    widest(net, SIGNALLING_WIDEST, SIGNALLING_WIDEST_V6)
                 ));
             }
         }
@@ -325,18 +350,21 @@ fn check_networks(page: &Extracted, refusals: &mut Vec<Refusal>) {
             refuse(format!(
                 "media range {net} is in {block}, a {what} network: no Twilio range can be"
             ));
-        } else if net.prefix_len() < MEDIA_WIDEST {
+        } else if net.prefix_len() < widest(net, MEDIA_WIDEST, MEDIA_WIDEST_V6) {
             refuse(format!(
-                "media range {net} is wider than /{MEDIA_WIDEST}: Twilio's media range is a /18"
+                "media range {net} is wider than /{}: Twilio's media range is a /18",
+                widest(net, MEDIA_WIDEST, MEDIA_WIDEST_V6)
             ));
         }
     }
 }
 
-/// Rules on what the update would lose: overridable with `--accept-shrink`.
+/// Rules on what the update would lose: overridable with `--accept-shrink`. `published` is
+/// every address the update keeps; `dropped` the addresses it loses.
 fn check_losses(
     current: &TwilioRanges,
     page: &Extracted,
+    published: &[IpNet],
     dropped: &[IpNet],
     refusals: &mut Vec<Refusal>,
 ) {
@@ -367,23 +395,30 @@ fn check_losses(
             join(&current.media.ranges)
         ));
     }
+    // A preset range counts as dropped when the update loses any of its addresses.
     let total = current.all_current().count();
-    if dropped.len() * 2 > total {
+    let losing = current
+        .all_current()
+        .filter(|old| !subtract(&[**old], published).is_empty())
+        .count();
+    if losing * 2 > total {
         refuse(format!(
-            "the update would drop {} of the preset's {total} ranges (more than half): {}",
-            dropped.len(),
+            "the update would drop addresses of {losing} of the preset's {total} ranges (more \
+             than half): {}",
             join(dropped)
         ));
     }
 }
 
-/// Move `dropped` into today's retired block and take networks published again out of the
-/// retired blocks.
+/// Move `dropped` into today's retired block and take ranges whose every address is published
+/// again out of the retired blocks. A retired range that only overlaps current ones stays: the
+/// old regional media blocks (54.172.60.0/23) hold today's signalling /30s, and permitting the
+/// whole block is still wrong.
 fn retire(updated: &mut TwilioRanges, dropped: &[IpNet], today: &str, changes: &mut Changes) {
     let current: Vec<IpNet> = updated.all_current().copied().collect();
     for block in &mut updated.retired {
         block.ranges.retain(|net| {
-            let again = current.contains(net);
+            let again = subtract(&[*net], &current).is_empty();
             if again {
                 changes.revived.push(*net);
             }
@@ -402,28 +437,14 @@ fn retire(updated: &mut TwilioRanges, dropped: &[IpNet], today: &str, changes: &
     match existing {
         Some(block) => {
             block.ranges.extend(dropped.iter().copied());
-            block.ranges = sorted(&block.ranges);
+            block.ranges = canonical(&block.ranges);
         }
         None => updated.retired.push(RetiredBlock {
             name: DROPPED_BLOCK.to_string(),
             retired: today.to_string(),
-            ranges: sorted(dropped),
+            ranges: canonical(dropped),
         }),
     }
-}
-
-fn sorted(nets: &[IpNet]) -> Vec<IpNet> {
-    let mut out = nets.to_vec();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// (in `new` only, in `old` only).
-fn difference(old: &[IpNet], new: &[IpNet]) -> (Vec<IpNet>, Vec<IpNet>) {
-    let added = new.iter().filter(|n| !old.contains(n)).copied().collect();
-    let removed = old.iter().filter(|o| !new.contains(o)).copied().collect();
-    (added, removed)
 }
 
 fn join(nets: &[IpNet]) -> String {
@@ -514,6 +535,27 @@ mod tests {
     }
 
     #[test]
+    fn the_same_addresses_in_other_shapes_change_nothing() {
+        let current = TwilioRanges::embedded();
+        let mut page = page_of(&current);
+        page.edges[0].signalling = ["54.172.60.0/32", "54.172.60.1/32", "54.172.60.2/31"]
+            .map(net)
+            .to_vec();
+        page.edges[1].signalling = ["54.244.51.0/30", "54.244.51.1/32"].map(net).to_vec();
+        let plan = plan(&current, &page, SOURCE, TODAY);
+        assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+        assert_eq!(plan.updated, current);
+        // A real change is the addresses added, written as the fewest blocks.
+        page.edges[0].signalling.push(net("54.172.60.4/31"));
+        page.edges[0].signalling.push(net("54.172.60.6/31"));
+        let plan = super::plan(&current, &page, SOURCE, TODAY);
+        assert_eq!(plan.changes.edges[0].added, [net("54.172.60.4/30")]);
+        assert!(plan.changes.edges[0].removed.is_empty());
+        assert_eq!(plan.updated.edges[0].signalling, [net("54.172.60.0/29")]);
+        assert!(plan.changes.retired.is_empty());
+    }
+
+    #[test]
     fn a_lost_edge_is_refused_but_overridable_and_its_range_is_retired() {
         let current = TwilioRanges::embedded();
         let mut page = page_of(&current);
@@ -550,7 +592,7 @@ mod tests {
         assert!(
             refusals[1]
                 .1
-                .contains("drop 5 of the preset's 9 ranges (more than half)")
+                .contains("drop addresses of 5 of the preset's 9 ranges (more than half)")
         );
         // Losing four of nine is not more than half: only the lost edges are reported.
         let mut page = page_of(&current);

@@ -1,7 +1,12 @@
-//! How `twilio refresh` shows a change: the ranges added and removed per edge and for media,
-//! then the unified diff of the preset file a reviewer would see in a commit.
+//! How `twilio refresh` shows a change: the addresses added and removed per edge and for media
+//! (as CIDR blocks, each with the number of addresses it covers), then the unified diff of the
+//! preset file a reviewer would see in a commit. Names and lines of text pbxgen did not write
+//! (the preset file, edge names from the page) are shown through
+//! [`crate::untrusted::for_terminal`].
 
+use super::netset::count_text;
 use super::refresh::{Changes, EdgeStatus};
+use crate::untrusted::for_terminal;
 use colored::Colorize;
 use ipnet::IpNet;
 use similar::{ChangeTag, TextDiff};
@@ -17,7 +22,7 @@ pub fn describe(changes: &Changes, color: bool) -> String {
             EdgeStatus::Gone => " (no longer on the page)",
             EdgeStatus::Changed => "",
         };
-        let _ = writeln!(out, "edge {}{note}", paint.bold(&edge.label));
+        let _ = writeln!(out, "edge {}{note}", paint.bold(&for_terminal(&edge.label)));
         lines(&mut out, &paint, &edge.added, &edge.removed);
     }
     if !changes.media_added.is_empty() || !changes.media_removed.is_empty() {
@@ -53,10 +58,12 @@ pub fn describe(changes: &Changes, color: bool) -> String {
 
 fn lines(out: &mut String, paint: &Paint, added: &[IpNet], removed: &[IpNet]) {
     for net in removed {
-        let _ = writeln!(out, "{}", paint.removed(&format!("  - {net}")));
+        let line = format!("  - {net} ({})", count_text(net));
+        let _ = writeln!(out, "{}", paint.removed(&line));
     }
     for net in added {
-        let _ = writeln!(out, "{}", paint.added(&format!("  + {net}")));
+        let line = format!("  + {net} ({})", count_text(net));
+        let _ = writeln!(out, "{}", paint.added(&line));
     }
 }
 
@@ -65,16 +72,25 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str, color:
     let paint = Paint { color };
     let diff = TextDiff::from_lines(old, new);
     let mut out = String::new();
-    let _ = writeln!(out, "{}", paint.bold(&format!("--- {old_name}")));
-    let _ = writeln!(out, "{}", paint.bold(&format!("+++ {new_name}")));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!("--- {}", for_terminal(old_name)))
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!("+++ {}", for_terminal(new_name)))
+    );
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         let _ = writeln!(out, "{}", paint.hunk(&hunk.header().to_string()));
         for change in hunk.iter_changes() {
             let (sign, text) = (change.tag(), change.value());
+            let text = for_terminal(text.trim_end_matches('\n'));
             let line = match sign {
-                ChangeTag::Delete => paint.removed(&format!("-{}", text.trim_end_matches('\n'))),
-                ChangeTag::Insert => paint.added(&format!("+{}", text.trim_end_matches('\n'))),
-                ChangeTag::Equal => format!(" {}", text.trim_end_matches('\n')),
+                ChangeTag::Delete => paint.removed(&format!("-{text}")),
+                ChangeTag::Insert => paint.added(&format!("+{text}")),
+                ChangeTag::Equal => format!(" {text}"),
             };
             let _ = writeln!(out, "{line}");
             if change.missing_newline() {
@@ -163,9 +179,9 @@ mod tests {
         let text = describe(&changes, false);
         assert_eq!(
             text,
-            "edge sydney (au1) (no longer on the page)\n  - 54.252.254.64/30\n\
-             edge mumbai (in1) (new edge)\n  + 3.7.35.64/30\n\
-             media\n  - 168.86.128.0/18\n  + 168.86.192.0/18\n\
+            "edge sydney (au1) (no longer on the page)\n  - 54.252.254.64/30 (4 addresses)\n\
+             edge mumbai (in1) (new edge)\n  + 3.7.35.64/30 (4 addresses)\n\
+             media\n  - 168.86.128.0/18 (16384 addresses)\n  + 168.86.192.0/18 (16384 addresses)\n\
              moved to retired (audit rule PBX304 flags configs still permitting them): \
              54.252.254.64/30, 168.86.128.0/18\n"
         );

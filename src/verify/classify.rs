@@ -70,7 +70,8 @@ const SUMMARY: &str = "a summary of the module declines listed separately";
 const NO_MOH: &str =
     "a directory of the installation (sounds, music on hold) that this instance does not have";
 const NO_NIC: &str = "this instance's network namespace has no network interface";
-const NO_ROUTE: &str = "this instance's network namespace has only lo: no server outside it ever answers (registrations retry)";
+const NO_ROUTE: &str = "this instance's network namespace has only lo: nothing outside it can be reached, and no server outside it ever answers (registrations retry)";
+const NOT_HERE: &str = "the bind address belongs to the server the configuration was written for: this instance has only lo";
 const LOAD: &str = "a burst of work while everything loads at once (many objects, a busy machine): a queue warning, not a configuration error";
 
 /// The rules, most specific first; the first that matches decides.
@@ -189,6 +190,17 @@ pub static RULES: &[Rule] = &[
         conf: None,
     },
     Rule {
+        id: "transport-address-not-here",
+        // res/res_pjsip/config_transport.c: transport_apply, pjsip could not bind the
+        // transport: the address is not one of this machine's (EADDRNOTAVAIL). A configuration
+        // written for its server (bind=10.0.0.1) meets an instance that has only `lo`.
+        source: "res/res_pjsip/config_transport.c: transport_apply",
+        file: Some("config_transport.c"),
+        pattern: r"^Transport '(?P<id>[^']*)' could not be started: Cannot assign requested address$",
+        kind: Kind::Environment(NOT_HERE),
+        conf: Some("pjsip.conf"),
+    },
+    Rule {
         id: "identify-unresolved",
         // res/res_pjsip_endpoint_identifier_ip.c: ip_identify_apply, a `match=` host name that
         // did not resolve (after netsock2.c's getaddrinfo error).
@@ -209,15 +221,16 @@ pub static RULES: &[Rule] = &[
         conf: None,
     },
     Rule {
-        id: "qualify-network-unreachable",
+        id: "pjsip-send-unreachable",
         // res/res_pjsip.c: endpt_send_request, when pjsip_endpt_send_request fails with the
-        // system's ENETUNREACH (pjlib's PJ_STATUS_FROM_OS(101) = 120101) for the OPTIONS that
-        // res/res_pjsip/pjsip_options.c: sip_options_qualify_contact sends to a contact with
-        // `qualify_frequency` (a trunk's host): the instance's namespace has only lo, so every
+        // system's ENETUNREACH (pjlib's PJ_STATUS_FROM_OS(101) = 120101) for a request the
+        // instance sends on its own: the OPTIONS of res/res_pjsip/pjsip_options.c:
+        // sip_options_qualify_contact (a trunk's `qualify_frequency`) or an outbound REGISTER
+        // (res_pjsip_outbound_registration.c). The instance's namespace has only lo, so every
         // address off the machine is unreachable. Any other error, or another request, counts.
-        source: "res/res_pjsip.c: endpt_send_request (OPTIONS from res_pjsip/pjsip_options.c: sip_options_qualify_contact)",
+        source: "res/res_pjsip.c: endpt_send_request (OPTIONS from res_pjsip/pjsip_options.c, REGISTER from res_pjsip_outbound_registration.c)",
         file: Some("res_pjsip.c"),
-        pattern: r"^Error \d+ 'Network is unreachable' sending OPTIONS request to endpoint (?P<id>\S+)$",
+        pattern: r"^Error \d+ 'Network is unreachable' sending (?P<method>OPTIONS|REGISTER) request to endpoint (?P<id>\S+)$",
         kind: Kind::Environment(NO_ROUTE),
         conf: None,
     },
@@ -780,6 +793,51 @@ mod tests {
     }
 
     #[test]
+    fn a_bind_address_of_another_machine_is_environment() {
+        let entries = [
+            entry(
+                6,
+                "ERROR",
+                "res_pjsip/config_transport.c",
+                "Transport 'transport-udp' could not be started: Cannot assign requested address",
+            ),
+            entry(
+                6,
+                "ERROR",
+                "res_sorcery_config.c",
+                "Could not create an object of type 'transport' with id 'transport-udp' from configuration file 'pjsip.conf'",
+            ),
+        ];
+        let c = classify(&entries, &|_| true);
+        assert!(
+            c.iter().all(|c| matches!(c.class, Class::Environment(_))),
+            "{c:?}"
+        );
+        // Another reason to fail is the configuration's.
+        let other = [entry(
+            6,
+            "ERROR",
+            "res_pjsip/config_transport.c",
+            "Transport 'transport-udp' could not be started: Address already in use",
+        )];
+        assert_eq!(classify(&other, &|_| true)[0].class, Class::Config);
+    }
+
+    #[test]
+    fn a_request_with_no_route_is_environment() {
+        let entries = [entry(
+            6,
+            "ERROR",
+            "res_pjsip.c",
+            "Error 120101 'Network is unreachable' sending OPTIONS request to endpoint backup",
+        )];
+        assert!(matches!(
+            classify(&entries, &|_| true)[0].class,
+            Class::Environment(_)
+        ));
+    }
+
+    #[test]
     fn an_unresolvable_placeholder_is_configuration() {
         let entries = [entry(
             6,
@@ -876,14 +934,23 @@ mod tests {
             "Error 120101 'Network is unreachable' sending OPTIONS request to endpoint itsp",
         )];
         let c = classify(&unreachable, &|_| true);
-        assert_eq!(c[0].rule, Some("qualify-network-unreachable"));
+        assert_eq!(c[0].rule, Some("pjsip-send-unreachable"));
         assert_eq!(c[0].class, Class::Environment(NO_ROUTE.to_string()));
         assert_eq!(c[0].captures.get("id").map(String::as_str), Some("itsp"));
+        // A migrated registration to the provider: sent by the instance, unreachable there.
+        let register = [entry(
+            40,
+            "ERROR",
+            "res_pjsip.c",
+            "Error 120101 'Network is unreachable' sending REGISTER request to endpoint itsp",
+        )];
+        let c = classify(&register, &|_| true);
+        assert_eq!(c[0].class, Class::Environment(NO_ROUTE.to_string()));
         for message in [
             // Another error of the same send: the configuration's until a rule says otherwise.
             "Error 120111 'Connection refused' sending OPTIONS request to endpoint itsp",
             "Error 171060 'Invalid URI (PJSIP_EINVALIDURI)' sending OPTIONS request to endpoint itsp",
-            // Not a qualify.
+            // Not a request the instance sends on its own.
             "Error 120101 'Network is unreachable' sending INVITE request to endpoint itsp",
         ] {
             let c = classify(&[entry(40, "ERROR", "res_pjsip.c", message)], &|_| true);

@@ -1,11 +1,25 @@
 //! The verify report for people: what the configuration caused (counted, at `file:line`), what
 //! the throwaway instance caused (listed, not counted), Asterisk's objects against pbxgen's
 //! model, and a one-line verdict. (`serde_json` of [`VerifyReport`] is the format for programs.)
+//!
+//! Everything quoted here that pbxgen did not write — Asterisk's log lines (which quote the
+//! configuration), file paths, object names, the binary's version string — is shown through
+//! [`for_terminal`], like the audit's text report.
 
 use super::objects::ObjectKind;
 use super::report::{Finding, VerifyReport};
+use crate::untrusted::for_terminal;
 use colored::Colorize;
 use std::fmt::Write as _;
+
+/// Names joined with `, `, each shown through [`for_terminal`].
+fn joined<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
+    names
+        .into_iter()
+        .map(|n| for_terminal(n).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -22,14 +36,14 @@ fn finding_line(out: &mut String, f: &Finding, color: bool) {
     let place = f
         .location
         .as_ref()
-        .map(|l| format!("{l}: "))
+        .map(|l| format!("{}: ", for_terminal(&l.to_string())))
         .unwrap_or_default();
     let count = if f.count > 1 {
         format!(" (x{})", f.count)
     } else {
         String::new()
     };
-    let _ = writeln!(out, "  {place}{level}: {}{count}", f.message);
+    let _ = writeln!(out, "  {place}{level}: {}{count}", for_terminal(&f.message));
 }
 
 /// Whether an environment message concerns the directory verified (a file it names, a host
@@ -64,17 +78,18 @@ pub fn render(report: &VerifyReport, color: bool, verbose: bool) -> String {
     };
     let _ = writeln!(
         out,
-        "{} loaded {} ({}) in a throwaway instance ({which}); booted in {:.2} s",
-        version,
-        report.directory,
+        "{} loaded {} ({}) in a throwaway instance ({}); booted in {:.2} s",
+        for_terminal(&version),
+        for_terminal(&report.directory),
         plural(report.files.len(), "file", "files"),
+        for_terminal(&which),
         report.boot_seconds
     );
     if !report.replaced.is_empty() {
         let _ = writeln!(
             out,
             "  not given to it (the instance has its own): {}",
-            report.replaced.join(", ")
+            joined(&report.replaced)
         );
     }
 
@@ -101,7 +116,7 @@ pub fn render(report: &VerifyReport, color: bool, verbose: bool) -> String {
             }
             finding_line(&mut out, f, color);
             if let Some(reason) = &f.reason {
-                let _ = writeln!(out, "      because {reason}");
+                let _ = writeln!(out, "      because {}", for_terminal(reason));
             }
         }
         if hidden > 0 {
@@ -125,21 +140,21 @@ pub fn render(report: &VerifyReport, color: bool, verbose: bool) -> String {
                 let _ = write!(
                     line,
                     "; predicted, not loaded: {}",
-                    k.predicted_only.join(", ")
+                    joined(&k.predicted_only)
                 );
             }
             if !k.asterisk_only.is_empty() {
                 let _ = write!(
                     line,
                     "; loaded, not predicted: {}",
-                    k.asterisk_only.join(", ")
+                    joined(&k.asterisk_only)
                 );
             }
             if !k.environment.is_empty() {
                 let _ = write!(
                     line,
                     "; not loaded here because of the instance (above): {}",
-                    k.environment.join(", ")
+                    joined(&k.environment)
                 );
             }
             let _ = writeln!(out, "{line}");
@@ -151,7 +166,7 @@ pub fn render(report: &VerifyReport, color: bool, verbose: bool) -> String {
             if s.is_empty() {
                 "none".to_string()
             } else {
-                s.iter().cloned().collect::<Vec<_>>().join(", ")
+                joined(s)
             }
         };
         let _ = writeln!(

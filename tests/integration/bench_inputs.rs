@@ -56,3 +56,18 @@ fn secrets_are_distinct_and_not_weak() {
     assert_ne!(a, demo_secret("sip", 2));
     assert!(a.len() >= 16 && a.chars().any(|c| c.is_ascii_uppercase()));
 }
+
+#[test]
+fn the_sip_site_migrates_every_peer() {
+    let files = sip_site_files(1_200)
+        .into_iter()
+        .map(|(n, t)| (n, t.into_bytes()))
+        .collect();
+    let config = pbxgen::asterisk::load_texts("site", files);
+    let pbx = pbxgen::asterisk::build_model(config, &Default::default());
+    let m = pbxgen::migrate::migrate(&pbx, &Default::default()).expect("migrates");
+    assert_eq!(m.summary.peers_loaded, 1_200 + trunks(1_200));
+    assert_eq!(m.summary.endpoints, m.summary.peers_loaded);
+    assert!(!m.is_refused());
+    assert!(m.extensions_conf.is_some(), "the SIP dials are rewritten");
+}

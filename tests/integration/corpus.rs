@@ -2,10 +2,11 @@
 //! shipped samples) reads without panic and without a fatal diagnostic, unless the file is
 //! really broken for Asterisk (listed below with the reason), and its model builds.
 //!
-//! The corpus is `$PBXGEN_CORPUS` (set by .ci/run); when unset, `<repo>/../shared/corpus` if it
-//! exists, else the test says it skipped. When `PBXGEN_CORPUS` is set but unreadable, it fails.
+//! The corpus is `$PBXGEN_CORPUS` (set by .ci/run). When it is unset the tests say they
+//! skipped, and fail under `CI=true`; when it is set but unreadable they fail
+//! ([`crate::util::shared_dir`]).
 
-use crate::util::repo_root;
+use crate::util::{shared_dir, skip_or_fail};
 use pbxgen::asterisk::{self, DiagnosticCode, FileKind, ModelOptions, Severity};
 use std::path::{Path, PathBuf};
 
@@ -34,24 +35,7 @@ const BROKEN: &[(&str, &[DiagnosticCode], &str)] = &[
 const NOT_IN_CORPUS: DiagnosticCode = DiagnosticCode::MissingInclude;
 
 fn corpus_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("PBXGEN_CORPUS") {
-        let dir = PathBuf::from(dir);
-        assert!(
-            std::fs::read_dir(&dir).is_ok(),
-            "PBXGEN_CORPUS is set to {} but that directory cannot be read",
-            dir.display()
-        );
-        return Some(dir);
-    }
-    let default = repo_root().join("../shared/corpus");
-    if default.is_dir() {
-        return Some(default);
-    }
-    eprintln!(
-        "corpus test skipped: PBXGEN_CORPUS is not set and {} does not exist",
-        default.display()
-    );
-    None
+    shared_dir("PBXGEN_CORPUS")
 }
 
 /// Every configuration file below `dir` (`*.conf`, `*.sample`), sorted.
@@ -146,7 +130,7 @@ fn asterisk_samples_read_cleanly() {
     let Some(dir) = corpus_dir() else { return };
     let samples = dir.join("asterisk-samples");
     if !samples.is_dir() {
-        eprintln!("samples test skipped: {} does not exist", samples.display());
+        skip_or_fail(&format!("{} does not exist", samples.display()));
         return;
     }
     for path in config_files(&samples) {
@@ -167,4 +151,43 @@ fn asterisk_samples_read_cleanly() {
             assert!(pj.unknown_options.is_empty(), "{:?}", pj.unknown_options);
         }
     }
+}
+
+/// Runs one test of this very test binary in a child process with `env` set (and
+/// `PBXGEN_CORPUS`, `CI` removed first): (passed, stderr).
+fn run_child_test(test: &str, env: &[(&str, &str)]) -> (bool, String) {
+    let exe = std::env::current_exe().expect("the test binary");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env_remove("PBXGEN_CORPUS")
+        .env_remove("CI");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the test binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A test that cannot find the corpus says it skipped, and fails in CI instead of passing as
+/// if it had run.
+#[test]
+fn a_missing_corpus_is_a_skip_locally_and_a_failure_in_ci() {
+    // The child runs the test named here only, so this test does not recurse.
+    const TEST: &str = "corpus::corpus_reads_without_fatal_diagnostics";
+    let (passed, stderr) = run_child_test(TEST, &[]);
+    assert!(passed, "{stderr}");
+    assert!(
+        stderr.contains(&format!("skipped: {TEST}: PBXGEN_CORPUS is not set")),
+        "{stderr}"
+    );
+    let (passed, stderr) = run_child_test(TEST, &[("CI", "true")]);
+    assert!(!passed, "must fail under CI=true: {stderr}");
+    assert!(stderr.contains("cannot run in CI"), "{stderr}");
+    // Set but unreadable fails everywhere.
+    let (passed, stderr) = run_child_test(TEST, &[("PBXGEN_CORPUS", "/nonexistent/corpus")]);
+    assert!(!passed, "{stderr}");
+    assert!(stderr.contains("cannot be read"), "{stderr}");
 }

@@ -10,6 +10,7 @@ mod bench_inputs;
 mod cli;
 mod corpus;
 mod live;
+mod migrate;
 mod profile;
 mod render;
 mod twilio;

@@ -202,7 +202,14 @@ fn profile_check_accepts_the_examples() {
             &format!("examples/{name}"),
             "--resolve-secrets",
         ]));
-        assert_eq!((code, stderr.as_str()), (0, ""), "{name}");
+        // Findings below `--fail-on high` are printed, nothing at or above it.
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            !stderr.contains("error:")
+                && !stderr.contains(" high ")
+                && !stderr.contains(" critical "),
+            "{name}: {stderr}"
+        );
         assert!(
             stdout.starts_with(&format!("examples/{name}: valid profile")),
             "{stdout}"
@@ -238,7 +245,7 @@ const fn expect(
     }
 }
 
-const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $`";
+const INJECTION_DISPLAY: &str = "a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $` (no invisible characters)";
 
 #[rustfmt::skip]
 const INVALID: &[Expect] = &[
@@ -247,6 +254,11 @@ const INVALID: &[Expect] = &[
     expect("duplicate-key", 5, 3, "duplicate key `name`", Some("a key may appear only once in a mapping; remove one of them")),
     expect("yes-is-not-a-bool", 10, 15, "expected `true` or `false`", Some("`yes`, `no`, `on` and `off` are not booleans in a pbxgen profile")),
     expect("version-2", 1, 10, "unsupported profile version 2: this pbxgen reads version 1", None),
+    expect("number-expected", 2, 28, "`asterisk`: expected a whole number from 0 to 4294967295, found `twenty`", Some("write digits only, without quotes, a sign or a decimal point")),
+    expect("list-expected", 4, 15, "`local_nets`: expected a list, found `192.168.1.0/24`", Some("write a list as `[a, b]`, or one `- item` per line (a single item too: `[a]`)")),
+    expect("two-documents", 7, 1, "expected one YAML document, found a second one after `---`", Some("a profile is one document: remove the `---` line and what follows it (one profile per file)")),
+    expect("latin1", 2, 19, "expected UTF-8 text, found the byte 0xE9, which is not UTF-8", Some("save the profile as UTF-8 (it may be in Latin-1 or UTF-16)")),
+    expect("binary", 2, 4, "expected a YAML profile, found binary data", Some("is this the right file? A profile is UTF-8 text")),
     // values
     expect("cidr-host-bits", 6, 7, "`10.0.0.1/8` is not a network address: the bits after /8 must be zero", Some("did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)")),
     expect("asterisk-19", 4, 13, "expected an Asterisk major version 20, 21, 22 or 23, found 19", Some("older versions are end of life; pbxgen targets Asterisk 20 to 23")),
@@ -256,15 +268,16 @@ const INVALID: &[Expect] = &[
     expect("context-injection", 9, 14, "a context name must not contain `]`", Some("`[` and `]` would read as a section header in Asterisk configuration files; a context name may contain letters, digits, `-` and `_` (starting with a letter or digit)")),
     expect("display-name-semicolon", 8, 11, "a display name must not contain `;`", None),
     expect("display-name-markup", 8, 11, "a display name must not contain `<`", Some("`<`, `>` and `&` are markup in the SPA3102 XML and TwiML files")),
+    expect("display-name-bidi", 8, 11, "a display name must not contain the invisible character U+202E", Some("bidirectional controls and zero-width characters make text read as something it is not; a display name may contain letters, digits, spaces and punctuation other than `\" ' < > & ; [ ] , \\ = $` (no invisible characters)")),
     expect("display-name-hash", 8, 11, "a display name must not start with `#`", Some("`#` at the start of a line is an Asterisk `#include`/`#exec` directive")),
-    expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file")),
+    expect("secret-newline", 9, 13, "a secret must not contain a line break", Some("a line break would start a new line (a new option or section) in the generated file; a secret may contain letters, digits and `! $ % ( ) * + - . / : = ? @ ^ _ { } | ~`")),
     // duplicates and references
     expect("duplicate-extension", 13, 13, "extension `101` is defined twice", Some("first defined at {file}:7:13")),
-    expect("missing-trunk", 13, 12, "outbound route `national` names trunk `zadrama`, which is not defined", Some("did you mean `zadarma`?")),
-    expect("missing-extension", 16, 19, "inbound route `ring` names extension `107`, which is not defined in `extensions`", Some("defined extensions: 101")),
+    expect("missing-trunk", 14, 12, "outbound route `national` names trunk `zadrama`, which is not defined", Some("did you mean `zadarma`?")),
+    expect("missing-extension", 17, 19, "inbound route `ring` names extension `107`, which is not defined in `extensions`", Some("defined extensions: 101")),
     expect("reserved-trunk-name", 7, 11, "the trunk name `twilio` is reserved for the `twilio:` section", None),
     expect("device-mismatch", 10, 13, "extension 101 names device `hoem`, which is not defined in `devices`", Some("did you mean `home`?")),
-    expect("fallback-without-voicemail", 17, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
+    expect("fallback-without-voicemail", 18, 15, "`fallback` sends to voicemail of extension 101, which has no voicemail box", Some("add `voicemail:` to extension 101")),
     // channel drivers and device names
     expect("driver-not-listed", 10, 13, "extension 101 is to be served by `sip`, which `site.channel_drivers` does not list", Some("add `sip` to `site.channel_drivers`, or remove this `driver`")),
     expect("sms-on-chan-sip", 11, 13, "extension 101 may text (`sms: true`), which needs the pjsip channel driver, but chan_sip serves it", Some("chan_sip cannot say per peer who may send MESSAGEs")),
@@ -275,6 +288,7 @@ const INVALID: &[Expect] = &[
     // Twilio
     expect("unknown-edge", 8, 22, "unknown Twilio edge `dubiln`", Some("did you mean `dublin`?")),
     expect("srtp-over-udp", 10, 11, "SRTP needs `transport: tls` (Twilio's Secure Media is TLS + SRTP)", None),
+    expect("tls-without-value", 6, 6, "`tls` needs `cert_file` and `key_file`, found no value", None),
     expect("tls-without-transport", 8, 5, "the Twilio termination uses tls, but `network` has no `tls` transport", Some("add `network.tls`")),
     // Twilio webhook and failover
     expect("failover-without-webhook", 12, 17, "`failover` of Twilio number +15551234567 needs `twilio.webhook`: Twilio asks the webhook where to send the call when the PBX does not take it", Some("add `twilio.webhook: { public_url: https://…, auth_token: ${file:…} }`")),
@@ -287,7 +301,13 @@ const INVALID: &[Expect] = &[
     expect("webhook-without-numbers", 10, 5, "`twilio.webhook` serves the TwiML of `twilio.numbers`, but there are none", Some("add the Twilio numbers that call this PBX to `twilio.numbers`")),
     // SMS
     expect("websms-no-allow-from", 13, 13, "WebSMS webhook has no `allow_from`: anyone on the internet could inject messages", None),
-    expect("websms-open-proxy", 14, 25, "`0.0.0.0/0` trusts every address as a proxy: anyone could forge the client address and bypass `allow_from`", None),
+    expect("websms-open-proxy", 14, 25, "`webhook.trusted_proxies` admits 4260233216 public IPv4 addresses (as many as a /1): any of them could forge the client address and bypass `allow_from`; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only your reverse proxies")),
+    expect("websms-allow-from-too-broad", 14, 20, "the WebSMS webhook's `allow_from` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there could inject messages (websmsd checks nothing else); expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the ITSP's webhook source addresses")),
+    // networks too broad (one policy: `pbxgen::breadth`)
+    expect("local-nets-too-broad", 4, 32, "`network.local_nets` admits 4260233216 public IPv4 addresses (as many as a /1): they are treated as the LAN (no NAT rewriting) and are where extensions without `permit` may register from; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list the networks of your LAN; phones elsewhere get a `permit` of their own networks (or come in over a VPN)")),
+    expect("permit-too-broad", 10, 14, "extension 101's `permit` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there may try its password; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list the networks the phone registers from (or bring it in over a VPN)")),
+    expect("trunk-allow-from-too-broad", 10, 18, "trunk `itsp`'s `allow_from` admits 16777216 public IPv4 addresses (as many as a /8): every request from there is taken as the trunk's, without authentication; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the provider's published signalling addresses")),
+    expect("trunk-without-allow-from", 9, 5, "missing field `allow_from`", Some("list the provider's signalling addresses, e.g. `allow_from: [203.0.113.0/28]`: inbound calls are matched to the trunk by them; write `allow_from: []` for a trunk used for outbound calls only")),
     expect("websms-legacy-auth", 11, 20, "the legacy WebSMS layout knows only `basic` and `zadarma` authentication", None),
     expect("unknown-provider", 9, 15, "unknown SMS provider preset `zadrama`", Some("did you mean `zadarma`?")),
     expect("deliver-without-sms", 17, 18, "extension 101 receives SMS but does not have `sms: true`", Some("set `sms: true` on extension 101")),
@@ -299,6 +319,7 @@ const INVALID: &[Expect] = &[
     expect("c2c-chan-sip-port-clash", 7, 37, "chan_sip would listen on port 8089, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("set this transport's `chan_sip_port` to another port")),
     expect("c2c-port-clash", 7, 16, "port 8089 is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons", Some("give the SIP transport another port")),
     expect("c2c-shared-secret", 17, 15, "`click_to_call[sales].password` uses the same secret as `extensions[101].secret` (${env:PBX_EXT_101})", Some("click-to-call passwords are published")),
+    expect("c2c-gateway-too-broad", 15, 46, "click-to-call button `sales`'s `gateway.allow_from` admits 4260233216 public IPv4 addresses (as many as a /1): anyone there may log in as its account, whose password is handed to the gateway; expected fewer public addresses than a /8 (IPv4) or a /16 (IPv6) in total; private networks do not count", Some("list only the gateway's own addresses (a /32 or a few)")),
 ];
 
 #[test]
@@ -440,7 +461,7 @@ fn a_secret_file_with_unsafe_content_is_refused_without_showing_it() {
     let err = p.extension("101").unwrap().secret.resolve().unwrap_err();
     assert_eq!(
         err.message,
-        "the value of ${file:bad.secret}: a secret must not contain `;`"
+        "the value of ${file:bad.secret}: a secret holds a character it may not hold (not shown)"
     );
     assert!(!err.to_string().contains("evil"));
 }
@@ -483,7 +504,8 @@ fn a_missing_env_variable_is_named_with_the_position() {
         .stderr(format!(
             "error: {}:9:13: environment variable `PBXGEN_TEST_UNSET_VARIABLE` is not set (secret \
 `${{env:PBXGEN_TEST_UNSET_VARIABLE}}`)\n  hint: export PBXGEN_TEST_UNSET_VARIABLE=… before running \
-pbxgen, or use `${{file:PATH}}`\n",
+pbxgen, or use `${{file:PATH}}`\nerror: {}: 1 problem(s) above; `pbxgen render` would refuse this profile\n",
+            path.display(),
             path.display()
         ));
 }
@@ -512,10 +534,11 @@ fn inline_secrets_are_accepted_and_reported_with_their_position() {
     assert_eq!(code, 0);
     assert!(stdout.contains("0 by reference, 1 inline"), "{stdout}");
     assert!(!stdout.contains("Kq3") && !stderr.contains("Kq3"));
+    // Reported as the self-audit's finding, in audit's text format, the value masked.
     assert_eq!(
         stderr,
         format!(
-            "warning: {}:9:13: `extensions[101].secret` is an inline secret (audit rule PBX502); use ${{env:NAME}} or ${{file:PATH}}\n",
+            "{}:9:13: medium PBX502 plaintext-secret-in-profile extensions[101].secret\n  `extensions[101].secret` is written inline in the profile\n   9 |     secret: ********\n  fix: replace the value with `${{env:NAME}}` or `${{file:/run/secrets/NAME}}`\n\n1 finding: 0 critical, 0 high, 1 medium, 0 low, 0 info\n",
             path.display()
         )
     );
@@ -585,7 +608,7 @@ fn voicemail_pins_must_be_digits() {
     let err = pin.resolve().unwrap_err();
     assert_eq!(
         err.message,
-        "the value of ${file:pin.secret}: a PIN must not contain `a`"
+        "the value of ${file:pin.secret}: a PIN holds a character it may not hold (not shown)"
     );
     assert_eq!(err.hint.as_deref(), Some("a PIN may contain digits only"));
 }
@@ -593,13 +616,13 @@ fn voicemail_pins_must_be_digits() {
 // ---------------------------------------------------------------------------------------------
 // the Twilio webhook
 
-/// A Twilio number served by a webhook at `public_url`.
+/// A Twilio number served by a webhook at `public_url` (its token in `twilio-token.secret`).
 fn webhook_site(public_url: &str) -> String {
     format!(
         "version: 1\nsite: {{ name: t, asterisk: 22 }}\nnetwork:\n  public_address: pbx.example.net\n  \
          local_nets: [192.168.1.0/24]\n  udp: {{ port: 5060 }}\ntwilio:\n  origination: {{ context: from-twilio }}\n  \
          numbers:\n    - {{ number: \"+15551234567\", name: main }}\n  webhook:\n    public_url: {public_url}\n    \
-         auth_token: ${{env:PBXGEN_TEST_TWILIO_TOKEN}}\n"
+         auth_token: ${{file:twilio-token.secret}}\n"
     )
 }
 
@@ -608,20 +631,36 @@ fn an_http_public_url_is_accepted_but_warned_about_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("site.yaml");
     std::fs::write(&path, webhook_site("http://pbx.example.net/twilio")).unwrap();
+    // Render checks every secret of the site, the token `twilio serve` uses included.
+    std::fs::write(
+        dir.path().join("twilio-token.secret"),
+        "0123456789abcdef0123456789abcdef",
+    )
+    .unwrap();
 
-    let (code, stdout, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
+    // `profile check` runs render's check: PBX311 (high) on the TwiML, and the profile line.
+    let warning = format!(
+        "warning: {}:12:17: `twilio.webhook.public_url` is `http://` (audit rule PBX311)",
+        path.display()
+    );
+    let (code, _, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("high PBX311"), "{stderr}");
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(
+        stderr.contains("`pbxgen render` would refuse to write it"),
+        "{stderr}"
+    );
+    // Accepted below the threshold, still warned about.
+    let (code, stdout, stderr) = run(pbxgen()
+        .args(["profile", "check", "--fail-on", "critical"])
+        .arg(&path));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.contains("webhook:    http://pbx.example.net/twilio on 127.0.0.1:8088"),
         "{stdout}"
     );
-    assert!(
-        stderr.contains(&format!(
-            "warning: {}:12:17: `twilio.webhook.public_url` is `http://` (audit rule PBX311)",
-            path.display()
-        )),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&warning), "{stderr}");
 
     let (code, stdout, _) = run(pbxgen()
         .args([
@@ -665,4 +704,265 @@ fn an_http_public_url_is_accepted_but_warned_about_and_audited() {
     let (code, stdout, stderr) = run(pbxgen().args(["profile", "check"]).arg(&path));
     assert_eq!(code, 0);
     assert!(!stderr.contains("PBX311"), "{stdout}{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// outbound routes against extensions and feature codes (one matcher: asterisk::pattern)
+
+fn with_route(pattern: &str) -> String {
+    format!(
+        r#"version: 1
+site: {{ name: t, asterisk: 22 }}
+network: {{ local_nets: [192.168.1.0/24], udp: {{}} }}
+trunks:
+  - {{ name: itsp, host: sip.example.net, context: from-itsp, allow_from: [203.0.113.0/28] }}
+extensions:
+  - {{ number: "101", name: A, secret: "${{env:A}}" }}
+  - {{ number: "102", name: B, secret: "${{env:B}}" }}
+  - {{ number: "103", name: C, secret: "${{env:C}}" }}
+  - {{ number: "104", name: D, secret: "${{env:D}}" }}
+outbound:
+  - name: out
+    patterns: ["{pattern}"]
+    trunk: itsp
+"#
+    )
+}
+
+#[test]
+fn outbound_patterns_may_not_catch_extensions_or_feature_codes() {
+    let caught = [
+        ("101", "extension 101"),
+        ("*98", "feature code `*98` (the voicemail menu)"),
+        ("_1XX", "4 extensions (101, 102, 103, …)"),
+        ("_X.", "4 extensions (101, 102, 103, …)"),
+        (
+            "_.",
+            "4 extensions (101, 102, 103, …) and feature code `*98` (the voicemail menu)",
+        ),
+        ("_10[1-2]", "2 extensions (101, 102)"),
+        ("_*9!", "feature code `*98` (the voicemail menu)"),
+    ];
+    for (pattern, what) in caught {
+        let err =
+            profile::parse(&with_route(pattern), Origin::named("site.yaml")).expect_err(pattern);
+        assert_eq!(
+            err.location,
+            Some(Location::new("site.yaml", 13, 16)),
+            "{pattern}: {err}"
+        );
+        assert_eq!(
+            err.message,
+            format!(
+                "pattern `{pattern}` of outbound route `out` also matches {what}: that number would be both a local call and a call out through `itsp`"
+            )
+        );
+        assert!(
+            err.hint
+                .is_some_and(|h| h.contains("external numbers only"))
+        );
+    }
+    // `_0!` matches numbers that start with 0 (and `0` itself): no extension here does.
+    for pattern in ["_0!", "_0[1-9]XXXXXXXX", "_00[1-9]X.", "999", "_2XX"] {
+        profile::parse(&with_route(pattern), Origin::named("site.yaml"))
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+    }
+}
+
+/// What a JSON Schema cannot say, and the loader does: fixtures the schema accepts although the
+/// loader refuses them. Every entry says why; anything else must be judged alike by both.
+const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[
+    (
+        "c2c-browser-without-tls",
+        "cross-field: `via: browser` needs `network.tls`",
+    ),
+    (
+        "c2c-chan-sip-port-clash",
+        "cross-field arithmetic: chan_sip's port (`port` + 100 by default) against the WSS port",
+    ),
+    (
+        "c2c-gateway-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "c2c-gateway-without-password",
+        "cross-field: `via: gateway` needs a `password`",
+    ),
+    (
+        "c2c-missing-callee",
+        "reference: `callee` names an extension in `extensions`",
+    ),
+    (
+        "c2c-no-secret-key",
+        "cross-field: a button without `password` needs `site.secret_key`",
+    ),
+    (
+        "c2c-port-clash",
+        "cross-field: a SIP port against the WSS port of `via: browser` buttons",
+    ),
+    (
+        "c2c-shared-secret",
+        "uniqueness of a secret reference across fields",
+    ),
+    (
+        "chan-sip-22",
+        "cross-field: `sip` depends on `site.asterisk`",
+    ),
+    (
+        "chan-sip-port-clash",
+        "cross-field arithmetic: chan_sip's ports (`port` + 100 by default) against each other",
+    ),
+    (
+        "chan-sip-port-one-driver",
+        "cross-field: `chan_sip_port` depends on `site.channel_drivers`",
+    ),
+    (
+        "cidr-host-bits",
+        "arithmetic: the host bits of a CIDR must be zero",
+    ),
+    (
+        "deliver-without-sms",
+        "reference: `deliver_to` names an extension that must have `sms: true`",
+    ),
+    (
+        "device-mismatch",
+        "reference: `device` names a device in `devices`",
+    ),
+    (
+        "driver-not-listed",
+        "reference: `driver` names a driver `site.channel_drivers` lists",
+    ),
+    (
+        "duplicate-extension",
+        "uniqueness of a field across list items",
+    ),
+    (
+        "failover-loop",
+        "cross-field: the failover number must differ from the Twilio number",
+    ),
+    (
+        "failover-without-webhook",
+        "cross-field: `failover` needs `twilio.webhook`",
+    ),
+    (
+        "fallback-without-voicemail",
+        "reference: the extension must have a voicemail box",
+    ),
+    (
+        "local-nets-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "missing-extension",
+        "reference: a route names an extension in `extensions`",
+    ),
+    ("missing-trunk", "reference: a route names a trunk"),
+    (
+        "permit-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "sms-on-chan-sip",
+        "cross-field: `sms` depends on the party's driver",
+    ),
+    (
+        "srtp-over-udp",
+        "cross-field: `srtp` depends on `transport`",
+    ),
+    (
+        "tls-without-transport",
+        "cross-field: a TLS trunk needs `network.tls`",
+    ),
+    (
+        "trunk-allow-from-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "unknown-edge",
+        "the edge names come from the Twilio range preset the profile selects",
+    ),
+    (
+        "webhook-without-numbers",
+        "cross-field: `twilio.webhook` needs `twilio.numbers`",
+    ),
+    (
+        "websms-allow-from-too-broad",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+    (
+        "websms-legacy-auth",
+        "cross-field: the methods allowed depend on `layout`",
+    ),
+    (
+        "websms-no-allow-from",
+        "cross-field: `allow_from` may come from the provider preset",
+    ),
+    (
+        "websms-open-proxy",
+        "arithmetic: the public addresses a list admits (pbxgen::breadth)",
+    ),
+];
+
+/// The YAML document as JSON, read as the loader reads YAML (`yes` is a string); `None` when it
+/// is not a YAML document a schema could judge (a duplicate key).
+fn yaml_as_json(path: &Path) -> Option<serde_json::Value> {
+    let text = String::from_utf8(std::fs::read(path).unwrap()).ok()?;
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(&text, options).ok()
+}
+
+/// Every profile fixture, accepted or refused, is judged alike by the JSON Schema (what editors
+/// check as you type) and the loader, except the documented exceptions.
+#[test]
+fn schema_and_loader_agree_on_every_fixture() {
+    let schema: serde_json::Value = serde_json::from_str(&profile::schema_json()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("pbxgen.schema.json", schema).unwrap();
+    let index = compiler
+        .compile("pbxgen.schema.json", &mut schemas)
+        .unwrap();
+    let mut fixtures: Vec<std::path::PathBuf> = Vec::new();
+    for dir in [
+        "examples",
+        "tests/fixtures/profile/valid",
+        "tests/fixtures/profile/invalid",
+    ] {
+        for entry in std::fs::read_dir(repo_path(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                fixtures.push(path);
+            }
+        }
+    }
+    for code in ["PBX502/bad", "PBX502/good"] {
+        fixtures.push(repo_path(&format!("tests/fixtures/audit/{code}/site.yaml")));
+    }
+    fixtures.sort();
+    let mut disagreements = Vec::new();
+    let mut exceptions_seen = Vec::new();
+    for path in &fixtures {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let loader = profile::load(path);
+        let schema_ok = yaml_as_json(path).is_some_and(|doc| schemas.validate(&doc, index).is_ok());
+        let refused_dir = path.parent().is_some_and(|d| d.ends_with("invalid"));
+        assert_eq!(loader.is_err(), refused_dir, "{}", path.display());
+        if schema_ok == loader.is_ok() {
+            continue;
+        }
+        match SCHEMA_CANNOT_EXPRESS.iter().find(|(n, _)| *n == name) {
+            Some(_) if schema_ok => exceptions_seen.push(name),
+            _ => disagreements.push(format!(
+                "{name}: schema {}, loader {}",
+                if schema_ok { "accepts" } else { "refuses" },
+                match &loader {
+                    Ok(_) => "accepts".to_string(),
+                    Err(e) => format!("refuses ({e})"),
+                }
+            )),
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    let listed: Vec<&str> = SCHEMA_CANNOT_EXPRESS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(exceptions_seen, listed, "every exception is still needed");
 }

@@ -222,15 +222,24 @@ pub fn host_shape(host: &str) -> HostShape {
         || numeric(last)
         || labels.iter().all(|l| x_only(l) || numeric(l))
         || (labels.len() == 4 && numeric_count >= 2 && numeric(labels[0]))
-        || ["invalid", "example", "test"]
-            .iter()
-            .any(|t| last.eq_ignore_ascii_case(t))
+        || under_reserved_tld(name)
         || (labels.len() == 1 && single_label_placeholder(name));
     if placeholder {
         HostShape::Placeholder
     } else {
         HostShape::Name
     }
+}
+
+/// Whether `host` is a name under a top-level domain reserved never to resolve (RFC 2606:
+/// `.invalid`, `.example`, `.test`): documentation and test names. The audit counts them as
+/// placeholders; `migrate` keeps them as written (they are how examples name a provider).
+pub fn under_reserved_tld(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let last = name.rsplit('.').next().unwrap_or(name);
+    ["invalid", "example", "test"]
+        .iter()
+        .any(|t| last.eq_ignore_ascii_case(t))
 }
 
 fn single_label_placeholder(label: &str) -> bool {

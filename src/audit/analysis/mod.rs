@@ -6,8 +6,10 @@
 //! - [`trunks`]: which peers and endpoints are trunks, which `Dial`s go out through one;
 //! - [`twilio`]: whether a network is one of Twilio's current, retired or media ranges;
 //! - [`network`]: private addresses, bind addresses, ACLs that deny the world;
-//! - [`pattern`]: Asterisk extension pattern matching;
 //! - [`path`]: path steps as reports show them.
+//!
+//! Extension patterns are matched by [`crate::asterisk::pattern`] (shared with the profile's
+//! checks of outbound routes).
 //!
 //! Whether data is caller-controlled is decided in one place, the model's taint lattice
 //! (`asterisk::model::taint`), which reachability and the rules ask.
@@ -15,7 +17,6 @@
 pub mod entries;
 pub mod network;
 pub mod path;
-pub mod pattern;
 pub mod reach;
 pub mod trunks;
 pub mod twilio;

@@ -67,17 +67,8 @@ fn bind_ip(bind: &str) -> Option<std::net::IpAddr> {
     b.parse().ok()
 }
 
-/// Private, loopback, link-local or unique-local.
-pub fn is_private(ip: std::net::IpAddr) -> bool {
-    match ip {
-        std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
-        std::net::IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
+/// Private, loopback, link-local or unique-local (the one definition: [`crate::breadth`]).
+pub use crate::breadth::is_private;
 
 /// Whether a network lies entirely inside private space.
 pub fn net_is_private(net: &ipnet::IpNet) -> bool {

@@ -220,7 +220,7 @@ impl<'a> Index<'a> {
         self.patterns[c]
             .iter()
             .map(|&i| &ctx.extensions[i])
-            .filter(|e| super::pattern::matches(&e.name, exten))
+            .filter(|e| crate::asterisk::pattern::matches(&e.name, exten))
             .map(|e| e.name.as_str())
             .collect()
     }

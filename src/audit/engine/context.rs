@@ -75,6 +75,8 @@ pub struct ProfileContext<'a> {
     pub profile: &'a Profile,
     /// The profile's YAML lines, for masked snippets.
     lines: Vec<&'a str>,
+    /// Line → column of the first secret value on it (computed on first use).
+    secret_columns: std::sync::OnceLock<std::collections::HashMap<u32, u32>>,
 }
 
 impl<'a> ProfileContext<'a> {
@@ -83,6 +85,7 @@ impl<'a> ProfileContext<'a> {
         ProfileContext {
             profile,
             lines: text.lines().collect(),
+            secret_columns: std::sync::OnceLock::new(),
         }
     }
 
@@ -99,5 +102,77 @@ impl<'a> ProfileContext<'a> {
             column: loc.column.max(1),
             snippet,
         }
+    }
+
+    /// [`Self::anchor`] for a finding about the secret value at `loc`: the snippet is masked
+    /// from the first secret value on that line to the end of the line, whatever the YAML
+    /// around it (a flow mapping `{ secret: "…", voicemail: { pin: "1234" } }` is not a
+    /// `key: value` line the line masker knows, and may hold several secrets).
+    pub fn anchor_secret(&self, loc: &Location) -> Anchor {
+        let mut anchor = self.anchor(loc);
+        let line = loc
+            .line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize));
+        if let Some(line) = line {
+            let columns = self.secret_columns.get_or_init(|| {
+                let mut columns = std::collections::HashMap::new();
+                for used in self.profile.secrets() {
+                    let pos = used.secret.pos();
+                    if pos.column > 0 {
+                        let first = columns.entry(pos.line).or_insert(pos.column);
+                        *first = (*first).min(pos.column);
+                    }
+                }
+                columns
+            });
+            let first_column = columns
+                .get(&loc.line)
+                .copied()
+                .unwrap_or(u32::MAX)
+                .min(loc.column.max(1));
+            let cut = line
+                .char_indices()
+                .nth((first_column - 1) as usize)
+                .map_or(line.len(), |(i, _)| i);
+            anchor.snippet = Some(format!(
+                "{}{}",
+                mask_line(&line[..cut]),
+                crate::redact::MASK
+            ));
+        }
+        anchor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_in_a_flow_mapping_is_masked() {
+        let site = "version: 1\nsite: { name: t, asterisk: 22, channel_drivers: [pjsip] }\nnetwork: { bind: 0.0.0.0, local_nets: [10.0.0.0/8], udp: { port: 5060 } }\n";
+        let profile =
+            crate::profile::parse(site, crate::profile::Origin::named("site.yaml")).unwrap();
+        let text = "version: 1\n    voicemail: { pin: \"4071\" }\n";
+        let ctx = ProfileContext::new(&profile, text);
+        let anchor = ctx.anchor_secret(&Location::new("site.yaml", 2, 23));
+        let snippet = anchor.snippet.unwrap();
+        assert!(!snippet.contains("4071"), "{snippet}");
+        assert!(snippet.starts_with("    voicemail: { pin: "), "{snippet}");
+
+        // Two secrets on one line: the finding about the second masks the first too.
+        let site = format!(
+            "{site}extensions:\n  - {{ number: \"101\", name: A, secret: \"Zx8-vR2mT9pL4wZkqq\", voicemail: {{ pin: \"4071\" }} }}\n"
+        );
+        let profile =
+            crate::profile::parse(&site, crate::profile::Origin::named("site.yaml")).unwrap();
+        let ctx = ProfileContext::new(&profile, &site);
+        let pin = profile.secrets()[1].secret.pos().location();
+        let snippet = ctx.anchor_secret(&pin).snippet.unwrap();
+        assert!(
+            !snippet.contains("Zx8") && !snippet.contains("4071"),
+            "{snippet}"
+        );
     }
 }

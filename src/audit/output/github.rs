@@ -1,22 +1,29 @@
 //! GitHub Actions workflow commands, one line per finding:
 //! `::error file=config/sip.conf,line=3,col=1,title=PBX101 sip-guest-calls::message`.
 //! Critical/high are errors, medium warnings, low/info notices.
+//!
+//! Annotations are shown to people (in the job log and on the pull request) and the runner
+//! reads every line of the log for commands: text from the audited files is first made visible
+//! ([`crate::untrusted::for_terminal`]: no escape sequence, no line break of its own), then
+//! escaped as the runner expects (`%25`, `%0D`, `%0A`; `%3A`, `%2C` in properties), so one line
+//! of a config can neither end the annotation nor start a command of its own.
 
 use super::Report;
 use crate::audit::engine::finding::path_to_string;
+use crate::untrusted::for_terminal as shown;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let mut message = format!("[{}] {}", f.severity, f.message);
+        let mut message = format!("[{}] {}", f.severity, shown(&f.message));
         if !f.path.is_empty() {
-            message.push_str(&format!("\npath: {}", path_to_string(&f.path)));
+            message.push_str(&format!("\npath: {}", shown(&path_to_string(&f.path))));
         }
-        message.push_str(&format!("\nfix: {}", f.fix));
+        message.push_str(&format!("\nfix: {}", shown(&f.fix)));
         out.push_str(&format!(
             "::{} file={},line={},col={},title={}::{}\n",
             f.severity.github_command(),
-            escape_property(&report.repo_path(&f.file)),
+            escape_property(&shown(&report.repo_path(&f.file))),
             f.line,
             f.column,
             escape_property(&f.rule.title()),

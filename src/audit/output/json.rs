@@ -7,12 +7,14 @@
 //!               "line":3,"column":1,"section":"general","option":"allowguest","message":"…",
 //!               "path":[{"file":"sip.conf","line":4,"column":1,"text":"[general] context=public"}],
 //!               "fix":"…","fingerprint":"0123456789abcdef"}],
-//!  "summary":{"critical":0,"high":1,"medium":0,"low":0,"info":0}}
+//!  "summary":{"critical":0,"high":1,"medium":0,"low":0,"info":0},
+//!  "inputs":[{"file":"sip.conf","kind":"sip"}]}
 //! ```
 //! `section` and `option` are `null` when a finding is not about one; `path` is empty except for
-//! reachability findings. File paths are relative to the audited directory.
+//! reachability findings. File paths are relative to the audited directory. `inputs` lists the
+//! top-level files read and the kind of Asterisk file each was read as.
 
-use super::Report;
+use super::{Input, Report};
 use crate::audit::engine::{Finding, PathStep};
 use serde::Serialize;
 
@@ -24,6 +26,7 @@ struct JsonReport<'a> {
     version: u32,
     findings: JsonFindings<'a>,
     summary: Summary,
+    inputs: &'a [Input],
 }
 
 /// The findings, converted one at a time while they are written (a large audit has hundreds
@@ -95,6 +98,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             low,
             info,
         },
+        inputs: &report.inputs,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")

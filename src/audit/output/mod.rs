@@ -2,6 +2,8 @@
 //! scanning), `github` (workflow annotations). Findings arrive sorted and secret-free.
 
 use super::engine::{FailOn, Finding, Severity};
+use crate::asterisk::FileKind;
+use serde::Serialize;
 use std::path::Path;
 
 pub mod github;
@@ -20,9 +22,31 @@ pub struct Report {
     /// relative to where pbxgen ran (`config/asterisk/`), for SARIF and GitHub annotations whose
     /// consumers resolve paths against the repository root. Empty when the directory is `.`.
     pub root_prefix: String,
+    /// The top-level files read, with the kind each was read as.
+    pub inputs: Vec<Input>,
+}
+
+/// A top-level file an audit read, and the kind of Asterisk file it was read as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Input {
+    /// Relative to the audited directory, like a finding's file.
+    pub file: String,
+    pub kind: FileKind,
 }
 
 impl Report {
+    /// A report of `findings` alone (nothing suppressed or hidden), in report order.
+    pub fn of(mut findings: Vec<Finding>) -> Self {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Report {
+            findings,
+            suppressed: 0,
+            hidden: 0,
+            root_prefix: String::new(),
+            inputs: Vec::new(),
+        }
+    }
+
     /// Findings per severity, highest first.
     pub fn counts(&self) -> [(Severity, usize); 5] {
         Severity::ALL.map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))
@@ -57,10 +81,17 @@ impl Report {
             suppressed: 0,
             hidden: 0,
             root_prefix: String::new(),
+            inputs: Vec::new(),
         };
         for r in reports {
             all.suppressed += r.suppressed;
             all.hidden += r.hidden;
+            for input in r.inputs {
+                all.inputs.push(Input {
+                    file: format!("{}{}", r.root_prefix, input.file),
+                    ..input
+                });
+            }
             for mut f in r.findings {
                 f.file = format!("{}{}", r.root_prefix, f.file);
                 for step in &mut f.path {

@@ -11,10 +11,13 @@
 use super::Report;
 use crate::audit::engine::Severity;
 use crate::audit::engine::finding::path_to_string;
+use crate::untrusted::for_terminal as shown;
 use colored::Colorize;
 use std::fmt::Write;
 
-/// The report as text; `color` paints severities, codes and labels with ANSI colours.
+/// The report as text; `color` paints severities, codes and labels with ANSI colours. Every
+/// piece of text that comes from the audited files (file names, sections, options, messages
+/// quoting them, snippets, paths) goes through [`crate::untrusted::for_terminal`].
 pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     for f in &report.findings {
@@ -27,15 +30,18 @@ pub fn render(report: &Report, color: bool) -> String {
         let _ = write!(
             out,
             "{}:{}:{}: {sev} {code} {}",
-            f.file, f.line, f.column, f.rule.name
+            shown(&f.file),
+            f.line,
+            f.column,
+            f.rule.name
         );
         if let Some(section) = &f.section {
-            let _ = write!(out, " [{section}]");
+            let _ = write!(out, " [{}]", shown(section));
         }
         if let Some(option) = &f.option {
-            let _ = write!(out, " {option}");
+            let _ = write!(out, " {}", shown(option));
         }
-        let _ = writeln!(out, "\n  {}", f.message);
+        let _ = writeln!(out, "\n  {}", shown(&f.message));
         if let Some(snippet) = &f.snippet {
             let gutter = format!("{:>4} |", f.line);
             let gutter = if color {
@@ -43,17 +49,17 @@ pub fn render(report: &Report, color: bool) -> String {
             } else {
                 gutter
             };
-            let _ = writeln!(out, "{gutter} {}", snippet.trim_end());
+            let _ = writeln!(out, "{gutter} {}", shown(snippet.trim_end()));
         }
         if !f.path.is_empty() {
-            let _ = writeln!(out, "  path: {}", path_to_string(&f.path));
+            let _ = writeln!(out, "  path: {}", shown(&path_to_string(&f.path)));
         }
         let fix = if color {
             "fix:".green().to_string()
         } else {
             "fix:".to_string()
         };
-        let _ = writeln!(out, "  {fix} {}\n", f.fix);
+        let _ = writeln!(out, "  {fix} {}\n", shown(&f.fix));
     }
     out.push_str(&summary(report));
     out.push('\n');

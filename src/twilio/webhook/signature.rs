@@ -65,15 +65,11 @@ impl AuthToken {
         AuthToken(token.into())
     }
 
-    /// Read a token file (`--token-file`, a systemd credential): its content with one trailing
-    /// newline removed. Errors name the file, never its content.
+    /// Read a token file (`--token-file`, a systemd credential) as the profile's `${file:…}`
+    /// secrets are read ([`crate::fsutil::read_secret`]: a regular file within the secret read
+    /// limit, one trailing newline removed). Errors name the file, never its content.
     pub fn from_file(path: &std::path::Path) -> Result<AuthToken, crate::diag::Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::diag::Error::io(path, &e))?;
-        let token = text
-            .strip_suffix("\r\n")
-            .or_else(|| text.strip_suffix('\n'))
-            .unwrap_or(&text);
-        let token = AuthToken::new(token);
+        let token = AuthToken::new(crate::fsutil::read_secret(path)?);
         if token.is_blank() {
             return Err(crate::diag::Error::invalid(format!(
                 "{}: expected a Twilio auth token, found an empty file",

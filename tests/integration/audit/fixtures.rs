@@ -41,6 +41,7 @@ fn run_fixture(r: &Rule, dir: &Path) -> Report {
         suppressed: 0,
         hidden: 0,
         root_prefix: String::new(),
+        inputs: Vec::new(),
     }
 }
 

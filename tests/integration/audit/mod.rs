@@ -1,10 +1,12 @@
 //! Integration tests: audit — every rule against its fixtures, the seed blog's setup, the output
 //! formats (JSON shape, SARIF schema, GitHub annotations), exit codes, secrets, the corpus.
 
+mod breadth;
 mod cli;
 mod corpus;
 mod fixtures;
 mod formats;
+mod hostile;
 mod seed_blog;
 mod web_entries;
 

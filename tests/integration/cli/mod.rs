@@ -8,6 +8,7 @@ const COMMANDS: &[&[&str]] = &[
     &[],
     &["render"],
     &["audit"],
+    &["migrate"],
     &["verify"],
     &["rules"],
     &["twilio"],
@@ -102,5 +103,76 @@ fn subcommands_with_arguments_show_an_example() {
             "pbxgen {} --help has no example",
             args.join(" ")
         );
+    }
+}
+
+/// `pbxgen man --dir` writes a page for every page the man pages refer to (`pbxgen-render(1)`,
+/// …), and `pbxgen man` prints the first of them.
+#[test]
+fn every_man_page_reference_is_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    pbxgen()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    let reference = regex::Regex::new(r"(pbxgen(?:\\-[a-z]+)+)\((\d)\)").unwrap();
+    for name in &names {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        for caps in reference.captures_iter(&text) {
+            let page = format!("{}.{}", caps[1].replace("\\-", "-"), &caps[2]);
+            assert!(
+                names.contains(&page),
+                "{name} refers to {page}, which was not written"
+            );
+        }
+    }
+    let top = pbxgen().arg("man").output().unwrap();
+    assert_eq!(
+        String::from_utf8(top.stdout).unwrap(),
+        std::fs::read_to_string(dir.path().join("pbxgen.1")).unwrap()
+    );
+}
+
+#[test]
+fn an_asterisk_version_that_does_not_exist_is_refused() {
+    let out = pbxgen()
+        .args(["audit", "--asterisk-version", "99", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("99 is not in 10..=23"), "{stderr}");
+}
+
+#[test]
+fn verbose_audit_names_every_file_and_its_kind() {
+    let out = pbxgen()
+        .args(["-v", "audit", "examples/small-office"])
+        .current_dir(crate::util::repo_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rules = format!(
+        "pbxgen: ran {} rules over examples/small-office",
+        pbxgen::audit::registry::all().len()
+    );
+    for line in [
+        // The click-to-call page (JSON) is not configuration: 6 of the 7 files.
+        "pbxgen: read examples/small-office: 6 top-level file(s)",
+        "pbxgen:   pjsip.conf  read as pjsip,",
+        "pbxgen:   websms.conf  read as websms,",
+        "pbxgen:   http.conf  read as http,",
+        "pbxgen:   twiml-main.xml  read as twiml,",
+        "pbxgen:   click-to-call-sales.json  not read",
+        &rules,
+    ] {
+        assert!(stderr.contains(line), "`{line}` missing:\n{stderr}");
     }
 }

@@ -106,7 +106,7 @@ impl Profile {
             for (i, (name, transport, register)) in self.trunks.iter().enumerate() {
                 writeln!(
                     y,
-                    "  - name: {name}\n    host: 192.0.2.{}\n    transport: {transport}\n    username: \"user{i}\"\n    password: ${{file:secrets/trunk.secret}}\n    register: {register}\n    context: from-{name}\n    allow_from: [192.0.2.{}/32]\n    caller_id: \"+1500555010{i}\"",
+                    "  - name: {name}\n    host: 192.0.2.{}\n    transport: {transport}\n    username: \"user{i}\"\n    password: ${{file:secrets/trunk-{i}.secret}}\n    register: {register}\n    context: from-{name}\n    allow_from: [192.0.2.{}/32]\n    caller_id: \"+1500555010{i}\"",
                     10 + i,
                     10 + i
                 )
@@ -118,7 +118,7 @@ impl Profile {
             let n = Self::number(i);
             writeln!(
                 y,
-                "  - number: \"{n}\"\n    name: Extension {n}\n    secret: ${{file:secrets/ext.secret}}"
+                "  - number: \"{n}\"\n    name: Extension {n}\n    secret: ${{file:secrets/ext-{n}.secret}}"
             )
             .unwrap();
             if self.voicemail && i < 5 {
@@ -203,13 +203,27 @@ impl Profile {
         let secrets = dir.join("secrets");
         std::fs::create_dir_all(&secrets).unwrap();
         for (name, value) in [
-            ("ext.secret", "Matrix-ext-Secret-0123456789"),
             ("pin.secret", "4812"),
             ("twilio.secret", "Matrix-Twilio-Secret-0123456789"),
-            ("trunk.secret", "Matrix-Trunk-Secret-0123456789"),
             ("sms.secret", "Matrix-Sms-Secret-0123456789"),
         ] {
             std::fs::write(secrets.join(name), value).unwrap();
+        }
+        // One secret per account: `render` refuses secrets shared between accounts (PBX501).
+        for i in 0..self.extensions {
+            let n = Self::number(i);
+            std::fs::write(
+                secrets.join(format!("ext-{n}.secret")),
+                format!("Matrix-ext-{n}-Secret-0123456789"),
+            )
+            .unwrap();
+        }
+        for i in 0..self.trunks.len() {
+            std::fs::write(
+                secrets.join(format!("trunk-{i}.secret")),
+                format!("Matrix-Trunk-{i}-Secret-0123456789"),
+            )
+            .unwrap();
         }
         let path = dir.join(format!("{}.yaml", self.name));
         std::fs::write(&path, self.yaml()).unwrap();

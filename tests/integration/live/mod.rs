@@ -13,6 +13,7 @@ mod click_to_call;
 mod corpus;
 mod examples;
 mod matrix;
+mod migrate;
 mod sandbox;
 mod sip;
 mod values;

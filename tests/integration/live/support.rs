@@ -15,7 +15,7 @@ pub fn asterisk() -> Option<Asterisk> {
     let asterisk = Asterisk::sandbox(&root);
     match asterisk.check() {
         Ok(()) => Some(asterisk),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
+        Err(e) if crate::util::in_ci() => panic!(
             "CI=true but the Asterisk sandbox is not usable: {e}\n\
              .ci/run must run `scripts/asterisk-sandbox ensure` and export PBXGEN_ASTERISK_ROOT"
         ),

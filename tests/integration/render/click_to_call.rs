@@ -3,7 +3,44 @@
 //! published value may not be any other secret of the site.
 
 use super::{example_site, render_example};
-use pbxgen::render::{self, RenderOptions, SecretMode};
+use pbxgen::audit::engine::Severity;
+use pbxgen::audit::output::Report;
+use pbxgen::audit::{SecretCheck, VetOptions};
+use pbxgen::render::{self, RenderOptions, RenderedFile, SecretMode};
+use std::path::Path;
+
+/// `render`'s own check of the site (`audit::vet_site`): no problem, and the findings at or
+/// above `high` (what `render` refuses by default).
+fn vetted_high(path: &Path) -> Report {
+    let profile = pbxgen::profile::load(path).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let vetted = pbxgen::audit::vet_site(
+        profile,
+        &text,
+        &VetOptions {
+            secrets: SecretCheck::Resolve,
+            templates_dir: None,
+            audit_rendered: true,
+            asterisk_version: None,
+        },
+    );
+    assert!(vetted.problems.is_empty(), "{:?}", vetted.problems);
+    let mut report = vetted.report;
+    report.findings.retain(|f| f.severity >= Severity::High);
+    report
+}
+
+/// Rendered files (changed by hand) read back from a directory like /etc/asterisk, at or above
+/// `high`.
+fn audit_files_high(files: &[RenderedFile], asterisk_version: u32) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    for file in files {
+        std::fs::write(dir.path().join(&file.name), &file.contents).unwrap();
+    }
+    let mut report = crate::audit::audit_dir(dir.path(), Some(asterisk_version));
+    report.findings.retain(|f| f.severity >= Severity::High);
+    report
+}
 
 #[test]
 fn the_page_file_publishes_the_accounts_password_and_is_not_secret() {
@@ -100,7 +137,6 @@ click_to_call:
 /// with the button's context swapped for the extensions' own are critical, with the path.
 #[test]
 fn rendered_buttons_audit_clean_and_a_widened_context_is_critical() {
-    use pbxgen::audit::engine::Severity;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("key"),
@@ -134,10 +170,7 @@ click_to_call:
 "#;
     let path = dir.path().join("site.yaml");
     std::fs::write(&path, profile).unwrap();
-    let profile = pbxgen::profile::load(&path).unwrap();
-    let mut files = render::render_profile(&profile, &RenderOptions::default()).unwrap();
-    let twilio = pbxgen::twilio::TwilioRanges::embedded();
-    let report = pbxgen::audit::audit_rendered(&files, &twilio, 22, Severity::High);
+    let report = vetted_high(&path);
     let found: Vec<String> = report
         .findings
         .iter()
@@ -145,11 +178,13 @@ click_to_call:
         .collect();
     assert!(found.is_empty(), "{found:#?}");
 
+    let profile = pbxgen::profile::load(&path).unwrap();
+    let mut files = render::render_profile(&profile, &RenderOptions::default()).unwrap();
     let pjsip = files.iter_mut().find(|f| f.name == "pjsip.conf").unwrap();
     pjsip.contents = pjsip
         .contents
         .replace("context=click-to-call-sales", "context=internal");
-    let report = pbxgen::audit::audit_rendered(&files, &twilio, 22, Severity::High);
+    let report = audit_files_high(&files, 22);
     let webrtc = report
         .findings
         .iter()
@@ -174,7 +209,6 @@ click_to_call:
 /// context dials the callee's chan_sip device; the files audit clean at `high`.
 #[test]
 fn a_button_for_a_chan_sip_callee_next_to_pjsip() {
-    use pbxgen::audit::engine::Severity;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("gw"), "Gw-S3cret-1234567").unwrap();
     std::fs::write(dir.path().join("ext"), "Ext-S3cret-1234567").unwrap();
@@ -221,8 +255,7 @@ click_to_call:
     let context = &context[..context.find("\n[").unwrap_or(context.len())];
     assert!(context.contains("Dial(SIP/ext101,"), "{context}");
     assert!(!context.contains("PJSIP/"), "{context}");
-    let twilio = pbxgen::twilio::TwilioRanges::embedded();
-    let report = pbxgen::audit::audit_rendered(&files, &twilio, 20, Severity::High);
+    let report = vetted_high(&path);
     let found: Vec<String> = report
         .findings
         .iter()

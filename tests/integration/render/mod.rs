@@ -4,10 +4,13 @@
 //! Asterisk's own option lists, and the systemd unit of the Twilio webhook (systemd-analyze).
 
 mod click_to_call;
+mod crash;
 mod examples;
 mod injection;
+mod ownership;
 mod parse_back;
 mod pjsip_options;
+mod refusals;
 mod systemd_unit;
 mod writing;
 

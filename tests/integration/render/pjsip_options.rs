@@ -7,6 +7,7 @@
 //! `data/asterisk/pjsip-options.tsv` (`asterisk::pjsip_options` keeps it current).
 
 use super::{EXAMPLES, render_example};
+use crate::util::in_every_release;
 use pbxgen::asterisk::model::pjsip_options;
 use pbxgen::render::SecretMode;
 use std::collections::BTreeSet;
@@ -30,25 +31,6 @@ fn table() -> BTreeSet<Row> {
             (r.ty, r.option, r.source.as_str().to_string(), since)
         })
         .collect()
-}
-
-/// Whether an option listed `since` these versions exists in every release of `major`: when a
-/// release of `major` is listed, only if it is `major.0.0` (a later one is a backport); when none
-/// is, if an earlier major introduced it.
-fn in_every_release(since: &str, major: u32) -> bool {
-    if since == "-" {
-        return true;
-    }
-    let versions: Vec<Vec<u32>> = since
-        .split(',')
-        .map(|v| v.split('.').filter_map(|p| p.parse().ok()).collect())
-        .collect();
-    match versions.iter().find(|v| v.first() == Some(&major)) {
-        Some(v) => v[1..].iter().all(|n| *n == 0),
-        None => versions
-            .iter()
-            .any(|v| v.first().is_some_and(|m| *m < major)),
-    }
 }
 
 /// A section of a rendered pjsip.conf, its templates' variables first.

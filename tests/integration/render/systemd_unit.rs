@@ -258,7 +258,7 @@ fn systemd_analyze() -> Option<&'static str> {
         return Some("systemd-analyze");
     }
     assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
+        !crate::util::in_ci(),
         "systemd-analyze is missing under CI=true: .ci/run installs it (Debian package `systemd`)"
     );
     eprintln!("note: systemd-analyze not installed; skipping systemd's own check of the unit");

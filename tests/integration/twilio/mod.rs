@@ -5,6 +5,7 @@
 
 mod serve;
 mod server;
+mod shapes;
 
 use crate::util::{pbxgen, repo_path};
 use server::{Pki, Proxy, Reply, Server};

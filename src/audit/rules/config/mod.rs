@@ -1,4 +1,5 @@
-//! PBX901–PBX907: the config files themselves — what Asterisk drops, refuses or resolves once.
+//! PBX901–PBX908: the config files themselves — what Asterisk drops, refuses or resolves once,
+//! and what the audit does not read.
 
 pub mod pbx901_config_dropped_line;
 pub mod pbx902_pjsip_unknown_option;
@@ -7,6 +8,7 @@ pub mod pbx904_missing_include;
 pub mod pbx905_hostname_in_acl;
 pub mod pbx906_config_value_refused;
 pub mod pbx907_config_section_ignored;
+pub mod pbx908_include_outside_tree;
 
 use crate::asterisk::syntax::{Diagnostic, Severity as DiagSeverity};
 use crate::audit::engine::{AuditContext, Sink};

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
         ),
         summary: "a SIP/AMI secret is short, all digits, the account name, common, or reused",
         doc: RuleDoc {
-            what: "Reports secrets (chan_sip `secret`, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
+            what: "Reports secrets (chan_sip `secret` and `register =>` passwords, pjsip `auth` `password`, manager `secret`, WebSMS `auth_secret`) shorter than 12 characters, made of digits only, equal to the account or section name, in a list of common passwords, or shared by several accounts. The secret itself is never printed.",
             why: "SIP brute-forcing is automated and fast (thousands of guesses a minute per scanner). Short, numeric or name-derived secrets fall in minutes, and a reused secret turns one leak into several compromised accounts.",
             example: "[101]\ntype=friend\nsecret=101",
             instead: "[101]\ntype=friend\nsecret=<random, ≥16 characters, e.g. `openssl rand -base64 18`>",
@@ -97,6 +97,21 @@ fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
                     names,
                     secret: s.value.expose(),
                     pos: s.pos.unwrap_or(p.pos),
+                });
+            }
+        }
+        // `register =>` lines: the password of an account at a provider.
+        for r in &sip.general.registrations {
+            if let Some(s) = &r.secret {
+                let mut names = vec![r.user.as_str()];
+                names.extend(r.authuser.as_deref());
+                out.push(Account {
+                    label: format!("the registration of `{}` at `{}`", r.user, r.host),
+                    section: "general".to_string(),
+                    option: "register",
+                    names,
+                    secret: s.expose(),
+                    pos: r.pos,
                 });
             }
         }
@@ -205,10 +220,29 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
     // The same account rendered for two channel drivers (sip.conf peer `101` and pjsip auth
     // `101`) is one account: count distinct account names (ignoring case) per secret.
+    // A `register =>` line is the account of the peer or pjsip auth that has its user name and
+    // secret (the same provider account written for both drivers).
+    fn identity<'a>(a: &Account<'a>, accounts: &[Account<'a>]) -> &'a str {
+        if a.option == "register" {
+            let same = accounts.iter().find(|o| {
+                o.option != "register"
+                    && o.secret == a.secret
+                    && o.names.iter().any(|n| {
+                        a.names
+                            .iter()
+                            .any(|m| !m.is_empty() && n.eq_ignore_ascii_case(m))
+                    })
+            });
+            if let Some(o) = same {
+                return o.names[0];
+            }
+        }
+        a.names[0]
+    }
     let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
     let mut uses: FastMap<&str, usize> = FastMap::default();
     for a in &accounts {
-        if seen.insert((a.secret, Caseless(a.names[0]))) {
+        if seen.insert((a.secret, Caseless(identity(a, &accounts)))) {
             *uses.entry(a.secret).or_default() += 1;
         }
     }

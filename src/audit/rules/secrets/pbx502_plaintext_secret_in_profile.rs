@@ -25,7 +25,7 @@ fn check_plaintext_secret_in_profile(ctx: &ProfileContext<'_>, sink: &mut Sink<'
     for used in ctx.profile.inline_secrets() {
         let loc = used.secret.pos().location();
         sink.report(
-            ctx.anchor(&loc),
+            ctx.anchor_secret(&loc),
             format!("`{}` is written inline in the profile", used.field),
         )
         .option(used.field.clone());

@@ -1,5 +1,6 @@
 //! Asterisk extension pattern matching (`_X.`, `_NXXNXXXXXX`, `_9[2-9]!`), enough to tell which
-//! extension of a context a `Goto(ctx,EXTEN,1)` lands on.
+//! extension of a context a `Goto(ctx,EXTEN,1)` lands on (the auditor), and which extensions and
+//! feature codes an outbound route's pattern would catch (the profile).
 
 /// Whether the extension `name` (as written in the dialplan) matches the dialled `exten`.
 /// Literal names compare exactly; patterns follow pbx.c: `X` 0-9, `Z` 1-9, `N` 2-9, `[…]` sets

@@ -1,0 +1,512 @@
+//! chan_sip → pjsip migration: sip.conf as chan_sip really loads it (read by the faithful reader
+//! in [`crate::asterisk`], never re-parsed) becomes a pjsip.conf that keeps what the site does,
+//! and extensions.conf's chan_sip dial strings and functions become their PJSIP equivalents.
+//!
+//! - [`table`]: THE OPTION TABLE, chan_sip option → handler, one row per option;
+//! - [`report`]: the report (every option of every loaded section: where it went, or why not);
+//! - `general`: `[general]` — transports, global settings, registrations, guests, peer defaults;
+//! - `peer`: one peer/user/friend → endpoint, auth, aor, identify;
+//! - [`acl`]: ACL lines read as `main/acl.c` reads them, and "does this ACL let anyone in?";
+//! - [`dialplan`]: extensions.conf rewriting;
+//! - `pjsip`: the output document, its templates and its text;
+//! - `values`: numbers, addresses, URIs and codec lists the way the two drivers read them.
+//!
+//! The library knows nothing of the command line: [`migrate`] returns a [`Migration`] (or an
+//! [`Error`] for input chan_sip itself would refuse); writing goes through
+//! [`crate::render::write`] like `render`'s output.
+
+pub mod acl;
+pub mod dialplan;
+mod general;
+mod peer;
+mod pjsip;
+pub mod report;
+pub mod table;
+mod values;
+
+use crate::asterisk::fast_hash::FastMap;
+use crate::asterisk::model::Pbx;
+use crate::asterisk::syntax::{
+    ConfigFile, DiagnosticCode, FileKind, Severity as DiagSeverity, Variable,
+};
+use crate::asterisk::{FileId, Pos, Text};
+use crate::diag::Error;
+use report::{Outcome, ReportEntry, Severity, SourceLine, Summary, Target};
+use std::borrow::Cow;
+
+/// How to migrate.
+#[derive(Clone, Debug, Default)]
+pub struct MigrateOptions {
+    /// Keep chan_sip's guest calls (`allowguest=yes`) as a pjsip `anonymous` endpoint. Off by
+    /// default: pjsip then refuses calls from unknown parties, and the report says what they
+    /// reached before.
+    pub keep_guest: bool,
+}
+
+/// The result: the files and the report.
+pub struct Migration {
+    /// The new pjsip.conf (its secrets sit at `password=`/`md5_cred=`: `redact::file` masks
+    /// them for `--diff`).
+    pub pjsip_conf: String,
+    /// extensions.conf rewritten, when a dial string or function changed (`None`: unchanged or
+    /// absent).
+    pub extensions_conf: Option<String>,
+    /// Every entry, in source order (sip.conf, then extensions.conf).
+    pub report: Vec<ReportEntry>,
+    pub summary: Summary,
+    /// The secret values written into pjsip.conf (to mask them wherever they might appear).
+    secrets: Vec<String>,
+    /// The document the files were written from (kept: freeing it is the caller's choice, and a
+    /// command line ending anyway may skip it).
+    _document: pjsip::Document,
+}
+
+impl Migration {
+    /// Whether something needs a human (exit status 1).
+    pub fn needs_human(&self) -> bool {
+        self.report.iter().any(|e| e.severity >= Severity::Action)
+    }
+
+    /// Whether the output must not be written (an entry of severity `error`).
+    pub fn is_refused(&self) -> bool {
+        self.report.iter().any(|e| e.severity == Severity::Error)
+    }
+
+    /// The secret values pjsip.conf holds.
+    pub fn secret_values(&self) -> &[String] {
+        &self.secrets
+    }
+}
+
+impl std::fmt::Debug for Migration {
+    // The files hold secrets: never in Debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migration")
+            .field("pjsip_conf_bytes", &self.pjsip_conf.len())
+            .field(
+                "extensions_conf",
+                &self.extensions_conf.as_ref().map(String::len),
+            )
+            .field("entries", &self.report.len())
+            .field("summary", &self.summary)
+            .finish()
+    }
+}
+
+/// What the migration works on while it runs.
+pub(crate) struct Cx<'a> {
+    pub pbx: &'a Pbx,
+    pub sip: &'a ConfigFile,
+    pub opts: &'a MigrateOptions,
+    pub doc: pjsip::Document,
+    pub report: Vec<ReportEntry>,
+    pub summary: Summary,
+    /// Display names of the source files, made once.
+    files: FastMap<FileId, Text>,
+    /// Template lines several sections inherit, which went the same way for each of them:
+    /// (line, a hash of what happened) → the entry that lists them all.
+    shared: FastMap<(Pos, u64), usize>,
+    /// Those entries and the template their line comes from.
+    shared_entries: Vec<(usize, Text)>,
+    /// The section of the last entry (consecutive entries share it: one allocation).
+    last_section: Text,
+    /// The sections of sip.conf by name, lower-cased (made on the first inherited-line lookup).
+    sections_by_name: Option<FastMap<String, Vec<u32>>>,
+    /// The lines the sections named `.0` inherited, each with the base it came from (the
+    /// sections of one peer are looked up together, consecutively).
+    inherited_lines: Option<(String, Vec<(Pos, Text)>)>,
+}
+
+impl<'a> Cx<'a> {
+    /// `section` as a shared text (the previous entry's when it is the same section).
+    fn section_text(&mut self, section: &str) -> Text {
+        if self.last_section.as_str() != section {
+            self.last_section = Text::from(section);
+        }
+        self.last_section.clone()
+    }
+
+    /// The base `v` came from when the section(s) called `section` inherited it rather than
+    /// wrote it (the file's table holds a template's line once for every section inheriting it,
+    /// so the origin belongs to the section's reference to the line, not to the line).
+    fn inherited_base(&mut self, section: &str, v: &Variable) -> Option<Text> {
+        if !self
+            .inherited_lines
+            .as_ref()
+            .is_some_and(|(name, _)| name.eq_ignore_ascii_case(section))
+        {
+            let sip = self.sip;
+            let index = self.sections_by_name.get_or_insert_with(|| {
+                let mut index: FastMap<String, Vec<u32>> = FastMap::default();
+                for (i, s) in sip.sections.iter().enumerate() {
+                    index
+                        .entry(s.name.to_ascii_lowercase())
+                        .or_default()
+                        .push(i as u32);
+                }
+                index
+            });
+            let mut lines = Vec::new();
+            for &i in index
+                .get(&section.to_ascii_lowercase())
+                .map_or(&[][..], Vec::as_slice)
+            {
+                lines.extend(
+                    sip.sections[i as usize]
+                        .variables
+                        .entries()
+                        .filter_map(|e| {
+                            e.inherited_from.map(|base| (e.variable.pos, base.clone()))
+                        }),
+                );
+            }
+            self.inherited_lines = Some((section.to_string(), lines));
+        }
+        let (_, lines) = self.inherited_lines.as_ref()?;
+        lines
+            .iter()
+            .find(|(pos, _)| *pos == v.pos)
+            .map(|(_, base)| base.clone())
+    }
+
+    fn file_name(&mut self, id: FileId) -> Text {
+        let sources = &self.pbx.config.sources;
+        self.files
+            .entry(id)
+            .or_insert_with(|| Text::from(sources.display(id)))
+            .clone()
+    }
+
+    /// An entry about a source line. A line a section inherited from a template, which goes the
+    /// same way for every section (the same targets, each section's own object, the same
+    /// message), is one entry listing the sections (`applies_to`).
+    pub fn entry(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        var: Option<&Variable>,
+        section: Option<&str>,
+        targets: Vec<Target>,
+        message: impl Into<Cow<'static, str>>,
+    ) {
+        let message = message.into();
+        if let (Some(v), Some(section)) = (var, section) {
+            if let Some(base) = self.inherited_base(section, v) {
+                let key = (
+                    v.pos,
+                    shared_hash(severity, outcome, &message, &targets, section),
+                );
+                if let Some(&i) = self.shared.get(&key) {
+                    let e = &mut self.report[i];
+                    let first = e.applies_to[0].clone();
+                    if e.severity == severity
+                        && e.outcome == outcome
+                        && e.message == message
+                        && same_targets(&e.targets, &first, &targets, section)
+                    {
+                        let section = self.section_text(section);
+                        self.report[i].applies_to.push(section);
+                        return;
+                    }
+                } else {
+                    self.shared.insert(key, self.report.len());
+                    self.shared_entries.push((self.report.len(), base));
+                    self.push(severity, outcome, Some(v), Some(section), targets, message);
+                    let last = self.report.len() - 1;
+                    let section = self.section_text(section);
+                    self.report[last].applies_to.push(section);
+                    return;
+                }
+            }
+        }
+        self.push(severity, outcome, var, section, targets, message);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        var: Option<&Variable>,
+        section: Option<&str>,
+        targets: Vec<Target>,
+        message: Cow<'static, str>,
+    ) {
+        let source = var.map(|v| {
+            let file = self.file_name(v.pos.file);
+            SourceLine::of(file, v.pos.line, v.pos.column, &v.name, &v.value)
+        });
+        let section = section.map(|s| self.section_text(s));
+        self.report.push(ReportEntry {
+            severity,
+            outcome,
+            source,
+            section,
+            applies_to: Vec::new(),
+            targets,
+            message,
+            order: report::order_of(var.map(|v| v.pos)),
+        });
+    }
+
+    /// Entries of shared template lines: one section → a plain entry; several → the
+    /// template, each section's own object written `*`.
+    fn finish_shared(&mut self) {
+        for (i, base) in std::mem::take(&mut self.shared_entries) {
+            let e = &mut self.report[i];
+            if e.applies_to.len() < 2 {
+                e.applies_to.clear();
+                continue;
+            }
+            let first = e.applies_to[0].clone();
+            for t in &mut e.targets {
+                if t.object == first {
+                    t.object = Text::from("*");
+                }
+            }
+            e.section = Some(base);
+        }
+        self.shared.clear();
+    }
+
+    /// An entry about a section header.
+    pub fn section_entry(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        pos: crate::asterisk::Pos,
+        section: &str,
+        targets: Vec<Target>,
+        message: impl Into<Cow<'static, str>>,
+    ) {
+        let file = self.file_name(pos.file);
+        self.report.push(ReportEntry {
+            severity,
+            outcome,
+            source: Some(SourceLine::of(
+                file,
+                pos.line,
+                pos.column,
+                &Text::default(),
+                &Text::default(),
+            )),
+            section: Some(Text::from(section)),
+            applies_to: Vec::new(),
+            targets,
+            message: message.into(),
+            order: report::order_of(Some(pos)),
+        });
+    }
+}
+
+/// What happened to a line, with the section's own name left out (so that sections inheriting
+/// the line compare equal).
+fn shared_hash(
+    severity: Severity,
+    outcome: Outcome,
+    message: &str,
+    targets: &[Target],
+    section: &str,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::asterisk::fast_hash::Fnv::default();
+    (severity, outcome as u8, message).hash(&mut h);
+    for t in targets {
+        let own = t.object.as_str() == section;
+        (t.file, own, if own { "" } else { t.object.as_str() }).hash(&mut h);
+        (t.kind, &t.option, &t.value).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether two sections' targets are the same, each one's own object aside.
+fn same_targets(a: &[Target], a_section: &str, b: &[Target], b_section: &str) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            let own = x.object.as_str() == a_section && y.object.as_str() == b_section;
+            (own || x.object == y.object)
+                && x.file == y.file
+                && x.kind == y.kind
+                && x.option == y.option
+                && x.value == y.value
+        })
+}
+
+/// Migrate the chan_sip configuration of `pbx` (its sip.conf, and its extensions.conf when it
+/// has one). Refuses, with the position and chan_sip's reason, a sip.conf that chan_sip itself
+/// would not load.
+pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
+    let Some((_, sip)) = pbx.config.file_of_kind(FileKind::Sip) else {
+        return Err(Error::invalid(format!(
+            "{}: no sip.conf to migrate",
+            pbx.config.root.display()
+        ))
+        .with_hint("give the directory that holds sip.conf, or the sip.conf file itself"));
+    };
+    refuse_what_chan_sip_refuses(pbx, sip)?;
+    let mut cx = Cx {
+        pbx,
+        sip,
+        opts,
+        doc: pjsip::Document::default(),
+        // About one entry per line (template lines shared).
+        report: Vec::with_capacity(
+            sip.sections
+                .iter()
+                .map(|s| s.variables.len())
+                .sum::<usize>()
+                / 2,
+        ),
+        summary: Summary::default(),
+        files: FastMap::default(),
+        shared: FastMap::default(),
+        shared_entries: Vec::new(),
+        last_section: Text::default(),
+        sections_by_name: None,
+        inherited_lines: None,
+    };
+    for d in sip.diagnostics.iter().filter(|d| {
+        matches!(
+            d.severity,
+            DiagSeverity::DroppedLine | DiagSeverity::StopsInclude
+        )
+    }) {
+        let location = pbx.config.location(d.pos);
+        cx.report.push(ReportEntry {
+            severity: Severity::Note,
+            outcome: Outcome::Dropped,
+            source: Some(SourceLine::new(location, "", "")),
+            section: None,
+            applies_to: Vec::new(),
+            targets: Vec::new(),
+            message: Cow::Owned(format!("Asterisk drops this too: {}", d.message)),
+            order: report::order_of(Some(d.pos)),
+        });
+    }
+    // A site that already has pjsip accounts: the migration writes a whole new pjsip.conf.
+    if let Some((_, existing)) = pbx.config.file_of_kind(FileKind::Pjsip) {
+        let objects = existing.live_sections().count();
+        if objects > 0 {
+            let pos = existing
+                .live_sections()
+                .next()
+                .map(|s| s.pos)
+                .expect("a section");
+            cx.section_entry(
+                Severity::Action,
+                Outcome::Dropped,
+                pos,
+                "pjsip.conf",
+                Vec::new(),
+                format!(
+                    "this directory already has a pjsip.conf ({objects} sections): the migrated pjsip.conf replaces it where it is written — merge the two by hand (watch for two transports on one port)"
+                ),
+            );
+        }
+    }
+    let general = general::read(&mut cx)?;
+    let peers = peer::convert_all(&mut cx, &general);
+    general::finish(&mut cx, &general, &peers);
+    cx.finish_shared();
+    let made = cx.doc.factor_templates();
+    for (group, name) in made {
+        cx.report.push(ReportEntry {
+            severity: Severity::Mapped,
+            outcome: Outcome::Added,
+            source: None,
+            section: Some(Text::from(group.as_str())),
+            applies_to: Vec::new(),
+            targets: vec![Target::pjsip(name.as_str(), "endpoint", "", None)],
+            message: Cow::Owned(format!(
+                "the options every endpoint from [{group}] shares are in the template [{name}]"
+            )),
+            order: report::order_of(None),
+        });
+    }
+    let header = header(pbx, sip);
+    let pjsip_conf = cx.doc.render(&header, false);
+    let secrets = cx.doc.secret_values();
+    let mut report = std::mem::take(&mut cx.report);
+    let mut summary = std::mem::take(&mut cx.summary);
+    let extensions_conf = match pbx.config.file_of_kind(FileKind::Extensions) {
+        Some((_, ext)) => {
+            let rewrite = dialplan::rewrite(pbx, ext, &peers.dial_names);
+            summary.dialplan_rewrites = rewrite.rewritten;
+            report.extend(rewrite.report);
+            rewrite.text
+        }
+        None => None,
+    };
+    // Source order: what a reader of sip.conf expects (a stable sort keeps an entry's
+    // neighbours in the order they were made).
+    report.sort_by_key(|e| e.order);
+    summary.count(&report);
+    Ok(Migration {
+        pjsip_conf,
+        extensions_conf,
+        report,
+        summary,
+        secrets,
+        _document: std::mem::take(&mut cx.doc),
+    })
+}
+
+/// chan_sip loads nothing from a sip.conf that Asterisk's reader refuses as a whole ("Contents
+/// of sip.conf are invalid and cannot be parsed", chan_sip declines to load): such a file is
+/// refused here too, with the first reason.
+fn refuse_what_chan_sip_refuses(pbx: &Pbx, sip: &ConfigFile) -> Result<(), Error> {
+    if let Some(d) = sip
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == DiagSeverity::Fatal)
+    {
+        return Err(Error::at(
+            pbx.config.location(d.pos),
+            format!(
+                "chan_sip would not load this sip.conf (Asterisk: \"Contents of sip.conf are invalid and cannot be parsed\"): {}",
+                d.message
+            ),
+        )
+        .with_hint(
+            "fix sip.conf first: nothing chan_sip does not load can be migrated",
+        ));
+    }
+    // An `#include` leading out of the directory was not read (asterisk::source::Tree): the
+    // peers it holds would silently vanish from the migration, so nothing is migrated.
+    if let Some(d) = sip
+        .diagnostics
+        .iter()
+        .find(|d| d.code == DiagnosticCode::IncludeOutsideTree)
+    {
+        return Err(Error::at(
+            pbx.config.location(d.pos),
+            format!("cannot migrate a sip.conf whose #include leads outside its directory: {}", d.message),
+        )
+        .with_hint(
+            "copy the included file into the directory and point the #include at it, or give `--allow-outside DIR` for a directory you trust",
+        ));
+    }
+    Ok(())
+}
+
+/// The comment at the top of pjsip.conf.
+fn header(pbx: &Pbx, sip: &ConfigFile) -> Vec<String> {
+    vec![
+        format!(
+            "pjsip.conf written by pbxgen {} migrate from {} (chan_sip → res_pjsip).",
+            env!("CARGO_PKG_VERSION"),
+            pbx.config.sources.display(sip.file)
+        ),
+        "Every option of every section chan_sip loaded is accounted for in the migration report."
+            .to_string(),
+        "Valid for Asterisk 20 and 22.".to_string(),
+    ]
+}
+
+/// The peers as the dialplan rewrite needs them: the names `SIP/name` can dial.
+#[derive(Debug, Default)]
+pub(crate) struct Peers {
+    /// Names chan_sip can dial (peers and friends) that became endpoints.
+    pub dial_names: std::collections::HashSet<String>,
+    /// Endpoint name of each loaded peer (by chan_sip name).
+    pub endpoints: Vec<peer::Converted>,
+}
