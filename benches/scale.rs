@@ -61,7 +61,9 @@ fn run(args: &[&str]) -> Measure {
     let child = Command::new(exe())
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        // Not piped: nothing reads it before wait4, and a render of a profile with inline
+        // secrets reports far more than a pipe holds (the child would block forever).
+        .stderr(Stdio::null())
         .spawn()
         .expect("pbxgen starts");
     let pid = child.id() as libc::pid_t;

@@ -11,18 +11,20 @@ use crate::asterisk::model::acl::AclTarget;
 use crate::asterisk::source::Pos;
 use crate::audit::engine::AuditContext;
 use ipnet::IpNet;
+use std::borrow::Cow;
 
-/// One address entry that can let Twilio (or whoever has its old addresses) in.
-struct AddressUse {
+/// One address entry that can let Twilio (or whoever has its old addresses) in. Borrowed from
+/// the model: there is one per peer on a large site, and few are ever reported.
+struct AddressUse<'a> {
     net: IpNet,
     pos: Pos,
-    section: String,
+    section: &'a str,
     option: &'static str,
     /// The peer/endpoint the entry belongs to (allowlists are per endpoint).
-    owner: String,
+    owner: Cow<'a, str>,
 }
 
-fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
+fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
     let mut out = Vec::new();
     let net_of = |t: &AclTarget| t.net().copied();
     if let Some(sip) = &ctx.pbx.sip {
@@ -32,9 +34,9 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     out.push(AddressUse {
                         net: IpNet::from(ip),
                         pos: h.pos.unwrap_or(p.pos),
-                        section: p.name.clone(),
+                        section: &p.name,
                         option: "host",
-                        owner: "sip.conf".into(),
+                        owner: Cow::Borrowed("sip.conf"),
                     });
                 }
             }
@@ -43,9 +45,9 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     out.push(AddressUse {
                         net,
                         pos: r.pos,
-                        section: p.name.clone(),
+                        section: &p.name,
                         option: "permit",
-                        owner: "sip.conf".into(),
+                        owner: Cow::Borrowed("sip.conf"),
                     });
                 }
             }
@@ -62,9 +64,9 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     out.push(AddressUse {
                         net,
                         pos: m.pos,
-                        section: i.meta.id.clone(),
+                        section: &i.meta.id,
                         option: "match",
-                        owner: format!("endpoint {owner}"),
+                        owner: Cow::Owned(format!("endpoint {owner}")),
                     });
                 }
             }
@@ -75,9 +77,9 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     out.push(AddressUse {
                         net,
                         pos: r.pos,
-                        section: e.meta.id.clone(),
+                        section: &e.meta.id,
                         option: "permit",
-                        owner: format!("endpoint {}", e.meta.id),
+                        owner: Cow::Owned(format!("endpoint {}", e.meta.id)),
                     });
                 }
             }
@@ -95,9 +97,9 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     out.push(AddressUse {
                         net,
                         pos,
-                        section: "websmsd".into(),
+                        section: "websmsd",
                         option: "remt_addr",
-                        owner: "websmsd".into(),
+                        owner: Cow::Borrowed("websmsd"),
                     });
                 }
             }
