@@ -25,8 +25,13 @@ pub struct TreeStats {
 
 /// A deterministic, strong-looking demo secret for item `i` (never a real credential).
 pub fn demo_secret(kind: &str, i: usize) -> String {
-    // SplitMix64: cheap, deterministic, well spread.
-    let mut x = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15 ^ kind.len() as u64);
+    // SplitMix64: cheap, deterministic, well spread. The whole kind goes into the seed: kinds
+    // of the same length must not share secrets (the audit reports a shared secret as weak,
+    // and a render that finds one at `high` refuses to write).
+    let kind_seed = kind.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+    });
+    let mut x = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15 ^ kind_seed);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^= x >> 31;
