@@ -26,12 +26,19 @@ struct AddressUse<'a> {
 
 fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
     let mut out = Vec::new();
+    each_address_use(ctx, |u| out.push(u));
+    out
+}
+
+/// [`address_uses`] one at a time, in the same order (a rule that looks at each use alone
+/// need not hold one per peer).
+fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<'a>)) {
     let net_of = |t: &AclTarget| t.net().copied();
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
             if let Some(h) = &p.host {
                 if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net: IpNet::from(ip),
                         pos: h.pos.unwrap_or(p.pos),
                         section: &p.name,
@@ -42,7 +49,7 @@ fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
             }
             for r in p.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: r.pos,
                         section: &p.name,
@@ -61,7 +68,7 @@ fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
                 .map_or_else(|| i.meta.id.clone(), |e| e.value.to_string());
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: m.pos,
                         section: &i.meta.id,
@@ -74,7 +81,7 @@ fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
         for e in &pj.endpoints {
             for r in e.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: r.pos,
                         section: &e.meta.id,
@@ -94,7 +101,7 @@ fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
                     .or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from))
                 {
                     let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos,
                         section: "websmsd",
@@ -105,5 +112,4 @@ fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
             }
         }
     }
-    out
 }
