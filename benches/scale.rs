@@ -2,40 +2,68 @@
 //!
 //! Runs the release `pbxgen` binary as a user would, on synthetic inputs from `support::synth`,
 //! and prints wall time and peak memory (max RSS of the child, from `wait4`) for:
-//! - `render` of a profile with N extensions,
+//! - `render` of a profile with N extensions, without and with its self-audit (the default),
 //! - `audit` (parse + model + every rule, reachability included) of a config tree of N peers,
-//!   N pjsip endpoint triples and N contexts,
-//! - `audit` of a tree of about 1,000,000 lines,
-//! - `migrate` (chan_sip → pjsip, files written) of a site of N peers, against its 100 ms target
-//!   for 10,000 peers (`PBXGEN_SIP_TO_PJSIP=path/to/sip_to_pjsip.py` also times Asterisk's
-//!   converter once on the 10,000-peer site, for comparison),
+//!   N pjsip endpoint triples and N contexts, and of one sip.conf of N peers on a template,
+//! - `migrate` (chan_sip → pjsip, files written) of a site of N peers,
+//! - the issue's targets: audit of a ~1,000,000-line tree and of a 20,000-peer sip.conf, render
+//!   of 10,000 and 100,000 extensions with the self-audit, migrate of 10,000 peers — each figure
+//!   with its target and the ratio figure / target (≤ 1.00 meets it),
 //!
 //! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
-//! Sizes: `PBXGEN_BENCH_SIZES=1000,10000,100000` (default). Best of `PBXGEN_BENCH_RUNS` (3) runs.
+//!
+//! Environment:
+//! - `PBXGEN_BENCH_SIZES=1000,10000,100000` (default): the sizes of the scaling table;
+//! - `PBXGEN_BENCH_RUNS=3`: wall time is the best of this many runs, memory the largest;
+//! - `PBXGEN_BENCH_EXE=path`: benchmark another pbxgen binary (an older build, to compare);
+//! - `PBXGEN_BENCH_INPUTS=DIR`: only write the inputs of the target rows and of every size into
+//!   DIR (for a profiler, or for comparing the outputs of two builds) and exit.
 
 // Shared with the integration tests (which run the generator's own tests); not every item is
 // used here.
 #[allow(dead_code)]
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const EXE: &str = env!("CARGO_BIN_EXE_pbxgen");
+/// Items of the generated tree that make about 1,000,000 lines (~26 lines per item).
+const TREE_1M_ITEMS: usize = 38_500;
+/// Peers of the single-file sip.conf target (~80,000 lines).
+const SIP_PEERS: usize = 20_000;
 
 struct Measure {
     wall: Duration,
     max_rss_kib: i64,
 }
 
+impl Measure {
+    fn ms(&self) -> f64 {
+        self.wall.as_secs_f64() * 1000.0
+    }
+
+    fn mib(&self) -> f64 {
+        self.max_rss_kib as f64 / 1024.0
+    }
+}
+
+/// The binary under test.
+fn exe() -> PathBuf {
+    std::env::var_os("PBXGEN_BENCH_EXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pbxgen")))
+}
+
 /// Run `pbxgen args…`, returning wall time and the child's peak RSS.
 fn run(args: &[&str]) -> Measure {
     let start = Instant::now();
-    let child = Command::new(EXE)
+    let child = Command::new(exe())
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        // Not piped: nothing reads it before wait4, and a render of a profile with inline
+        // secrets reports far more than a pipe holds (the child would block forever).
+        .stderr(Stdio::null())
         .spawn()
         .expect("pbxgen starts");
     let pid = child.id() as libc::pid_t;
@@ -82,17 +110,189 @@ fn best_of(runs: usize, make_args: impl Fn(usize) -> Vec<String>) -> Measure {
     best.expect("at least one run")
 }
 
-fn count_lines(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
+fn count_lines(path: &Path) -> usize {
+    let lines = |p: &Path| {
+        std::fs::read(p)
+            .expect("readable")
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
+    if path.is_file() {
+        return lines(path);
+    }
+    std::fs::read_dir(path)
         .expect("tree exists")
-        .map(|e| std::fs::read(e.expect("entry").path()).expect("readable"))
-        .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count())
+        .map(|e| lines(&e.expect("entry").path()))
         .sum()
 }
 
 fn exponent(n1: usize, t1: Duration, n2: usize, t2: Duration) -> f64 {
     (t2.as_secs_f64() / t1.as_secs_f64()).ln() / (n2 as f64 / n1 as f64).ln()
 }
+
+fn utf8(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// A generated input: a profile, a config tree or a single sip.conf.
+#[derive(Clone, Copy)]
+enum Input {
+    Profile,
+    Tree,
+    SipConf,
+    /// A chan_sip site to migrate (sip.conf with included user files, extensions.conf).
+    SipSite,
+}
+
+impl Input {
+    /// Write the input of size `n` under `dir`; its path.
+    fn write(self, dir: &Path, n: usize) -> PathBuf {
+        match self {
+            Input::Profile => {
+                let path = dir.join(format!("site-{n}.yaml"));
+                std::fs::write(&path, support::synth::profile_yaml(n)).expect("profile written");
+                path
+            }
+            Input::Tree => {
+                let path = dir.join(format!("tree-{n}"));
+                support::synth::write_config_tree(&path, n).expect("tree written");
+                path
+            }
+            Input::SipConf => {
+                let path = dir.join(format!("sip-{n}"));
+                std::fs::create_dir_all(&path).expect("dir");
+                let path = path.join("sip.conf");
+                std::fs::write(&path, support::synth::sip_conf_peers(n)).expect("sip.conf");
+                path
+            }
+            Input::SipSite => {
+                let path = dir.join(format!("sip-site-{n}"));
+                support::synth::write_sip_site(&path, n).expect("site written");
+                path
+            }
+        }
+    }
+}
+
+/// A job: what it reads and how `pbxgen` is run on it.
+struct Job {
+    name: &'static str,
+    input: Input,
+    /// The arguments for input `path`, run number `run`, scratch directory `tmp`.
+    args: fn(path: &str, run: usize, tmp: &Path) -> Vec<String>,
+}
+
+const JOBS: &[Job] = &[
+    Job {
+        name: "render --fail-on none",
+        input: Input::Profile,
+        args: |p, run, tmp| {
+            // A fresh directory per run: every run writes (and fsyncs) every file.
+            let out = tmp.join(format!("out-{run}-{}", unique()));
+            args(&["render", p, "--out", utf8(&out), "--fail-on", "none"])
+        },
+    },
+    Job {
+        name: "render (with self-audit)",
+        input: Input::Profile,
+        args: |p, run, tmp| {
+            let out = tmp.join(format!("out-audited-{run}-{}", unique()));
+            args(&["render", p, "--out", utf8(&out)])
+        },
+    },
+    Job {
+        name: "audit tree",
+        input: Input::Tree,
+        args: |p, _, _| args(&["audit", p, "--format", "json", "--fail-on", "none"]),
+    },
+    Job {
+        name: "audit sip.conf",
+        input: Input::SipConf,
+        args: |p, _, _| args(&["audit", p, "--format", "json", "--fail-on", "none"]),
+    },
+    Job {
+        name: "migrate",
+        input: Input::SipSite,
+        args: |p, run, tmp| {
+            // A fresh directory per run: every run writes every file.
+            let out = tmp.join(format!("migrated-{run}-{}", unique()));
+            args(&["migrate", p, "--out", utf8(&out), "--format", "json"])
+        },
+    },
+];
+
+fn job(name: &str) -> &'static Job {
+    JOBS.iter().find(|j| j.name == name).expect("a known job")
+}
+
+/// A process-wide counter for fresh output directories.
+fn unique() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Generate the input, run the job `runs` times, remove the input: (input lines, best run).
+fn measure(job: &Job, n: usize, runs: usize, tmp: &Path) -> (usize, Measure) {
+    let path = job.input.write(tmp, n);
+    let lines = count_lines(&path);
+    let m = best_of(runs, |run| (job.args)(utf8(&path), run, tmp));
+    match job.input {
+        Input::Profile => std::fs::remove_file(&path).expect("input removed"),
+        Input::Tree | Input::SipSite => std::fs::remove_dir_all(&path).expect("input removed"),
+        Input::SipConf => std::fs::remove_dir_all(path.parent().expect("dir")).expect("removed"),
+    }
+    (lines, m)
+}
+
+/// A target of the performance issue: a job at a size, with a time and (optionally) a memory
+/// bound.
+struct Target {
+    job: &'static str,
+    n: usize,
+    label: &'static str,
+    max_ms: f64,
+    max_mib: Option<f64>,
+}
+
+const TARGETS: &[Target] = &[
+    Target {
+        job: "audit tree",
+        n: TREE_1M_ITEMS,
+        label: "audit, 1,000,000-line tree",
+        max_ms: 300.0,
+        max_mib: Some(300.0),
+    },
+    Target {
+        job: "audit sip.conf",
+        n: SIP_PEERS,
+        label: "audit, 20,000-peer sip.conf (80,000 lines)",
+        max_ms: 20.0,
+        max_mib: Some(40.0),
+    },
+    Target {
+        job: "render (with self-audit)",
+        n: 10_000,
+        label: "render + self-audit, 10,000 extensions",
+        max_ms: 100.0,
+        max_mib: Some(100.0),
+    },
+    Target {
+        job: "render (with self-audit)",
+        n: 100_000,
+        label: "render + self-audit, 100,000 extensions",
+        max_ms: 1000.0,
+        max_mib: None,
+    },
+    Target {
+        job: "migrate",
+        n: 10_000,
+        label: "migrate, 10,000 chan_sip peers",
+        max_ms: 100.0,
+        max_mib: None,
+    },
+];
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
@@ -109,124 +309,83 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
+
+    if let Some(dir) = std::env::var_os("PBXGEN_BENCH_INPUTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("inputs directory");
+        for t in TARGETS {
+            let path = job(t.job).input.write(&dir, t.n);
+            println!("{}: {}", t.label, path.display());
+        }
+        for &n in &sizes {
+            for input in [Input::Profile, Input::Tree, Input::SipConf, Input::SipSite] {
+                println!("{}", input.write(&dir, n).display());
+            }
+        }
+        return;
+    }
+
     let tmp = tempfile::tempdir().expect("temp dir");
     let tmp = tmp.path();
-
     println!(
-        "pbxgen {} — best of {runs} runs, release build, {} cores",
+        "pbxgen {} ({}) — best of {runs} runs, release build, {} cores",
         env!("CARGO_PKG_VERSION"),
+        exe().display(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!();
     println!("| job | N | input lines | wall ms | peak MiB | exponent vs previous N |");
     println!("|---|---:|---:|---:|---:|---:|");
-
-    let mut previous: Option<(usize, Duration)> = None;
-    for &n in &sizes {
-        let profile = tmp.join(format!("site-{n}.yaml"));
-        let p = profile.to_str().expect("utf-8 temp path");
-        std::fs::write(&profile, support::synth::profile_yaml(n)).expect("profile written");
-        let lines = std::fs::read_to_string(&profile)
-            .expect("profile")
-            .lines()
-            .count();
-        // A fresh directory per run: every run writes (and fsyncs) every file.
-        let m = best_of(runs, |run| {
-            let out = tmp.join(format!("out-{n}-{run}"));
-            args(&[
-                "render",
-                p,
-                "--out",
-                out.to_str().expect("utf-8"),
-                "--fail-on",
-                "none",
-            ])
-        });
-        report("render", n, lines, &m, &mut previous);
-    }
-
-    // The default render also audits its own output before writing (`--fail-on critical`).
-    previous = None;
-    for &n in &sizes {
-        let profile = tmp.join(format!("site-{n}.yaml"));
-        let p = profile.to_str().expect("utf-8 temp path");
-        let lines = std::fs::read_to_string(&profile)
-            .expect("profile")
-            .lines()
-            .count();
-        let m = best_of(runs, |run| {
-            let out = tmp.join(format!("out-audited-{n}-{run}"));
-            args(&["render", p, "--out", out.to_str().expect("utf-8")])
-        });
-        report("render + self-audit", n, lines, &m, &mut previous);
-    }
-
-    previous = None;
-    for &n in &sizes {
-        let (lines, m) = audit_tree(tmp, n, runs);
-        report("audit", n, lines, &m, &mut previous);
-    }
-
-    // The 1,000,000-line target: ~26 lines per item in the generated tree.
-    let n = 38_500;
-    let (lines, m) = audit_tree(tmp, n, runs);
-    report("audit (1M-line target)", n, lines, &m, &mut None);
-
-    previous = None;
-    let mut migrate_10k = None;
-    for &n in &sizes {
-        let (lines, m) = migrate_site(tmp, n, runs);
-        report("migrate", n, lines, &m, &mut previous);
-        if n == 10_000 {
-            migrate_10k = Some(m.wall);
+    for job in JOBS {
+        let mut previous: Option<(usize, Duration)> = None;
+        for &n in &sizes {
+            let (lines, m) = measure(job, n, runs, tmp);
+            let exp = previous.map_or_else(
+                || "–".to_string(),
+                |(pn, pt)| format!("{:.2}", exponent(pn, pt, n, m.wall)),
+            );
+            println!(
+                "| {} | {n} | {lines} | {:.1} | {:.1} | {exp} |",
+                job.name,
+                m.ms(),
+                m.mib()
+            );
+            previous = Some((n, m.wall));
         }
     }
-    if !sizes.contains(&10_000) {
-        let (lines, m) = migrate_site(tmp, 10_000, runs);
-        report("migrate (10,000-peer target)", 10_000, lines, &m, &mut None);
-        migrate_10k = Some(m.wall);
-    }
+
+    println!();
+    println!("Targets (ratio = figure / target; ≤ 1.00 meets it):");
     println!();
     println!(
-        "targets: render of 10,000 extensions < 200 ms and < 100 MiB; audit of 1,000,000 lines < 1 s; \
-         migrate of 10,000 peers < 100 ms"
+        "| target | input lines | wall ms | target ms | ratio | peak MiB | target MiB | ratio |"
     );
-    if let Some(wall) = migrate_10k {
-        let ms = wall.as_secs_f64() * 1000.0;
-        println!(
-            "migrate of 10,000 peers: {ms:.1} ms = {:.2} × the 100 ms target",
-            ms / 100.0
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for t in TARGETS {
+        let (lines, m) = measure(job(t.job), t.n, runs, tmp);
+        let (mib_target, mib_ratio) = t.max_mib.map_or_else(
+            || ("–".to_string(), "–".to_string()),
+            |max| (format!("{max:.0}"), format!("{:.2}", m.mib() / max)),
         );
-        if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
-            let converter = time_sip_to_pjsip(tmp, std::path::Path::new(&script), 10_000);
-            println!(
-                "sip_to_pjsip.py on the same 10,000 peers: {:.1} s ({:.0} × pbxgen migrate)",
-                converter.as_secs_f64(),
-                converter.as_secs_f64() * 1000.0 / ms
-            );
-        }
+        println!(
+            "| {} | {lines} | {:.1} | {:.0} | {:.2} | {:.1} | {mib_target} | {mib_ratio} |",
+            t.label,
+            m.ms(),
+            t.max_ms,
+            m.ms() / t.max_ms,
+            m.mib(),
+        );
     }
-}
-
-/// Generate a chan_sip site of `n` peers, migrate it `runs` times (files written each time),
-/// remove it: (input lines, best run).
-fn migrate_site(tmp: &Path, n: usize, runs: usize) -> (usize, Measure) {
-    let dir = tmp.join(format!("sip-site-{n}"));
-    let d = dir.to_str().expect("utf-8 temp path");
-    let stats = support::synth::write_sip_site(&dir, n).expect("site written");
-    let m = best_of(runs, |run| {
-        let out = tmp.join(format!("migrated-{n}-{run}"));
-        args(&[
-            "migrate",
-            d,
-            "--out",
-            out.to_str().expect("utf-8"),
-            "--format",
-            "json",
-        ])
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    (stats.lines, m)
+    println!();
+    println!("Every exponent should stay ≈ 1.0 (the 1k rows are dominated by start-up).");
+    if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
+        let converter = time_sip_to_pjsip(tmp, Path::new(&script), 10_000);
+        println!();
+        println!(
+            "sip_to_pjsip.py on the 10,000-peer migrate site: {:.1} s",
+            converter.as_secs_f64()
+        );
+    }
 }
 
 /// Asterisk's contrib/scripts/sip_to_pjsip/sip_to_pjsip.py (with its astconfigparser.py beside
@@ -249,36 +408,4 @@ fn time_sip_to_pjsip(tmp: &Path, script: &Path, n: usize) -> Duration {
     assert!(status.success(), "sip_to_pjsip.py failed: {status}");
     let _ = std::fs::remove_dir_all(&dir);
     wall
-}
-
-/// Generate a tree of `n` items, audit it `runs` times, remove it: (input lines, best run).
-fn audit_tree(tmp: &Path, n: usize, runs: usize) -> (usize, Measure) {
-    let dir = tmp.join(format!("tree-{n}"));
-    let d = dir.to_str().expect("utf-8 temp path");
-    support::synth::write_config_tree(&dir, n).expect("tree written");
-    let lines = count_lines(&dir);
-    let m = best_of(runs, |_| {
-        args(&["audit", d, "--format", "json", "--fail-on", "none"])
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    (lines, m)
-}
-
-fn report(
-    job: &str,
-    n: usize,
-    lines: usize,
-    m: &Measure,
-    previous: &mut Option<(usize, Duration)>,
-) {
-    let exp = previous.map_or_else(
-        || "–".to_string(),
-        |(pn, pt)| format!("{:.2}", exponent(pn, pt, n, m.wall)),
-    );
-    println!(
-        "| {job} | {n} | {lines} | {:.1} | {:.1} | {exp} |",
-        m.wall.as_secs_f64() * 1000.0,
-        m.max_rss_kib as f64 / 1024.0
-    );
-    *previous = Some((n, m.wall));
 }

@@ -12,6 +12,8 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut current: Option<usize> = None;
+    // The file's variables; sections refer to them (see `Variables`).
+    let mut table = Vec::new();
     for (idx, raw) in text.split('\n').enumerate() {
         let lineno = idx as u32 + 1;
         let indent = raw.len() - raw.trim_start().len();
@@ -71,15 +73,19 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
                 s
             }
         };
-        out.sections[s].variables.push(Variable {
+        table.push(Variable {
             name: name.into(),
             value: value.into(),
             pos: at(indent),
             value_pos: at(value_col),
             object: false,
-            inherited_from: None,
             appended_at: Vec::new(),
         });
+        out.sections[s].variables.push_own(table.len() - 1);
+    }
+    let table = std::sync::Arc::new(table);
+    for section in &mut out.sections {
+        section.variables.set_table(&table);
     }
     out
 }

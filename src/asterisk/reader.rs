@@ -19,7 +19,7 @@ use super::shared_text::Text;
 use super::source::{Denied, FileId, Pos, SourceFile, SourceMap, Tree};
 use super::syntax::{
     Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
-    Section, Severity, Variable,
+    Section, Severity, Variable, Variables,
 };
 use crate::diag::{Error, Result};
 use std::collections::HashMap;
@@ -266,15 +266,25 @@ impl Loader {
         };
         let file = match kind.dialect() {
             Dialect::Asterisk => {
+                let placeholder = Arc::new(Vec::new());
                 let mut p = FileParser {
                     loader: self,
                     out,
+                    vars: Vec::new(),
+                    placeholder,
+                    text: None,
                     index: FastMap::default(),
+                    next_same_name: Vec::new(),
+                    base_names: FastMap::default(),
                     current: None,
                     stack: Vec::new(),
                     names: FastMap::default(),
                 };
                 p.parse_file(id, 0);
+                let table = Arc::new(std::mem::take(&mut p.vars));
+                for section in &mut p.out.sections {
+                    section.variables.set_table(&table);
+                }
                 p.out
             }
             Dialect::PhpIni => {
@@ -436,8 +446,19 @@ struct Stop;
 struct FileParser<'l> {
     loader: &'l mut Loader,
     out: ConfigFile,
-    /// Lower-cased section name → indices into `out.sections`, in order.
-    index: FastMap<String, Vec<usize>>,
+    /// The file's table of variables: sections refer to ranges of it ([`Variables`]).
+    vars: Vec<Variable>,
+    /// The table sections point at until the real one is finished.
+    placeholder: Arc<Vec<Variable>>,
+    /// The file being read as text, when it is UTF-8: names and values are ranges of it.
+    text: Option<Arc<str>>,
+    /// Sections by name without a key per section: the hash of the lower-cased name → the
+    /// first and last section with that hash; `next_same_name[i]` is the next one after `i`
+    /// (`u32::MAX`: none). Names are compared on lookup (hashes may collide).
+    index: FastMap<u64, (u32, u32)>,
+    next_same_name: Vec<u32>,
+    /// Section names as shared text, for the variables inherited from them.
+    base_names: FastMap<usize, Text>,
     /// `cfg->current`: the section an included file starts in.
     current: Option<usize>,
     /// Files being read (for loop detection).
@@ -452,9 +473,51 @@ impl FileParser<'_> {
         if let Some(t) = self.names.get(name) {
             return t.clone();
         }
-        let t = Text::from(String::from_utf8_lossy(name));
+        let t = self.text_of(name);
         self.names.insert(name.into(), t.clone());
         t
+    }
+
+    /// `bytes` as text: a range of the file being read when it is one (no copy), else a copy
+    /// (invalid UTF-8 replaced).
+    fn text_of(&self, bytes: &[u8]) -> Text {
+        if let Some(text) = &self.text {
+            let base = text.as_ptr() as usize;
+            let at = bytes.as_ptr() as usize;
+            if at >= base && at + bytes.len() <= base + text.len() {
+                let start = at - base;
+                if let Some(t) = Text::range_of(text, start..start + bytes.len()) {
+                    return t;
+                }
+            }
+        }
+        Text::from(String::from_utf8_lossy(bytes))
+    }
+
+    /// The shared name of section `i` (for the variables inherited from it).
+    fn base_name(&mut self, i: usize) -> Text {
+        if let Some(t) = self.base_names.get(&i) {
+            return t.clone();
+        }
+        let t = Text::from(self.out.sections[i].name.as_str());
+        self.base_names.insert(i, t.clone());
+        t
+    }
+
+    /// Add section `idx` (just pushed) to the name index.
+    fn index_section(&mut self, idx: usize) {
+        let idx = idx as u32;
+        self.next_same_name.push(u32::MAX);
+        let key = name_hash(&self.out.sections[idx as usize].name);
+        match self.index.get_mut(&key) {
+            Some((_, last)) => {
+                self.next_same_name[*last as usize] = idx;
+                *last = idx;
+            }
+            None => {
+                self.index.insert(key, (idx, idx));
+            }
+        }
     }
 
     fn diag(&mut self, code: DiagnosticCode, severity: Severity, pos: Pos, message: String) {
@@ -479,7 +542,11 @@ impl FileParser<'_> {
 
     fn parse_file(&mut self, file: FileId, depth: usize) {
         self.stack.push(file);
-        let bytes = self.loader.sources.file(file).bytes.clone();
+        let source = self.loader.sources.file(file);
+        let bytes = source.bytes.clone();
+        // Most lines are variables: room for them all at once instead of growing by doubling.
+        self.vars.reserve(source.line_count());
+        let outer_text = std::mem::replace(&mut self.text, Text::utf8_buffer(&bytes));
         let mut cat = self.current;
         let mut comment: i32 = 0;
         let mut nest: Vec<Pos> = Vec::new();
@@ -518,7 +585,7 @@ impl FileParser<'_> {
                 );
                 line = &line[..nul];
             }
-            if !noted_non_utf8 && std::str::from_utf8(line).is_err() {
+            if !noted_non_utf8 && self.text.is_none() && std::str::from_utf8(line).is_err() {
                 noted_non_utf8 = true;
                 self.diag(
                     DiagnosticCode::NonUtf8,
@@ -595,6 +662,7 @@ impl FileParser<'_> {
                 );
             }
         }
+        self.text = outer_text;
         self.stack.pop();
     }
 
@@ -740,7 +808,7 @@ impl FileParser<'_> {
             is_template: false,
             bases: Vec::new(),
             appended_at: Vec::new(),
-            variables: Vec::new(),
+            variables: Variables::with_table(&self.placeholder),
         });
         let mut target: Option<usize> = None;
         let after = &b[close + 1..];
@@ -789,11 +857,8 @@ impl FileParser<'_> {
         match newcat {
             Some(section) => {
                 let idx = self.out.sections.len();
-                self.index
-                    .entry(section.name.to_ascii_lowercase())
-                    .or_default()
-                    .push(idx);
                 self.out.sections.push(section);
+                self.index_section(idx);
                 *cat = Some(idx);
                 self.current = Some(idx);
             }
@@ -829,8 +894,9 @@ impl FileParser<'_> {
             .or_else(|| target.map(|t| self.out.sections[t].name.clone()))
             .unwrap_or_default();
         if let Some(filter) = text.strip_prefix('+') {
-            let Some(found) = self.find_section(&cur_name, |s| append_filter_matches(s, filter))
-            else {
+            let found =
+                self.find_section(&cur_name, |s| append_filter_matches(s, &self.vars, filter));
+            let Some(found) = found else {
                 return Err(self.fatal(
                     DiagnosticCode::AppendWithoutTarget,
                     depth,
@@ -845,7 +911,7 @@ impl FileParser<'_> {
             if let Some(n) = newcat.take() {
                 let t = &mut self.out.sections[found];
                 t.is_template |= n.is_template;
-                t.variables.extend(n.variables);
+                t.variables.append(n.variables);
             }
             *target = Some(found);
             return Ok(());
@@ -873,21 +939,17 @@ impl FileParser<'_> {
             };
             return Err(self.fatal(code, depth, item_pos, why));
         };
-        let base_section = &self.out.sections[base];
-        // Copies share the base's strings: inheriting costs no allocation per variable.
-        let from = Text::from(base_section.name.as_str());
-        let inherit = |v: &Variable| Variable {
-            inherited_from: Some(from.clone()),
-            ..v.clone()
-        };
+        // The section refers to the base's variables as they are now: no copy per variable.
+        let from = self.base_name(base);
         match (newcat.as_mut(), *target) {
             (Some(n), _) => n
                 .variables
-                .extend(base_section.variables.iter().map(inherit)),
+                .inherit(&self.out.sections[base].variables, &from),
             (None, Some(t)) => {
-                // Appending to an existing section (possibly the base itself): copy first.
-                let copied: Vec<Variable> = base_section.variables.iter().map(inherit).collect();
-                self.out.sections[t].variables.extend(copied);
+                // Appending to an existing section (possibly the base itself): what the base
+                // holds before the append.
+                let base_vars = self.out.sections[base].variables.clone();
+                self.out.sections[t].variables.inherit(&base_vars, &from);
             }
             (None, None) => {}
         }
@@ -900,11 +962,17 @@ impl FileParser<'_> {
         if name.is_empty() {
             return self.out.sections.iter().position(ok);
         }
-        self.index
-            .get(&name.to_ascii_lowercase())?
-            .iter()
-            .copied()
-            .find(|&i| ok(&self.out.sections[i]))
+        let mut i = self.index.get(&name_hash(name))?.0;
+        loop {
+            let section = &self.out.sections[i as usize];
+            if section.name.eq_ignore_ascii_case(name) && ok(section) {
+                return Some(i as usize);
+            }
+            i = self.next_same_name[i as usize];
+            if i == u32::MAX {
+                return None;
+            }
+        }
     }
 
     fn directive(
@@ -1108,7 +1176,13 @@ impl FileParser<'_> {
         let mut vstart = eq + 1;
         if append {
             let section = &self.out.sections[ci];
-            if let Some(replace) = section.variables.iter().rposition(|v| v.name == name) {
+            let last_same = section
+                .variables
+                .iter_in(&self.vars)
+                .enumerate()
+                .filter(|(_, (_, v))| v.name == name)
+                .last();
+            if let Some((replace, _)) = last_same {
                 self.append_to(ci, replace, &b[vstart..], pos(ns));
                 return Ok(());
             }
@@ -1129,15 +1203,17 @@ impl FileParser<'_> {
             return Ok(());
         }
         let (vs, ve) = strip_range(b, vstart, b.len());
-        self.out.sections[ci].variables.push(Variable {
+        let value = self.text_of(&b[vs..ve]);
+        let slot = self.vars.len();
+        self.vars.push(Variable {
             name,
-            value: Text::from(String::from_utf8_lossy(&b[vs..ve])),
+            value,
             pos: pos(ns),
             value_pos: pos(vs),
             object,
-            inherited_from: None,
             appended_at: Vec::new(),
         });
+        self.out.sections[ci].variables.push_own(slot);
         Ok(())
     }
 
@@ -1145,27 +1221,48 @@ impl FileParser<'_> {
     /// variable with this exact name, trims the result, and stores it (through
     /// `ast_variable_update`) in the last variable whose name matches case-insensitively and
     /// whose value equals the old value (any value when the old value is empty).
+    ///
+    /// The changed variable is a new entry of the table: the old one may be inherited by other
+    /// sections, which keep it as it was.
     fn append_to(&mut self, ci: usize, replace: usize, more: &[u8], at: Pos) {
-        let section = &mut self.out.sections[ci];
-        let old_value = section.variables[replace].value.clone();
-        let old_name = section.variables[replace].name.clone();
+        let variables = &self.out.sections[ci].variables;
+        let old = |i: usize| {
+            variables
+                .iter_in(&self.vars)
+                .nth(i)
+                .map(|(_, v)| v)
+                .expect("a variable of the section")
+        };
+        let old_value = old(replace).value.clone();
+        let old_name = old(replace).name.clone();
         let mut joined = old_value.to_string();
         joined.push_str(&String::from_utf8_lossy(more));
         let new_value =
             Text::from(joined.trim_matches(|c: char| c.is_ascii() && is_space(c as u8)));
-        let target = section
-            .variables
-            .iter()
-            .rposition(|v| {
+        let target = variables
+            .iter_in(&self.vars)
+            .enumerate()
+            .filter(|(_, (_, v))| {
                 v.name.eq_ignore_ascii_case(&old_name)
                     && (old_value.is_empty() || v.value.eq_ignore_ascii_case(&old_value))
             })
-            .unwrap_or(replace);
-        let v = &mut section.variables[target];
-        v.name = old_name;
-        v.value = new_value;
-        v.appended_at.push(at);
+            .last()
+            .map_or(replace, |(i, _)| i);
+        let mut changed = old(target).clone();
+        changed.name = old_name;
+        changed.value = new_value;
+        changed.appended_at.push(at);
+        let slot = self.vars.len();
+        self.vars.push(changed);
+        self.out.sections[ci].variables.replace(target, slot);
     }
+}
+
+/// FNV-1a of the ASCII-lower-cased name: sections compare case-insensitively.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// How the fast path may treat a line.
@@ -1191,7 +1288,7 @@ fn simple_comment(line: &[u8]) -> Option<SimpleLine> {
 /// `does_category_match` for `(+filter)`: an empty filter matches a non-template section;
 /// otherwise every `&`-separated `name=value` regex pair (unanchored POSIX ERE) must match some
 /// variable, and templates match only with `TEMPLATES=include|restrict`.
-pub fn append_filter_matches(section: &Section, filter: &str) -> bool {
+fn append_filter_matches(section: &Section, table: &[Variable], filter: &str) -> bool {
     if filter.is_empty() {
         return !section.is_template;
     }
@@ -1224,8 +1321,8 @@ pub fn append_filter_matches(section: &Section, filter: &str) -> bool {
         };
         if section
             .variables
-            .iter()
-            .any(|v| re_name.is_match(&v.name) && re_value.is_match(&v.value))
+            .iter_in(table)
+            .any(|(_, v)| re_name.is_match(&v.name) && re_value.is_match(&v.value))
         {
             found += 1;
         }
@@ -1428,8 +1525,13 @@ mod tests {
         let x = f.section("x").unwrap();
         let got: Vec<(&str, Option<&str>)> = x
             .variables
-            .iter()
-            .map(|v| (v.name.as_str(), v.inherited_from.as_deref()))
+            .entries()
+            .map(|e| {
+                (
+                    e.variable.name.as_str(),
+                    e.inherited_from.map(|t| t.as_str()),
+                )
+            })
             .collect();
         assert_eq!(got, [("a", Some("t1")), ("b", Some("plain")), ("c", None)]);
         assert_eq!(x.bases, ["t1", "plain"]);
@@ -1446,6 +1548,84 @@ mod tests {
     }
 
     /// "`[name](!,base)` template inheriting."
+    #[test]
+    fn appending_to_an_inherited_variable_changes_only_that_section() {
+        // The peers share the template's lines; `+=` in one of them must not reach the
+        // template or the other peer, and `+=` in the base after the header must not reach
+        // the sections that inherited before.
+        let f = parse(
+            "[t](!)\nallow=ulaw\ndeny=all\n[a](t)\nallow+=,alaw\n[b](t)\n[t](+TEMPLATES=include)\n\
+             allow+=,g722\n[c](t)\n",
+        );
+        assert_eq!(
+            vars(&f, "a"),
+            pairs(&[("allow", "ulaw,alaw"), ("deny", "all")])
+        );
+        assert_eq!(vars(&f, "b"), pairs(&[("allow", "ulaw"), ("deny", "all")]));
+        assert_eq!(
+            vars(&f, "t"),
+            pairs(&[("allow", "ulaw,g722"), ("deny", "all")])
+        );
+        assert_eq!(
+            vars(&f, "c"),
+            pairs(&[("allow", "ulaw,g722"), ("deny", "all")])
+        );
+        // Inherited lines keep their origin; the changed one too.
+        let origins: Vec<Option<&str>> = f
+            .section("a")
+            .unwrap()
+            .variables
+            .entries()
+            .map(|e| e.inherited_from.map(|t| t.as_str()))
+            .collect();
+        assert_eq!(origins, [Some("t"), Some("t")]);
+    }
+
+    #[test]
+    fn inherited_lines_share_one_slot_of_the_table() {
+        let f = parse("[t](!)\nhost=dynamic\n[a](t)\nx=1\n[b](t)\n");
+        let slot = |name: &str| {
+            f.section(name)
+                .unwrap()
+                .variables
+                .entries()
+                .next()
+                .unwrap()
+                .slot
+        };
+        assert_eq!(slot("a"), slot("b"));
+        assert_eq!(f.section("a").unwrap().variables.len(), 2);
+        assert_eq!(f.section("b").unwrap().variables.len(), 1);
+    }
+
+    #[test]
+    fn per_slot_work_is_done_once_per_template_line_and_per_table() {
+        use crate::asterisk::syntax::PerSlot;
+        let f = parse("[t](!)\nhost=dynamic\n[a](t)\nx=1\n[b](t)\nhost+=x\n");
+        let mut seen = PerSlot::default();
+        let mut computed = Vec::new();
+        for name in ["a", "b"] {
+            let s = f.section(name).unwrap();
+            for e in s.variables.entries() {
+                seen.get_or_insert_with(&s.variables, &e, || {
+                    computed.push(format!("{}={}", e.variable.name, e.variable.value))
+                });
+            }
+        }
+        // `host=dynamic` of the template once; b's `+=` made a line of its own.
+        assert_eq!(computed, ["host=dynamic", "x=1", "host=dynamicx"]);
+        // Another file's table has its own slots: nothing is taken from the first file.
+        let g = parse("[a]\nhost=other\n");
+        let s = g.section("a").unwrap();
+        let mut texts = PerSlot::default();
+        let first = f.section("a").unwrap();
+        let e = first.variables.entries().next().unwrap();
+        texts.get_or_insert_with(&first.variables, &e, || "first".to_string());
+        let e = s.variables.entries().next().unwrap();
+        let got = texts.get_or_insert_with(&s.variables, &e, || "second".to_string());
+        assert_eq!(got, "second");
+    }
+
     #[test]
     fn template_can_inherit() {
         let f = parse("[base](!)\na=1\n[mid](!,base)\nb=2\n[leaf](mid)\n");

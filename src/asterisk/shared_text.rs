@@ -1,59 +1,129 @@
 //! [`Text`]: an immutable, cheaply cloned string for the reader's variable names and values.
 //!
-//! A million-line tree has millions of variables, and every section inheriting from a template
-//! copies the template's variables: with `String`s each copy was three allocations. A `Text`
-//! clone is a reference-count increment, and option names (which repeat millions of times) are
-//! interned per file so that equal names share one allocation.
+//! A million-line tree has millions of variables. A `Text` is a range of a shared buffer: the
+//! reader's values are ranges of the source file itself (no copy, no allocation per value), and
+//! a clone is a reference-count increment. Text that is not a range of a source (an unescaped
+//! `\;`, a `+=` join, bytes that are not UTF-8) has a buffer of its own; option names, which
+//! repeat millions of times, are interned per file so that equal names share one.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, Range};
+use std::sync::{Arc, LazyLock};
 
 /// An immutable shared string; derefs to `str`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Text(Arc<str>);
+#[derive(Clone)]
+pub struct Text {
+    buf: Arc<str>,
+    start: u32,
+    len: u32,
+}
+
+/// The buffer of every empty `Text` made by `default()`.
+static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 
 impl Text {
     pub fn as_str(&self) -> &str {
-        &self.0
+        let range = self.start as usize..(self.start + self.len) as usize;
+        debug_assert!(self.buf.get(range.clone()).is_some());
+        // SAFETY: `range` was checked to lie on character boundaries of `buf` when the Text was
+        // made (`whole` or `range_of`), and `buf` is immutable.
+        unsafe { self.buf.get_unchecked(range) }
+    }
+
+    /// The whole of `buf`.
+    pub fn whole(buf: Arc<str>) -> Text {
+        let len = u32::try_from(buf.len()).expect("text shorter than 4 GiB");
+        Text { buf, start: 0, len }
+    }
+
+    /// `buf[range]`, sharing `buf`; `None` when `range` is not on character boundaries of `buf`.
+    pub fn range_of(buf: &Arc<str>, range: Range<usize>) -> Option<Text> {
+        buf.get(range.clone())?;
+        Some(Text {
+            buf: Arc::clone(buf),
+            start: u32::try_from(range.start).ok()?,
+            len: u32::try_from(range.len()).ok()?,
+        })
+    }
+
+    /// `bytes` as shared text when it is UTF-8, sharing the allocation (no copy).
+    pub fn utf8_buffer(bytes: &Arc<[u8]>) -> Option<Arc<str>> {
+        std::str::from_utf8(bytes).ok()?;
+        let raw = Arc::into_raw(Arc::clone(bytes));
+        // SAFETY: the bytes were just checked to be UTF-8, and `[u8]` and `str` have the same
+        // layout (this is how std turns an `Arc<[u8]>` into an `Arc<str>`).
+        Some(unsafe { Arc::from_raw(raw as *const str) })
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::whole(Arc::clone(&EMPTY))
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Text(Arc::from(s))
+        Text::whole(Arc::from(s))
     }
 }
 
 impl From<std::borrow::Cow<'_, str>> for Text {
     fn from(s: std::borrow::Cow<'_, str>) -> Self {
-        Text(Arc::from(s))
+        Text::whole(Arc::from(s))
     }
 }
 
 impl From<&String> for Text {
     fn from(s: &String) -> Self {
-        Text(Arc::from(s.as_str()))
+        Text::whole(Arc::from(s.as_str()))
     }
 }
 
@@ -65,7 +135,7 @@ impl From<&Text> for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Self {
-        Text(Arc::from(s))
+        Text::whole(Arc::from(s))
     }
 }
 
@@ -77,19 +147,19 @@ impl From<Text> for String {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
@@ -107,18 +177,18 @@ impl PartialEq<Text> for str {
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }

@@ -9,6 +9,7 @@
 use super::shared_text::Text;
 use super::source::{FileId, Pos};
 use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 /// What kind of configuration a file is, which decides how the model interprets it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -264,13 +265,14 @@ fn mask_mailbox_pins(section: &Section) -> Section {
     {
         return masked;
     }
-    for v in &mut masked.variables {
+    masked.variables = section.variables.mapped(|v| {
         let rest = v.value.split_once(',').map(|(_, r)| r);
-        v.value = match rest {
+        let value = match rest {
             Some(rest) => format!("{},{rest}", crate::redact::MASK).into(),
             None => crate::redact::MASK.into(),
         };
-    }
+        Variable { value, ..v.clone() }
+    });
     masked
 }
 
@@ -317,9 +319,9 @@ pub struct Section {
     pub bases: Vec<String>,
     /// Headers `[name](+)` / `[name](+filter)` that appended to this section.
     pub appended_at: Vec<Pos>,
-    /// Inherited variables first (copied at the point of the header), then the section's own,
-    /// then those added by `(+)` headers, in file order.
-    pub variables: Vec<Variable>,
+    /// Inherited variables first (as they were at the point of the header), then the section's
+    /// own, then those added by `(+)` headers, in file order.
+    pub variables: Variables,
 }
 
 impl Section {
@@ -331,7 +333,7 @@ impl Section {
             is_template: false,
             bases: Vec::new(),
             appended_at: Vec::new(),
-            variables: Vec::new(),
+            variables: Variables::default(),
         }
     }
 
@@ -357,6 +359,287 @@ impl Section {
     }
 }
 
+/// A section's variables: ranges of its file's one table of variables.
+///
+/// Inheriting from a template does not copy the template's variables: the section refers to
+/// the same entries of the table (as they were at its header), so a thousand peers on one
+/// template hold the template's lines once. The table only grows while the file is read, and
+/// an entry is never changed once written (`+=` writes a new entry for the section that
+/// appends), so what a section refers to stays what it inherited.
+#[derive(Clone, Default)]
+pub struct Variables {
+    /// The file's table (while reading: a placeholder; see [`Variables::set_table`]).
+    table: Arc<Vec<Variable>>,
+    runs: Vec<Run>,
+}
+
+/// Entries `start..end` of the table, inherited from section `from` (`None`: the section's
+/// own lines).
+#[derive(Clone, Debug)]
+pub(crate) struct Run {
+    start: u32,
+    end: u32,
+    from: Option<Text>,
+}
+
+/// One variable of a section, with where it sits in its file's table and where it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    /// Index in the file's table of variables: the same for a template's line and every copy a
+    /// section inherited, so per-line work can be done once.
+    pub slot: u32,
+    pub variable: &'a Variable,
+    /// The base section this variable was inherited from by `[x](base)`, if it was.
+    pub inherited_from: Option<&'a Text>,
+}
+
+impl Variables {
+    /// Variables in a table of their own, in order (none inherited).
+    pub fn from_vec(vars: Vec<Variable>) -> Variables {
+        let end = u32::try_from(vars.len()).expect("fewer than 2^32 variables");
+        Variables {
+            table: Arc::new(vars),
+            runs: if end == 0 {
+                Vec::new()
+            } else {
+                vec![Run {
+                    start: 0,
+                    end,
+                    from: None,
+                }]
+            },
+        }
+    }
+
+    /// No variables yet, in `table` (the placeholder of a file being read).
+    pub(crate) fn with_table(table: &Arc<Vec<Variable>>) -> Variables {
+        Variables {
+            table: Arc::clone(table),
+            runs: Vec::new(),
+        }
+    }
+
+    /// The same variables (and origins) with `f` applied, in a table of their own.
+    pub fn mapped(&self, f: impl Fn(&Variable) -> Variable) -> Variables {
+        let mut table = Vec::with_capacity(self.len());
+        let mut runs = Vec::with_capacity(self.runs.len());
+        for r in &self.runs {
+            let start = table.len() as u32;
+            table.extend(self.table[r.start as usize..r.end as usize].iter().map(&f));
+            runs.push(Run {
+                start,
+                end: table.len() as u32,
+                from: r.from.clone(),
+            });
+        }
+        Variables {
+            table: Arc::new(table),
+            runs,
+        }
+    }
+
+    /// Every variable, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Variable> + Clone + use<'_> {
+        self.iter_in(&self.table).map(|(_, v)| v)
+    }
+
+    /// Every variable with its table slot and origin, in order.
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = Entry<'_>> + Clone + use<'_> {
+        self.runs.iter().flat_map(|r| {
+            self.table[r.start as usize..r.end as usize]
+                .iter()
+                .zip(r.start..r.end)
+                .map(|(variable, slot)| Entry {
+                    slot,
+                    variable,
+                    inherited_from: r.from.as_ref(),
+                })
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|r| (r.end - r.start) as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    /// The `i`th variable.
+    pub fn at(&self, i: usize) -> Option<&Variable> {
+        self.iter().nth(i)
+    }
+
+    /// The number of entries in the file's table (an upper bound of every slot).
+    pub fn table_len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Every variable in order, reading `table` (the table being built, while reading).
+    pub(crate) fn iter_in<'a>(
+        &'a self,
+        table: &'a [Variable],
+    ) -> impl DoubleEndedIterator<Item = (usize, &'a Variable)> + Clone + use<'a> {
+        self.runs.iter().flat_map(move |r| {
+            let range = r.start as usize..r.end as usize;
+            range.clone().zip(&table[range])
+        })
+    }
+
+    /// Append the table entry `slot` (just written) as the section's own line.
+    pub(crate) fn push_own(&mut self, slot: usize) {
+        let slot = u32::try_from(slot).expect("fewer than 2^32 variables");
+        if let Some(last) = self
+            .runs
+            .last_mut()
+            .filter(|r| r.from.is_none() && r.end == slot)
+        {
+            last.end += 1;
+            return;
+        }
+        self.push_run(Run {
+            start: slot,
+            end: slot + 1,
+            from: None,
+        });
+    }
+
+    /// Append everything `base` holds now, as inherited from `from`.
+    pub(crate) fn inherit(&mut self, base: &Variables, from: &Text) {
+        for r in &base.runs {
+            self.push_run(Run {
+                from: Some(from.clone()),
+                ..r.clone()
+            });
+        }
+    }
+
+    /// Append `other`'s variables (keeping their origins).
+    pub(crate) fn append(&mut self, other: Variables) {
+        for r in other.runs {
+            self.push_run(r);
+        }
+    }
+
+    /// The `index`th variable is now table entry `slot` (a new entry: the old one may be
+    /// shared with other sections, which keep it).
+    pub(crate) fn replace(&mut self, index: usize, slot: usize) {
+        let slot = u32::try_from(slot).expect("fewer than 2^32 variables");
+        let mut before = 0usize;
+        for (i, r) in self.runs.iter().enumerate() {
+            let len = (r.end - r.start) as usize;
+            if index < before + len {
+                let at = r.start + (index - before) as u32;
+                let mut pieces = Vec::with_capacity(3);
+                if at > r.start {
+                    pieces.push(Run {
+                        end: at,
+                        ..r.clone()
+                    });
+                }
+                pieces.push(Run {
+                    start: slot,
+                    end: slot + 1,
+                    from: r.from.clone(),
+                });
+                if at + 1 < r.end {
+                    pieces.push(Run {
+                        start: at + 1,
+                        ..r.clone()
+                    });
+                }
+                self.runs.splice(i..=i, pieces);
+                return;
+            }
+            before += len;
+        }
+    }
+
+    /// Point at the file's finished table.
+    pub(crate) fn set_table(&mut self, table: &Arc<Vec<Variable>>) {
+        self.table = Arc::clone(table);
+    }
+
+    fn push_run(&mut self, run: Run) {
+        // Most sections hold one or two runs: grow exactly while small.
+        if self.runs.len() < 4 {
+            self.runs.reserve_exact(1);
+        }
+        self.runs.push(run);
+    }
+}
+
+impl std::ops::Index<usize> for Variables {
+    type Output = Variable;
+    fn index(&self, i: usize) -> &Variable {
+        self.at(i).expect("variable index in range")
+    }
+}
+
+impl<'a> IntoIterator for &'a Variables {
+    type Item = &'a Variable;
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a Variable> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.entries()).finish()
+    }
+}
+
+impl Serialize for Variables {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.entries())
+    }
+}
+
+/// Something worked out once per slot of a file's table of variables: the line a thousand
+/// sections inherit from one template is read once, not once per section.
+///
+/// Slots are only comparable within one table: asked about a section of another table, it
+/// forgets what it knew and starts again (correct, just not shared).
+#[derive(Clone, Debug)]
+pub struct PerSlot<T> {
+    /// The table the slots index (held, so that another table cannot take its address).
+    table: Option<Arc<Vec<Variable>>>,
+    values: Vec<Option<T>>,
+}
+
+impl<T> Default for PerSlot<T> {
+    fn default() -> Self {
+        PerSlot {
+            table: None,
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T> PerSlot<T> {
+    /// The value for `entry`'s slot of `variables`' table, computed by `f` the first time.
+    pub fn get_or_insert_with(
+        &mut self,
+        variables: &Variables,
+        entry: &Entry<'_>,
+        f: impl FnOnce() -> T,
+    ) -> &T {
+        if !self
+            .table
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, &variables.table))
+        {
+            self.table = Some(Arc::clone(&variables.table));
+            self.values.clear();
+        }
+        if self.values.len() < variables.table_len() {
+            self.values.resize_with(variables.table_len(), || None);
+        }
+        self.values[entry.slot as usize].get_or_insert_with(f)
+    }
+}
+
 /// A `name = value` (or `name => value`) line.
 #[derive(Clone, Debug)]
 pub struct Variable {
@@ -370,26 +653,25 @@ pub struct Variable {
     pub value_pos: Pos,
     /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
     pub object: bool,
-    /// The base section this variable was copied from by `[x](base)`, if it was inherited.
-    pub inherited_from: Option<Text>,
     /// Positions of `name += more` lines that appended to this variable.
     pub appended_at: Vec<Pos>,
 }
 
-impl Serialize for Variable {
+impl Serialize for Entry<'_> {
     /// Serialised with secrets masked: values of secret-like options never reach a dump.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let v = self.variable;
         let mut st = s.serialize_struct("Variable", 6)?;
-        st.serialize_field("name", &self.name)?;
-        let masked = crate::redact::value::mask_option_value(&self.name, &self.value);
+        st.serialize_field("name", &v.name)?;
+        let masked = crate::redact::value::mask_option_value(&v.name, &v.value);
         st.serialize_field(
             "value",
             &crate::redact::value::mask_inline_credentials(&masked),
         )?;
-        st.serialize_field("pos", &self.pos)?;
-        st.serialize_field("value_pos", &self.value_pos)?;
-        st.serialize_field("object", &self.object)?;
+        st.serialize_field("pos", &v.pos)?;
+        st.serialize_field("value_pos", &v.value_pos)?;
+        st.serialize_field("object", &v.object)?;
         st.serialize_field("inherited_from", &self.inherited_from)?;
         st.end()
     }

@@ -63,8 +63,8 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
     // Every own (not inherited) line of the file and its includes, in file order.
     let mut lines: Vec<(&str, &crate::asterisk::syntax::Variable)> = Vec::new();
     for s in &ext.sections {
-        for v in s.variables.iter().filter(|v| v.inherited_from.is_none()) {
-            lines.push((s.name.as_str(), v));
+        for e in s.variables.entries().filter(|e| e.inherited_from.is_none()) {
+            lines.push((s.name.as_str(), e.variable));
         }
     }
     lines.sort_by_key(|(_, v)| v.pos);

@@ -110,6 +110,11 @@ pub(crate) struct Cx<'a> {
     shared_entries: Vec<(usize, Text)>,
     /// The section of the last entry (consecutive entries share it: one allocation).
     last_section: Text,
+    /// The sections of sip.conf by name, lower-cased (made on the first inherited-line lookup).
+    sections_by_name: Option<FastMap<String, Vec<u32>>>,
+    /// The lines the sections named `.0` inherited, each with the base it came from (the
+    /// sections of one peer are looked up together, consecutively).
+    inherited_lines: Option<(String, Vec<(Pos, Text)>)>,
 }
 
 impl<'a> Cx<'a> {
@@ -119,6 +124,49 @@ impl<'a> Cx<'a> {
             self.last_section = Text::from(section);
         }
         self.last_section.clone()
+    }
+
+    /// The base `v` came from when the section(s) called `section` inherited it rather than
+    /// wrote it (the file's table holds a template's line once for every section inheriting it,
+    /// so the origin belongs to the section's reference to the line, not to the line).
+    fn inherited_base(&mut self, section: &str, v: &Variable) -> Option<Text> {
+        if !self
+            .inherited_lines
+            .as_ref()
+            .is_some_and(|(name, _)| name.eq_ignore_ascii_case(section))
+        {
+            let sip = self.sip;
+            let index = self.sections_by_name.get_or_insert_with(|| {
+                let mut index: FastMap<String, Vec<u32>> = FastMap::default();
+                for (i, s) in sip.sections.iter().enumerate() {
+                    index
+                        .entry(s.name.to_ascii_lowercase())
+                        .or_default()
+                        .push(i as u32);
+                }
+                index
+            });
+            let mut lines = Vec::new();
+            for &i in index
+                .get(&section.to_ascii_lowercase())
+                .map_or(&[][..], Vec::as_slice)
+            {
+                lines.extend(
+                    sip.sections[i as usize]
+                        .variables
+                        .entries()
+                        .filter_map(|e| {
+                            e.inherited_from.map(|base| (e.variable.pos, base.clone()))
+                        }),
+                );
+            }
+            self.inherited_lines = Some((section.to_string(), lines));
+        }
+        let (_, lines) = self.inherited_lines.as_ref()?;
+        lines
+            .iter()
+            .find(|(pos, _)| *pos == v.pos)
+            .map(|(_, base)| base.clone())
     }
 
     fn file_name(&mut self, id: FileId) -> Text {
@@ -143,7 +191,7 @@ impl<'a> Cx<'a> {
     ) {
         let message = message.into();
         if let (Some(v), Some(section)) = (var, section) {
-            if let Some(base) = &v.inherited_from {
+            if let Some(base) = self.inherited_base(section, v) {
                 let key = (
                     v.pos,
                     shared_hash(severity, outcome, &message, &targets, section),
@@ -162,7 +210,7 @@ impl<'a> Cx<'a> {
                     }
                 } else {
                     self.shared.insert(key, self.report.len());
-                    self.shared_entries.push((self.report.len(), base.clone()));
+                    self.shared_entries.push((self.report.len(), base));
                     self.push(severity, outcome, Some(v), Some(section), targets, message);
                     let last = self.report.len() - 1;
                     let section = self.section_text(section);
@@ -313,6 +361,8 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
         shared: FastMap::default(),
         shared_entries: Vec::new(),
         last_section: Text::default(),
+        sections_by_name: None,
+        inherited_lines: None,
     };
     for d in sip.diagnostics.iter().filter(|d| {
         matches!(

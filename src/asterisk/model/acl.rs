@@ -6,6 +6,7 @@
 
 use super::values::{HostShape, PortRule, host_shape, numeric_address};
 use super::{Located, SectionRef};
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
@@ -46,7 +47,7 @@ pub struct AclRule {
     /// Written with a leading `!`: the entry's sense is flipped when evaluating.
     pub negated: bool,
     /// The option name as written (`permit`, `deny`, `contactpermit`, `contact_deny`, …).
-    pub option: String,
+    pub option: Text,
     pub pos: Pos,
 }
 
@@ -95,14 +96,15 @@ impl Acl {
         permit_names: &[&str],
         deny_names: &[&str],
         acl_names: &[&str],
+        cache: &mut AclCache,
     ) -> Acl {
         let mut acl = Acl::default();
         for v in &section.variables {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
             if is(permit_names) {
-                acl.push_entries(v, true);
+                acl.push_entries(v, true, cache);
             } else if is(deny_names) {
-                acl.push_entries(v, false);
+                acl.push_entries(v, false, cache);
             } else if is(acl_names) {
                 acl.named.extend(super::values::list_items(v));
             }
@@ -111,48 +113,34 @@ impl Acl {
     }
 
     /// The chan_sip / acl.conf / manager.conf / pjsip `type=acl` signalling ACL.
-    pub fn signalling(section: &Section) -> Acl {
-        Acl::from_section(section, &["permit"], &["deny"], &["acl"])
+    pub fn signalling(section: &Section, cache: &mut AclCache) -> Acl {
+        Acl::from_section(section, &["permit"], &["deny"], &["acl"], cache)
     }
 
     /// The contact ACL (`contactpermit`/`contact_permit`, …).
-    pub fn contact(section: &Section) -> Acl {
+    pub fn contact(section: &Section, cache: &mut AclCache) -> Acl {
         Acl::from_section(
             section,
             &["contactpermit", "contact_permit"],
             &["contactdeny", "contact_deny"],
             &["contactacl", "contact_acl"],
+            cache,
         )
     }
 
     /// Append the comma-separated entries of one `permit`/`deny` line, exactly as
     /// `ast_append_ha` splits them: on `,`, **not trimmed** (`1.2.3.4, 5.6.7.8` has an
     /// invalid second entry), an empty value adds nothing.
-    pub fn push_entries(&mut self, v: &Variable, permit: bool) {
+    pub fn push_entries(&mut self, v: &Variable, permit: bool, cache: &mut AclCache) {
         if v.value.is_empty() {
             return;
         }
-        for item in v.value.split(',') {
-            let (negated, target) = match parse_acl_entry(item, PortRule::Forbid) {
-                Ok((negated, net)) => (negated, AclTarget::Net(net)),
-                Err(_) => {
-                    let (negated, rest) = match item.strip_prefix('!') {
-                        Some(rest) => (true, rest),
-                        None => (false, item),
-                    };
-                    let text = rest.to_string();
-                    let target = match host_shape(rest.trim()) {
-                        HostShape::Name if !rest.contains('/') => AclTarget::Host(text),
-                        _ => AclTarget::Invalid(text),
-                    };
-                    (negated, target)
-                }
-            };
+        for (negated, target) in cache.entries(&v.value) {
             self.rules.push(AclRule {
                 permit,
-                target,
-                negated,
-                option: v.name.to_string(),
+                target: target.clone(),
+                negated: *negated,
+                option: v.name.clone(),
                 pos: v.value_pos,
             });
         }
@@ -164,6 +152,41 @@ impl Acl {
         self.rules
             .iter()
             .find(|r| !matches!(r.target, AclTarget::Net(_)))
+    }
+}
+
+/// Permit/deny values already split and parsed, by value: the same `deny=0.0.0.0/0.0.0.0` on
+/// a thousand peers (inherited from a template or written out in each) is parsed once.
+#[derive(Debug, Default)]
+pub struct AclCache {
+    parsed: FastMap<Text, Box<[(bool, AclTarget)]>>,
+}
+
+impl AclCache {
+    /// The (negated, target) entries of a permit/deny value (see [`Acl::push_entries`]).
+    fn entries(&mut self, value: &Text) -> &[(bool, AclTarget)] {
+        self.parsed
+            .entry(value.clone())
+            .or_insert_with(|| value.split(',').map(parse_permit_item).collect())
+    }
+}
+
+/// One item of a permit/deny value: a network, or what the ACL parser refuses.
+fn parse_permit_item(item: &str) -> (bool, AclTarget) {
+    match parse_acl_entry(item, PortRule::Forbid) {
+        Ok((negated, net)) => (negated, AclTarget::Net(net)),
+        Err(_) => {
+            let (negated, rest) = match item.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, item),
+            };
+            let text = rest.to_string();
+            let target = match host_shape(rest.trim()) {
+                HostShape::Name if !rest.contains('/') => AclTarget::Host(text),
+                _ => AclTarget::Invalid(text),
+            };
+            (negated, target)
+        }
     }
 }
 
@@ -258,6 +281,7 @@ pub struct NamedAcl {
 
 /// Every live section of acl.conf is a named ACL.
 pub fn build_named(file_index: usize, file: &ConfigFile) -> Vec<NamedAcl> {
+    let mut cache = AclCache::default();
     file.sections
         .iter()
         .enumerate()
@@ -269,7 +293,7 @@ pub fn build_named(file_index: usize, file: &ConfigFile) -> Vec<NamedAcl> {
                 file: file_index as u32,
                 section: i as u32,
             },
-            acl: Acl::signalling(s),
+            acl: Acl::signalling(s, &mut cache),
         })
         .collect()
 }

@@ -57,6 +57,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> ManagerConf {
     let general = file.section("general");
     let empty = Section::empty();
     let g = general.unwrap_or(&empty);
+    let mut acl_cache = super::acl::AclCache::default();
     let users = file
         .sections
         .iter()
@@ -72,7 +73,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> ManagerConf {
             secret: s
                 .get("secret")
                 .map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
-            acl: Acl::signalling(s),
+            acl: Acl::signalling(s, &mut acl_cache),
             read: super::values::list_option(s, "read"),
             write: super::values::list_option(s, "write"),
         })

@@ -19,7 +19,7 @@ use super::values::{HostShape, PortRule, ast_false, ast_true, host_shape, numeri
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{Section, Variable};
+use crate::asterisk::syntax::{PerSlot, Section, Variable};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -627,28 +627,91 @@ pub fn check_section(
     object_type: Option<&str>,
     out: &mut Vec<RefusedValue>,
 ) {
-    for v in &section.variables {
-        let Some(rule) = rule_for(driver, scope, &v.name) else {
-            continue;
-        };
-        let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
-        if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
-            continue;
+    SectionChecker::new(driver).check(scope, section, object_type, out);
+}
+
+/// [`check_section`] for the sections of one file: whether a line's value is refused is worked
+/// out once per line of the file, so a template's lines are parsed once however many sections
+/// inherit them.
+pub struct SectionChecker {
+    driver: Driver,
+    /// Per scope (its kind and pjsip type): each line's rule and whether its value is refused.
+    verdicts: Vec<((u8, String), PerSlot<Verdict>)>,
+}
+
+#[derive(Clone, Copy)]
+struct Verdict {
+    rule: Option<&'static OptionRule>,
+    refused: bool,
+}
+
+impl SectionChecker {
+    pub fn new(driver: Driver) -> SectionChecker {
+        SectionChecker {
+            driver,
+            verdicts: Vec::new(),
         }
-        if let Some(reason) = refusal(rule.parser, v) {
-            out.push(RefusedValue {
-                driver,
-                section: section.name.clone(),
-                object_type: object_type.map(str::to_string),
-                option: v.name.to_string(),
-                value: v.value.clone(),
-                pos: v.value_pos,
-                reason,
-                effect: rule.effect,
-                loss: rule.loss,
-                expects: rule.expects,
-                parsed_by: rule.parsed_by,
+    }
+
+    /// [`check_section`] of `section`.
+    pub fn check(
+        &mut self,
+        scope: Scope<'_>,
+        section: &Section,
+        object_type: Option<&str>,
+        out: &mut Vec<RefusedValue>,
+    ) {
+        let driver = self.driver;
+        let key = match scope {
+            Scope::SipGeneral => (0, ""),
+            Scope::SipPeer => (1, ""),
+            Scope::SipBoth => (2, ""),
+            Scope::Pjsip(ty) => (3, ty),
+        };
+        let at = match self
+            .verdicts
+            .iter()
+            .position(|((k, t), _)| *k == key.0 && t == key.1)
+        {
+            Some(at) => at,
+            None => {
+                self.verdicts
+                    .push(((key.0, key.1.to_string()), PerSlot::default()));
+                self.verdicts.len() - 1
+            }
+        };
+        let memo = &mut self.verdicts[at].1;
+        for e in section.variables.entries() {
+            let v = e.variable;
+            let verdict = *memo.get_or_insert_with(&section.variables, &e, || {
+                let rule = rule_for(driver, scope, &v.name);
+                Verdict {
+                    rule,
+                    refused: rule.is_some_and(|r| refusal(r.parser, v).is_some()),
+                }
             });
+            let Some(rule) = verdict.rule.filter(|_| verdict.refused) else {
+                continue;
+            };
+            let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
+            if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
+                continue;
+            }
+            if let Some(reason) = refusal(rule.parser, v) {
+                out.push(RefusedValue {
+                    driver,
+                    section: section.name.clone(),
+                    object_type: object_type.map(str::to_string),
+                    option: v.name.to_string(),
+                    value: v.value.clone(),
+                    pos: v.value_pos,
+                    reason,
+                    effect: rule.effect,
+                    loss: rule.loss,
+                    expects: rule.expects,
+                    parsed_by: rule.parsed_by,
+                });
+            }
         }
     }
 }
@@ -881,6 +944,46 @@ mod tests {
         assert!(!p("qualify", "2000"));
         // A [general]-only option in a peer is not strictly parsed there (chan_sip ignores it).
         assert!(!p("externaddr", "pbx.example.net"));
+    }
+
+    /// The checker works a template's lines out once, yet reports each inheriting section.
+    #[test]
+    fn a_refused_inherited_value_is_reported_for_every_section() {
+        let config = crate::asterisk::load_texts(
+            "mem",
+            vec![(
+                "sip.conf".to_string(),
+                b"[t](!)\nqualify=on\nnat=true\n[a](t)\n[b](t)\nqualify=yes\n[c](t)\n".to_vec(),
+            )],
+        );
+        let file = &config.files[0];
+        let mut checker = SectionChecker::new(Driver::ChanSip);
+        let mut out = Vec::new();
+        for name in ["a", "b", "c"] {
+            checker.check(Scope::SipPeer, file.section(name).unwrap(), None, &mut out);
+        }
+        let got: Vec<(String, String)> = out
+            .iter()
+            .map(|r| (r.section.clone(), r.option.clone()))
+            .collect();
+        let mut expected = Vec::new();
+        for name in ["a", "b", "c"] {
+            let mut one = Vec::new();
+            check_section(
+                Driver::ChanSip,
+                Scope::SipPeer,
+                file.section(name).unwrap(),
+                None,
+                &mut one,
+            );
+            expected.extend(one.into_iter().map(|r| (r.section, r.option)));
+        }
+        assert_eq!(got, expected);
+        // b overrides `qualify` with a good value: only its `nat` is refused.
+        assert!(got.contains(&("b".to_string(), "nat".to_string())));
+        assert!(!got.contains(&("b".to_string(), "qualify".to_string())));
+        assert!(got.contains(&("a".to_string(), "qualify".to_string())));
+        assert!(got.contains(&("c".to_string(), "qualify".to_string())));
     }
 
     #[test]

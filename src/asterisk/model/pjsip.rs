@@ -10,7 +10,7 @@
 //! - with no transport at all, outbound registrations cannot build their Contact and do not
 //!   load either.
 
-use super::acl::{Acl, AclTarget, parse_match};
+use super::acl::{Acl, AclCache, AclTarget, parse_match};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
@@ -18,7 +18,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::syntax::{ConfigFile, PerSlot, Section};
 use serde::Serialize;
 
 /// Why Asterisk would not load an object.
@@ -359,6 +359,10 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     let mut type_ids: FastMap<String, u32> = FastMap::default();
     let mut first_of: FastMap<(u32, &str), Pos> = FastMap::default();
     let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
+    let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
+    let mut acl_cache = AclCache::default();
+    // Per object type: whether each line's option is unknown (a template's lines once).
+    let mut unknown_lines: Vec<(String, PerSlot<bool>)> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -379,8 +383,25 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         let kind = ty.value.trim().to_ascii_lowercase();
         let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
         if options.knows_type(&kind) {
-            for v in &s.variables {
+            let at = match unknown_lines.iter().position(|(k, _)| *k == kind) {
+                Some(at) => at,
+                None => {
+                    unknown_lines.push((kind.clone(), PerSlot::default()));
+                    unknown_lines.len() - 1
+                }
+            };
+            let memo = &mut unknown_lines[at].1;
+            for e in s.variables.entries() {
+                let v = e.variable;
                 if v.name.eq_ignore_ascii_case("type") {
+                    continue;
+                }
+                let unknown = *memo.get_or_insert_with(&s.variables, &e, || {
+                    options
+                        .unknown(&kind, &v.name, opts.asterisk_version)
+                        .is_some()
+                });
+                if !unknown {
                     continue;
                 }
                 if let Some(known_since) = options.unknown(&kind, &v.name, opts.asterisk_version) {
@@ -397,8 +418,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         }
         {
             let before = conf.refused_values.len();
-            option_values::check_section(
-                Driver::Pjsip,
+            checker.check(
                 Scope::Pjsip(&kind),
                 s,
                 Some(&kind),
@@ -467,7 +487,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         });
         match kind.as_str() {
             "transport" => conf.transports.push(build_transport(s, meta)),
-            "endpoint" => conf.endpoints.push(build_endpoint(s, meta)),
+            "endpoint" => conf.endpoints.push(build_endpoint(s, meta, &mut acl_cache)),
             "auth" => conf.auths.push(build_auth(s, meta)),
             "aor" => conf.aors.push(PjsipAor {
                 meta,
@@ -489,8 +509,8 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             }),
             "acl" => conf.acls.push(PjsipAcl {
                 meta,
-                acl: Acl::signalling(s),
-                contact_acl: Acl::contact(s),
+                acl: Acl::signalling(s, &mut acl_cache),
+                contact_acl: Acl::contact(s, &mut acl_cache),
             }),
             "global" => {
                 conf.global = Some(PjsipGlobal {
@@ -574,7 +594,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
     }
 }
 
-fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
+fn build_endpoint(s: &Section, meta: ObjectMeta, acl_cache: &mut AclCache) -> PjsipEndpoint {
     let id = meta.id.as_str();
     let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
     PjsipEndpoint {
@@ -584,8 +604,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta) -> PjsipEndpoint {
         aors: list_option(s, "aors"),
         transport: opt_string(s, "transport"),
         media_encryption: opt_string(s, "media_encryption"),
-        acl: Acl::signalling(s),
-        contact_acl: Acl::contact(s),
+        acl: Acl::signalling(s, acl_cache),
+        contact_acl: Acl::contact(s, acl_cache),
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
         send_pai: bool_option(s, "send_pai", false),

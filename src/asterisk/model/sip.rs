@@ -7,7 +7,7 @@
 //! `deny` accumulate in order. Peers take `context`, `insecure`, `trustrpid`, `nat` … from
 //! `[general]` when they do not set them.
 
-use super::acl::Acl;
+use super::acl::{Acl, AclCache};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{ast_false, ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
@@ -272,9 +272,10 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         None => build_general(&Section::empty(), None),
     };
     let mut refused_values = Vec::new();
+    let mut checker = option_values::SectionChecker::new(Driver::ChanSip);
+    let mut acl_cache = AclCache::default();
     if let Some(i) = general_idx {
-        option_values::check_section(
-            Driver::ChanSip,
+        checker.check(
             Scope::SipGeneral,
             &file.sections[i],
             None,
@@ -317,13 +318,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
             .filter_map(|t| kind_of(&t.value))
             .fold(first, SipPeerKind::union);
         let before = refused_values.len();
-        option_values::check_section(
-            Driver::ChanSip,
-            Scope::SipPeer,
-            s,
-            None,
-            &mut refused_values,
-        );
+        checker.check(Scope::SipPeer, s, None, &mut refused_values);
         if let Some(r) = refused_values[before..]
             .iter()
             .find(|r| r.effect == Effect::ObjectDropped)
@@ -332,7 +327,13 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
             ignored_sections.push(skip(SkipCause::ValueRefused, reason));
             continue;
         }
-        peers.push(build_peer(s, sref(i), Located::at(kind, ty.pos), &general));
+        peers.push(build_peer(
+            s,
+            sref(i),
+            Located::at(kind, ty.pos),
+            &general,
+            &mut acl_cache,
+        ));
     }
     let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
     SipConf {
@@ -449,6 +450,7 @@ fn build_peer(
     section: SectionRef,
     kind: Located<SipPeerKind>,
     g: &SipGeneral,
+    acl_cache: &mut AclCache,
 ) -> SipPeer {
     let secret = |name: &str| {
         s.get(name)
@@ -466,8 +468,8 @@ fn build_peer(
         remotesecret: secret("remotesecret"),
         context: opt_string(s, "context").unwrap_or_else(|| g.context.clone()),
         insecure: opt_string(s, "insecure").or_else(|| g.insecure.clone()),
-        acl: Acl::signalling(s),
-        contact_acl: Acl::contact(s),
+        acl: Acl::signalling(s, acl_cache),
+        contact_acl: Acl::contact(s, acl_cache),
         trustrpid: match s.get("trustrpid") {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),

@@ -110,9 +110,9 @@ fn report(
         let section = ctx.pbx.section(ign.section);
         let own: Vec<&str> = section
             .variables
-            .iter()
-            .filter(|v| v.inherited_from.is_none())
-            .map(|v| v.name.as_str())
+            .entries()
+            .filter(|e| e.inherited_from.is_none())
+            .map(|e| e.variable.name.as_str())
             .collect();
         let is = |list: &[&str], n: &str| list.iter().any(|o| o.eq_ignore_ascii_case(n));
         let mut security: Vec<&str> = Vec::new();

@@ -11,41 +11,50 @@ use crate::asterisk::model::acl::AclTarget;
 use crate::asterisk::source::Pos;
 use crate::audit::engine::AuditContext;
 use ipnet::IpNet;
+use std::borrow::Cow;
 
-/// One address entry that can let Twilio (or whoever has its old addresses) in.
-struct AddressUse {
+/// One address entry that can let Twilio (or whoever has its old addresses) in. Borrowed from
+/// the model: there is one per peer on a large site, and few are ever reported.
+struct AddressUse<'a> {
     net: IpNet,
     pos: Pos,
-    section: String,
+    section: &'a str,
     option: &'static str,
     /// The peer/endpoint the entry belongs to (allowlists are per endpoint).
-    owner: String,
+    owner: Cow<'a, str>,
 }
 
-fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
+fn address_uses<'a>(ctx: &AuditContext<'a>) -> Vec<AddressUse<'a>> {
     let mut out = Vec::new();
+    each_address_use(ctx, |u| out.push(u));
+    out
+}
+
+/// [`address_uses`] one at a time, in the same order (a rule that looks at each use alone
+/// need not hold one per peer).
+fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<'a>)) {
     let net_of = |t: &AclTarget| t.net().copied();
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
             if let Some(h) = &p.host {
                 if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net: IpNet::from(ip),
                         pos: h.pos.unwrap_or(p.pos),
-                        section: p.name.clone(),
+                        section: &p.name,
                         option: "host",
-                        owner: "sip.conf".into(),
+                        owner: Cow::Borrowed("sip.conf"),
                     });
                 }
             }
             for r in p.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: r.pos,
-                        section: p.name.clone(),
+                        section: &p.name,
                         option: "permit",
-                        owner: "sip.conf".into(),
+                        owner: Cow::Borrowed("sip.conf"),
                     });
                 }
             }
@@ -59,12 +68,12 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                 .map_or_else(|| i.meta.id.clone(), |e| e.value.to_string());
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: m.pos,
-                        section: i.meta.id.clone(),
+                        section: &i.meta.id,
                         option: "match",
-                        owner: format!("endpoint {owner}"),
+                        owner: Cow::Owned(format!("endpoint {owner}")),
                     });
                 }
             }
@@ -72,12 +81,12 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
         for e in &pj.endpoints {
             for r in e.acl.rules.iter().filter(|r| r.effective_permit()) {
                 if let Some(net) = net_of(&r.target) {
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos: r.pos,
-                        section: e.meta.id.clone(),
+                        section: &e.meta.id,
                         option: "permit",
-                        owner: format!("endpoint {}", e.meta.id),
+                        owner: Cow::Owned(format!("endpoint {}", e.meta.id)),
                     });
                 }
             }
@@ -92,16 +101,15 @@ fn address_uses(ctx: &AuditContext<'_>) -> Vec<AddressUse> {
                     .or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from))
                 {
                     let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
-                    out.push(AddressUse {
+                    emit(AddressUse {
                         net,
                         pos,
-                        section: "websmsd".into(),
+                        section: "websmsd",
                         option: "remt_addr",
-                        owner: "websmsd".into(),
+                        owner: Cow::Borrowed("websmsd"),
                     });
                 }
             }
         }
     }
-    out
 }

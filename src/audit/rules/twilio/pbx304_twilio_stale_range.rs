@@ -1,6 +1,6 @@
 //! PBX304 twilio-stale-range: an allowlist still names Twilio addresses Twilio no longer uses.
 
-use super::address_uses;
+use super::each_address_use;
 use crate::audit::analysis::twilio::{TwilioClass, classify, retired_list};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use ipnet::IpNet;
@@ -28,9 +28,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_stale_range(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    for u in address_uses(ctx) {
+    each_address_use(ctx, |u| {
         if classify(&u.net, ctx.twilio) != Some(TwilioClass::Retired) {
-            continue;
+            return;
         }
         let list = retired_list(&u.net, ctx.twilio).unwrap_or("retired Twilio addresses");
         sink.report(
@@ -39,7 +39,7 @@ fn check_stale_range(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         )
         .section(u.section)
         .option(u.option);
-    }
+    });
 }
 
 /// `1.2.3.4` for a single address, `1.2.3.0/24` otherwise.

@@ -32,7 +32,7 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let mut order: Vec<&str> = Vec::new();
     let mut by_owner: HashMap<&str, Vec<&AddressUse>> = HashMap::new();
     for u in &uses {
-        let list = by_owner.entry(u.owner.as_str()).or_default();
+        let list = by_owner.entry(u.owner.as_ref()).or_default();
         if list.is_empty() {
             order.push(&u.owner);
         }
@@ -68,7 +68,7 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 missing.join(", ")
             ),
         )
-        .section(first.section.clone())
+        .section(first.section)
         .option(first.option);
     }
 }
