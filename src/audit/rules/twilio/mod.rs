@@ -20,7 +20,10 @@ struct AddressUse<'a> {
     pos: Pos,
     section: &'a str,
     option: &'static str,
-    /// The peer/endpoint the entry belongs to (allowlists are per endpoint).
+    /// Whose allowlist the entry is part of: a pjsip endpoint (its identifies and ACL), or all of
+    /// sip.conf at once — chan_sip sites give Twilio one peer per edge (`host=` each edge's
+    /// address), and an INVITE is matched to whichever peer has its source address, so the
+    /// peers together are the site's Twilio allowlist (PBX305 judges them together).
     owner: Cow<'a, str>,
 }
 
