@@ -244,9 +244,11 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)], allowed: &[PathBuf]) -> Resu
 
 /// Read in-memory files whose kinds are known: `tops` names the top-level files (in reading
 /// order) and their kinds; every file of `files` (name, bytes) can be `#include`d by name.
-pub fn load_texts_as(
+/// Bytes are copied once, into the buffer the reader keeps: callers holding the text (the
+/// self-audit of a render) pass it borrowed rather than cloning it first.
+pub fn load_texts_as<B: Into<std::sync::Arc<[u8]>>>(
     root_name: &str,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, B)>,
     tops: &[(String, FileKind)],
 ) -> Config {
     let mut loader = reader::Loader::memory(PathBuf::from(root_name), files);

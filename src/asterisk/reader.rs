@@ -122,11 +122,8 @@ impl Loader {
     }
 
     /// Read from memory: `files` are (name, bytes); `#include` resolves among the names.
-    pub fn memory(root: PathBuf, files: Vec<(String, Vec<u8>)>) -> Loader {
-        let map = files
-            .into_iter()
-            .map(|(n, b)| (n, Arc::<[u8]>::from(b)))
-            .collect();
+    pub fn memory<B: Into<Arc<[u8]>>>(root: PathBuf, files: Vec<(String, B)>) -> Loader {
+        let map = files.into_iter().map(|(n, b)| (n, b.into())).collect();
         Loader {
             root,
             store: Store::Memory(map),

@@ -364,9 +364,10 @@ pub fn model_of_rendered(
     files: &[crate::render::RenderedFile],
     asterisk_version: Option<u32>,
 ) -> Pbx {
-    let texts = files
+    // Borrowed: each text is copied once, into the buffer the reader keeps (not cloned first).
+    let texts: Vec<(String, &[u8])> = files
         .iter()
-        .map(|f| (f.name.clone(), f.contents.clone().into_bytes()))
+        .map(|f| (f.name.clone(), f.contents.as_bytes()))
         .collect();
     let tops: Vec<_> = files
         .iter()

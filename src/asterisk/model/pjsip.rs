@@ -357,7 +357,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     // First pass: every typed live section, its unknown options and duplicates.
     // Keyed by (type number, id): types are few, ids many; no copy of either per section.
     let mut type_ids: FastMap<String, u32> = FastMap::default();
-    let mut first_of: FastMap<(u32, &str), Pos> = FastMap::default();
+    // Sized once for every section (growing it rehashes every id each time).
+    let mut first_of: FastMap<(u32, &str), Pos> =
+        FastMap::with_capacity_and_hasher(file.sections.len(), Default::default());
     let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
     let mut acl_cache = AclCache::default();

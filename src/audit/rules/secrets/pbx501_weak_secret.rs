@@ -239,8 +239,11 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         a.names[0]
     }
-    let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
-    let mut uses: FastMap<&str, usize> = FastMap::default();
+    // Sized once: at provider scale, growing them step by step rehashes every entry each time.
+    let mut seen: FastSet<(&str, Caseless<'_>)> =
+        FastSet::with_capacity_and_hasher(accounts.len(), Default::default());
+    let mut uses: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(accounts.len(), Default::default());
     for a in &accounts {
         if seen.insert((a.secret, Caseless(identity(a, &accounts)))) {
             *uses.entry(a.secret).or_default() += 1;
