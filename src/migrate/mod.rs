@@ -454,38 +454,36 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
 /// of sip.conf are invalid and cannot be parsed", chan_sip declines to load): such a file is
 /// refused here too, with the first reason.
 fn refuse_what_chan_sip_refuses(pbx: &Pbx, sip: &ConfigFile) -> Result<(), Error> {
-    if let Some(d) = sip
-        .diagnostics
-        .iter()
-        .find(|d| d.severity == DiagSeverity::Fatal)
-    {
-        return Err(Error::at(
+    let first = |test: fn(&crate::asterisk::syntax::Diagnostic) -> bool| {
+        sip.diagnostics.iter().find(|d| test(d))
+    };
+    let refusal = first(|d| d.severity == DiagSeverity::Fatal)
+        .map(|d| {
+            (
+                d,
+                "chan_sip would not load this sip.conf (Asterisk: \"Contents of sip.conf are invalid and cannot be parsed\")",
+                "fix sip.conf first: nothing chan_sip does not load can be migrated",
+            )
+        })
+        // An `#include` leading out of the directory was not read (asterisk::source::Tree): the
+        // peers it holds would silently vanish from the migration, so nothing is migrated.
+        .or_else(|| {
+            first(|d| d.code == DiagnosticCode::IncludeOutsideTree).map(|d| {
+                (
+                    d,
+                    "cannot migrate a sip.conf whose #include leads outside its directory",
+                    "copy the included file into the directory and point the #include at it, or give `--allow-outside DIR` for a directory you trust",
+                )
+            })
+        });
+    match refusal {
+        Some((d, what, hint)) => Err(Error::at(
             pbx.config.location(d.pos),
-            format!(
-                "chan_sip would not load this sip.conf (Asterisk: \"Contents of sip.conf are invalid and cannot be parsed\"): {}",
-                d.message
-            ),
+            format!("{what}: {}", d.message),
         )
-        .with_hint(
-            "fix sip.conf first: nothing chan_sip does not load can be migrated",
-        ));
+        .with_hint(hint)),
+        None => Ok(()),
     }
-    // An `#include` leading out of the directory was not read (asterisk::source::Tree): the
-    // peers it holds would silently vanish from the migration, so nothing is migrated.
-    if let Some(d) = sip
-        .diagnostics
-        .iter()
-        .find(|d| d.code == DiagnosticCode::IncludeOutsideTree)
-    {
-        return Err(Error::at(
-            pbx.config.location(d.pos),
-            format!("cannot migrate a sip.conf whose #include leads outside its directory: {}", d.message),
-        )
-        .with_hint(
-            "copy the included file into the directory and point the #include at it, or give `--allow-outside DIR` for a directory you trust",
-        ));
-    }
-    Ok(())
 }
 
 /// The comment at the top of pjsip.conf.

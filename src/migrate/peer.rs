@@ -1187,7 +1187,22 @@ fn transport(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, row: usize) {
     p.overridden(cx, &lines);
     let list = transport_list(g, p);
     let primary = list[0];
-    let object = g.transport(primary).map(str::to_string);
+    // A proxy reached over TCP or TLS (`outboundproxy=tcp://…`): the endpoint sends on that
+    // transport, as chan_sip sent to its proxy on the proxy's; pjsip refuses every request routed
+    // through a `;transport=tcp` proxy from a UDP endpoint (PJSIP_ETPNOTSUITABLE, seen in Asterisk
+    // 22 on the qualify OPTIONS). The contact keeps the peer's own transport.
+    let proxy_transport = outbound_proxy_line(g, p)
+        .and_then(|line| proxy_uri(&line.var().value))
+        .and_then(|(uri, _)| {
+            [("tcp", ";transport=tcp"), ("tls", ";transport=tls")]
+                .into_iter()
+                .find(|(_, param)| uri.contains(param))
+                .map(|(proto, _)| proto)
+        })
+        .and_then(|proto| g.transport(proto));
+    let object = proxy_transport
+        .or_else(|| g.transport(primary))
+        .map(str::to_string);
     if let Some(t) = &object {
         if g.transports.len() > 1 {
             p.set("transport", t.clone());

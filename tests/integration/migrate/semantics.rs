@@ -684,6 +684,37 @@ fn transports_from_general_and_per_peer() {
     assert!(!m.pjsip_conf.contains("external_"), "{}", m.pjsip_conf);
 }
 
+#[test]
+fn a_peer_behind_a_tcp_proxy_sends_on_tcp_and_keeps_its_own_contact() {
+    // pjsip refuses a request routed through a `;transport=tcp` proxy from a UDP endpoint
+    // (PJSIP_ETPNOTSUITABLE): the endpoint takes the proxy's transport.
+    let m = run(&[(
+        "sip.conf",
+        "[general]\ntcpenable=yes\n\
+         [trunk]\ntype=peer\nhost=198.51.100.7\ninsecure=invite\n\
+         outboundproxy=tcp://proxy.provider.example:5080\n\
+         [plain]\ntype=peer\nhost=198.51.100.8\ninsecure=invite\noutboundproxy=proxy.provider.example\n",
+    )]);
+    assert_invariants(&m);
+    let pbx = read_back(&m);
+    assert_eq!(
+        value(&pbx, "endpoint", "trunk", "transport").as_deref(),
+        Some("transport-tcp")
+    );
+    assert_eq!(
+        value(&pbx, "endpoint", "trunk", "outbound_proxy").as_deref(),
+        Some("sip:proxy.provider.example:5080;transport=tcp;lr")
+    );
+    assert_eq!(
+        value(&pbx, "aor", "trunk", "contact").as_deref(),
+        Some("sip:198.51.100.7")
+    );
+    assert_eq!(
+        value(&pbx, "endpoint", "plain", "transport").as_deref(),
+        Some("transport-udp")
+    );
+}
+
 // ---- guests -------------------------------------------------------------------------------------
 
 #[test]
