@@ -1193,12 +1193,7 @@ fn transport(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, row: usize) {
     // 22 on the qualify OPTIONS). The contact keeps the peer's own transport.
     let proxy_transport = outbound_proxy_line(g, p)
         .and_then(|line| proxy_uri(&line.var().value))
-        .and_then(|(uri, _)| {
-            [("tcp", ";transport=tcp"), ("tls", ";transport=tls")]
-                .into_iter()
-                .find(|(_, param)| uri.contains(param))
-                .map(|(proto, _)| proto)
-        })
+        .and_then(|proxy| proxy.protocol)
         .and_then(|proto| g.transport(proto));
     let object = proxy_transport
         .or_else(|| g.transport(primary))
@@ -1993,9 +1988,19 @@ fn t38(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, row: usize) {
     }
 }
 
+/// An `outboundproxy` as pjsip writes it.
+pub(crate) struct Proxy {
+    /// `sip:host[:port][;transport=tcp|tls];lr`.
+    pub uri: String,
+    /// `,force` was given (pjsip has no such form).
+    pub force: bool,
+    /// The transport named by `tcp://` or `tls://`; `None` for UDP (the default).
+    pub protocol: Option<&'static str>,
+}
+
 /// `outboundproxy` = `[transport://]host[:port][,force]` (proxy_from_config): the peer's, else
 /// `[general]`'s → `outbound_proxy=sip:host[:port];lr` on the endpoint and the aor.
-pub(crate) fn proxy_uri(value: &str) -> Option<(String, bool)> {
+pub(crate) fn proxy_uri(value: &str) -> Option<Proxy> {
     let (main, force) = match value.split_once(',') {
         Some((m, f)) => (m.trim(), f.trim().eq_ignore_ascii_case("force")),
         None => (value.trim(), false),
@@ -2010,15 +2015,19 @@ pub(crate) fn proxy_uri(value: &str) -> Option<(String, bool)> {
     };
     let host = Host::parse(host)?;
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    let transport = match transport.as_deref() {
-        Some("tcp") => ";transport=tcp",
-        Some("tls") => ";transport=tls",
-        _ => "",
+    let protocol = match transport.as_deref() {
+        Some("tcp") => Some("tcp"),
+        Some("tls") => Some("tls"),
+        _ => None,
     };
-    Some((
-        format!("sip:{}{port}{transport};lr", uri_host(&host)),
+    let param = protocol
+        .map(|p| format!(";transport={p}"))
+        .unwrap_or_default();
+    Some(Proxy {
+        uri: format!("sip:{}{port}{param};lr", uri_host(&host)),
         force,
-    ))
+        protocol,
+    })
 }
 
 fn outbound_proxy_line<'a>(g: &General<'a>, p: &P<'a>) -> Option<Line<'a>> {
@@ -2032,7 +2041,7 @@ impl<'a> P<'a> {
         self.overridden(cx, &own);
         let line = outbound_proxy_line(g, self)?;
         match proxy_uri(&line.var().value) {
-            Some((uri, force)) => {
+            Some(Proxy { uri, force, .. }) => {
                 self.set("outbound_proxy", uri.clone());
                 if let Some(aor) = self.aor.as_mut() {
                     aor.set("outbound_proxy", uri.clone());
