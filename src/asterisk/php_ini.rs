@@ -37,7 +37,7 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
                 .unwrap_or("")
                 .trim();
             out.sections.push(Section {
-                name: name.to_string(),
+                name: name.into(),
                 ..Section::empty()
             });
             let s = out.sections.len() - 1;
@@ -79,7 +79,7 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
             pos: at(indent),
             value_pos: at(value_col),
             object: false,
-            appended_at: Vec::new(),
+            appended_at: Default::default(),
         });
         out.sections[s].variables.push_own(table.len() - 1);
     }

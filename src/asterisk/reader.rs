@@ -272,7 +272,6 @@ impl Loader {
                     text: None,
                     index: FastMap::default(),
                     next_same_name: Vec::new(),
-                    base_names: FastMap::default(),
                     current: None,
                     stack: Vec::new(),
                     names: FastMap::default(),
@@ -448,14 +447,12 @@ struct FileParser<'l> {
     /// The table sections point at until the real one is finished.
     placeholder: Arc<Vec<Variable>>,
     /// The file being read as text, when it is UTF-8: names and values are ranges of it.
-    text: Option<Arc<str>>,
+    text: Option<crate::asterisk::shared_text::TextBuffer>,
     /// Sections by name without a key per section: the hash of the lower-cased name → the
     /// first and last section with that hash; `next_same_name[i]` is the next one after `i`
     /// (`u32::MAX`: none). Names are compared on lookup (hashes may collide).
     index: FastMap<u64, (u32, u32)>,
     next_same_name: Vec<u32>,
-    /// Section names as shared text, for the variables inherited from them.
-    base_names: FastMap<usize, Text>,
     /// `cfg->current`: the section an included file starts in.
     current: Option<usize>,
     /// Files being read (for loop detection).
@@ -489,16 +486,6 @@ impl FileParser<'_> {
             }
         }
         Text::from(String::from_utf8_lossy(bytes))
-    }
-
-    /// The shared name of section `i` (for the variables inherited from it).
-    fn base_name(&mut self, i: usize) -> Text {
-        if let Some(t) = self.base_names.get(&i) {
-            return t.clone();
-        }
-        let t = Text::from(self.out.sections[i].name.as_str());
-        self.base_names.insert(i, t.clone());
-        t
     }
 
     /// Add section `idx` (just pushed) to the name index.
@@ -543,6 +530,10 @@ impl FileParser<'_> {
         let bytes = source.bytes.clone();
         // Most lines are variables: room for them all at once instead of growing by doubling.
         self.vars.reserve(source.line_count());
+        // And about one line in four or five starts a section.
+        let headers = usize::from(bytes.first() == Some(&b'['))
+            + memchr::memmem::find_iter(&bytes, b"\n[").count();
+        self.out.sections.reserve(headers);
         let outer_text = std::mem::replace(&mut self.text, Text::utf8_buffer(&bytes));
         let mut cat = self.current;
         let mut comment: i32 = 0;
@@ -800,11 +791,11 @@ impl FileParser<'_> {
             name = &name[..MAX_SECTION_NAME];
         }
         let mut newcat = Some(Section {
-            name: lossy(name),
+            name: self.text_of(name),
             pos: pos(0),
             is_template: false,
             bases: Vec::new(),
-            appended_at: Vec::new(),
+            appended_at: Default::default(),
             variables: Variables::with_table(&self.placeholder),
         });
         let mut target: Option<usize> = None;
@@ -876,7 +867,7 @@ impl FileParser<'_> {
         newcat: &mut Option<Section>,
         target: &mut Option<usize>,
     ) -> Result<(), Stop> {
-        let text = lossy(item);
+        let text = self.text_of(item);
         if text.eq_ignore_ascii_case("!") {
             match (newcat.as_mut(), *target) {
                 (Some(n), _) => n.is_template = true,
@@ -914,10 +905,12 @@ impl FileParser<'_> {
             return Ok(());
         }
         if let Some(n) = newcat.as_mut() {
+            // Nearly every section names one base: no room for four.
+            n.bases.reserve_exact(1);
             n.bases.push(text.clone());
         }
         let Some(base) = self.find_section(&text, |_| true) else {
-            let untrimmed = text.trim() != text;
+            let untrimmed = text.trim() != text.as_str();
             let (code, why) = if untrimmed {
                 (
                     DiagnosticCode::UntrimmedBase,
@@ -937,7 +930,7 @@ impl FileParser<'_> {
             return Err(self.fatal(code, depth, item_pos, why));
         };
         // The section refers to the base's variables as they are now: no copy per variable.
-        let from = self.base_name(base);
+        let from = self.out.sections[base].name.clone();
         match (newcat.as_mut(), *target) {
             (Some(n), _) => n
                 .variables
@@ -1208,7 +1201,7 @@ impl FileParser<'_> {
             pos: pos(ns),
             value_pos: pos(vs),
             object,
-            appended_at: Vec::new(),
+            appended_at: Default::default(),
         });
         self.out.sections[ci].variables.push_own(slot);
         Ok(())

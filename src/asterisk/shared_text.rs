@@ -13,54 +13,86 @@ use std::ops::{Deref, Range};
 use std::sync::{Arc, LazyLock};
 
 /// An immutable shared string; derefs to `str`.
+///
+/// 16 bytes: a thin pointer to its buffer and a range of it. The model holds millions of them
+/// (two per variable, one per option it keeps), so the 8 bytes a fat `Arc<str>` would add are
+/// tens of megabytes on a provider's tree.
 #[derive(Clone)]
 pub struct Text {
-    buf: Arc<str>,
+    buf: TextBuffer,
     start: u32,
     len: u32,
 }
 
+/// A buffer that [`Text`]s are ranges of: a whole source file (shared with the reader, no
+/// copy) or one owned string. Cloning it is a reference-count increment.
+#[derive(Clone)]
+pub struct TextBuffer(Arc<Arc<str>>);
+
+impl TextBuffer {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The buffer of every empty `Text` made by `default()`.
-static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+static EMPTY: LazyLock<TextBuffer> = LazyLock::new(|| TextBuffer(Arc::new(Arc::from(""))));
 
 impl Text {
     pub fn as_str(&self) -> &str {
         let range = self.start as usize..(self.start + self.len) as usize;
-        debug_assert!(self.buf.get(range.clone()).is_some());
+        let buf = self.buf.as_str();
+        debug_assert!(buf.get(range.clone()).is_some());
         // SAFETY: `range` was checked to lie on character boundaries of `buf` when the Text was
         // made (`whole` or `range_of`), and `buf` is immutable.
-        unsafe { self.buf.get_unchecked(range) }
+        unsafe { buf.get_unchecked(range) }
     }
 
     /// The whole of `buf`.
     pub fn whole(buf: Arc<str>) -> Text {
         let len = u32::try_from(buf.len()).expect("text shorter than 4 GiB");
-        Text { buf, start: 0, len }
+        Text {
+            buf: TextBuffer(Arc::new(buf)),
+            start: 0,
+            len,
+        }
     }
 
     /// `buf[range]`, sharing `buf`; `None` when `range` is not on character boundaries of `buf`.
-    pub fn range_of(buf: &Arc<str>, range: Range<usize>) -> Option<Text> {
-        buf.get(range.clone())?;
+    pub fn range_of(buf: &TextBuffer, range: Range<usize>) -> Option<Text> {
+        buf.as_str().get(range.clone())?;
         Some(Text {
-            buf: Arc::clone(buf),
+            buf: buf.clone(),
             start: u32::try_from(range.start).ok()?,
             len: u32::try_from(range.len()).ok()?,
         })
     }
 
-    /// `bytes` as shared text when it is UTF-8, sharing the allocation (no copy).
-    pub fn utf8_buffer(bytes: &Arc<[u8]>) -> Option<Arc<str>> {
+    /// `bytes` as a shared text buffer when it is UTF-8, sharing the allocation (no copy).
+    pub fn utf8_buffer(bytes: &Arc<[u8]>) -> Option<TextBuffer> {
         std::str::from_utf8(bytes).ok()?;
         let raw = Arc::into_raw(Arc::clone(bytes));
         // SAFETY: the bytes were just checked to be UTF-8, and `[u8]` and `str` have the same
         // layout (this is how std turns an `Arc<[u8]>` into an `Arc<str>`).
-        Some(unsafe { Arc::from_raw(raw as *const str) })
+        let text: Arc<str> = unsafe { Arc::from_raw(raw as *const str) };
+        Some(TextBuffer(Arc::new(text)))
+    }
+}
+
+impl std::ops::Deref for TextBuffer {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
     }
 }
 
 impl Default for Text {
     fn default() -> Self {
-        Text::whole(Arc::clone(&EMPTY))
+        Text {
+            buf: EMPTY.clone(),
+            start: 0,
+            len: 0,
+        }
     }
 }
 
@@ -192,3 +224,6 @@ impl Serialize for Text {
         s.serialize_str(self.as_str())
     }
 }
+
+// The model's size depends on it (see [`Text`]).
+const _: () = assert!(std::mem::size_of::<Text>() == 16);

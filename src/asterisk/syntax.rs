@@ -310,15 +310,15 @@ impl ConfigFile {
 #[derive(Clone, Debug, Serialize)]
 pub struct Section {
     /// The name exactly as written between `[` and the first `]` (not trimmed), cut at 79 bytes.
-    pub name: String,
+    pub name: Text,
     /// Position of the `[`.
     pub pos: Pos,
     /// `(!)`: a template. Modules never see it; other sections may inherit from it.
     pub is_template: bool,
     /// The bases named in `(…)`, exactly as written (not trimmed), in order.
-    pub bases: Vec<String>,
+    pub bases: Vec<Text>,
     /// Headers `[name](+)` / `[name](+filter)` that appended to this section.
-    pub appended_at: Vec<Pos>,
+    pub appended_at: Positions,
     /// Inherited variables first (as they were at the point of the header), then the section's
     /// own, then those added by `(+)` headers, in file order.
     pub variables: Variables,
@@ -328,11 +328,11 @@ impl Section {
     /// A section with nothing in it (stands in for an absent `[general]`).
     pub fn empty() -> Section {
         Section {
-            name: String::new(),
+            name: Text::default(),
             pos: Pos::new(FileId(0), 0, 0),
             is_template: false,
             bases: Vec::new(),
-            appended_at: Vec::new(),
+            appended_at: Positions::default(),
             variables: Variables::default(),
         }
     }
@@ -654,7 +654,40 @@ pub struct Variable {
     /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
     pub object: bool,
     /// Positions of `name += more` lines that appended to this variable.
-    pub appended_at: Vec<Pos>,
+    pub appended_at: Positions,
+}
+
+/// Positions that are almost always none (`+=` lines, `(+)` headers): one word while empty,
+/// instead of the three of a `Vec` in every variable and section.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Positions(Option<Box<Vec<Pos>>>);
+
+impl Positions {
+    pub fn push(&mut self, pos: Pos) {
+        self.0.get_or_insert_default().push(pos);
+    }
+
+    pub fn as_slice(&self) -> &[Pos] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Pos> {
+        self.as_slice().iter()
+    }
+}
+
+impl Serialize for Positions {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_slice())
+    }
 }
 
 impl Serialize for Entry<'_> {

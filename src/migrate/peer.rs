@@ -174,7 +174,7 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
         if !loadable(cx, s) {
             continue;
         }
-        match by_name.get(&s.name) {
+        match by_name.get(s.name.as_str()) {
             Some(&i) => {
                 cx.section_entry(
                     Severity::Warning,
@@ -187,11 +187,11 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
                 order[i].3.extend(s.variables.iter());
             }
             None => {
-                by_name.insert(s.name.clone(), order.len());
+                by_name.insert(s.name.to_string(), order.len());
                 order.push((
-                    s.name.clone(),
+                    s.name.to_string(),
                     s.pos,
-                    s.bases.first().cloned(),
+                    s.bases.first().map(Text::to_string),
                     s.variables.iter().collect(),
                 ));
             }

@@ -287,7 +287,7 @@ pub fn build_named(file_index: usize, file: &ConfigFile) -> Vec<NamedAcl> {
         .enumerate()
         .filter(|(_, s)| !s.is_template)
         .map(|(i, s)| NamedAcl {
-            name: s.name.clone(),
+            name: s.name.to_string(),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,

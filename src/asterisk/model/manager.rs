@@ -64,7 +64,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> ManagerConf {
         .enumerate()
         .filter(|(_, s)| !s.is_template && !s.name.eq_ignore_ascii_case("general"))
         .map(|(i, s)| ManagerUser {
-            name: s.name.clone(),
+            name: s.name.to_string(),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,

@@ -700,7 +700,7 @@ impl SectionChecker {
             if let Some(reason) = refusal(rule.parser, v) {
                 out.push(RefusedValue {
                     driver,
-                    section: section.name.clone(),
+                    section: section.name.to_string(),
                     object_type: object_type.map(str::to_string),
                     option: v.name.to_string(),
                     value: v.value.clone(),

@@ -371,7 +371,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         }
         let Some(ty) = s.get("type") else {
             conf.untyped_sections.push(super::sip::IgnoredSection {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 pos: s.pos,
                 section: SectionRef {
                     file: file_index as u32,
@@ -409,7 +409,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 if let Some(known_since) = options.unknown(&kind, &v.name, opts.asterisk_version) {
                     conf.unknown_options.push(UnknownOption {
                         object_type: kind.clone(),
-                        id: s.name.clone(),
+                        id: s.name.to_string(),
                         option: v.name.to_string(),
                         pos: v.pos,
                         known_since,
@@ -445,7 +445,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             Some(&first) => {
                 conf.duplicate_objects.push(DuplicateObject {
                     object_type: kind.clone(),
-                    id: s.name.clone(),
+                    id: s.name.to_string(),
                     first,
                     second: s.pos,
                 });
@@ -458,7 +458,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             }
         }
         let meta = ObjectMeta {
-            id: s.name.clone(),
+            id: s.name.to_string(),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,

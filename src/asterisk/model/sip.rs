@@ -293,7 +293,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
             continue;
         }
         let skip = |cause, reason: String| IgnoredSection {
-            name: s.name.clone(),
+            name: s.name.to_string(),
             pos: s.pos,
             section: sref(i),
             cause,
@@ -457,11 +457,11 @@ fn build_peer(
             .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
     };
     SipPeer {
-        name: s.name.clone(),
+        name: s.name.to_string(),
         pos: s.pos,
         section,
         kind,
-        bases: s.bases.clone(),
+        bases: s.bases.iter().map(Text::to_string).collect(),
         host: opt_string(s, "host"),
         secret: secret("secret"),
         md5secret: secret("md5secret"),

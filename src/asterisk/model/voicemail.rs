@@ -91,7 +91,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
                     .map(|(_, val)| Located::at(Text::from(val.trim()), v.value_pos))
             };
             conf.mailboxes.push(Mailbox {
-                context: s.name.clone(),
+                context: s.name.to_string(),
                 mailbox: v.name.to_string(),
                 section: SectionRef {
                     file: file_index as u32,

@@ -169,7 +169,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> WebsmsConf {
         .sections
         .iter()
         .map(|s| WebsmsSection {
-            name: s.name.clone(),
+            name: s.name.to_string(),
             pos: s.pos,
             keys: s
                 .variables

@@ -104,7 +104,7 @@ fn report(
     let bases: HashSet<&str> = file
         .sections
         .iter()
-        .flat_map(|s| s.bases.iter().map(String::as_str))
+        .flat_map(|s| s.bases.iter().map(|b| b.as_str()))
         .collect();
     for ign in skipped {
         let section = ctx.pbx.section(ign.section);
