@@ -660,6 +660,8 @@ pub struct Variable {
 /// Positions that are almost always none (`+=` lines, `(+)` headers): one word while empty,
 /// instead of the three of a `Vec` in every variable and section.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+// One thin pointer on purpose: a bare `Vec` is three words in every variable.
+#[allow(clippy::box_collection)]
 pub struct Positions(Option<Box<Vec<Pos>>>);
 
 impl Positions {
