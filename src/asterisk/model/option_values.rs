@@ -635,8 +635,13 @@ pub fn check_section(
 /// inherit them.
 pub struct SectionChecker {
     driver: Driver,
-    /// Per scope (its kind and pjsip type): each line's rule and whether its value is refused.
-    verdicts: Vec<((u8, String), PerSlot<Verdict>)>,
+    /// The scopes seen so far (kind and pjsip type); a verdict names its scope by index here.
+    scopes: Vec<(u8, String)>,
+    /// Each line's rule and whether its value is refused, in the scope it was first read in: a
+    /// line is nearly always read in one scope only (a template of endpoints is not inherited
+    /// by auths), so one table serves them all; a line read in another scope is worked out
+    /// again, not remembered.
+    verdicts: PerSlot<(usize, Verdict)>,
 }
 
 #[derive(Clone, Copy)]
@@ -649,7 +654,8 @@ impl SectionChecker {
     pub fn new(driver: Driver) -> SectionChecker {
         SectionChecker {
             driver,
-            verdicts: Vec::new(),
+            scopes: Vec::new(),
+            verdicts: PerSlot::default(),
         }
     }
 
@@ -669,27 +675,34 @@ impl SectionChecker {
             Scope::Pjsip(ty) => (3, ty),
         };
         let at = match self
-            .verdicts
+            .scopes
             .iter()
-            .position(|((k, t), _)| *k == key.0 && t == key.1)
+            .position(|(k, t)| *k == key.0 && t == key.1)
         {
             Some(at) => at,
             None => {
-                self.verdicts
-                    .push(((key.0, key.1.to_string()), PerSlot::default()));
-                self.verdicts.len() - 1
+                self.scopes.push((key.0, key.1.to_string()));
+                self.scopes.len() - 1
             }
         };
-        let memo = &mut self.verdicts[at].1;
         for e in section.variables.entries() {
             let v = e.variable;
-            let verdict = *memo.get_or_insert_with(&section.variables, &e, || {
+            let work_out = || {
                 let rule = rule_for(driver, scope, &v.name);
                 Verdict {
                     rule,
                     refused: rule.is_some_and(|r| refusal(r.parser, v).is_some()),
                 }
-            });
+            };
+            let (first_scope, remembered) =
+                *self
+                    .verdicts
+                    .get_or_insert_with(&section.variables, &e, || (at, work_out()));
+            let verdict = if first_scope == at {
+                remembered
+            } else {
+                work_out()
+            };
             let Some(rule) = verdict.rule.filter(|_| verdict.refused) else {
                 continue;
             };
