@@ -15,6 +15,7 @@ pub mod asterisk;
 pub mod audit;
 pub mod breadth;
 pub mod diag;
+pub mod dispose;
 pub mod fsutil;
 pub mod migrate;
 pub mod plan;

@@ -278,7 +278,7 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         ),
         started,
     );
-    render::free_in_background(profile);
+    crate::dispose::dispose(profile);
 
     // With a secret that cannot be read, the render still runs on stand-ins: the audit of the
     // rest of the site is reported in the same run.
@@ -334,6 +334,7 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     let pbx = model_of_rendered(&root, &files, audit_opts.asterisk_version);
     findings.extend(run_rules(&pbx, &audit_opts));
     let report = finish(&pbx, findings, None);
+    crate::dispose::dispose(pbx);
     step(
         format!(
             "audited the rendered files as Asterisk {asterisk_version} reads them ({} finding(s))",

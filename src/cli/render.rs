@@ -155,7 +155,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     );
 
     if writes {
-        render::free_in_background(plan);
+        pbxgen::dispose::dispose(plan);
         let started = Instant::now();
         let ownership = if args.force_owner {
             Ownership::KeepIfAllowed

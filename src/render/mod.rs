@@ -118,16 +118,8 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>,
         })
     };
     let rendered = in_parallel(&files, render_one).into_iter().collect();
-    free_in_background(plan_value);
+    crate::dispose::dispose(plan_value);
     rendered
-}
-
-/// Drop `value` on a thread of its own. A plan (and its template value) is a tree of millions
-/// of small allocations at provider scale: freeing it one by one takes longer than writing the
-/// files, and nothing needs to wait for it.
-pub fn free_in_background<T: Send + 'static>(value: T) {
-    // Should no thread start, `spawn` drops the closure, and the value with it, right here.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
