@@ -122,9 +122,9 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     };
     print!("{out}");
     let code = exit::findings_if(report.fails(args.fail_on));
-    // Freeing a model of millions of variables one allocation at a time would take longer than
-    // a sixth of the whole audit, for memory the OS reclaims at once.
-    pbxgen::dispose::dispose(pbxs);
+    // The process ends here: freeing a model of millions of variables one allocation at a time
+    // would take longer than a sixth of the whole audit, for memory the OS reclaims at once.
+    std::mem::forget(pbxs);
     Ok(code)
 }
 

@@ -49,11 +49,6 @@ fn read_limits(settings: &[String]) -> Result<(), Error> {
 
 /// Run one command; `Ok(code)` is the exit code of a command that ran to its end.
 fn run(command: Command, term: &Term) -> Result<u8, Error> {
-    // Every command but the webhook server ends when its work is done: what it no longer needs
-    // is left to the exit (see `pbxgen::dispose`).
-    if !matches!(command, Command::Twilio(TwilioCommand::Serve(_))) {
-        pbxgen::dispose::exit_reclaims();
-    }
     match command {
         Command::Render(args) => render::run(&args, term),
         Command::Audit(args) => audit::run(&args, term),
