@@ -227,6 +227,11 @@ impl SharedAcls {
     }
 }
 
+/// Serialise a shared ACL as the ACL itself (what a model dump shows).
+pub fn serialize_shared<S: serde::Serializer>(acl: &Arc<Acl>, s: S) -> Result<S::Ok, S::Error> {
+    acl.as_ref().serialize(s)
+}
+
 /// Permit/deny values already split and parsed, by value: the same `deny=0.0.0.0/0.0.0.0` on
 /// a thousand peers (inherited from a template or written out in each) is parsed once.
 #[derive(Debug, Default)]

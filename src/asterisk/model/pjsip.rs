@@ -10,7 +10,7 @@
 //! - with no transport at all, outbound registrations cannot build their Contact and do not
 //!   load either.
 
-use super::acl::{Acl, AclCache, AclTarget, parse_match};
+use super::acl::{Acl, AclCache, AclTarget, SharedAcls, parse_match};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
@@ -20,6 +20,7 @@ use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, PerSlot, Section};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Why Asterisk would not load an object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -215,10 +216,13 @@ pub struct PjsipEndpoint {
     pub aors: Vec<Located<Text>>,
     pub transport: Option<Located<Text>>,
     pub media_encryption: Option<Located<Text>>,
-    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from.
-    pub acl: Acl,
+    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from
+    /// (shared by the endpoints that read it from the same lines).
+    #[serde(serialize_with = "super::acl::serialize_shared")]
+    pub acl: Arc<Acl>,
     /// `contact_permit`/`contact_deny`/`contact_acl`: which contacts may register.
-    pub contact_acl: Acl,
+    #[serde(serialize_with = "super::acl::serialize_shared")]
+    pub contact_acl: Arc<Acl>,
     pub trust_id_inbound: Located<bool>,
     pub trust_id_outbound: Located<bool>,
     /// `send_pai`/`send_rpid`: the caller ID goes out as an asserted identity.
@@ -363,6 +367,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
     let mut acl_cache = AclCache::default();
+    let mut endpoint_acls = SharedAcls::default();
     // Per object type: whether each line's option is unknown (a template's lines once).
     let mut unknown_lines: Vec<(String, PerSlot<bool>)> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
@@ -489,7 +494,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         });
         match kind.as_str() {
             "transport" => conf.transports.push(build_transport(s, meta)),
-            "endpoint" => conf.endpoints.push(build_endpoint(s, meta, &mut acl_cache)),
+            "endpoint" => conf
+                .endpoints
+                .push(build_endpoint(s, meta, &mut endpoint_acls)),
             "auth" => conf.auths.push(build_auth(s, meta)),
             "aor" => conf.aors.push(PjsipAor {
                 meta,
@@ -545,25 +552,27 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.as_str())),
         transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
     };
-    // Link identifies to their endpoints (every endpoint section with that id).
-    let mut endpoints_by_id: FastMap<&str, Vec<usize>> = FastMap::default();
+    // Link identifies to their endpoints (every endpoint section with that id). The endpoints
+    // of an id are a chain from the first (`NameIndex`) through `next_same_id`: no list per id.
+    let mut next_same_id = vec![u32::MAX; conf.endpoints.len()];
+    let mut last_of: FastMap<&str, u32> =
+        FastMap::with_capacity_and_hasher(conf.endpoints.len(), Default::default());
     for (i, ep) in conf.endpoints.iter().enumerate() {
-        endpoints_by_id
-            .entry(ep.meta.id.as_str())
-            .or_default()
-            .push(i);
+        if let Some(last) = last_of.insert(ep.meta.id.as_str(), i as u32) {
+            next_same_id[last as usize] = i as u32;
+        }
     }
+    drop(last_of);
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (idx, ident) in conf.identifies.iter().enumerate() {
         let Some(name) = &ident.endpoint else {
             continue;
         };
-        for &ep in endpoints_by_id
-            .get(name.value.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            links.push((ep, idx));
+        let mut ep = conf.index.endpoints.get(&name.value);
+        while let Some(i) = ep {
+            links.push((i, idx));
+            let next = next_same_id[i];
+            ep = (next != u32::MAX).then_some(next as usize);
         }
     }
     for (ep, idx) in links {
@@ -596,7 +605,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
     }
 }
 
-fn build_endpoint(s: &Section, meta: ObjectMeta, acl_cache: &mut AclCache) -> PjsipEndpoint {
+fn build_endpoint(s: &Section, meta: ObjectMeta, acls: &mut SharedAcls) -> PjsipEndpoint {
     let id = meta.id.as_str();
     let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
     PjsipEndpoint {
@@ -606,8 +615,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta, acl_cache: &mut AclCache) -> Pj
         aors: list_option(s, "aors"),
         transport: opt_string(s, "transport"),
         media_encryption: opt_string(s, "media_encryption"),
-        acl: Acl::signalling(s, acl_cache),
-        contact_acl: Acl::contact(s, acl_cache),
+        acl: acls.signalling(s),
+        contact_acl: acls.contact(s),
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
         send_pai: bool_option(s, "send_pai", false),

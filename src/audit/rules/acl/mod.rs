@@ -29,11 +29,11 @@ fn all_acls<'a>(
     let pjsip = pbx.pjsip.iter().flat_map(|pj| {
         let endpoints = pj.endpoints.iter().flat_map(|e| {
             [
-                (e.meta.id.as_str(), "permit/deny", &e.acl),
+                (e.meta.id.as_str(), "permit/deny", &*e.acl),
                 (
                     e.meta.id.as_str(),
                     "contact_permit/contact_deny",
-                    &e.contact_acl,
+                    &*e.contact_acl,
                 ),
             ]
         });

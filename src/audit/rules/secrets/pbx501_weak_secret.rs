@@ -102,7 +102,15 @@ impl std::fmt::Display for Label<'_> {
 }
 
 fn accounts<'a>(ctx: &AuditContext<'a>) -> Vec<Account<'a>> {
-    let mut out = Vec::new();
+    let pbx = ctx.pbx;
+    // Sized once for every account there may be (no doubling slack at provider scale).
+    let mut out = Vec::with_capacity(
+        pbx.sip
+            .as_ref()
+            .map_or(0, |s| s.peers.len() + s.general.registrations.len())
+            + pbx.pjsip.as_ref().map_or(0, |p| p.auths.len())
+            + pbx.manager.as_ref().map_or(0, |m| m.users.len()),
+    );
     let value = |l: Option<Located<&'a Text>>| l.map_or("", |l| l.value.as_str());
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
