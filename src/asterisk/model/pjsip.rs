@@ -42,8 +42,8 @@ pub enum Dropped {
 /// What every pjsip object has: id, position, section, and whether it loads.
 #[derive(Clone, Debug, Serialize)]
 pub struct ObjectMeta {
-    /// The section name.
-    pub id: String,
+    /// The section name (shared by the object's copies in `objects` and its typed list).
+    pub id: Text,
     /// The section header.
     pub pos: Pos,
     pub section: SectionRef,
@@ -174,8 +174,8 @@ impl PjsipConf {
 /// A section sorcery reads, whatever its type.
 #[derive(Clone, Debug, Serialize)]
 pub struct PjsipObject {
-    /// The `type=` value, lower-cased.
-    pub kind: String,
+    /// The `type=` value, lower-cased (one text per type, shared by its objects).
+    pub kind: Text,
     pub meta: ObjectMeta,
 }
 
@@ -364,7 +364,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     // Sized once for every section (growing it rehashes every id each time).
     let mut first_of: FastMap<(u32, &str), Pos> =
         FastMap::with_capacity_and_hasher(file.sections.len(), Default::default());
-    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
+    // The types' names as shared text, by type number: objects share their type's.
+    let mut type_names: Vec<Text> = Vec::new();
+    let mut metas: Vec<(usize, Text, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
     let mut acl_cache = AclCache::default();
     let mut endpoint_acls = SharedAcls::default();
@@ -443,6 +445,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             None => {
                 let id = type_ids.len() as u32;
                 type_ids.insert(kind.clone(), id);
+                type_names.push(Text::from(kind.as_str()));
                 id
             }
         };
@@ -463,7 +466,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             }
         }
         let meta = ObjectMeta {
-            id: s.name.clone(),
+            id: Text::from(&s.name),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,
@@ -472,7 +475,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             type_pos: ty.pos,
             dropped,
         };
-        metas.push((i, kind, meta));
+        metas.push((i, type_names[type_id as usize].clone(), meta));
     }
 
     // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
@@ -483,7 +486,8 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     conf.aors.reserve_exact(count("aor"));
     conf.identifies.reserve_exact(count("identify"));
     for (i, kind, mut meta) in metas {
-        if conf.failed_types.contains(&kind) && !matches!(meta.dropped, Some(Dropped::FileInvalid))
+        if conf.failed_types.iter().any(|t| *t == kind)
+            && !matches!(meta.dropped, Some(Dropped::FileInvalid))
         {
             meta.dropped = Some(Dropped::DuplicateId);
         }
