@@ -551,10 +551,10 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     }
     use super::NameIndex;
     conf.index = PjsipIndex {
-        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.as_str())),
-        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.as_str())),
-        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.as_str())),
-        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
+        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.clone())),
+        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.clone())),
+        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.clone())),
+        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.clone())),
     };
     // Link identifies to their endpoints (every endpoint section with that id). The endpoints
     // of an id are a chain from the first (`NameIndex`) through `next_same_id`: no list per id.

@@ -474,7 +474,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
             &mut shared,
         ));
     }
-    let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
+    let index = super::NameIndex::build(peers.iter().map(|p| p.name.clone()));
     SipConf {
         file: file_index as u32,
         general,
