@@ -470,6 +470,19 @@ impl Variables {
         self.iter().nth(i)
     }
 
+    /// The file's table of variables: every [`Entry::slot`] indexes it.
+    pub fn table(&self) -> &Arc<Vec<Variable>> {
+        &self.table
+    }
+
+    /// The last variable with this name (case-insensitive) and its slot in the table.
+    pub fn last_slot(&self, name: &str) -> Option<u32> {
+        self.entries()
+            .rev()
+            .find(|e| e.variable.name.eq_ignore_ascii_case(name))
+            .map(|e| e.slot)
+    }
+
     /// The number of entries in the file's table (an upper bound of every slot).
     pub fn table_len(&self) -> usize {
         self.table.len()

@@ -52,42 +52,42 @@ pub fn predict(pbx: &Pbx) -> Prediction {
                 .endpoints
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
         o.aors.extend(
             pjsip
                 .aors
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
         o.auths.extend(
             pjsip
                 .auths
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
         o.identifies.extend(
             pjsip
                 .identifies
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
         o.transports.extend(
             pjsip
                 .transports
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
         o.registrations.extend(
             pjsip
                 .registrations
                 .iter()
                 .filter(|x| loads(&x.meta))
-                .map(|x| x.meta.id.clone()),
+                .map(|x| x.meta.id.to_string()),
         );
     }
     if !p.rejected.contains("extensions.conf") {

@@ -13,6 +13,7 @@ use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// What an ACL entry names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -114,18 +115,12 @@ impl Acl {
 
     /// The chan_sip / acl.conf / manager.conf / pjsip `type=acl` signalling ACL.
     pub fn signalling(section: &Section, cache: &mut AclCache) -> Acl {
-        Acl::from_section(section, &["permit"], &["deny"], &["acl"], cache)
+        SIGNALLING.read(section, cache)
     }
 
     /// The contact ACL (`contactpermit`/`contact_permit`, …).
     pub fn contact(section: &Section, cache: &mut AclCache) -> Acl {
-        Acl::from_section(
-            section,
-            &["contactpermit", "contact_permit"],
-            &["contactdeny", "contact_deny"],
-            &["contactacl", "contact_acl"],
-            cache,
-        )
+        CONTACT.read(section, cache)
     }
 
     /// Append the comma-separated entries of one `permit`/`deny` line, exactly as
@@ -153,6 +148,88 @@ impl Acl {
             .iter()
             .find(|r| !matches!(r.target, AclTarget::Net(_)))
     }
+}
+
+/// The option names of one kind of ACL.
+struct AclOptions {
+    permit: &'static [&'static str],
+    deny: &'static [&'static str],
+    acl: &'static [&'static str],
+}
+
+const SIGNALLING: AclOptions = AclOptions {
+    permit: &["permit"],
+    deny: &["deny"],
+    acl: &["acl"],
+};
+
+const CONTACT: AclOptions = AclOptions {
+    permit: &["contactpermit", "contact_permit"],
+    deny: &["contactdeny", "contact_deny"],
+    acl: &["contactacl", "contact_acl"],
+};
+
+impl AclOptions {
+    fn read(&self, section: &Section, cache: &mut AclCache) -> Acl {
+        Acl::from_section(section, self.permit, self.deny, self.acl, cache)
+    }
+
+    fn names(&self, name: &str) -> bool {
+        [self.permit, self.deny, self.acl]
+            .iter()
+            .any(|names| names.iter().any(|n| name.eq_ignore_ascii_case(n)))
+    }
+}
+
+/// The ACLs of one file's objects, shared by the objects that read them from the same lines:
+/// a template's `deny`/`permit` on 20,000 peers is one [`Acl`], not 20,000 copies. An ACL is
+/// made of its lines only (name, value, position), so the table slots of those lines identify
+/// it.
+#[derive(Debug, Default)]
+pub struct SharedAcls {
+    entries: AclCache,
+    signalling: FastMap<Box<[u32]>, Arc<Acl>>,
+    contact: FastMap<Box<[u32]>, Arc<Acl>>,
+    slots: Vec<u32>,
+}
+
+impl SharedAcls {
+    /// The signalling ACL of `section` (see [`Acl::signalling`]).
+    pub fn signalling(&mut self, section: &Section) -> Arc<Acl> {
+        self.shared(section, false)
+    }
+
+    /// The contact ACL of `section` (see [`Acl::contact`]).
+    pub fn contact(&mut self, section: &Section) -> Arc<Acl> {
+        self.shared(section, true)
+    }
+
+    fn shared(&mut self, section: &Section, contact: bool) -> Arc<Acl> {
+        let (options, by_slots) = if contact {
+            (&CONTACT, &mut self.contact)
+        } else {
+            (&SIGNALLING, &mut self.signalling)
+        };
+        self.slots.clear();
+        self.slots.extend(
+            section
+                .variables
+                .entries()
+                .filter(|e| options.names(&e.variable.name))
+                .map(|e| e.slot),
+        );
+        if let Some(acl) = by_slots.get(&self.slots[..]) {
+            return Arc::clone(acl);
+        }
+        let acl = Arc::new(options.read(section, &mut self.entries));
+        by_slots.insert(self.slots.as_slice().into(), Arc::clone(&acl));
+        acl
+    }
+}
+
+/// Serialise a shared ACL as the ACL itself (what a model dump shows).
+pub fn serialize_shared<S: serde::Serializer>(acl: &Arc<Acl>, s: S) -> Result<S::Ok, S::Error> {
+    acl.as_ref().serialize(s)
 }
 
 /// Permit/deny values already split and parsed, by value: the same `deny=0.0.0.0/0.0.0.0` on

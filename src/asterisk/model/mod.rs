@@ -25,6 +25,7 @@ pub mod voicemail;
 pub mod websms;
 
 use super::Config;
+use super::shared_text::Text;
 use super::source::Pos;
 use super::syntax::FileKind;
 use serde::Serialize;
@@ -78,16 +79,17 @@ pub struct SectionRef {
 /// Name → position of the first object with that name, so that lookups stay O(1) on large
 /// configurations (rules look objects up once per reference).
 #[derive(Clone, Debug, Default)]
-pub struct NameIndex(crate::asterisk::fast_hash::FastMap<String, usize>);
+pub struct NameIndex(crate::asterisk::fast_hash::FastMap<Text, usize>);
 
 impl NameIndex {
-    /// Index names in order; the first occurrence of a name wins.
-    pub fn build<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
+    /// Index names in order; the first occurrence of a name wins. Names given as [`Text`] are
+    /// shared with the objects, not copied.
+    pub fn build<T: Into<Text>>(names: impl Iterator<Item = T>) -> NameIndex {
         let mut map = crate::asterisk::fast_hash::FastMap::default();
         // Sized once: growing a table of 20,000 names rehashes it a dozen times.
         map.reserve(names.size_hint().0);
         for (i, name) in names.enumerate() {
-            map.entry(name.to_string()).or_insert(i);
+            map.entry(name.into()).or_insert(i);
         }
         NameIndex(map)
     }

@@ -10,7 +10,7 @@
 //! - with no transport at all, outbound registrations cannot build their Contact and do not
 //!   load either.
 
-use super::acl::{Acl, AclCache, AclTarget, parse_match};
+use super::acl::{Acl, AclCache, AclTarget, SharedAcls, parse_match};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
@@ -20,6 +20,7 @@ use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, PerSlot, Section};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Why Asterisk would not load an object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,8 +42,8 @@ pub enum Dropped {
 /// What every pjsip object has: id, position, section, and whether it loads.
 #[derive(Clone, Debug, Serialize)]
 pub struct ObjectMeta {
-    /// The section name.
-    pub id: String,
+    /// The section name (shared by the object's copies in `objects` and its typed list).
+    pub id: Text,
     /// The section header.
     pub pos: Pos,
     pub section: SectionRef,
@@ -173,8 +174,8 @@ impl PjsipConf {
 /// A section sorcery reads, whatever its type.
 #[derive(Clone, Debug, Serialize)]
 pub struct PjsipObject {
-    /// The `type=` value, lower-cased.
-    pub kind: String,
+    /// The `type=` value, lower-cased (one text per type, shared by its objects).
+    pub kind: Text,
     pub meta: ObjectMeta,
 }
 
@@ -215,10 +216,13 @@ pub struct PjsipEndpoint {
     pub aors: Vec<Located<Text>>,
     pub transport: Option<Located<Text>>,
     pub media_encryption: Option<Located<Text>>,
-    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from.
-    pub acl: Acl,
+    /// `permit`/`deny`/`acl` (since 13.10): where requests for this endpoint may come from
+    /// (shared by the endpoints that read it from the same lines).
+    #[serde(serialize_with = "super::acl::serialize_shared")]
+    pub acl: Arc<Acl>,
     /// `contact_permit`/`contact_deny`/`contact_acl`: which contacts may register.
-    pub contact_acl: Acl,
+    #[serde(serialize_with = "super::acl::serialize_shared")]
+    pub contact_acl: Arc<Acl>,
     pub trust_id_inbound: Located<bool>,
     pub trust_id_outbound: Located<bool>,
     /// `send_pai`/`send_rpid`: the caller ID goes out as an asserted identity.
@@ -360,9 +364,12 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     // Sized once for every section (growing it rehashes every id each time).
     let mut first_of: FastMap<(u32, &str), Pos> =
         FastMap::with_capacity_and_hasher(file.sections.len(), Default::default());
-    let mut metas: Vec<(usize, String, ObjectMeta)> = Vec::with_capacity(file.sections.len());
+    // The types' names as shared text, by type number: objects share their type's.
+    let mut type_names: Vec<Text> = Vec::new();
+    let mut metas: Vec<(usize, Text, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
     let mut acl_cache = AclCache::default();
+    let mut endpoint_acls = SharedAcls::default();
     // Per object type: whether each line's option is unknown (a template's lines once).
     let mut unknown_lines: Vec<(String, PerSlot<bool>)> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
@@ -438,6 +445,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             None => {
                 let id = type_ids.len() as u32;
                 type_ids.insert(kind.clone(), id);
+                type_names.push(Text::from(kind.as_str()));
                 id
             }
         };
@@ -458,7 +466,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             }
         }
         let meta = ObjectMeta {
-            id: s.name.to_string(),
+            id: Text::from(&s.name),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,
@@ -467,7 +475,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             type_pos: ty.pos,
             dropped,
         };
-        metas.push((i, kind, meta));
+        metas.push((i, type_names[type_id as usize].clone(), meta));
     }
 
     // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
@@ -478,7 +486,8 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     conf.aors.reserve_exact(count("aor"));
     conf.identifies.reserve_exact(count("identify"));
     for (i, kind, mut meta) in metas {
-        if conf.failed_types.contains(&kind) && !matches!(meta.dropped, Some(Dropped::FileInvalid))
+        if conf.failed_types.iter().any(|t| *t == kind)
+            && !matches!(meta.dropped, Some(Dropped::FileInvalid))
         {
             meta.dropped = Some(Dropped::DuplicateId);
         }
@@ -489,7 +498,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         });
         match kind.as_str() {
             "transport" => conf.transports.push(build_transport(s, meta)),
-            "endpoint" => conf.endpoints.push(build_endpoint(s, meta, &mut acl_cache)),
+            "endpoint" => conf
+                .endpoints
+                .push(build_endpoint(s, meta, &mut endpoint_acls)),
             "auth" => conf.auths.push(build_auth(s, meta)),
             "aor" => conf.aors.push(PjsipAor {
                 meta,
@@ -540,30 +551,32 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
     }
     use super::NameIndex;
     conf.index = PjsipIndex {
-        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.as_str())),
-        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.as_str())),
-        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.as_str())),
-        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.as_str())),
+        endpoints: NameIndex::build(conf.endpoints.iter().map(|o| o.meta.id.clone())),
+        auths: NameIndex::build(conf.auths.iter().map(|o| o.meta.id.clone())),
+        aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.clone())),
+        transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.clone())),
     };
-    // Link identifies to their endpoints (every endpoint section with that id).
-    let mut endpoints_by_id: FastMap<&str, Vec<usize>> = FastMap::default();
+    // Link identifies to their endpoints (every endpoint section with that id). The endpoints
+    // of an id are a chain from the first (`NameIndex`) through `next_same_id`: no list per id.
+    let mut next_same_id = vec![u32::MAX; conf.endpoints.len()];
+    let mut last_of: FastMap<&str, u32> =
+        FastMap::with_capacity_and_hasher(conf.endpoints.len(), Default::default());
     for (i, ep) in conf.endpoints.iter().enumerate() {
-        endpoints_by_id
-            .entry(ep.meta.id.as_str())
-            .or_default()
-            .push(i);
+        if let Some(last) = last_of.insert(ep.meta.id.as_str(), i as u32) {
+            next_same_id[last as usize] = i as u32;
+        }
     }
+    drop(last_of);
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (idx, ident) in conf.identifies.iter().enumerate() {
         let Some(name) = &ident.endpoint else {
             continue;
         };
-        for &ep in endpoints_by_id
-            .get(name.value.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            links.push((ep, idx));
+        let mut ep = conf.index.endpoints.get(&name.value);
+        while let Some(i) = ep {
+            links.push((i, idx));
+            let next = next_same_id[i];
+            ep = (next != u32::MAX).then_some(next as usize);
         }
     }
     for (ep, idx) in links {
@@ -596,7 +609,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
     }
 }
 
-fn build_endpoint(s: &Section, meta: ObjectMeta, acl_cache: &mut AclCache) -> PjsipEndpoint {
+fn build_endpoint(s: &Section, meta: ObjectMeta, acls: &mut SharedAcls) -> PjsipEndpoint {
     let id = meta.id.as_str();
     let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
     PjsipEndpoint {
@@ -606,8 +619,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta, acl_cache: &mut AclCache) -> Pj
         aors: list_option(s, "aors"),
         transport: opt_string(s, "transport"),
         media_encryption: opt_string(s, "media_encryption"),
-        acl: Acl::signalling(s, acl_cache),
-        contact_acl: Acl::contact(s, acl_cache),
+        acl: acls.signalling(s),
+        contact_acl: acls.contact(s),
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
         send_pai: bool_option(s, "send_pai", false),

@@ -7,15 +7,17 @@
 //! `deny` accumulate in order. Peers take `context`, `insecure`, `trustrpid`, `nat` … from
 //! `[general]` when they do not set them.
 
-use super::acl::{Acl, AclCache};
+use super::acl::{Acl, SharedAcls};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{ast_false, ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The interpreted sip.conf.
 #[derive(Clone, Debug, Serialize)]
@@ -113,42 +115,78 @@ pub enum SipPeerKind {
 }
 
 /// A peer, user or friend.
-#[derive(Clone, Debug, Serialize)]
+///
+/// A provider's sip.conf has tens of thousands of peers on one template, so a peer is kept
+/// small: the options most rules read are lifted; the options few rules read are slots of the
+/// file's table of variables (see [`PeerOptions`]), read through methods; ACLs written the
+/// same way (usually a template's lines) are one shared [`Acl`].
+#[derive(Clone, Debug)]
 pub struct SipPeer {
-    pub name: String,
+    pub name: Text,
     /// The section header.
     pub pos: Pos,
     pub section: SectionRef,
     pub kind: Located<SipPeerKind>,
-    /// The bases the section inherits from (templates), as written.
-    pub bases: Vec<String>,
+    /// The bases the section inherits from (templates), as written (one list shared by the
+    /// peers that name the same bases).
+    pub bases: Arc<[Text]>,
     /// `host=dynamic|<ip>|<name>`.
     pub host: Option<Located<Text>>,
     pub secret: Option<Located<Secret>>,
-    pub md5secret: Option<Located<Secret>>,
-    pub remotesecret: Option<Located<Secret>>,
     /// The peer's `context`, else `[general]`'s, else `default`.
     pub context: Located<Text>,
-    /// The peer's `insecure`, else `[general]`'s (as written; [`SipPeer::insecure_mode`] is
-    /// what chan_sip makes of it).
-    pub insecure: Option<Located<Text>>,
     /// permit/deny/acl in order.
-    pub acl: Acl,
+    pub acl: Arc<Acl>,
     /// contactpermit/contactdeny/contactacl in order.
-    pub contact_acl: Acl,
+    pub contact_acl: Arc<Acl>,
     pub trustrpid: Located<bool>,
-    /// The peer's `sendrpid`, else `[general]`'s.
-    pub sendrpid: Located<bool>,
-    pub defaultuser: Option<Located<Text>>,
-    /// `username` (old name of `defaultuser`).
-    pub username: Option<Located<Text>>,
-    pub fromuser: Option<Located<Text>>,
-    pub fromdomain: Option<Located<Text>>,
     pub transport: Option<Located<Text>>,
-    pub nat: Option<Located<Text>>,
-    pub port: Option<Located<Text>>,
-    pub qualify: Option<Located<Text>>,
-    pub callerid: Option<Located<Text>>,
+    options: PeerOptions,
+}
+
+/// The options of a peer that few rules read: the slot in the file's table of the line that
+/// sets each (the peer's own or inherited, or `[general]`'s default for `insecure` and
+/// `sendrpid`), [`NO_SLOT`] when none does.
+#[derive(Clone)]
+struct PeerOptions {
+    table: Arc<Vec<Variable>>,
+    md5secret: u32,
+    remotesecret: u32,
+    insecure: u32,
+    sendrpid: u32,
+    defaultuser: u32,
+    username: u32,
+    fromuser: u32,
+    fromdomain: u32,
+    nat: u32,
+    port: u32,
+    qualify: u32,
+    callerid: u32,
+}
+
+/// No line sets the option.
+const NO_SLOT: u32 = u32::MAX;
+
+impl std::fmt::Debug for PeerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The table is the whole file's: not printed per peer.
+        f.debug_struct("PeerOptions").finish_non_exhaustive()
+    }
+}
+
+impl PeerOptions {
+    fn line(&self, slot: u32) -> Option<&Variable> {
+        (slot != NO_SLOT).then(|| &self.table[slot as usize])
+    }
+
+    fn text(&self, slot: u32) -> Option<Located<&Text>> {
+        self.line(slot).map(|v| Located::at(&v.value, v.pos))
+    }
+
+    fn secret(&self, slot: u32) -> Option<Located<Secret>> {
+        self.line(slot)
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+    }
 }
 
 /// What chan_sip makes of `insecure` (`set_insecure_flags`).
@@ -180,10 +218,65 @@ pub fn parse_insecure(value: &str) -> InsecureMode {
 }
 
 impl SipPeer {
+    pub fn md5secret(&self) -> Option<Located<Secret>> {
+        self.options.secret(self.options.md5secret)
+    }
+
+    pub fn remotesecret(&self) -> Option<Located<Secret>> {
+        self.options.secret(self.options.remotesecret)
+    }
+
+    /// The peer's `insecure`, else `[general]`'s (as written; [`SipPeer::insecure_mode`] is
+    /// what chan_sip makes of it).
+    pub fn insecure(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.insecure)
+    }
+
+    /// The peer's `sendrpid`, else `[general]`'s.
+    pub fn sendrpid(&self) -> Located<bool> {
+        match self.options.line(self.options.sendrpid) {
+            Some(v) => Located::at(sendrpid_on(&v.value), v.pos),
+            None => Located::default_value(false),
+        }
+    }
+
+    pub fn defaultuser(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.defaultuser)
+    }
+
+    /// `username` (old name of `defaultuser`).
+    pub fn username(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.username)
+    }
+
+    pub fn fromuser(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.fromuser)
+    }
+
+    pub fn fromdomain(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.fromdomain)
+    }
+
+    pub fn nat(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.nat)
+    }
+
+    pub fn port(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.port)
+    }
+
+    pub fn qualify(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.qualify)
+    }
+
+    pub fn callerid(&self) -> Option<Located<&Text>> {
+        self.options.text(self.options.callerid)
+    }
+
     /// What chan_sip makes of the effective `insecure` value.
     pub fn insecure_mode(&self) -> InsecureMode {
-        self.insecure
-            .as_ref()
+        self.options
+            .line(self.options.insecure)
             .map(|i| parse_insecure(&i.value))
             .unwrap_or_default()
     }
@@ -214,7 +307,43 @@ impl SipPeer {
     /// Has a secret or md5secret that is not empty.
     pub fn has_secret(&self) -> bool {
         self.secret.as_ref().is_some_and(|s| !s.value.is_empty())
-            || self.md5secret.as_ref().is_some_and(|s| !s.value.is_empty())
+            || self
+                .options
+                .line(self.options.md5secret)
+                .is_some_and(|s| !s.value.is_empty())
+    }
+}
+
+/// The dump (`--dump-model json`) shows every option, lifted or not, as the peer's fields.
+impl Serialize for SipPeer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("SipPeer", 24)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("pos", &self.pos)?;
+        st.serialize_field("section", &self.section)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("bases", &*self.bases)?;
+        st.serialize_field("host", &self.host)?;
+        st.serialize_field("secret", &self.secret)?;
+        st.serialize_field("md5secret", &self.md5secret())?;
+        st.serialize_field("remotesecret", &self.remotesecret())?;
+        st.serialize_field("context", &self.context)?;
+        st.serialize_field("insecure", &self.insecure())?;
+        st.serialize_field("acl", &*self.acl)?;
+        st.serialize_field("contact_acl", &*self.contact_acl)?;
+        st.serialize_field("trustrpid", &self.trustrpid)?;
+        st.serialize_field("sendrpid", &self.sendrpid())?;
+        st.serialize_field("defaultuser", &self.defaultuser())?;
+        st.serialize_field("username", &self.username())?;
+        st.serialize_field("fromuser", &self.fromuser())?;
+        st.serialize_field("fromdomain", &self.fromdomain())?;
+        st.serialize_field("transport", &self.transport)?;
+        st.serialize_field("nat", &self.nat())?;
+        st.serialize_field("port", &self.port())?;
+        st.serialize_field("qualify", &self.qualify())?;
+        st.serialize_field("callerid", &self.callerid())?;
+        st.end()
     }
 }
 
@@ -273,7 +402,17 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
     };
     let mut refused_values = Vec::new();
     let mut checker = option_values::SectionChecker::new(Driver::ChanSip);
-    let mut acl_cache = AclCache::default();
+    let general_slot = |name: &str| {
+        general_idx
+            .and_then(|i| file.sections[i].variables.last_slot(name))
+            .unwrap_or(NO_SLOT)
+    };
+    let mut shared = SharedPeerParts {
+        acls: SharedAcls::default(),
+        bases: FastMap::default(),
+        general_insecure: general_slot("insecure"),
+        general_sendrpid: general_slot("sendrpid"),
+    };
     if let Some(i) = general_idx {
         checker.check(
             Scope::SipGeneral,
@@ -332,10 +471,10 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
             sref(i),
             Located::at(kind, ty.pos),
             &general,
-            &mut acl_cache,
+            &mut shared,
         ));
     }
-    let index = super::NameIndex::build(peers.iter().map(|p| p.name.as_str()));
+    let index = super::NameIndex::build(peers.iter().map(|p| p.name.clone()));
     SipConf {
         file: file_index as u32,
         general,
@@ -445,48 +584,64 @@ pub fn is_ipv6_bind(addr: &str) -> bool {
     a.starts_with('[') || a.matches(':').count() >= 2
 }
 
-fn build_peer(
-    s: &Section,
+/// What peers share: ACLs and base lists written once (a template's), `[general]`'s defaults.
+struct SharedPeerParts<'a> {
+    acls: SharedAcls,
+    bases: FastMap<&'a [Text], Arc<[Text]>>,
+    /// `[general]`'s `insecure` and `sendrpid` lines (peers without their own use them).
+    general_insecure: u32,
+    general_sendrpid: u32,
+}
+
+fn build_peer<'a>(
+    s: &'a Section,
     section: SectionRef,
     kind: Located<SipPeerKind>,
     g: &SipGeneral,
-    acl_cache: &mut AclCache,
+    shared: &mut SharedPeerParts<'a>,
 ) -> SipPeer {
-    let secret = |name: &str| {
-        s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
-    };
+    let vars = &s.variables;
+    let slot = |name: &str| vars.last_slot(name).unwrap_or(NO_SLOT);
+    let or_general = |own: u32, general: u32| if own == NO_SLOT { general } else { own };
+    let bases = Arc::clone(
+        shared
+            .bases
+            .entry(s.bases.as_slice())
+            .or_insert_with(|| s.bases.iter().map(Text::from).collect()),
+    );
     SipPeer {
-        name: s.name.to_string(),
+        name: Text::from(&s.name),
         pos: s.pos,
         section,
         kind,
-        bases: s.bases.iter().map(Text::to_string).collect(),
+        bases,
         host: opt_string(s, "host"),
-        secret: secret("secret"),
-        md5secret: secret("md5secret"),
-        remotesecret: secret("remotesecret"),
+        secret: s
+            .get("secret")
+            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
         context: opt_string(s, "context").unwrap_or_else(|| g.context.clone()),
-        insecure: opt_string(s, "insecure").or_else(|| g.insecure.clone()),
-        acl: Acl::signalling(s, acl_cache),
-        contact_acl: Acl::contact(s, acl_cache),
+        acl: shared.acls.signalling(s),
+        contact_acl: shared.acls.contact(s),
         trustrpid: match s.get("trustrpid") {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),
         },
-        sendrpid: match s.get("sendrpid") {
-            Some(v) => Located::at(sendrpid_on(&v.value), v.pos),
-            None => g.sendrpid.clone(),
-        },
-        defaultuser: opt_string(s, "defaultuser"),
-        username: opt_string(s, "username"),
-        fromuser: opt_string(s, "fromuser"),
-        fromdomain: opt_string(s, "fromdomain"),
         transport: opt_string(s, "transport").or_else(|| g.transport.clone()),
-        nat: opt_string(s, "nat"),
-        port: opt_string(s, "port"),
-        qualify: opt_string(s, "qualify"),
-        callerid: opt_string(s, "callerid"),
+        options: PeerOptions {
+            table: Arc::clone(vars.table()),
+            md5secret: slot("md5secret"),
+            remotesecret: slot("remotesecret"),
+            insecure: or_general(slot("insecure"), shared.general_insecure),
+            sendrpid: or_general(slot("sendrpid"), shared.general_sendrpid),
+            defaultuser: slot("defaultuser"),
+            username: slot("username"),
+            fromuser: slot("fromuser"),
+            fromdomain: slot("fromdomain"),
+            nat: slot("nat"),
+            port: slot("port"),
+            qualify: slot("qualify"),
+            callerid: slot("callerid"),
+        },
     }
 }
 

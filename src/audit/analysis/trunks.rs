@@ -79,8 +79,8 @@ pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
             if p.insecure_invite()
                 || (fixed
                     && (reg_hosts.contains(host)
-                        || p.fromdomain.is_some()
-                        || p.fromuser.is_some()
+                        || p.fromdomain().is_some()
+                        || p.fromuser().is_some()
                         || !p.has_secret()))
                 || reg_hosts.contains(p.name.as_str())
             {

@@ -127,6 +127,12 @@ impl<'a> Sink<'a> {
         Sink { rule, findings }
     }
 
+    /// Room for `additional` findings, reserved exactly: a rule about to report on every one of
+    /// 20,000 peers says so, rather than doubling a list of large findings up to 32,768.
+    pub fn reserve(&mut self, additional: usize) {
+        self.findings.reserve_exact(additional);
+    }
+
     /// Report a finding of this sink's rule at `anchor`; refine it with the returned builder.
     pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {

@@ -63,7 +63,7 @@ host=1.2.3.4
     assert_eq!(p100.kind.value, SipPeerKind::Friend);
     assert!(p100.is_dynamic() && p100.has_secret());
     assert_eq!(p100.context.value, "phones");
-    assert_eq!(p100.bases, ["phone"]);
+    assert_eq!(*p100.bases, ["phone"]);
     assert_eq!(p100.acl.rules.len(), 2);
     assert!(!p100.acl.rules[0].permit);
     assert!(p100.acl.allows("192.168.1.20".parse().unwrap()));

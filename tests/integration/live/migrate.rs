@@ -217,7 +217,7 @@ impl Site {
                     .as_ref()
                     .map(|s| s.value.expose().to_string())
                     .unwrap_or_default();
-                (p.name.clone(), (secret, p.context.value.to_string()))
+                (p.name.to_string(), (secret, p.context.value.to_string()))
             })
             .collect();
         let out = tmp.path().join("out");

@@ -10,7 +10,7 @@ fn endpoint_names(m: &pbxgen::migrate::Migration) -> Vec<String> {
         .unwrap()
         .endpoints
         .iter()
-        .map(|e| e.meta.id.clone())
+        .map(|e| e.meta.id.to_string())
         .collect()
 }
 

@@ -8,45 +8,58 @@ pub mod pbx307_contact_permit_missing;
 use crate::asterisk::model::acl::Acl;
 use crate::audit::engine::AuditContext;
 
-/// Every ACL of the PBX with a label for messages: (owner section, option family, ACL).
-fn all_acls(ctx: &AuditContext<'_>) -> Vec<(String, &'static str, Acl)> {
-    let mut out = Vec::new();
-    if let Some(sip) = &ctx.pbx.sip {
-        for p in &sip.peers {
-            out.push((p.name.clone(), "permit/deny", p.acl.clone()));
-            out.push((
-                p.name.clone(),
-                "contactpermit/contactdeny",
-                p.contact_acl.clone(),
-            ));
-        }
-    }
-    if let Some(pj) = &ctx.pbx.pjsip {
-        for e in &pj.endpoints {
-            out.push((e.meta.id.clone(), "permit/deny", e.acl.clone()));
-            out.push((
-                e.meta.id.clone(),
-                "contact_permit/contact_deny",
-                e.contact_acl.clone(),
-            ));
-        }
-        for a in &pj.acls {
-            out.push((a.meta.id.clone(), "permit/deny", a.acl.clone()));
-            out.push((
-                a.meta.id.clone(),
-                "contact_permit/contact_deny",
-                a.contact_acl.clone(),
-            ));
-        }
-    }
-    if let Some(m) = &ctx.pbx.manager {
-        for u in &m.users {
-            out.push((u.name.clone(), "permit/deny", u.acl.clone()));
-        }
-    }
-    for n in &ctx.pbx.named_acls {
-        out.push((n.name.clone(), "permit/deny", n.acl.clone()));
-    }
-    out.retain(|(_, _, acl)| !acl.rules.is_empty());
-    out
+/// Every ACL of the PBX that has rules, with a label for messages: (owner section, option
+/// family, ACL). Borrowed from the model, one at a time: 20,000 peers need no list of copies.
+fn all_acls<'a>(
+    ctx: &AuditContext<'a>,
+) -> impl Iterator<Item = (&'a str, &'static str, &'a Acl)> + 'a {
+    let pbx = ctx.pbx;
+    let sip = pbx.sip.iter().flat_map(|sip| {
+        sip.peers.iter().flat_map(|p| {
+            [
+                (p.name.as_str(), "permit/deny", &*p.acl),
+                (
+                    p.name.as_str(),
+                    "contactpermit/contactdeny",
+                    &*p.contact_acl,
+                ),
+            ]
+        })
+    });
+    let pjsip = pbx.pjsip.iter().flat_map(|pj| {
+        let endpoints = pj.endpoints.iter().flat_map(|e| {
+            [
+                (e.meta.id.as_str(), "permit/deny", &*e.acl),
+                (
+                    e.meta.id.as_str(),
+                    "contact_permit/contact_deny",
+                    &*e.contact_acl,
+                ),
+            ]
+        });
+        let acls = pj.acls.iter().flat_map(|a| {
+            [
+                (a.meta.id.as_str(), "permit/deny", &a.acl),
+                (
+                    a.meta.id.as_str(),
+                    "contact_permit/contact_deny",
+                    &a.contact_acl,
+                ),
+            ]
+        });
+        endpoints.chain(acls)
+    });
+    let manager = pbx.manager.iter().flat_map(|m| {
+        m.users
+            .iter()
+            .map(|u| (u.name.as_str(), "permit/deny", &u.acl))
+    });
+    let named = pbx
+        .named_acls
+        .iter()
+        .map(|n| (n.name.as_str(), "permit/deny", &n.acl));
+    sip.chain(pjsip)
+        .chain(manager)
+        .chain(named)
+        .filter(|(_, _, acl)| !acl.rules.is_empty())
 }

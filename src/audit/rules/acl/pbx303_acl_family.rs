@@ -33,12 +33,14 @@ fn check_acl_family(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     if !(v6_sip || v6_pjsip) {
         return;
     }
+    let mut nets: Vec<&AclRule> = Vec::new();
     for (owner, family, acl) in all_acls(ctx) {
-        let nets: Vec<&AclRule> = acl
-            .rules
-            .iter()
-            .filter(|r| matches!(r.target, AclTarget::Net(_)))
-            .collect();
+        nets.clear();
+        nets.extend(
+            acl.rules
+                .iter()
+                .filter(|r| matches!(r.target, AclTarget::Net(_))),
+        );
         let all_v4 = !nets.is_empty()
             && nets
                 .iter()
@@ -49,7 +51,7 @@ fn check_acl_family(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 ctx.anchor(nets[0].pos),
                 format!("[{owner}] {family} has only IPv4 rules while SIP listens on IPv6: IPv6 clients pass unchecked"),
             )
-            .section(owner.clone())
+            .section(owner)
             .option(nets[0].option.clone());
         }
     }

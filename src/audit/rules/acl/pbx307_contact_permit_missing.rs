@@ -1,6 +1,7 @@
 //! PBX307 contact-permit-missing: a dynamic phone registers without a contact ACL.
 
 use crate::asterisk::model::pjsip::PjsipAor;
+use crate::asterisk::model::sip::SipPeer;
 use crate::audit::analysis::network;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::collections::HashMap;
@@ -35,11 +36,9 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         .as_ref()
         .filter(|_| !network::sip_listens_only_private(ctx.pbx))
     {
-        for p in sip
-            .peers
-            .iter()
-            .filter(|p| p.is_dynamic() && p.contact_acl.is_empty())
-        {
+        let open = |p: &&SipPeer| p.is_dynamic() && p.contact_acl.is_empty();
+        sink.reserve(sip.peers.iter().filter(open).count());
+        for p in sip.peers.iter().filter(open) {
             sink.report(
                 ctx.anchor(p.host.as_ref().and_then(|h| h.pos).unwrap_or(p.pos)),
                 format!(

@@ -88,7 +88,7 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                     pos,
                     &p.context.value,
                     format!("peer `{}`", p.name),
-                    Some(p.name.clone()),
+                    Some(p.name.to_string()),
                     "context",
                 );
             }
@@ -102,7 +102,7 @@ fn check_missing_context(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 pos,
                 &e.context.value,
                 format!("endpoint `{}`", e.meta.id),
-                Some(e.meta.id.clone()),
+                Some(e.meta.id.to_string()),
                 "context",
             );
         }

@@ -67,7 +67,7 @@ fn check_trust_caller_id(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(sip) = &ctx.pbx.sip {
         let g = &sip.general;
-        let asserts = g.sendrpid.value || sip.peers.iter().any(|p| p.sendrpid.value);
+        let asserts = g.sendrpid.value || sip.peers.iter().any(|p| p.sendrpid().value);
         let assert_note = "; `sendrpid` then passes it on as an asserted identity";
         let unauthenticated =
             |p: &SipPeer| trunks::sip_ip_identified(p) || sip_unauthenticated_by_name(p);

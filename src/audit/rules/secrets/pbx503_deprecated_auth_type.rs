@@ -39,7 +39,7 @@ fn check_deprecated_auth_type(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
-            if let Some(m) = &p.md5secret {
+            if let Some(m) = &p.md5secret() {
                 sink.report(
                     ctx.anchor(m.pos.unwrap_or(p.pos)),
                     format!(

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
 fn check_insecure_invite(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let Some(sip) = &ctx.pbx.sip else { return };
     for p in sip.peers.iter().filter(|p| p.insecure_invite()) {
-        let Some(insecure) = &p.insecure else {
+        let Some(insecure) = p.insecure() else {
             continue;
         };
         let pos = insecure.pos.unwrap_or(p.pos);

@@ -40,7 +40,10 @@ pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a Pjs
         .iter()
         .filter(|t| !t.meta.is_refused())
         .filter(|t| {
-            connects_out_over_tls(t) && outbound.iter().any(|u| u.is_none_or(|id| id == t.meta.id))
+            connects_out_over_tls(t)
+                && outbound
+                    .iter()
+                    .any(|u| u.is_none_or(|id| id == t.meta.id.as_str()))
         })
         .collect()
 }

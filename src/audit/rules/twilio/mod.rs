@@ -68,7 +68,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
             let owner = i
                 .endpoint
                 .as_ref()
-                .map_or_else(|| i.meta.id.clone(), |e| e.value.to_string());
+                .map_or_else(|| i.meta.id.to_string(), |e| e.value.to_string());
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
                     emit(AddressUse {
