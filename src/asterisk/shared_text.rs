@@ -56,6 +56,19 @@ impl Text {
         // layout (this is how std turns an `Arc<[u8]>` into an `Arc<str>`).
         Some(unsafe { Arc::from_raw(raw as *const str) })
     }
+
+    /// `part` as a `Text`: sharing this text's buffer when `part` lies inside that buffer (a
+    /// piece of a value cut out by `trim`, `split`, …: no copy), a copy otherwise.
+    pub fn part(&self, part: &str) -> Text {
+        let base = self.buf.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).wrapping_sub(base);
+        if start <= self.buf.len() && part.len() <= self.buf.len() - start {
+            if let Some(text) = Text::range_of(&self.buf, start..start + part.len()) {
+                return text;
+            }
+        }
+        Text::from(part)
+    }
 }
 
 impl Default for Text {
@@ -190,5 +203,32 @@ impl fmt::Debug for Text {
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A piece of a text shares its buffer; anything else is copied.
+    #[test]
+    fn part_shares_the_buffer_of_a_piece_and_copies_the_rest() {
+        let value = Text::whole(Arc::from("  Dial(PJSIP/${EXTEN}@itsp,30)  "));
+        let piece = value.trim().split_once('(').unwrap().1;
+        let text = value.part(piece);
+        assert_eq!(text, "PJSIP/${EXTEN}@itsp,30)");
+        assert!(Arc::ptr_eq(&text.buf, &value.buf));
+        // A piece of a piece: still the same buffer, and empty pieces at either end.
+        assert!(Arc::ptr_eq(&text.part(&piece[..5]).buf, &value.buf));
+        assert_eq!(value.part(&value[value.len()..]), "");
+        assert_eq!(value.part(&value[..0]), "");
+        // Not inside: a copy with the same text.
+        let other = String::from("Dial");
+        let copied = value.part(&other);
+        assert_eq!(copied, "Dial");
+        assert!(!Arc::ptr_eq(&copied.buf, &value.buf));
+        // Inside another text's buffer that happens to follow this one: never confused.
+        let sub = Text::range_of(&value.buf, 2..6).unwrap();
+        assert_eq!(sub.part(&value[10..14]), &value[10..14]);
     }
 }

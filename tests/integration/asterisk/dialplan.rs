@@ -86,7 +86,7 @@ fn priorities_labels_and_app_arguments() {
     assert_eq!(ext.priorities[1].label.as_deref(), Some("dial"));
     assert_eq!(ext.priorities[1].kind, PriorityKind::Next);
     assert_eq!(ext.priorities[1].app, "Dial");
-    assert_eq!(ext.priorities[1].args, ["PJSIP/${EXTEN}@itsp", "30"]);
+    assert_eq!(ext.priorities[1].args(), ["PJSIP/${EXTEN}@itsp", "30"]);
     assert_eq!(
         (
             ext.priorities[1].app_pos.line,
@@ -136,8 +136,8 @@ fn edges_out_of_contexts() {
             .map(|e| {
                 (
                     e.kind,
-                    e.target_context.clone(),
-                    e.target_exten.clone(),
+                    e.target_context.to_string(),
+                    e.target_exten.as_deref().map(String::from),
                     e.dynamic,
                 )
             })
@@ -186,8 +186,8 @@ fn dial_targets_and_caller_controlled_numbers() {
             .map(|d| {
                 (
                     d.tech.clone(),
-                    d.peer.clone(),
-                    d.number_expr.clone(),
+                    d.peer.as_deref().map(String::from),
+                    d.number_expr.as_deref().map(String::from),
                     d.caller_controlled,
                     d.filtered,
                 )
