@@ -77,6 +77,19 @@ impl Text {
         let text: Arc<str> = unsafe { Arc::from_raw(raw as *const str) };
         Some(TextBuffer(Arc::new(text)))
     }
+
+    /// `part` as a `Text`: sharing this text's buffer when `part` lies inside that buffer (a
+    /// piece of a value cut out by `trim`, `split`, …: no copy), a copy otherwise.
+    pub fn part(&self, part: &str) -> Text {
+        let base = self.buf.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).wrapping_sub(base);
+        if start <= self.buf.len() && part.len() <= self.buf.len() - start {
+            if let Some(text) = Text::range_of(&self.buf, start..start + part.len()) {
+                return text;
+            }
+        }
+        Text::from(part)
+    }
 }
 
 impl std::ops::Deref for TextBuffer {
@@ -227,3 +240,30 @@ impl Serialize for Text {
 
 // The model's size depends on it (see [`Text`]).
 const _: () = assert!(std::mem::size_of::<Text>() == 16);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A piece of a text shares its buffer; anything else is copied.
+    #[test]
+    fn part_shares_the_buffer_of_a_piece_and_copies_the_rest() {
+        let value = Text::whole(Arc::from("  Dial(PJSIP/${EXTEN}@itsp,30)  "));
+        let piece = value.trim().split_once('(').unwrap().1;
+        let text = value.part(piece);
+        assert_eq!(text, "PJSIP/${EXTEN}@itsp,30)");
+        assert!(Arc::ptr_eq(&text.buf.0, &value.buf.0));
+        // A piece of a piece: still the same buffer, and empty pieces at either end.
+        assert!(Arc::ptr_eq(&text.part(&piece[..5]).buf.0, &value.buf.0));
+        assert_eq!(value.part(&value[value.len()..]), "");
+        assert_eq!(value.part(&value[..0]), "");
+        // Not inside: a copy with the same text.
+        let other = String::from("Dial");
+        let copied = value.part(&other);
+        assert_eq!(copied, "Dial");
+        assert!(!Arc::ptr_eq(&copied.buf.0, &value.buf.0));
+        // Inside another text's buffer that happens to follow this one: never confused.
+        let sub = Text::range_of(&value.buf, 2..6).unwrap();
+        assert_eq!(sub.part(&value[10..14]), &value[10..14]);
+    }
+}

@@ -58,11 +58,14 @@ pub fn serialize_masked<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Err
 }
 
 /// serde helper: strings with inline credentials masked.
-pub fn serialize_masked_list<S: Serializer>(items: &[String], s: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_masked_list<S: Serializer, T: AsRef<str>>(
+    items: &[T],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
     let mut seq = s.serialize_seq(Some(items.len()))?;
     for item in items {
-        seq.serialize_element(&mask_inline_credentials(item))?;
+        seq.serialize_element(&mask_inline_credentials(item.as_ref()))?;
     }
     seq.end()
 }

@@ -5,6 +5,11 @@
 //! `[general]` and `[globals]` are special; every other live section is a context. Several
 //! sections with the same name make one context (pbx_config finds or creates it); context names
 //! are case-sensitive in the dialplan (pbx.c compares them with `strcmp`).
+//!
+//! A provider's dialplan has hundreds of thousands of lines, so the model is compact: every
+//! text that is a piece of a line is a [`Text`] sharing the source's buffer (no copy), every
+//! vector is allocated once at its final length, and a priority's arguments are not stored
+//! but split from its argument text when asked for ([`Priority::args`]).
 
 use super::Located;
 use crate::asterisk::shared_text::Text;
@@ -24,30 +29,65 @@ pub struct Dialplan {
     pub globals: Vec<Global>,
     /// Contexts in order of first appearance.
     pub contexts: Vec<Context>,
-    /// Context name → index, exact and lower-cased.
+    /// Context name → index, exact and ignoring case.
     #[serde(skip)]
-    pub(crate) index: super::NameIndex,
-    #[serde(skip)]
-    pub(crate) index_ignore_case: super::NameIndex,
+    pub(crate) index: ContextIndex,
 }
 
 impl Dialplan {
     /// A context by exact name (Asterisk compares context names case-sensitively).
     pub fn context(&self, name: &str) -> Option<&Context> {
-        self.index.get(name).map(|i| &self.contexts[i])
+        let names = |i: &u32| self.contexts[*i as usize].name.as_str();
+        let sorted = &self.index.exact;
+        let first = sorted.partition_point(|i| names(i) < name);
+        let i = *sorted.get(first).filter(|i| names(i) == name)?;
+        Some(&self.contexts[i as usize])
     }
 
-    /// A context by name ignoring case (for "did you mean" hints).
+    /// A context by name ignoring case (for "did you mean" hints); the first of several.
     pub fn context_ignore_case(&self, name: &str) -> Option<&Context> {
-        self.index_ignore_case
-            .get(&name.to_ascii_lowercase())
-            .map(|i| &self.contexts[i])
+        let names = |i: &u32| self.contexts[*i as usize].name.as_str();
+        let sorted = &self.index.ignore_case;
+        let first = sorted.partition_point(|i| cmp_ignore_case(names(i), name).is_lt());
+        let i = *sorted
+            .get(first)
+            .filter(|i| cmp_ignore_case(names(i), name).is_eq())?;
+        Some(&self.contexts[i as usize])
     }
 
     /// Every edge out of every context.
     pub fn edges(&self) -> impl Iterator<Item = &Edge> {
         self.contexts.iter().flat_map(|c| c.edges.iter())
     }
+}
+
+/// The contexts' indices sorted by name, exactly and ignoring ASCII case; among equal names
+/// the first context comes first. Four bytes a context and a binary search: a hash map of
+/// owned names cost a copy of every name and a table slot, twice, on a provider's dialplan.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ContextIndex {
+    exact: Vec<u32>,
+    ignore_case: Vec<u32>,
+}
+
+impl ContextIndex {
+    pub(crate) fn build(contexts: &[Context]) -> ContextIndex {
+        let names = |i: &u32| contexts[*i as usize].name.as_str();
+        let mut exact: Vec<u32> = (0..contexts.len() as u32).collect();
+        let mut ignore_case = exact.clone();
+        // Stable sorts: equal names keep the order of their contexts.
+        exact.sort_by(|a, b| names(a).cmp(names(b)));
+        ignore_case.sort_by(|a, b| cmp_ignore_case(names(a), names(b)));
+        ContextIndex { exact, ignore_case }
+    }
+}
+
+/// The order of the names lower-cased (ASCII letters only): equal when they differ only in
+/// case.
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 /// `[general]` of extensions.conf.
@@ -80,8 +120,8 @@ impl Default for DialplanGeneral {
 /// A `[globals]` variable.
 #[derive(Clone, Debug, Serialize)]
 pub struct Global {
-    pub name: String,
-    pub value: String,
+    pub name: Text,
+    pub value: Text,
     pub pos: Pos,
 }
 
@@ -120,9 +160,9 @@ impl Context {
 /// `include => context[,timing]`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Include {
-    pub context: String,
+    pub context: Text,
     /// The time-of-day restriction (`9:00-17:00,mon-fri,*,*`), when given.
-    pub timing: Option<String>,
+    pub timing: Option<Text>,
     pub pos: Pos,
 }
 
@@ -132,7 +172,7 @@ pub struct Switch {
     /// `switch`, `lswitch` or `eswitch`.
     pub kind: String,
     #[serde(serialize_with = "crate::redact::value::serialize_masked")]
-    pub data: String,
+    pub data: Text,
     pub pos: Pos,
 }
 
@@ -144,7 +184,7 @@ pub struct Extension {
     /// Starts with `_`.
     pub is_pattern: bool,
     /// `exten => 100/5551234,…`: matches only this caller id.
-    pub callerid: Option<String>,
+    pub callerid: Option<Text>,
     /// Position of the first line.
     pub pos: Pos,
     pub priorities: Vec<Priority>,
@@ -212,28 +252,61 @@ pub enum PriorityKind {
     /// `hint`.
     Hint,
     /// A label name (jump to the label's priority), optionally `+N`/`-N`.
-    Label(String),
+    Label(Text),
 }
 
 /// One `exten =>`/`same =>` line.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Priority {
     pub kind: PriorityKind,
     /// The priority number Asterisk assigns (`n` resolved); -1 for `hint`.
     pub number: i64,
     /// `n(label)`.
-    pub label: Option<String>,
-    /// The application name as written (`Dial`, `Goto`, `NoOp`); empty for a hint.
-    pub app: String,
-    /// The arguments split as Asterisk splits them (on `,` outside `()`, `[]`, quotes, `${}`).
-    #[serde(serialize_with = "crate::redact::value::serialize_masked_list")]
-    pub args: Vec<String>,
+    pub label: Option<Text>,
+    /// The application name as written (`Dial`, `Goto`, `NoOp`); for a hint, its device text.
+    pub app: Text,
     /// The raw argument text (between the first `(` and the last `)`).
-    #[serde(serialize_with = "crate::redact::value::serialize_masked")]
-    pub raw_args: String,
+    pub raw_args: Text,
     pub pos: Pos,
     /// Position of the application name.
     pub app_pos: Pos,
+}
+
+impl Priority {
+    /// The arguments split as Asterisk splits them (on `,` outside `()`, `[]`, quotes, `${}`):
+    /// pieces of [`Priority::raw_args`], split on each call (a priority stores no list).
+    pub fn args(&self) -> Vec<&str> {
+        split_args(&self.raw_args)
+    }
+}
+
+impl Serialize for Priority {
+    /// The fields, with the split arguments between `app` and `raw_args`, credentials masked.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct MaskedList<'a>(Vec<&'a str>);
+        impl Serialize for MaskedList<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::redact::value::serialize_masked_list(&self.0, s)
+            }
+        }
+        struct Masked<'a>(&'a str);
+        impl Serialize for Masked<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::redact::value::serialize_masked(self.0, s)
+            }
+        }
+        let mut st = s.serialize_struct("Priority", 8)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("number", &self.number)?;
+        st.serialize_field("label", &self.label)?;
+        st.serialize_field("app", &self.app)?;
+        st.serialize_field("args", &MaskedList(self.args()))?;
+        st.serialize_field("raw_args", &Masked(&self.raw_args))?;
+        st.serialize_field("pos", &self.pos)?;
+        st.serialize_field("app_pos", &self.app_pos)?;
+        st.end()
+    }
 }
 
 /// What kind of edge leaves a context.
@@ -267,9 +340,9 @@ pub struct Edge {
     pub from: Text,
     pub kind: EdgeKind,
     /// The target context (the current one when a Goto names only exten/priority).
-    pub target_context: String,
+    pub target_context: Text,
     /// The target extension, when named.
-    pub target_exten: Option<String>,
+    pub target_exten: Option<Text>,
     /// The target contains a variable (`${…}`): cannot be followed statically.
     pub dynamic: bool,
     /// The extension the edge is written in (None for include/switch).
@@ -286,7 +359,7 @@ pub enum Tech {
     Iax2,
     Dahdi,
     Local,
-    Other(String),
+    Other(Text),
 }
 
 /// One channel dialled (`Dial(PJSIP/123@trunk&SIP/peer)` gives two).
@@ -296,16 +369,16 @@ pub struct DialTarget {
     pub context: Text,
     pub exten: Text,
     /// `Dial`, `Originate`, `Page`, …
-    pub app: String,
+    pub app: Text,
     pub tech: Tech,
     /// Everything after `Tech/`, as written.
     #[serde(serialize_with = "crate::redact::value::serialize_masked")]
-    pub resource: String,
+    pub resource: Text,
     /// The endpoint/peer/trunk/context the channel goes through (`@endpoint`, `PJSIP/endpoint`,
     /// `SIP/peer/number`, `Local/x@context`, `DAHDI/g1`), when it can be named.
-    pub peer: Option<String>,
+    pub peer: Option<Text>,
     /// The number part as written (`${EXTEN:1}` in `PJSIP/${EXTEN:1}@trunk`), when there is one.
-    pub number_expr: Option<String>,
+    pub number_expr: Option<Text>,
     /// The dialled string uses data the caller controls (`${EXTEN}` from a pattern,
     /// `${CALLERID(…)}`, a variable set from them).
     pub caller_controlled: bool,
@@ -339,10 +412,10 @@ pub enum SinkKind {
 pub struct Sink {
     pub kind: SinkKind,
     /// The application or function (`System`, `SHELL`, `ODBC_SQL`).
-    pub name: String,
+    pub name: Text,
     /// The argument text handed to it.
     #[serde(serialize_with = "crate::redact::value::serialize_masked")]
-    pub argument: String,
+    pub argument: Text,
     pub exten: Text,
     /// Uses `${EXTEN}` (from a pattern), `${CALLERID(…)}` or a variable set from them (for
     /// `AGI`: in the script or FastAGI URL, its first argument).
@@ -390,7 +463,7 @@ pub fn add_voicemail_edges(dp: &mut Dialplan, vm: &super::VoicemailConf) {
                     edges.push(Edge {
                         from: c.name.clone(),
                         kind: EdgeKind::Voicemail,
-                        target_context: target.value.to_string(),
+                        target_context: target.value.clone(),
                         target_exten: None,
                         dynamic: target.value.contains("${"),
                         exten: Some(e.name.clone()),
@@ -399,6 +472,8 @@ pub fn add_voicemail_edges(dp: &mut Dialplan, vm: &super::VoicemailConf) {
                 }
             }
         }
+        // The context's edges were allocated at their exact length: grow them once.
+        c.edges.reserve_exact(edges.len());
         c.edges.extend(edges);
     }
 }

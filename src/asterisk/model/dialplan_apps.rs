@@ -22,32 +22,26 @@ pub fn split_app(text: &str) -> (&str, &str, bool) {
 
 /// Split application arguments on `delim` as `ast_app_separate_args` does: not inside `()`,
 /// `[]` or double quotes; and, because variables are substituted before the application sees
-/// its data, not inside `${…}`/`$[…]` either. Quotes and backslashes are kept as written.
-pub fn split_args_on(data: &str, delim: char) -> Vec<String> {
+/// its data, not inside `${…}`/`$[…]` either. Quotes and backslashes are kept as written, so
+/// every argument is a piece of `data`.
+pub fn split_args_on(data: &str, delim: char) -> Vec<&str> {
     let mut out = Vec::new();
     let mut paren = 0u32;
     let mut bracket = 0u32;
     let mut brace = 0u32;
     let mut quote = false;
-    let mut cur = String::new();
-    let mut chars = data.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut start = 0;
+    let mut chars = data.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
+            // The escaped character is part of the argument, whatever it is.
             '\\' => {
-                cur.push(c);
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-                continue;
+                chars.next();
             }
             '"' => quote = !quote,
-            '$' if chars.peek() == Some(&'{') => {
-                cur.push(c);
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
+            '$' if chars.peek().map(|&(_, n)| n) == Some('{') => {
+                chars.next();
                 brace += 1;
-                continue;
             }
             '}' if brace > 0 => brace -= 1,
             '(' => paren += 1,
@@ -55,19 +49,18 @@ pub fn split_args_on(data: &str, delim: char) -> Vec<String> {
             '[' => bracket += 1,
             ']' => bracket = bracket.saturating_sub(1),
             c if c == delim && paren == 0 && bracket == 0 && brace == 0 && !quote => {
-                out.push(std::mem::take(&mut cur));
-                continue;
+                out.push(&data[start..i]);
+                start = i + c.len_utf8();
             }
             _ => {}
         }
-        cur.push(c);
     }
-    out.push(cur);
+    out.push(&data[start..]);
     out
 }
 
 /// [`split_args_on`] with `,`; empty data gives no arguments.
-pub fn split_args(data: &str) -> Vec<String> {
+pub fn split_args(data: &str) -> Vec<&str> {
     if data.is_empty() {
         Vec::new()
     } else {
@@ -102,7 +95,7 @@ mod tests {
             split_args("a,b(c,d),\"e,f\",$[1,2],${CUT(x,-,1)},g"),
             ["a", "b(c,d)", "\"e,f\"", "$[1,2]", "${CUT(x,-,1)}", "g"]
         );
-        assert_eq!(split_args(""), Vec::<String>::new());
+        assert_eq!(split_args(""), Vec::<&str>::new());
         assert_eq!(split_args("a,,b"), ["a", "", "b"]);
         assert_eq!(split_args("a\\,b,c"), ["a\\,b", "c"]);
     }

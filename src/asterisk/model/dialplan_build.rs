@@ -4,8 +4,9 @@
 use super::Located;
 use super::SectionRef;
 use super::dialplan::{
-    Context, DialTarget, Dialplan, DialplanGeneral, DialplanProblem, Edge, EdgeKind, Extension,
-    Global, Include, Priority, PriorityKind, Sink, SinkKind, Switch, Tech, pattern_class,
+    Context, ContextIndex, DialTarget, Dialplan, DialplanGeneral, DialplanProblem, Edge, EdgeKind,
+    Extension, Global, Include, Priority, PriorityKind, Sink, SinkKind, Switch, Tech,
+    pattern_class,
 };
 use super::dialplan_apps::{split_app, split_args, split_args_on};
 use super::taint::{Scope, Sources, Taint, Vars, matching, var_key};
@@ -20,13 +21,13 @@ use std::collections::HashMap;
 pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
     let mut dp = Dialplan {
         file: Some(file_index as u32),
-        // At most one context per section; sized once rather than doubled and copied.
-        contexts: Vec::with_capacity(file.sections.len()),
         ..Dialplan::default()
     };
-    let mut by_name: FastMap<&str, usize> = FastMap::default();
-    // Per context: (extension, caller id) → index, so that reading stays linear.
-    let mut ext_index: Vec<ExtIndex> = Vec::new();
+    // (context, section) of every section that is a context; contexts numbered in order of
+    // first appearance. Each context is then read in one go, its sections in file order (what
+    // pbx_config sees), so that its vectors are allocated once, at their final length.
+    let mut by_name: FastMap<&str, u32> = FastMap::default();
+    let mut context_sections: Vec<(u32, u32)> = Vec::new();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -44,43 +45,37 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
         }
         if s.name.eq_ignore_ascii_case("globals") {
             dp.globals.extend(s.variables.iter().map(|v| Global {
-                name: v.name.to_string(),
-                value: v.value.to_string(),
+                name: v.name.clone(),
+                value: v.value.clone(),
                 pos: v.pos,
             }));
             continue;
         }
-        let ci = *by_name.entry(s.name.as_str()).or_insert_with(|| {
-            dp.contexts.push(Context {
-                name: Text::from(s.name.as_str()),
-                pos: s.pos,
-                sections: Vec::new(),
-                extensions: Vec::new(),
-                includes: Vec::new(),
-                ignorepats: Vec::new(),
-                switches: Vec::new(),
-                edges: Vec::new(),
-                dials: Vec::new(),
-                sinks: Vec::new(),
-                problems: Vec::new(),
-            });
-            ext_index.push(ExtIndex::default());
-            dp.contexts.len() - 1
-        });
-        let context = &mut dp.contexts[ci];
-        context.sections.push(SectionRef {
-            file: file_index as u32,
-            section: i as u32,
-        });
-        read_section(context, &mut ext_index[ci], s);
+        let next = by_name.len() as u32;
+        let ci = *by_name.entry(s.name.as_str()).or_insert(next);
+        context_sections.push((ci, i as u32));
     }
-    dp.index = super::NameIndex::build(dp.contexts.iter().map(|c| c.name.as_str()));
-    let lower: Vec<String> = dp
-        .contexts
-        .iter()
-        .map(|c| c.name.to_ascii_lowercase())
-        .collect();
-    dp.index_ignore_case = super::NameIndex::build(lower.iter().map(String::as_str));
+    // Stable: a context's sections stay in file order, its first section first.
+    context_sections.sort_by_key(|&(ci, _)| ci);
+    dp.contexts = Vec::with_capacity(by_name.len());
+    drop(by_name);
+    let mut reader = ContextReader::default();
+    for group in context_sections.chunk_by(|a, b| a.0 == b.0) {
+        for &(_, si) in group {
+            reader.read_section(&file.sections[si as usize]);
+        }
+        let first = &file.sections[group[0].1 as usize];
+        let sections = group
+            .iter()
+            .map(|&(_, si)| SectionRef {
+                file: file_index as u32,
+                section: si,
+            })
+            .collect();
+        dp.contexts
+            .push(reader.finish(Text::from(first.name.as_str()), first.pos, sections));
+    }
+    dp.index = ContextIndex::build(&dp.contexts);
     analyse(&mut dp);
     dp
 }
@@ -112,183 +107,228 @@ fn value_offset(v: &Variable, offset: usize) -> Pos {
     }
 }
 
-fn read_section(context: &mut Context, ext_index: &mut ExtIndex, s: &Section) {
-    // The extension `same =>` continues and the last priority, for `n` (per section).
-    let mut last_ext: Option<(String, Option<String>)> = None;
-    let mut last_pri: i64 = -2;
-    for v in &s.variables {
-        let key = v.name.to_ascii_lowercase();
-        match key.as_str() {
-            "exten" | "same" => read_priority(
-                context,
-                ext_index,
-                v,
-                key == "same",
-                &mut last_ext,
-                &mut last_pri,
-            ),
-            "include" => {
-                let (ctx, timing) = match v.value.split_once(',') {
-                    Some((c, t)) => (c.trim(), Some(t.trim().to_string())),
-                    None => (v.value.trim(), None),
-                };
-                context.includes.push(Include {
-                    context: ctx.to_string(),
-                    timing,
-                    pos: v.value_pos,
-                });
-            }
-            "ignorepat" => context
-                .ignorepats
-                .push(Located::at(v.value.clone(), v.value_pos)),
-            "switch" | "lswitch" | "eswitch" => context.switches.push(Switch {
-                kind: key,
-                data: v.value.to_string(),
-                pos: v.value_pos,
-            }),
-            _ => context.problems.push(DialplanProblem {
-                message: format!("unknown directive `{}`: pbx_config ignores it", v.name),
-                pos: v.pos,
-            }),
-        }
-    }
+/// Reads the sections of one context at a time into vectors reused from context to context,
+/// then hands the context its own, allocated at their exact lengths.
+#[derive(Default)]
+struct ContextReader<'f> {
+    /// The extensions in order of first line; their priorities are still in `priorities`.
+    extensions: Vec<Extension>,
+    /// Every registered priority with the index of its extension, in line order.
+    priorities: Vec<(u32, Priority)>,
+    /// (extension, caller id) → index in `extensions`, so that reading stays linear.
+    index: FastMap<(&'f str, Option<&'f str>), u32>,
+    /// (extension, label) → the number of the first priority with that label.
+    labels: FastMap<(u32, &'f str), i64>,
+    /// Priorities per extension (while finishing a context).
+    counts: Vec<u32>,
+    includes: Vec<Include>,
+    ignorepats: Vec<Located<Text>>,
+    switches: Vec<Switch>,
+    problems: Vec<DialplanProblem>,
 }
 
-/// (extension, caller id) → index in `Context::extensions`.
-type ExtIndex = FastMap<(String, Option<String>), usize>;
-
-fn read_priority(
-    context: &mut Context,
-    ext_index: &mut ExtIndex,
-    v: &Variable,
-    same: bool,
-    last_ext: &mut Option<(String, Option<String>)>,
-    last_pri: &mut i64,
-) {
-    let value = v.value.as_str();
-    let (ext_cid, rest) = if same {
-        let Some(last) = last_ext.clone() else {
-            context.problems.push(DialplanProblem {
-                message: "`same =>` with no previous extension in this context".to_string(),
-                pos: v.pos,
-            });
-            return;
-        };
-        (last, Some(value))
-    } else {
-        let (ext, rest) = split_exten(value);
-        let ext = ext.trim();
-        let (name, cid) = match ext.split_once('/') {
-            Some((n, c)) => (n.to_string(), Some(c.to_string())),
-            None => (ext.to_string(), None),
-        };
-        ((name, cid), rest)
-    };
-    let rest = rest.unwrap_or("");
-    let (pri_text, app_text) = match rest.split_once(',') {
-        Some((p, a)) => (p, a),
-        None => (rest, ""),
-    };
-    let app_offset = value.len() - app_text.len();
-    let app_lead = app_text.len() - app_text.trim_start().len();
-    let mut pri = pri_text.trim();
-    let mut label = None;
-    if let Some(open) = pri.find('(') {
-        let inner = &pri[open + 1..];
-        label = Some(inner.split(')').next().unwrap_or(inner).to_string());
-        pri = pri[..open].trim();
-    }
-    let mut plus = 0i64;
-    if let Some(p) = pri.find('+') {
-        plus = pri[p + 1..].trim().parse().unwrap_or(0);
-        pri = pri[..p].trim();
-    }
-    let (ext_name, cid) = ext_cid;
-    let key = (ext_name, cid);
-    let ext_index = match ext_index.get(&key) {
-        Some(&i) => i,
-        None => {
-            context.extensions.push(Extension {
-                is_pattern: key.0.starts_with('_'),
-                name: key.0.as_str().into(),
-                callerid: key.1.clone(),
-                pos: v.pos,
-                priorities: Vec::new(),
-            });
-            ext_index.insert(key.clone(), context.extensions.len() - 1);
-            context.extensions.len() - 1
+impl<'f> ContextReader<'f> {
+    fn read_section(&mut self, s: &'f Section) {
+        // The extension `same =>` continues and the last priority, for `n` (per section).
+        let mut last_ext: Option<u32> = None;
+        let mut last_pri: i64 = -2;
+        for v in s.variables.iter() {
+            let name = v.name.as_str();
+            if name.eq_ignore_ascii_case("exten") || name.eq_ignore_ascii_case("same") {
+                let same = name.eq_ignore_ascii_case("same");
+                self.read_priority(v, same, &mut last_ext, &mut last_pri);
+            } else if name.eq_ignore_ascii_case("include") {
+                let (ctx, timing) = match v.value.split_once(',') {
+                    Some((c, t)) => (c.trim(), Some(t.trim())),
+                    None => (v.value.trim(), None),
+                };
+                self.includes.push(Include {
+                    context: v.value.part(ctx),
+                    timing: timing.map(|t| v.value.part(t)),
+                    pos: v.value_pos,
+                });
+            } else if name.eq_ignore_ascii_case("ignorepat") {
+                self.ignorepats
+                    .push(Located::at(v.value.clone(), v.value_pos));
+            } else if ["switch", "lswitch", "eswitch"]
+                .iter()
+                .any(|k| name.eq_ignore_ascii_case(k))
+            {
+                self.switches.push(Switch {
+                    kind: name.to_ascii_lowercase(),
+                    data: v.value.clone(),
+                    pos: v.value_pos,
+                });
+            } else {
+                self.problems.push(DialplanProblem {
+                    message: format!("unknown directive `{}`: pbx_config ignores it", v.name),
+                    pos: v.pos,
+                });
+            }
         }
-    };
-    *last_ext = Some(key);
-    let problem = |context: &mut Context, message: String| {
-        context.problems.push(DialplanProblem {
+    }
+
+    fn problem(&mut self, v: &Variable, message: String) {
+        self.problems.push(DialplanProblem {
             message,
             pos: v.pos,
         });
-    };
-    let (kind, number) = match pri {
-        "hint" => (PriorityKind::Hint, -1),
-        "n" | "next" if *last_pri > -2 => (PriorityKind::Next, *last_pri + 1),
-        "s" | "same" if *last_pri > -2 => (PriorityKind::Same, *last_pri),
-        "n" | "next" | "s" | "same" => {
-            problem(
-                context,
-                format!("priority `{pri}` on the first line of a context: not registered"),
-            );
-            return;
+    }
+
+    fn read_priority(
+        &mut self,
+        v: &'f Variable,
+        same: bool,
+        last_ext: &mut Option<u32>,
+        last_pri: &mut i64,
+    ) {
+        let value: &'f str = v.value.as_str();
+        let (ext, rest) = if same {
+            let Some(last) = *last_ext else {
+                self.problem(
+                    v,
+                    "`same =>` with no previous extension in this context".to_string(),
+                );
+                return;
+            };
+            (last, value)
+        } else {
+            let (ext, rest) = split_exten(value);
+            let ext = ext.trim();
+            let (name, cid) = match ext.split_once('/') {
+                Some((n, c)) => (n, Some(c)),
+                None => (ext, None),
+            };
+            let next = self.extensions.len() as u32;
+            let i = *self.index.entry((name, cid)).or_insert(next);
+            if i == next {
+                self.extensions.push(Extension {
+                    is_pattern: name.starts_with('_'),
+                    name: v.value.part(name),
+                    callerid: cid.map(|c| v.value.part(c)),
+                    pos: v.pos,
+                    priorities: Vec::new(),
+                });
+            }
+            (i, rest.unwrap_or(""))
+        };
+        *last_ext = Some(ext);
+        let (pri_text, app_text) = match rest.split_once(',') {
+            Some((p, a)) => (p, a),
+            None => (rest, &rest[rest.len()..]),
+        };
+        let app_offset = value.len() - app_text.len();
+        let app_lead = app_text.len() - app_text.trim_start().len();
+        let mut pri = pri_text.trim();
+        let mut label = None;
+        if let Some(open) = pri.find('(') {
+            let inner = &pri[open + 1..];
+            label = Some(inner.split(')').next().unwrap_or(inner));
+            pri = pri[..open].trim();
         }
-        _ => match leading_int(pri) {
-            Some(n) => (PriorityKind::Number(n), n),
-            None => {
-                let found = context.extensions[ext_index]
-                    .priorities
-                    .iter()
-                    .find(|p| p.label.as_deref() == Some(pri))
-                    .map(|p| p.number);
-                match found {
-                    Some(n) if n >= 1 => (PriorityKind::Label(pri.to_string()), n),
+        let mut plus = 0i64;
+        if let Some(p) = pri.find('+') {
+            plus = pri[p + 1..].trim().parse().unwrap_or(0);
+            pri = pri[..p].trim();
+        }
+        let (kind, number) = match pri {
+            "hint" => (PriorityKind::Hint, -1),
+            "n" | "next" if *last_pri > -2 => (PriorityKind::Next, *last_pri + 1),
+            "s" | "same" if *last_pri > -2 => (PriorityKind::Same, *last_pri),
+            "n" | "next" | "s" | "same" => {
+                self.problem(
+                    v,
+                    format!("priority `{pri}` on the first line of a context: not registered"),
+                );
+                return;
+            }
+            _ => match leading_int(pri) {
+                Some(n) => (PriorityKind::Number(n), n),
+                None => match self.labels.get(&(ext, pri)) {
+                    Some(&n) if n >= 1 => (PriorityKind::Label(v.value.part(pri)), n),
                     _ => {
-                        problem(
-                            context,
+                        self.problem(
+                            v,
                             format!("invalid priority or label `{pri}`: not registered"),
                         );
                         return;
                     }
-                }
-            }
-        },
-    };
-    let number = if kind == PriorityKind::Hint {
-        number
-    } else {
-        number + plus
-    };
-    if number == 0 {
-        problem(context, "priority 0: not registered".to_string());
-        return;
-    }
-    *last_pri = number;
-    let app_text = app_text.trim();
-    let (app, raw_args) = if kind == PriorityKind::Hint {
-        (app_text.to_string(), String::new())
-    } else {
-        let (app, args, missing_close) = split_app(app_text);
-        if missing_close {
-            problem(context, format!("no closing parenthesis in `{app_text}`"));
+                },
+            },
+        };
+        let number = if kind == PriorityKind::Hint {
+            number
+        } else {
+            number + plus
+        };
+        if number == 0 {
+            self.problem(v, "priority 0: not registered".to_string());
+            return;
         }
-        (app.to_string(), args.to_string())
-    };
-    let app_pos = value_offset(v, app_offset + app_lead);
-    context.extensions[ext_index].priorities.push(Priority {
-        kind,
-        number,
-        label,
-        args: split_args(&raw_args),
-        app,
-        raw_args,
-        pos: v.pos,
-        app_pos,
-    });
+        *last_pri = number;
+        let app_text = app_text.trim();
+        let (app, raw_args) = if kind == PriorityKind::Hint {
+            (app_text, &app_text[app_text.len()..])
+        } else {
+            let (app, args, missing_close) = split_app(app_text);
+            if missing_close {
+                self.problem(v, format!("no closing parenthesis in `{app_text}`"));
+            }
+            (app, args)
+        };
+        if let Some(label) = label {
+            self.labels.entry((ext, label)).or_insert(number);
+        }
+        let app_pos = value_offset(v, app_offset + app_lead);
+        self.priorities.push((
+            ext,
+            Priority {
+                kind,
+                number,
+                label: label.map(|l| v.value.part(l)),
+                app: v.value.part(app),
+                raw_args: v.value.part(raw_args),
+                pos: v.pos,
+                app_pos,
+            },
+        ));
+    }
+
+    /// The context read so far, every vector at its exact length; the reader is left empty.
+    fn finish(&mut self, name: Text, pos: Pos, sections: Vec<SectionRef>) -> Context {
+        self.counts.clear();
+        self.counts.resize(self.extensions.len(), 0);
+        for &(e, _) in &self.priorities {
+            self.counts[e as usize] += 1;
+        }
+        for (e, &n) in self.extensions.iter_mut().zip(&self.counts) {
+            e.priorities = Vec::with_capacity(n as usize);
+        }
+        for (e, p) in self.priorities.drain(..) {
+            self.extensions[e as usize].priorities.push(p);
+        }
+        // A table grown for one large context is not cleared entry by entry for every small
+        // one after it.
+        if self.index.capacity() > 1024 {
+            self.index = FastMap::default();
+        } else {
+            self.index.clear();
+        }
+        self.labels.clear();
+        Context {
+            name,
+            pos,
+            sections,
+            extensions: self.extensions.drain(..).collect(),
+            includes: self.includes.drain(..).collect(),
+            ignorepats: self.ignorepats.drain(..).collect(),
+            switches: self.switches.drain(..).collect(),
+            edges: Vec::new(),
+            dials: Vec::new(),
+            sinks: Vec::new(),
+            problems: self.problems.drain(..).collect(),
+        }
+    }
 }
 
 /// `sscanf("%d")`: an optional sign and digits at the start.
@@ -307,6 +347,7 @@ struct Pass {
     globals: Vars,
     /// Taint of `${ARGn}` per called context (Gosub/Macro arguments).
     call_args: HashMap<String, Vec<Taint>>,
+    /// Per context (the recording pass only), each at its exact length.
     edges: Vec<Vec<Edge>>,
     dials: Vec<Vec<DialTarget>>,
     sinks: Vec<Vec<Sink>>,
@@ -339,19 +380,28 @@ fn walk(
     call_args: &HashMap<String, Vec<Taint>>,
     record: bool,
 ) -> Pass {
-    let mut out = Pass::default();
-    let no_exten = Text::default();
+    let mut learned_globals = Vars::default();
+    let mut learned_call_args = HashMap::new();
+    let contexts = if record { dp.contexts.len() } else { 0 };
+    let mut edges = Vec::with_capacity(contexts);
+    let mut dials = Vec::with_capacity(contexts);
+    let mut sinks = Vec::with_capacity(contexts);
+    let no_text = Text::default();
+    let mut w = Walker {
+        context: &no_text,
+        exten: &no_text,
+        line: &no_text,
+        s: Text::from("s"),
+        record,
+        edges: Vec::new(),
+        dials: Vec::new(),
+        sinks: Vec::new(),
+        globals_out: &mut learned_globals,
+        call_args_out: &mut learned_call_args,
+    };
     for c in &dp.contexts {
-        let mut w = Walker {
-            context: &c.name,
-            exten: &no_exten,
-            record,
-            edges: Vec::new(),
-            dials: Vec::new(),
-            sinks: Vec::new(),
-            globals_out: &mut out.globals,
-            call_args_out: &mut out.call_args,
-        };
+        w.context = &c.name;
+        w.exten = &no_text;
         if record {
             for inc in &c.includes {
                 w.edges.push(Edge {
@@ -383,9 +433,10 @@ fn walk(
                     global: globals,
                     args,
                 };
-                let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args, p.app_pos);
+                w.line = &p.raw_args;
+                let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args(), p.app_pos);
                 for (name, taint) in sets {
-                    let key = var_key(&name);
+                    let key = var_key(name);
                     // Another extension reading it does not see its own `${EXTEN}` there.
                     let g = w.globals_out.entry(key.clone()).or_default();
                     *g = g.join(taint.elsewhere());
@@ -393,11 +444,21 @@ fn walk(
                 }
             }
         }
-        out.edges.push(w.edges);
-        out.dials.push(w.dials);
-        out.sinks.push(w.sinks);
+        if record {
+            // Collected from the reused vectors: each context's at its exact length.
+            edges.push(w.edges.drain(..).collect());
+            dials.push(w.dials.drain(..).collect());
+            sinks.push(w.sinks.drain(..).collect());
+        }
     }
-    out
+    drop(w);
+    Pass {
+        globals: learned_globals,
+        call_args: learned_call_args,
+        edges,
+        dials,
+        sinks,
+    }
 }
 
 fn is_dynamic(s: &str) -> bool {
@@ -407,6 +468,11 @@ fn is_dynamic(s: &str) -> bool {
 struct Walker<'a> {
     context: &'a Text,
     exten: &'a Text,
+    /// The argument text of the priority being walked: what is recorded is cut from its buffer
+    /// (the application name and the arguments are pieces of the same line).
+    line: &'a Text,
+    /// `s`, the extension Macro and DISA enter.
+    s: Text,
     /// Record edges, dial targets and sinks (the last pass), or only learn taint.
     record: bool,
     edges: Vec<Edge>,
@@ -417,15 +483,20 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// `piece` (of the line being walked, or not) as a `Text`.
+    fn text(&self, piece: &str) -> Text {
+        self.line.part(piece)
+    }
+
     /// Look at one application call; returns the variables it sets with their taint.
-    fn priority(
+    fn priority<'t>(
         &mut self,
         scope: &Scope<'_>,
-        app: &str,
-        raw: &str,
-        args: &[String],
+        app: &'t str,
+        raw: &'t str,
+        args: &[&'t str],
         pos: Pos,
-    ) -> Vec<(String, Taint)> {
+    ) -> Vec<(&'t str, Taint)> {
         self.function_sinks(scope, raw, pos);
         let arg = |i: usize| args.get(i).map(|s| s.trim()).unwrap_or("");
         let mut sets = Vec::new();
@@ -450,11 +521,9 @@ impl Walker<'_> {
                     }
                 }
             }
-            "read" if !arg(0).is_empty() => {
-                sets.push((arg(0).to_string(), Taint::digits(Sources::DTMF)))
-            }
+            "read" if !arg(0).is_empty() => sets.push((arg(0), Taint::digits(Sources::DTMF))),
             // `Return(value)` leaves the value in `${GOSUB_RETVAL}` for the caller.
-            "return" => sets.push(("GOSUB_RETVAL".to_string(), scope.expr(raw))),
+            "return" => sets.push(("GOSUB_RETVAL", scope.expr(raw))),
             "goto" => self.goto(EdgeKind::Goto, args, pos),
             "gotoif" | "gotoiftime" => {
                 let kind = if app.eq_ignore_ascii_case("gotoif") {
@@ -475,9 +544,10 @@ impl Walker<'_> {
             "macro" | "macroexclusive" => {
                 let name = arg(0);
                 if !name.is_empty() {
-                    let target = format!("macro-{name}");
+                    let target = Text::from(format!("macro-{name}"));
                     self.call_args(scope, &target, &args[1..]);
-                    self.edge(EdgeKind::Macro, target, Some("s".to_string()), pos);
+                    let s = self.s.clone();
+                    self.edge(EdgeKind::Macro, target, Some(s), pos);
                 }
             }
             "execif" => {
@@ -504,18 +574,17 @@ impl Walker<'_> {
                 self.dial_target(scope, app, arg(0), pos);
                 self.sink(scope, SinkKind::Originate, app, raw, pos);
                 if arg(1).eq_ignore_ascii_case("exten") && !arg(2).is_empty() {
-                    let exten = Some(arg(3)).filter(|e| !e.is_empty()).map(str::to_string);
-                    self.edge(EdgeKind::Originate, arg(2).to_string(), exten, pos);
+                    let exten = Some(arg(3)).filter(|e| !e.is_empty()).map(|e| self.text(e));
+                    self.edge(EdgeKind::Originate, self.text(arg(2)), exten, pos);
                 }
             }
             "disa" => {
-                let target = Some(arg(1)).filter(|c| !c.is_empty()).unwrap_or("disa");
-                self.edge(
-                    EdgeKind::Disa,
-                    target.to_string(),
-                    Some("s".to_string()),
-                    pos,
-                );
+                let target = match arg(1) {
+                    "" => Text::from("disa"),
+                    context => self.text(context),
+                };
+                let s = self.s.clone();
+                self.edge(EdgeKind::Disa, target, Some(s), pos);
             }
             "system" | "trysystem" => self.sink(scope, SinkKind::Shell, app, raw, pos),
             "agi" | "eagi" | "deadagi" => self.sink(scope, SinkKind::Agi, app, raw, pos),
@@ -526,13 +595,13 @@ impl Walker<'_> {
         sets
     }
 
-    fn assignment(
+    fn assignment<'t>(
         &mut self,
         scope: &Scope<'_>,
-        name: &str,
-        value: &str,
+        name: &'t str,
+        value: &'t str,
         pos: Pos,
-        sets: &mut Vec<(String, Taint)>,
+        sets: &mut Vec<(&'t str, Taint)>,
     ) {
         let name = name.trim();
         if let Some(open) = name.find('(') {
@@ -540,7 +609,7 @@ impl Walker<'_> {
             // `Set(LOCAL(x)=…)`: a variable of the subroutine's frame.
             if func.trim().eq_ignore_ascii_case("LOCAL") {
                 let close = name.rfind(')').filter(|&c| c > open).unwrap_or(name.len());
-                sets.push((name[open + 1..close].trim().to_string(), scope.expr(value)));
+                sets.push((name[open + 1..close].trim(), scope.expr(value)));
                 return;
             }
             // Writing a function: `Set(ODBC_FOO(${EXTEN})=x)` runs a query.
@@ -549,7 +618,7 @@ impl Walker<'_> {
             }
             return;
         }
-        sets.push((name.to_string(), scope.expr(value)));
+        sets.push((name, scope.expr(value)));
     }
 
     /// `${SHELL(…)}`, `${ODBC_…(…)}`, `${REALTIME…(…)}` anywhere in an argument text.
@@ -580,14 +649,14 @@ impl Walker<'_> {
         // script or FastAGI URL, the first argument.
         let t = if kind == SinkKind::Agi {
             let args = split_args(argument);
-            scope.expr(args.first().map_or("", String::as_str))
+            scope.expr(args.first().copied().unwrap_or(""))
         } else {
             scope.expr(argument)
         };
         self.sinks.push(Sink {
             kind,
-            name: name.to_string(),
-            argument: argument.to_string(),
+            name: self.text(name),
+            argument: self.text(argument),
             exten: self.exten.clone(),
             caller_controlled: t.controlled,
             filtered: t.controlled && !t.unfiltered,
@@ -596,7 +665,7 @@ impl Walker<'_> {
         });
     }
 
-    fn edge(&mut self, kind: EdgeKind, target: String, exten: Option<String>, pos: Pos) {
+    fn edge(&mut self, kind: EdgeKind, target: Text, exten: Option<Text>, pos: Pos) {
         if !self.record {
             return;
         }
@@ -612,18 +681,20 @@ impl Walker<'_> {
     }
 
     /// Where `[[context,]exten,]priority` (or `^`-separated in dial options) leads.
-    fn goto_target(&self, parts: &[String]) -> Option<(String, Option<String>)> {
-        let parts: Vec<&str> = parts.iter().map(|s| s.trim()).collect();
-        let (context, exten) = match parts.as_slice() {
-            [c, e, _] if !c.is_empty() => (c.to_string(), e.to_string()),
-            [_, e, _] | [e, _] => (self.context.to_string(), e.to_string()),
-            [_] => (self.context.to_string(), self.exten.to_string()),
+    fn goto_target(&self, parts: &[&str]) -> Option<(Text, Option<Text>)> {
+        let (context, exten) = match parts {
+            [c, e, _] if !c.trim().is_empty() => (self.text(c.trim()), self.text(e.trim())),
+            [_, e, _] | [e, _] => (self.context.clone(), self.text(e.trim())),
+            [_] => (self.context.clone(), self.exten.clone()),
             _ => return None,
         };
         Some((context, Some(exten)))
     }
 
-    fn goto(&mut self, kind: EdgeKind, parts: &[String], pos: Pos) {
+    fn goto(&mut self, kind: EdgeKind, parts: &[&str], pos: Pos) {
+        if !self.record {
+            return;
+        }
         if let Some((context, exten)) = self.goto_target(parts) {
             self.edge(kind, context, exten, pos);
         }
@@ -637,7 +708,7 @@ impl Walker<'_> {
         if let Some(open) = last.find('(') {
             let close = last.rfind(')').filter(|&c| c > open).unwrap_or(last.len());
             call_args = split_args(&last[open + 1..close]);
-            last.truncate(open);
+            *last = &last[..open];
         }
         if let Some((context, exten)) = self.goto_target(&parts) {
             self.call_args(scope, &context, &call_args);
@@ -645,11 +716,16 @@ impl Walker<'_> {
         }
     }
 
-    fn call_args(&mut self, scope: &Scope<'_>, target: &str, args: &[String]) {
+    fn call_args(&mut self, scope: &Scope<'_>, target: &str, args: &[&str]) {
         if args.is_empty() {
             return;
         }
-        let entry = self.call_args_out.entry(target.to_string()).or_default();
+        if !self.call_args_out.contains_key(target) {
+            self.call_args_out.insert(target.to_string(), Vec::new());
+        }
+        let Some(entry) = self.call_args_out.get_mut(target) else {
+            return;
+        };
         if entry.len() < args.len() {
             entry.resize(args.len(), Taint::CLEAN);
         }
@@ -672,7 +748,7 @@ impl Walker<'_> {
             let close = matching(bytes, i + 1, b'(', b')');
             let inner = &options[i + 2..close.min(options.len())];
             i = close + 1;
-            let parts: Vec<String> = inner.split('^').map(str::to_string).collect();
+            let parts: Vec<&str> = inner.split('^').collect();
             match letter {
                 b'G' | b'F' => self.goto(EdgeKind::DialOption, &parts, pos),
                 b'b' | b'B' => {
@@ -683,40 +759,32 @@ impl Walker<'_> {
                                 .rfind(')')
                                 .filter(|&c| c > open)
                                 .unwrap_or(inner.len());
-                            let args: Vec<String> = inner[open + 1..close]
-                                .split('^')
-                                .map(str::to_string)
-                                .collect();
+                            let args: Vec<&str> = inner[open + 1..close].split('^').collect();
                             (&inner[..open], args)
                         }
                         None => (inner, Vec::new()),
                     };
-                    let parts: Vec<String> = label.split('^').map(str::to_string).collect();
+                    let parts: Vec<&str> = label.split('^').collect();
                     if let Some((context, exten)) = self.goto_target(&parts) {
                         self.call_args(scope, &context, &call_args);
                         self.edge(EdgeKind::DialOption, context, exten, pos);
                     }
                 }
                 b'U' => {
-                    let target = parts
-                        .first()
-                        .map(|s| s.trim().to_string())
-                        .unwrap_or_default();
+                    let target = parts.first().map(|s| s.trim()).unwrap_or("");
                     if !target.is_empty() {
-                        self.call_args(scope, &target, &parts[1..]);
-                        self.edge(EdgeKind::DialOption, target, Some("s".to_string()), pos);
+                        self.call_args(scope, target, &parts[1..]);
+                        let (target, s) = (self.text(target), self.s.clone());
+                        self.edge(EdgeKind::DialOption, target, Some(s), pos);
                     }
                 }
                 b'M' => {
                     let name = parts.first().map(|s| s.trim()).unwrap_or("");
                     if !name.is_empty() {
-                        self.call_args(scope, &format!("macro-{name}"), &parts[1..]);
-                        self.edge(
-                            EdgeKind::DialOption,
-                            format!("macro-{name}"),
-                            Some("s".to_string()),
-                            pos,
-                        );
+                        let target = Text::from(format!("macro-{name}"));
+                        self.call_args(scope, &target, &parts[1..]);
+                        let s = self.s.clone();
+                        self.edge(EdgeKind::DialOption, target, Some(s), pos);
                     }
                 }
                 _ => {}
@@ -728,16 +796,18 @@ impl Walker<'_> {
         if chan.is_empty() || !self.record {
             return;
         }
-        let (tech_text, resource) = chan.split_once('/').unwrap_or((chan, ""));
+        let (tech_text, resource) = chan.split_once('/').unwrap_or((chan, &chan[chan.len()..]));
         let tech = match tech_text.to_ascii_uppercase().as_str() {
             "PJSIP" => Tech::Pjsip,
             "SIP" => Tech::Sip,
             "IAX2" => Tech::Iax2,
             "DAHDI" | "ZAP" => Tech::Dahdi,
             "LOCAL" => Tech::Local,
-            _ => Tech::Other(tech_text.to_string()),
+            _ => Tech::Other(self.text(tech_text)),
         };
         let (peer, number) = dial_parts(&tech, resource);
+        let peer = peer.map(|p| self.text(p));
+        let number = number.map(|n| self.text(n));
         if tech == Tech::Local {
             if let Some(ctx) = &peer {
                 self.edge(EdgeKind::LocalDial, ctx.clone(), number.clone(), pos);
@@ -747,9 +817,9 @@ impl Walker<'_> {
         self.dials.push(DialTarget {
             context: self.context.clone(),
             exten: self.exten.clone(),
-            app: app.to_string(),
+            app: self.text(app),
             tech,
-            resource: resource.to_string(),
+            resource: self.text(resource),
             peer,
             number_expr: number,
             caller_controlled: t.controlled,
@@ -760,9 +830,10 @@ impl Walker<'_> {
     }
 }
 
-/// The peer (endpoint, peer, trunk group, context) and the number of a dial resource.
-fn dial_parts(tech: &Tech, resource: &str) -> (Option<String>, Option<String>) {
-    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+/// The peer (endpoint, peer, trunk group, context) and the number of a dial resource: pieces
+/// of `resource`, trimmed (`default` for a Local channel that names no context).
+fn dial_parts<'r>(tech: &Tech, resource: &'r str) -> (Option<&'r str>, Option<&'r str>) {
+    let some = |s: &'r str| Some(s.trim()).filter(|s| !s.is_empty());
     match tech {
         // PJSIP/endpoint, PJSIP/number@endpoint, PJSIP/endpoint/sip:uri
         Tech::Pjsip => match resource.split_once('/') {
@@ -797,7 +868,7 @@ fn dial_parts(tech: &Tech, resource: &str) -> (Option<String>, Option<String>) {
             let main = resource.split('/').next().unwrap_or(resource);
             match main.rsplit_once('@') {
                 Some((exten, ctx)) => (some(ctx), some(exten)),
-                None => (Some("default".to_string()), some(main)),
+                None => (Some("default"), some(main)),
             }
         }
         Tech::Other(_) => (None, None),

@@ -73,6 +73,38 @@ fn contexts_general_and_globals() {
     assert_eq!(other.problems.len(), 1, "unknown key `bogus`");
 }
 
+/// Sections of one name make one context, their lines in file order (a label written in an
+/// earlier section is found); names that differ in case are different contexts, and the
+/// case-insensitive lookup finds the first of them.
+#[test]
+fn one_context_from_several_sections_and_names_differing_in_case() {
+    let pbx = model(&[(
+        "extensions.conf",
+        "[Office]\nexten => 100,1(start),NoOp(a)\n[office]\nexten => 200,1,NoOp(b)\n\
+         [Office]\nexten => 100,start+1,Hangup()\n",
+    )]);
+    let dp = &pbx.dialplan;
+    let names: Vec<&str> = dp.contexts.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Office", "office"]);
+    assert!(dp.context("OFFICE").is_none());
+    assert_eq!(dp.context_ignore_case("OFFICE").unwrap().name, "Office");
+    assert_eq!(dp.context("office").unwrap().extensions[0].name, "200");
+    let office = dp.context("Office").unwrap();
+    assert_eq!(office.sections.len(), 2);
+    assert!(office.problems.is_empty());
+    let ext = office.extension("100").unwrap();
+    let written: Vec<(i64, &str)> = ext
+        .priorities
+        .iter()
+        .map(|p| (p.number, p.app.as_str()))
+        .collect();
+    assert_eq!(written, [(1, "NoOp"), (2, "Hangup")]);
+    assert_eq!(
+        ext.priorities[1].kind,
+        PriorityKind::Label(ext.priorities[0].label.clone().unwrap())
+    );
+}
+
 /// "PRI is an integer, `n`, `s`/`same`, `hint`, or a label … `same =>` continues the previous
 /// extension … App is split at the first `(`, args end at the last `)`."
 #[test]
@@ -86,7 +118,7 @@ fn priorities_labels_and_app_arguments() {
     assert_eq!(ext.priorities[1].label.as_deref(), Some("dial"));
     assert_eq!(ext.priorities[1].kind, PriorityKind::Next);
     assert_eq!(ext.priorities[1].app, "Dial");
-    assert_eq!(ext.priorities[1].args, ["PJSIP/${EXTEN}@itsp", "30"]);
+    assert_eq!(ext.priorities[1].args(), ["PJSIP/${EXTEN}@itsp", "30"]);
     assert_eq!(
         (
             ext.priorities[1].app_pos.line,
@@ -136,8 +168,8 @@ fn edges_out_of_contexts() {
             .map(|e| {
                 (
                     e.kind,
-                    e.target_context.clone(),
-                    e.target_exten.clone(),
+                    e.target_context.to_string(),
+                    e.target_exten.as_deref().map(String::from),
                     e.dynamic,
                 )
             })
@@ -186,8 +218,8 @@ fn dial_targets_and_caller_controlled_numbers() {
             .map(|d| {
                 (
                     d.tech.clone(),
-                    d.peer.clone(),
-                    d.number_expr.clone(),
+                    d.peer.as_deref().map(String::from),
+                    d.number_expr.as_deref().map(String::from),
                     d.caller_controlled,
                     d.filtered,
                 )

@@ -29,10 +29,10 @@ fn check_disa_without_password(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                 .iter()
                 .filter(|p| p.app.eq_ignore_ascii_case("DISA"))
             {
-                let pw = p.args.first().map(|a| a.trim()).unwrap_or("");
+                let args = p.args();
+                let pw = args.first().map(|a| a.trim()).unwrap_or("");
                 if pw.is_empty() || pw.eq_ignore_ascii_case("no-password") {
-                    let target = p
-                        .args
+                    let target = args
                         .get(1)
                         .map(|a| a.trim())
                         .filter(|a| !a.is_empty())
