@@ -31,6 +31,30 @@ pub fn classify(net: &IpNet, ranges: &TwilioRanges) -> Option<TwilioClass> {
         .then_some(TwilioClass::Retired)
 }
 
+/// [`classify`] remembering each network's class: a provider's peers repeat the same few
+/// networks (a template's permit lines) tens of thousands of times, and each classification
+/// compares against every range of the preset.
+pub struct Classifier<'a> {
+    ranges: &'a TwilioRanges,
+    known: crate::asterisk::fast_hash::FastMap<IpNet, Option<TwilioClass>>,
+}
+
+impl<'a> Classifier<'a> {
+    pub fn new(ranges: &'a TwilioRanges) -> Self {
+        Classifier {
+            ranges,
+            known: Default::default(),
+        }
+    }
+
+    pub fn classify(&mut self, net: &IpNet) -> Option<TwilioClass> {
+        *self
+            .known
+            .entry(*net)
+            .or_insert_with(|| classify(net, self.ranges))
+    }
+}
+
 /// The name of the retired list `net` falls in (for messages).
 pub fn retired_list<'a>(net: &IpNet, ranges: &'a TwilioRanges) -> Option<&'a str> {
     ranges

@@ -1,7 +1,7 @@
 //! PBX304 twilio-stale-range: an allowlist still names Twilio addresses Twilio no longer uses.
 
 use super::each_address_use;
-use crate::audit::analysis::twilio::{TwilioClass, classify, retired_list};
+use crate::audit::analysis::twilio::{Classifier, TwilioClass, retired_list};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use ipnet::IpNet;
 
@@ -28,8 +28,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_stale_range(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    let mut classifier = Classifier::new(ctx.twilio);
     each_address_use(ctx, |u| {
-        if classify(&u.net, ctx.twilio) != Some(TwilioClass::Retired) {
+        if classifier.classify(&u.net) != Some(TwilioClass::Retired) {
             return;
         }
         let list = retired_list(&u.net, ctx.twilio).unwrap_or("retired Twilio addresses");

@@ -1,7 +1,7 @@
 //! PBX305 twilio-missing-edge: a Twilio allowlist omits some of Twilio's current edges.
 
 use super::{AddressUse, address_uses};
-use crate::audit::analysis::twilio::{TwilioClass, classify};
+use crate::audit::analysis::twilio::{Classifier, TwilioClass};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::collections::HashMap;
 
@@ -38,11 +38,12 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         list.push(u);
     }
+    let mut classifier = Classifier::new(ctx.twilio);
     for owner in order {
         let mine = &by_owner[owner];
         let Some(first) = mine
             .iter()
-            .find(|u| classify(&u.net, ctx.twilio) == Some(TwilioClass::Signalling))
+            .find(|u| classifier.classify(&u.net) == Some(TwilioClass::Signalling))
         else {
             continue;
         };
