@@ -83,6 +83,14 @@ fn run(args: &[&str]) -> Measure {
     }
 }
 
+/// This process's peak resident memory (`VmHWM`), if the system says.
+fn own_peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
@@ -111,12 +119,20 @@ fn best_of(runs: usize, make_args: impl Fn(usize) -> Vec<String>) -> Measure {
 }
 
 fn count_lines(path: &Path) -> usize {
+    // Streamed: reading a whole input here would raise this process's peak, which every child
+    // reports as its own (see `write_input`).
     let lines = |p: &Path| {
-        std::fs::read(p)
-            .expect("readable")
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
+        use std::io::Read;
+        let mut file = std::fs::File::open(p).expect("readable");
+        let mut buf = vec![0u8; 1 << 16];
+        let mut count = 0;
+        loop {
+            let n = file.read(&mut buf).expect("readable");
+            if n == 0 {
+                return count;
+            }
+            count += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        }
     };
     if path.is_file() {
         return lines(path);
@@ -146,6 +162,35 @@ enum Input {
 }
 
 impl Input {
+    const ALL: [Input; 4] = [Input::Profile, Input::Tree, Input::SipConf, Input::SipSite];
+
+    fn name(self) -> &'static str {
+        match self {
+            Input::Profile => "profile",
+            Input::Tree => "tree",
+            Input::SipConf => "sip-conf",
+            Input::SipSite => "sip-site",
+        }
+    }
+
+    /// Write the input of size `n` under `dir` in a process of its own; its path.
+    ///
+    /// Linux reports a child's peak memory as at least this process's peak when it started the
+    /// child (the high-water mark survives the exec), so generating a million-line tree here
+    /// would put a floor of tens of MiB under every figure; a writer process keeps it here.
+    fn write_input(self, dir: &Path, n: usize) -> PathBuf {
+        let out = Command::new(std::env::current_exe().expect("own path"))
+            .env(
+                "PBXGEN_BENCH_WRITE",
+                format!("{},{n},{}", self.name(), utf8(dir)),
+            )
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("input writer starts");
+        assert!(out.status.success(), "input writer failed");
+        PathBuf::from(String::from_utf8(out.stdout).expect("utf-8 path").trim())
+    }
+
     /// Write the input of size `n` under `dir`; its path.
     fn write(self, dir: &Path, n: usize) -> PathBuf {
         match self {
@@ -235,7 +280,7 @@ fn unique() -> usize {
 
 /// Generate the input, run the job `runs` times, remove the input: (input lines, best run).
 fn measure(job: &Job, n: usize, runs: usize, tmp: &Path) -> (usize, Measure) {
-    let path = job.input.write(tmp, n);
+    let path = job.input.write_input(tmp, n);
     let lines = count_lines(&path);
     let m = best_of(runs, |run| (job.args)(utf8(&path), run, tmp));
     match job.input {
@@ -310,6 +355,19 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
 
+    if let Ok(spec) = std::env::var("PBXGEN_BENCH_WRITE") {
+        // The input writer of `Input::write_input`: `kind,n,dir`.
+        let mut parts = spec.splitn(3, ',');
+        let (kind, n, dir) = (parts.next(), parts.next(), parts.next());
+        let input = Input::ALL
+            .into_iter()
+            .find(|i| Some(i.name()) == kind)
+            .expect("a known input kind");
+        let n = n.and_then(|n| n.parse().ok()).expect("a size");
+        let path = input.write(Path::new(dir.expect("a directory")), n);
+        println!("{}", path.display());
+        return;
+    }
     if let Some(dir) = std::env::var_os("PBXGEN_BENCH_INPUTS") {
         let dir = PathBuf::from(dir);
         std::fs::create_dir_all(&dir).expect("inputs directory");
@@ -318,7 +376,7 @@ fn main() {
             println!("{}: {}", t.label, path.display());
         }
         for &n in &sizes {
-            for input in [Input::Profile, Input::Tree, Input::SipConf, Input::SipSite] {
+            for input in Input::ALL {
                 println!("{}", input.write(&dir, n).display());
             }
         }
@@ -378,6 +436,12 @@ fn main() {
     }
     println!();
     println!("Every exponent should stay ≈ 1.0 (the 1k rows are dominated by start-up).");
+    if let Some(floor) = own_peak_mib() {
+        println!(
+            "Peak memory cannot read below this process's own peak when it started the child: \
+             {floor:.1} MiB."
+        );
+    }
     if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
         let converter = time_sip_to_pjsip(tmp, Path::new(&script), 10_000);
         println!();
