@@ -165,8 +165,8 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
     let sip = cx.sip;
     // Sections with the same name: chan_sip's build_peer finds the peer already built and
     // applies the later section's lines on top of it.
-    let mut order: Vec<(String, Pos, Option<String>, Vec<&'a Variable>)> = Vec::new();
-    let mut by_name: FastMap<String, usize> = FastMap::default();
+    let mut order: Vec<(Text, Pos, Option<String>, Vec<&'a Variable>)> = Vec::new();
+    let mut by_name: FastMap<Text, usize> = FastMap::default();
     for s in sip.live_sections() {
         if s.name.eq_ignore_ascii_case("general") || s.name.eq_ignore_ascii_case("authentication") {
             continue;
@@ -187,9 +187,9 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
                 order[i].3.extend(s.variables.iter());
             }
             None => {
-                by_name.insert(s.name.to_string(), order.len());
+                by_name.insert(s.name.clone(), order.len());
                 order.push((
-                    s.name.to_string(),
+                    s.name.clone(),
                     s.pos,
                     s.bases.first().map(Text::to_string),
                     s.variables.iter().collect(),
@@ -257,7 +257,7 @@ fn loadable(cx: &mut Cx<'_>, s: &Section) -> bool {
 fn convert<'a>(
     cx: &mut Cx<'a>,
     g: &General<'a>,
-    name: String,
+    name: Text,
     pos: Pos,
     group: Option<String>,
     vars: Vec<&'a Variable>,
@@ -304,8 +304,8 @@ fn convert<'a>(
     cx.summary.peers_loaded += 1;
     let mut rows: FastMap<usize, Vec<usize>> = FastMap::default();
     let mut p = P {
-        name_text: Text::from(name.as_str()),
-        name,
+        name: name.to_string(),
+        name_text: name,
         pos,
         group,
         reported: vec![false; vars.len()],

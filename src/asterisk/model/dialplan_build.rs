@@ -73,7 +73,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> Dialplan {
             })
             .collect();
         dp.contexts
-            .push(reader.finish(Text::from(first.name.as_str()), first.pos, sections));
+            .push(reader.finish(first.name.clone(), first.pos, sections));
     }
     dp.index = ContextIndex::build(&dp.contexts);
     analyse(&mut dp);

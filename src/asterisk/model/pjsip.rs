@@ -466,7 +466,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             }
         }
         let meta = ObjectMeta {
-            id: Text::from(&s.name),
+            id: s.name.clone(),
             pos: s.pos,
             section: SectionRef {
                 file: file_index as u32,

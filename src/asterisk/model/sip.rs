@@ -239,40 +239,35 @@ impl SipPeer {
             None => Located::default_value(false),
         }
     }
+}
 
-    pub fn defaultuser(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.defaultuser)
-    }
+/// Accessors of the options read as written: the line's value and where it is.
+macro_rules! text_options {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        impl SipPeer {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> Option<Located<&Text>> {
+                    self.options.text(self.options.$name)
+                }
+            )*
+        }
+    };
+}
 
+text_options! {
+    defaultuser,
     /// `username` (old name of `defaultuser`).
-    pub fn username(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.username)
-    }
+    username,
+    fromuser,
+    fromdomain,
+    nat,
+    port,
+    qualify,
+    callerid,
+}
 
-    pub fn fromuser(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.fromuser)
-    }
-
-    pub fn fromdomain(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.fromdomain)
-    }
-
-    pub fn nat(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.nat)
-    }
-
-    pub fn port(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.port)
-    }
-
-    pub fn qualify(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.qualify)
-    }
-
-    pub fn callerid(&self) -> Option<Located<&Text>> {
-        self.options.text(self.options.callerid)
-    }
-
+impl SipPeer {
     /// What chan_sip makes of the effective `insecure` value.
     pub fn insecure_mode(&self) -> InsecureMode {
         self.options
@@ -607,10 +602,10 @@ fn build_peer<'a>(
         shared
             .bases
             .entry(s.bases.as_slice())
-            .or_insert_with(|| s.bases.iter().map(Text::from).collect()),
+            .or_insert_with(|| s.bases.as_slice().into()),
     );
     SipPeer {
-        name: Text::from(&s.name),
+        name: s.name.clone(),
         pos: s.pos,
         section,
         kind,
