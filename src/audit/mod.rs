@@ -479,7 +479,7 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
         })
         .collect();
     let suppressed = suppress(&sources, &mut findings);
-    let mut findings = group_inherited(findings);
+    name_same_line_sections(&mut findings);
     let before = findings.len();
     if let Some(min) = min_severity {
         findings.retain(|f| f.severity >= min);
@@ -505,55 +505,15 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
     }
 }
 
-/// Several sections inheriting one line from a template (`[twilio7](twilio-trunk)`) produce
-/// one finding per section at the same line: report the line once, naming the sections.
-fn group_inherited(findings: Vec<Finding>) -> Vec<Finding> {
-    use crate::asterisk::fast_hash::FastMap;
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    // Files are few and findings many: number the files rather than copy a name per finding.
-    let mut file_ids: FastMap<String, u32> = FastMap::default();
-    /// (rule, file number, line, column) → (index in `out`, the other sections at that line).
-    type Seen = FastMap<(&'static str, u32, u32, u32), (usize, Vec<String>)>;
-    let mut at: Seen = FastMap::default();
+/// Name, in its message, the other sections each finding's line applies to (the sink folded
+/// them into it: see [`engine::SameLine`]).
+fn name_same_line_sections(findings: &mut [Finding]) {
     for f in findings {
-        let file = match file_ids.get(f.file.as_str()) {
-            Some(&id) => id,
-            None => {
-                let id = file_ids.len() as u32;
-                file_ids.insert(f.file.clone(), id);
-                id
-            }
-        };
-        let key = (f.rule.code, file, f.line, f.column);
-        match at.get_mut(&key) {
-            Some((_, others)) if f.section.is_some() => {
-                others.push(f.section.clone().unwrap_or_default())
-            }
-            _ => {
-                at.insert(key, (out.len(), Vec::new()));
-                out.push(f);
-            }
+        if let Some(same) = &f.same_line {
+            let clause = same.describe();
+            f.message.push_str(&clause);
         }
     }
-    for (i, others) in at.into_values() {
-        if others.is_empty() {
-            continue;
-        }
-        const SHOWN: usize = 5;
-        let mut names = others
-            .iter()
-            .take(SHOWN)
-            .map(|s| format!("[{s}]"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if others.len() > SHOWN {
-            names.push_str(&format!(" and {} more", others.len() - SHOWN));
-        }
-        out[i]
-            .message
-            .push_str(&format!(" (the same line also applies to {names})"));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -623,6 +583,47 @@ mod tests {
         let (n, rest) = run(text, vec![finding(1)]);
         assert_eq!(n, 1);
         assert_eq!(rest, vec![("PBX003".into(), 1)]);
+    }
+
+    /// Seven sections inheriting line 3 from a template, and one finding elsewhere.
+    fn inherited_findings() -> Vec<Finding> {
+        let mut v = Vec::new();
+        let mut sink = Sink::new(&GUEST_CALLS, &mut v);
+        for (line, section) in (0..7)
+            .map(|i| (3, format!("s{i}")))
+            .chain([(9, "x".into())])
+        {
+            let anchor = Anchor {
+                file: "sip.conf".into(),
+                line,
+                column: 1,
+                snippet: None,
+            };
+            sink.report(anchor, "guest calls").section(section);
+        }
+        drop(sink);
+        v
+    }
+
+    #[test]
+    fn sections_inheriting_one_line_are_one_finding_naming_them() {
+        let mut findings = inherited_findings();
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0].multiplicity(), 7);
+        name_same_line_sections(&mut findings);
+        assert_eq!(
+            findings[0].message,
+            "guest calls (the same line also applies to [s1], [s2], [s3], [s4], [s5] and 1 more)"
+        );
+        assert_eq!(findings[1].message, "guest calls");
+    }
+
+    #[test]
+    fn a_suppressed_template_line_counts_every_section() {
+        let text = "[general]\n[t](!)\nallowguest=yes ; pbxgen: ignore[PBX101] lab\n";
+        let (n, rest) = run(text, inherited_findings());
+        assert_eq!(n, 7);
+        assert_eq!(rest, vec![("PBX101".into(), 9)]);
     }
 
     #[test]

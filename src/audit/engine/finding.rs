@@ -4,7 +4,9 @@ pub use crate::audit::analysis::path::{PathStep, path_to_string};
 
 use super::info::RuleInfo;
 use super::severity::Severity;
+use crate::asterisk::fast_hash::{FastMap, Fnv};
 use std::borrow::Cow;
+use std::hash::Hasher;
 
 /// A place in an audited file, resolved from the model's positions: the file as displayed
 /// (relative to the audited directory), 1-based line and column, and the source line with
@@ -39,6 +41,39 @@ pub struct Finding {
     /// One-line fix (the rule's own unless a rule words it for this place: not copied per
     /// finding).
     pub fix: Cow<'static, str>,
+    /// The other sections this finding's line applies to, when several sections inherit it
+    /// from one template line (see [`Sink`]).
+    pub same_line: Option<Box<SameLine>>,
+}
+
+/// Other sections one finding stands for: `[twilio7](twilio-trunk)` and its siblings inherit
+/// one line, each would get the same finding at that line, and the line is reported once.
+#[derive(Clone, Debug, Default)]
+pub struct SameLine {
+    /// The first [`SameLine::SHOWN`] of the other sections, in the order reported.
+    pub sections: Vec<String>,
+    /// How many other sections in all.
+    pub count: u32,
+}
+
+impl SameLine {
+    /// How many section names a report shows before "and N more".
+    pub const SHOWN: usize = 5;
+
+    /// The clause a report appends to the finding's message.
+    pub fn describe(&self) -> String {
+        let mut names = self
+            .sections
+            .iter()
+            .map(|s| format!("[{s}]"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = self.count as usize - self.sections.len();
+        if more > 0 {
+            names.push_str(&format!(" and {more} more"));
+        }
+        format!(" (the same line also applies to {names})")
+    }
 }
 
 impl Finding {
@@ -67,11 +102,17 @@ impl Finding {
         self
     }
 
+    /// How many findings this one stands for: itself and the other sections at its line.
+    pub fn multiplicity(&self) -> usize {
+        1 + self.same_line.as_ref().map_or(0, |s| s.count as usize)
+    }
+
     /// A fingerprint that survives unrelated edits (no line numbers): rule, file, section,
     /// option, the masked source line and the message. Used for SARIF `partialFingerprints`
     /// and JSON consumers that track findings across runs.
     pub fn fingerprint(&self) -> String {
-        let mut h = Fnv64::new();
+        // FNV-1a: tiny, deterministic across platforms and Rust versions (unlike `DefaultHasher`).
+        let mut h = Fnv::default();
         for part in [
             self.rule.code,
             &self.file,
@@ -98,43 +139,35 @@ impl Finding {
     }
 }
 
-/// FNV-1a, 64 bit: tiny, deterministic across platforms and Rust versions (unlike `DefaultHasher`).
-struct Fnv64(u64);
-
-impl Fnv64 {
-    fn new() -> Self {
-        Fnv64(0xcbf2_9ce4_8422_2325)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Where one rule writes its findings.
+///
+/// A finding about a section at the same file, line and column as an earlier finding of the
+/// same rule (a template line every inheriting section gets) is folded into that earlier one
+/// as a [`SameLine`] as soon as it is complete: 20,000 peers inheriting one line leave one
+/// finding, not 20,000 held until the end.
 pub struct Sink<'a> {
     rule: &'static RuleInfo,
     findings: &'a mut Vec<Finding>,
+    /// The first finding at each (file, line, column) this sink reported, by index; the file
+    /// by hash, checked by name when a later finding matches.
+    first_at: FastMap<(u64, u32, u32), usize>,
+    /// The last finding reported, not yet folded: its builder may still give it a section.
+    unsettled: bool,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(rule: &'static RuleInfo, findings: &'a mut Vec<Finding>) -> Self {
-        Sink { rule, findings }
-    }
-
-    /// Room for `additional` findings, reserved exactly: a rule about to report on every one of
-    /// 20,000 peers says so, rather than doubling a list of large findings up to 32,768.
-    pub fn reserve(&mut self, additional: usize) {
-        self.findings.reserve_exact(additional);
+        Sink {
+            rule,
+            findings,
+            first_at: FastMap::default(),
+            unsettled: false,
+        }
     }
 
     /// Report a finding of this sink's rule at `anchor`; refine it with the returned builder.
     pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) -> &mut Finding {
+        self.settle();
         self.findings.push(Finding {
             rule: self.rule,
             severity: self.rule.severity,
@@ -147,8 +180,49 @@ impl<'a> Sink<'a> {
             snippet: anchor.snippet,
             path: Vec::new(),
             fix: Cow::Borrowed(self.rule.fix),
+            same_line: None,
         });
+        self.unsettled = true;
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }
+
+    /// Fold the last finding into an earlier one at its place, if it is about a section and
+    /// there is one; otherwise it becomes the first at its place.
+    fn settle(&mut self) {
+        if !std::mem::take(&mut self.unsettled) {
+            return;
+        }
+        let last = self.findings.len() - 1;
+        let f = &self.findings[last];
+        let key = (file_hash(&f.file), f.line, f.column);
+        match self.first_at.get(&key) {
+            Some(&first)
+                if f.section.is_some() && self.findings[first].file == self.findings[last].file =>
+            {
+                let folded = self.findings.pop().expect("the last finding");
+                let same = self.findings[first]
+                    .same_line
+                    .get_or_insert_with(Box::default);
+                same.count += 1;
+                if same.sections.len() < SameLine::SHOWN {
+                    same.sections.extend(folded.section);
+                }
+            }
+            _ => {
+                self.first_at.insert(key, last);
+            }
+        }
+    }
+}
+
+impl Drop for Sink<'_> {
+    fn drop(&mut self) {
+        self.settle();
+    }
+}
+
+fn file_hash(file: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<Fnv>::default().hash_one(file)
 }

@@ -14,7 +14,7 @@ pub mod severity;
 pub mod suppress;
 
 pub use context::{AuditContext, ProfileContext};
-pub use finding::{Anchor, Finding, PathStep, Sink};
+pub use finding::{Anchor, Finding, PathStep, SameLine, Sink};
 pub use info::{RuleDoc, RuleInfo};
 pub use rule::{Check, Rule};
 pub use severity::{FailOn, Severity};

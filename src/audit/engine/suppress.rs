@@ -92,7 +92,8 @@ pub fn apply(
             }
         }
     }
-    let before = findings.len();
+    // A finding standing for several sections at one line counts as that many.
+    let mut suppressed_count = 0;
     findings.retain(|f| {
         let Some(&fi) = file_ids.get(f.file.as_str()) else {
             return true;
@@ -112,10 +113,12 @@ pub fn apply(
                 }
             }
         }
+        if suppressed {
+            suppressed_count += f.multiplicity();
+        }
         !suppressed
     });
-    let suppressed = before - findings.len();
-    (sups, suppressed)
+    (sups, suppressed_count)
 }
 
 fn parse_file(

@@ -37,7 +37,6 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         .filter(|_| !network::sip_listens_only_private(ctx.pbx))
     {
         let open = |p: &&SipPeer| p.is_dynamic() && p.contact_acl.is_empty();
-        sink.reserve(sip.peers.iter().filter(open).count());
         for p in sip.peers.iter().filter(open) {
             sink.report(
                 ctx.anchor(p.host.as_ref().and_then(|h| h.pos).unwrap_or(p.pos)),
