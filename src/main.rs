@@ -5,7 +5,9 @@ mod cli;
 
 // mimalloc rather than the system allocator: reading and modelling a large tree, or rendering a
 // provider's profile, makes millions of small allocations; glibc's malloc spent a fifth to a third
-// of those runs on them (see `cargo bench --bench scale`).
+// of those runs on them (see `cargo bench --bench scale`). `--cfg pbxgen_system_allocator` in
+// RUSTFLAGS builds with the system allocator, for heap profilers that hook malloc (heaptrack).
+#[cfg(not(pbxgen_system_allocator))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,9 +1,11 @@
 //! PBX305 twilio-missing-edge: a Twilio allowlist omits some of Twilio's current edges.
 
-use super::{AddressUse, address_uses};
+use super::{AddressUse, each_address_use};
+use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::audit::analysis::twilio::{Classifier, TwilioClass};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
-use std::collections::HashMap;
+use ipnet::IpNet;
+use std::borrow::Cow;
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
@@ -26,25 +28,40 @@ pub static RULE: Rule = Rule {
     check: Check::Config(check_missing_edge),
 };
 
+/// What PBX305 keeps of one allowlist's entries: its distinct networks and the first entry that
+/// is Twilio signalling (20,000 peers permitting the same LAN are one network, not 20,000 uses).
+struct Allowlist<'a> {
+    nets: FastSet<IpNet>,
+    first_signalling: Option<AddressUse<'a>>,
+}
+
 fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    // Group the address entries per owner, in config order.
-    let uses = address_uses(ctx);
-    let mut order: Vec<&str> = Vec::new();
-    let mut by_owner: HashMap<&str, Vec<&AddressUse>> = HashMap::new();
-    for u in &uses {
-        let list = by_owner.entry(u.owner.as_ref()).or_default();
-        if list.is_empty() {
-            order.push(&u.owner);
-        }
-        list.push(u);
-    }
+    // The address entries folded per owner, owners in config order.
     let mut classifier = Classifier::new(ctx.twilio);
-    for owner in order {
-        let mine = &by_owner[owner];
-        let Some(first) = mine
-            .iter()
-            .find(|u| classifier.classify(&u.net) == Some(TwilioClass::Signalling))
-        else {
+    let mut order: Vec<Allowlist<'_>> = Vec::new();
+    let mut index: FastMap<Cow<'_, str>, usize> = FastMap::default();
+    each_address_use(ctx, |u| {
+        let i = match index.get(u.owner.as_ref()) {
+            Some(&i) => i,
+            None => {
+                index.insert(u.owner.clone(), order.len());
+                order.push(Allowlist {
+                    nets: FastSet::default(),
+                    first_signalling: None,
+                });
+                order.len() - 1
+            }
+        };
+        let list = &mut order[i];
+        list.nets.insert(u.net);
+        if list.first_signalling.is_none()
+            && classifier.classify(&u.net) == Some(TwilioClass::Signalling)
+        {
+            list.first_signalling = Some(u);
+        }
+    });
+    for list in order {
+        let Some(first) = list.first_signalling else {
             continue;
         };
         let missing: Vec<&str> = ctx
@@ -52,10 +69,11 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             .edges
             .iter()
             .filter(|edge| {
-                !edge
-                    .signalling
-                    .iter()
-                    .all(|s| mine.iter().any(|u| u.net.contains(s) || s.contains(&u.net)))
+                !edge.signalling.iter().all(|s| {
+                    list.nets
+                        .iter()
+                        .any(|net| net.contains(s) || s.contains(net))
+                })
             })
             .map(|edge| edge.name.as_str())
             .collect();
@@ -65,7 +83,8 @@ fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         sink.report(
             ctx.anchor(first.pos),
             format!(
-                "{owner} allows Twilio signalling but not the edges {}: calls failing over to them are rejected",
+                "{} allows Twilio signalling but not the edges {}: calls failing over to them are rejected",
+                first.owner,
                 missing.join(", ")
             ),
         )
