@@ -275,17 +275,31 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // `101`) is one account: count distinct account names (ignoring case) per secret.
     // A `register =>` line is the account of the peer or pjsip auth that has its user name and
     // secret (the same provider account written for both drivers).
-    fn identity<'a>(a: &Account<'a>, accounts: &[Account<'a>]) -> &'a str {
+    // The accounts that are not registrations, by secret: a registration looks among those
+    // with its secret only (a site with many `register =>` lines stays linear).
+    let mut by_secret: FastMap<&str, Vec<&Account<'_>>> = FastMap::default();
+    if accounts
+        .iter()
+        .any(|a| matches!(a.owner, Owner::Registration(_)))
+    {
+        for o in accounts
+            .iter()
+            .filter(|o| !matches!(o.owner, Owner::Registration(_)))
+        {
+            by_secret.entry(o.secret).or_default().push(o);
+        }
+    }
+    fn identity<'a>(a: &Account<'a>, by_secret: &FastMap<&str, Vec<&Account<'a>>>) -> &'a str {
         if let Owner::Registration(_) = a.owner {
             let names = a.owner.names();
-            let same = accounts.iter().find(|o| {
-                !matches!(o.owner, Owner::Registration(_))
-                    && o.secret == a.secret
-                    && o.owner.names().iter().any(|n| {
+            let same = by_secret.get(a.secret).and_then(|same_secret| {
+                same_secret.iter().find(|o| {
+                    o.owner.names().iter().any(|n| {
                         names
                             .iter()
                             .any(|m| !m.is_empty() && n.eq_ignore_ascii_case(m))
                     })
+                })
             });
             if let Some(o) = same {
                 return o.owner.names()[0];
@@ -299,7 +313,7 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let mut uses: FastMap<&str, usize> =
         FastMap::with_capacity_and_hasher(accounts.len(), Default::default());
     for a in &accounts {
-        if seen.insert((a.secret, Caseless(identity(a, &accounts)))) {
+        if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
             *uses.entry(a.secret).or_default() += 1;
         }
     }
