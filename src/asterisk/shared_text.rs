@@ -48,6 +48,13 @@ impl Text {
         unsafe { buf.get_unchecked(range) }
     }
 
+    /// Equal to `other` ignoring ASCII case. The length is kept inline and compared first: most
+    /// names a lookup passes over (`Section::get` on every option of every section) differ
+    /// in length and are told apart without reading the buffer.
+    pub fn eq_ignore_ascii_case(&self, other: &str) -> bool {
+        self.len as usize == other.len() && self.as_str().eq_ignore_ascii_case(other)
+    }
+
     /// The whole of `buf`.
     pub fn whole(buf: Arc<str>) -> Text {
         let len = u32::try_from(buf.len()).expect("text shorter than 4 GiB");
@@ -111,7 +118,7 @@ impl Default for Text {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
-        self.as_str() == other.as_str()
+        self.len == other.len && self.as_str() == other.as_str()
     }
 }
 
@@ -192,13 +199,14 @@ impl From<Text> for String {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        // The inline length first: no buffer read for most strings that differ.
+        self.len as usize == other.len() && self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self == **other
     }
 }
 

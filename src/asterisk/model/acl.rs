@@ -9,7 +9,7 @@ use super::{Located, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, PerSlot, Section, Variable};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -191,6 +191,18 @@ pub struct SharedAcls {
     signalling: FastMap<Box<[u32]>, Arc<Acl>>,
     contact: FastMap<Box<[u32]>, Arc<Acl>>,
     slots: Vec<u32>,
+    /// Which ACL (if any) each line of the file's table is part of, worked out once per line:
+    /// 20,000 peers inheriting a template's lines name the same slots, and comparing every
+    /// option name of every object with six ACL names was an eighth of a large audit.
+    kinds: PerSlot<AclKind>,
+}
+
+/// The ACL a line belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AclKind {
+    Signalling,
+    Contact,
+    Neither,
 }
 
 impl SharedAcls {
@@ -205,19 +217,26 @@ impl SharedAcls {
     }
 
     fn shared(&mut self, section: &Section, contact: bool) -> Arc<Acl> {
-        let (options, by_slots) = if contact {
-            (&CONTACT, &mut self.contact)
+        let (options, by_slots, wanted) = if contact {
+            (&CONTACT, &mut self.contact, AclKind::Contact)
         } else {
-            (&SIGNALLING, &mut self.signalling)
+            (&SIGNALLING, &mut self.signalling, AclKind::Signalling)
         };
         self.slots.clear();
-        self.slots.extend(
-            section
-                .variables
-                .entries()
-                .filter(|e| options.names(&e.variable.name))
-                .map(|e| e.slot),
-        );
+        for e in section.variables.entries() {
+            let kind = *self.kinds.get_or_insert_with(&section.variables, &e, || {
+                if SIGNALLING.names(&e.variable.name) {
+                    AclKind::Signalling
+                } else if CONTACT.names(&e.variable.name) {
+                    AclKind::Contact
+                } else {
+                    AclKind::Neither
+                }
+            });
+            if kind == wanted {
+                self.slots.push(e.slot);
+            }
+        }
         if let Some(acl) = by_slots.get(&self.slots[..]) {
             return Arc::clone(acl);
         }

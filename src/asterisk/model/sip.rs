@@ -15,7 +15,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, PerSlot, Section, Variable};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -492,6 +492,7 @@ fn build_peers(
     let mut checker = option_values::SectionChecker::new(Driver::ChanSip);
     let mut shared = SharedPeerParts {
         acls: SharedAcls::default(),
+        fields: PerSlot::default(),
         bases: FastMap::default(),
         general_insecure,
         general_sendrpid,
@@ -657,11 +658,37 @@ pub fn is_ipv6_bind(addr: &str) -> bool {
 /// What peers share: ACLs and base lists written once (a template's), `[general]`'s defaults.
 struct SharedPeerParts<'a> {
     acls: SharedAcls,
+    /// Which of [`PEER_FIELDS`] each line of the file's table sets, worked out once per line.
+    fields: PerSlot<Option<PeerField>>,
     bases: FastMap<&'a [Text], Arc<[Text]>>,
     /// `[general]`'s `insecure` and `sendrpid` lines (peers without their own use them).
     general_insecure: u32,
     general_sendrpid: u32,
 }
+
+/// The options [`build_peer`] reads, by name; a [`PeerField`] is an index here.
+const PEER_FIELDS: [&str; 17] = [
+    "host",
+    "secret",
+    "context",
+    "trustrpid",
+    "transport",
+    "md5secret",
+    "remotesecret",
+    "insecure",
+    "sendrpid",
+    "defaultuser",
+    "username",
+    "fromuser",
+    "fromdomain",
+    "nat",
+    "port",
+    "qualify",
+    "callerid",
+];
+
+/// An index of [`PEER_FIELDS`].
+type PeerField = u8;
 
 fn build_peer<'a>(
     s: &'a Section,
@@ -671,7 +698,29 @@ fn build_peer<'a>(
     shared: &mut SharedPeerParts<'a>,
 ) -> SipPeer {
     let vars = &s.variables;
-    let slot = |name: &str| vars.last_slot(name).unwrap_or(NO_SLOT);
+    // The last line of each field, found in one pass over the section (what `Section::get`
+    // answers per name, without comparing every name with every field).
+    let mut last: [Option<(u32, &Variable)>; PEER_FIELDS.len()] = [None; PEER_FIELDS.len()];
+    for e in vars.entries() {
+        let field = *shared.fields.get_or_insert_with(vars, &e, || {
+            PEER_FIELDS
+                .iter()
+                .position(|f| e.variable.name.eq_ignore_ascii_case(f))
+                .map(|i| i as PeerField)
+        });
+        if let Some(f) = field {
+            last[f as usize] = Some((e.slot, e.variable));
+        }
+    }
+    let field = |name: &str| {
+        let i = PEER_FIELDS.iter().position(|f| *f == name);
+        last[i.expect("a field of PEER_FIELDS")].map(|(_, v)| v)
+    };
+    let text = |name: &str| field(name).map(|v| Located::at(v.value.clone(), v.pos));
+    let slot = |name: &str| {
+        let i = PEER_FIELDS.iter().position(|f| *f == name);
+        last[i.expect("a field of PEER_FIELDS")].map_or(NO_SLOT, |(slot, _)| slot)
+    };
     let or_general = |own: u32, general: u32| if own == NO_SLOT { general } else { own };
     let bases = Arc::clone(
         shared
@@ -685,18 +734,16 @@ fn build_peer<'a>(
         section,
         kind,
         bases,
-        host: opt_string(s, "host"),
-        secret: s
-            .get("secret")
-            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
-        context: opt_string(s, "context").unwrap_or_else(|| g.context.clone()),
+        host: text("host"),
+        secret: field("secret").map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
+        context: text("context").unwrap_or_else(|| g.context.clone()),
         acl: shared.acls.signalling(s),
         contact_acl: shared.acls.contact(s),
-        trustrpid: match s.get("trustrpid") {
+        trustrpid: match field("trustrpid") {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),
         },
-        transport: opt_string(s, "transport").or_else(|| g.transport.clone()),
+        transport: text("transport").or_else(|| g.transport.clone()),
         options: PeerOptions {
             table: Arc::clone(vars.table()),
             md5secret: slot("md5secret"),
