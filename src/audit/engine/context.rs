@@ -18,6 +18,10 @@ pub struct AuditContext<'a> {
     /// `--asterisk-version`.
     pub asterisk_version: Option<u32>,
     pub reach: Reach,
+    /// The last anchor made, by position: every section inheriting a template's line is
+    /// reported at that one line (then folded by the sink), and masking the line 20,000 times
+    /// was a tenth of a large audit.
+    last_anchor: std::sync::Mutex<Option<(Pos, Anchor)>>,
 }
 
 impl<'a> AuditContext<'a> {
@@ -28,19 +32,32 @@ impl<'a> AuditContext<'a> {
             twilio,
             asterisk_version,
             reach,
+            last_anchor: std::sync::Mutex::default(),
         }
     }
 
     /// A finding location at `pos`, with the source line masked.
     pub fn anchor(&self, pos: Pos) -> Anchor {
+        // A poisoned lock only means another rule panicked: the cache is still a valid value.
+        let mut last = self
+            .last_anchor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, anchor)) = &*last {
+            if *at == pos {
+                return anchor.clone();
+            }
+        }
         let sources = &self.pbx.config.sources;
         let snippet = (pos.line > 0).then(|| mask_line(&sources.line_text(pos)));
-        Anchor {
+        let anchor = Anchor {
             file: sources.display(pos.file).to_string(),
             line: pos.line.max(1),
             column: pos.column.max(1),
             snippet,
-        }
+        };
+        *last = Some((pos, anchor.clone()));
+        anchor
     }
 
     /// The money the entry point of this kind and source reaches, if any (`min` class or

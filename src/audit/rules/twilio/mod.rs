@@ -12,6 +12,7 @@ use crate::asterisk::source::Pos;
 use crate::audit::engine::AuditContext;
 use ipnet::IpNet;
 use std::borrow::Cow;
+use std::net::IpAddr;
 
 /// One address entry that can let Twilio (or whoever has its old addresses) in. Borrowed from
 /// the model: there is one per peer on a large site, and few are ever reported.
@@ -34,7 +35,10 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
     if let Some(sip) = &ctx.pbx.sip {
         for p in &sip.peers {
             if let Some(h) = &p.host {
-                if let Ok(ip) = h.value.trim().parse::<std::net::IpAddr>() {
+                // An address has a `.` or a `:`; most hosts are `dynamic` (no parse needed).
+                let value = h.value.trim();
+                let address = value.contains(['.', ':']).then(|| value.parse::<IpAddr>());
+                if let Some(Ok(ip)) = address {
                     emit(AddressUse {
                         net: IpNet::from(ip),
                         pos: h.pos.unwrap_or(p.pos),
@@ -95,7 +99,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                 if let Ok(net) = item
                     .trim()
                     .parse::<IpNet>()
-                    .or_else(|_| item.trim().parse::<std::net::IpAddr>().map(IpNet::from))
+                    .or_else(|_| item.trim().parse::<IpAddr>().map(IpNet::from))
                 {
                     let pos = list.pos.unwrap_or_else(|| ctx.file_pos(ws.file));
                     emit(AddressUse {
