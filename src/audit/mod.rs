@@ -464,12 +464,21 @@ pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
 
 /// Apply the suppressions written in the PBX's files, filter and sort.
 pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
+    // Suppressions are comments containing `pbxgen:`: a file without one (every large
+    // generated file) is not decoded for them.
     let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = pbx
         .config
         .sources
         .files()
         .iter()
-        .map(|f| (f.display.as_str(), f.text()))
+        .map(|f| {
+            let text = if engine::suppress::may_hold_suppressions(&f.bytes) {
+                f.text()
+            } else {
+                std::borrow::Cow::Borrowed("")
+            };
+            (f.display.as_str(), text)
+        })
         .collect();
     let sources: Vec<SourceText<'_>> = texts
         .iter()

@@ -190,7 +190,9 @@ pub struct SharedAcls {
     entries: AclCache,
     signalling: FastMap<Box<[u32]>, Arc<Acl>>,
     contact: FastMap<Box<[u32]>, Arc<Acl>>,
+    /// The slots of the section at hand's signalling and contact ACL lines (kept to reuse).
     slots: Vec<u32>,
+    contact_slots: Vec<u32>,
     /// Which ACL (if any) each line of the file's table is part of, worked out once per line:
     /// 20,000 peers inheriting a template's lines name the same slots, and comparing every
     /// option name of every object with six ACL names was an eighth of a large audit.
@@ -206,23 +208,11 @@ enum AclKind {
 }
 
 impl SharedAcls {
-    /// The signalling ACL of `section` (see [`Acl::signalling`]).
-    pub fn signalling(&mut self, section: &Section) -> Arc<Acl> {
-        self.shared(section, false)
-    }
-
-    /// The contact ACL of `section` (see [`Acl::contact`]).
-    pub fn contact(&mut self, section: &Section) -> Arc<Acl> {
-        self.shared(section, true)
-    }
-
-    fn shared(&mut self, section: &Section, contact: bool) -> Arc<Acl> {
-        let (options, by_slots, wanted) = if contact {
-            (&CONTACT, &mut self.contact, AclKind::Contact)
-        } else {
-            (&SIGNALLING, &mut self.signalling, AclKind::Signalling)
-        };
+    /// The signalling and the contact ACL of `section` (see [`Acl::signalling`] and
+    /// [`Acl::contact`]), its lines sorted into the two in one pass.
+    pub fn of(&mut self, section: &Section) -> (Arc<Acl>, Arc<Acl>) {
         self.slots.clear();
+        self.contact_slots.clear();
         for e in section.variables.entries() {
             let kind = *self.kinds.get_or_insert_with(&section.variables, &e, || {
                 if SIGNALLING.names(&e.variable.name) {
@@ -233,17 +223,34 @@ impl SharedAcls {
                     AclKind::Neither
                 }
             });
-            if kind == wanted {
-                self.slots.push(e.slot);
+            match kind {
+                AclKind::Signalling => self.slots.push(e.slot),
+                AclKind::Contact => self.contact_slots.push(e.slot),
+                AclKind::Neither => {}
             }
         }
-        if let Some(acl) = by_slots.get(&self.slots[..]) {
-            return Arc::clone(acl);
-        }
-        let acl = Arc::new(options.read(section, &mut self.entries));
-        by_slots.insert(self.slots.as_slice().into(), Arc::clone(&acl));
-        acl
+        let signalling = shared(&mut self.signalling, &self.slots, || {
+            SIGNALLING.read(section, &mut self.entries)
+        });
+        let contact = shared(&mut self.contact, &self.contact_slots, || {
+            CONTACT.read(section, &mut self.entries)
+        });
+        (signalling, contact)
     }
+}
+
+/// The ACL read from the lines at `slots`: the one already read from them, or `read()`.
+fn shared(
+    by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
+    slots: &[u32],
+    read: impl FnOnce() -> Acl,
+) -> Arc<Acl> {
+    if let Some(acl) = by_slots.get(slots) {
+        return Arc::clone(acl);
+    }
+    let acl = Arc::new(read());
+    by_slots.insert(slots.into(), Arc::clone(&acl));
+    acl
 }
 
 /// Serialise a shared ACL as the ACL itself (what a model dump shows).

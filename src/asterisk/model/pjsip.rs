@@ -612,6 +612,7 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
 fn build_endpoint(s: &Section, meta: ObjectMeta, acls: &mut SharedAcls) -> PjsipEndpoint {
     let id = meta.id.as_str();
     let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
+    let (acl, contact_acl) = acls.of(s);
     PjsipEndpoint {
         context: string_option(s, "context", "default"),
         auth: list_option(s, "auth"),
@@ -619,8 +620,8 @@ fn build_endpoint(s: &Section, meta: ObjectMeta, acls: &mut SharedAcls) -> Pjsip
         aors: list_option(s, "aors"),
         transport: opt_string(s, "transport"),
         media_encryption: opt_string(s, "media_encryption"),
-        acl: acls.signalling(s),
-        contact_acl: acls.contact(s),
+        acl,
+        contact_acl,
         trust_id_inbound: bool_option(s, "trust_id_inbound", false),
         trust_id_outbound: bool_option(s, "trust_id_outbound", false),
         send_pai: bool_option(s, "send_pai", false),

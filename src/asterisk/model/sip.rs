@@ -722,6 +722,7 @@ fn build_peer<'a>(
         last[i.expect("a field of PEER_FIELDS")].map_or(NO_SLOT, |(slot, _)| slot)
     };
     let or_general = |own: u32, general: u32| if own == NO_SLOT { general } else { own };
+    let (acl, contact_acl) = shared.acls.of(s);
     let bases = Arc::clone(
         shared
             .bases
@@ -737,8 +738,8 @@ fn build_peer<'a>(
         host: text("host"),
         secret: field("secret").map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
         context: text("context").unwrap_or_else(|| g.context.clone()),
-        acl: shared.acls.signalling(s),
-        contact_acl: shared.acls.contact(s),
+        acl,
+        contact_acl,
         trustrpid: match field("trustrpid") {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),

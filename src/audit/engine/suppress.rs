@@ -121,14 +121,19 @@ pub fn apply(
     (sups, suppressed_count)
 }
 
+/// Whether `text` may hold a suppression: every one contains `pbxgen:`, and most files (all
+/// large generated ones) have none.
+pub fn may_hold_suppressions(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"pbxgen:").is_some()
+}
+
 fn parse_file(
     file: usize,
     text: &str,
     find: fn(&str) -> Option<&'static RuleInfo>,
     out: &mut Vec<Suppression>,
 ) {
-    // Every suppression contains `pbxgen:`; most files (and all large generated ones) have none.
-    if memchr::memmem::find(text.as_bytes(), b"pbxgen:").is_none() {
+    if !may_hold_suppressions(text.as_bytes()) {
         return;
     }
     let lines: Vec<&str> = text.lines().collect();
