@@ -115,6 +115,8 @@ pub(crate) struct Cx<'a> {
     /// The lines the sections named `.0` inherited, each with the base it came from (the
     /// sections of one peer are looked up together, consecutively).
     inherited_lines: Option<(String, Vec<(Pos, Text)>)>,
+    /// ACL values parsed so far (a template's reach every peer inheriting it).
+    acl_values: acl::Parsed<'a>,
 }
 
 impl<'a> Cx<'a> {
@@ -363,6 +365,7 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
         last_section: Text::default(),
         sections_by_name: None,
         inherited_lines: None,
+        acl_values: acl::Parsed::default(),
     };
     for d in sip.diagnostics.iter().filter(|d| {
         matches!(

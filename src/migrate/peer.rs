@@ -282,17 +282,19 @@ fn convert<'a>(
 ) -> Option<Converted> {
     // build_peer deletes the peer on a bad ACL line ("Bad ACL entry in configuration line %d :
     // %s. Deleting peer"); chan_sip never loads it.
-    for v in &vars {
-        let lname = v.name.to_ascii_lowercase();
-        let permit = match lname.as_str() {
-            "permit" | "contactpermit" | "directmediapermit" => true,
-            "deny" | "contactdeny" | "directmediadeny" => false,
-            _ => continue,
+    for &v in &vars {
+        let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
+        let permit = if is(&["permit", "contactpermit", "directmediapermit"]) {
+            true
+        } else if is(&["deny", "contactdeny", "directmediadeny"]) {
+            false
+        } else {
+            continue;
         };
-        if v.value.is_empty() && !lname.starts_with("directmedia") {
+        if v.value.is_empty() && !is(&["directmediapermit", "directmediadeny"]) {
             continue;
         }
-        if let Err(entry) = List::default().append(&v.value, permit) {
+        if let Err(entry) = cx.acl_values.check(v.value.as_str(), permit) {
             cx.entry(
                 Severity::Warning,
                 Outcome::Skipped,
@@ -1286,7 +1288,9 @@ fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>) {
                 }
             }
         } else if !v.value.is_empty() {
-            let _ = inline.append(&v.value, lname == "permit");
+            let _ = cx
+                .acl_values
+                .append(&mut inline, v.value.as_str(), lname == "permit");
         }
     }
     let mut lists: Vec<&List> = vec![&inline];
