@@ -103,9 +103,10 @@ pub(crate) struct Cx<'a> {
     pub summary: Summary,
     /// Display names of the source files, made once.
     files: FastMap<FileId, Text>,
-    /// Template lines several sections inherit, which went the same way for each of them:
-    /// (line, a hash of what happened) → the entry that lists them all.
-    shared: FastMap<(Pos, u64), usize>,
+    /// Template lines several sections inherit, which went the same way for each of them: line
+    /// → the entries that list them (one per distinct way the line went; nearly always one, so
+    /// comparing with it is cheaper than hashing what happened).
+    shared: FastMap<Pos, Vec<usize>>,
     /// Those entries and the template their line comes from.
     shared_entries: Vec<(usize, Text)>,
     /// The section of the last entry (consecutive entries share it: one allocation).
@@ -194,31 +195,31 @@ impl<'a> Cx<'a> {
         let message = message.into();
         if let (Some(v), Some(section)) = (var, section) {
             if let Some(base) = self.inherited_base(section, v) {
-                let key = (
-                    v.pos,
-                    shared_hash(severity, outcome, &message, &targets, section),
-                );
-                if let Some(&i) = self.shared.get(&key) {
-                    let e = &mut self.report[i];
-                    let first = e.applies_to[0].clone();
-                    if e.severity == severity
-                        && e.outcome == outcome
-                        && e.message == message
-                        && same_targets(&e.targets, &first, &targets, section)
-                    {
-                        let section = self.section_text(section);
-                        self.report[i].applies_to.push(section);
-                        return;
-                    }
-                } else {
-                    self.shared.insert(key, self.report.len());
-                    self.shared_entries.push((self.report.len(), base));
-                    self.push(severity, outcome, Some(v), Some(section), targets, message);
-                    let last = self.report.len() - 1;
+                let report = &self.report;
+                let same = self.shared.get(&v.pos).and_then(|entries| {
+                    entries.iter().copied().find(|&i| {
+                        let e = &report[i];
+                        e.severity == severity
+                            && e.outcome == outcome
+                            && e.message == message
+                            && same_targets(&e.targets, &e.applies_to[0], &targets, section)
+                    })
+                });
+                if let Some(i) = same {
                     let section = self.section_text(section);
-                    self.report[last].applies_to.push(section);
+                    self.report[i].applies_to.push(section);
                     return;
                 }
+                self.shared
+                    .entry(v.pos)
+                    .or_default()
+                    .push(self.report.len());
+                self.shared_entries.push((self.report.len(), base));
+                self.push(severity, outcome, Some(v), Some(section), targets, message);
+                let last = self.report.len() - 1;
+                let section = self.section_text(section);
+                self.report[last].applies_to.push(section);
+                return;
             }
         }
         self.push(severity, outcome, var, section, targets, message);
@@ -298,26 +299,6 @@ impl<'a> Cx<'a> {
             order: report::order_of(Some(pos)),
         });
     }
-}
-
-/// What happened to a line, with the section's own name left out (so that sections inheriting
-/// the line compare equal).
-fn shared_hash(
-    severity: Severity,
-    outcome: Outcome,
-    message: &str,
-    targets: &[Target],
-    section: &str,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = crate::asterisk::fast_hash::Fnv::default();
-    (severity, outcome as u8, message).hash(&mut h);
-    for t in targets {
-        let own = t.object.as_str() == section;
-        (t.file, own, if own { "" } else { t.object.as_str() }).hash(&mut h);
-        (t.kind, &t.option, &t.value).hash(&mut h);
-    }
-    h.finish()
 }
 
 /// Whether two sections' targets are the same, each one's own object aside.
