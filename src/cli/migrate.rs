@@ -24,8 +24,8 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
     let options = MigrateOptions {
         keep_guest: args.keep_guest,
     };
-    let migration = migrate::migrate(&pbx, &options)?;
-    let files = files(&migration);
+    let mut migration = migrate::migrate(&pbx, &options)?;
+    let files = files(&mut migration);
     let compare_dir = args.out.clone().unwrap_or(src_dir);
     let json = args.format == ReportFormat::Json;
     // With JSON on stdout, the human-readable extras go to stderr.
@@ -36,7 +36,7 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
             extra.push_str(&write::describe(&planned));
         }
         if args.diff {
-            let masked = files_masked(&migration);
+            let masked = files_masked(&files);
             let secrets = SecretValues::from_values(migration.secret_values().to_vec());
             extra.push_str(&write::diff(
                 &planned,
@@ -131,17 +131,19 @@ fn load(src: &Path, allow_outside: &[PathBuf]) -> Result<(pbxgen::asterisk::Pbx,
 }
 
 /// The files to write: pjsip.conf, and extensions.conf when it was rewritten. Both hold
-/// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640.
-fn files(m: &Migration) -> Vec<RenderedFile> {
+/// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640. The texts are moved out of
+/// the migration, not copied (a site's pjsip.conf is megabytes, and nothing reads it there
+/// afterwards).
+fn files(m: &mut Migration) -> Vec<RenderedFile> {
     let mut out = vec![RenderedFile {
         name: "pjsip.conf".into(),
-        contents: m.pjsip_conf.clone(),
+        contents: std::mem::take(&mut m.pjsip_conf),
         holds_secrets: true,
     }];
-    if let Some(ext) = &m.extensions_conf {
+    if let Some(ext) = m.extensions_conf.take() {
         out.push(RenderedFile {
             name: "extensions.conf".into(),
-            contents: ext.clone(),
+            contents: ext,
             holds_secrets: true,
         });
     }
@@ -149,12 +151,15 @@ fn files(m: &Migration) -> Vec<RenderedFile> {
 }
 
 /// The files with their secrets masked where the syntax keeps them (`password=`, `md5_cred=`).
-fn files_masked(m: &Migration) -> Vec<RenderedFile> {
-    let mut out = files(m);
-    for f in &mut out {
-        f.contents = mask_secret_positions(SecretPositions::Options, &f.contents);
-    }
-    out
+fn files_masked(files: &[RenderedFile]) -> Vec<RenderedFile> {
+    files
+        .iter()
+        .map(|f| RenderedFile {
+            name: f.name.clone(),
+            contents: mask_secret_positions(SecretPositions::Options, &f.contents),
+            holds_secrets: f.holds_secrets,
+        })
+        .collect()
 }
 
 fn print_report(m: &Migration, format: ReportFormat, term: &Term) -> Result<(), Error> {
