@@ -1278,7 +1278,7 @@ fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>) {
                     continue;
                 }
                 seen_named.push(n.to_string());
-                match cx.pbx.named_acl(n) {
+                match cx.named_acl(n) {
                     // A named ACL that does not exist rejects everything (named_acl.c).
                     None => named.push(deny_all()),
                     Some(acl) => match named_list(cx, acl) {
@@ -1340,7 +1340,7 @@ fn deny_all() -> List {
 
 /// An acl.conf ACL as a list (`None` when a line does not parse: cannot tell).
 fn named_list(cx: &Cx<'_>, acl: &crate::asterisk::model::NamedAcl) -> Option<List> {
-    let section = cx.pbx.section(acl.section);
+    let section = cx.config.section(acl.section);
     let mut l = List::default();
     for v in &section.variables {
         let permit = match v.name.to_ascii_lowercase().as_str() {
