@@ -107,8 +107,11 @@ impl List {
 /// [`List::append`] pushes (up to a bad entry) and its result.
 #[derive(Debug, Default)]
 pub struct Parsed<'a> {
-    lines: crate::asterisk::fast_hash::FastMap<(&'a str, bool), (Vec<Rule>, Result<(), String>)>,
+    lines: crate::asterisk::fast_hash::FastMap<(&'a str, bool), ParsedValue>,
 }
+
+/// The rules one value appends and whether it parsed (the text of its first bad entry if not).
+type ParsedValue = (Vec<Rule>, Result<(), String>);
 
 impl<'a> Parsed<'a> {
     /// [`List::append`] of `value` to `list`, parsed once per distinct value.
