@@ -53,6 +53,12 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<Pbx, Error> {
     )
 }
 
+/// [`load_dir`] without the model: the configuration as read, refused the same way (for
+/// `migrate`, which reads the files itself and would pay for interpreting every peer).
+pub fn load_dir_config(dir: &Path, opts: &LoadOptions) -> Result<asterisk::Config, Error> {
+    checked_config(asterisk::load_dir_allowing(dir, &opts.allow_outside))
+}
+
 /// Read the given files, together one PBX, refusing input that could not be read at all. A
 /// file's kind is the one given, else the one its name says ([`FileKind::detect`]) or, for an
 /// `.xml` file, TwiML when its root element is `<Response>`; a file whose kind is neither given
@@ -71,6 +77,14 @@ pub fn load_files(files: &[(PathBuf, Option<FileKind>)], opts: &LoadOptions) -> 
         asterisk::load_files_as(&kinds, &opts.allow_outside),
         opts.asterisk_version,
     )
+}
+
+/// [`load_files`] without the model (as [`load_dir_config`]); every file's kind is given.
+pub fn load_files_config(
+    files: &[(PathBuf, FileKind)],
+    opts: &LoadOptions,
+) -> Result<asterisk::Config, Error> {
+    checked_config(asterisk::load_files_as(files, &opts.allow_outside))
 }
 
 /// The kind a file's name (or a TwiML document's root element) says, or an error saying how to
@@ -97,6 +111,14 @@ fn checked_model(
     config: crate::Result<asterisk::Config>,
     asterisk_version: Option<u32>,
 ) -> Result<Pbx, Error> {
+    Ok(asterisk::build_model(
+        checked_config(config)?,
+        &ModelOptions { asterisk_version },
+    ))
+}
+
+/// The configuration, unless nothing was found or a file could not be read.
+fn checked_config(config: crate::Result<asterisk::Config>) -> Result<asterisk::Config, Error> {
     let config = config?;
     // Auditing the wrong directory must not pass CI silently.
     if config.files.is_empty() {
@@ -111,10 +133,7 @@ fn checked_model(
     {
         return Err(Error::at(config.location(d.pos), d.message.clone()));
     }
-    Ok(asterisk::build_model(
-        config,
-        &ModelOptions { asterisk_version },
-    ))
+    Ok(config)
 }
 
 /// `audit --profile`: the profile-level rules (PBX502) plus an audit of what the profile

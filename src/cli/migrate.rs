@@ -7,7 +7,7 @@
 use super::args::{MigrateArgs, ReportFormat};
 use super::exit;
 use super::term::Term;
-use pbxgen::asterisk::FileKind;
+use pbxgen::asterisk::{Config, FileKind};
 use pbxgen::audit::LoadOptions;
 use pbxgen::diag::{Error, ErrorKind};
 use pbxgen::fsutil::Ownership;
@@ -20,12 +20,12 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
-    let (pbx, src_dir) = load(&args.src, &args.allow_outside)?;
+    let (config, src_dir) = load(&args.src, &args.allow_outside)?;
     let options = MigrateOptions {
         keep_guest: args.keep_guest,
     };
-    let migration = migrate::migrate(&pbx, &options)?;
-    let files = files(&migration);
+    let mut migration = migrate::migrate_config(&config, &options)?;
+    let files = files(&mut migration);
     let compare_dir = args.out.clone().unwrap_or(src_dir);
     let json = args.format == ReportFormat::Json;
     // With JSON on stdout, the human-readable extras go to stderr.
@@ -36,7 +36,7 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
             extra.push_str(&write::describe(&planned));
         }
         if args.diff {
-            let masked = files_masked(&migration);
+            let masked = files_masked(&files);
             let secrets = SecretValues::from_values(migration.secret_values().to_vec());
             extra.push_str(&write::diff(
                 &planned,
@@ -95,30 +95,34 @@ pub fn run(args: &MigrateArgs, term: &Term) -> Result<u8, Error> {
     // The process ends here: freeing tens of thousands of objects one by one would take longer
     // than a tenth of the migration, for memory the OS reclaims at once.
     std::mem::forget(migration);
-    std::mem::forget(pbx);
+    std::mem::forget(config);
     Ok(code)
 }
 
-/// SRC as a PBX: a directory is read like `audit DIR`; a file is read as sip.conf, with the
-/// extensions.conf, acl.conf and asterisk.conf beside it when present.
-fn load(src: &Path, allow_outside: &[PathBuf]) -> Result<(pbxgen::asterisk::Pbx, PathBuf), Error> {
+/// SRC's configuration: a directory is read like `audit DIR`; a file is read as sip.conf, with
+/// the extensions.conf, acl.conf and asterisk.conf beside it when present. (The migration
+/// needs the files as read, not the auditor's model of them.)
+fn load(src: &Path, allow_outside: &[PathBuf]) -> Result<(Config, PathBuf), Error> {
     let opts = LoadOptions {
         allow_outside: allow_outside.to_vec(),
         ..LoadOptions::default()
     };
     if src.is_dir() {
-        return Ok((pbxgen::audit::load_dir(src, &opts)?, src.to_path_buf()));
+        return Ok((
+            pbxgen::audit::load_dir_config(src, &opts)?,
+            src.to_path_buf(),
+        ));
     }
     let dir = match src.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut files = vec![(src.to_path_buf(), Some(FileKind::Sip))];
+    let mut files = vec![(src.to_path_buf(), FileKind::Sip)];
     for kind in [FileKind::Extensions, FileKind::Acl, FileKind::Asterisk] {
         let name = kind.asterisk_name().expect("a known kind");
         let path = dir.join(name);
         if path.is_file() && path != src {
-            files.push((path, Some(kind)));
+            files.push((path, kind));
         }
     }
     if !src.exists() {
@@ -127,21 +131,23 @@ fn load(src: &Path, allow_outside: &[PathBuf]) -> Result<(pbxgen::asterisk::Pbx,
             src.display()
         )));
     }
-    Ok((pbxgen::audit::load_files(&files, &opts)?, dir))
+    Ok((pbxgen::audit::load_files_config(&files, &opts)?, dir))
 }
 
 /// The files to write: pjsip.conf, and extensions.conf when it was rewritten. Both hold
-/// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640.
-fn files(m: &Migration) -> Vec<RenderedFile> {
+/// secrets (pjsip.conf's passwords; a dialplan may hold PINs): 0640. The texts are moved out of
+/// the migration, not copied (a site's pjsip.conf is megabytes, and nothing reads it there
+/// afterwards).
+fn files(m: &mut Migration) -> Vec<RenderedFile> {
     let mut out = vec![RenderedFile {
         name: "pjsip.conf".into(),
-        contents: m.pjsip_conf.clone(),
+        contents: std::mem::take(&mut m.pjsip_conf),
         holds_secrets: true,
     }];
-    if let Some(ext) = &m.extensions_conf {
+    if let Some(ext) = m.extensions_conf.take() {
         out.push(RenderedFile {
             name: "extensions.conf".into(),
-            contents: ext.clone(),
+            contents: ext,
             holds_secrets: true,
         });
     }
@@ -149,12 +155,15 @@ fn files(m: &Migration) -> Vec<RenderedFile> {
 }
 
 /// The files with their secrets masked where the syntax keeps them (`password=`, `md5_cred=`).
-fn files_masked(m: &Migration) -> Vec<RenderedFile> {
-    let mut out = files(m);
-    for f in &mut out {
-        f.contents = mask_secret_positions(SecretPositions::Options, &f.contents);
-    }
-    out
+fn files_masked(files: &[RenderedFile]) -> Vec<RenderedFile> {
+    files
+        .iter()
+        .map(|f| RenderedFile {
+            name: f.name.clone(),
+            contents: mask_secret_positions(SecretPositions::Options, &f.contents),
+            holds_secrets: f.holds_secrets,
+        })
+        .collect()
 }
 
 fn print_report(m: &Migration, format: ReportFormat, term: &Term) -> Result<(), Error> {

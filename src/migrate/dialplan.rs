@@ -19,8 +19,8 @@
 //! - anything else that names chan_sip is reported.
 
 use super::report::{Outcome, ReportEntry, Severity, SourceLine, Target, order_of};
+use crate::asterisk::Config;
 use crate::asterisk::Text;
-use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::ConfigFile;
 use std::borrow::Cow;
@@ -55,9 +55,9 @@ struct Ctx<'a> {
     handler_name: String,
 }
 
-/// Rewrite `ext` (the top-level extensions.conf of `pbx`).
-pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite {
-    let sources = &pbx.config.sources;
+/// Rewrite `ext` (the top-level extensions.conf of `config`).
+pub fn rewrite(config: &Config, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite {
+    let sources = &config.sources;
     let top = ext.file;
     let mut report = Vec::new();
     // Every own (not inherited) line of the file and its includes, in file order.
@@ -135,7 +135,7 @@ pub fn rewrite(pbx: &Pbx, ext: &ConfigFile, peers: &HashSet<String>) -> Rewrite 
                 });
             }
         }
-        let location = pbx.config.location(v.pos);
+        let location = config.location(v.pos);
         let in_top = v.pos.file == top;
         let differs = new != segment;
         if !differs && notes.is_empty() {

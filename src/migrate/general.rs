@@ -255,7 +255,6 @@ fn read_realm(cx: &mut Cx<'_>, g: &mut General<'_>) {
     // reload_config: the realm is `realm=`, else the system name (asterisk.conf), else
     // "asterisk".
     let system_name = cx
-        .pbx
         .config
         .file_of_kind(crate::asterisk::FileKind::Asterisk)
         .and_then(|(_, f)| f.section("options"))
@@ -299,7 +298,7 @@ fn contact_acl_check(cx: &mut Cx<'_>, g: &General<'_>) -> Result<(), Error> {
         let permit = v.name.eq_ignore_ascii_case("contactpermit");
         if let Err(entry) = list.append(&v.value, permit) {
             return Err(Error::at(
-                cx.pbx.config.location(v.value_pos),
+                cx.config.location(v.value_pos),
                 format!(
                     "chan_sip would not load this sip.conf (\"Bad ACL entry … Failing to load chan_sip.so\"): `{entry}` is not an address or network"
                 ),

@@ -61,8 +61,17 @@ impl<'a> P<'a> {
         self.rows.get(&row).map_or(&[], Vec::as_slice)
     }
 
-    fn own_named(&self, names: &[&str]) -> Vec<usize> {
-        (0..self.vars.len())
+    /// The peer's lines named `names`, all options of table row `row` (as indices, in order):
+    /// the row's lines were sorted out once, so a few of them are compared, not every line.
+    fn own_named(&self, row: usize, names: &[&str]) -> Vec<usize> {
+        // Every line of these names is in the row only if the row is the peer's.
+        debug_assert!(
+            ROWS[row].scope.covers(Place::Peer) && names.iter().all(|n| row_of(n) == row),
+            "{names:?}"
+        );
+        self.own(row)
+            .iter()
+            .copied()
             .filter(|&i| {
                 names
                     .iter()
@@ -158,6 +167,15 @@ impl<'a> Line<'a> {
 
 fn row_of(name: &str) -> usize {
     row_index(table::lookup(name, Place::Peer).expect("a row of the table"))
+}
+
+/// [`row_of`] a literal name, looked up once per place it is written (it is asked for several
+/// times per peer).
+macro_rules! row {
+    ($name:literal) => {{
+        static ROW: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *ROW.get_or_init(|| row_of($name))
+    }};
 }
 
 /// Every peer of sip.conf, in file order.
@@ -264,17 +282,19 @@ fn convert<'a>(
 ) -> Option<Converted> {
     // build_peer deletes the peer on a bad ACL line ("Bad ACL entry in configuration line %d :
     // %s. Deleting peer"); chan_sip never loads it.
-    for v in &vars {
-        let lname = v.name.to_ascii_lowercase();
-        let permit = match lname.as_str() {
-            "permit" | "contactpermit" | "directmediapermit" => true,
-            "deny" | "contactdeny" | "directmediadeny" => false,
-            _ => continue,
+    for &v in &vars {
+        let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
+        let permit = if is(&["permit", "contactpermit", "directmediapermit"]) {
+            true
+        } else if is(&["deny", "contactdeny", "directmediadeny"]) {
+            false
+        } else {
+            continue;
         };
-        if v.value.is_empty() && !lname.starts_with("directmedia") {
+        if v.value.is_empty() && !is(&["directmediapermit", "directmediadeny"]) {
             continue;
         }
-        if let Err(entry) = List::default().append(&v.value, permit) {
+        if let Err(entry) = cx.acl_values.check(v.value.as_str(), permit) {
             cx.entry(
                 Severity::Warning,
                 Outcome::Skipped,
@@ -361,8 +381,8 @@ fn convert<'a>(
         .keys()
         .copied()
         .chain(g.active_rows().iter().copied())
-        .chain([row_of("allow"), row_of("nat"), row_of("transport")])
-        .chain((!g.contact_acl().is_empty()).then(|| row_of("contactpermit")))
+        .chain([row!("allow"), row!("nat"), row!("transport")])
+        .chain((!g.contact_acl().is_empty()).then(|| row!("contactpermit")))
         .collect();
     visit.sort_unstable();
     visit.dedup();
@@ -438,7 +458,7 @@ fn convert<'a>(
 /// `context`: the peer's, else `[general]`'s, else `default` — always written, it is where the
 /// peer's calls land.
 fn context(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
-    let row = row_of("context");
+    let row = row!("context");
     let lines = p.own(row).to_vec();
     p.overridden(cx, &lines);
     let value = match lines.last() {
@@ -573,7 +593,7 @@ fn insecure_flags(value: &str) -> (bool, bool, bool) {
 fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
     let name = p.name.clone();
     // type: friend = both; peer/user OR-ed (build_peer).
-    let types = p.own(row_of("type")).to_vec();
+    let types = p.own(row!("type")).to_vec();
     for &i in &types {
         let v = &p.vars[i].value;
         if v.eq_ignore_ascii_case("friend") {
@@ -585,22 +605,18 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
             p.is_user = true;
         }
     }
-    let last = |p: &P, names: &[&str]| p.own_named(names).last().copied();
-    let host_i = last(p, &["host"]);
-    let secret_i = last(p, &["secret"]);
-    let md5_i = last(p, &["md5secret"]);
-    let remote_i = last(p, &["remotesecret"]);
-    let user_i = last(p, &["defaultuser", "username"]);
-    let port_i = last(p, &["port"]);
-    for names in [
-        &["host"][..],
-        &["secret"],
-        &["md5secret"],
-        &["remotesecret"],
-        &["defaultuser", "username"],
-        &["port"],
-    ] {
-        let lines = p.own_named(names);
+    let identity_lines = [
+        (row!("host"), &["host"][..]),
+        (row!("secret"), &["secret"]),
+        (row!("md5secret"), &["md5secret"]),
+        (row!("remotesecret"), &["remotesecret"]),
+        (row!("defaultuser"), &["defaultuser", "username"]),
+        (row!("port"), &["port"]),
+    ];
+    let [host_i, secret_i, md5_i, remote_i, user_i, port_i] =
+        identity_lines.map(|(row, names)| p.own_named(row, names).last().copied());
+    for (row, names) in identity_lines {
+        let lines = p.own_named(row, names);
         p.overridden(cx, &lines);
     }
     let val = |i: Option<usize>| i.map(|i| p.vars[i].value.to_string()).unwrap_or_default();
@@ -609,7 +625,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
     let remote = val(remote_i);
     let defaultuser = val(user_i);
     // insecure: the peer's line, else [general]'s (SIP_INSECURE is in SIP_FLAGS_TO_COPY).
-    let insecure_row = row_of("insecure");
+    let insecure_row = row!("insecure");
     let insecure_lines = p.own(insecure_row).to_vec();
     p.overridden(cx, &insecure_lines);
     let insecure = p.effective(g, insecure_row);
@@ -745,7 +761,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         }
     }
     // Realm credentials of the peer (`auth=`), then of [authentication].
-    let realm_lines = p.own_named(&["auth"]);
+    let realm_lines = p.own_named(row!("auth"), &["auth"]);
     for i in realm_lines {
         let v = p.vars[i];
         match realm_auth(cx, v, &sanitize_name(&name)) {
@@ -1130,7 +1146,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         };
         p.report(cx, i, sev, t, msg);
     }
-    for i in p.own_named(&["defaultip"]) {
+    for i in p.own_named(row!("defaultip"), &["defaultip"]) {
         p.report(
             cx,
             i,
@@ -1150,7 +1166,7 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
 /// The peer's transports (build_peer `transport`: tcp/tls only when enabled; the first is the
 /// outbound default), else `[general]`'s list, else UDP.
 fn transport_list(g: &General<'_>, p: &P<'_>) -> Vec<&'static str> {
-    let row = row_of("transport");
+    let row = row!("transport");
     let value = p
         .own(row)
         .last()
@@ -1241,8 +1257,8 @@ fn transport(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, row: usize) {
 /// `permit`/`deny`/`acl` → the endpoint's own ACL, same lines, same order, same engine
 /// (endpoint_acl_handler → ast_append_acl). An ACL that refuses every address is not written:
 /// an error entry stops the migration.
-fn signalling_acl(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
-    let lines = p.own_named(&["permit", "deny", "acl"]);
+fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>) {
+    let lines = p.own_named(row!("permit"), &["permit", "deny", "acl"]);
     if lines.is_empty() {
         return;
     }
@@ -1262,7 +1278,7 @@ fn signalling_acl(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
                     continue;
                 }
                 seen_named.push(n.to_string());
-                match cx.pbx.named_acl(n) {
+                match cx.named_acl(n) {
                     // A named ACL that does not exist rejects everything (named_acl.c).
                     None => named.push(deny_all()),
                     Some(acl) => match named_list(cx, acl) {
@@ -1272,7 +1288,9 @@ fn signalling_acl(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
                 }
             }
         } else if !v.value.is_empty() {
-            let _ = inline.append(&v.value, lname == "permit");
+            let _ = cx
+                .acl_values
+                .append(&mut inline, v.value.as_str(), lname == "permit");
         }
     }
     let mut lists: Vec<&List> = vec![&inline];
@@ -1322,7 +1340,7 @@ fn deny_all() -> List {
 
 /// An acl.conf ACL as a list (`None` when a line does not parse: cannot tell).
 fn named_list(cx: &Cx<'_>, acl: &crate::asterisk::model::NamedAcl) -> Option<List> {
-    let section = cx.pbx.section(acl.section);
+    let section = cx.config.section(acl.section);
     let mut l = List::default();
     for v in &section.variables {
         let permit = match v.name.to_ascii_lowercase().as_str() {
@@ -1339,7 +1357,10 @@ fn named_list(cx: &Cx<'_>, acl: &crate::asterisk::model::NamedAcl) -> Option<Lis
 /// every REGISTER too) → the endpoint's contact ACL. pjsip checks it on every request's
 /// Contact, chan_sip only on REGISTER: written for registering peers only.
 fn contact_acl(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
-    let own = p.own_named(&["contactpermit", "contactdeny", "contactacl"]);
+    let own = p.own_named(
+        row!("contactpermit"),
+        &["contactpermit", "contactdeny", "contactacl"],
+    );
     let general = g.contact_acl();
     if !p.dynamic {
         for i in own {
@@ -1552,9 +1573,9 @@ pub(crate) fn general_codecs(g: &General<'_>) -> String {
     let mut list = CodecList::chan_sip_default();
     let lines: Vec<&Variable> = {
         let mut l: Vec<&Variable> = g
-            .defaults_of(row_of("allow"))
+            .defaults_of(row!("allow"))
             .iter()
-            .chain(g.defaults_of(row_of("disallow")).iter())
+            .chain(g.defaults_of(row!("disallow")).iter())
             .copied()
             .collect();
         l.sort_by_key(|v| v.pos);
@@ -1564,7 +1585,7 @@ pub(crate) fn general_codecs(g: &General<'_>) -> String {
         list.apply(&v.value, v.name.eq_ignore_ascii_case("allow"));
     }
     let video = g
-        .defaults_of(row_of("videosupport"))
+        .defaults_of(row!("videosupport"))
         .iter()
         .rev()
         .find(|v| v.name.eq_ignore_ascii_case("videosupport"))
@@ -1581,8 +1602,8 @@ pub(crate) fn general_codecs(g: &General<'_>) -> String {
 /// order. Video and text codecs are left out unless videosupport/textsupport: chan_sip never
 /// offered them, pjsip would.
 fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
-    let allow = row_of("allow");
-    let disallow = row_of("disallow");
+    let allow = row!("allow");
+    let disallow = row!("disallow");
     let mut general: Vec<&Variable> = g
         .defaults_of(allow)
         .iter()
@@ -1699,7 +1720,7 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
         p.report(cx, i, sev, targets.clone(), msg);
     }
     for name in ["videosupport", "textsupport"] {
-        for i in p.own_named(&[name]) {
+        for i in p.own_named(row!("videosupport"), &[name]) {
             let t = targets.clone();
             p.report(
                 cx,
@@ -1716,8 +1737,8 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
 /// dial a peer that answered later than `qualify` ms; pjsip treats a late answer as
 /// unreachable.
 fn qualify(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
-    let q_lines = p.own_named(&["qualify"]);
-    let f_lines = p.own_named(&["qualifyfreq"]);
+    let q_lines = p.own_named(row!("qualify"), &["qualify"]);
+    let f_lines = p.own_named(row!("qualify"), &["qualifyfreq"]);
     p.overridden(cx, &q_lines);
     p.overridden(cx, &f_lines);
     let ms = match q_lines.last() {
@@ -1728,7 +1749,7 @@ fn qualify(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
         .last()
         .and_then(|&i| leading_int(&p.vars[i].value))
         .or_else(|| {
-            g.defaults_of(row_of("qualifyfreq"))
+            g.defaults_of(row!("qualifyfreq"))
                 .iter()
                 .rev()
                 .find(|v| v.name.eq_ignore_ascii_case("qualifyfreq"))
@@ -1793,8 +1814,8 @@ fn qualify(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
 /// `mailbox` (comma list, `box[@context]`, context `default`) → endpoint `mailboxes`
 /// (unsolicited NOTIFY), or the aor's with `subscribemwi=yes`.
 fn mailbox(cx: &mut Cx<'_>, p: &mut P<'_>) {
-    let lines = p.own_named(&["mailbox"]);
-    let sub_lines = p.own_named(&["subscribemwi"]);
+    let lines = p.own_named(row!("mailbox"), &["mailbox"]);
+    let sub_lines = p.own_named(row!("mailbox"), &["subscribemwi"]);
     p.overridden(cx, &lines);
     p.overridden(cx, &sub_lines);
     let subscribe = sub_lines
@@ -2031,12 +2052,12 @@ pub(crate) fn proxy_uri(value: &str) -> Option<Proxy> {
 }
 
 fn outbound_proxy_line<'a>(g: &General<'a>, p: &P<'a>) -> Option<Line<'a>> {
-    p.effective(g, row_of("outboundproxy"))
+    p.effective(g, row!("outboundproxy"))
 }
 
 impl<'a> P<'a> {
     fn apply_outbound_proxy(&mut self, cx: &mut Cx<'_>, g: &General<'a>) -> Option<String> {
-        let row = row_of("outboundproxy");
+        let row = row!("outboundproxy");
         let own = self.own(row).to_vec();
         self.overridden(cx, &own);
         let line = outbound_proxy_line(g, self)?;

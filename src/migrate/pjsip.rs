@@ -160,23 +160,23 @@ impl Document {
             if members.len() < 2 {
                 continue;
             }
+            // Each member's units, made once: they decide what is common and then what each
+            // member keeps.
+            let units: Vec<Vec<Unit>> = members
+                .iter()
+                .map(|&i| units_of(&self.objects[i].options))
+                .collect();
             let common: Vec<(&'static str, Vec<Opt>)> = {
                 let objects = &self.objects;
-                let first = units_of(&objects[members[0]].options);
-                let others: Vec<(&[Opt], Vec<Unit>)> = members[1..]
-                    .iter()
-                    .map(|&i| {
-                        let opts = objects[i].options.as_slice();
-                        (opts, units_of(opts))
-                    })
-                    .collect();
+                let first = &units[0];
                 let first_opts = objects[members[0]].options.as_slice();
                 first
                     .iter()
                     .filter(|u| {
-                        others
-                            .iter()
-                            .all(|(opts, units)| units.iter().any(|o| o.same(opts, u, first_opts)))
+                        members[1..].iter().zip(&units[1..]).all(|(&i, units)| {
+                            let opts = objects[i].options.as_slice();
+                            units.iter().any(|o| o.same(opts, u, first_opts))
+                        })
                     })
                     .map(|u| {
                         (
@@ -211,10 +211,10 @@ impl Document {
             for (_, opts) in &common {
                 template.options.extend(opts.iter().cloned());
             }
-            for &i in members {
+            for (&i, member_units) in members.iter().zip(units) {
                 let object = &mut self.objects[i];
                 let mut shared = vec![false; object.options.len()];
-                for u in units_of(&object.options) {
+                for u in member_units {
                     let in_common = common.iter().any(|(key, opts)| {
                         *key == u.key
                             && opts.len() == u.idx.len()
