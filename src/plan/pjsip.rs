@@ -63,6 +63,7 @@ pub struct Transport {
     /// `address:port`, IPv6 in brackets.
     pub bind: String,
     /// Networks reached without NAT (`local_net`).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub local_nets: Vec<IpNet>,
     /// The public address (IP or hostname) put in SIP and SDP for everyone else.
     pub external_address: Option<String>,
@@ -116,8 +117,10 @@ pub struct Endpoint {
     pub srtp: bool,
     pub mailboxes: Option<String>,
     /// Source networks allowed to send requests (after `deny` of everything).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
     /// Networks a registration's Contact may point into (after `contact_deny` of everything).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub contact_permit: Vec<IpNet>,
 }
 
@@ -147,6 +150,7 @@ pub struct Identify {
     pub name: String,
     pub endpoint: String,
     /// Source networks (one `match=` line each).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub matches: Vec<IpNet>,
 }
 
