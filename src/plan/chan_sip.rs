@@ -33,6 +33,7 @@ pub struct SipGeneral {
     pub default_transport: String,
     /// The public address chan_sip puts in SIP and SDP for parties outside `local_nets`.
     pub external_address: Option<ExternalAddress>,
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub local_nets: Vec<IpNet>,
     /// Where guests would land: a context that reaches nothing (guests are refused anyway).
     pub guest_context: String,
@@ -125,7 +126,9 @@ pub struct SipPeer {
     pub codecs: Vec<&'static str>,
     /// `encryption=yes` (SRTP); only on TLS peers.
     pub srtp: bool,
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub contact_permit: Vec<IpNet>,
 }
 

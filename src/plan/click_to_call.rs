@@ -41,6 +41,7 @@ pub struct Button {
     pub callee: String,
     pub password: SecretId,
     /// Source networks allowed (the gateway's); empty for browsers, which call from anywhere.
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
     /// The transport it is bound to (`transport-wss` for browsers).
     pub transport: Option<String>,

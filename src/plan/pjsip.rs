@@ -16,6 +16,42 @@ pub struct Pjsip {
     pub transports: Vec<Transport>,
     /// Parties in a stable order: extensions, device lines, trunks, Twilio.
     pub accounts: Vec<Account>,
+    /// The endpoint and aor templates the accounts use (`pjsip.conf` writes only those): found
+    /// once here rather than by a pass of the template over every account, which cost a
+    /// provider's render a tenth of its `pjsip.conf` time.
+    pub templates_used: TemplatesUsed,
+}
+
+/// Which of `pjsip.conf`'s templates the accounts use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TemplatesUsed {
+    /// `endpoint.phone`: an account that registers and authenticates.
+    pub phone: bool,
+    /// `endpoint.trunk`: an account identified by its source address.
+    pub trunk: bool,
+    /// `aor.phone`: an aor that phones register to (it has `max_contacts`).
+    pub phone_aor: bool,
+}
+
+impl TemplatesUsed {
+    fn of(accounts: &[Account]) -> TemplatesUsed {
+        let mut used = TemplatesUsed::default();
+        for account in accounts {
+            if account.endpoint.template == "phone" {
+                used.phone = true;
+            } else {
+                used.trunk = true;
+            }
+            if account
+                .aor
+                .as_ref()
+                .is_some_and(|aor| aor.max_contacts.is_some_and(|n| n > 0))
+            {
+                used.phone_aor = true;
+            }
+        }
+        used
+    }
 }
 
 /// A `type=transport` section.
@@ -27,6 +63,7 @@ pub struct Transport {
     /// `address:port`, IPv6 in brackets.
     pub bind: String,
     /// Networks reached without NAT (`local_net`).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub local_nets: Vec<IpNet>,
     /// The public address (IP or hostname) put in SIP and SDP for everyone else.
     pub external_address: Option<String>,
@@ -80,8 +117,10 @@ pub struct Endpoint {
     pub srtp: bool,
     pub mailboxes: Option<String>,
     /// Source networks allowed to send requests (after `deny` of everything).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
     /// Networks a registration's Contact may point into (after `contact_deny` of everything).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub contact_permit: Vec<IpNet>,
 }
 
@@ -111,6 +150,7 @@ pub struct Identify {
     pub name: String,
     pub endpoint: String,
     /// Source networks (one `match=` line each).
+    #[serde(serialize_with = "super::net_text::serialize")]
     pub matches: Vec<IpNet>,
 }
 
@@ -158,9 +198,10 @@ pub fn build(profile: &Profile, parties: Vec<Party>) -> Pjsip {
     if let Some(tls) = &network.tls {
         add(Protocol::Tls, tls.port.value, Some(tls));
     }
-    let accounts = parties.into_iter().map(pjsip_account).collect();
+    let accounts: Vec<Account> = parties.into_iter().map(pjsip_account).collect();
     Pjsip {
         transports,
+        templates_used: TemplatesUsed::of(&accounts),
         accounts,
     }
 }
