@@ -126,7 +126,14 @@ impl<'a> ProfileContext<'a> {
     /// around it (a flow mapping `{ secret: "…", voicemail: { pin: "1234" } }` is not a
     /// `key: value` line the line masker knows, and may hold several secrets).
     pub fn anchor_secret(&self, loc: &Location) -> Anchor {
-        let mut anchor = self.anchor(loc);
+        // Not `self.anchor(loc)`: its masked snippet would be replaced below (masking a line is
+        // most of the cost of a finding, and a large profile's PBX502 has one per extension).
+        let mut anchor = Anchor {
+            file: loc.file.clone(),
+            line: loc.line.max(1),
+            column: loc.column.max(1),
+            snippet: None,
+        };
         let line = loc
             .line
             .checked_sub(1)
