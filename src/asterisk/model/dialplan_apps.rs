@@ -24,36 +24,44 @@ pub fn split_app(text: &str) -> (&str, &str, bool) {
 /// `[]` or double quotes; and, because variables are substituted before the application sees
 /// its data, not inside `${…}`/`$[…]` either. Quotes and backslashes are kept as written, so
 /// every argument is a piece of `data`.
+///
+/// Scanned byte by byte: every character that matters is ASCII, and no byte of a multi-byte
+/// UTF-8 character is (a large dialplan splits hundreds of thousands of arguments).
 pub fn split_args_on(data: &str, delim: char) -> Vec<&str> {
+    let delim = u8::try_from(delim)
+        .ok()
+        .filter(u8::is_ascii)
+        .expect("an ASCII delimiter");
+    let bytes = data.as_bytes();
     let mut out = Vec::new();
     let mut paren = 0u32;
     let mut bracket = 0u32;
     let mut brace = 0u32;
     let mut quote = false;
     let mut start = 0;
-    let mut chars = data.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            // The escaped character is part of the argument, whatever it is.
-            '\\' => {
-                chars.next();
-            }
-            '"' => quote = !quote,
-            '$' if chars.peek().map(|&(_, n)| n) == Some('{') => {
-                chars.next();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // The escaped character is part of the argument, whatever it is (the rest of a
+            // multi-byte one is never a special byte).
+            b'\\' => i += 1,
+            b'"' => quote = !quote,
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                i += 1;
                 brace += 1;
             }
-            '}' if brace > 0 => brace -= 1,
-            '(' => paren += 1,
-            ')' => paren = paren.saturating_sub(1),
-            '[' => bracket += 1,
-            ']' => bracket = bracket.saturating_sub(1),
+            b'}' if brace > 0 => brace -= 1,
+            b'(' => paren += 1,
+            b')' => paren = paren.saturating_sub(1),
+            b'[' => bracket += 1,
+            b']' => bracket = bracket.saturating_sub(1),
             c if c == delim && paren == 0 && bracket == 0 && brace == 0 && !quote => {
                 out.push(&data[start..i]);
-                start = i + c.len_utf8();
+                start = i + 1;
             }
             _ => {}
         }
+        i += 1;
     }
     out.push(&data[start..]);
     out
