@@ -647,6 +647,40 @@ mod tests {
     }
 
     #[test]
+    fn report_about_folds_like_report_then_section() {
+        let mut v = Vec::new();
+        let mut sink = Sink::new(&GUEST_CALLS, &mut v);
+        let mut worded = 0;
+        for (line, section) in (0..7)
+            .map(|i| (3, format!("s{i}")))
+            .chain([(9, "x".into())])
+        {
+            let anchor = Anchor {
+                file: "sip.conf".into(),
+                line,
+                column: 1,
+                snippet: None,
+            };
+            sink.report_about(anchor, section, || {
+                worded += 1;
+                "guest calls".into()
+            });
+        }
+        drop(sink);
+        assert_eq!(worded, 2, "a folded finding's message is never worded");
+        let expected = inherited_findings();
+        assert_eq!(v.len(), expected.len());
+        for (a, b) in v.iter().zip(&expected) {
+            assert_eq!((a.line, &a.section), (b.line, &b.section));
+            assert_eq!(a.multiplicity(), b.multiplicity());
+            assert_eq!(
+                a.same_line.as_ref().map(|s| &s.sections),
+                b.same_line.as_ref().map(|s| &s.sections)
+            );
+        }
+    }
+
+    #[test]
     fn a_suppressed_template_line_counts_every_section() {
         let text = "[general]\n[t](!)\nallowguest=yes ; pbxgen: ignore[PBX101] lab\n";
         let (n, rest) = run(text, inherited_findings());

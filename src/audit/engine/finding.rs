@@ -187,6 +187,34 @@ impl<'a> Sink<'a> {
         &mut self.findings[last]
     }
 
+    /// [`Sink::report`] of a finding about `section`: when an earlier finding of this rule is
+    /// at the same place, `section` is only added to it and the message is never worded (the
+    /// 20,000 peers inheriting one template line); otherwise the new finding is returned.
+    pub fn report_about(
+        &mut self,
+        anchor: Anchor,
+        section: impl Into<String>,
+        message: impl FnOnce() -> String,
+    ) -> Option<&mut Finding> {
+        self.settle();
+        let key = (file_hash(&anchor.file), anchor.line, anchor.column);
+        if let Some(&first) = self.first_at.get(&key) {
+            if self.findings[first].file == anchor.file {
+                let same = self.findings[first]
+                    .same_line
+                    .get_or_insert_with(Box::default);
+                same.count += 1;
+                if same.sections.len() < SameLine::SHOWN {
+                    same.sections.push(section.into());
+                }
+                return None;
+            }
+        }
+        let finding = self.report(anchor, message());
+        finding.section(section);
+        Some(finding)
+    }
+
     /// Fold the last finding into an earlier one at its place, if it is about a section and
     /// there is one; otherwise it becomes the first at its place.
     fn settle(&mut self) {

@@ -38,14 +38,16 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     {
         let open = |p: &&SipPeer| p.is_dynamic() && p.contact_acl.is_empty();
         for p in sip.peers.iter().filter(open) {
-            sink.report(
+            sink.report_about(
                 ctx.anchor(p.host.as_ref().and_then(|h| h.pos).unwrap_or(p.pos)),
-                format!(
-                    "peer `{}` registers from anywhere with no `contactpermit`/`contactdeny`",
-                    p.name
-                ),
-            )
-            .section(p.name.clone());
+                p.name.clone(),
+                || {
+                    format!(
+                        "peer `{}` registers from anywhere with no `contactpermit`/`contactdeny`",
+                        p.name
+                    )
+                },
+            );
         }
     }
     if let Some(pj) = ctx
@@ -76,11 +78,9 @@ fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
                         .is_some_and(|m| m.value.trim().parse::<u32>().is_ok_and(|n| n > 0))
                 });
             if registers && e.contact_acl.is_empty() {
-                sink.report(
-                    ctx.anchor(e.meta.pos),
-                    format!("endpoint `{}` accepts registrations with no `contact_permit`/`contact_deny`", e.meta.id),
-                )
-                .section(e.meta.id.clone());
+                sink.report_about(ctx.anchor(e.meta.pos), e.meta.id.clone(), || {
+                    format!("endpoint `{}` accepts registrations with no `contact_permit`/`contact_deny`", e.meta.id)
+                });
             }
         }
     }
