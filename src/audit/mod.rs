@@ -613,20 +613,24 @@ mod tests {
         assert_eq!(rest, vec![("PBX003".into(), 1)]);
     }
 
-    /// Seven sections inheriting line 3 from a template, and one finding elsewhere.
+    /// Seven sections inheriting line 3 from a template, and one finding elsewhere: where
+    /// each is reported, and about which section.
+    fn inherited_reports() -> impl Iterator<Item = (Anchor, String)> {
+        let place = |line| Anchor {
+            file: "sip.conf".into(),
+            line,
+            column: 1,
+            snippet: None,
+        };
+        (0..7)
+            .map(move |i| (place(3), format!("s{i}")))
+            .chain([(place(9), "x".to_string())])
+    }
+
     fn inherited_findings() -> Vec<Finding> {
         let mut v = Vec::new();
         let mut sink = Sink::new(&GUEST_CALLS, &mut v);
-        for (line, section) in (0..7)
-            .map(|i| (3, format!("s{i}")))
-            .chain([(9, "x".into())])
-        {
-            let anchor = Anchor {
-                file: "sip.conf".into(),
-                line,
-                column: 1,
-                snippet: None,
-            };
+        for (anchor, section) in inherited_reports() {
             sink.report(anchor, "guest calls").section(section);
         }
         drop(sink);
@@ -651,16 +655,7 @@ mod tests {
         let mut v = Vec::new();
         let mut sink = Sink::new(&GUEST_CALLS, &mut v);
         let mut worded = 0;
-        for (line, section) in (0..7)
-            .map(|i| (3, format!("s{i}")))
-            .chain([(9, "x".into())])
-        {
-            let anchor = Anchor {
-                file: "sip.conf".into(),
-                line,
-                column: 1,
-                snippet: None,
-            };
+        for (anchor, section) in inherited_reports() {
             sink.report_about(anchor, section, || {
                 worded += 1;
                 "guest calls".into()
