@@ -191,7 +191,7 @@ pub struct SharedAcls {
     signalling: FastMap<Box<[u32]>, Arc<Acl>>,
     contact: FastMap<Box<[u32]>, Arc<Acl>>,
     /// The slots of the section at hand's signalling and contact ACL lines (kept to reuse).
-    slots: Vec<u32>,
+    signalling_slots: Vec<u32>,
     contact_slots: Vec<u32>,
     /// Which ACL (if any) each line of the file's table is part of, worked out once per line:
     /// 20,000 peers inheriting a template's lines name the same slots, and comparing every
@@ -211,7 +211,7 @@ impl SharedAcls {
     /// The signalling and the contact ACL of `section` (see [`Acl::signalling`] and
     /// [`Acl::contact`]), its lines sorted into the two in one pass.
     pub fn of(&mut self, section: &Section) -> (Arc<Acl>, Arc<Acl>) {
-        self.slots.clear();
+        self.signalling_slots.clear();
         self.contact_slots.clear();
         for e in section.variables.entries() {
             let kind = *self.kinds.get_or_insert_with(&section.variables, &e, || {
@@ -224,12 +224,12 @@ impl SharedAcls {
                 }
             });
             match kind {
-                AclKind::Signalling => self.slots.push(e.slot),
+                AclKind::Signalling => self.signalling_slots.push(e.slot),
                 AclKind::Contact => self.contact_slots.push(e.slot),
                 AclKind::Neither => {}
             }
         }
-        let signalling = shared(&mut self.signalling, &self.slots, || {
+        let signalling = shared(&mut self.signalling, &self.signalling_slots, || {
             SIGNALLING.read(section, &mut self.entries)
         });
         let contact = shared(&mut self.contact, &self.contact_slots, || {

@@ -658,7 +658,7 @@ pub fn is_ipv6_bind(addr: &str) -> bool {
 /// What peers share: ACLs and base lists written once (a template's), `[general]`'s defaults.
 struct SharedPeerParts<'a> {
     acls: SharedAcls,
-    /// Which of [`PEER_FIELDS`] each line of the file's table sets, worked out once per line.
+    /// Which [`PeerField`] each line of the file's table sets, worked out once per line.
     fields: PerSlot<Option<PeerField>>,
     bases: FastMap<&'a [Text], Arc<[Text]>>,
     /// `[general]`'s `insecure` and `sendrpid` lines (peers without their own use them).
@@ -666,29 +666,57 @@ struct SharedPeerParts<'a> {
     general_sendrpid: u32,
 }
 
-/// The options [`build_peer`] reads, by name; a [`PeerField`] is an index here.
-const PEER_FIELDS: [&str; 17] = [
-    "host",
-    "secret",
-    "context",
-    "trustrpid",
-    "transport",
-    "md5secret",
-    "remotesecret",
-    "insecure",
-    "sendrpid",
-    "defaultuser",
-    "username",
-    "fromuser",
-    "fromdomain",
-    "nat",
-    "port",
-    "qualify",
-    "callerid",
+/// The options [`build_peer`] reads: each field's option name is `PEER_FIELDS[field]`.
+#[derive(Clone, Copy, Debug)]
+enum PeerField {
+    Host,
+    Secret,
+    Context,
+    Trustrpid,
+    Transport,
+    Md5secret,
+    Remotesecret,
+    Insecure,
+    Sendrpid,
+    Defaultuser,
+    Username,
+    Fromuser,
+    Fromdomain,
+    Nat,
+    Port,
+    Qualify,
+    Callerid,
+}
+
+/// Every [`PeerField`] with its option name, in the enum's order.
+const PEER_FIELDS: [(PeerField, &str); 17] = [
+    (PeerField::Host, "host"),
+    (PeerField::Secret, "secret"),
+    (PeerField::Context, "context"),
+    (PeerField::Trustrpid, "trustrpid"),
+    (PeerField::Transport, "transport"),
+    (PeerField::Md5secret, "md5secret"),
+    (PeerField::Remotesecret, "remotesecret"),
+    (PeerField::Insecure, "insecure"),
+    (PeerField::Sendrpid, "sendrpid"),
+    (PeerField::Defaultuser, "defaultuser"),
+    (PeerField::Username, "username"),
+    (PeerField::Fromuser, "fromuser"),
+    (PeerField::Fromdomain, "fromdomain"),
+    (PeerField::Nat, "nat"),
+    (PeerField::Port, "port"),
+    (PeerField::Qualify, "qualify"),
+    (PeerField::Callerid, "callerid"),
 ];
 
-/// An index of [`PEER_FIELDS`].
-type PeerField = u8;
+// Every field once, at its own index (a peer's lines are kept in an array by field).
+const _: () = {
+    let mut i = 0;
+    while i < PEER_FIELDS.len() {
+        assert!(PEER_FIELDS[i].0 as usize == i);
+        i += 1;
+    }
+};
 
 fn build_peer<'a>(
     s: &'a Section,
@@ -697,6 +725,7 @@ fn build_peer<'a>(
     g: &SipGeneral,
     shared: &mut SharedPeerParts<'a>,
 ) -> SipPeer {
+    use PeerField as F;
     let vars = &s.variables;
     // The last line of each field, found in one pass over the section (what `Section::get`
     // answers per name, without comparing every name with every field).
@@ -705,22 +734,16 @@ fn build_peer<'a>(
         let field = *shared.fields.get_or_insert_with(vars, &e, || {
             PEER_FIELDS
                 .iter()
-                .position(|f| e.variable.name.eq_ignore_ascii_case(f))
-                .map(|i| i as PeerField)
+                .find(|(_, name)| e.variable.name.eq_ignore_ascii_case(name))
+                .map(|&(field, _)| field)
         });
         if let Some(f) = field {
             last[f as usize] = Some((e.slot, e.variable));
         }
     }
-    let field = |name: &str| {
-        let i = PEER_FIELDS.iter().position(|f| *f == name);
-        last[i.expect("a field of PEER_FIELDS")].map(|(_, v)| v)
-    };
-    let text = |name: &str| field(name).map(|v| Located::at(v.value.clone(), v.pos));
-    let slot = |name: &str| {
-        let i = PEER_FIELDS.iter().position(|f| *f == name);
-        last[i.expect("a field of PEER_FIELDS")].map_or(NO_SLOT, |(slot, _)| slot)
-    };
+    let field = |f: PeerField| last[f as usize].map(|(_, v)| v);
+    let text = |f: PeerField| field(f).map(|v| Located::at(v.value.clone(), v.pos));
+    let slot = |f: PeerField| last[f as usize].map_or(NO_SLOT, |(slot, _)| slot);
     let or_general = |own: u32, general: u32| if own == NO_SLOT { general } else { own };
     let (acl, contact_acl) = shared.acls.of(s);
     let bases = Arc::clone(
@@ -735,30 +758,30 @@ fn build_peer<'a>(
         section,
         kind,
         bases,
-        host: text("host"),
-        secret: field("secret").map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
-        context: text("context").unwrap_or_else(|| g.context.clone()),
+        host: text(F::Host),
+        secret: field(F::Secret).map(|v| Located::at(Secret::new(v.value.clone()), v.pos)),
+        context: text(F::Context).unwrap_or_else(|| g.context.clone()),
         acl,
         contact_acl,
-        trustrpid: match field("trustrpid") {
+        trustrpid: match field(F::Trustrpid) {
             Some(v) => Located::at(ast_true(&v.value), v.pos),
             None => g.trustrpid.clone(),
         },
-        transport: text("transport").or_else(|| g.transport.clone()),
+        transport: text(F::Transport).or_else(|| g.transport.clone()),
         options: PeerOptions {
             table: Arc::clone(vars.table()),
-            md5secret: slot("md5secret"),
-            remotesecret: slot("remotesecret"),
-            insecure: or_general(slot("insecure"), shared.general_insecure),
-            sendrpid: or_general(slot("sendrpid"), shared.general_sendrpid),
-            defaultuser: slot("defaultuser"),
-            username: slot("username"),
-            fromuser: slot("fromuser"),
-            fromdomain: slot("fromdomain"),
-            nat: slot("nat"),
-            port: slot("port"),
-            qualify: slot("qualify"),
-            callerid: slot("callerid"),
+            md5secret: slot(F::Md5secret),
+            remotesecret: slot(F::Remotesecret),
+            insecure: or_general(slot(F::Insecure), shared.general_insecure),
+            sendrpid: or_general(slot(F::Sendrpid), shared.general_sendrpid),
+            defaultuser: slot(F::Defaultuser),
+            username: slot(F::Username),
+            fromuser: slot(F::Fromuser),
+            fromdomain: slot(F::Fromdomain),
+            nat: slot(F::Nat),
+            port: slot(F::Port),
+            qualify: slot(F::Qualify),
+            callerid: slot(F::Callerid),
         },
     }
 }
