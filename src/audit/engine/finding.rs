@@ -102,6 +102,16 @@ impl Finding {
         self
     }
 
+    /// Count one more section at this finding's line (named while fewer than
+    /// [`SameLine::SHOWN`] are).
+    fn also_applies_to(&mut self, section: impl FnOnce() -> String) {
+        let same = self.same_line.get_or_insert_with(Box::default);
+        same.count += 1;
+        if same.sections.len() < SameLine::SHOWN {
+            same.sections.push(section());
+        }
+    }
+
     /// How many findings this one stands for: itself and the other sections at its line.
     pub fn multiplicity(&self) -> usize {
         1 + self.same_line.as_ref().map_or(0, |s| s.count as usize)
@@ -200,13 +210,7 @@ impl<'a> Sink<'a> {
         let key = (file_hash(&anchor.file), anchor.line, anchor.column);
         if let Some(&first) = self.first_at.get(&key) {
             if self.findings[first].file == anchor.file {
-                let same = self.findings[first]
-                    .same_line
-                    .get_or_insert_with(Box::default);
-                same.count += 1;
-                if same.sections.len() < SameLine::SHOWN {
-                    same.sections.push(section.into());
-                }
+                self.findings[first].also_applies_to(|| section.into());
                 return None;
             }
         }
@@ -229,13 +233,8 @@ impl<'a> Sink<'a> {
                 if f.section.is_some() && self.findings[first].file == self.findings[last].file =>
             {
                 let folded = self.findings.pop().expect("the last finding");
-                let same = self.findings[first]
-                    .same_line
-                    .get_or_insert_with(Box::default);
-                same.count += 1;
-                if same.sections.len() < SameLine::SHOWN {
-                    same.sections.extend(folded.section);
-                }
+                let section = folded.section.expect("a finding about a section");
+                self.findings[first].also_applies_to(|| section);
             }
             _ => {
                 self.first_at.insert(key, last);
