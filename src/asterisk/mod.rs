@@ -88,7 +88,7 @@ pub fn load_dir_allowing(dir: &Path, allowed: &[PathBuf]) -> Result<Config> {
     }
     let tree = source::Tree::new(&[dir.to_path_buf()], allowed)?;
     let twiml = twiml_files(dir, &tree)?;
-    let mut loader = reader::Loader::disk(dir.to_path_buf(), tree);
+    let mut tops = Vec::new();
     for kind in FileKind::KNOWN {
         let Some(name) = kind.asterisk_name() else {
             continue;
@@ -98,11 +98,19 @@ pub fn load_dir_allowing(dir: &Path, allowed: &[PathBuf]) -> Result<Config> {
         if std::fs::symlink_metadata(&path).is_err() || std::fs::metadata(&path).is_err() {
             continue;
         }
-        loader.load_top(&path, name.to_string(), kind)?;
+        tops.push(reader::Top {
+            path,
+            name: name.to_string(),
+            kind,
+        });
     }
-    for (path, name) in twiml {
-        loader.load_top(&path, name, FileKind::Twiml)?;
-    }
+    tops.extend(twiml.into_iter().map(|(path, name)| reader::Top {
+        path,
+        name,
+        kind: FileKind::Twiml,
+    }));
+    let mut loader = reader::Loader::disk(dir.to_path_buf(), tree);
+    loader.load_tops(&tops)?;
     finish(loader)
 }
 
@@ -235,10 +243,16 @@ pub fn load_files_as(files: &[(PathBuf, FileKind)], allowed: &[PathBuf]) -> Resu
         }
     }
     let tree = source::Tree::new(&dirs, allowed)?;
+    let tops: Vec<reader::Top> = files
+        .iter()
+        .map(|(path, kind)| reader::Top {
+            path: path.clone(),
+            name: file_name(path),
+            kind: *kind,
+        })
+        .collect();
     let mut loader = reader::Loader::disk(root, tree);
-    for (path, kind) in files {
-        loader.load_top(path, file_name(path), *kind)?;
-    }
+    loader.load_tops(&tops)?;
     finish(loader)
 }
 
@@ -251,10 +265,17 @@ pub fn load_texts_as<B: Into<std::sync::Arc<[u8]>>>(
     files: Vec<(String, B)>,
     tops: &[(String, FileKind)],
 ) -> Config {
+    let tops: Vec<reader::Top> = tops
+        .iter()
+        .map(|(name, kind)| reader::Top {
+            path: PathBuf::from(name),
+            name: name.clone(),
+            kind: *kind,
+        })
+        .collect();
     let mut loader = reader::Loader::memory(PathBuf::from(root_name), files);
-    for (name, kind) in tops {
-        loader.load_top_memory(name, *kind);
-    }
+    // Reading from memory fails on nothing (an unknown name is skipped).
+    let _ = loader.load_tops(&tops);
     loader.finish()
 }
 

@@ -25,6 +25,7 @@ use crate::diag::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Asterisk's line buffer is 8192 bytes: a line (without its `\n`) of this many bytes or more
 /// does not fit and is dropped.
@@ -51,14 +52,24 @@ enum Store {
 /// Reads top-level files and everything they include into one [`Config`].
 pub struct Loader {
     root: PathBuf,
-    store: Store,
+    store: Arc<Store>,
     sources: SourceMap,
     by_path: HashMap<PathBuf, FileId>,
     files: Vec<ConfigFile>,
-    /// Bytes read from disk so far (against [`Tree::max_total`]).
-    read_total: u64,
+    /// Bytes read from disk so far, by this loader and every one reading the same tree with it
+    /// ([`Loader::load_tops`]), against [`Tree::max_total`].
+    read_total: Arc<AtomicU64>,
     /// The first read limit crossed: loading fails with it.
     limit_error: Option<Error>,
+}
+
+/// A top-level file to read ([`Loader::load_tops`]).
+pub struct Top {
+    /// Where it is on disk (a loader reading from memory finds it by `name`).
+    pub path: PathBuf,
+    /// The name it is known by (`sip.conf`).
+    pub name: String,
+    pub kind: FileKind,
 }
 
 /// Why a file of the tree was not read.
@@ -112,11 +123,11 @@ impl Loader {
     pub fn disk(root: PathBuf, tree: Tree) -> Loader {
         Loader {
             root,
-            store: Store::Disk(tree),
+            store: Arc::new(Store::Disk(tree)),
             sources: SourceMap::new(),
             by_path: HashMap::new(),
             files: Vec::new(),
-            read_total: 0,
+            read_total: Arc::default(),
             limit_error: None,
         }
     }
@@ -126,18 +137,18 @@ impl Loader {
         let map = files.into_iter().map(|(n, b)| (n, b.into())).collect();
         Loader {
             root,
-            store: Store::Memory(map),
+            store: Arc::new(Store::Memory(map)),
             sources: SourceMap::new(),
             by_path: HashMap::new(),
             files: Vec::new(),
-            read_total: 0,
+            read_total: Arc::default(),
             limit_error: None,
         }
     }
 
     /// Read a file of the tree from disk, within the read limits.
     fn read_disk(&mut self, path: &Path) -> Result<Vec<u8>, NotRead> {
-        let Store::Disk(tree) = &self.store else {
+        let Store::Disk(tree) = &*self.store else {
             return Err(NotRead::Denied(Denied::Io(
                 std::io::ErrorKind::NotFound.into(),
             )));
@@ -151,8 +162,8 @@ impl Loader {
             max_file,
         )
         .map_err(NotRead::Limit)?;
-        self.read_total += bytes.len() as u64;
-        if self.read_total > max_total {
+        let len = bytes.len() as u64;
+        if self.read_total.fetch_add(len, Ordering::Relaxed) + len > max_total {
             return Err(NotRead::Limit(crate::fsutil::too_large(
                 &self.root,
                 crate::fsutil::Limit::ConfigTree,
@@ -212,7 +223,7 @@ impl Loader {
 
     /// Read a top-level in-memory file (nothing happens when the name is unknown).
     pub fn load_top_memory(&mut self, name: &str, kind: FileKind) {
-        let Store::Memory(map) = &self.store else {
+        let Store::Memory(map) = &*self.store else {
             return;
         };
         let Some(bytes) = map.get(name).cloned() else {
@@ -220,6 +231,110 @@ impl Loader {
         };
         let id = self.add_source(PathBuf::from(name), bytes);
         self.parse_top(id, name.to_string(), kind);
+    }
+
+    /// Read `tops` in order: the same as [`Loader::load_top`] (or [`Loader::load_top_memory`])
+    /// on each in turn, with the same ids, order and errors, but on two threads.
+    ///
+    /// Each top-level file is read by a loader of its own (one takes files from the front of
+    /// the list, the other from the back: the dialplan, usually the largest, comes last), then
+    /// joined in order: a file read earlier keeps its id and later reads of it take that id,
+    /// exactly as one loader would have numbered them. The read limits are shared. The first
+    /// error in list order is returned, as reading in order would have stopped there.
+    pub fn load_tops(&mut self, tops: &[Top]) -> Result<()> {
+        if tops.len() < 2 {
+            return tops.iter().try_for_each(|top| self.load_one(top));
+        }
+        let queue = std::sync::Mutex::new(0..tops.len());
+        let worker = |from_back: bool| {
+            let mut done = Vec::new();
+            loop {
+                let next = {
+                    let mut left = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    if from_back {
+                        left.next_back()
+                    } else {
+                        left.next()
+                    }
+                };
+                let Some(i) = next else {
+                    return done;
+                };
+                let mut loader = self.sibling();
+                let read = loader.load_one(&tops[i]).map(|()| loader);
+                done.push((i, read));
+            }
+        };
+        let mut read: Vec<(usize, Result<Loader>)> = std::thread::scope(|scope| {
+            let back = scope.spawn(|| worker(true));
+            let mut all = worker(false);
+            match back.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            all
+        });
+        read.sort_unstable_by_key(|(i, _)| *i);
+        for (_, loader) in read {
+            self.join(loader?);
+        }
+        Ok(())
+    }
+
+    fn load_one(&mut self, top: &Top) -> Result<()> {
+        match &*self.store {
+            Store::Disk(_) => self.load_top(&top.path, top.name.clone(), top.kind),
+            Store::Memory(_) => {
+                self.load_top_memory(&top.name, top.kind);
+                Ok(())
+            }
+        }
+    }
+
+    /// A loader with nothing read yet, reading the same tree within the same limits.
+    fn sibling(&self) -> Loader {
+        Loader {
+            root: self.root.clone(),
+            store: Arc::clone(&self.store),
+            sources: SourceMap::new(),
+            by_path: HashMap::new(),
+            files: Vec::new(),
+            read_total: Arc::clone(&self.read_total),
+            limit_error: None,
+        }
+    }
+
+    /// Add what `other` read after what this loader read, as if this one had read it.
+    fn join(&mut self, other: Loader) {
+        let mut renumbered = false;
+        let map: Vec<FileId> = other
+            .sources
+            .into_files()
+            .into_iter()
+            .enumerate()
+            .map(|(i, source)| {
+                let id = match self.by_path.get(&source.path) {
+                    Some(&id) => id,
+                    None => {
+                        let path = source.path.clone();
+                        let id = self.sources.add(source);
+                        self.by_path.insert(path, id);
+                        id
+                    }
+                };
+                renumbered |= id.0 as usize != i;
+                id
+            })
+            .collect();
+        for mut file in other.files {
+            if renumbered {
+                file.renumber_files(&map);
+            }
+            self.files.push(file);
+        }
+        if self.limit_error.is_none() {
+            self.limit_error = other.limit_error;
+        }
     }
 
     /// The read limit crossed while reading, if any (then the files read are incomplete).
@@ -299,7 +414,7 @@ impl Loader {
         let mut found = Vec::new();
         let mut outside = Vec::new();
         for alt in glob::expand_braces(pattern) {
-            match &self.store {
+            match &*self.store {
                 Store::Disk(tree) => {
                     let path = self.disk_path(&alt);
                     // A pattern whose fixed part leaves the tree is refused as written: nothing
@@ -1326,6 +1441,8 @@ mod tests {
     //! Each test name says the rule it pins.
 
     use super::super::{Config, ConfigFile, DiagnosticCode, FileKind, Severity, load_texts};
+    use super::{Loader, Top};
+    use std::path::PathBuf;
 
     /// Parse one in-memory `sip.conf`.
     fn parse(text: &str) -> ConfigFile {
@@ -1346,6 +1463,47 @@ mod tests {
                 .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn reading_top_level_files_on_two_threads_numbers_files_as_reading_in_order_does() {
+        let files: Vec<(String, Vec<u8>)> = [
+            ("sip.conf", "[general]\n#include common.conf\n[a]\nx=1\n"),
+            (
+                "pjsip.conf",
+                "#include own.conf\n[t](!)\ny=2\n[b](t)\n#include common.conf\nz+=3\n",
+            ),
+            ("extensions.conf", "[c]\nexten => 1,1,NoOp()\n#include own.conf\n"),
+            ("common.conf", "; shared\n[shared]\nq=4\n"),
+            ("own.conf", "[own]\nr=5\n"),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+        .collect();
+        let tops: Vec<Top> = [
+            ("sip.conf", FileKind::Sip),
+            ("pjsip.conf", FileKind::Pjsip),
+            ("extensions.conf", FileKind::Extensions),
+        ]
+        .into_iter()
+        .map(|(n, kind)| Top {
+            path: PathBuf::from(n),
+            name: n.to_string(),
+            kind,
+        })
+        .collect();
+        let mut in_order = Loader::memory(PathBuf::from("mem"), files.clone());
+        for top in &tops {
+            in_order.load_top_memory(&top.name, top.kind);
+        }
+        let mut together = Loader::memory(PathBuf::from("mem"), files);
+        together.load_tops(&tops).expect("memory reads never fail");
+        let (in_order, together) = (in_order.finish(), together.finish());
+        // Shared includes are read once: five sources, and later top-level files point at the
+        // ids the earlier ones gave them.
+        assert_eq!(together.sources.files().len(), 5);
+        let json = |c: &Config| serde_json::to_string(c).expect("serialisable");
+        assert_eq!(json(&together), json(&in_order));
     }
 
     fn codes(f: &ConfigFile) -> Vec<DiagnosticCode> {

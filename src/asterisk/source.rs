@@ -110,6 +110,11 @@ impl SourceMap {
         &self.files
     }
 
+    /// The files, in id order.
+    pub fn into_files(self) -> Vec<SourceFile> {
+        self.files
+    }
+
     /// The id of an already-read file with this path, if any.
     pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
         self.files

@@ -277,6 +277,53 @@ fn mask_mailbox_pins(section: &Section) -> Section {
 }
 
 impl ConfigFile {
+    /// Renumber every file this one refers to (its positions, its directives' files) through
+    /// `map`: a file read on its own [`super::SourceMap`] joining the one of the whole read.
+    pub(crate) fn renumber_files(&mut self, map: &[FileId]) {
+        let file = |id: FileId| map[id.0 as usize];
+        let pos = |p: &mut Pos| p.file = file(p.file);
+        let positions = |ps: &mut Positions| {
+            if let Some(list) = ps.0.as_deref_mut() {
+                list.iter_mut().for_each(pos);
+            }
+        };
+        self.file = file(self.file);
+        // Sections share their file's table: each table is renumbered once, while no section
+        // holds it (so it is not copied).
+        let empty = Arc::new(Vec::new());
+        let mut tables: Vec<Arc<Vec<Variable>>> = Vec::new();
+        let mut table_of: Vec<usize> = Vec::with_capacity(self.sections.len());
+        for section in &mut self.sections {
+            pos(&mut section.pos);
+            positions(&mut section.appended_at);
+            let table = section.variables.take_table(&empty);
+            let at = match tables.iter().rposition(|t| Arc::ptr_eq(t, &table)) {
+                Some(at) => at,
+                None => {
+                    tables.push(table);
+                    tables.len() - 1
+                }
+            };
+            table_of.push(at);
+        }
+        for table in &mut tables {
+            for v in Arc::make_mut(table) {
+                pos(&mut v.pos);
+                pos(&mut v.value_pos);
+                positions(&mut v.appended_at);
+            }
+        }
+        for (section, at) in self.sections.iter_mut().zip(table_of) {
+            section.variables.set_table(&tables[at]);
+        }
+        self.diagnostics.iter_mut().for_each(|d| pos(&mut d.pos));
+        for d in &mut self.directives {
+            pos(&mut d.pos);
+            d.files.iter_mut().for_each(|f| *f = file(*f));
+        }
+        self.comments.iter_mut().for_each(|c| pos(&mut c.pos));
+    }
+
     /// Asterisk refuses the whole file (CONFIG_STATUS_FILEINVALID): the module loads nothing
     /// from it. pbxgen still reads on, to report everything at once.
     pub fn is_invalid(&self) -> bool {
@@ -571,6 +618,11 @@ impl Variables {
     /// Point at the file's finished table.
     pub(crate) fn set_table(&mut self, table: &Arc<Vec<Variable>>) {
         self.table = Arc::clone(table);
+    }
+
+    /// The table, leaving an empty one in its place (see [`ConfigFile::renumber_files`]).
+    fn take_table(&mut self, empty: &Arc<Vec<Variable>>) -> Arc<Vec<Variable>> {
+        std::mem::replace(&mut self.table, Arc::clone(empty))
     }
 
     fn push_run(&mut self, run: Run) {
