@@ -9,7 +9,7 @@ use super::dialplan::{
     pattern_class,
 };
 use super::dialplan_apps::{split_app, split_args, split_args_on};
-use super::taint::{Scope, Sources, Taint, Vars, matching, var_key};
+use super::taint::{Reads, Scope, Sources, Taint, Vars, matching, var_key};
 use super::values::bool_option;
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
@@ -347,26 +347,30 @@ struct Pass {
     globals: Vars,
     /// Taint of `${ARGn}` per called context (Gosub/Macro arguments).
     call_args: HashMap<String, Vec<Taint>>,
-    /// Per context (the recording pass only), each at its exact length.
+    /// Per context, each at its exact length.
     edges: Vec<Vec<Edge>>,
     dials: Vec<Vec<DialTarget>>,
     sinks: Vec<Vec<Sink>>,
+    reads: WalkReads,
 }
 
 /// Compute edges, dial targets and sinks. Taint flows through variables and subroutine
-/// arguments, so the walk first repeats (recording nothing) until what it learns stops changing
-/// — a few times at most — then records once.
+/// arguments, so the walk repeats until what it learns stops changing (a few times at most).
+/// A walk's records depend only on what it read of what it was given, so the walk after which
+/// nothing it read changes records what is kept: usually the first.
 fn analyse(dp: &mut Dialplan) {
-    let mut learned = Pass::default();
+    let mut given = Pass::default();
+    let mut kept = None;
     for _ in 0..4 {
-        let next = walk(dp, &learned.globals, &learned.call_args, false);
-        let stable = next.globals == learned.globals && next.call_args == learned.call_args;
-        learned = next;
-        if stable {
+        let next = walk(dp, &given.globals, &given.call_args);
+        let settled = !read_a_change(&next.reads, &given, &next);
+        if settled {
+            kept = Some(next);
             break;
         }
+        given = next;
     }
-    let mut pass = walk(dp, &learned.globals, &learned.call_args, true);
+    let mut pass = kept.unwrap_or_else(|| walk(dp, &given.globals, &given.call_args));
     for (i, c) in dp.contexts.iter_mut().enumerate() {
         c.edges = std::mem::take(&mut pass.edges[i]);
         c.dials = std::mem::take(&mut pass.dials[i]);
@@ -374,25 +378,49 @@ fn analyse(dp: &mut Dialplan) {
     }
 }
 
+/// Whether a walk given `given` read a value that differs in `next` (what it learned): only then
+/// would walking again given `next` read, learn or record anything else.
+fn read_a_change(reads: &WalkReads, given: &Pass, next: &Pass) -> bool {
+    let global_changed = |k: &String| given.globals.get(k) != next.globals.get(k);
+    let args_changed = |c: &String| given.call_args.get(c) != next.call_args.get(c);
+    given
+        .globals
+        .keys()
+        .chain(next.globals.keys())
+        .any(|k| global_changed(k) && reads.scope.read_global(k))
+        || given
+            .call_args
+            .keys()
+            .chain(next.call_args.keys())
+            .any(|c| args_changed(c) && reads.args_in.contains(c.as_str()))
+}
+
+/// What one walk looked up of what it was given.
+#[derive(Default)]
+struct WalkReads {
+    scope: Reads,
+    /// Contexts that read `${ARGn}`.
+    args_in: crate::asterisk::fast_hash::FastSet<String>,
+}
+
 fn walk(
     dp: &Dialplan,
     globals: &Vars,
     call_args: &HashMap<String, Vec<Taint>>,
-    record: bool,
 ) -> Pass {
     let mut learned_globals = Vars::default();
     let mut learned_call_args = HashMap::new();
-    let contexts = if record { dp.contexts.len() } else { 0 };
+    let contexts = dp.contexts.len();
     let mut edges = Vec::with_capacity(contexts);
     let mut dials = Vec::with_capacity(contexts);
     let mut sinks = Vec::with_capacity(contexts);
     let no_text = Text::default();
+    let mut reads = WalkReads::default();
     let mut w = Walker {
         context: &no_text,
         exten: &no_text,
         line: &no_text,
         s: Text::from("s"),
-        record,
         edges: Vec::new(),
         dials: Vec::new(),
         sinks: Vec::new(),
@@ -402,18 +430,16 @@ fn walk(
     for c in &dp.contexts {
         w.context = &c.name;
         w.exten = &no_text;
-        if record {
-            for inc in &c.includes {
-                w.edges.push(Edge {
-                    from: c.name.clone(),
-                    kind: EdgeKind::Include,
-                    dynamic: is_dynamic(&inc.context),
-                    target_context: inc.context.clone(),
-                    target_exten: None,
-                    exten: None,
-                    pos: inc.pos,
-                });
-            }
+        for inc in &c.includes {
+            w.edges.push(Edge {
+                from: c.name.clone(),
+                kind: EdgeKind::Include,
+                dynamic: is_dynamic(&inc.context),
+                target_context: inc.context.clone(),
+                target_exten: None,
+                exten: None,
+                pos: inc.pos,
+            });
         }
         let args = call_args
             .get(c.name.as_str())
@@ -432,6 +458,7 @@ fn walk(
                     local: &local,
                     global: globals,
                     args,
+                    reads: &reads.scope,
                 };
                 w.line = &p.raw_args;
                 let sets = w.priority(&scope, &p.app, &p.raw_args, &p.args(), p.app_pos);
@@ -444,12 +471,13 @@ fn walk(
                 }
             }
         }
-        if record {
-            // Collected from the reused vectors: each context's at its exact length.
-            edges.push(w.edges.drain(..).collect());
-            dials.push(w.dials.drain(..).collect());
-            sinks.push(w.sinks.drain(..).collect());
+        if reads.scope.took_args() {
+            reads.args_in.insert(c.name.to_string());
         }
+        // Collected from the reused vectors: each context's at its exact length.
+        edges.push(w.edges.drain(..).collect());
+        dials.push(w.dials.drain(..).collect());
+        sinks.push(w.sinks.drain(..).collect());
     }
     drop(w);
     Pass {
@@ -458,6 +486,7 @@ fn walk(
         edges,
         dials,
         sinks,
+        reads,
     }
 }
 
@@ -473,8 +502,6 @@ struct Walker<'a> {
     line: &'a Text,
     /// `s`, the extension Macro and DISA enter.
     s: Text,
-    /// Record edges, dial targets and sinks (the last pass), or only learn taint.
-    record: bool,
     edges: Vec<Edge>,
     dials: Vec<DialTarget>,
     sinks: Vec<Sink>,
@@ -642,9 +669,6 @@ impl Walker<'_> {
     }
 
     fn sink(&mut self, scope: &Scope<'_>, kind: SinkKind, name: &str, argument: &str, pos: Pos) {
-        if !self.record {
-            return;
-        }
         // AGI arguments reach the script as separate values: what matters is who chooses the
         // script or FastAGI URL, the first argument.
         let t = if kind == SinkKind::Agi {
@@ -666,9 +690,6 @@ impl Walker<'_> {
     }
 
     fn edge(&mut self, kind: EdgeKind, target: Text, exten: Option<Text>, pos: Pos) {
-        if !self.record {
-            return;
-        }
         self.edges.push(Edge {
             from: self.context.clone(),
             kind,
@@ -692,9 +713,6 @@ impl Walker<'_> {
     }
 
     fn goto(&mut self, kind: EdgeKind, parts: &[&str], pos: Pos) {
-        if !self.record {
-            return;
-        }
         if let Some((context, exten)) = self.goto_target(parts) {
             self.edge(kind, context, exten, pos);
         }
@@ -793,7 +811,7 @@ impl Walker<'_> {
     }
 
     fn dial_target(&mut self, scope: &Scope<'_>, app: &str, chan: &str, pos: Pos) {
-        if chan.is_empty() || !self.record {
+        if chan.is_empty() {
             return;
         }
         let (tech_text, resource) = chan.split_once('/').unwrap_or((chan, &chan[chan.len()..]));

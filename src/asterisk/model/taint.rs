@@ -179,6 +179,38 @@ pub struct Scope<'a> {
     pub global: &'a Vars,
     /// Taint of `${ARGn}` (index n-1) in this context.
     pub args: &'a [Taint],
+    /// Where the lookups in `global` and `args` are noted.
+    pub reads: &'a Reads,
+}
+
+/// What a walk of the dialplan looked up in what earlier walks learned (the variables set
+/// anywhere, the subroutine arguments): a later walk given more learned values reads something
+/// different only if one of these changed.
+#[derive(Default)]
+pub struct Reads {
+    /// Keys looked up in [`Scope::global`].
+    globals: std::cell::RefCell<crate::asterisk::fast_hash::FastSet<String>>,
+    /// `${ARGn}` was read since [`Reads::took_args`] last asked.
+    args: std::cell::Cell<bool>,
+}
+
+impl Reads {
+    fn global(&self, key: &str) {
+        let mut globals = self.globals.borrow_mut();
+        if !globals.contains(key) {
+            globals.insert(key.to_string());
+        }
+    }
+
+    /// Whether `key` was looked up in the globals.
+    pub fn read_global(&self, key: &str) -> bool {
+        self.globals.borrow().contains(key)
+    }
+
+    /// Whether `${ARGn}` was read since the last call (then, by the context just walked).
+    pub fn took_args(&self) -> bool {
+        self.args.replace(false)
+    }
 }
 
 impl Scope<'_> {
@@ -212,6 +244,7 @@ impl Scope<'_> {
                     return t;
                 }
                 if let Some(n) = k.strip_prefix("ARG").and_then(|n| n.parse::<usize>().ok()) {
+                    self.reads.args.set(true);
                     let t = n
                         .checked_sub(1)
                         .and_then(|i| self.args.get(i))
@@ -226,11 +259,8 @@ impl Scope<'_> {
                         t
                     };
                 }
-                self.local
-                    .get(k)
-                    .or_else(|| self.global.get(k))
-                    .copied()
-                    .unwrap_or_default()
+                self.reads.global(k);
+                self.global.get(k).copied().unwrap_or_default()
             }
         }
     }
@@ -448,6 +478,7 @@ mod tests {
             local,
             global: EMPTY.get_or_init(Vars::default),
             args,
+            reads: Box::leak(Box::default()),
         }
     }
 
