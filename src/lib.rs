@@ -17,6 +17,7 @@ pub mod breadth;
 pub mod diag;
 pub mod dispose;
 pub mod fsutil;
+pub mod json_text;
 pub mod migrate;
 pub mod plan;
 pub mod profile;

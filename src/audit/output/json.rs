@@ -14,92 +14,247 @@
 //! reachability findings. File paths are relative to the audited directory. `inputs` lists the
 //! top-level files read and the kind of Asterisk file each was read as.
 
-use super::{Input, Report};
-use crate::audit::engine::{Finding, PathStep};
-use serde::Serialize;
+use super::Report;
+use crate::audit::engine::Finding;
+use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
 
 /// Version of the JSON shape.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    findings: JsonFindings<'a>,
-    summary: Summary,
-    inputs: &'a [Input],
-}
-
-/// The findings, converted one at a time while they are written (a large audit has hundreds
-/// of thousands: no second copy of them is built).
-struct JsonFindings<'a>(&'a [Finding]);
-
-impl Serialize for JsonFindings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|f| JsonFinding {
-            rule: f.rule.code,
-            name: f.rule.name,
-            severity: f.severity.as_str(),
-            file: &f.file,
-            line: f.line,
-            column: f.column,
-            section: f.section.as_deref(),
-            option: f.option.as_deref(),
-            message: &f.message,
-            path: &f.path,
-            fix: &f.fix,
-            fingerprint: f.fingerprint(),
-        }))
-    }
-}
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    rule: &'static str,
-    name: &'static str,
-    severity: &'static str,
-    file: &'a str,
-    line: u32,
-    column: u32,
-    section: Option<&'a str>,
-    option: Option<&'a str>,
-    message: &'a str,
-    path: &'a [PathStep],
-    fix: &'a str,
-    fingerprint: String,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    critical: usize,
-    high: usize,
-    medium: usize,
-    low: usize,
-    info: usize,
-}
-
 /// The report as a string (what [`write`] writes).
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
-    // Writing to memory cannot fail, and serde_json writes UTF-8 only.
+    // Writing to memory cannot fail, and only UTF-8 is written.
     let _ = write(report, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Write the report, pretty-printed and followed by a newline.
+/// Write the report, pretty-printed as serde_json prints it (a test holds the two together),
+/// followed by a newline. Written by hand and streamed in chunks: a large audit has hundreds of
+/// thousands of findings, and serde_json's pretty printer was most of the time of writing them.
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let [critical, high, medium, low, info] = report.counts().map(|(_, n)| n);
-    let doc = JsonReport {
-        version: VERSION,
-        findings: JsonFindings(&report.findings),
-        summary: Summary {
-            critical,
-            high,
-            medium,
-            low,
-            info,
-        },
-        inputs: &report.inputs,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    buf.extend_from_slice(b"{\n  \"version\": ");
+    push_number(&mut buf, VERSION);
+    buf.extend_from_slice(b",\n  \"findings\": [");
+    for (i, f) in report.findings.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        push_finding(&mut buf, f);
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    if !report.findings.is_empty() {
+        buf.extend_from_slice(b"\n  ");
+    }
+    buf.extend_from_slice(b"],\n  \"summary\": {");
+    for (i, (severity, n)) in report.counts().into_iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        push_str(&mut buf, severity.as_str());
+        buf.extend_from_slice(b": ");
+        push_number(&mut buf, n as u64);
+    }
+    buf.extend_from_slice(b"\n  },\n  \"inputs\": [");
+    for (i, input) in report.inputs.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(b"    {\n      \"file\": ");
+        push_str(&mut buf, &input.file);
+        buf.extend_from_slice(b",\n      \"kind\": ");
+        push_str(&mut buf, input.kind.name());
+        buf.extend_from_slice(b"\n    }");
+    }
+    if !report.inputs.is_empty() {
+        buf.extend_from_slice(b"\n  ");
+    }
+    buf.extend_from_slice(b"]\n}\n");
+    out.write_all(&buf)
+}
+
+fn push_finding(buf: &mut Vec<u8>, f: &Finding) {
+    buf.extend_from_slice(b"    {\n      \"rule\": ");
+    push_str(buf, f.rule.code);
+    buf.extend_from_slice(b",\n      \"name\": ");
+    push_str(buf, f.rule.name);
+    buf.extend_from_slice(b",\n      \"severity\": ");
+    push_str(buf, f.severity.as_str());
+    buf.extend_from_slice(b",\n      \"file\": ");
+    push_str(buf, &f.file);
+    buf.extend_from_slice(b",\n      \"line\": ");
+    push_number(buf, f.line);
+    buf.extend_from_slice(b",\n      \"column\": ");
+    push_number(buf, f.column);
+    buf.extend_from_slice(b",\n      \"section\": ");
+    push_opt_str(buf, f.section.as_deref());
+    buf.extend_from_slice(b",\n      \"option\": ");
+    push_opt_str(buf, f.option.as_deref());
+    buf.extend_from_slice(b",\n      \"message\": ");
+    push_str(buf, &f.message);
+    buf.extend_from_slice(b",\n      \"path\": [");
+    for (i, step) in f.path.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(b"        {\n          \"file\": ");
+        push_str(buf, &step.file);
+        buf.extend_from_slice(b",\n          \"line\": ");
+        push_number(buf, step.line);
+        buf.extend_from_slice(b",\n          \"column\": ");
+        push_number(buf, step.column);
+        buf.extend_from_slice(b",\n          \"text\": ");
+        push_str(buf, &step.text);
+        buf.extend_from_slice(b"\n        }");
+    }
+    if !f.path.is_empty() {
+        buf.extend_from_slice(b"\n      ");
+    }
+    buf.extend_from_slice(b"],\n      \"fix\": ");
+    push_str(buf, &f.fix);
+    buf.extend_from_slice(b",\n      \"fingerprint\": ");
+    push_str(buf, &f.fingerprint());
+    buf.extend_from_slice(b"\n    }");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Input, Report};
+    use crate::asterisk::FileKind;
+    use crate::audit::analysis::path::PathStep;
+    use crate::audit::engine::{Anchor, Finding, Sink};
+    use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
+    use serde::Serialize;
+
+    /// The documented shape, as serde_json writes it: what [`super::write`] must match byte for
+    /// byte.
+    fn serde_json_of(report: &Report) -> String {
+        #[derive(Serialize)]
+        struct JsonReport<'a> {
+            version: u32,
+            findings: Vec<JsonFinding<'a>>,
+            summary: Summary,
+            inputs: &'a [Input],
+        }
+        #[derive(Serialize)]
+        struct Summary {
+            critical: usize,
+            high: usize,
+            medium: usize,
+            low: usize,
+            info: usize,
+        }
+        #[derive(Serialize)]
+        struct JsonFinding<'a> {
+            rule: &'static str,
+            name: &'static str,
+            severity: &'static str,
+            file: &'a str,
+            line: u32,
+            column: u32,
+            section: Option<&'a str>,
+            option: Option<&'a str>,
+            message: &'a str,
+            path: &'a [PathStep],
+            fix: &'a str,
+            fingerprint: String,
+        }
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                file: &f.file,
+                line: f.line,
+                column: f.column,
+                section: f.section.as_deref(),
+                option: f.option.as_deref(),
+                message: &f.message,
+                path: &f.path,
+                fix: &f.fix,
+                fingerprint: f.fingerprint(),
+            })
+            .collect();
+        let [critical, high, medium, low, info] = report.counts().map(|(_, n)| n);
+        let doc = JsonReport {
+            version: super::VERSION,
+            findings,
+            summary: Summary {
+                critical,
+                high,
+                medium,
+                low,
+                info,
+            },
+            inputs: &report.inputs,
+        };
+        let mut text = serde_json::to_string_pretty(&doc).unwrap();
+        text.push('\n');
+        text
+    }
+
+    fn finding(message: &str, section: Option<&str>, path: Vec<PathStep>) -> Finding {
+        let mut v = Vec::new();
+        let mut sink = Sink::new(&GUEST_CALLS, &mut v);
+        let f = sink.report(
+            Anchor {
+                file: "dir/sip \"x\".conf".into(),
+                line: u32::MAX,
+                column: 7,
+                snippet: Some("allowguest=yes".into()),
+            },
+            message,
+        );
+        f.section = section.map(str::to_string);
+        f.option = section.map(|_| "allowguest".to_string());
+        f.path = path;
+        drop(sink);
+        v.pop().unwrap()
+    }
+
+    #[test]
+    fn the_streamed_json_is_what_serde_json_writes() {
+        let awkward: String = (0u8..0x20)
+            .map(char::from)
+            .chain("\"\\/é→\u{7f}\u{2028}x".chars())
+            .collect();
+        let step = |text: &str| PathStep {
+            file: "extensions.conf".into(),
+            line: 3,
+            column: 1,
+            text: text.into(),
+        };
+        let full = finding(
+            &format!("why: {awkward}"),
+            Some(&awkward),
+            vec![step("[public] include => x"), step(&awkward)],
+        );
+        let bare = finding("", None, Vec::new());
+        let inputs = vec![
+            Input {
+                file: "sip.conf".into(),
+                kind: FileKind::Sip,
+            },
+            Input {
+                file: awkward.clone(),
+                kind: FileKind::Extensions,
+            },
+        ];
+        // Enough findings to cross the chunk size several times.
+        let many: Vec<Finding> = (0..2000)
+            .map(|i| if i % 3 == 0 { bare.clone() } else { full.clone() })
+            .collect();
+        for (findings, inputs) in [
+            (Vec::new(), Vec::new()),
+            (vec![bare.clone()], inputs.clone()),
+            (many, inputs),
+        ] {
+            let report = Report {
+                findings,
+                suppressed: 0,
+                hidden: 0,
+                root_prefix: String::new(),
+                inputs,
+            };
+            assert_eq!(super::render(&report), serde_json_of(&report));
+        }
+    }
 }
