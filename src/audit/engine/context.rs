@@ -17,7 +17,9 @@ pub struct AuditContext<'a> {
     pub twilio: &'a TwilioRanges,
     /// `--asterisk-version`.
     pub asterisk_version: Option<u32>,
-    pub reach: Reach,
+    /// Computed by the first rule that asks ([`AuditContext::reach`]), while the other thread
+    /// goes on with rules that do not need it.
+    reach: std::sync::OnceLock<Reach>,
     /// The last anchor made, by position: every section inheriting a template's line is
     /// reported at that one line (then folded by the sink), and masking the line 20,000 times
     /// was a tenth of a large audit.
@@ -26,14 +28,19 @@ pub struct AuditContext<'a> {
 
 impl<'a> AuditContext<'a> {
     pub fn new(pbx: &'a Pbx, twilio: &'a TwilioRanges, asterisk_version: Option<u32>) -> Self {
-        let reach = Reach::compute(pbx, twilio);
         AuditContext {
             pbx,
             twilio,
             asterisk_version,
-            reach,
+            reach: std::sync::OnceLock::new(),
             last_anchor: std::sync::Mutex::default(),
         }
+    }
+
+    /// The reachability analysis: entry points, what each reaches, and trunks.
+    pub fn reach(&self) -> &Reach {
+        self.reach
+            .get_or_init(|| Reach::compute(self.pbx, self.twilio))
     }
 
     /// A finding location at `pos`, with the source line masked.
@@ -63,7 +70,7 @@ impl<'a> AuditContext<'a> {
     /// The money the entry point of this kind and source reaches, if any (`min` class or
     /// worse), with the path.
     pub fn entry_money(&self, kind: EntryKind, source: &str, min: Money) -> Option<MoneyPath> {
-        self.reach.money_of(self.pbx, kind, source, min)
+        self.reach().money_of(self.pbx, kind, source, min)
     }
 
     /// Whether part of a top-level file could not be read (an `#include`/`#tryinclude` that

@@ -34,7 +34,7 @@ fn check_acl_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
             if !p.acl.is_empty() || p.is_matched_by_address_only() {
                 continue;
             }
-            let trunk = ctx.reach.is_trunk("sip", &p.name);
+            let trunk = ctx.reach().is_trunk("sip", &p.name);
             // With `insecure=invite` and a fixed host the secret is never checked: INVITEs are
             // not challenged and REGISTERs refused (PBX103/PBX210 report what matters there).
             let secret_used = p.has_secret() && (p.is_dynamic() || !p.insecure_invite());

@@ -25,8 +25,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_toll_fraud_path(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    for (dial, reached) in ctx.reach.unbounded_dials(ctx.pbx) {
-        let entry = &ctx.reach.entries[reached.entry];
+    for (dial, reached) in ctx.reach().unbounded_dials(ctx.pbx) {
+        let entry = &ctx.reach().entries[reached.entry];
         sink.report(
             ctx.anchor(dial.pos),
             format!(

@@ -24,11 +24,11 @@ pub static RULE: Rule = Rule {
 
 fn check_demo_reachable(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     let mut done = HashSet::new();
-    for r in ctx.reach.demo_reached(ctx.pbx) {
+    for r in ctx.reach().demo_reached(ctx.pbx) {
         if !done.insert(r.entry) {
             continue;
         }
-        let e = &ctx.reach.entries[r.entry];
+        let e = &ctx.reach().entries[r.entry];
         sink.report(
             ctx.anchor(e.pos),
             format!(

@@ -27,13 +27,13 @@ pub static RULE: Rule = Rule {
 
 fn check_webrtc_reaches_trunk(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     for (i, e) in ctx
-        .reach
+        .reach()
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| e.kind == EntryKind::Web)
     {
-        let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else {
+        let Some(m) = ctx.reach().entry_money(ctx.pbx, i, Money::Bounded) else {
             continue;
         };
         let f = sink.report(

@@ -32,7 +32,7 @@ pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a Pjs
         .chain(
             pj.endpoints
                 .iter()
-                .filter(|e| ctx.reach.is_trunk("pjsip", &e.meta.id))
+                .filter(|e| ctx.reach().is_trunk("pjsip", &e.meta.id))
                 .map(|e| e.transport.as_ref().map(|t| t.value.as_str())),
         )
         .collect();

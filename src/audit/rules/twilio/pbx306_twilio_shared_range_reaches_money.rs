@@ -32,7 +32,7 @@ fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>)
     let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
     let mut by_pos: HashMap<Pos, usize> = HashMap::new();
     for (i, e) in ctx
-        .reach
+        .reach()
         .entries
         .iter()
         .enumerate()
@@ -47,8 +47,8 @@ fn check_shared_range_reaches_money(ctx: &AuditContext<'_>, sink: &mut Sink<'_>)
         }
     }
     for (i, group) in groups {
-        let e = &ctx.reach.entries[i];
-        let Some(m) = ctx.reach.entry_money(ctx.pbx, i, Money::Bounded) else {
+        let e = &ctx.reach().entries[i];
+        let Some(m) = ctx.reach().entry_money(ctx.pbx, i, Money::Bounded) else {
             continue;
         };
         let who = if group.len() > 1 {
