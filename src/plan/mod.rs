@@ -311,7 +311,7 @@ outbound:
     fn trunks_are_identified_by_address_and_never_by_inbound_auth() {
         let site = base();
         let pjsip = site.pjsip.as_ref().unwrap();
-        for account in &pjsip.accounts {
+        for account in pjsip.accounts.iter() {
             let e = &account.endpoint;
             assert_eq!(
                 account.kind.is_trunk(),

@@ -9,13 +9,17 @@ use super::secrets::SecretId;
 use crate::profile::{self, Profile};
 use ipnet::IpNet;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Everything `pjsip.conf` holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pjsip {
     pub transports: Vec<Transport>,
-    /// Parties in a stable order: extensions, device lines, trunks, Twilio.
-    pub accounts: Vec<Account>,
+    /// Parties in a stable order: extensions, device lines, trunks, Twilio. Shared, and not
+    /// serialized with the rest: templates see them as `site.pjsip.accounts` through a list
+    /// `render` hands them lazily, one account at a time (a provider has tens of thousands).
+    #[serde(skip)]
+    pub accounts: Arc<Vec<Account>>,
     /// The endpoint and aor templates the accounts use (`pjsip.conf` writes only those): found
     /// once here rather than by a pass of the template over every account, which cost a
     /// provider's render a tenth of its `pjsip.conf` time.
@@ -202,7 +206,7 @@ pub fn build(profile: &Profile, parties: Vec<Party>) -> Pjsip {
     Pjsip {
         transports,
         templates_used: TemplatesUsed::of(&accounts),
-        accounts,
+        accounts: Arc::new(accounts),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod escape;
 pub mod outputs;
 pub mod secrets;
 pub mod templates;
+pub mod value;
 pub mod write;
 
 pub use secrets::{SecretMode, SecretValues};
@@ -94,7 +95,7 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>,
 const ITEMS_PER_PART: usize = 1024;
 
 /// One piece of work: file `file` (an index into the files), or the part of it that prints the
-/// items `start..end` (and what precedes them when `first`, what follows when `last`).
+/// accounts `start..end` (and what precedes them when `first`, what follows when `last`).
 struct Part {
     file: usize,
     first: bool,
@@ -156,7 +157,8 @@ fn render_in_parts(
     let templates = templates::load(&embedded_templates(), options.templates_dir.as_deref())?;
     let table = Arc::new(SecretTable::new(plan.secrets.clone(), options.secrets));
     let env = environment(&templates, table)?;
-    let plan_value = Value::from_serialize(plan);
+    let site = value::SiteValue::new(plan);
+    let whole_site = site.with_accounts(0..usize::MAX);
     let parts = parts_of(plan, &files, &templates, items_per_part);
     let render_part = |part: &Part| {
         let file = &files[part.file];
@@ -167,17 +169,14 @@ fn render_in_parts(
         let header = header(plan, &file.name, output.syntax);
         // Templates see the plan as `site`, and per-item templates their item (`device` for
         // an SPA3102, `number` for TwiML: the registry names them).
-        let mut context = vec![
-            ("site", plan_value.clone()),
-            ("header", Value::from_safe_string(header)),
-        ];
+        let site = if part.first && part.last {
+            whole_site.clone()
+        } else {
+            site.with_accounts(part.start..part.end)
+        };
+        let mut context = vec![("site", site), ("header", Value::from_safe_string(header))];
         if output.parts.is_some() {
-            let part = minijinja::context! {
-                first => part.first,
-                last => part.last,
-                start => part.start,
-                end => part.end,
-            };
+            let part = minijinja::context! { first => part.first, last => part.last };
             context.push(("part", part));
         }
         context.extend(outputs::item_variables(plan, file));
@@ -191,7 +190,8 @@ fn render_in_parts(
         Ok((contents, secrets.printed))
     };
     let mut rendered = in_parallel(&parts, render_part).into_iter();
-    crate::dispose::dispose(plan_value);
+    drop(whole_site);
+    crate::dispose::dispose(site.into_base());
     // The parts of a file follow each other in `parts`, in order; a file's text is its parts'
     // texts joined, its error the first of its parts'.
     let mut by_file: Vec<Vec<Result<(String, bool), Error>>> =

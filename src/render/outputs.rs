@@ -72,11 +72,11 @@ pub struct Output {
     /// whole purpose is to hand an account to the public, whose context can reach nothing
     /// but its one callee (click-to-call pages). Masked like secrets in `--diff` all the same.
     pub publishes_credentials: bool,
-    /// For a file that can be large: how many items its template prints one after the other
-    /// (pjsip.conf: the accounts). Its template sees `part` (`first`, `last`, `start`, `end`) and
-    /// prints the items `start..end`, what precedes them when `first` and what follows them
-    /// when `last`: the embedded template is rendered in parts on several threads and the parts
-    /// joined; an overriding template is rendered whole, as one part (see `render`).
+    /// For a file printing the accounts one after the other (pjsip.conf): how many. The
+    /// embedded template is rendered in parts on several threads and the parts joined; each
+    /// part sees its accounts as `site.pjsip.accounts`, and `part` (`first`, `last`): it prints
+    /// what precedes the accounts when `first`, what follows them when `last`. An overriding
+    /// template is rendered whole, as one part that is both (see `render`).
     pub parts: Option<fn(&Plan) -> usize>,
 }
 
