@@ -334,8 +334,10 @@ fn environment(
     env.set_debug(false);
     env.set_auto_escape_callback(|name| outputs::syntax_of_template(name).auto_escape());
     env.set_formatter(escape::format_value);
-    for (name, filter) in escape::VERBATIM_FILTERS {
-        env.add_filter(name, filter);
+    for (name, check) in escape::VERBATIM_FILTERS {
+        env.add_filter(name, move |state: &minijinja::State, value: &Value| {
+            escape::verbatim_filter(state, value, check)
+        });
     }
     for (name, filter) in escape::CHECKING_FILTERS {
         env.add_filter(name, filter);
