@@ -19,7 +19,7 @@ pub mod click_to_call;
 pub mod dialplan;
 mod invariants;
 pub mod names;
-mod net_text;
+pub mod net_text;
 pub mod party;
 pub mod pjsip;
 pub mod secrets;

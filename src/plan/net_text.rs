@@ -19,6 +19,15 @@ pub fn serialize<S: Serializer>(nets: &[IpNet], serializer: S) -> Result<S::Ok, 
     list.end()
 }
 
+/// A list of networks that serializes as [`serialize`] writes it.
+pub struct Nets<'a>(pub &'a [IpNet]);
+
+impl Serialize for Nets<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize(self.0, serializer)
+    }
+}
+
 struct NetText<'a>(&'a IpNet);
 
 impl Serialize for NetText<'_> {

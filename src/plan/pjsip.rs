@@ -78,8 +78,9 @@ pub struct Transport {
     pub ca_list_file: Option<CaBundle>,
 }
 
-/// One party: its endpoint and the objects that belong to it, rendered together.
-#[derive(Debug, Clone, Serialize)]
+/// One party: its endpoint and the objects that belong to it, rendered together. Templates see
+/// it, and its endpoint, through `render::value` (field by field, as named here).
+#[derive(Debug, Clone)]
 pub struct Account {
     pub kind: AccountKind,
     /// A one-line description for the comment above the group.
@@ -92,7 +93,7 @@ pub struct Account {
 }
 
 /// A `type=endpoint` section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Endpoint {
     pub name: String,
     /// The `(!)` template it inherits: `phone` for parties that register and authenticate,
@@ -121,10 +122,8 @@ pub struct Endpoint {
     pub srtp: bool,
     pub mailboxes: Option<String>,
     /// Source networks allowed to send requests (after `deny` of everything).
-    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
     /// Networks a registration's Contact may point into (after `contact_deny` of everything).
-    #[serde(serialize_with = "super::net_text::serialize")]
     pub contact_permit: Vec<IpNet>,
 }
 

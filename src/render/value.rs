@@ -1,10 +1,12 @@
 //! The plan as templates see it (`site`): serialized once, except the accounts of
 //! `site.pjsip.accounts`, which a provider has tens of thousands of. Those are a list each
-//! account of which becomes a template value only when the template reaches it (and is let go
-//! after), so that no deep copy of every account is built, held and freed; and a file rendered
-//! in parts sees only its part's accounts there.
+//! account of which becomes a template value only when the template reaches it, and each field
+//! of an account or its endpoint when the template asks for it (and is let go after), so that
+//! no deep copy of every account is built, held and freed; and a file rendered in parts sees
+//! only its part's accounts there. This file says how templates see an account.
 
 use crate::plan::Plan;
+use crate::plan::net_text::Nets;
 use crate::plan::pjsip::Account;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use std::ops::Range;
@@ -78,11 +80,133 @@ impl Object for Accounts {
         if index >= self.range.end {
             return None;
         }
-        self.accounts.get(index).map(Value::from_serialize)
+        (index < self.accounts.len()).then(|| {
+            Value::from_object(AccountValue {
+                accounts: Arc::clone(&self.accounts),
+                index,
+            })
+        })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.range.len())
+    }
+}
+
+/// Account `index` of the plan's accounts (`a` in `{% for a in pjsip.accounts %}`): each field
+/// made a value when the template asks for it, the endpoint too (a template reads a dozen of its
+/// twenty fields, most of them once).
+struct AccountValue {
+    accounts: Arc<Vec<Account>>,
+    index: usize,
+}
+
+impl std::fmt::Debug for AccountValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "account {}", self.index)
+    }
+}
+
+impl AccountValue {
+    fn account(&self) -> &Account {
+        &self.accounts[self.index]
+    }
+}
+
+const ACCOUNT_FIELDS: &[&str] = &[
+    "kind",
+    "description",
+    "endpoint",
+    "auths",
+    "aor",
+    "identify",
+    "registration",
+];
+
+impl Object for AccountValue {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let a = self.account();
+        Some(match key {
+            "kind" => Value::from_serialize(a.kind),
+            "description" => Value::from(a.description.as_str()),
+            "endpoint" => Value::from_object(EndpointValue(Arc::clone(self))),
+            "auths" => Value::from_serialize(&a.auths),
+            "aor" => Value::from_serialize(&a.aor),
+            "identify" => Value::from_serialize(&a.identify),
+            "registration" => Value::from_serialize(&a.registration),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(ACCOUNT_FIELDS)
+    }
+}
+
+/// The endpoint of an account (`a.endpoint`).
+#[derive(Debug)]
+struct EndpointValue(Arc<AccountValue>);
+
+const ENDPOINT_FIELDS: &[&str] = &[
+    "name",
+    "template",
+    "transport",
+    "context",
+    "message_context",
+    "auth",
+    "outbound_auth",
+    "aors",
+    "callerid",
+    "codecs",
+    "from_user",
+    "from_domain",
+    "send_pai",
+    "srtp",
+    "mailboxes",
+    "permit",
+    "contact_permit",
+];
+
+/// An optional string as serialized: none or the string.
+fn optional(text: &Option<String>) -> Value {
+    text.as_deref().map_or(Value::from(()), Value::from)
+}
+
+impl Object for EndpointValue {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let e = &self.0.account().endpoint;
+        Some(match key {
+            "name" => Value::from(e.name.as_str()),
+            "template" => Value::from(e.template),
+            "transport" => optional(&e.transport),
+            "context" => Value::from(e.context.as_str()),
+            "message_context" => Value::from(e.message_context.as_str()),
+            "auth" => optional(&e.auth),
+            "outbound_auth" => optional(&e.outbound_auth),
+            "aors" => optional(&e.aors),
+            "callerid" => Value::from_serialize(&e.callerid),
+            "codecs" => Value::from_serialize(&e.codecs),
+            "from_user" => optional(&e.from_user),
+            "from_domain" => optional(&e.from_domain),
+            "send_pai" => Value::from(e.send_pai),
+            "srtp" => Value::from(e.srtp),
+            "mailboxes" => optional(&e.mailboxes),
+            "permit" => Value::from_serialize(Nets(&e.permit)),
+            "contact_permit" => Value::from_serialize(Nets(&e.contact_permit)),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(ENDPOINT_FIELDS)
     }
 }
 
