@@ -63,7 +63,7 @@ pub fn check(
         for transport in &pjsip.transports {
             names.push(("transport", &transport.name));
         }
-        for account in &pjsip.accounts {
+        for account in pjsip.accounts.iter() {
             let e = &account.endpoint;
             names.push(("endpoint", &e.name));
             names.extend(account.auths.iter().map(|a| ("auth", a.name.as_str())));
@@ -151,7 +151,7 @@ pub fn check(
     // Registering devices are looked up by the caller's From user: never a caller ID's shape.
     let registering = pjsip
         .iter()
-        .flat_map(|p| &p.accounts)
+        .flat_map(|p| p.accounts.iter())
         .filter(|a| a.kind.registers())
         .map(|a| a.endpoint.name.as_str())
         .chain(

@@ -19,7 +19,7 @@ pub mod click_to_call;
 pub mod dialplan;
 mod invariants;
 pub mod names;
-mod net_text;
+pub mod net_text;
 pub mod party;
 pub mod pjsip;
 pub mod secrets;
@@ -311,7 +311,7 @@ outbound:
     fn trunks_are_identified_by_address_and_never_by_inbound_auth() {
         let site = base();
         let pjsip = site.pjsip.as_ref().unwrap();
-        for account in &pjsip.accounts {
+        for account in pjsip.accounts.iter() {
             let e = &account.endpoint;
             assert_eq!(
                 account.kind.is_trunk(),

@@ -1,9 +1,9 @@
 //! Networks (`permit`, `match`, `local_net`) as the templates see them: the text of `IpNet`'s
 //! `Display` (`10.0.0.0/8`), written without the formatting machinery.
 //!
-//! Every account of a provider's site lists its networks, and the template value of the plan is
-//! built before any file is rendered: formatting each IPv4 network through `Display` (a
-//! `String` each) was a fifth of that step. IPv6 networks keep `Display` (its `::` compression
+//! Every account of a provider's site lists its networks, and each is made a template value
+//! (`render::value`): formatting each IPv4 network through `Display` (a `String` each) was a
+//! fifth of building the template value of the plan. IPv6 networks keep `Display` (its `::` compression
 //! is not worth repeating here).
 
 use ipnet::{IpNet, Ipv4Net};
@@ -17,6 +17,15 @@ pub fn serialize<S: Serializer>(nets: &[IpNet], serializer: S) -> Result<S::Ok, 
         list.serialize_element(&NetText(net))?;
     }
     list.end()
+}
+
+/// A list of networks that serializes as [`serialize`] writes it.
+pub struct Nets<'a>(pub &'a [IpNet]);
+
+impl Serialize for Nets<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize(self.0, serializer)
+    }
 }
 
 struct NetText<'a>(&'a IpNet);

@@ -9,13 +9,17 @@ use super::secrets::SecretId;
 use crate::profile::{self, Profile};
 use ipnet::IpNet;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Everything `pjsip.conf` holds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pjsip {
     pub transports: Vec<Transport>,
-    /// Parties in a stable order: extensions, device lines, trunks, Twilio.
-    pub accounts: Vec<Account>,
+    /// Parties in a stable order: extensions, device lines, trunks, Twilio. Shared, and not
+    /// serialized with the rest: templates see them as `site.pjsip.accounts` through a list
+    /// `render` hands them lazily, one account at a time (a provider has tens of thousands).
+    #[serde(skip)]
+    pub accounts: Arc<Vec<Account>>,
     /// The endpoint and aor templates the accounts use (`pjsip.conf` writes only those): found
     /// once here rather than by a pass of the template over every account, which cost a
     /// provider's render a tenth of its `pjsip.conf` time.
@@ -74,8 +78,9 @@ pub struct Transport {
     pub ca_list_file: Option<CaBundle>,
 }
 
-/// One party: its endpoint and the objects that belong to it, rendered together.
-#[derive(Debug, Clone, Serialize)]
+/// One party: its endpoint and the objects that belong to it, rendered together. Templates see
+/// it, and its endpoint, through `render::value` (field by field, as named here).
+#[derive(Debug, Clone)]
 pub struct Account {
     pub kind: AccountKind,
     /// A one-line description for the comment above the group.
@@ -88,7 +93,7 @@ pub struct Account {
 }
 
 /// A `type=endpoint` section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Endpoint {
     pub name: String,
     /// The `(!)` template it inherits: `phone` for parties that register and authenticate,
@@ -117,10 +122,8 @@ pub struct Endpoint {
     pub srtp: bool,
     pub mailboxes: Option<String>,
     /// Source networks allowed to send requests (after `deny` of everything).
-    #[serde(serialize_with = "super::net_text::serialize")]
     pub permit: Vec<IpNet>,
     /// Networks a registration's Contact may point into (after `contact_deny` of everything).
-    #[serde(serialize_with = "super::net_text::serialize")]
     pub contact_permit: Vec<IpNet>,
 }
 
@@ -202,7 +205,7 @@ pub fn build(profile: &Profile, parties: Vec<Party>) -> Pjsip {
     Pjsip {
         transports,
         templates_used: TemplatesUsed::of(&accounts),
-        accounts,
+        accounts: Arc::new(accounts),
     }
 }
 

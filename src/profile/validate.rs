@@ -1183,7 +1183,11 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
             }
         }
     }
-    // Published credentials and their key share no source with any other secret.
+    // Published credentials and their key share no source with any other secret. Without a
+    // button or a key nothing is published: no need to list every secret of the site.
+    if profile.click_to_call.is_empty() && profile.site.secret_key.is_none() {
+        return Ok(());
+    }
     let uses = profile.secrets();
     let public = |field: &str| field == "site.secret_key" || field.starts_with("click_to_call[");
     let mut by_source: HashMap<&super::secret::SecretSource, &str> = HashMap::new();

@@ -94,10 +94,7 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
             .write_str(value.as_str().unwrap_or_default())
             .map_err(Error::from);
     }
-    let syntax = match state.auto_escape() {
-        AutoEscape::Custom(tag) => Syntax::from_tag(tag),
-        _ => Syntax::Asterisk,
-    };
+    let syntax = syntax_of(state);
     match value.kind() {
         ValueKind::String => write_escaped(out, syntax, value.as_str().unwrap_or_default()),
         // Digits, `.`, `-`: nothing any syntax escapes, and PHP reads them as numbers.
@@ -115,6 +112,14 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
     }
 }
 
+/// The syntax of the file being rendered.
+fn syntax_of(state: &State) -> Syntax {
+    match state.auto_escape() {
+        AutoEscape::Custom(tag) => Syntax::from_tag(tag),
+        _ => Syntax::Asterisk,
+    }
+}
+
 fn reject_controls(text: &str) -> Result<(), Error> {
     if text.chars().any(char::is_control) {
         return Err(invalid(
@@ -129,6 +134,11 @@ fn reject_controls(text: &str) -> Result<(), Error> {
 /// - PHP ini: double-quoted;
 /// - XML: character data or attribute value, `& < > " '` escaped.
 pub fn write_escaped(out: &mut impl fmt::Write, syntax: Syntax, text: &str) -> Result<(), Error> {
+    // Most values are printable ASCII without `;`: nothing to refuse or escape in Asterisk
+    // syntax, found by one pass over the bytes.
+    if syntax == Syntax::Asterisk && text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b';') {
+        return out.write_str(text).map_err(Error::from);
+    }
     reject_controls(text)?;
     match syntax {
         Syntax::Asterisk => write_replacing(out, text, &[';'], |_| "\\;"),
@@ -257,10 +267,13 @@ fn plain_string(value: &Value, text: Cow<'_, str>) -> Value {
 /// `id`: a section, object, context, endpoint or user name (one token: no separators of any
 /// Asterisk syntax, at most 79 characters).
 pub fn id(value: &Value) -> Result<Value, Error> {
-    let text = as_text(value)?;
+    verbatim(value, check_id)
+}
+
+fn check_id(text: &str) -> Result<(), Error> {
     check_chars(
         "a name",
-        &text,
+        text,
         |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'),
         "letters, digits, `_`, `-`, `.` or `+`",
     )?;
@@ -270,49 +283,75 @@ pub fn id(value: &Value) -> Result<Value, Error> {
             text.len()
         )));
     }
-    Ok(Value::from_safe_string(text.into_owned()))
+    Ok(())
 }
 
 /// `pattern`: a dialplan extension or `_` pattern (`101`, `+15551234567`, `s`, `_0[1-9]XXXXXXXX`).
 pub fn pattern(value: &Value) -> Result<Value, Error> {
-    let text = as_text(value)?;
+    verbatim(value, check_pattern)
+}
+
+fn check_pattern(text: &str) -> Result<(), Error> {
     let is_pattern = text.starts_with('_');
     check_chars(
         "a dialplan extension",
-        &text,
+        text,
         |c| {
             c.is_ascii_alphanumeric()
                 || matches!(c, '+' | '*' | '#' | '_' | '-')
                 || (is_pattern && matches!(c, '[' | ']' | '.' | '!'))
         },
         "digits, letters, `+`, `*`, `#`, `-`, and in `_` patterns `[`, `]`, `.`, `!`",
-    )?;
-    Ok(Value::from_safe_string(text.into_owned()))
+    )
 }
 
 /// `number`: a fixed telephone number or prefix (`+15551234567`, `0799999999`, `+44`). Empty
 /// is allowed (an empty prefix).
 pub fn number(value: &Value) -> Result<Value, Error> {
-    let text = as_text(value)?;
-    let digits = text.strip_prefix('+').unwrap_or(&text[..]);
+    verbatim(value, check_number)
+}
+
+fn check_number(text: &str) -> Result<(), Error> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid(
             "a telephone number contains something other than digits (and a leading `+`)",
         ));
     }
-    Ok(Value::from_safe_string(text.into_owned()))
+    Ok(())
 }
 
 /// `host`: a host name, IPv4 address or bracketed IPv6 address, optionally with `:port`.
 pub fn host(value: &Value) -> Result<Value, Error> {
-    let text = as_text(value)?;
+    verbatim(value, check_host)
+}
+
+fn check_host(text: &str) -> Result<(), Error> {
     check_chars(
         "a host",
-        &text,
+        text,
         |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'),
         "a host name or IP address",
-    )?;
+    )
+}
+
+/// `value` checked by `check`, as a string printed verbatim in every syntax.
+fn verbatim(value: &Value, check: Check) -> Result<Value, Error> {
+    let text = as_text(value)?;
+    check(&text)?;
     Ok(Value::from_safe_string(text.into_owned()))
+}
+
+/// A verbatim filter as templates call it. In an Asterisk file the checked value itself: its
+/// character set holds nothing the Asterisk escaping changes, so the formatter prints it as it
+/// is, and nothing is copied (the filters run for most values of a provider's files).
+/// Elsewhere ([`verbatim`]) a string marked safe: PHP ini and JSON would quote a plain one.
+pub fn verbatim_filter(state: &State, value: &Value, check: Check) -> Result<Value, Error> {
+    if syntax_of(state) != Syntax::Asterisk || value.is_safe() {
+        return verbatim(value, check);
+    }
+    check(&as_text(value)?)?;
+    Ok(value.clone())
 }
 
 /// `uri`: a SIP URI composed by the plan (`sip:101@pbx.example.net;transport=tls`).
@@ -366,13 +405,16 @@ pub fn url(value: &Value) -> Result<Value, Error> {
 /// A filter checking one value.
 pub type Filter = fn(&Value) -> Result<Value, Error>;
 
+/// The check of a verbatim filter: whether the text may be printed verbatim at its position.
+pub type Check = fn(&str) -> Result<(), Error>;
+
 /// Filters for positions where a value is syntax. Their character sets hold nothing any of the
-/// three syntaxes would interpret, so they print verbatim.
-pub const VERBATIM_FILTERS: [(&str, Filter); 4] = [
-    ("id", id),
-    ("pattern", pattern),
-    ("number", number),
-    ("host", host),
+/// three syntaxes would interpret, so they print verbatim ([`verbatim_filter`]).
+pub const VERBATIM_FILTERS: [(&str, Check); 4] = [
+    ("id", check_id),
+    ("pattern", check_pattern),
+    ("number", check_number),
+    ("host", check_host),
 ];
 
 /// Filters that check a value and leave the escaping to the file's syntax (`uri` may hold `;`,

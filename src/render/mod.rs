@@ -11,6 +11,7 @@ pub mod escape;
 pub mod outputs;
 pub mod secrets;
 pub mod templates;
+pub mod value;
 pub mod write;
 
 pub use secrets::{SecretMode, SecretValues};
@@ -82,16 +83,85 @@ impl std::fmt::Debug for RenderedFile {
 
 /// Render the plan's files (all of them, or `options.only`).
 ///
-/// Files are rendered in parallel (a provider's `pjsip.conf` and `extensions.conf` are large);
-/// the result is the same as rendering them one after the other: the files in order, or the
-/// error of the first file that fails.
+/// Files are rendered in parallel (a provider's `pjsip.conf` and `extensions.conf` are large),
+/// a large file in parts ([`outputs::Output::parts`]); the result is the same as rendering
+/// them one after the other: the files in order, or the error of the first file that fails.
 pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>, Error> {
+    render_in_parts(plan, options, ITEMS_PER_PART)
+}
+
+/// Items per part of a file rendered in parts: enough that a part's own cost (its context,
+/// its text, the join) is small, few enough that the threads finish close together.
+const ITEMS_PER_PART: usize = 1024;
+
+/// One piece of work: file `file` (an index into the files), or the part of it that prints the
+/// accounts `start..end` (and what precedes them when `first`, what follows when `last`).
+struct Part {
+    file: usize,
+    first: bool,
+    last: bool,
+    start: usize,
+    end: usize,
+}
+
+/// The parts to render: every file whole, except the files an embedded template renders in
+/// parts of `items_per_part`; those parts come last, so that the threads start with the whole
+/// files and share the parts between them as they finish.
+fn parts_of(
+    plan: &Plan,
+    files: &[OutputFile],
+    templates: &[templates::Template],
+    items_per_part: usize,
+) -> Vec<Part> {
+    let mut whole = Vec::new();
+    let mut split = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let output = file.output();
+        let items = output.parts.map_or(0, |count| count(plan));
+        let embedded = templates
+            .iter()
+            .any(|t| t.name == output.template.name && t.overridden_by.is_none());
+        if !embedded || items <= items_per_part {
+            whole.push(Part {
+                file: index,
+                first: true,
+                last: true,
+                start: 0,
+                end: items,
+            });
+            continue;
+        }
+        let mut start = 0;
+        while start < items {
+            let end = (start + items_per_part).min(items);
+            split.push(Part {
+                file: index,
+                first: start == 0,
+                last: end == items,
+                start,
+                end,
+            });
+            start = end;
+        }
+    }
+    whole.extend(split);
+    whole
+}
+
+fn render_in_parts(
+    plan: &Plan,
+    options: &RenderOptions,
+    items_per_part: usize,
+) -> Result<Vec<RenderedFile>, Error> {
     let files = select(outputs::files_of(plan), &options.only)?;
     let templates = templates::load(&embedded_templates(), options.templates_dir.as_deref())?;
     let table = Arc::new(SecretTable::new(plan.secrets.clone(), options.secrets));
     let env = environment(&templates, table)?;
-    let plan_value = Value::from_serialize(plan);
-    let render_one = |file: &OutputFile| {
+    let site = value::SiteValue::new(plan);
+    let whole_site = site.with_accounts(0..usize::MAX);
+    let parts = parts_of(plan, &files, &templates, items_per_part);
+    let render_part = |part: &Part| {
+        let file = &files[part.file];
         let output = file.output();
         let template = env
             .get_template(output.template.name)
@@ -99,10 +169,16 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>,
         let header = header(plan, &file.name, output.syntax);
         // Templates see the plan as `site`, and per-item templates their item (`device` for
         // an SPA3102, `number` for TwiML: the registry names them).
-        let mut context = vec![
-            ("site", plan_value.clone()),
-            ("header", Value::from_safe_string(header)),
-        ];
+        let site = if part.first && part.last {
+            whole_site.clone()
+        } else {
+            site.with_accounts(part.start..part.end)
+        };
+        let mut context = vec![("site", site), ("header", Value::from_safe_string(header))];
+        if output.parts.is_some() {
+            let part = minijinja::context! { first => part.first, last => part.last };
+            context.push(("part", part));
+        }
         context.extend(outputs::item_variables(plan, file));
         let context = Value::from_iter(context);
         let (contents, secrets) = secrets::track_file(|| template.render(context));
@@ -111,15 +187,43 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<RenderedFile>,
                 .failure
                 .unwrap_or_else(|| template_error(&templates, &e))
         })?;
-        Ok(RenderedFile {
-            name: file.name.clone(),
-            contents,
-            holds_secrets: secrets.printed,
-        })
+        Ok((contents, secrets.printed))
     };
-    let rendered = in_parallel(&files, render_one).into_iter().collect();
-    crate::dispose::dispose(plan_value);
-    rendered
+    let mut rendered = in_parallel(&parts, render_part).into_iter();
+    drop(whole_site);
+    crate::dispose::dispose(site.into_base());
+    // The parts of a file follow each other in `parts`, in order; a file's text is its parts'
+    // texts joined, its error the first of its parts'.
+    let mut by_file: Vec<Vec<Result<(String, bool), Error>>> =
+        files.iter().map(|_| Vec::new()).collect();
+    for part in &parts {
+        if let Some(result) = rendered.next() {
+            by_file[part.file].push(result);
+        }
+    }
+    files
+        .into_iter()
+        .zip(by_file)
+        .map(|(file, results)| {
+            let mut texts = Vec::with_capacity(results.len());
+            let mut holds_secrets = false;
+            for result in results {
+                let (text, printed) = result?;
+                texts.push(text);
+                holds_secrets |= printed;
+            }
+            let contents = if texts.len() == 1 {
+                texts.pop().unwrap_or_default()
+            } else {
+                texts.concat()
+            };
+            Ok(RenderedFile {
+                name: file.name,
+                contents,
+                holds_secrets,
+            })
+        })
+        .collect()
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
@@ -230,8 +334,10 @@ fn environment(
     env.set_debug(false);
     env.set_auto_escape_callback(|name| outputs::syntax_of_template(name).auto_escape());
     env.set_formatter(escape::format_value);
-    for (name, filter) in escape::VERBATIM_FILTERS {
-        env.add_filter(name, filter);
+    for (name, check) in escape::VERBATIM_FILTERS {
+        env.add_filter(name, move |state: &minijinja::State, value: &Value| {
+            escape::verbatim_filter(state, value, check)
+        });
     }
     for (name, filter) in escape::CHECKING_FILTERS {
         env.add_filter(name, filter);
@@ -320,6 +426,36 @@ mod tests {
         let doubled = in_parallel(&items, |i| i * 2);
         assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         assert!(in_parallel(&[] as &[usize], |i| *i).is_empty());
+    }
+
+    #[test]
+    fn a_file_rendered_in_parts_is_the_file_rendered_whole() {
+        // The example has accounts before its click-to-call buttons (what follows them).
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/small-office.yaml");
+        let profile = crate::profile::load(&path).unwrap();
+        let plan = crate::plan::plan(&profile).unwrap();
+        let accounts = plan.pjsip.as_ref().unwrap().accounts.len();
+        assert!(accounts > 3, "the example must have several accounts");
+        let options = RenderOptions {
+            secrets: SecretMode::Mask,
+            ..RenderOptions::default()
+        };
+        let whole = render_in_parts(&plan, &options, usize::MAX).unwrap();
+        for items_per_part in [1, 2, accounts - 1] {
+            let parts = parts_of(
+                &plan,
+                &outputs::files_of(&plan),
+                &templates::load(&embedded_templates(), None).unwrap(),
+                items_per_part,
+            );
+            assert!(parts.len() > whole.len(), "{items_per_part}: split");
+            assert_eq!(
+                render_in_parts(&plan, &options, items_per_part).unwrap(),
+                whole,
+                "{items_per_part} accounts per part"
+            );
+        }
     }
 
     #[test]

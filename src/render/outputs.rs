@@ -72,6 +72,12 @@ pub struct Output {
     /// whole purpose is to hand an account to the public, whose context can reach nothing
     /// but its one callee (click-to-call pages). Masked like secrets in `--diff` all the same.
     pub publishes_credentials: bool,
+    /// For a file printing the accounts one after the other (pjsip.conf): how many. The
+    /// embedded template is rendered in parts on several threads and the parts joined; each
+    /// part sees its accounts as `site.pjsip.accounts`, and `part` (`first`, `last`): it prints
+    /// what precedes the accounts when `first`, what follows them when `last`. An overriding
+    /// template is rendered whole, as one part that is both (see `render`).
+    pub parts: Option<fn(&Plan) -> usize>,
 }
 
 /// The registry, in the order files are rendered and listed.
@@ -91,6 +97,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: Some(|plan| plan.pjsip.as_ref().map_or(0, |p| p.accounts.len())),
     },
     Output {
         kind: OutputKind::Sip,
@@ -107,6 +114,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Extensions,
@@ -123,6 +131,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Voicemail,
@@ -139,6 +148,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: true,
         secret_positions: SecretPositions::OptionsAndMailboxes,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Websms,
@@ -155,6 +165,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: true,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Spa3102,
@@ -174,6 +185,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: true,
         secret_positions: SecretPositions::Xml,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Twiml,
@@ -193,6 +205,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Xml,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::Http,
@@ -213,6 +226,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: None,
     },
     Output {
         kind: OutputKind::ClickToCall,
@@ -246,6 +260,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
         publishes_credentials: true,
+        parts: None,
     },
     Output {
         kind: OutputKind::TwilioService,
@@ -262,6 +277,7 @@ pub static OUTPUTS: [Output; 10] = [
         holds_secrets: false,
         secret_positions: SecretPositions::Options,
         publishes_credentials: false,
+        parts: None,
     },
 ];
 

@@ -235,10 +235,12 @@ fn the_renderer_refuses_hostile_values_on_its_own() {
     type Mutation = fn(&mut Plan, &str);
     let mutations: [(&str, Mutation); 6] = [
         ("endpoint context", |s, v| {
-            s.pjsip.as_mut().unwrap().accounts[0].endpoint.context = v.into()
+            std::sync::Arc::make_mut(&mut s.pjsip.as_mut().unwrap().accounts)[0]
+                .endpoint
+                .context = v.into()
         }),
         ("callerid name", |s, v| {
-            s.pjsip.as_mut().unwrap().accounts[0]
+            std::sync::Arc::make_mut(&mut s.pjsip.as_mut().unwrap().accounts)[0]
                 .endpoint
                 .callerid
                 .as_mut()

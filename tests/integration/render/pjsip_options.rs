@@ -153,7 +153,7 @@ fn every_pjsip_object_the_plan_implies_is_rendered() {
         for t in &pjsip.transports {
             assert!(has("transport", &t.name), "{example}: transport {}", t.name);
         }
-        for a in &pjsip.accounts {
+        for a in pjsip.accounts.iter() {
             assert!(
                 has("endpoint", &a.endpoint.name),
                 "{example}: endpoint {}",
