@@ -2,7 +2,7 @@
 
 use super::network::{acl_denies_the_world, pjsip_global_acl_denies_the_world};
 use super::path::{PathStep, line_step};
-use super::trunks::sip_ip_identified;
+use super::trunks::{Trunks, sip_ip_identified};
 use super::twilio::is_twilio;
 use crate::asterisk::model::pjsip::PjsipEndpoint;
 use crate::asterisk::model::sip::{SipPeer, SipPeerKind};
@@ -66,7 +66,7 @@ pub struct Entry {
 }
 
 /// Every entry point of the PBX, in config order.
-pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<Entry> {
+pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &Trunks) -> Vec<Entry> {
     let mut out = Vec::new();
     if let Some(sip) = &pbx.sip {
         let g = &sip.general;
@@ -104,7 +104,7 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
                 EntryKind::Unauthenticated
             } else if ip_identified {
                 EntryKind::IpIdentified
-            } else if trunks.contains(&format!("sip/{}", p.name)) {
+            } else if trunks.contains("sip", &p.name) {
                 EntryKind::Trunk
             } else {
                 continue;
@@ -132,7 +132,7 @@ pub fn find(pbx: &Pbx, twilio: &TwilioRanges, trunks: &HashSet<String>) -> Vec<E
                 EntryKind::Unauthenticated
             } else if pj.identifies_of(e).next().is_some() && e.auth.is_empty() {
                 EntryKind::IpIdentified
-            } else if trunks.contains(&format!("pjsip/{}", e.meta.id)) {
+            } else if trunks.contains("pjsip", &e.meta.id) {
                 EntryKind::Trunk
             } else {
                 continue;

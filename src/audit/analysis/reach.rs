@@ -12,7 +12,7 @@
 pub use super::entries::{Entry, EntryKind};
 
 use super::path::{PathStep, dial_step, line_step};
-use super::trunks::{find_trunks, money_trunk, trunk_key};
+use super::trunks::{Trunks, find_trunks, money_trunk};
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind};
 use crate::asterisk::source::Pos;
@@ -61,8 +61,8 @@ enum Via {
 pub struct Reach {
     pub entries: Vec<Entry>,
     entry_ids: HashMap<(EntryKind, String), usize>,
-    /// Names of peers/endpoints that are trunks (lower-cased tech prefix + `/` + name).
-    trunks: HashSet<String>,
+    /// Peers and endpoints that are trunks.
+    trunks: Trunks,
     parent: Vec<Option<(usize, Via)>>,
     /// Money dials per node (indices into `dials`).
     node_dials: Vec<Vec<usize>>,
@@ -453,7 +453,7 @@ impl Reach {
 
     /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.
     pub fn is_trunk(&self, tech: &str, name: &str) -> bool {
-        self.trunks.contains(&trunk_key(tech, name))
+        self.trunks.contains(tech, name)
     }
 
     /// Every money dial with caller-chosen digits reachable from an entry, with the shortest

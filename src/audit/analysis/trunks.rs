@@ -4,7 +4,7 @@
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{DialTarget, Tech};
 use crate::asterisk::model::sip::SipPeer;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// chan_sip: a peer with a fixed host that is not challenged (`insecure=invite` or no secret).
 pub fn sip_ip_identified(p: &SipPeer) -> bool {
@@ -15,8 +15,28 @@ pub fn sip_ip_identified(p: &SipPeer) -> bool {
     fixed && (p.insecure_invite() || !p.has_secret())
 }
 
-pub fn trunk_key(tech: &str, name: &str) -> String {
-    format!("{}/{}", tech.to_ascii_lowercase(), name)
+/// Peers and endpoints that are trunks: names by channel technology (`sip`, `pjsip`, `iax2`;
+/// case-insensitive), looked up without building a key per question.
+#[derive(Debug, Default)]
+pub struct Trunks(HashMap<String, HashSet<String>>);
+
+impl Trunks {
+    fn insert(&mut self, tech: &str, name: &str) {
+        self.0
+            .entry(tech.to_ascii_lowercase())
+            .or_default()
+            .insert(name.to_string());
+    }
+
+    /// Whether `tech/name` (e.g. `sip/atapstn`) is a trunk.
+    pub fn contains(&self, tech: &str, name: &str) -> bool {
+        let names = if tech.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.0.get(&tech.to_ascii_lowercase())
+        } else {
+            self.0.get(tech)
+        };
+        names.is_some_and(|names| names.contains(name))
+    }
 }
 
 pub fn tech_name(t: &Tech) -> &str {
@@ -31,7 +51,7 @@ pub fn tech_name(t: &Tech) -> &str {
 }
 
 /// If `d` sends a number out through a trunk, the trunk's name.
-pub fn money_trunk(d: &DialTarget, trunks: &HashSet<String>) -> Option<String> {
+pub fn money_trunk(d: &DialTarget, trunks: &Trunks) -> Option<String> {
     let tech = tech_name(&d.tech);
     match d.tech {
         Tech::Local => None,
@@ -46,7 +66,7 @@ pub fn money_trunk(d: &DialTarget, trunks: &HashSet<String>) -> Option<String> {
             // a gateway, whatever else we know about it. A known trunk dialled without a number
             // still costs money (its default destination).
             let is_money = d.number_expr.as_deref().is_some_and(|n| !n.is_empty())
-                || trunks.contains(&trunk_key(tech, peer));
+                || trunks.contains(tech, peer);
             is_money.then(|| format!("{}/{}", tech_upper(tech), peer))
         }
         Tech::Other(_) => None,
@@ -64,8 +84,8 @@ fn tech_upper(t: &str) -> String {
 
 /// Peers and endpoints that are trunks: registered to a provider, authenticating outbound,
 /// identified by IP, `insecure=invite`, a provider host, or dialled with a number.
-pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
-    let mut t = HashSet::new();
+pub fn find_trunks(pbx: &Pbx) -> Trunks {
+    let mut t = Trunks::default();
     if let Some(sip) = &pbx.sip {
         let reg_hosts: HashSet<&str> = sip
             .general
@@ -84,7 +104,7 @@ pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
                         || !p.has_secret()))
                 || reg_hosts.contains(p.name.as_str())
             {
-                t.insert(trunk_key("sip", &p.name));
+                t.insert("sip", &p.name);
             }
         }
     }
@@ -100,7 +120,7 @@ pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
                 || !e.identify.is_empty()
                 || registered.contains(e.meta.id.as_str())
             {
-                t.insert(trunk_key("pjsip", &e.meta.id));
+                t.insert("pjsip", &e.meta.id);
             }
         }
     }
@@ -108,7 +128,7 @@ pub fn find_trunks(pbx: &Pbx) -> HashSet<String> {
         for d in &c.dials {
             if let (Some(peer), Some(n)) = (&d.peer, &d.number_expr) {
                 if !n.is_empty() && matches!(d.tech, Tech::Pjsip | Tech::Sip | Tech::Iax2) {
-                    t.insert(trunk_key(tech_name(&d.tech), peer));
+                    t.insert(tech_name(&d.tech), peer);
                 }
             }
         }
