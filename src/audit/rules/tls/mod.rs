@@ -25,6 +25,15 @@ pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a Pjs
     let Some(pj) = &ctx.pbx.pjsip else {
         return Vec::new();
     };
+    let mut tls: Vec<&PjsipTransport> = pj
+        .transports
+        .iter()
+        .filter(|t| !t.meta.is_refused() && connects_out_over_tls(t))
+        .collect();
+    // Most sites have no TLS transport: then no trunk needs looking at.
+    if tls.is_empty() {
+        return tls;
+    }
     let outbound: Vec<Option<&str>> = pj
         .registrations
         .iter()
@@ -36,16 +45,12 @@ pub(super) fn outbound_tls_transports<'a>(ctx: &AuditContext<'a>) -> Vec<&'a Pjs
                 .map(|e| e.transport.as_ref().map(|t| t.value.as_str())),
         )
         .collect();
-    pj.transports
-        .iter()
-        .filter(|t| !t.meta.is_refused())
-        .filter(|t| {
-            connects_out_over_tls(t)
-                && outbound
-                    .iter()
-                    .any(|u| u.is_none_or(|id| id == t.meta.id.as_str()))
-        })
-        .collect()
+    tls.retain(|t| {
+        outbound
+            .iter()
+            .any(|u| u.is_none_or(|id| id == t.meta.id.as_str()))
+    });
+    tls
 }
 
 /// Whether chan_sip opens TLS connections: a `register => tls://…` line, or a peer with a fixed
