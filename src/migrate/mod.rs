@@ -353,14 +353,7 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
         sip,
         opts,
         doc: pjsip::Document::default(),
-        // About one entry per line (template lines shared).
-        report: Vec::with_capacity(
-            sip.sections
-                .iter()
-                .map(|s| s.variables.len())
-                .sum::<usize>()
-                / 2,
-        ),
+        report: Vec::with_capacity(expected_entries(sip)),
         summary: Summary::default(),
         files: FastMap::default(),
         shared: FastMap::default(),
@@ -444,7 +437,7 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
     };
     // Source order: what a reader of sip.conf expects (a stable sort keeps an entry's
     // neighbours in the order they were made).
-    report.sort_by_key(|e| e.order);
+    sort_in_source_order(&mut report);
     summary.count(&report);
     Ok(Migration {
         pjsip_conf,
@@ -454,6 +447,54 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
         secrets,
         _document: std::mem::take(&mut cx.doc),
     })
+}
+
+/// About how many entries the report of `sip` will hold: one per line a section wrote itself,
+/// one per template line (shared by the sections inheriting it), a few more for defaults and
+/// the dialplan. Reserved at once: the report of a large site is megabytes, and a vector grown
+/// by doubling leaves its earlier buffers resident (fresh memory is slow to touch here).
+fn expected_entries(sip: &ConfigFile) -> usize {
+    let lines: usize = sip
+        .sections
+        .iter()
+        .map(|s| {
+            if s.is_template {
+                s.variables.len()
+            } else {
+                s.variables
+                    .entries()
+                    .filter(|e| e.inherited_from.is_none())
+                    .count()
+            }
+        })
+        .sum();
+    let n = lines + sip.diagnostics.len();
+    n + n / 64 + 64
+}
+
+/// Sort the entries by `order`, stably, in place: the order is worked out on indices and the
+/// entries are then moved along its cycles (a stable sort of the entries themselves would take
+/// a scratch copy of half to all of them: megabytes for a large site).
+fn sort_in_source_order(report: &mut [ReportEntry]) {
+    if report.is_sorted_by_key(|e| e.order) {
+        return;
+    }
+    let mut order: Vec<u32> = (0..u32::try_from(report.len()).expect("fewer than 2^32 entries"))
+        .collect();
+    order.sort_by_key(|&i| report[i as usize].order);
+    // Position k takes the entry at order[k]; each cycle is closed with swaps.
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            report.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// chan_sip loads nothing from a sip.conf that Asterisk's reader refuses as a whole ("Contents
@@ -512,3 +553,4 @@ pub(crate) struct Peers {
     /// Endpoint name of each loaded peer (by chan_sip name).
     pub endpoints: Vec<peer::Converted>,
 }
+
