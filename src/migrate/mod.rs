@@ -206,34 +206,50 @@ impl<'a> Cx<'a> {
         let message = message.into();
         if let (Some(v), Some(section)) = (var, section) {
             if let Some(base) = self.inherited_base(section, v) {
-                let report = &self.report;
-                let same = self.shared.get(&v.pos).and_then(|entries| {
-                    entries.iter().copied().find(|&i| {
-                        let e = &report[i];
-                        e.severity == severity
-                            && e.outcome == outcome
-                            && e.message == message
-                            && same_targets(&e.targets, &e.applies_to[0], &targets, section)
-                    })
-                });
-                if let Some(i) = same {
-                    let section = self.section_text(section);
-                    self.report[i].applies_to.push(section);
-                    return;
-                }
-                self.shared
-                    .entry(v.pos)
-                    .or_default()
-                    .push(self.report.len());
-                self.shared_entries.push((self.report.len(), base));
-                self.push(severity, outcome, Some(v), Some(section), targets, message);
-                let last = self.report.len() - 1;
-                let section = self.section_text(section);
-                self.report[last].applies_to.push(section);
+                self.inherited_entry(severity, outcome, v, section, &base, targets, message);
                 return;
             }
         }
         self.push(severity, outcome, var, section, targets, message);
+    }
+
+    /// [`Cx::entry`] about a line `section` inherited from the template `base`, when the
+    /// caller knows it (a peer's lines come with their origin: no lookup by position).
+    #[allow(clippy::too_many_arguments)]
+    pub fn inherited_entry(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        v: &Variable,
+        section: &str,
+        base: &Text,
+        targets: Vec<Target>,
+        message: Cow<'static, str>,
+    ) {
+        let report = &self.report;
+        let same = self.shared.get(&v.pos).and_then(|entries| {
+            entries.iter().copied().find(|&i| {
+                let e = &report[i];
+                e.severity == severity
+                    && e.outcome == outcome
+                    && e.message == message
+                    && same_targets(&e.targets, &e.applies_to[0], &targets, section)
+            })
+        });
+        if let Some(i) = same {
+            let section = self.section_text(section);
+            self.report[i].applies_to.push(section);
+            return;
+        }
+        self.shared
+            .entry(v.pos)
+            .or_default()
+            .push(self.report.len());
+        self.shared_entries.push((self.report.len(), base.clone()));
+        self.push(severity, outcome, Some(v), Some(section), targets, message);
+        let last = self.report.len() - 1;
+        let section = self.section_text(section);
+        self.report[last].applies_to.push(section);
     }
 
     fn push(

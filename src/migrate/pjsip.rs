@@ -127,6 +127,14 @@ impl Document {
         self.taken.contains(&key(kind, name))
     }
 
+    /// Room for `objects` more objects under `names` more names (the vector and the name sets
+    /// grow once, not by doubling).
+    pub fn reserve(&mut self, objects: usize, names: usize) {
+        self.objects.reserve(objects);
+        self.taken.reserve(objects);
+        self.all_names.reserve(names);
+    }
+
     /// Add an object; returns its index.
     pub fn push(&mut self, object: Object) -> usize {
         self.taken.insert(key(object.kind, &object.name));
