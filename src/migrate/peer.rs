@@ -304,13 +304,45 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
     peers.endpoints.reserve(order.len());
     // An endpoint, an auth and an aor per peer, mostly, all of the peer's name.
     cx.doc.reserve(order.len() * 3, order.len());
-    let converted = convert_run(cx, g, &order);
+    let two_threads = order.len() >= cx.two_threads_from
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (first, second) = order.split_at(if two_threads { order.len() / 2 } else { order.len() });
+    // The second half is converted on a thread of its own, into a context of its own, and
+    // joined after the first: the same objects, names and entries as one after the other
+    // unless the halves met (a name or credentials both made), when the second half is
+    // converted again after the first.
+    let forked = (!second.is_empty()).then(|| cx.fork(second.len()));
+    let (converted, second_half) = std::thread::scope(|scope| {
+        let second_half = forked.map(|mut cx2| {
+            scope.spawn(move || {
+                let converted = convert_run(&mut cx2, g, second);
+                (cx2, converted)
+            })
+        });
+        (convert_run(cx, g, first), second_half.map(|h| h.join()))
+    });
+    let mut converted = converted;
+    match second_half {
+        Some(Ok((cx2, more))) => {
+            if cx.join(cx2) {
+                converted.extend(more);
+            } else {
+                converted.extend(convert_run(cx, g, second));
+            }
+        }
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => {}
+    }
     for c in converted {
         peers.dial_names.insert(c.name.clone());
         peers.endpoints.push(c);
     }
     peers
 }
+
+/// From how many peers the conversion runs on two threads (below, a thread costs more than it
+/// saves).
+pub(crate) const TWO_THREADS_FROM: usize = 2000;
 
 /// Convert `peers` in order.
 fn convert_run<'a>(

@@ -87,6 +87,8 @@ pub struct Document {
     /// endpoints and registrations use it (two objects holding one password would read as a
     /// reused secret, and are one account).
     credentials: FastMap<Credential, String>,
+    /// A document made by [`Document::fork`]: the names and credentials taken at the fork.
+    forked_from: Option<Box<(FastSet<u64>, FastMap<Credential, String>)>>,
 }
 
 /// What an auth object holds: username, password or MD5 hash, whether it is a hash, realm.
@@ -133,6 +135,45 @@ impl Document {
         self.objects.reserve(objects);
         self.taken.reserve(objects);
         self.all_names.reserve(names);
+    }
+
+    /// An empty document that knows the names and credentials taken so far (to make objects
+    /// on another thread that [`Document::join`] appends).
+    pub fn fork(&self) -> Document {
+        Document {
+            objects: Vec::new(),
+            taken: self.taken.clone(),
+            all_names: self.all_names.clone(),
+            credentials: self.credentials.clone(),
+            forked_from: Some(Box::new((self.taken.clone(), self.credentials.clone()))),
+        }
+    }
+
+    /// Whether `other`, forked from this document, made no object name and no credentials
+    /// that this one made since the fork.
+    pub fn can_join(&self, other: &Document) -> bool {
+        let Some(at_fork) = other.forked_from.as_deref() else {
+            return false;
+        };
+        let (taken, credentials) = at_fork;
+        other
+            .taken
+            .iter()
+            .all(|k| taken.contains(k) || !self.taken.contains(k))
+            && other
+                .credentials
+                .keys()
+                .all(|c| credentials.contains_key(c) || !self.credentials.contains_key(c))
+    }
+
+    /// Append the objects of `other` (see [`Document::can_join`]).
+    pub fn join(&mut self, other: Document) {
+        self.objects.extend(other.objects);
+        self.taken.extend(other.taken);
+        self.all_names.extend(other.all_names);
+        for (c, n) in other.credentials {
+            self.credentials.entry(c).or_insert(n);
+        }
     }
 
     /// Add an object; returns its index.
