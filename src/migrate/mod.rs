@@ -189,7 +189,9 @@ impl<'a> Cx<'a> {
             sip: self.sip,
             opts: self.opts,
             doc,
-            report: Vec::with_capacity(self.report.capacity().saturating_sub(self.report.len()) / 2),
+            report: Vec::with_capacity(
+                self.report.capacity().saturating_sub(self.report.len()) / 2,
+            ),
             summary: Summary::default(),
             files: FastMap::default(),
             shared: FastMap::default(),
@@ -595,8 +597,8 @@ fn sort_in_source_order(report: &mut [ReportEntry]) {
     if report.is_sorted_by_key(|e| e.order) {
         return;
     }
-    let mut order: Vec<u32> = (0..u32::try_from(report.len()).expect("fewer than 2^32 entries"))
-        .collect();
+    let mut order: Vec<u32> =
+        (0..u32::try_from(report.len()).expect("fewer than 2^32 entries")).collect();
     order.sort_by_key(|&i| report[i as usize].order);
     // Position k takes the entry at order[k]; each cycle is closed with swaps.
     for start in 0..order.len() {

@@ -282,7 +282,11 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
                     vec![Target::pjsip(&s.name, "endpoint", "", None)],
                     "a second section with this name: chan_sip applies its lines on top of the first, and so does the migration",
                 );
-                order[i].3.extend(s.variables.entries().map(|e| (e.variable, e.inherited_from)));
+                order[i].3.extend(
+                    s.variables
+                        .entries()
+                        .map(|e| (e.variable, e.inherited_from)),
+                );
             }
             None => {
                 by_name.insert(s.name.clone(), order.len());
@@ -306,7 +310,11 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
     cx.doc.reserve(order.len() * 3, order.len());
     let two_threads = order.len() >= cx.two_threads_from
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let (first, second) = order.split_at(if two_threads { order.len() / 2 } else { order.len() });
+    let (first, second) = order.split_at(if two_threads {
+        order.len() / 2
+    } else {
+        order.len()
+    });
     // The second half is converted on a thread of its own, into a context of its own, and
     // joined after the first: the same objects, names and entries as one after the other
     // unless the halves met (a name or credentials both made), when the second half is
@@ -353,15 +361,7 @@ fn convert_run<'a>(
     let mut memo = Memo::default();
     let mut converted = Vec::with_capacity(peers.len());
     for (name, pos, group, lines) in peers {
-        let c = convert(
-            cx,
-            g,
-            &mut memo,
-            name.clone(),
-            *pos,
-            group.clone(),
-            lines,
-        );
+        let c = convert(cx, g, &mut memo, name.clone(), *pos, group.clone(), lines);
         converted.extend(c);
     }
     converted
@@ -1891,10 +1891,12 @@ fn codec_outcome(g: &General<'_>, own: &[&Variable], video: bool, text: bool) ->
             out.sets.push((o, Cow::Owned(v.value.to_string())));
         }
         if !video {
-            out.sets.push(("disallow", Cow::Owned(VIDEO_FORMATS.join(","))));
+            out.sets
+                .push(("disallow", Cow::Owned(VIDEO_FORMATS.join(","))));
         }
         if !text {
-            out.sets.push(("disallow", Cow::Owned(TEXT_FORMATS.join(","))));
+            out.sets
+                .push(("disallow", Cow::Owned(TEXT_FORMATS.join(","))));
         }
         out.targets.push(("allow", "all".to_string()));
     } else {

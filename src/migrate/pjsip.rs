@@ -216,7 +216,12 @@ impl Document {
             let first_opts = self.objects[members[0]].options.as_slice();
             units.fill(first_opts);
             let mut common: Vec<(&'static str, Vec<Opt>)> = (0..units.units.len())
-                .map(|u| (units.units[u].key, units.opts(u, first_opts).cloned().collect()))
+                .map(|u| {
+                    (
+                        units.units[u].key,
+                        units.opts(u, first_opts).cloned().collect(),
+                    )
+                })
                 .collect();
             for &i in &members[1..] {
                 if common.is_empty() {
@@ -472,8 +477,14 @@ impl Units {
     }
 
     /// The options of a unit, in order.
-    fn opts<'o>(&self, unit: usize, options: &'o [Opt]) -> impl Iterator<Item = &'o Opt> + use<'o, '_> {
-        self.indices(unit).iter().map(move |&i| &options[i as usize])
+    fn opts<'o>(
+        &self,
+        unit: usize,
+        options: &'o [Opt],
+    ) -> impl Iterator<Item = &'o Opt> + use<'o, '_> {
+        self.indices(unit)
+            .iter()
+            .map(move |&i| &options[i as usize])
     }
 
     /// Whether one of these units (of `options`) holds exactly `lines` under `key`.
