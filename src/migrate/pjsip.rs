@@ -88,7 +88,14 @@ pub struct Document {
     /// reused secret, and are one account).
     credentials: FastMap<Credential, String>,
     /// A document made by [`Document::fork`]: the names and credentials taken at the fork.
-    forked_from: Option<Box<(FastSet<u64>, FastMap<Credential, String>)>>,
+    forked_from: Option<Box<AtFork>>,
+}
+
+/// What a document had taken when it was forked.
+#[derive(Debug)]
+struct AtFork {
+    taken: FastSet<u64>,
+    credentials: FastMap<Credential, String>,
 }
 
 /// What an auth object holds: username, password or MD5 hash, whether it is a hash, realm.
@@ -145,17 +152,19 @@ impl Document {
             taken: self.taken.clone(),
             all_names: self.all_names.clone(),
             credentials: self.credentials.clone(),
-            forked_from: Some(Box::new((self.taken.clone(), self.credentials.clone()))),
+            forked_from: Some(Box::new(AtFork {
+                taken: self.taken.clone(),
+                credentials: self.credentials.clone(),
+            })),
         }
     }
 
     /// Whether `other`, forked from this document, made no object name and no credentials
     /// that this one made since the fork.
     pub fn can_join(&self, other: &Document) -> bool {
-        let Some(at_fork) = other.forked_from.as_deref() else {
+        let Some(AtFork { taken, credentials }) = other.forked_from.as_deref() else {
             return false;
         };
-        let (taken, credentials) = at_fork;
         other
             .taken
             .iter()
