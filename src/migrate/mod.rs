@@ -122,6 +122,8 @@ pub(crate) struct Cx<'a> {
     inherited_lines: Option<(String, Vec<(Pos, Text)>)>,
     /// ACL values parsed so far (a template's reach every peer inheriting it).
     acl_values: acl::Parsed<'a>,
+    /// From how many peers they are converted on two threads.
+    two_threads_from: usize,
 }
 
 impl<'a> Cx<'a> {
@@ -176,6 +178,96 @@ impl<'a> Cx<'a> {
             .map(|(_, base)| base.clone())
     }
 
+    /// A context for converting `peers` more peers on another thread: the same input, an empty
+    /// report and document, the names and credentials made so far (see [`Cx::join`]).
+    fn fork(&self, peers: usize) -> Cx<'a> {
+        let mut doc = self.doc.fork();
+        doc.reserve(peers * 3, peers);
+        Cx {
+            config: self.config,
+            named_acls: self.named_acls.clone(),
+            sip: self.sip,
+            opts: self.opts,
+            doc,
+            report: Vec::with_capacity(
+                self.report.capacity().saturating_sub(self.report.len()) / 2,
+            ),
+            summary: Summary::default(),
+            files: FastMap::default(),
+            shared: FastMap::default(),
+            shared_entries: Vec::new(),
+            last_section: Text::default(),
+            sections_by_name: None,
+            inherited_lines: None,
+            acl_values: acl::Parsed::default(),
+            two_threads_from: self.two_threads_from,
+        }
+    }
+
+    /// Append what a [`Cx::fork`] made after what this context made since the fork, as if
+    /// it had been made here next: objects and entries in order, the entries of template
+    /// lines that went the same way in both joined into one. Returns false, joining nothing,
+    /// when both made an object of the same type and name or an auth for the same
+    /// credentials (made one after the other, the later would have been named or shared
+    /// differently).
+    fn join(&mut self, other: Cx<'a>) -> bool {
+        if !self.doc.can_join(&other.doc) {
+            return false;
+        }
+        self.doc.join(other.doc);
+        let s = &mut self.summary;
+        s.peers_loaded += other.summary.peers_loaded;
+        s.endpoints += other.summary.endpoints;
+        s.sections_skipped += other.summary.sections_skipped;
+        s.registrations += other.summary.registrations;
+        let mut shared = other.shared_entries.into_iter().peekable();
+        for (i, e) in other.report.into_iter().enumerate() {
+            let base = match shared.peek() {
+                Some((j, _)) if *j == i => shared.next().map(|(_, base)| base),
+                _ => None,
+            };
+            let Some(base) = base else {
+                self.report.push(e);
+                continue;
+            };
+            let pos = e.order;
+            let report = &self.report;
+            let same = self.shared_at(pos).and_then(|entries| {
+                entries.iter().copied().find(|&k| {
+                    let mine = &report[k];
+                    mine.severity == e.severity
+                        && mine.outcome == e.outcome
+                        && mine.message == e.message
+                        && same_targets(
+                            &mine.targets,
+                            &mine.applies_to[0],
+                            &e.targets,
+                            &e.applies_to[0],
+                        )
+                })
+            });
+            match same {
+                Some(k) => self.report[k].applies_to.extend(e.applies_to),
+                None => {
+                    let k = self.report.len();
+                    self.shared
+                        .entry(Pos::new(FileId(pos.0), pos.1, pos.2))
+                        .or_default()
+                        .push(k);
+                    self.shared_entries.push((k, base));
+                    self.report.push(e);
+                }
+            }
+        }
+        true
+    }
+
+    /// The shared entries of the line at `order` (see [`report::order_of`]).
+    fn shared_at(&self, order: (u32, u32, u32)) -> Option<&Vec<usize>> {
+        self.shared
+            .get(&Pos::new(FileId(order.0), order.1, order.2))
+    }
+
     /// An acl.conf ACL by name, as chan_sip finds it (case-insensitively).
     pub fn named_acl(&self, name: &str) -> Option<&NamedAcl> {
         self.named_acls
@@ -206,34 +298,50 @@ impl<'a> Cx<'a> {
         let message = message.into();
         if let (Some(v), Some(section)) = (var, section) {
             if let Some(base) = self.inherited_base(section, v) {
-                let report = &self.report;
-                let same = self.shared.get(&v.pos).and_then(|entries| {
-                    entries.iter().copied().find(|&i| {
-                        let e = &report[i];
-                        e.severity == severity
-                            && e.outcome == outcome
-                            && e.message == message
-                            && same_targets(&e.targets, &e.applies_to[0], &targets, section)
-                    })
-                });
-                if let Some(i) = same {
-                    let section = self.section_text(section);
-                    self.report[i].applies_to.push(section);
-                    return;
-                }
-                self.shared
-                    .entry(v.pos)
-                    .or_default()
-                    .push(self.report.len());
-                self.shared_entries.push((self.report.len(), base));
-                self.push(severity, outcome, Some(v), Some(section), targets, message);
-                let last = self.report.len() - 1;
-                let section = self.section_text(section);
-                self.report[last].applies_to.push(section);
+                self.inherited_entry(severity, outcome, v, section, &base, targets, message);
                 return;
             }
         }
         self.push(severity, outcome, var, section, targets, message);
+    }
+
+    /// [`Cx::entry`] about a line `section` inherited from the template `base`, when the
+    /// caller knows it (a peer's lines come with their origin: no lookup by position).
+    #[allow(clippy::too_many_arguments)]
+    pub fn inherited_entry(
+        &mut self,
+        severity: Severity,
+        outcome: Outcome,
+        v: &Variable,
+        section: &str,
+        base: &Text,
+        targets: Vec<Target>,
+        message: Cow<'static, str>,
+    ) {
+        let report = &self.report;
+        let same = self.shared.get(&v.pos).and_then(|entries| {
+            entries.iter().copied().find(|&i| {
+                let e = &report[i];
+                e.severity == severity
+                    && e.outcome == outcome
+                    && e.message == message
+                    && same_targets(&e.targets, &e.applies_to[0], &targets, section)
+            })
+        });
+        if let Some(i) = same {
+            let section = self.section_text(section);
+            self.report[i].applies_to.push(section);
+            return;
+        }
+        self.shared
+            .entry(v.pos)
+            .or_default()
+            .push(self.report.len());
+        self.shared_entries.push((self.report.len(), base.clone()));
+        self.push(severity, outcome, Some(v), Some(section), targets, message);
+        let last = self.report.len() - 1;
+        let section = self.section_text(section);
+        self.report[last].applies_to.push(section);
     }
 
     fn push(
@@ -336,6 +444,15 @@ pub fn migrate(pbx: &Pbx, opts: &MigrateOptions) -> Result<Migration, Error> {
 /// acl.conf and asterisk.conf itself and needs none of the model's interpretation (building
 /// the chan_sip model of 10,000 peers was a tenth of `pbxgen migrate`).
 pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migration, Error> {
+    migrate_config_with(config, opts, peer::TWO_THREADS_FROM)
+}
+
+/// [`migrate_config`], converting the peers on two threads from `two_threads_from` peers.
+fn migrate_config_with(
+    config: &Config,
+    opts: &MigrateOptions,
+    two_threads_from: usize,
+) -> Result<Migration, Error> {
     let Some((_, sip)) = config.file_of_kind(FileKind::Sip) else {
         return Err(
             Error::invalid(format!("{}: no sip.conf to migrate", config.root.display()))
@@ -353,14 +470,7 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
         sip,
         opts,
         doc: pjsip::Document::default(),
-        // About one entry per line (template lines shared).
-        report: Vec::with_capacity(
-            sip.sections
-                .iter()
-                .map(|s| s.variables.len())
-                .sum::<usize>()
-                / 2,
-        ),
+        report: Vec::with_capacity(expected_entries(sip)),
         summary: Summary::default(),
         files: FastMap::default(),
         shared: FastMap::default(),
@@ -369,6 +479,7 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
         sections_by_name: None,
         inherited_lines: None,
         acl_values: acl::Parsed::default(),
+        two_threads_from,
     };
     for d in sip.diagnostics.iter().filter(|d| {
         matches!(
@@ -444,7 +555,7 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
     };
     // Source order: what a reader of sip.conf expects (a stable sort keeps an entry's
     // neighbours in the order they were made).
-    report.sort_by_key(|e| e.order);
+    sort_in_source_order(&mut report);
     summary.count(&report);
     Ok(Migration {
         pjsip_conf,
@@ -454,6 +565,54 @@ pub fn migrate_config(config: &Config, opts: &MigrateOptions) -> Result<Migratio
         secrets,
         _document: std::mem::take(&mut cx.doc),
     })
+}
+
+/// About how many entries the report of `sip` will hold: one per line a section wrote itself,
+/// one per template line (shared by the sections inheriting it), a few more for defaults and
+/// the dialplan. Reserved at once: the report of a large site is megabytes, and a vector grown
+/// by doubling leaves its earlier buffers resident (fresh memory is slow to touch here).
+fn expected_entries(sip: &ConfigFile) -> usize {
+    let lines: usize = sip
+        .sections
+        .iter()
+        .map(|s| {
+            if s.is_template {
+                s.variables.len()
+            } else {
+                s.variables
+                    .entries()
+                    .filter(|e| e.inherited_from.is_none())
+                    .count()
+            }
+        })
+        .sum();
+    let n = lines + sip.diagnostics.len();
+    n + n / 64 + 64
+}
+
+/// Sort the entries by `order`, stably, in place: the order is worked out on indices and the
+/// entries are then moved along its cycles (a stable sort of the entries themselves would take
+/// a scratch copy of half to all of them: megabytes for a large site).
+fn sort_in_source_order(report: &mut [ReportEntry]) {
+    if report.is_sorted_by_key(|e| e.order) {
+        return;
+    }
+    let mut order: Vec<u32> =
+        (0..u32::try_from(report.len()).expect("fewer than 2^32 entries")).collect();
+    order.sort_by_key(|&i| report[i as usize].order);
+    // Position k takes the entry at order[k]; each cycle is closed with swaps.
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            report.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// chan_sip loads nothing from a sip.conf that Asterisk's reader refuses as a whole ("Contents
@@ -511,4 +670,84 @@ pub(crate) struct Peers {
     pub dial_names: std::collections::HashSet<String>,
     /// Endpoint name of each loaded peer (by chan_sip name).
     pub endpoints: Vec<peer::Converted>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// A sip.conf of `n` peers from two templates, with `extra` appended.
+    fn site(n: usize, extra: &str) -> Config {
+        let mut sip = String::from(
+            "[general]\ncontext=guest\nallowguest=no\n\n\
+             [phone](!)\ntype=friend\nhost=dynamic\ncontext=internal\ndisallow=all\nallow=ulaw\n\
+             allow=alaw\ndeny=0.0.0.0/0.0.0.0\npermit=10.0.0.0/255.0.0.0\n\n\
+             [video](!)\ntype=friend\nhost=dynamic\nallow=h264\nvideosupport=yes\nqualify=yes\n\n",
+        );
+        for i in 0..n {
+            let template = if i % 7 == 3 { "video" } else { "phone" };
+            let _ = write!(
+                sip,
+                "[u{i}]({template})\nsecret=s{i}x\ncallerid=\"User {i}\" <{i}>\nmailbox={i}\n\n"
+            );
+            if i % 11 == 5 {
+                // A peer without a secret: its template lines go another way.
+                let _ = write!(sip, "[nosecret{i}](phone)\n\n");
+            }
+        }
+        sip.push_str(extra);
+        crate::asterisk::load_texts(
+            "site",
+            vec![
+                ("sip.conf".to_string(), sip.into_bytes()),
+                (
+                    "extensions.conf".to_string(),
+                    b"[internal]\nexten => _X.,1,Dial(SIP/${EXTEN})\n".to_vec(),
+                ),
+            ],
+        )
+    }
+
+    fn assert_same_on_two_threads(config: &Config) {
+        let opts = MigrateOptions::default();
+        let one = migrate_config_with(config, &opts, usize::MAX).expect("migrates");
+        let two = migrate_config_with(config, &opts, 2).expect("migrates");
+        assert_eq!(one.pjsip_conf, two.pjsip_conf);
+        assert_eq!(one.extensions_conf, two.extensions_conf);
+        assert_eq!(one.summary, two.summary);
+        assert_eq!(one.report.len(), two.report.len());
+        for (a, b) in one.report.iter().zip(&two.report) {
+            assert_eq!(a, b);
+        }
+        assert_eq!(one.secrets, two.secrets);
+    }
+
+    #[test]
+    fn two_threads_make_what_one_makes() {
+        // The halves share template lines (one entry per way a line went, listing the peers of
+        // both halves) and make no common name: joined.
+        let config = site(300, "");
+        assert_same_on_two_threads(&config);
+        let m = migrate_config_with(&config, &MigrateOptions::default(), 2).expect("migrates");
+        assert!(m.report.iter().any(|e| e.applies_to.len() > 150));
+    }
+
+    #[test]
+    fn two_threads_make_what_one_makes_when_the_halves_meet() {
+        // Names the second half also makes (another letter case, an outbound auth's name) and
+        // credentials both halves use: the second half is converted again after the first.
+        let extra = "[U1](phone)\nsecret=other\n\n\
+                     [u2-out](phone)\nsecret=x\n\n\
+                     [t1]\ntype=peer\nhost=192.0.2.1\ndefaultuser=shared\nsecret=same\n\n\
+                     [t2]\ntype=peer\nhost=192.0.2.2\ndefaultuser=shared\nsecret=same\n\n";
+        let mut head = String::from(
+            "[t0]\ntype=peer\nhost=192.0.2.3\ndefaultuser=shared\nsecret=same\n\n\
+             [u2x]\ntype=peer\nhost=192.0.2.4\ndefaultuser=u2\nsecret=y\n\n",
+        );
+        head.push_str(extra);
+        for config in [site(40, extra), site(40, &head)] {
+            assert_same_on_two_threads(&config);
+        }
+    }
 }

@@ -43,9 +43,11 @@ struct P<'a> {
     pos: Pos,
     group: Option<String>,
     vars: Vec<&'a Variable>,
+    /// The template each line was inherited from (`None`: the section's own line).
+    bases: Vec<Option<&'a Text>>,
     reported: Vec<bool>,
     /// Indices into `vars`, per row of the table.
-    rows: FastMap<usize, Vec<usize>>,
+    rows: Rows,
     head: Vec<(&'static str, Cow<'static, str>)>,
     tail: Vec<(&'static str, Cow<'static, str>)>,
     aor: Option<Object>,
@@ -58,7 +60,7 @@ struct P<'a> {
 impl<'a> P<'a> {
     /// The peer's own lines of a row (inherited included), as indices.
     fn own(&self, row: usize) -> &[usize] {
-        self.rows.get(&row).map_or(&[], Vec::as_slice)
+        self.rows.get(row)
     }
 
     /// The peer's lines named `names`, all options of table row `row` (as indices, in order):
@@ -117,14 +119,25 @@ impl<'a> P<'a> {
         } else {
             Outcome::Mapped
         };
-        cx.entry(
-            severity,
-            outcome,
-            Some(self.vars[i]),
-            Some(&self.name),
-            targets,
-            message,
-        );
+        match self.bases[i] {
+            Some(base) => cx.inherited_entry(
+                severity,
+                outcome,
+                self.vars[i],
+                &self.name,
+                base,
+                targets,
+                message.into(),
+            ),
+            None => cx.push(
+                severity,
+                outcome,
+                Some(self.vars[i]),
+                Some(&self.name),
+                targets,
+                message.into(),
+            ),
+        }
     }
 
     /// Report every earlier line of a last-one-wins option as overridden.
@@ -141,6 +154,68 @@ impl<'a> P<'a> {
                 );
             }
         }
+    }
+}
+
+/// A peer's lines by table row: two vectors sorted by (row, line), not a map of vectors (a
+/// dozen allocations per peer).
+#[derive(Default)]
+struct Rows {
+    /// The row of each entry of `lines`.
+    rows: Vec<usize>,
+    /// Indices into the peer's lines, by row, in file order within a row.
+    lines: Vec<usize>,
+}
+
+impl Rows {
+    /// `(row, line)` pairs in any order.
+    fn new(mut pairs: Vec<(usize, usize)>) -> Rows {
+        pairs.sort_unstable();
+        Rows {
+            rows: pairs.iter().map(|&(r, _)| r).collect(),
+            lines: pairs.iter().map(|&(_, i)| i).collect(),
+        }
+    }
+
+    fn get(&self, row: usize) -> &[usize] {
+        let start = self.rows.partition_point(|&r| r < row);
+        let end = start + self.rows[start..].partition_point(|&r| r == row);
+        &self.lines[start..end]
+    }
+
+    /// The rows with lines, each once.
+    fn keys(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|&(k, r)| k == 0 || self.rows[k - 1] != *r)
+            .map(|(_, &r)| r)
+    }
+}
+
+/// What the lines peers inherit from templates make, worked out once per line (or set of
+/// lines), not once per peer: the same lines of a template for every peer inheriting them
+/// (keyed by where the line lies in the file's table, which every copy shares).
+#[derive(Default)]
+struct Memo {
+    /// The table row of an inherited line.
+    rows: FastMap<usize, Option<&'static table::Row>>,
+    /// The codecs of a peer whose allow/disallow lines are all inherited: (the lines, video,
+    /// text).
+    codecs: FastMap<(Vec<usize>, bool, bool), CodecOutcome>,
+    /// The verdict of a peer's ACL lines when they are all inherited.
+    acl_verdicts: FastMap<Vec<usize>, Verdict>,
+}
+
+impl Memo {
+    fn lookup(&mut self, v: &Variable, inherited: bool) -> Option<&'static table::Row> {
+        if !inherited {
+            return table::lookup(&v.name, Place::Peer);
+        }
+        *self
+            .rows
+            .entry(std::ptr::from_ref(v) as usize)
+            .or_insert_with(|| table::lookup(&v.name, Place::Peer))
     }
 }
 
@@ -178,13 +253,18 @@ macro_rules! row {
     }};
 }
 
+/// A peer's lines, each with the template it was inherited from (`None`: its own).
+type Lines<'a> = Vec<(&'a Variable, Option<&'a Text>)>;
+
 /// Every peer of sip.conf, in file order.
 pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
     let sip = cx.sip;
     // Sections with the same name: chan_sip's build_peer finds the peer already built and
     // applies the later section's lines on top of it.
-    let mut order: Vec<(Text, Pos, Option<String>, Vec<&'a Variable>)> = Vec::new();
+    let sections = sip.sections.len();
+    let mut order: Vec<(Text, Pos, Option<String>, Lines<'a>)> = Vec::with_capacity(sections);
     let mut by_name: FastMap<Text, usize> = FastMap::default();
+    by_name.reserve(sections);
     for s in sip.live_sections() {
         if s.name.eq_ignore_ascii_case("general") || s.name.eq_ignore_ascii_case("authentication") {
             continue;
@@ -202,7 +282,11 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
                     vec![Target::pjsip(&s.name, "endpoint", "", None)],
                     "a second section with this name: chan_sip applies its lines on top of the first, and so does the migration",
                 );
-                order[i].3.extend(s.variables.iter());
+                order[i].3.extend(
+                    s.variables
+                        .entries()
+                        .map(|e| (e.variable, e.inherited_from)),
+                );
             }
             None => {
                 by_name.insert(s.name.clone(), order.len());
@@ -210,19 +294,77 @@ pub(crate) fn convert_all<'a>(cx: &mut Cx<'a>, g: &General<'a>) -> Peers {
                     s.name.clone(),
                     s.pos,
                     s.bases.first().map(Text::to_string),
-                    s.variables.iter().collect(),
+                    s.variables
+                        .entries()
+                        .map(|e| (e.variable, e.inherited_from))
+                        .collect(),
                 ));
             }
         }
     }
+    drop(by_name);
     let mut peers = Peers::default();
-    for (name, pos, group, vars) in order {
-        if let Some(c) = convert(cx, g, name, pos, group, vars) {
-            peers.dial_names.insert(c.name.clone());
-            peers.endpoints.push(c);
+    peers.dial_names.reserve(order.len());
+    peers.endpoints.reserve(order.len());
+    // An endpoint, an auth and an aor per peer, mostly, all of the peer's name.
+    cx.doc.reserve(order.len() * 3, order.len());
+    let two_threads = order.len() >= cx.two_threads_from
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (first, second) = order.split_at(if two_threads {
+        order.len() / 2
+    } else {
+        order.len()
+    });
+    // The second half is converted on a thread of its own, into a context of its own, and
+    // joined after the first: the same objects, names and entries as one after the other
+    // unless the halves met (a name or credentials both made), when the second half is
+    // converted again after the first.
+    let forked = (!second.is_empty()).then(|| cx.fork(second.len()));
+    let (converted, second_half) = std::thread::scope(|scope| {
+        let second_half = forked.map(|mut cx2| {
+            scope.spawn(move || {
+                let converted = convert_run(&mut cx2, g, second);
+                (cx2, converted)
+            })
+        });
+        (convert_run(cx, g, first), second_half.map(|h| h.join()))
+    });
+    let mut converted = converted;
+    match second_half {
+        Some(Ok((cx2, more))) => {
+            if cx.join(cx2) {
+                converted.extend(more);
+            } else {
+                converted.extend(convert_run(cx, g, second));
+            }
         }
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => {}
+    }
+    for c in converted {
+        peers.dial_names.insert(c.name.clone());
+        peers.endpoints.push(c);
     }
     peers
+}
+
+/// From how many peers the conversion runs on two threads (below, a thread costs more than it
+/// saves).
+pub(crate) const TWO_THREADS_FROM: usize = 2000;
+
+/// Convert `peers` in order.
+fn convert_run<'a>(
+    cx: &mut Cx<'a>,
+    g: &General<'a>,
+    peers: &[(Text, Pos, Option<String>, Lines<'a>)],
+) -> Vec<Converted> {
+    let mut memo = Memo::default();
+    let mut converted = Vec::with_capacity(peers.len());
+    for (name, pos, group, lines) in peers {
+        let c = convert(cx, g, &mut memo, name.clone(), *pos, group.clone(), lines);
+        converted.extend(c);
+    }
+    converted
 }
 
 /// Whether chan_sip's reload_config builds a peer from this section: its first `type` line
@@ -275,11 +417,13 @@ fn loadable(cx: &mut Cx<'_>, s: &Section) -> bool {
 fn convert<'a>(
     cx: &mut Cx<'a>,
     g: &General<'a>,
+    memo: &mut Memo,
     name: Text,
     pos: Pos,
     group: Option<String>,
-    vars: Vec<&'a Variable>,
+    lines: &Lines<'a>,
 ) -> Option<Converted> {
+    let (vars, bases): (Vec<&'a Variable>, Vec<Option<&'a Text>>) = lines.iter().copied().unzip();
     // build_peer deletes the peer on a bad ACL line ("Bad ACL entry in configuration line %d :
     // %s. Deleting peer"); chan_sip never loads it.
     for &v in &vars {
@@ -322,7 +466,7 @@ fn convert<'a>(
         return None;
     }
     cx.summary.peers_loaded += 1;
-    let mut rows: FastMap<usize, Vec<usize>> = FastMap::default();
+    let mut rows: Vec<(usize, usize)> = Vec::with_capacity(vars.len());
     let mut p = P {
         name: name.to_string(),
         name_text: name,
@@ -330,7 +474,8 @@ fn convert<'a>(
         group,
         reported: vec![false; vars.len()],
         vars,
-        rows: FastMap::default(),
+        bases,
+        rows: Rows::default(),
         head: Vec::new(),
         tail: Vec::new(),
         aor: None,
@@ -341,7 +486,7 @@ fn convert<'a>(
     };
     for i in 0..p.vars.len() {
         let v = p.vars[i];
-        match table::lookup(&v.name, Place::Peer) {
+        match memo.lookup(v, p.bases[i].is_some()) {
             None => p.report(
                 cx,
                 i,
@@ -356,10 +501,10 @@ fn convert<'a>(
                 Vec::new(),
                 "a [general] option: chan_sip ignores it in a peer",
             ),
-            Some(row) => rows.entry(row_index(row)).or_default().push(i),
+            Some(row) => rows.push((row_index(row), i)),
         }
     }
-    p.rows = rows;
+    p.rows = Rows::new(rows);
     if cx.doc.has("endpoint", &p.name) {
         cx.section_entry(
             Severity::Action,
@@ -379,7 +524,6 @@ fn convert<'a>(
     let mut visit: Vec<usize> = p
         .rows
         .keys()
-        .copied()
         .chain(g.active_rows().iter().copied())
         .chain([row!("allow"), row!("nat"), row!("transport")])
         .chain((!g.contact_acl().is_empty()).then(|| row!("contactpermit")))
@@ -396,11 +540,11 @@ fn convert<'a>(
                 }
             }
             Handler::Concern(c) => match c {
-                Concern::Acl => signalling_acl(cx, g, &mut p),
+                Concern::Acl => signalling_acl(cx, g, &mut p, memo),
                 Concern::ContactAcl => contact_acl(cx, g, &mut p),
                 Concern::Nat => nat(cx, g, &mut p, i),
                 Concern::DirectMedia => direct_media(cx, g, &mut p, i),
-                Concern::Codecs if row.names[0] == "allow" => codecs(cx, g, &mut p),
+                Concern::Codecs if row.names[0] == "allow" => codecs(cx, g, &mut p, memo),
                 Concern::Qualify => qualify(cx, g, &mut p),
                 Concern::Mailbox => mailbox(cx, &mut p),
                 Concern::PeerTransport => transport(cx, g, &mut p, i),
@@ -613,11 +757,11 @@ fn identity<'a>(cx: &mut Cx<'a>, g: &General<'a>, p: &mut P<'a>) -> Converted {
         (row!("defaultuser"), &["defaultuser", "username"]),
         (row!("port"), &["port"]),
     ];
+    let identity_lines = identity_lines.map(|(row, names)| p.own_named(row, names));
     let [host_i, secret_i, md5_i, remote_i, user_i, port_i] =
-        identity_lines.map(|(row, names)| p.own_named(row, names).last().copied());
-    for (row, names) in identity_lines {
-        let lines = p.own_named(row, names);
-        p.overridden(cx, &lines);
+        identity_lines.each_ref().map(|lines| lines.last().copied());
+    for lines in &identity_lines {
+        p.overridden(cx, lines);
     }
     let val = |i: Option<usize>| i.map(|i| p.vars[i].value.to_string()).unwrap_or_default();
     let secret = val(secret_i);
@@ -1257,16 +1401,68 @@ fn transport(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, row: usize) {
 /// `permit`/`deny`/`acl` → the endpoint's own ACL, same lines, same order, same engine
 /// (endpoint_acl_handler → ast_append_acl). An ACL that refuses every address is not written:
 /// an error entry stops the migration.
-fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>) {
+fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>, memo: &mut Memo) {
     let lines = p.own_named(row!("permit"), &["permit", "deny", "acl"]);
     if lines.is_empty() {
         return;
     }
+    // Lines every peer of a template inherits: the same verdict for each of them.
+    let verdict = if lines.iter().all(|&i| p.bases[i].is_some()) {
+        let key: Vec<usize> = lines
+            .iter()
+            .map(|&i| std::ptr::from_ref(p.vars[i]) as usize)
+            .collect();
+        match memo.acl_verdicts.get(&key) {
+            Some(v) => v.clone(),
+            None => {
+                let v = acl_verdict(cx, g, p, &lines);
+                memo.acl_verdicts.insert(key, v.clone());
+                v
+            }
+        }
+    } else {
+        acl_verdict(cx, g, p, &lines)
+    };
+    for &i in &lines {
+        let v = p.vars[i];
+        let option = if v.name.eq_ignore_ascii_case("permit") {
+            "permit"
+        } else if v.name.eq_ignore_ascii_case("deny") {
+            "deny"
+        } else {
+            "acl"
+        };
+        if !v.value.is_empty() {
+            p.set(option, v.value.to_string());
+        }
+        let t = vec![p.target(option, Some(&v.value))];
+        if verdict == Verdict::RefusesEverybody {
+            p.report(
+                cx,
+                i,
+                Severity::Error,
+                t,
+                "this ACL refuses every address (last match wins): the account could never be used; fix or remove the ACL in sip.conf and migrate again — nothing is written",
+            );
+        } else {
+            p.report(
+                cx,
+                i,
+                Severity::Mapped,
+                t,
+                "the endpoint's own ACL, in the same order (last match wins, as in chan_sip)",
+            );
+        }
+    }
+}
+
+/// What a peer's ACL lines (`permit`, `deny`, `acl`) let in.
+fn acl_verdict<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &P<'a>, lines: &[usize]) -> Verdict {
     let mut inline = List::default();
     let mut named: Vec<List> = Vec::new();
     let mut unknown = false;
     let mut seen_named: Vec<String> = Vec::new();
-    for &i in &lines {
+    for &i in lines {
         let v = p.vars[i];
         let lname = v.name.to_ascii_lowercase();
         if lname == "acl" {
@@ -1295,39 +1491,10 @@ fn signalling_acl<'a>(cx: &mut Cx<'a>, g: &General<'_>, p: &mut P<'a>) {
     }
     let mut lists: Vec<&List> = vec![&inline];
     lists.extend(named.iter());
-    let verdict = if unknown {
+    if unknown {
         Verdict::Unknown
     } else {
         verdict(&lists, g.families)
-    };
-    for &i in &lines {
-        let v = p.vars[i];
-        let option = match v.name.to_ascii_lowercase().as_str() {
-            "permit" => "permit",
-            "deny" => "deny",
-            _ => "acl",
-        };
-        if !v.value.is_empty() {
-            p.set(option, v.value.to_string());
-        }
-        let t = vec![p.target(option, Some(&v.value))];
-        if verdict == Verdict::RefusesEverybody {
-            p.report(
-                cx,
-                i,
-                Severity::Error,
-                t,
-                "this ACL refuses every address (last match wins): the account could never be used; fix or remove the ACL in sip.conf and migrate again — nothing is written",
-            );
-        } else {
-            p.report(
-                cx,
-                i,
-                Severity::Mapped,
-                t,
-                "the endpoint's own ACL, in the same order (last match wins, as in chan_sip)",
-            );
-        }
     }
 }
 
@@ -1601,16 +1768,9 @@ pub(crate) fn general_codecs(g: &General<'_>) -> String {
 /// built-in ulaw, alaw, gsm, h263), then written as `disallow=all` + the resulting list, in
 /// order. Video and text codecs are left out unless videosupport/textsupport: chan_sip never
 /// offered them, pjsip would.
-fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
+fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>, memo: &mut Memo) {
     let allow = row!("allow");
     let disallow = row!("disallow");
-    let mut general: Vec<&Variable> = g
-        .defaults_of(allow)
-        .iter()
-        .chain(g.defaults_of(disallow).iter())
-        .copied()
-        .collect();
-    general.sort_by_key(|v| v.pos);
     let mut own: Vec<usize> = p
         .own(allow)
         .iter()
@@ -1618,19 +1778,6 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
         .copied()
         .collect();
     own.sort_unstable();
-    let mut list = CodecList::chan_sip_default();
-    for v in &general {
-        list.apply(&v.value, v.name.eq_ignore_ascii_case("allow"));
-    }
-    let before_own = list.unknown.len();
-    let mut unknown_by_line: Vec<(usize, Vec<String>)> = Vec::new();
-    for &i in &own {
-        let v = p.vars[i];
-        let n = list.unknown.len();
-        list.apply(&v.value, v.name.eq_ignore_ascii_case("allow"));
-        unknown_by_line.push((i, list.unknown[n..].to_vec()));
-    }
-    let _ = before_own;
     let flag = |names: &[&str], p: &P<'_>| {
         let row = row_of(names[0]);
         let own_line = p
@@ -1651,33 +1798,107 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
     };
     let video = flag(&["videosupport"], p);
     let text = flag(&["textsupport"], p);
+    let own_vars: Vec<&Variable> = own.iter().map(|&i| p.vars[i]).collect();
+    // Lines every peer of a template inherits: the same outcome for each of them.
+    let computed;
+    let outcome = if own.iter().all(|&i| p.bases[i].is_some()) {
+        let key = (
+            own_vars
+                .iter()
+                .map(|&v| std::ptr::from_ref(v) as usize)
+                .collect::<Vec<_>>(),
+            video,
+            text,
+        );
+        memo.codecs
+            .entry(key)
+            .or_insert_with(|| codec_outcome(g, &own_vars, video, text))
+    } else {
+        computed = codec_outcome(g, &own_vars, video, text);
+        &computed
+    };
+    for (option, value) in &outcome.sets {
+        p.set(option, value.clone());
+    }
+    let targets: Vec<Target> = outcome
+        .targets
+        .iter()
+        .map(|(option, value)| p.target(option, Some(value)))
+        .collect();
+    for (&i, (sev, msg)) in own.iter().zip(&outcome.lines) {
+        p.report(cx, i, *sev, targets.clone(), msg.clone());
+    }
+    for name in ["videosupport", "textsupport"] {
+        for i in p.own_named(row!("videosupport"), &[name]) {
+            let t = targets.clone();
+            p.report(
+                cx,
+                i,
+                Severity::Mapped,
+                t,
+                "pjsip negotiates video/text when such codecs are allowed: the allow list carries it",
+            );
+        }
+    }
+}
+
+/// What a peer's codec lines make: the options set, the targets, each line's severity and
+/// message (in the order of `own`).
+#[derive(Clone)]
+struct CodecOutcome {
+    sets: Vec<(&'static str, Cow<'static, str>)>,
+    targets: Vec<(&'static str, String)>,
+    lines: Vec<(Severity, String)>,
+}
+
+/// [`codecs`] of `own` (the peer's allow/disallow lines, in order) over `[general]`'s.
+fn codec_outcome(g: &General<'_>, own: &[&Variable], video: bool, text: bool) -> CodecOutcome {
+    let allow = row!("allow");
+    let disallow = row!("disallow");
+    let mut general: Vec<&Variable> = g
+        .defaults_of(allow)
+        .iter()
+        .chain(g.defaults_of(disallow).iter())
+        .copied()
+        .collect();
+    general.sort_by_key(|v| v.pos);
+    let mut list = CodecList::chan_sip_default();
+    for v in &general {
+        list.apply(&v.value, v.name.eq_ignore_ascii_case("allow"));
+    }
+    let mut unknown_by_line: Vec<Vec<String>> = Vec::with_capacity(own.len());
+    for v in own {
+        let n = list.unknown.len();
+        list.apply(&v.value, v.name.eq_ignore_ascii_case("allow"));
+        unknown_by_line.push(list.unknown[n..].to_vec());
+    }
     let keep =
         |c: &str| (video || !VIDEO_FORMATS.contains(&c)) && (text || !TEXT_FORMATS.contains(&c));
-    let mut targets = vec![p.target("disallow", Some("all"))];
-    p.set("disallow", "all");
+    let mut out = CodecOutcome {
+        sets: vec![("disallow", Cow::Borrowed("all"))],
+        targets: vec![("disallow", "all".to_string())],
+        lines: Vec::with_capacity(own.len()),
+    };
     let mut filtered: Vec<&str> = Vec::new();
     if list.has_all {
         // `allow=all` adds every codec Asterisk knows, in its own order: replayed as written.
-        let all: Vec<&Variable> = general
-            .iter()
-            .copied()
-            .chain(own.iter().map(|&i| p.vars[i]))
-            .collect();
-        for v in all {
+        for v in general.iter().chain(own) {
             let o = if v.name.eq_ignore_ascii_case("allow") {
                 "allow"
             } else {
                 "disallow"
             };
-            p.set(o, v.value.to_string());
+            out.sets.push((o, Cow::Owned(v.value.to_string())));
         }
         if !video {
-            p.set("disallow", VIDEO_FORMATS.join(","));
+            out.sets
+                .push(("disallow", Cow::Owned(VIDEO_FORMATS.join(","))));
         }
         if !text {
-            p.set("disallow", TEXT_FORMATS.join(","));
+            out.sets
+                .push(("disallow", Cow::Owned(TEXT_FORMATS.join(","))));
         }
-        targets.push(p.target("allow", Some("all")));
+        out.targets.push(("allow", "all".to_string()));
     } else {
         let value = list.allow_value(keep);
         filtered = list
@@ -1687,8 +1908,8 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
             .filter(|c| !keep(c))
             .collect();
         if !value.is_empty() {
-            p.set("allow", value.clone());
-            targets.push(p.target("allow", Some(&value)));
+            out.sets.push(("allow", Cow::Owned(value.clone())));
+            out.targets.push(("allow", value));
         }
     }
     let mut message = String::new();
@@ -1698,8 +1919,8 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
             filtered.join(", ")
         );
     }
-    for (i, unknown) in unknown_by_line {
-        let (sev, msg) = if unknown.is_empty() {
+    for unknown in unknown_by_line {
+        out.lines.push(if unknown.is_empty() {
             (
                 if filtered.is_empty() {
                     Severity::Mapped
@@ -1716,21 +1937,9 @@ fn codecs(cx: &mut Cx<'_>, g: &General<'_>, p: &mut P<'_>) {
                     unknown.join(", ")
                 ),
             )
-        };
-        p.report(cx, i, sev, targets.clone(), msg);
+        });
     }
-    for name in ["videosupport", "textsupport"] {
-        for i in p.own_named(row!("videosupport"), &[name]) {
-            let t = targets.clone();
-            p.report(
-                cx,
-                i,
-                Severity::Mapped,
-                t,
-                "pjsip negotiates video/text when such codecs are allowed: the allow list carries it",
-            );
-        }
-    }
+    out
 }
 
 /// `qualify`/`qualifyfreq` → the aor's qualify_frequency and qualify_timeout. chan_sip did not

@@ -87,6 +87,15 @@ pub struct Document {
     /// endpoints and registrations use it (two objects holding one password would read as a
     /// reused secret, and are one account).
     credentials: FastMap<Credential, String>,
+    /// A document made by [`Document::fork`]: the names and credentials taken at the fork.
+    forked_from: Option<Box<AtFork>>,
+}
+
+/// What a document had taken when it was forked.
+#[derive(Debug)]
+struct AtFork {
+    taken: FastSet<u64>,
+    credentials: FastMap<Credential, String>,
 }
 
 /// What an auth object holds: username, password or MD5 hash, whether it is a hash, realm.
@@ -127,6 +136,55 @@ impl Document {
         self.taken.contains(&key(kind, name))
     }
 
+    /// Room for `objects` more objects under `names` more names (the vector and the name sets
+    /// grow once, not by doubling).
+    pub fn reserve(&mut self, objects: usize, names: usize) {
+        self.objects.reserve(objects);
+        self.taken.reserve(objects);
+        self.all_names.reserve(names);
+    }
+
+    /// An empty document that knows the names and credentials taken so far (to make objects
+    /// on another thread that [`Document::join`] appends).
+    pub fn fork(&self) -> Document {
+        Document {
+            objects: Vec::new(),
+            taken: self.taken.clone(),
+            all_names: self.all_names.clone(),
+            credentials: self.credentials.clone(),
+            forked_from: Some(Box::new(AtFork {
+                taken: self.taken.clone(),
+                credentials: self.credentials.clone(),
+            })),
+        }
+    }
+
+    /// Whether `other`, forked from this document, made no object name and no credentials
+    /// that this one made since the fork.
+    pub fn can_join(&self, other: &Document) -> bool {
+        let Some(AtFork { taken, credentials }) = other.forked_from.as_deref() else {
+            return false;
+        };
+        other
+            .taken
+            .iter()
+            .all(|k| taken.contains(k) || !self.taken.contains(k))
+            && other
+                .credentials
+                .keys()
+                .all(|c| credentials.contains_key(c) || !self.credentials.contains_key(c))
+    }
+
+    /// Append the objects of `other` (see [`Document::can_join`]).
+    pub fn join(&mut self, other: Document) {
+        self.objects.extend(other.objects);
+        self.taken.extend(other.taken);
+        self.all_names.extend(other.all_names);
+        for (c, n) in other.credentials {
+            self.credentials.entry(c).or_insert(n);
+        }
+    }
+
     /// Add an object; returns its index.
     pub fn push(&mut self, object: Object) -> usize {
         self.taken.insert(key(object.kind, &object.name));
@@ -155,37 +213,33 @@ impl Document {
         }
         let mut made = Vec::new();
         let mut inserts: Vec<(usize, Object)> = Vec::new();
+        // One member's units at a time, in buffers reused from member to member (the units of
+        // 10,000 endpoints held at once were megabytes of small vectors).
+        let mut units = Units::default();
         for group in order {
             let members = &groups[&group];
             if members.len() < 2 {
                 continue;
             }
-            // Each member's units, made once: they decide what is common and then what each
-            // member keeps.
-            let units: Vec<Vec<Unit>> = members
-                .iter()
-                .map(|&i| units_of(&self.objects[i].options))
+            // The first member's units that every other member has too, in its order.
+            let first_opts = self.objects[members[0]].options.as_slice();
+            units.fill(first_opts);
+            let mut common: Vec<(&'static str, Vec<Opt>)> = (0..units.units.len())
+                .map(|u| {
+                    (
+                        units.units[u].key,
+                        units.opts(u, first_opts).cloned().collect(),
+                    )
+                })
                 .collect();
-            let common: Vec<(&'static str, Vec<Opt>)> = {
-                let objects = &self.objects;
-                let first = &units[0];
-                let first_opts = objects[members[0]].options.as_slice();
-                first
-                    .iter()
-                    .filter(|u| {
-                        members[1..].iter().zip(&units[1..]).all(|(&i, units)| {
-                            let opts = objects[i].options.as_slice();
-                            units.iter().any(|o| o.same(opts, u, first_opts))
-                        })
-                    })
-                    .map(|u| {
-                        (
-                            u.key,
-                            u.idx.iter().map(|&i| first_opts[i].clone()).collect(),
-                        )
-                    })
-                    .collect()
-            };
+            for &i in &members[1..] {
+                if common.is_empty() {
+                    break;
+                }
+                let opts = self.objects[i].options.as_slice();
+                units.fill(opts);
+                common.retain(|(key, lines)| units.has(opts, key, lines));
+            }
             // `type` alone is not worth a template.
             if common.iter().filter(|(key, _)| *key != "type").count() < 2 {
                 continue;
@@ -211,21 +265,22 @@ impl Document {
             for (_, opts) in &common {
                 template.options.extend(opts.iter().cloned());
             }
-            for (&i, member_units) in members.iter().zip(units) {
+            let mut shared: Vec<bool> = Vec::new();
+            for &i in members {
                 let object = &mut self.objects[i];
-                let mut shared = vec![false; object.options.len()];
-                for u in member_units {
-                    let in_common = common.iter().any(|(key, opts)| {
-                        *key == u.key
-                            && opts.len() == u.idx.len()
-                            && opts
-                                .iter()
-                                .zip(&u.idx)
-                                .all(|(o, &j)| *o == object.options[j])
+                units.fill(&object.options);
+                shared.clear();
+                shared.resize(object.options.len(), false);
+                for u in 0..units.units.len() {
+                    let key = units.units[u].key;
+                    let in_common = common.iter().any(|(k, opts)| {
+                        *k == key
+                            && opts.len() == units.units[u].len as usize
+                            && opts.iter().eq(units.opts(u, &object.options))
                     });
                     if in_common {
-                        for &j in &u.idx {
-                            shared[j] = true;
+                        for &j in units.indices(u) {
+                            shared[j as usize] = true;
                         }
                     }
                 }
@@ -361,44 +416,94 @@ fn family(name: &str) -> Option<&'static str> {
     }
 }
 
-/// A unit of sharing: one option, or all lines of a family (indices into the options).
+/// A unit of sharing: one option, or all lines of a family (indices into the options): its
+/// indices are `Units::idx[start..start + len]`.
 #[derive(Debug)]
 struct Unit {
     key: &'static str,
-    idx: Vec<usize>,
+    start: u32,
+    len: u32,
 }
 
-impl Unit {
-    /// Whether this unit (of `opts`) holds the same lines as `other` (of `other_opts`).
-    fn same(&self, opts: &[Opt], other: &Unit, other_opts: &[Opt]) -> bool {
-        self.key == other.key
-            && self.idx.len() == other.idx.len()
-            && self
-                .idx
-                .iter()
-                .zip(&other.idx)
-                .all(|(&a, &b)| opts[a] == other_opts[b])
-    }
+/// One object's units, in the order of their first line, with the buffers they are made in
+/// (reused from object to object).
+#[derive(Debug, Default)]
+struct Units {
+    units: Vec<Unit>,
+    /// The indices of every unit's lines, unit after unit.
+    idx: Vec<u32>,
+    /// The unit of each option (while filling).
+    unit_of: Vec<u32>,
 }
 
-fn units_of(options: &[Opt]) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::with_capacity(options.len());
-    for (i, o) in options.iter().enumerate() {
-        match family(o.name) {
-            Some(f) => match units.iter_mut().find(|u| u.key == f) {
-                Some(u) => u.idx.push(i),
-                None => units.push(Unit {
-                    key: f,
-                    idx: vec![i],
-                }),
-            },
-            None => units.push(Unit {
-                key: o.name,
-                idx: vec![i],
-            }),
+impl Units {
+    fn fill(&mut self, options: &[Opt]) {
+        self.units.clear();
+        self.unit_of.clear();
+        for o in options {
+            let unit = match family(o.name) {
+                Some(f) => match self.units.iter().position(|u| u.key == f) {
+                    Some(u) => u,
+                    None => {
+                        self.units.push(Unit {
+                            key: f,
+                            start: 0,
+                            len: 0,
+                        });
+                        self.units.len() - 1
+                    }
+                },
+                None => {
+                    self.units.push(Unit {
+                        key: o.name,
+                        start: 0,
+                        len: 0,
+                    });
+                    self.units.len() - 1
+                }
+            };
+            self.units[unit].len += 1;
+            self.unit_of.push(unit as u32);
+        }
+        let mut start = 0;
+        for u in &mut self.units {
+            u.start = start;
+            start += u.len;
+            u.len = 0;
+        }
+        self.idx.clear();
+        self.idx.resize(options.len(), 0);
+        for (i, &unit) in self.unit_of.iter().enumerate() {
+            let u = &mut self.units[unit as usize];
+            self.idx[(u.start + u.len) as usize] = i as u32;
+            u.len += 1;
         }
     }
-    units
+
+    fn indices(&self, unit: usize) -> &[u32] {
+        let u = &self.units[unit];
+        &self.idx[u.start as usize..(u.start + u.len) as usize]
+    }
+
+    /// The options of a unit, in order.
+    fn opts<'o>(
+        &self,
+        unit: usize,
+        options: &'o [Opt],
+    ) -> impl Iterator<Item = &'o Opt> + use<'o, '_> {
+        self.indices(unit)
+            .iter()
+            .map(move |&i| &options[i as usize])
+    }
+
+    /// Whether one of these units (of `options`) holds exactly `lines` under `key`.
+    fn has(&self, options: &[Opt], key: &str, lines: &[Opt]) -> bool {
+        (0..self.units.len()).any(|u| {
+            self.units[u].key == key
+                && self.units[u].len as usize == lines.len()
+                && self.opts(u, options).eq(lines.iter())
+        })
+    }
 }
 
 #[cfg(test)]

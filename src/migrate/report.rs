@@ -17,6 +17,7 @@
 //! ```
 
 use crate::asterisk::Text;
+use crate::redact::is_secret_key;
 use crate::redact::value::{mask_inline_credentials, mask_option_value};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -110,7 +111,7 @@ impl SourceLine {
 
     /// The same from shared texts (no copy when nothing is masked).
     pub fn of(file: Text, line: u32, column: u32, key: &Text, value: &Text) -> SourceLine {
-        let masked = mask_option_value(key, value);
+        let masked = mask_value(key, value);
         let value = if masked.as_ref() != value.as_str() {
             // A secret (`Cow::Borrowed(MASK)`), or a register line with its secret masked.
             Text::from(masked.as_ref())
@@ -163,9 +164,70 @@ impl Target {
             object: object.into(),
             kind,
             option: Cow::Borrowed(option),
-            value: value.map(|v| Text::from(mask_option_value(option, v))),
+            value: value.map(|v| match mask_value(option, v) {
+                Cow::Borrowed(v) => shared_text(v),
+                Cow::Owned(v) => Text::from(v),
+            }),
         }
     }
+}
+
+/// `value` as the redact module masks it for the option `name` ([`mask_option_value`]), asking
+/// it only for the names it may mask: a report asks for every line and every target, with a
+/// few dozen distinct names, and the answer for a name is worked out once per thread.
+fn mask_value<'v>(name: &str, value: &'v str) -> Cow<'v, str> {
+    if may_mask(name) {
+        mask_option_value(name, value)
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Whether [`mask_option_value`] may change a value of `name`: a secret key, or `register`
+/// (inline credentials). Remembered per thread by the name's text (compared whole: a slot never
+/// answers for another name).
+fn may_mask(name: &str) -> bool {
+    const SLOTS: usize = 256;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<Option<(String, bool)>>> =
+            std::cell::RefCell::new(vec![None; SLOTS]);
+    }
+    let slot = slot_of(name, SLOTS);
+    SEEN.with_borrow_mut(|seen| match &seen[slot] {
+        Some((seen_name, answer)) if seen_name == name => *answer,
+        _ => {
+            let answer = is_secret_key(name) || name.eq_ignore_ascii_case("register");
+            seen[slot] = Some((name.to_string(), answer));
+            answer
+        }
+    })
+}
+
+/// A slot of a table of `slots` for `text` (FNV-1a of its bytes).
+fn slot_of(text: &str, slots: usize) -> usize {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for &b in text.as_bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash ^ hash >> 32) as usize % slots
+}
+
+/// `value` as a [`Text`], shared with the last target of the same value made on this thread
+/// (a template line's targets repeat the same few words for every peer: `yes`, `all`, a
+/// context; a Text costs two allocations).
+fn shared_text(value: &str) -> Text {
+    const SLOTS: usize = 256;
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<Text>> =
+            std::cell::RefCell::new(vec![Text::default(); SLOTS]);
+    }
+    let slot = slot_of(value, SLOTS);
+    RECENT.with_borrow_mut(|recent| {
+        if recent[slot].as_str() != value {
+            recent[slot] = Text::from(value);
+        }
+        recent[slot].clone()
+    })
 }
 
 /// One line of the report.
