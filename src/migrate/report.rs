@@ -19,6 +19,7 @@
 use crate::asterisk::Text;
 use crate::redact::is_secret_key;
 use crate::redact::value::{mask_inline_credentials, mask_option_value};
+use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -382,22 +383,22 @@ pub fn render_text(entries: &[ReportEntry], summary: &Summary, min: Severity) ->
 /// serialized types (a test holds the two together), written by hand because the report of a
 /// large site is tens of thousands of entries and serde's per-field calls and per-string escape
 /// loop were a fifth of a 10,000-peer migration. The text goes out in chunks of about
-/// [`JSON_CHUNK`] bytes, never held whole.
+/// [`CHUNK`] bytes, never held whole.
 pub fn write_json(
     entries: &[ReportEntry],
     summary: &Summary,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    let mut buf: Vec<u8> = Vec::with_capacity(JSON_CHUNK + 4096);
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     buf.extend_from_slice(b"{\"version\":");
-    push_number(&mut buf, VERSION as usize);
+    push_number(&mut buf, VERSION);
     buf.extend_from_slice(b",\"entries\":[");
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
             buf.push(b',');
         }
         push_entry(&mut buf, e);
-        if buf.len() >= JSON_CHUNK {
+        if buf.len() >= CHUNK {
             out.write_all(&buf)?;
             buf.clear();
         }
@@ -407,10 +408,6 @@ pub fn write_json(
     buf.extend_from_slice(b"}\n");
     out.write_all(&buf)
 }
-
-/// How much JSON is gathered before it is written: large enough that writing costs few system
-/// calls, small enough to stay in the cache.
-const JSON_CHUNK: usize = 64 * 1024;
 
 fn push_entry(buf: &mut Vec<u8>, e: &ReportEntry) {
     buf.extend_from_slice(b"{\"severity\":");
@@ -423,9 +420,9 @@ fn push_entry(buf: &mut Vec<u8>, e: &ReportEntry) {
             buf.extend_from_slice(b"{\"file\":");
             push_str(buf, &s.file);
             buf.extend_from_slice(b",\"line\":");
-            push_number(buf, s.line as usize);
+            push_number(buf, s.line);
             buf.extend_from_slice(b",\"column\":");
-            push_number(buf, s.column as usize);
+            push_number(buf, s.column);
             buf.extend_from_slice(b",\"key\":");
             push_str(buf, &s.key);
             buf.extend_from_slice(b",\"value\":");
@@ -485,71 +482,9 @@ fn push_summary(buf: &mut Vec<u8>, s: &Summary) {
         buf.push(if i == 0 { b'{' } else { b',' });
         push_str(buf, name);
         buf.push(b':');
-        push_number(buf, n);
+        push_number(buf, n as u64);
     }
     buf.push(b'}');
-}
-
-fn push_number(buf: &mut Vec<u8>, mut n: usize) {
-    // Decimal digits, last first (the report has two numbers per entry: fmt's machinery cost
-    // more than the rest of the entry).
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[i..]);
-}
-
-fn push_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => push_str(buf, s),
-        None => buf.extend_from_slice(b"null"),
-    }
-}
-
-/// A JSON string as serde_json escapes it: `"` and `\\`, the control characters below 0x20
-/// (`\b \t \n \f \r` by name, the rest as `\u00xx`); everything else as it is (UTF-8).
-fn push_str(buf: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    buf.push(b'"');
-    // The usual case, nothing to escape, tested without an early exit so that it vectorizes.
-    if !bytes.iter().fold(false, |any, &b| any | escaped(b)) {
-        buf.extend_from_slice(bytes);
-        buf.push(b'"');
-        return;
-    }
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !escaped(b) {
-            continue;
-        }
-        buf.extend_from_slice(&bytes[start..i]);
-        start = i + 1;
-        match b {
-            b'"' => buf.extend_from_slice(b"\\\""),
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            0x08 => buf.extend_from_slice(b"\\b"),
-            0x0c => buf.extend_from_slice(b"\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                buf.extend_from_slice(b"\\u00");
-                buf.push(HEX[usize::from(b >> 4)]);
-                buf.push(HEX[usize::from(b & 0xf)]);
-            }
-        }
-    }
-    buf.extend_from_slice(&bytes[start..]);
-    buf.push(b'"');
 }
 
 #[cfg(test)]
