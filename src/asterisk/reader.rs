@@ -1473,7 +1473,10 @@ mod tests {
                 "pjsip.conf",
                 "#include own.conf\n[t](!)\ny=2\n[b](t)\n#include common.conf\nz+=3\n",
             ),
-            ("extensions.conf", "[c]\nexten => 1,1,NoOp()\n#include own.conf\n"),
+            (
+                "extensions.conf",
+                "[c]\nexten => 1,1,NoOp()\n#include own.conf\n",
+            ),
             ("common.conf", "; shared\n[shared]\nq=4\n"),
             ("own.conf", "[own]\nr=5\n"),
         ]

@@ -17,9 +17,9 @@
 //! ```
 
 use crate::asterisk::Text;
+use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
 use crate::redact::is_secret_key;
 use crate::redact::value::{mask_inline_credentials, mask_option_value};
-use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -403,11 +403,7 @@ struct WalkReads {
     args_in: crate::asterisk::fast_hash::FastSet<String>,
 }
 
-fn walk(
-    dp: &Dialplan,
-    globals: &Vars,
-    call_args: &HashMap<String, Vec<Taint>>,
-) -> Pass {
+fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>) -> Pass {
     let mut learned_globals = Vars::default();
     let mut learned_call_args = HashMap::new();
     let contexts = dp.contexts.len();

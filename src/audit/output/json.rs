@@ -240,7 +240,13 @@ mod tests {
         ];
         // Enough findings to cross the chunk size several times.
         let many: Vec<Finding> = (0..2000)
-            .map(|i| if i % 3 == 0 { bare.clone() } else { full.clone() })
+            .map(|i| {
+                if i % 3 == 0 {
+                    bare.clone()
+                } else {
+                    full.clone()
+                }
+            })
             .collect();
         for (findings, inputs) in [
             (Vec::new(), Vec::new()),
