@@ -154,8 +154,8 @@ impl Pbx {
 /// Interpret every file of `config` into one PBX model. Never fails: a file Asterisk would
 /// refuse is still interpreted (its `ConfigFile::is_invalid` says Asterisk would not load it).
 pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
-    // The file kinds are independent: the dialplan and chan_sip are interpreted on threads of
-    // their own while res_pjsip is on this one (a site with both drivers keeps both cores busy).
+    // The file kinds are independent: the dialplan (usually the largest) is interpreted on a
+    // second thread while chan_sip and res_pjsip are on this one.
     let (sip, pjsip, mut dialplan) = std::thread::scope(|scope| {
         let dialplan = scope.spawn(|| {
             config
@@ -165,15 +165,14 @@ pub fn build(config: Config, opts: &ModelOptions) -> Pbx {
         });
         let sip = config
             .file_of_kind(FileKind::Sip)
-            .map(|(i, f)| scope.spawn(move || sip::build(i, f)));
+            .map(|(i, f)| sip::build(i, f));
         let pjsip = config
             .file_of_kind(FileKind::Pjsip)
             .map(|(i, f)| pjsip::build(i, f, opts));
-        fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        }
-        (sip.map(join), pjsip, join(dialplan))
+        let dialplan = dialplan
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (sip, pjsip, dialplan)
     });
     let voicemail = config
         .file_of_kind(FileKind::Voicemail)
