@@ -127,6 +127,35 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// A context with nothing converted yet: an empty report reserved for `report` entries.
+    fn new(
+        config: &'a Config,
+        named_acls: Vec<NamedAcl>,
+        sip: &'a ConfigFile,
+        opts: &'a MigrateOptions,
+        doc: pjsip::Document,
+        report: usize,
+        two_threads_from: usize,
+    ) -> Cx<'a> {
+        Cx {
+            config,
+            named_acls,
+            sip,
+            opts,
+            doc,
+            report: Vec::with_capacity(report),
+            summary: Summary::default(),
+            files: FastMap::default(),
+            shared: FastMap::default(),
+            shared_entries: Vec::new(),
+            last_section: Text::default(),
+            sections_by_name: None,
+            inherited_lines: None,
+            acl_values: acl::Parsed::default(),
+            two_threads_from,
+        }
+    }
+
     /// `section` as a shared text (the previous entry's when it is the same section).
     fn section_text(&mut self, section: &str) -> Text {
         if self.last_section.as_str() != section {
@@ -183,25 +212,16 @@ impl<'a> Cx<'a> {
     fn fork(&self, peers: usize) -> Cx<'a> {
         let mut doc = self.doc.fork();
         doc.reserve(peers * 3, peers);
-        Cx {
-            config: self.config,
-            named_acls: self.named_acls.clone(),
-            sip: self.sip,
-            opts: self.opts,
+        let report = self.report.capacity().saturating_sub(self.report.len()) / 2;
+        Cx::new(
+            self.config,
+            self.named_acls.clone(),
+            self.sip,
+            self.opts,
             doc,
-            report: Vec::with_capacity(
-                self.report.capacity().saturating_sub(self.report.len()) / 2,
-            ),
-            summary: Summary::default(),
-            files: FastMap::default(),
-            shared: FastMap::default(),
-            shared_entries: Vec::new(),
-            last_section: Text::default(),
-            sections_by_name: None,
-            inherited_lines: None,
-            acl_values: acl::Parsed::default(),
-            two_threads_from: self.two_threads_from,
-        }
+            report,
+            self.two_threads_from,
+        )
     }
 
     /// Append what a [`Cx::fork`] made after what this context made since the fork, as if
@@ -464,23 +484,15 @@ fn migrate_config_with(
         .file_of_kind(FileKind::Acl)
         .map(|(i, f)| acl_model::build_named(i, f))
         .unwrap_or_default();
-    let mut cx = Cx {
+    let mut cx = Cx::new(
         config,
         named_acls,
         sip,
         opts,
-        doc: pjsip::Document::default(),
-        report: Vec::with_capacity(expected_entries(sip)),
-        summary: Summary::default(),
-        files: FastMap::default(),
-        shared: FastMap::default(),
-        shared_entries: Vec::new(),
-        last_section: Text::default(),
-        sections_by_name: None,
-        inherited_lines: None,
-        acl_values: acl::Parsed::default(),
+        pjsip::Document::default(),
+        expected_entries(sip),
         two_threads_from,
-    };
+    );
     for d in sip.diagnostics.iter().filter(|d| {
         matches!(
             d.severity,

@@ -545,10 +545,7 @@ mod tests {
     fn the_streamed_json_is_what_serde_json_writes() {
         // Every control character, quotes, backslashes, non-ASCII text and DEL in the values;
         // every optional part present and absent.
-        let awkward: String = (0u8..0x20)
-            .map(char::from)
-            .chain("\"\\/é→\u{7f}\u{2028}x".chars())
-            .collect();
+        let awkward = crate::json_text::awkward_text();
         let full = ReportEntry {
             severity: Severity::Warning,
             outcome: Outcome::Dropped,

@@ -212,10 +212,7 @@ mod tests {
 
     #[test]
     fn the_streamed_json_is_what_serde_json_writes() {
-        let awkward: String = (0u8..0x20)
-            .map(char::from)
-            .chain("\"\\/é→\u{7f}\u{2028}x".chars())
-            .collect();
+        let awkward = crate::json_text::awkward_text();
         let step = |text: &str| PathStep {
             file: "extensions.conf".into(),
             line: 3,
