@@ -17,6 +17,7 @@
 use super::Report;
 use crate::audit::engine::Finding;
 use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
+use std::convert::Infallible;
 
 /// Version of the JSON shape.
 pub const VERSION: u32 = 1;
@@ -36,43 +37,60 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     buf.extend_from_slice(b"{\n  \"version\": ");
     push_number(&mut buf, VERSION);
-    buf.extend_from_slice(b",\n  \"findings\": [");
-    for (i, f) in report.findings.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        push_finding(&mut buf, f);
+    buf.extend_from_slice(b",\n  \"findings\": ");
+    push_array(&mut buf, &report.findings, b"    ", |buf, f| {
+        push_finding(buf, f);
         if buf.len() >= CHUNK {
-            out.write_all(&buf)?;
+            out.write_all(buf)?;
             buf.clear();
         }
-    }
-    if !report.findings.is_empty() {
-        buf.extend_from_slice(b"\n  ");
-    }
-    buf.extend_from_slice(b"],\n  \"summary\": {");
+        Ok::<_, std::io::Error>(())
+    })?;
+    buf.extend_from_slice(b",\n  \"summary\": {");
     for (i, (severity, n)) in report.counts().into_iter().enumerate() {
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
         push_str(&mut buf, severity.as_str());
         buf.extend_from_slice(b": ");
         push_number(&mut buf, n as u64);
     }
-    buf.extend_from_slice(b"\n  },\n  \"inputs\": [");
-    for (i, input) in report.inputs.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        buf.extend_from_slice(b"    {\n      \"file\": ");
-        push_str(&mut buf, &input.file);
+    buf.extend_from_slice(b"\n  },\n  \"inputs\": ");
+    let Ok(()) = push_array(&mut buf, &report.inputs, b"    ", |buf, input| {
+        buf.extend_from_slice(b"{\n      \"file\": ");
+        push_str(buf, &input.file);
         buf.extend_from_slice(b",\n      \"kind\": ");
-        push_str(&mut buf, input.kind.name());
+        push_str(buf, input.kind.name());
         buf.extend_from_slice(b"\n    }");
-    }
-    if !report.inputs.is_empty() {
-        buf.extend_from_slice(b"\n  ");
-    }
-    buf.extend_from_slice(b"]\n}\n");
+        Ok::<_, Infallible>(())
+    });
+    buf.extend_from_slice(b"\n}\n");
     out.write_all(&buf)
 }
 
+/// An array as serde_json's pretty printer lays it out: `[]` when empty, else each element on a
+/// line of its own after `indent` (which `item` writes from its first byte on), and the `]` one
+/// level (two spaces) less indented.
+fn push_array<T, E>(
+    buf: &mut Vec<u8>,
+    items: &[T],
+    indent: &[u8],
+    mut item: impl FnMut(&mut Vec<u8>, &T) -> Result<(), E>,
+) -> Result<(), E> {
+    buf.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(indent);
+        item(buf, x)?;
+    }
+    if !items.is_empty() {
+        buf.push(b'\n');
+        buf.extend_from_slice(&indent[2..]);
+    }
+    buf.push(b']');
+    Ok(())
+}
+
 fn push_finding(buf: &mut Vec<u8>, f: &Finding) {
-    buf.extend_from_slice(b"    {\n      \"rule\": ");
+    buf.extend_from_slice(b"{\n      \"rule\": ");
     push_str(buf, f.rule.code);
     buf.extend_from_slice(b",\n      \"name\": ");
     push_str(buf, f.rule.name);
@@ -90,10 +108,9 @@ fn push_finding(buf: &mut Vec<u8>, f: &Finding) {
     push_opt_str(buf, f.option.as_deref());
     buf.extend_from_slice(b",\n      \"message\": ");
     push_str(buf, &f.message);
-    buf.extend_from_slice(b",\n      \"path\": [");
-    for (i, step) in f.path.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        buf.extend_from_slice(b"        {\n          \"file\": ");
+    buf.extend_from_slice(b",\n      \"path\": ");
+    let Ok(()) = push_array(buf, &f.path, b"        ", |buf, step| {
+        buf.extend_from_slice(b"{\n          \"file\": ");
         push_str(buf, &step.file);
         buf.extend_from_slice(b",\n          \"line\": ");
         push_number(buf, step.line);
@@ -102,11 +119,9 @@ fn push_finding(buf: &mut Vec<u8>, f: &Finding) {
         buf.extend_from_slice(b",\n          \"text\": ");
         push_str(buf, &step.text);
         buf.extend_from_slice(b"\n        }");
-    }
-    if !f.path.is_empty() {
-        buf.extend_from_slice(b"\n      ");
-    }
-    buf.extend_from_slice(b"],\n      \"fix\": ");
+        Ok::<_, Infallible>(())
+    });
+    buf.extend_from_slice(b",\n      \"fix\": ");
     push_str(buf, &f.fix);
     buf.extend_from_slice(b",\n      \"fingerprint\": ");
     push_str(buf, &f.fingerprint());
