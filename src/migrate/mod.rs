@@ -250,30 +250,21 @@ impl<'a> Cx<'a> {
                 self.report.push(e);
                 continue;
             };
-            let pos = e.order;
-            let report = &self.report;
-            let same = self.shared_at(pos).and_then(|entries| {
-                entries.iter().copied().find(|&k| {
-                    let mine = &report[k];
-                    mine.severity == e.severity
-                        && mine.outcome == e.outcome
-                        && mine.message == e.message
-                        && same_targets(
-                            &mine.targets,
-                            &mine.applies_to[0],
-                            &e.targets,
-                            &e.applies_to[0],
-                        )
-                })
-            });
+            let (file, line, column) = e.order;
+            let at = Pos::new(FileId(file), line, column);
+            let same = self.went_the_same_way(
+                at,
+                e.severity,
+                e.outcome,
+                &e.message,
+                &e.targets,
+                &e.applies_to[0],
+            );
             match same {
                 Some(k) => self.report[k].applies_to.extend(e.applies_to),
                 None => {
                     let k = self.report.len();
-                    self.shared
-                        .entry(Pos::new(FileId(pos.0), pos.1, pos.2))
-                        .or_default()
-                        .push(k);
+                    self.shared.entry(at).or_default().push(k);
                     self.shared_entries.push((k, base));
                     self.report.push(e);
                 }
@@ -282,10 +273,24 @@ impl<'a> Cx<'a> {
         true
     }
 
-    /// The shared entries of the line at `order` (see [`report::order_of`]).
-    fn shared_at(&self, order: (u32, u32, u32)) -> Option<&Vec<usize>> {
-        self.shared
-            .get(&Pos::new(FileId(order.0), order.1, order.2))
+    /// The entry made earlier for the template line at `at` that went the same way (severity,
+    /// outcome, message and targets, the inheriting section's own name aside), if any.
+    fn went_the_same_way(
+        &self,
+        at: Pos,
+        severity: Severity,
+        outcome: Outcome,
+        message: &str,
+        targets: &[Target],
+        section: &str,
+    ) -> Option<usize> {
+        self.shared.get(&at)?.iter().copied().find(|&i| {
+            let e = &self.report[i];
+            e.severity == severity
+                && e.outcome == outcome
+                && e.message == message
+                && same_targets(&e.targets, &e.applies_to[0], targets, section)
+        })
     }
 
     /// An acl.conf ACL by name, as chan_sip finds it (case-insensitively).
@@ -338,16 +343,7 @@ impl<'a> Cx<'a> {
         targets: Vec<Target>,
         message: Cow<'static, str>,
     ) {
-        let report = &self.report;
-        let same = self.shared.get(&v.pos).and_then(|entries| {
-            entries.iter().copied().find(|&i| {
-                let e = &report[i];
-                e.severity == severity
-                    && e.outcome == outcome
-                    && e.message == message
-                    && same_targets(&e.targets, &e.applies_to[0], &targets, section)
-            })
-        });
+        let same = self.went_the_same_way(v.pos, severity, outcome, &message, &targets, section);
         if let Some(i) = same {
             let section = self.section_text(section);
             self.report[i].applies_to.push(section);
