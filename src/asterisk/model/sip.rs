@@ -666,7 +666,7 @@ struct SharedPeerParts<'a> {
     general_sendrpid: u32,
 }
 
-/// The options [`build_peer`] reads: each field's option name is `PEER_FIELDS[field]`.
+/// The options [`build_peer`] reads: each field's option name is `PEER_FIELDS[field as usize].1`.
 #[derive(Clone, Copy, Debug)]
 enum PeerField {
     Host,
