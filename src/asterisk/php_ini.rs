@@ -73,14 +73,13 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
                 s
             }
         };
-        table.push(Variable {
-            name: name.into(),
-            value: value.into(),
-            pos: at(indent),
-            value_pos: at(value_col),
-            object: false,
-            appended_at: Default::default(),
-        });
+        table.push(Variable::new(
+            name.into(),
+            value.into(),
+            at(indent),
+            at(value_col).column,
+            false,
+        ));
         out.sections[s].variables.push_own(table.len() - 1);
     }
     let table = std::sync::Arc::new(table);

@@ -1310,14 +1310,8 @@ impl FileParser<'_> {
         let (vs, ve) = strip_range(b, vstart, b.len());
         let value = self.text_of(&b[vs..ve]);
         let slot = self.vars.len();
-        self.vars.push(Variable {
-            name,
-            value,
-            pos: pos(ns),
-            value_pos: pos(vs),
-            object,
-            appended_at: Default::default(),
-        });
+        self.vars
+            .push(Variable::new(name, value, pos(ns), pos(vs).column, object));
         self.out.sections[ci].variables.push_own(slot);
         Ok(())
     }
@@ -1599,7 +1593,7 @@ mod tests {
     fn inline_block_comment_is_cut_out_of_the_line() {
         let f = parse("[a]\nx=1;-- gone --;2\n");
         assert_eq!(vars(&f, "a"), pairs(&[("x", "12")]));
-        assert_eq!(f.sections[0].variables[0].value_pos.column, 3);
+        assert_eq!(f.sections[0].variables[0].value_pos().column, 3);
     }
 
     /// "`;--` (but not `;---`) opens a block comment": `;---` is an ordinary comment.
@@ -1636,7 +1630,7 @@ mod tests {
         let f = parse("\t[a]\r\n   x\t=\t1 \r\n\t\ty => 2\r\n");
         assert_eq!(vars(&f, "a"), pairs(&[("x", "1"), ("y", "2")]));
         let x = &f.sections[0].variables[0];
-        assert_eq!((x.pos.line, x.pos.column, x.value_pos.column), (2, 4, 8));
+        assert_eq!((x.pos.line, x.pos.column, x.value_pos().column), (2, 4, 8));
     }
 
     /// Non-UTF-8 bytes never panic: they are kept (shown with U+FFFD) and noted once per file.
@@ -1895,8 +1889,8 @@ mod tests {
             vars(&f, "a"),
             pairs(&[("exten", "1,1,Set(x=y)"), ("k", "v = w")])
         );
-        assert!(f.sections[0].variables[0].object);
-        assert!(!f.sections[0].variables[1].object);
+        assert!(f.sections[0].variables[0].object());
+        assert!(!f.sections[0].variables[1].object());
     }
 
     /// "`name += value` appends raw text to the last variable of that name (no separator)."

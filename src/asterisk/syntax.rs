@@ -309,7 +309,6 @@ impl ConfigFile {
         for table in &mut tables {
             for v in Arc::make_mut(table) {
                 pos(&mut v.pos);
-                pos(&mut v.value_pos);
                 positions(&mut v.appended_at);
             }
         }
@@ -706,6 +705,9 @@ impl<T> PerSlot<T> {
 }
 
 /// A `name = value` (or `name => value`) line.
+///
+/// 56 bytes: a provider's tree holds a million of them. The value is on the name's line, so
+/// only its column is kept ([`Variable::value_pos`]), and `=>` is that column's top bit.
 #[derive(Clone, Debug)]
 pub struct Variable {
     /// The name, trimmed.
@@ -714,12 +716,42 @@ pub struct Variable {
     pub value: Text,
     /// Position of the name (after indentation).
     pub pos: Pos,
-    /// Position of the value's first byte (or just after the `=` when empty).
-    pub value_pos: Pos,
-    /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
-    pub object: bool,
+    /// The column of the value's first byte, and [`OBJECT`] when written as `=>`.
+    value_column: u32,
     /// Positions of `name += more` lines that appended to this variable.
     pub appended_at: Positions,
+}
+
+/// The bit of a variable's value column that marks `=>` (lines are shorter than 8 KiB).
+const OBJECT: u32 = 1 << 31;
+
+// The size the doc comment of `Variable` promises (x86-64 and other 64-bit targets).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Variable>() == 56);
+
+impl Variable {
+    /// A variable read at `pos` whose value starts at `value_column` of the same line;
+    /// `object`: written as `=>`.
+    pub fn new(name: Text, value: Text, pos: Pos, value_column: u32, object: bool) -> Variable {
+        debug_assert!(value_column < OBJECT);
+        Variable {
+            name,
+            value,
+            pos,
+            value_column: value_column | if object { OBJECT } else { 0 },
+            appended_at: Positions::default(),
+        }
+    }
+
+    /// Position of the value's first byte (or just after the `=` when empty).
+    pub fn value_pos(&self) -> Pos {
+        Pos::new(self.pos.file, self.pos.line, self.value_column & !OBJECT)
+    }
+
+    /// Written as `=>` (an "object" line in Asterisk terms; same meaning as `=`).
+    pub fn object(&self) -> bool {
+        self.value_column & OBJECT != 0
+    }
 }
 
 /// Positions that are almost always none (`+=` lines, `(+)` headers): one word while empty,
@@ -770,8 +802,8 @@ impl Serialize for Entry<'_> {
             &crate::redact::value::mask_inline_credentials(&masked),
         )?;
         st.serialize_field("pos", &v.pos)?;
-        st.serialize_field("value_pos", &v.value_pos)?;
-        st.serialize_field("object", &v.object)?;
+        st.serialize_field("value_pos", &v.value_pos())?;
+        st.serialize_field("object", &v.object())?;
         st.serialize_field("inherited_from", &self.inherited_from)?;
         st.end()
     }

@@ -114,7 +114,7 @@ pub fn rewrite(config: &Config, ext: &ConfigFile, peers: &HashSet<String>) -> Re
     for (section, v) in &lines {
         let raw_line = sources.file(v.pos.file).line_bytes(v.pos.line);
         let raw_line = String::from_utf8_lossy(raw_line.strip_suffix(b"\r").unwrap_or(raw_line));
-        let Some((start, end)) = value_span(&raw_line, v.value_pos.column as usize) else {
+        let Some((start, end)) = value_span(&raw_line, v.value_pos().column as usize) else {
             continue;
         };
         let segment = &raw_line[start..end];

@@ -298,7 +298,7 @@ fn contact_acl_check(cx: &mut Cx<'_>, g: &General<'_>) -> Result<(), Error> {
         let permit = v.name.eq_ignore_ascii_case("contactpermit");
         if let Err(entry) = list.append(&v.value, permit) {
             return Err(Error::at(
-                cx.config.location(v.value_pos),
+                cx.config.location(v.value_pos()),
                 format!(
                     "chan_sip would not load this sip.conf (\"Bad ACL entry … Failing to load chan_sip.so\"): `{entry}` is not an address or network"
                 ),

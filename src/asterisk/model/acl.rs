@@ -136,7 +136,7 @@ impl Acl {
                 target: target.clone(),
                 negated: *negated,
                 option: v.name.clone(),
-                pos: v.value_pos,
+                pos: v.value_pos(),
             });
         }
     }

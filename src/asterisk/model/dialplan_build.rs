@@ -102,8 +102,8 @@ fn split_exten(s: &str) -> (&str, Option<&str>) {
 /// A position `offset` bytes into a variable's value.
 fn value_offset(v: &Variable, offset: usize) -> Pos {
     Pos {
-        column: v.value_pos.column + offset as u32,
-        ..v.value_pos
+        column: v.value_pos().column + offset as u32,
+        ..v.value_pos()
     }
 }
 
@@ -145,11 +145,11 @@ impl<'f> ContextReader<'f> {
                 self.includes.push(Include {
                     context: v.value.part(ctx),
                     timing: timing.map(|t| v.value.part(t)),
-                    pos: v.value_pos,
+                    pos: v.value_pos(),
                 });
             } else if name.eq_ignore_ascii_case("ignorepat") {
                 self.ignorepats
-                    .push(Located::at(v.value.clone(), v.value_pos));
+                    .push(Located::at(v.value.clone(), v.value_pos()));
             } else if ["switch", "lswitch", "eswitch"]
                 .iter()
                 .any(|k| name.eq_ignore_ascii_case(k))
@@ -157,7 +157,7 @@ impl<'f> ContextReader<'f> {
                 self.switches.push(Switch {
                     kind: name.to_ascii_lowercase(),
                     data: v.value.clone(),
-                    pos: v.value_pos,
+                    pos: v.value_pos(),
                 });
             } else {
                 self.problems.push(DialplanProblem {

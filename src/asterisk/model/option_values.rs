@@ -717,7 +717,7 @@ impl SectionChecker {
                     object_type: object_type.map(str::to_string),
                     option: v.name.to_string(),
                     value: v.value.clone(),
-                    pos: v.value_pos,
+                    pos: v.value_pos(),
                     reason,
                     effect: rule.effect,
                     loss: rule.loss,

@@ -663,7 +663,7 @@ fn build_identify(s: &Section, meta: ObjectMeta) -> PjsipIdentify {
                 .filter(|m| !m.is_empty())
                 .map(move |m| IdentifyMatch {
                     target: parse_match(m),
-                    pos: v.value_pos,
+                    pos: v.value_pos(),
                 })
         })
         .collect();

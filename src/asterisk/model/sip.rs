@@ -643,7 +643,7 @@ fn build_general(s: &Section, section: Option<SectionRef>) -> SipGeneral {
         transport: opt_string(s, "transport"),
         registrations: s
             .all("register")
-            .filter_map(|v| parse_register(&v.value, v.value_pos))
+            .filter_map(|v| parse_register(&v.value, v.value_pos()))
             .collect(),
         binds_ipv6,
     }

@@ -72,7 +72,7 @@ pub fn list_items(v: &Variable) -> impl Iterator<Item = Located<Text>> + '_ {
             } else {
                 Text::from(s)
             };
-            Located::at(item, v.value_pos)
+            Located::at(item, v.value_pos())
         })
 }
 

@@ -88,7 +88,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
                     .split('|')
                     .filter_map(|o| o.split_once('='))
                     .rfind(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                    .map(|(_, val)| Located::at(Text::from(val.trim()), v.value_pos))
+                    .map(|(_, val)| Located::at(Text::from(val.trim()), v.value_pos()))
             };
             conf.mailboxes.push(Mailbox {
                 context: s.name.to_string(),
@@ -98,7 +98,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
                     section: i as u32,
                 },
                 pos: v.pos,
-                pin: Located::at(Secret::new(pin), v.value_pos),
+                pin: Located::at(Secret::new(pin), v.value_pos()),
                 dialout: option("dialout"),
                 callback: option("callback"),
                 exitcontext: option("exitcontext"),
