@@ -11,7 +11,27 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` of mimalloc v3's `mimalloc.h`;
+/// the Rust bindings have no constant for it). The unit test below checks it by its default.
+#[cfg(not(pbxgen_system_allocator))]
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Give memory freed while reading back to the system at once instead of after mimalloc v3's
+/// default delay of a second, which outlasts a whole run: the buffers a large read frees (a
+/// variable table outgrown, a rendered file read back) otherwise stay resident through the
+/// peak. 40-50 MiB less peak on a 1,000,000-line audit and a 10,000-extension render, no
+/// slower (paired runs; README → Performance). `MIMALLOC_PURGE_DELAY` in the environment wins.
+#[cfg(not(pbxgen_system_allocator))]
+fn purge_freed_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one of mimalloc's process-wide options; safe at any time.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
+}
+
 fn main() -> std::process::ExitCode {
+    #[cfg(not(pbxgen_system_allocator))]
+    purge_freed_memory_at_once();
     // Like other Unix tools, end quietly when the reader of our output goes away
     // (`pbxgen audit … | head`) instead of panicking on a failed write to stdout.
     #[cfg(unix)]
@@ -20,4 +40,17 @@ fn main() -> std::process::ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     cli::main()
+}
+
+#[cfg(all(test, not(pbxgen_system_allocator)))]
+mod tests {
+    /// The option index is right: nothing else in mimalloc v3 defaults to 1000 (ms).
+    #[test]
+    fn purge_delay_option_is_the_one_set() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: reads a mimalloc option.
+            let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+            assert_eq!(delay, 1000);
+        }
+    }
 }
