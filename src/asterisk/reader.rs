@@ -643,12 +643,9 @@ impl FileParser<'_> {
         self.stack.push(file);
         let source = self.loader.sources.file(file);
         let bytes = source.bytes.clone();
-        // Room for every variable at once instead of growing by doubling. Every variable line
-        // has a `=`, most have one: counting them bounds the table far closer than the line
-        // count (headers, blank lines and comments are half the lines of a provider's files).
-        let equals = bytes.iter().filter(|&&b| b == b'=').count();
-        self.vars.reserve(equals);
-        // And the headers are counted the same way.
+        // Most lines are variables: room for them all at once instead of growing by doubling.
+        self.vars.reserve(source.line_count());
+        // And about one line in four or five starts a section.
         let headers = usize::from(bytes.first() == Some(&b'['))
             + memchr::memmem::find_iter(&bytes, b"\n[").count();
         self.out.sections.reserve(headers);
