@@ -439,11 +439,26 @@ pub fn run_rules(pbx: &Pbx, opts: &AuditOptions<'_>) -> Vec<Finding> {
         all
     });
     per_rule.sort_unstable_by_key(|(i, _)| *i);
-    let mut findings = Vec::with_capacity(per_rule.iter().map(|(_, f)| f.len()).sum());
-    for (_, f) in per_rule {
-        findings.extend(f);
+    join_in_rule_order(per_rule.into_iter().map(|(_, f)| f).collect())
+}
+
+/// The findings of every rule, one rule after the other. When one rule's findings have room for
+/// all (a rule reporting every endpoint of a provider's tree), the others are put around them
+/// in place: a second vector of every finding would be alive beside it at the peak.
+fn join_in_rule_order(mut per_rule: Vec<Vec<Finding>>) -> Vec<Finding> {
+    let total: usize = per_rule.iter().map(Vec::len).sum();
+    let roomiest = (0..per_rule.len()).max_by_key(|&i| per_rule[i].capacity());
+    match roomiest {
+        Some(at) if per_rule[at].capacity() >= total => {
+            let after: Vec<Vec<Finding>> = per_rule.drain(at + 1..).collect();
+            let mut findings = per_rule.pop().expect("the roomiest rule's findings");
+            let before: Vec<Finding> = per_rule.into_iter().flatten().collect();
+            findings.splice(0..0, before);
+            findings.extend(after.into_iter().flatten());
+            findings
+        }
+        _ => per_rule.into_iter().flatten().collect(),
     }
-    findings
 }
 
 /// Run every profile rule over a loaded profile (`text`: its source, for masked snippets).
@@ -481,6 +496,32 @@ pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
     finish(pbx, findings, opts.min_severity)
 }
 
+/// Sort `items` by `compare`, keeping the order of equal items (a stable sort) without the scratch
+/// copy of the items a stable sort allocates (findings are large, and the model is alive
+/// beside them): the order is worked out on indices, then applied by swapping along its cycles.
+fn sort_stable_in_place<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let Ok(n) = u32::try_from(items.len()) else {
+        items.sort_by(compare);
+        return;
+    };
+    let mut order: Vec<u32> = (0..n).collect();
+    order
+        .sort_unstable_by(|&a, &b| compare(&items[a as usize], &items[b as usize]).then(a.cmp(&b)));
+    // Position `i` is to hold what is at `order[i]`; a done position points at itself.
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Apply the suppressions written in the PBX's files, filter and sort.
 pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
     // Suppressions are comments containing `pbxgen:`: a file without one (every large
@@ -513,7 +554,7 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
         findings.retain(|f| f.severity >= min);
     }
     let hidden = before - findings.len();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_stable_in_place(&mut findings, |a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     let inputs = pbx
         .config
@@ -549,6 +590,46 @@ mod tests {
     use super::engine::Anchor;
     use super::*;
     use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
+
+    /// The same order as the standard library's stable sort, ties included, on a mix of keys
+    /// with many repeats, cycles of every length and items already in place.
+    #[test]
+    fn sort_stable_in_place_is_a_stable_sort() {
+        let mut seed = 7u32;
+        for len in [0usize, 1, 2, 3, 10, 257, 5_000] {
+            let items: Vec<(u32, usize)> = (0..len)
+                .map(|i| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    ((seed >> 16) % 13, i)
+                })
+                .collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|&(k, _)| k);
+            let mut sorted = items;
+            sort_stable_in_place(&mut sorted, |a, b| a.0.cmp(&b.0));
+            assert_eq!(sorted, expected, "{len} items");
+        }
+    }
+
+    /// Rule order is kept whichever rule's findings are the roomiest.
+    #[test]
+    fn findings_are_joined_in_rule_order() {
+        let lines = |r: std::ops::Range<u32>| r.map(finding).collect::<Vec<_>>();
+        let mut roomy = lines(10..12);
+        roomy.reserve(100);
+        for per_rule in [
+            vec![lines(1..3), roomy.clone(), lines(20..21)],
+            vec![lines(1..3), lines(10..12), lines(20..21)],
+            vec![Vec::new(), roomy, Vec::new()],
+        ] {
+            let expected: Vec<u32> = per_rule.iter().flatten().map(|f| f.line).collect();
+            let joined: Vec<u32> = join_in_rule_order(per_rule)
+                .iter()
+                .map(|f| f.line)
+                .collect();
+            assert_eq!(joined, expected);
+        }
+    }
 
     fn finding(line: u32) -> Finding {
         let mut v = Vec::new();
