@@ -23,7 +23,24 @@ pub fn render(report: &Report, color: bool) -> String {
     // Written piece by piece, not with `write!`: a large site's report has one finding per
     // account, and `fmt`'s machinery cost more than the text itself. A run of findings mostly
     // shares its file, snippet and fix: each is checked for the terminal once per run.
-    let mut out = Vec::with_capacity(report.findings.len() * 160 + 128);
+    // Reserved once at about its final size: a large report grown by doubling is copied, and
+    // its old and new buffers are touched, several times.
+    let reserve: usize = report
+        .findings
+        .iter()
+        .map(|f| {
+            let len = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+            f.file.len()
+                + f.rule.name.len()
+                + len(&f.section)
+                + len(&f.option)
+                + f.message.len()
+                + len(&f.snippet)
+                + f.fix.len()
+                + 64
+        })
+        .sum();
+    let mut out = Vec::with_capacity(reserve + 256);
     let (mut file, mut snippet, mut fix) = (LastShown::new(), LastShown::new(), LastShown::new());
     for f in &report.findings {
         out.extend_from_slice(file.of(&f.file).as_bytes());
