@@ -233,41 +233,52 @@ pub struct Step {
 pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     use crate::render::{self, RenderOptions, SecretMode};
     let mut steps = Vec::new();
-    let mut step = |what: String, since: std::time::Instant| {
-        steps.push(Step {
-            what,
-            took: since.elapsed(),
-        });
-    };
     let mut problems = Vec::new();
 
-    let started = std::time::Instant::now();
-    let uses = profile.secrets();
-    let mut checked = 0;
-    for used in &uses {
-        if opts.secrets == SecretCheck::Resolve || used.secret.is_inline() {
-            checked += 1;
-            if let Err(err) = used.resolve() {
-                problems.push(err);
+    // The profile rules and the plan only read the profile: the rules run on a thread of their
+    // own meanwhile (the steps are listed as if one ran after the other).
+    let (secrets_checked, rules, planned) = std::thread::scope(|scope| {
+        let rules = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let findings = check_profile(&profile, text);
+            (findings, started.elapsed())
+        });
+
+        let started = std::time::Instant::now();
+        let uses = profile.secrets();
+        let mut checked = 0;
+        for used in &uses {
+            if opts.secrets == SecretCheck::Resolve || used.secret.is_inline() {
+                checked += 1;
+                if let Err(err) = used.resolve() {
+                    problems.push(err);
+                }
             }
         }
-    }
-    step(
-        format!(
-            "checked {checked} of {} secret uses ({} problem(s))",
-            uses.len(),
-            problems.len()
-        ),
-        started,
-    );
-    drop(uses);
+        let secrets_checked = Step {
+            what: format!(
+                "checked {checked} of {} secret uses ({} problem(s))",
+                uses.len(),
+                problems.len()
+            ),
+            took: started.elapsed(),
+        };
+        drop(uses);
 
-    let started = std::time::Instant::now();
-    let mut findings = check_profile(&profile, text);
-    step(
-        format!("ran the profile rules ({} finding(s))", findings.len()),
-        started,
-    );
+        let started = std::time::Instant::now();
+        let plan = crate::plan::plan(&profile);
+        let planned = (plan, started.elapsed());
+        let rules = rules
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (secrets_checked, rules, planned)
+    });
+    let (mut findings, rules_took) = rules;
+    steps.push(secrets_checked);
+    steps.push(Step {
+        what: format!("ran the profile rules ({} finding(s))", findings.len()),
+        took: rules_took,
+    });
     let twilio = profile
         .twilio_ranges()
         .cloned()
@@ -275,8 +286,8 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     let asterisk_version = opts.asterisk_version.unwrap_or(*profile.site.asterisk);
     let root = profile.dir().display().to_string();
 
-    let started = std::time::Instant::now();
-    let plan = match crate::plan::plan(&profile) {
+    let (plan, plan_took) = planned;
+    let plan = match plan {
         Ok(plan) => plan,
         Err(err) => {
             problems.push(err);
@@ -289,14 +300,20 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
             };
         }
     };
-    step(
-        format!(
+    steps.push(Step {
+        what: format!(
             "planned {} file(s) with {} secret(s)",
             render::output_names(&plan).len(),
             plan.secrets.len()
         ),
-        started,
-    );
+        took: plan_took,
+    });
+    let mut step = |what: String, since: std::time::Instant| {
+        steps.push(Step {
+            what,
+            took: since.elapsed(),
+        });
+    };
     crate::dispose::dispose(profile);
 
     // With a secret that cannot be read, the render still runs on stand-ins: the audit of the

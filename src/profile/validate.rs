@@ -950,12 +950,13 @@ fn check_pattern_overlaps(
     route: &OutboundRoute,
     pattern: &DialPattern,
 ) -> Result<(), Error> {
-    use crate::asterisk::pattern::matches;
+    use crate::asterisk::pattern::Matcher;
+    let matcher = Matcher::new(pattern.as_str());
     let extensions: Vec<&str> = profile
         .extensions
         .iter()
         .map(|e| e.number.as_str())
-        .filter(|number| matches(pattern.as_str(), number))
+        .filter(|number| matcher.matches(number))
         .collect();
     let mut caught = Vec::new();
     match extensions.as_slice() {
@@ -969,7 +970,7 @@ fn check_pattern_overlaps(
         )),
     }
     for (code, what) in super::resolved::FEATURE_CODES {
-        if matches(pattern.as_str(), code) {
+        if matcher.matches(code) {
             caught.push(format!("feature code `{code}` ({what})"));
         }
     }

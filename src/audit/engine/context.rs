@@ -3,6 +3,7 @@
 //! text. (Meta rules get the suppressions: [`super::suppress::MetaContext`].)
 
 use super::finding::Anchor;
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::DiagnosticCode;
@@ -100,7 +101,10 @@ pub struct ProfileContext<'a> {
     /// The profile's YAML lines, for masked snippets.
     lines: Vec<&'a str>,
     /// Line → column of the first secret value on it (computed on first use).
-    secret_columns: std::sync::OnceLock<std::collections::HashMap<u32, u32>>,
+    secret_columns: std::sync::OnceLock<FastMap<u32, u32>>,
+    /// The text before a secret value → that text masked: the lines of a large profile's
+    /// secrets mostly begin alike (`    secret: `), and masking is most of a finding's cost.
+    masked_heads: std::sync::Mutex<FastMap<&'a str, String>>,
 }
 
 impl<'a> ProfileContext<'a> {
@@ -110,6 +114,7 @@ impl<'a> ProfileContext<'a> {
             profile,
             lines: text.lines().collect(),
             secret_columns: std::sync::OnceLock::new(),
+            masked_heads: std::sync::Mutex::default(),
         }
     }
 
@@ -144,10 +149,10 @@ impl<'a> ProfileContext<'a> {
         let line = loc
             .line
             .checked_sub(1)
-            .and_then(|i| self.lines.get(i as usize));
+            .and_then(|i| self.lines.get(i as usize).copied());
         if let Some(line) = line {
             let columns = self.secret_columns.get_or_init(|| {
-                let mut columns = std::collections::HashMap::new();
+                let mut columns = FastMap::default();
                 for used in self.profile.secrets() {
                     let pos = used.secret.pos();
                     if pos.column > 0 {
@@ -166,11 +171,16 @@ impl<'a> ProfileContext<'a> {
                 .char_indices()
                 .nth((first_column - 1) as usize)
                 .map_or(line.len(), |(i, _)| i);
-            anchor.snippet = Some(format!(
-                "{}{}",
-                mask_line(&line[..cut]),
-                crate::redact::MASK
-            ));
+            let head = &line[..cut];
+            let mut heads = self
+                .masked_heads
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let masked = heads.entry(head).or_insert_with(|| mask_line(head));
+            let mut snippet = String::with_capacity(masked.len() + crate::redact::MASK.len());
+            snippet.push_str(masked);
+            snippet.push_str(crate::redact::MASK);
+            anchor.snippet = Some(snippet);
         }
         anchor
     }

@@ -11,59 +11,125 @@
 use super::Report;
 use crate::audit::engine::Severity;
 use crate::audit::engine::finding::path_to_string;
+use crate::json_text::push_number;
 use crate::untrusted::for_terminal as shown;
 use colored::Colorize;
-use std::fmt::Write;
+use std::borrow::Cow;
 
 /// The report as text; `color` paints severities, codes and labels with ANSI colours. Every
 /// piece of text that comes from the audited files (file names, sections, options, messages
 /// quoting them, snippets, paths) goes through [`crate::untrusted::for_terminal`].
 pub fn render(report: &Report, color: bool) -> String {
-    let mut out = String::new();
+    // Written piece by piece, not with `write!`: a large site's report has one finding per
+    // account, and `fmt`'s machinery cost more than the text itself. A run of findings mostly
+    // shares its file, snippet and fix: each is checked for the terminal once per run.
+    // Reserved once at about its final size: a large report grown by doubling is copied, and
+    // its old and new buffers are touched, several times.
+    let reserve: usize = report
+        .findings
+        .iter()
+        .map(|f| {
+            let len = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+            f.file.len()
+                + f.rule.name.len()
+                + len(&f.section)
+                + len(&f.option)
+                + f.message.len()
+                + len(&f.snippet)
+                + f.fix.len()
+                + 64
+        })
+        .sum();
+    let mut out = Vec::with_capacity(reserve + 256);
+    let (mut file, mut snippet, mut fix) = (LastShown::new(), LastShown::new(), LastShown::new());
     for f in &report.findings {
-        let sev = paint_severity(f.severity, color);
-        let code = if color {
-            f.rule.code.bold().to_string()
+        out.extend_from_slice(file.of(&f.file).as_bytes());
+        out.push(b':');
+        push_number(&mut out, f.line);
+        out.push(b':');
+        push_number(&mut out, f.column);
+        out.extend_from_slice(b": ");
+        if color {
+            out.extend_from_slice(paint_severity(f.severity).as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(f.rule.code.bold().to_string().as_bytes());
         } else {
-            f.rule.code.to_string()
-        };
-        let _ = write!(
-            out,
-            "{}:{}:{}: {sev} {code} {}",
-            shown(&f.file),
-            f.line,
-            f.column,
-            f.rule.name
-        );
+            out.extend_from_slice(f.severity.as_str().as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(f.rule.code.as_bytes());
+        }
+        out.push(b' ');
+        out.extend_from_slice(f.rule.name.as_bytes());
         if let Some(section) = &f.section {
-            let _ = write!(out, " [{}]", shown(section));
+            out.extend_from_slice(b" [");
+            out.extend_from_slice(shown(section).as_bytes());
+            out.push(b']');
         }
         if let Some(option) = &f.option {
-            let _ = write!(out, " {}", shown(option));
+            out.push(b' ');
+            out.extend_from_slice(shown(option).as_bytes());
         }
-        let _ = writeln!(out, "\n  {}", shown(&f.message));
-        if let Some(snippet) = &f.snippet {
-            let gutter = format!("{:>4} |", f.line);
-            let gutter = if color {
-                gutter.dimmed().to_string()
+        out.extend_from_slice(b"\n  ");
+        out.extend_from_slice(shown(&f.message).as_bytes());
+        out.push(b'\n');
+        if let Some(text) = &f.snippet {
+            if color {
+                let gutter = format!("{:>4} |", f.line);
+                out.extend_from_slice(gutter.dimmed().to_string().as_bytes());
             } else {
-                gutter
-            };
-            let _ = writeln!(out, "{gutter} {}", shown(snippet.trim_end()));
+                // `{:>4} |`: the line number right-aligned in four columns.
+                let start = out.len();
+                push_number(&mut out, f.line);
+                let pad = 4usize.saturating_sub(out.len() - start);
+                out.splice(start..start, std::iter::repeat_n(b' ', pad));
+                out.extend_from_slice(b" |");
+            }
+            out.push(b' ');
+            out.extend_from_slice(snippet.of(text.trim_end()).as_bytes());
+            out.push(b'\n');
         }
         if !f.path.is_empty() {
-            let _ = writeln!(out, "  path: {}", shown(&path_to_string(&f.path)));
+            out.extend_from_slice(b"  path: ");
+            out.extend_from_slice(shown(&path_to_string(&f.path)).as_bytes());
+            out.push(b'\n');
         }
-        let fix = if color {
-            "fix:".green().to_string()
+        out.extend_from_slice(b"  ");
+        if color {
+            out.extend_from_slice("fix:".green().to_string().as_bytes());
         } else {
-            "fix:".to_string()
-        };
-        let _ = writeln!(out, "  {fix} {}\n", shown(&f.fix));
+            out.extend_from_slice(b"fix:");
+        }
+        out.push(b' ');
+        out.extend_from_slice(fix.of(&f.fix).as_bytes());
+        out.extend_from_slice(b"\n\n");
     }
-    out.push_str(&summary(report));
-    out.push('\n');
-    out
+    out.extend_from_slice(summary(report).as_bytes());
+    out.push(b'\n');
+    String::from_utf8(out).expect("pieces of UTF-8 text")
+}
+
+/// The last text shown on the terminal and how ([`shown`]): findings in a row mostly share
+/// their file, snippet and fix.
+struct LastShown<'a> {
+    text: &'a str,
+    shown: Cow<'a, str>,
+}
+
+impl<'a> LastShown<'a> {
+    fn new() -> Self {
+        LastShown {
+            text: "",
+            shown: Cow::Borrowed(""),
+        }
+    }
+
+    fn of(&mut self, text: &'a str) -> &str {
+        if self.text != text {
+            self.shown = shown(text);
+            self.text = text;
+        }
+        &self.shown
+    }
 }
 
 /// `3 findings: 1 critical, 2 high, 0 medium, 0 low, 0 info (1 suppressed)`.
@@ -96,11 +162,9 @@ pub fn summary(report: &Report) -> String {
     s
 }
 
-fn paint_severity(sev: Severity, color: bool) -> String {
+/// The severity in its colour.
+fn paint_severity(sev: Severity) -> String {
     let s = sev.as_str();
-    if !color {
-        return s.to_string();
-    }
     match sev {
         Severity::Critical => s.red().bold().to_string(),
         Severity::High => s.red().to_string(),
