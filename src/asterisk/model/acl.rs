@@ -179,7 +179,8 @@ impl AclOptions {
 /// The ACLs of one file's objects, shared by the objects that read them from the same lines:
 /// a template's `deny`/`permit` on 20,000 peers is one [`Acl`], not 20,000 copies. An ACL is
 /// made of its lines only (name, value, position), so the table slots of those lines identify
-/// it.
+/// it. An ACL with a line of the section's own is that section's alone (see
+/// [`AclLines::shared`]).
 #[derive(Default)]
 pub struct SharedAcls {
     entries: AclCache,
@@ -199,17 +200,37 @@ pub struct SharedAcls {
 struct AclLines {
     slots: Vec<u32>,
     roles: Vec<AclRole>,
+    /// Some line is the section's own (not inherited).
+    own: bool,
 }
 
 impl AclLines {
     fn clear(&mut self) {
         self.slots.clear();
         self.roles.clear();
+        self.own = false;
     }
 
-    fn push(&mut self, slot: u32, role: AclRole) {
+    fn push(&mut self, slot: u32, role: AclRole, own: bool) {
         self.slots.push(slot);
         self.roles.push(role);
+        self.own |= own;
+    }
+
+    /// The ACL of these lines: shared with the sections that read the same lines when they
+    /// are all inherited; a section's own line is another section's only through inheriting
+    /// the whole section, which is rare, so an ACL with one is built for the section alone
+    /// (a map of 10,000 endpoints' own `permit=` lines would be looked up once each).
+    fn shared(
+        &self,
+        by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
+        table: &[Variable],
+        cache: &mut AclCache,
+    ) -> Arc<Acl> {
+        if self.own {
+            return Arc::new(self.read(table, cache));
+        }
+        shared(by_slots, &self.slots, || self.read(table, cache))
     }
 
     /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
@@ -276,19 +297,20 @@ impl SharedAcls {
                     AclKind::Neither
                 }
             });
+            let own = e.inherited_from.is_none();
             match kind {
-                AclKind::Signalling(role) => self.signalling_lines.push(e.slot, role),
-                AclKind::Contact(role) => self.contact_lines.push(e.slot, role),
+                AclKind::Signalling(role) => self.signalling_lines.push(e.slot, role, own),
+                AclKind::Contact(role) => self.contact_lines.push(e.slot, role, own),
                 AclKind::Neither => {}
             }
         }
         let table = section.variables.table();
-        let signalling = shared(&mut self.signalling, &self.signalling_lines.slots, || {
-            self.signalling_lines.read(table, &mut self.entries)
-        });
-        let contact = shared(&mut self.contact, &self.contact_lines.slots, || {
-            self.contact_lines.read(table, &mut self.entries)
-        });
+        let signalling =
+            self.signalling_lines
+                .shared(&mut self.signalling, table, &mut self.entries);
+        let contact = self
+            .contact_lines
+            .shared(&mut self.contact, table, &mut self.entries);
         (signalling, contact)
     }
 }

@@ -640,20 +640,14 @@ pub struct SectionChecker {
     /// section's own lines are new slots, but their names repeat); a verdict names its scope
     /// by index here.
     scopes: Vec<(u8, String, NameMemo<Option<&'static OptionRule>>)>,
-    /// Each line's rule and whether its value is refused, in the scope it was first read in: a
-    /// line is nearly always read in one scope only (a template of endpoints is not inherited
-    /// by auths), so one table serves them all; a line read in another scope is worked out
-    /// again, not remembered.
-    verdicts: PerSlot<(usize, Verdict)>,
+    /// Whether each line the table holds a rule for is refused, in the scope it was first read
+    /// in: a line is nearly always read in one scope only (a template of endpoints is not
+    /// inherited by auths), so one table serves them all; a line read in another scope is
+    /// worked out again, not remembered.
+    verdicts: PerSlot<(usize, bool)>,
     /// Whether a rule (by its index in [`OPTIONS`]) refuses a value: the same `permit=` written
     /// in every endpoint is parsed once.
     refusals: ValueMemo<bool>,
-}
-
-#[derive(Clone, Copy)]
-struct Verdict {
-    rule: Option<&'static OptionRule>,
-    refused: bool,
 }
 
 /// A rule's index in [`OPTIONS`].
@@ -708,27 +702,26 @@ impl SectionChecker {
         let rules = &mut scopes[at].2;
         for e in section.variables.entries() {
             let v = e.variable;
-            let mut work_out = || {
-                let rule = rules.get_or_insert_with(&v.name, || rule_for(driver, scope, &v.name));
-                Verdict {
-                    rule,
-                    refused: rule.is_some_and(|r| {
-                        refusals.get_or_insert_with(rule_index(r), &v.value, || {
-                            refusal(r.parser, v).is_some()
-                        })
-                    }),
-                }
-            };
-            let (first_scope, remembered) =
-                *verdicts.get_or_insert_with(&section.variables, &e, || (at, work_out()));
-            let verdict = if first_scope == at {
-                remembered
-            } else {
-                work_out()
-            };
-            let Some(rule) = verdict.rule.filter(|_| verdict.refused) else {
+            // Most lines are options the table does not hold: their name says so.
+            let Some(rule) = rules.get_or_insert_with(&v.name, || rule_for(driver, scope, &v.name))
+            else {
                 continue;
             };
+            let mut refused_here = || {
+                refusals.get_or_insert_with(rule_index(rule), &v.value, || {
+                    refusal(rule.parser, v).is_some()
+                })
+            };
+            let (first_scope, remembered) =
+                *verdicts.get_or_insert_with(&section.variables, &e, || (at, refused_here()));
+            let refused = if first_scope == at {
+                remembered
+            } else {
+                refused_here()
+            };
+            if !refused {
+                continue;
+            }
             let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
             if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
                 continue;

@@ -8,6 +8,7 @@
 //! `[general]` when they do not set them.
 
 use super::acl::{Acl, SharedAcls};
+use super::name_memo::NameMemo;
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{ast_false, ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
@@ -15,7 +16,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, PerSlot, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -492,7 +493,7 @@ fn build_peers(
     let mut checker = option_values::SectionChecker::new(Driver::ChanSip);
     let mut shared = SharedPeerParts {
         acls: SharedAcls::default(),
-        fields: PerSlot::default(),
+        fields: NameMemo::default(),
         bases: FastMap::default(),
         general_insecure,
         general_sendrpid,
@@ -658,8 +659,9 @@ pub fn is_ipv6_bind(addr: &str) -> bool {
 /// What peers share: ACLs and base lists written once (a template's), `[general]`'s defaults.
 struct SharedPeerParts<'a> {
     acls: SharedAcls,
-    /// Which [`PeerField`] each line of the file's table sets, worked out once per line.
-    fields: PerSlot<Option<PeerField>>,
+    /// Which [`PeerField`] each option name sets, worked out once per name (a peer's own
+    /// lines are new slots every time; their names repeat).
+    fields: NameMemo<Option<PeerField>>,
     bases: FastMap<&'a [Text], Arc<[Text]>>,
     /// `[general]`'s `insecure` and `sendrpid` lines (peers without their own use them).
     general_insecure: u32,
@@ -731,7 +733,7 @@ fn build_peer<'a>(
     // answers per name, without comparing every name with every field).
     let mut last: [Option<(u32, &Variable)>; PEER_FIELDS.len()] = [None; PEER_FIELDS.len()];
     for e in vars.entries() {
-        let field = *shared.fields.get_or_insert_with(vars, &e, || {
+        let field = shared.fields.get_or_insert_with(&e.variable.name, || {
             PEER_FIELDS
                 .iter()
                 .find(|(_, name)| e.variable.name.eq_ignore_ascii_case(name))
