@@ -202,6 +202,9 @@ struct AclLines {
     roles: Vec<AclRole>,
     /// Some line is the section's own (not inherited).
     own: bool,
+    /// The lines of the last shared ACL and the ACL: consecutive sections on one template
+    /// read the same lines, found without hashing them.
+    last: Option<(Vec<u32>, Arc<Acl>)>,
 }
 
 impl AclLines {
@@ -222,7 +225,7 @@ impl AclLines {
     /// the whole section, which is rare, so an ACL with one is built for the section alone
     /// (a map of 10,000 endpoints' own `permit=` lines would be looked up once each).
     fn shared(
-        &self,
+        &mut self,
         by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
         table: &[Variable],
         cache: &mut AclCache,
@@ -230,7 +233,25 @@ impl AclLines {
         if self.own {
             return Arc::new(self.read(table, cache));
         }
-        shared(by_slots, &self.slots, || self.read(table, cache))
+        if let Some((slots, acl)) = &self.last {
+            if *slots == self.slots {
+                return Arc::clone(acl);
+            }
+        }
+        let acl = match by_slots.get(self.slots.as_slice()) {
+            Some(acl) => Arc::clone(acl),
+            None => {
+                let acl = Arc::new(self.read(table, cache));
+                by_slots.insert(self.slots.as_slice().into(), Arc::clone(&acl));
+                acl
+            }
+        };
+        let (slots, last) = self
+            .last
+            .get_or_insert_with(|| (Vec::new(), Arc::clone(&acl)));
+        slots.clone_from(&self.slots);
+        *last = Arc::clone(&acl);
+        acl
     }
 
     /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
@@ -313,20 +334,6 @@ impl SharedAcls {
             .shared(&mut self.contact, table, &mut self.entries);
         (signalling, contact)
     }
-}
-
-/// The ACL read from the lines at `slots`: the one already read from them, or `read()`.
-fn shared(
-    by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
-    slots: &[u32],
-    read: impl FnOnce() -> Acl,
-) -> Arc<Acl> {
-    if let Some(acl) = by_slots.get(slots) {
-        return Arc::clone(acl);
-    }
-    let acl = Arc::new(read());
-    by_slots.insert(slots.into(), Arc::clone(&acl));
-    acl
 }
 
 /// Serialise a shared ACL as the ACL itself (what a model dump shows).

@@ -519,7 +519,8 @@ fn build_peers(
         };
         // `ast_variable_retrieve` returns the first `type` line: it decides whether the
         // section is a peer at all.
-        let Some(ty) = s.all("type").next() else {
+        let mut types = s.all("type");
+        let Some(ty) = types.next() else {
             part.ignored_sections
                 .push(skip(SkipCause::NoType, "no type".to_string()));
             continue;
@@ -532,8 +533,7 @@ fn build_peers(
             continue;
         };
         // `build_peer` ORs every `type` line together (`user` then `peer` is a friend).
-        let kind = s
-            .all("type")
+        let kind = types
             .filter_map(|t| kind_of(&t.value))
             .fold(first, SipPeerKind::union);
         let before = refused_values.len();
