@@ -18,6 +18,7 @@ use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use serde::Serialize;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 /// The interpreted sip.conf.
@@ -420,41 +421,55 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         1
     };
     let size = file.sections.len().div_ceil(halves);
-    let build_range = |range: std::ops::Range<usize>, part: &mut PeerPart| {
-        let shared = (general_insecure, general_sendrpid);
-        build_peers(file_index, file, range, &general, shared, part)
-    };
-    // Sized once: a doubling Vec of large peers leaves up to half of it unused, and copies it.
-    // The first half is built in place; the second is appended.
+    let build_range =
+        |range: std::ops::Range<usize>, out: &mut [MaybeUninit<SipPeer>], part: &mut PeerPart| {
+            let shared = (general_insecure, general_sendrpid);
+            build_peers(file_index, file, range, &general, shared, out, part)
+        };
+    // Sized once (a section is at most one peer): a doubling Vec of large peers leaves up to
+    // half of it unused, and copies it. Both halves are written in place, into the two parts
+    // of its room (no second Vec alive beside it); the second is then moved down to follow
+    // the first.
+    let mut peers: Vec<SipPeer> = Vec::with_capacity(file.sections.len());
     let mut all = PeerPart {
-        peers: Vec::with_capacity(file.sections.len()),
         ignored_sections: Vec::new(),
         refused_values,
     };
     if halves == 1 {
-        build_range(0..file.sections.len(), &mut all);
+        let written = build_range(0..file.sections.len(), peers.spare_capacity_mut(), &mut all);
+        // SAFETY: `build_peers` initialised the first `written` elements of the spare room.
+        unsafe { peers.set_len(written) };
     } else {
-        let second = std::thread::scope(|scope| {
+        let (first, second) = peers.spare_capacity_mut().split_at_mut(size);
+        let (written_first, (written_second, second_part)) = std::thread::scope(|scope| {
             let second = scope.spawn(|| {
                 let mut part = PeerPart {
-                    peers: Vec::with_capacity(file.sections.len() - size),
                     ignored_sections: Vec::new(),
                     refused_values: Vec::new(),
                 };
-                build_range(size..file.sections.len(), &mut part);
-                part
+                let written = build_range(size..file.sections.len(), second, &mut part);
+                (written, part)
             });
-            build_range(0..size, &mut all);
-            second
+            let written = build_range(0..size, first, &mut all);
+            let second = second
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (written, second)
         });
-        all.peers.extend(second.peers);
-        all.ignored_sections.extend(second.ignored_sections);
-        all.refused_values.extend(second.refused_values);
+        // SAFETY: the first half initialised elements `0..written_first` (at most `size`),
+        // the second `size..size + written_second` (within the capacity). Moving the second
+        // run down to `written_first` (`ptr::copy` allows overlap) makes
+        // `0..written_first + written_second` initialised, in file order; the old places of
+        // the moved elements are past the new length, never read or dropped again.
+        unsafe {
+            let base = peers.as_mut_ptr();
+            std::ptr::copy(base.add(size), base.add(written_first), written_second);
+            peers.set_len(written_first + written_second);
+        }
+        all.ignored_sections.extend(second_part.ignored_sections);
+        all.refused_values.extend(second_part.refused_values);
     }
     let PeerPart {
-        peers,
         ignored_sections,
         refused_values,
     } = all;
@@ -469,23 +484,25 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
     }
 }
 
-/// Peers, the sections skipped and the values refused, of some of a file's sections.
+/// The sections skipped and the values refused, of some of a file's sections.
 struct PeerPart {
-    peers: Vec<SipPeer>,
     ignored_sections: Vec<IgnoredSection>,
     refused_values: Vec<RefusedValue>,
 }
 
-/// Add the peers of `file`'s sections in `range` to `part` (`general_lines`: `[general]`'s
-/// `insecure` and `sendrpid` slots).
+/// Write the peers of `file`'s sections in `range` to the start of `out` (room for one per
+/// section), the sections skipped and values refused to `part`; returns how many peers were
+/// written (`general_lines`: `[general]`'s `insecure` and `sendrpid` slots).
 fn build_peers(
     file_index: usize,
     file: &ConfigFile,
     range: std::ops::Range<usize>,
     general: &SipGeneral,
     (general_insecure, general_sendrpid): (u32, u32),
+    out: &mut [MaybeUninit<SipPeer>],
     part: &mut PeerPart,
-) {
+) -> usize {
+    let mut written = 0;
     let sref = |i: usize| SectionRef {
         file: file_index as u32,
         section: i as u32,
@@ -547,14 +564,16 @@ fn build_peers(
                 .push(skip(SkipCause::ValueRefused, reason));
             continue;
         }
-        part.peers.push(build_peer(
+        out[written].write(build_peer(
             s,
             sref(i),
             Located::at(kind, ty.pos),
             general,
             &mut shared,
         ));
+        written += 1;
     }
+    written
 }
 
 fn kind_of(value: &str) -> Option<SipPeerKind> {
