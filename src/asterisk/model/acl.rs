@@ -4,12 +4,13 @@
 //! permits everyone; an IPv4 rule never matches an IPv6 address and vice versa; a `!` before an
 //! address flips that entry's sense (`deny=!10.0.0.0/8` allows 10/8).
 
+use super::name_memo::NameMemo;
 use super::values::{HostShape, PortRule, host_shape, numeric_address};
 use super::{Located, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, PerSlot, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -173,84 +174,166 @@ impl AclOptions {
     fn read(&self, section: &Section, cache: &mut AclCache) -> Acl {
         Acl::from_section(section, self.permit, self.deny, self.acl, cache)
     }
-
-    fn names(&self, name: &str) -> bool {
-        [self.permit, self.deny, self.acl]
-            .iter()
-            .any(|names| names.iter().any(|n| name.eq_ignore_ascii_case(n)))
-    }
 }
 
 /// The ACLs of one file's objects, shared by the objects that read them from the same lines:
 /// a template's `deny`/`permit` on 20,000 peers is one [`Acl`], not 20,000 copies. An ACL is
 /// made of its lines only (name, value, position), so the table slots of those lines identify
-/// it.
-#[derive(Debug, Default)]
+/// it. An ACL with a line of the section's own is that section's alone (see
+/// [`AclLines::shared`]).
+#[derive(Default)]
 pub struct SharedAcls {
     entries: AclCache,
     signalling: FastMap<Box<[u32]>, Arc<Acl>>,
     contact: FastMap<Box<[u32]>, Arc<Acl>>,
-    /// The slots of the section at hand's signalling and contact ACL lines (kept to reuse).
-    signalling_slots: Vec<u32>,
-    contact_slots: Vec<u32>,
-    /// Which ACL (if any) each line of the file's table is part of, worked out once per line:
-    /// 20,000 peers inheriting a template's lines name the same slots, and comparing every
-    /// option name of every object with six ACL names was an eighth of a large audit.
-    kinds: PerSlot<AclKind>,
+    /// The slots and roles of the section at hand's signalling and contact ACL lines (kept to
+    /// reuse).
+    signalling_lines: AclLines,
+    contact_lines: AclLines,
+    /// Which ACL (if any) each option name is part of, worked out once per name: comparing
+    /// every option name of every object with six ACL names was an eighth of a large audit.
+    kinds: NameMemo<AclKind>,
 }
 
-/// The ACL a line belongs to.
+/// The ACL lines of one section: their table slots (what identifies the ACL) and roles.
+#[derive(Default)]
+struct AclLines {
+    slots: Vec<u32>,
+    roles: Vec<AclRole>,
+    /// Some line is the section's own (not inherited).
+    own: bool,
+    /// The lines of the last shared ACL and the ACL: consecutive sections on one template
+    /// read the same lines, found without hashing them.
+    last: Option<(Vec<u32>, Arc<Acl>)>,
+}
+
+impl AclLines {
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.roles.clear();
+        self.own = false;
+    }
+
+    fn push(&mut self, slot: u32, role: AclRole, own: bool) {
+        self.slots.push(slot);
+        self.roles.push(role);
+        self.own |= own;
+    }
+
+    /// The ACL of these lines: shared with the sections that read the same lines when they
+    /// are all inherited; a section's own line is another section's only through inheriting
+    /// the whole section, which is rare, so an ACL with one is built for the section alone
+    /// (a map of 10,000 endpoints' own `permit=` lines would be looked up once each).
+    fn shared(
+        &mut self,
+        by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
+        table: &[Variable],
+        cache: &mut AclCache,
+    ) -> Arc<Acl> {
+        if self.own {
+            return Arc::new(self.read(table, cache));
+        }
+        if let Some((slots, acl)) = &self.last {
+            if *slots == self.slots {
+                return Arc::clone(acl);
+            }
+        }
+        let acl = match by_slots.get(self.slots.as_slice()) {
+            Some(acl) => Arc::clone(acl),
+            None => {
+                let acl = Arc::new(self.read(table, cache));
+                by_slots.insert(self.slots.as_slice().into(), Arc::clone(&acl));
+                acl
+            }
+        };
+        let (slots, last) = self
+            .last
+            .get_or_insert_with(|| (Vec::new(), Arc::clone(&acl)));
+        slots.clone_from(&self.slots);
+        *last = Arc::clone(&acl);
+        acl
+    }
+
+    /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
+    fn read(&self, table: &[Variable], cache: &mut AclCache) -> Acl {
+        let mut acl = Acl::default();
+        for (&slot, role) in self.slots.iter().zip(&self.roles) {
+            let v = &table[slot as usize];
+            match role {
+                AclRole::Permit => acl.push_entries(v, true, cache),
+                AclRole::Deny => acl.push_entries(v, false, cache),
+                AclRole::Named => acl.named.extend(super::values::list_items(v)),
+            }
+        }
+        acl
+    }
+}
+
+/// The ACL a line belongs to, and what it says there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AclKind {
-    Signalling,
-    Contact,
+    Signalling(AclRole),
+    Contact(AclRole),
     Neither,
+}
+
+/// A `permit`, a `deny` or an `acl` (named ACLs) line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AclRole {
+    Permit,
+    Deny,
+    Named,
+}
+
+impl AclOptions {
+    /// The role of option `name` in this kind of ACL, if it has one.
+    fn role(&self, name: &str) -> Option<AclRole> {
+        let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+        if is(self.permit) {
+            Some(AclRole::Permit)
+        } else if is(self.deny) {
+            Some(AclRole::Deny)
+        } else if is(self.acl) {
+            Some(AclRole::Named)
+        } else {
+            None
+        }
+    }
 }
 
 impl SharedAcls {
     /// The signalling and the contact ACL of `section` (see [`Acl::signalling`] and
     /// [`Acl::contact`]), its lines sorted into the two in one pass.
     pub fn of(&mut self, section: &Section) -> (Arc<Acl>, Arc<Acl>) {
-        self.signalling_slots.clear();
-        self.contact_slots.clear();
+        self.signalling_lines.clear();
+        self.contact_lines.clear();
         for e in section.variables.entries() {
-            let kind = *self.kinds.get_or_insert_with(&section.variables, &e, || {
-                if SIGNALLING.names(&e.variable.name) {
-                    AclKind::Signalling
-                } else if CONTACT.names(&e.variable.name) {
-                    AclKind::Contact
+            let name = &e.variable.name;
+            let kind = self.kinds.get_or_insert_with(name, || {
+                if let Some(role) = SIGNALLING.role(name) {
+                    AclKind::Signalling(role)
+                } else if let Some(role) = CONTACT.role(name) {
+                    AclKind::Contact(role)
                 } else {
                     AclKind::Neither
                 }
             });
+            let own = e.inherited_from.is_none();
             match kind {
-                AclKind::Signalling => self.signalling_slots.push(e.slot),
-                AclKind::Contact => self.contact_slots.push(e.slot),
+                AclKind::Signalling(role) => self.signalling_lines.push(e.slot, role, own),
+                AclKind::Contact(role) => self.contact_lines.push(e.slot, role, own),
                 AclKind::Neither => {}
             }
         }
-        let signalling = shared(&mut self.signalling, &self.signalling_slots, || {
-            SIGNALLING.read(section, &mut self.entries)
-        });
-        let contact = shared(&mut self.contact, &self.contact_slots, || {
-            CONTACT.read(section, &mut self.entries)
-        });
+        let table = section.variables.table();
+        let signalling =
+            self.signalling_lines
+                .shared(&mut self.signalling, table, &mut self.entries);
+        let contact = self
+            .contact_lines
+            .shared(&mut self.contact, table, &mut self.entries);
         (signalling, contact)
     }
-}
-
-/// The ACL read from the lines at `slots`: the one already read from them, or `read()`.
-fn shared(
-    by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
-    slots: &[u32],
-    read: impl FnOnce() -> Acl,
-) -> Arc<Acl> {
-    if let Some(acl) = by_slots.get(slots) {
-        return Arc::clone(acl);
-    }
-    let acl = Arc::new(read());
-    by_slots.insert(slots.into(), Arc::clone(&acl));
-    acl
 }
 
 /// Serialise a shared ACL as the ACL itself (what a model dump shows).

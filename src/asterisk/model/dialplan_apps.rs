@@ -10,7 +10,7 @@ pub fn split_app(text: &str) -> (&str, &str, bool) {
     let app = &text[..open];
     // `exten => 100,hint,DAHDI/g0/${GLOBAL(x)}`: a `${`/`$[` before the `(` means there is no
     // application call at all.
-    if app.contains("${") || app.contains("$[") {
+    if has_substitution(app) {
         return (text.trim(), "", false);
     }
     let rest = &text[open + 1..];
@@ -18,6 +18,37 @@ pub fn split_app(text: &str) -> (&str, &str, bool) {
         Some(close) => (app.trim(), &rest[..close], false),
         None => (app.trim(), rest, true),
     }
+}
+
+/// Whether `s` holds `${` or `$[` (a variable or an expression, substituted before use).
+pub fn has_substitution(s: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = find_dollar(s, from) {
+        if matches!(s.as_bytes().get(at + 1), Some(b'{' | b'[')) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+/// Where the next `${` in `s` starts, looking from byte `from`.
+pub fn find_variable(s: &str, from: usize) -> Option<usize> {
+    let mut from = from;
+    while let Some(at) = find_dollar(s, from) {
+        if s.as_bytes().get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The next `$` from byte `from`. Searched as a character: `str::contains("${")` builds a
+/// substring searcher on every call, which costs more than the short texts it scans (a large
+/// dialplan asks hundreds of thousands of times).
+fn find_dollar(s: &str, from: usize) -> Option<usize> {
+    s.get(from..)?.find('$').map(|at| from + at)
 }
 
 /// Split application arguments on `delim` as `ast_app_separate_args` does: not inside `()`,
@@ -94,6 +125,18 @@ mod tests {
             split_app("DAHDI/g0/${GLOBAL(x)}"),
             ("DAHDI/g0/${GLOBAL(x)}", "", false)
         );
+    }
+
+    #[test]
+    fn substitutions_are_found_through_the_dollars() {
+        assert!(has_substitution("a$$${X}"));
+        assert!(has_substitution("$[1+1]"));
+        assert!(!has_substitution("a$b$"));
+        assert!(!has_substitution("é$"));
+        assert_eq!(find_variable("$a${X}${Y}", 0), Some(2));
+        assert_eq!(find_variable("$a${X}${Y}", 3), Some(6));
+        assert_eq!(find_variable("$a${X}", 7), None);
+        assert_eq!(find_variable("é${X}", 0), Some(2));
     }
 
     /// Arguments split on `,` outside `()`, `[]`, quotes and `${}`.

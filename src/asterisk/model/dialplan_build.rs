@@ -8,7 +8,7 @@ use super::dialplan::{
     Extension, Global, Include, Priority, PriorityKind, Sink, SinkKind, Switch, Tech,
     pattern_class,
 };
-use super::dialplan_apps::{split_app, split_args, split_args_on};
+use super::dialplan_apps::{find_variable, has_substitution, split_app, split_args, split_args_on};
 use super::taint::{Reads, Scope, Sources, Taint, Vars, matching, var_key};
 use super::values::bool_option;
 use crate::asterisk::fast_hash::FastMap;
@@ -487,7 +487,7 @@ fn walk(dp: &Dialplan, globals: &Vars, call_args: &HashMap<String, Vec<Taint>>) 
 }
 
 fn is_dynamic(s: &str) -> bool {
-    s.contains("${") || s.contains("$[")
+    has_substitution(s)
 }
 
 struct Walker<'a> {
@@ -648,8 +648,8 @@ impl Walker<'_> {
     fn function_sinks(&mut self, scope: &Scope<'_>, raw: &str, pos: Pos) {
         let bytes = raw.as_bytes();
         let mut i = 0;
-        while let Some(rel) = raw[i..].find("${") {
-            let start = i + rel + 2;
+        while let Some(at) = find_variable(raw, i) {
+            let start = at + 2;
             let name_end = raw[start..]
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .map_or(raw.len(), |e| start + e);

@@ -14,6 +14,7 @@ mod dialplan_apps;
 mod dialplan_build;
 pub mod http;
 pub mod manager;
+mod name_memo;
 pub mod option_values;
 pub mod pjsip;
 pub mod pjsip_options;

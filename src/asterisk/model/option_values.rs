@@ -15,6 +15,7 @@
 //! this table are never secrets (no `secret`/`password` is parsed strictly).
 
 use super::acl::parse_acl_entry;
+use super::name_memo::{NameMemo, ValueMemo};
 use super::values::{HostShape, PortRule, ast_false, ast_true, host_shape, numeric_address};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
@@ -635,19 +636,24 @@ pub fn check_section(
 /// inherit them.
 pub struct SectionChecker {
     driver: Driver,
-    /// The scopes seen so far (kind and pjsip type); a verdict names its scope by index here.
-    scopes: Vec<(u8, String)>,
-    /// Each line's rule and whether its value is refused, in the scope it was first read in: a
-    /// line is nearly always read in one scope only (a template of endpoints is not inherited
-    /// by auths), so one table serves them all; a line read in another scope is worked out
-    /// again, not remembered.
-    verdicts: PerSlot<(usize, Verdict)>,
+    /// The scopes seen so far (kind and pjsip type), each with its rules by option name (a
+    /// section's own lines are new slots, but their names repeat); a verdict names its scope
+    /// by index here.
+    scopes: Vec<(u8, String, NameMemo<Option<&'static OptionRule>>)>,
+    /// Whether each line the table holds a rule for is refused, in the scope it was first read
+    /// in: a line is nearly always read in one scope only (a template of endpoints is not
+    /// inherited by auths), so one table serves them all; a line read in another scope is
+    /// worked out again, not remembered.
+    verdicts: PerSlot<(usize, bool)>,
+    /// Whether a rule (by its index in [`OPTIONS`]) refuses a value: the same `permit=` written
+    /// in every endpoint is parsed once.
+    refusals: ValueMemo<bool>,
 }
 
-#[derive(Clone, Copy)]
-struct Verdict {
-    rule: Option<&'static OptionRule>,
-    refused: bool,
+/// A rule's index in [`OPTIONS`].
+fn rule_index(rule: &'static OptionRule) -> u32 {
+    let offset = (rule as *const OptionRule as usize) - (OPTIONS.as_ptr() as usize);
+    (offset / std::mem::size_of::<OptionRule>()) as u32
 }
 
 impl SectionChecker {
@@ -656,6 +662,7 @@ impl SectionChecker {
             driver,
             scopes: Vec::new(),
             verdicts: PerSlot::default(),
+            refusals: ValueMemo::default(),
         }
     }
 
@@ -677,35 +684,44 @@ impl SectionChecker {
         let at = match self
             .scopes
             .iter()
-            .position(|(k, t)| *k == key.0 && t == key.1)
+            .position(|(k, t, _)| *k == key.0 && t == key.1)
         {
             Some(at) => at,
             None => {
-                self.scopes.push((key.0, key.1.to_string()));
+                self.scopes
+                    .push((key.0, key.1.to_string(), NameMemo::default()));
                 self.scopes.len() - 1
             }
         };
+        let Self {
+            scopes,
+            verdicts,
+            refusals,
+            ..
+        } = self;
+        let rules = &mut scopes[at].2;
         for e in section.variables.entries() {
             let v = e.variable;
-            let work_out = || {
-                let rule = rule_for(driver, scope, &v.name);
-                Verdict {
-                    rule,
-                    refused: rule.is_some_and(|r| refusal(r.parser, v).is_some()),
-                }
-            };
-            let (first_scope, remembered) =
-                *self
-                    .verdicts
-                    .get_or_insert_with(&section.variables, &e, || (at, work_out()));
-            let verdict = if first_scope == at {
-                remembered
-            } else {
-                work_out()
-            };
-            let Some(rule) = verdict.rule.filter(|_| verdict.refused) else {
+            // Most lines are options the table does not hold: their name says so.
+            let Some(rule) = rules.get_or_insert_with(&v.name, || rule_for(driver, scope, &v.name))
+            else {
                 continue;
             };
+            let mut refused_here = || {
+                refusals.get_or_insert_with(rule_index(rule), &v.value, || {
+                    refusal(rule.parser, v).is_some()
+                })
+            };
+            let (first_scope, remembered) =
+                *verdicts.get_or_insert_with(&section.variables, &e, || (at, refused_here()));
+            let refused = if first_scope == at {
+                remembered
+            } else {
+                refused_here()
+            };
+            if !refused {
+                continue;
+            }
             let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
             if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
                 continue;

@@ -11,6 +11,7 @@
 //!   load either.
 
 use super::acl::{Acl, AclCache, AclTarget, SharedAcls, parse_match};
+use super::name_memo::NameMemo;
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
@@ -18,7 +19,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, PerSlot, Section};
+use crate::asterisk::syntax::{ConfigFile, Section};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -349,6 +350,16 @@ pub struct DuplicateObject {
     pub second: Pos,
 }
 
+/// An object type met in the file (types are few: looked up by a scan).
+struct ObjectType {
+    /// The `type=` value, lower-cased (shared by the objects of the type).
+    name: Text,
+    /// Whether the option table documents the type (its options are checked).
+    checked: bool,
+    /// Whether each option name is unknown for the type: worked out once per name.
+    unknown: NameMemo<bool>,
+}
+
 /// Interpret pjsip.conf.
 pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> PjsipConf {
     let options = super::pjsip_options::PjsipOptions::embedded();
@@ -360,18 +371,14 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
 
     // First pass: every typed live section, its unknown options and duplicates.
     // Keyed by (type number, id): types are few, ids many; no copy of either per section.
-    let mut type_ids: FastMap<String, u32> = FastMap::default();
+    let mut types: Vec<ObjectType> = Vec::new();
     // Sized once for every section (growing it rehashes every id each time).
     let mut first_of: FastMap<(u32, &str), Pos> =
         FastMap::with_capacity_and_hasher(file.sections.len(), Default::default());
-    // The types' names as shared text, by type number: objects share their type's.
-    let mut type_names: Vec<Text> = Vec::new();
     let mut metas: Vec<(usize, Text, ObjectMeta)> = Vec::with_capacity(file.sections.len());
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
     let mut acl_cache = AclCache::default();
-    let mut endpoint_acls = SharedAcls::default();
-    // Per object type: whether each line's option is unknown (a template's lines once).
-    let mut unknown_lines: Vec<(String, PerSlot<bool>)> = Vec::new();
+    let mut builders = Builders::default();
     for (i, s) in file.sections.iter().enumerate() {
         if s.is_template {
             continue;
@@ -389,33 +396,46 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             });
             continue;
         };
-        let kind = ty.value.trim().to_ascii_lowercase();
+        // The type by number, without lower-casing (a copy) per section.
+        let written = ty.value.trim();
+        let type_id = match types
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(written))
+        {
+            Some(id) => id,
+            None => {
+                let name = written.to_ascii_lowercase();
+                types.push(ObjectType {
+                    checked: options.knows_type(&name),
+                    name: Text::from(name),
+                    unknown: NameMemo::default(),
+                });
+                types.len() - 1
+            }
+        };
+        let ObjectType {
+            name: kind,
+            checked,
+            unknown: unknown_names,
+        } = &mut types[type_id];
+        let kind: &str = kind.as_str();
         let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
-        if options.knows_type(&kind) {
-            let at = match unknown_lines.iter().position(|(k, _)| *k == kind) {
-                Some(at) => at,
-                None => {
-                    unknown_lines.push((kind.clone(), PerSlot::default()));
-                    unknown_lines.len() - 1
-                }
-            };
-            let memo = &mut unknown_lines[at].1;
-            for e in s.variables.entries() {
-                let v = e.variable;
+        if *checked {
+            for v in &s.variables {
                 if v.name.eq_ignore_ascii_case("type") {
                     continue;
                 }
-                let unknown = *memo.get_or_insert_with(&s.variables, &e, || {
+                let unknown = unknown_names.get_or_insert_with(&v.name, || {
                     options
-                        .unknown(&kind, &v.name, opts.asterisk_version)
+                        .unknown(kind, &v.name, opts.asterisk_version)
                         .is_some()
                 });
                 if !unknown {
                     continue;
                 }
-                if let Some(known_since) = options.unknown(&kind, &v.name, opts.asterisk_version) {
+                if let Some(known_since) = options.unknown(kind, &v.name, opts.asterisk_version) {
                     conf.unknown_options.push(UnknownOption {
-                        object_type: kind.clone(),
+                        object_type: kind.to_string(),
                         id: s.name.to_string(),
                         option: v.name.to_string(),
                         pos: v.pos,
@@ -427,12 +447,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         }
         {
             let before = conf.refused_values.len();
-            checker.check(
-                Scope::Pjsip(&kind),
-                s,
-                Some(&kind),
-                &mut conf.refused_values,
-            );
+            checker.check(Scope::Pjsip(kind), s, Some(kind), &mut conf.refused_values);
             if let Some(r) = conf.refused_values[before..]
                 .iter()
                 .find(|r| r.effect == Effect::ObjectDropped)
@@ -440,29 +455,20 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
                 dropped.get_or_insert(Dropped::ValueRefused(format!("{}={}", r.option, r.value)));
             }
         }
-        let type_id = match type_ids.get(kind.as_str()) {
-            Some(&id) => id,
-            None => {
-                let id = type_ids.len() as u32;
-                type_ids.insert(kind.clone(), id);
-                type_names.push(Text::from(kind.as_str()));
-                id
-            }
-        };
-        match first_of.get(&(type_id, s.name.as_str())) {
+        match first_of.get(&(type_id as u32, s.name.as_str())) {
             Some(&first) => {
                 conf.duplicate_objects.push(DuplicateObject {
-                    object_type: kind.clone(),
+                    object_type: kind.to_string(),
                     id: s.name.to_string(),
                     first,
                     second: s.pos,
                 });
-                if !conf.failed_types.contains(&kind) {
-                    conf.failed_types.push(kind.clone());
+                if !conf.failed_types.iter().any(|t| t == kind) {
+                    conf.failed_types.push(kind.to_string());
                 }
             }
             None => {
-                first_of.insert((type_id, s.name.as_str()), s.pos);
+                first_of.insert((type_id as u32, s.name.as_str()), s.pos);
             }
         }
         let meta = ObjectMeta {
@@ -475,7 +481,7 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
             type_pos: ty.pos,
             dropped,
         };
-        metas.push((i, type_names[type_id as usize].clone(), meta));
+        metas.push((i, types[type_id].name.clone(), meta));
     }
 
     // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
@@ -498,17 +504,9 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         });
         match kind.as_str() {
             "transport" => conf.transports.push(build_transport(s, meta)),
-            "endpoint" => conf
-                .endpoints
-                .push(build_endpoint(s, meta, &mut endpoint_acls)),
-            "auth" => conf.auths.push(build_auth(s, meta)),
-            "aor" => conf.aors.push(PjsipAor {
-                meta,
-                contacts: list_option(s, "contact"),
-                max_contacts: opt_string(s, "max_contacts"),
-                remove_existing: opt_string(s, "remove_existing"),
-                qualify_frequency: opt_string(s, "qualify_frequency"),
-            }),
+            "endpoint" => conf.endpoints.push(build_endpoint(s, meta, &mut builders)),
+            "auth" => conf.auths.push(build_auth(s, meta, &mut builders)),
+            "aor" => conf.aors.push(build_aor(s, meta, &mut builders)),
             "identify" => conf.identifies.push(build_identify(s, meta)),
             "registration" => conf.registrations.push(PjsipRegistration {
                 meta,
@@ -609,47 +607,242 @@ fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
     }
 }
 
-fn build_endpoint(s: &Section, meta: ObjectMeta, acls: &mut SharedAcls) -> PjsipEndpoint {
+/// The options the builders of the many-object types (endpoint, auth, aor) read, and the
+/// option names of each type, in one enum per type: a section's last line of each is found in
+/// one pass ([`Lines`]) instead of one scan of the section per option.
+#[derive(Clone, Copy)]
+enum EndpointOption {
+    Context,
+    Auth,
+    OutboundAuth,
+    Aors,
+    Transport,
+    MediaEncryption,
+    TrustIdInbound,
+    TrustIdOutbound,
+    SendPai,
+    SendRpid,
+    AllowUnauthenticatedOptions,
+    IdentifyBy,
+    FromUser,
+    FromDomain,
+    Callerid,
+    Webrtc,
+}
+
+/// [`EndpointOption`]'s names, in its order.
+const ENDPOINT_OPTIONS: [&str; 16] = [
+    "context",
+    "auth",
+    "outbound_auth",
+    "aors",
+    "transport",
+    "media_encryption",
+    "trust_id_inbound",
+    "trust_id_outbound",
+    "send_pai",
+    "send_rpid",
+    "allow_unauthenticated_options",
+    "identify_by",
+    "from_user",
+    "from_domain",
+    "callerid",
+    "webrtc",
+];
+
+#[derive(Clone, Copy)]
+enum AuthOption {
+    AuthType,
+    Username,
+    Password,
+    Md5Cred,
+    Realm,
+}
+
+const AUTH_OPTIONS: [&str; 5] = ["auth_type", "username", "password", "md5_cred", "realm"];
+
+#[derive(Clone, Copy)]
+enum AorOption {
+    Contact,
+    MaxContacts,
+    RemoveExisting,
+    QualifyFrequency,
+}
+
+const AOR_OPTIONS: [&str; 4] = [
+    "contact",
+    "max_contacts",
+    "remove_existing",
+    "qualify_frequency",
+];
+
+/// The option names one builder reads, with which of them each name of the file is (worked
+/// out once per name).
+struct OptionNames<const N: usize> {
+    names: [&'static str; N],
+    memo: NameMemo<Option<u8>>,
+}
+
+impl<const N: usize> OptionNames<N> {
+    fn new(names: [&'static str; N]) -> Self {
+        OptionNames {
+            names,
+            memo: NameMemo::default(),
+        }
+    }
+
+    /// The last line of each option in `s`, in one pass over its lines.
+    fn lines<'s>(&mut self, s: &'s Section) -> Lines<'s, N> {
+        let mut last = [None; N];
+        for v in &s.variables {
+            let names = &self.names;
+            let at = self.memo.get_or_insert_with(&v.name, || {
+                names
+                    .iter()
+                    .position(|n| v.name.eq_ignore_ascii_case(n))
+                    .map(|i| i as u8)
+            });
+            if let Some(at) = at {
+                last[at as usize] = Some(v);
+            }
+        }
+        Lines {
+            section: s,
+            names: self.names,
+            last,
+        }
+    }
+}
+
+/// A section's last line of each option a builder reads (what [`Section::get`] answers).
+struct Lines<'s, const N: usize> {
+    section: &'s Section,
+    names: [&'static str; N],
+    last: [Option<&'s crate::asterisk::syntax::Variable>; N],
+}
+
+impl<const N: usize> Lines<'_, N> {
+    fn opt_string(&self, at: usize) -> Option<Located<Text>> {
+        self.last[at].map(|v| Located::at(v.value.clone(), v.pos))
+    }
+
+    fn string_option(&self, at: usize, default: &Text) -> Located<Text> {
+        self.opt_string(at)
+            .unwrap_or_else(|| Located::default_value(default.clone()))
+    }
+
+    fn bool_option(&self, at: usize, default: bool) -> Located<bool> {
+        match self.last[at] {
+            Some(v) => Located::at(super::values::ast_true(&v.value), v.pos),
+            None => Located::default_value(default),
+        }
+    }
+
+    /// Every item of a list option ([`list_option`]); nothing to read when it has no line.
+    fn list(&self, at: usize) -> Vec<Located<Text>> {
+        if self.last[at].is_none() {
+            return Vec::new();
+        }
+        list_option(self.section, self.names[at])
+    }
+}
+
+/// Defaults shared by every object that does not set the option (no copy per object).
+struct Defaults {
+    context: Text,
+    identify_by: Text,
+    auth_type: Text,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            context: Text::from("default"),
+            identify_by: Text::from("username,ip"),
+            auth_type: Text::from("userpass"),
+        }
+    }
+}
+
+/// What the builders of one file share: option names worked out once, ACLs, defaults.
+struct Builders {
+    endpoint: OptionNames<16>,
+    auth: OptionNames<5>,
+    aor: OptionNames<4>,
+    acls: SharedAcls,
+    defaults: Defaults,
+}
+
+impl Default for Builders {
+    fn default() -> Self {
+        Builders {
+            endpoint: OptionNames::new(ENDPOINT_OPTIONS),
+            auth: OptionNames::new(AUTH_OPTIONS),
+            aor: OptionNames::new(AOR_OPTIONS),
+            acls: SharedAcls::default(),
+            defaults: Defaults::default(),
+        }
+    }
+}
+
+fn build_endpoint(s: &Section, meta: ObjectMeta, b: &mut Builders) -> PjsipEndpoint {
+    use EndpointOption as O;
     let id = meta.id.as_str();
     let is_anonymous = id == "anonymous" || id.starts_with("anonymous@");
-    let (acl, contact_acl) = acls.of(s);
+    let (acl, contact_acl) = b.acls.of(s);
+    let l = b.endpoint.lines(s);
+    let d = &b.defaults;
     PjsipEndpoint {
-        context: string_option(s, "context", "default"),
-        auth: list_option(s, "auth"),
-        outbound_auth: list_option(s, "outbound_auth"),
-        aors: list_option(s, "aors"),
-        transport: opt_string(s, "transport"),
-        media_encryption: opt_string(s, "media_encryption"),
+        context: l.string_option(O::Context as usize, &d.context),
+        auth: l.list(O::Auth as usize),
+        outbound_auth: l.list(O::OutboundAuth as usize),
+        aors: l.list(O::Aors as usize),
+        transport: l.opt_string(O::Transport as usize),
+        media_encryption: l.opt_string(O::MediaEncryption as usize),
         acl,
         contact_acl,
-        trust_id_inbound: bool_option(s, "trust_id_inbound", false),
-        trust_id_outbound: bool_option(s, "trust_id_outbound", false),
-        send_pai: bool_option(s, "send_pai", false),
-        send_rpid: bool_option(s, "send_rpid", false),
-        allow_unauthenticated_options: bool_option(s, "allow_unauthenticated_options", false),
-        identify_by: string_option(s, "identify_by", "username,ip"),
-        from_user: opt_string(s, "from_user"),
-        from_domain: opt_string(s, "from_domain"),
-        callerid: opt_string(s, "callerid"),
-        webrtc: bool_option(s, "webrtc", false),
+        trust_id_inbound: l.bool_option(O::TrustIdInbound as usize, false),
+        trust_id_outbound: l.bool_option(O::TrustIdOutbound as usize, false),
+        send_pai: l.bool_option(O::SendPai as usize, false),
+        send_rpid: l.bool_option(O::SendRpid as usize, false),
+        allow_unauthenticated_options: l
+            .bool_option(O::AllowUnauthenticatedOptions as usize, false),
+        identify_by: l.string_option(O::IdentifyBy as usize, &d.identify_by),
+        from_user: l.opt_string(O::FromUser as usize),
+        from_domain: l.opt_string(O::FromDomain as usize),
+        callerid: l.opt_string(O::Callerid as usize),
+        webrtc: l.bool_option(O::Webrtc as usize, false),
         identify: Vec::new(),
         is_anonymous,
         meta,
     }
 }
 
-fn build_auth(s: &Section, meta: ObjectMeta) -> PjsipAuth {
-    let secret = |name: &str| {
-        s.get(name)
-            .map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
+fn build_auth(s: &Section, meta: ObjectMeta, b: &mut Builders) -> PjsipAuth {
+    use AuthOption as O;
+    let l = b.auth.lines(s);
+    let secret = |at: AuthOption| {
+        l.last[at as usize].map(|v| Located::at(Secret::new(v.value.clone()), v.pos))
     };
     PjsipAuth {
         meta,
-        auth_type: string_option(s, "auth_type", "userpass"),
-        username: opt_string(s, "username"),
-        password: secret("password"),
-        md5_cred: secret("md5_cred"),
-        realm: opt_string(s, "realm"),
+        auth_type: l.string_option(O::AuthType as usize, &b.defaults.auth_type),
+        username: l.opt_string(O::Username as usize),
+        password: secret(O::Password),
+        md5_cred: secret(O::Md5Cred),
+        realm: l.opt_string(O::Realm as usize),
+    }
+}
+
+fn build_aor(s: &Section, meta: ObjectMeta, b: &mut Builders) -> PjsipAor {
+    use AorOption as O;
+    let l = b.aor.lines(s);
+    PjsipAor {
+        meta,
+        contacts: l.list(O::Contact as usize),
+        max_contacts: l.opt_string(O::MaxContacts as usize),
+        remove_existing: l.opt_string(O::RemoveExisting as usize),
+        qualify_frequency: l.opt_string(O::QualifyFrequency as usize),
     }
 }
 

@@ -8,6 +8,7 @@
 //! `[general]` when they do not set them.
 
 use super::acl::{Acl, SharedAcls};
+use super::name_memo::NameMemo;
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{ast_false, ast_true, bool_option, opt_string, string_option};
 use super::{Located, SectionRef};
@@ -15,8 +16,9 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, PerSlot, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, Section, Variable};
 use serde::Serialize;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 /// The interpreted sip.conf.
@@ -419,41 +421,55 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
         1
     };
     let size = file.sections.len().div_ceil(halves);
-    let build_range = |range: std::ops::Range<usize>, part: &mut PeerPart| {
-        let shared = (general_insecure, general_sendrpid);
-        build_peers(file_index, file, range, &general, shared, part)
-    };
-    // Sized once: a doubling Vec of large peers leaves up to half of it unused, and copies it.
-    // The first half is built in place; the second is appended.
+    let build_range =
+        |range: std::ops::Range<usize>, out: &mut [MaybeUninit<SipPeer>], part: &mut PeerPart| {
+            let shared = (general_insecure, general_sendrpid);
+            build_peers(file_index, file, range, &general, shared, out, part)
+        };
+    // Sized once (a section is at most one peer): a doubling Vec of large peers leaves up to
+    // half of it unused, and copies it. Both halves are written in place, into the two parts
+    // of its room (no second Vec alive beside it); the second is then moved down to follow
+    // the first.
+    let mut peers: Vec<SipPeer> = Vec::with_capacity(file.sections.len());
     let mut all = PeerPart {
-        peers: Vec::with_capacity(file.sections.len()),
         ignored_sections: Vec::new(),
         refused_values,
     };
     if halves == 1 {
-        build_range(0..file.sections.len(), &mut all);
+        let written = build_range(0..file.sections.len(), peers.spare_capacity_mut(), &mut all);
+        // SAFETY: `build_peers` initialised the first `written` elements of the spare room.
+        unsafe { peers.set_len(written) };
     } else {
-        let second = std::thread::scope(|scope| {
+        let (first, second) = peers.spare_capacity_mut().split_at_mut(size);
+        let (written_first, (written_second, second_part)) = std::thread::scope(|scope| {
             let second = scope.spawn(|| {
                 let mut part = PeerPart {
-                    peers: Vec::with_capacity(file.sections.len() - size),
                     ignored_sections: Vec::new(),
                     refused_values: Vec::new(),
                 };
-                build_range(size..file.sections.len(), &mut part);
-                part
+                let written = build_range(size..file.sections.len(), second, &mut part);
+                (written, part)
             });
-            build_range(0..size, &mut all);
-            second
+            let written = build_range(0..size, first, &mut all);
+            let second = second
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (written, second)
         });
-        all.peers.extend(second.peers);
-        all.ignored_sections.extend(second.ignored_sections);
-        all.refused_values.extend(second.refused_values);
+        // SAFETY: the first half initialised elements `0..written_first` (at most `size`),
+        // the second `size..size + written_second` (within the capacity). Moving the second
+        // run down to `written_first` (`ptr::copy` allows overlap) makes
+        // `0..written_first + written_second` initialised, in file order; the old places of
+        // the moved elements are past the new length, never read or dropped again.
+        unsafe {
+            let base = peers.as_mut_ptr();
+            std::ptr::copy(base.add(size), base.add(written_first), written_second);
+            peers.set_len(written_first + written_second);
+        }
+        all.ignored_sections.extend(second_part.ignored_sections);
+        all.refused_values.extend(second_part.refused_values);
     }
     let PeerPart {
-        peers,
         ignored_sections,
         refused_values,
     } = all;
@@ -468,23 +484,25 @@ pub fn build(file_index: usize, file: &ConfigFile) -> SipConf {
     }
 }
 
-/// Peers, the sections skipped and the values refused, of some of a file's sections.
+/// The sections skipped and the values refused, of some of a file's sections.
 struct PeerPart {
-    peers: Vec<SipPeer>,
     ignored_sections: Vec<IgnoredSection>,
     refused_values: Vec<RefusedValue>,
 }
 
-/// Add the peers of `file`'s sections in `range` to `part` (`general_lines`: `[general]`'s
-/// `insecure` and `sendrpid` slots).
+/// Write the peers of `file`'s sections in `range` to the start of `out` (room for one per
+/// section), the sections skipped and values refused to `part`; returns how many peers were
+/// written (`general_lines`: `[general]`'s `insecure` and `sendrpid` slots).
 fn build_peers(
     file_index: usize,
     file: &ConfigFile,
     range: std::ops::Range<usize>,
     general: &SipGeneral,
     (general_insecure, general_sendrpid): (u32, u32),
+    out: &mut [MaybeUninit<SipPeer>],
     part: &mut PeerPart,
-) {
+) -> usize {
+    let mut written = 0;
     let sref = |i: usize| SectionRef {
         file: file_index as u32,
         section: i as u32,
@@ -492,7 +510,7 @@ fn build_peers(
     let mut checker = option_values::SectionChecker::new(Driver::ChanSip);
     let mut shared = SharedPeerParts {
         acls: SharedAcls::default(),
-        fields: PerSlot::default(),
+        fields: NameMemo::default(),
         bases: FastMap::default(),
         general_insecure,
         general_sendrpid,
@@ -518,7 +536,8 @@ fn build_peers(
         };
         // `ast_variable_retrieve` returns the first `type` line: it decides whether the
         // section is a peer at all.
-        let Some(ty) = s.all("type").next() else {
+        let mut types = s.all("type");
+        let Some(ty) = types.next() else {
             part.ignored_sections
                 .push(skip(SkipCause::NoType, "no type".to_string()));
             continue;
@@ -531,8 +550,7 @@ fn build_peers(
             continue;
         };
         // `build_peer` ORs every `type` line together (`user` then `peer` is a friend).
-        let kind = s
-            .all("type")
+        let kind = types
             .filter_map(|t| kind_of(&t.value))
             .fold(first, SipPeerKind::union);
         let before = refused_values.len();
@@ -546,14 +564,16 @@ fn build_peers(
                 .push(skip(SkipCause::ValueRefused, reason));
             continue;
         }
-        part.peers.push(build_peer(
+        out[written].write(build_peer(
             s,
             sref(i),
             Located::at(kind, ty.pos),
             general,
             &mut shared,
         ));
+        written += 1;
     }
+    written
 }
 
 fn kind_of(value: &str) -> Option<SipPeerKind> {
@@ -658,8 +678,9 @@ pub fn is_ipv6_bind(addr: &str) -> bool {
 /// What peers share: ACLs and base lists written once (a template's), `[general]`'s defaults.
 struct SharedPeerParts<'a> {
     acls: SharedAcls,
-    /// Which [`PeerField`] each line of the file's table sets, worked out once per line.
-    fields: PerSlot<Option<PeerField>>,
+    /// Which [`PeerField`] each option name sets, worked out once per name (a peer's own
+    /// lines are new slots every time; their names repeat).
+    fields: NameMemo<Option<PeerField>>,
     bases: FastMap<&'a [Text], Arc<[Text]>>,
     /// `[general]`'s `insecure` and `sendrpid` lines (peers without their own use them).
     general_insecure: u32,
@@ -731,7 +752,7 @@ fn build_peer<'a>(
     // answers per name, without comparing every name with every field).
     let mut last: [Option<(u32, &Variable)>; PEER_FIELDS.len()] = [None; PEER_FIELDS.len()];
     for e in vars.entries() {
-        let field = *shared.fields.get_or_insert_with(vars, &e, || {
+        let field = shared.fields.get_or_insert_with(&e.variable.name, || {
             PEER_FIELDS
                 .iter()
                 .find(|(_, name)| e.variable.name.eq_ignore_ascii_case(name))
