@@ -24,6 +24,7 @@ pub mod profile;
 pub mod redact;
 pub mod render;
 pub mod serve;
+pub mod stable_sort;
 pub mod twilio;
 pub mod untrusted;
 pub mod verify;

@@ -513,32 +513,6 @@ pub fn audit(pbx: &Pbx, opts: &AuditOptions<'_>) -> Report {
     finish(pbx, findings, opts.min_severity)
 }
 
-/// Sort `items` by `compare`, keeping the order of equal items (a stable sort) without the scratch
-/// copy of the items a stable sort allocates (findings are large, and the model is alive
-/// beside them): the order is worked out on indices, then applied by swapping along its cycles.
-fn sort_stable_in_place<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    let Ok(n) = u32::try_from(items.len()) else {
-        items.sort_by(compare);
-        return;
-    };
-    let mut order: Vec<u32> = (0..n).collect();
-    order
-        .sort_unstable_by(|&a, &b| compare(&items[a as usize], &items[b as usize]).then(a.cmp(&b)));
-    // Position `i` is to hold what is at `order[i]`; a done position points at itself.
-    for start in 0..order.len() {
-        let mut at = start;
-        loop {
-            let from = order[at] as usize;
-            order[at] = at as u32;
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
-}
-
 /// Apply the suppressions written in the PBX's files, filter and sort.
 pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severity>) -> Report {
     // Suppressions are comments containing `pbxgen:`: a file without one (every large
@@ -571,7 +545,7 @@ pub fn finish(pbx: &Pbx, mut findings: Vec<Finding>, min_severity: Option<Severi
         findings.retain(|f| f.severity >= min);
     }
     let hidden = before - findings.len();
-    sort_stable_in_place(&mut findings, |a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::stable_sort::sort_by_in_place(&mut findings, |a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     let inputs = pbx
         .config
@@ -607,26 +581,6 @@ mod tests {
     use super::engine::Anchor;
     use super::*;
     use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
-
-    /// The same order as the standard library's stable sort, ties included, on a mix of keys
-    /// with many repeats, cycles of every length and items already in place.
-    #[test]
-    fn sort_stable_in_place_is_a_stable_sort() {
-        let mut seed = 7u32;
-        for len in [0usize, 1, 2, 3, 10, 257, 5_000] {
-            let items: Vec<(u32, usize)> = (0..len)
-                .map(|i| {
-                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    ((seed >> 16) % 13, i)
-                })
-                .collect();
-            let mut expected = items.clone();
-            expected.sort_by_key(|&(k, _)| k);
-            let mut sorted = items;
-            sort_stable_in_place(&mut sorted, |a, b| a.0.cmp(&b.0));
-            assert_eq!(sorted, expected, "{len} items");
-        }
-    }
 
     /// Rule order is kept whichever rule's findings are the roomiest.
     #[test]

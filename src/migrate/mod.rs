@@ -563,7 +563,7 @@ fn migrate_config_with(
     };
     // Source order: what a reader of sip.conf expects (a stable sort keeps an entry's
     // neighbours in the order they were made).
-    sort_in_source_order(&mut report);
+    crate::stable_sort::sort_by_in_place(&mut report, |a, b| a.order.cmp(&b.order));
     summary.count(&report);
     Ok(Migration {
         pjsip_conf,
@@ -596,31 +596,6 @@ fn expected_entries(sip: &ConfigFile) -> usize {
         .sum();
     let n = lines + sip.diagnostics.len();
     n + n / 64 + 64
-}
-
-/// Sort the entries by `order`, stably, in place: the order is worked out on indices and the
-/// entries are then moved along its cycles (a stable sort of the entries themselves would take
-/// a scratch copy of half to all of them: megabytes for a large site).
-fn sort_in_source_order(report: &mut [ReportEntry]) {
-    if report.is_sorted_by_key(|e| e.order) {
-        return;
-    }
-    let mut order: Vec<u32> =
-        (0..u32::try_from(report.len()).expect("fewer than 2^32 entries")).collect();
-    order.sort_by_key(|&i| report[i as usize].order);
-    // Position k takes the entry at order[k]; each cycle is closed with swaps.
-    for start in 0..order.len() {
-        let mut at = start;
-        loop {
-            let from = order[at] as usize;
-            order[at] = at as u32;
-            if from == start {
-                break;
-            }
-            report.swap(at, from);
-            at = from;
-        }
-    }
 }
 
 /// chan_sip loads nothing from a sip.conf that Asterisk's reader refuses as a whole ("Contents
