@@ -17,9 +17,10 @@ use std::hash::Hasher;
 /// Entries of a [`ValueMemo`] (a power of two).
 const ENTRIES: usize = 128;
 
-/// The entry for a 64-bit key: the top bits of a multiplicative hash.
-fn entry_of(key: u64) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - ENTRIES.trailing_zeros())) as usize
+/// The entry for a 64-bit key in a table of `entries` (a power of two): the top bits of a
+/// multiplicative hash.
+fn entry_of(key: u64, entries: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - entries.trailing_zeros())) as usize
 }
 
 /// A value per option name, recognised by the name's address and length.
@@ -49,8 +50,7 @@ impl<T: Copy> NameMemo<T> {
     #[inline]
     pub fn get_or_insert_with(&mut self, name: &Text, f: impl FnOnce() -> T) -> T {
         let key = name.as_ptr() as u64 ^ ((name.len() as u64) << 48);
-        let mut at = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            >> (64 - NAME_ENTRIES.trailing_zeros())) as usize;
+        let mut at = entry_of(key, NAME_ENTRIES);
         for _ in 0..NAME_PROBES {
             match &self.entries[at] {
                 Some((held, value)) => {
@@ -91,7 +91,7 @@ impl<T: Copy> ValueMemo<T> {
     pub fn get_or_insert_with(&mut self, key: u32, text: &Text, f: impl FnOnce() -> T) -> T {
         let mut hash = Fnv::default();
         hash.write(text.as_bytes());
-        let at = entry_of(hash.finish() ^ u64::from(key));
+        let at = entry_of(hash.finish() ^ u64::from(key), ENTRIES);
         if let Some((held_key, held, value)) = &self.entries[at] {
             if *held_key == key && held == text {
                 return *value;
