@@ -382,8 +382,10 @@ pub fn render_text(entries: &[ReportEntry], summary: &Summary, min: Severity) ->
 /// The whole report as JSON, streamed into `out`: the same bytes as serde_json writes for the
 /// serialized types (a test holds the two together), written by hand because the report of a
 /// large site is tens of thousands of entries and serde's per-field calls and per-string escape
-/// loop were a fifth of a 10,000-peer migration. The text goes out in chunks of about
-/// [`CHUNK`] bytes, never held whole.
+/// loop were a fifth of a 10,000-peer migration. The text goes out in blocks of
+/// [`BLOCK_ENTRIES`] entries, never held whole: a large report's odd blocks are made on a
+/// second thread while this one makes and writes the even ones, at most [`BLOCKS_AHEAD`]
+/// blocks ahead, so that the report costs half the time with the same bytes in the same order.
 pub fn write_json(
     entries: &[ReportEntry],
     summary: &Summary,
@@ -393,21 +395,62 @@ pub fn write_json(
     buf.extend_from_slice(b"{\"version\":");
     push_number(&mut buf, VERSION);
     buf.extend_from_slice(b",\"entries\":[");
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            buf.push(b',');
+    let blocks: &[&[ReportEntry]] = &entries.chunks(BLOCK_ENTRIES).collect::<Vec<_>>();
+    // Each block's text: every entry preceded by a comma except the report's first.
+    let block_text = |index: usize, buf: &mut Vec<u8>| {
+        for (i, e) in blocks[index].iter().enumerate() {
+            if index > 0 || i > 0 {
+                buf.push(b',');
+            }
+            push_entry(buf, e);
         }
-        push_entry(&mut buf, e);
-        if buf.len() >= CHUNK {
-            out.write_all(&buf)?;
-            buf.clear();
+    };
+    if blocks.len() < 2 * BLOCKS_AHEAD {
+        for index in 0..blocks.len() {
+            block_text(index, &mut buf);
+            if buf.len() >= CHUNK {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
         }
+    } else {
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let (sender, odd_blocks) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_AHEAD);
+            scope.spawn(move || {
+                for index in (1..blocks.len()).step_by(2) {
+                    let mut text = Vec::with_capacity(CHUNK);
+                    block_text(index, &mut text);
+                    // The writer stopped (a write failed): nothing more is wanted.
+                    if sender.send(text).is_err() {
+                        return;
+                    }
+                }
+            });
+            for index in 0..blocks.len() {
+                if index % 2 == 0 {
+                    block_text(index, &mut buf);
+                    out.write_all(&buf)?;
+                    buf.clear();
+                } else {
+                    let text = odd_blocks
+                        .recv()
+                        .expect("the block thread sends every odd block before it ends");
+                    out.write_all(&text)?;
+                }
+            }
+            Ok(())
+        })?;
     }
     buf.extend_from_slice(b"],\"summary\":");
     push_summary(&mut buf, summary);
     buf.extend_from_slice(b"}\n");
     out.write_all(&buf)
 }
+
+/// Entries per block of [`write_json`]'s text (about 100 KiB of JSON).
+const BLOCK_ENTRIES: usize = 128;
+/// How many blocks the second thread of [`write_json`] may have made and not yet seen written.
+const BLOCKS_AHEAD: usize = 2;
 
 fn push_entry(buf: &mut Vec<u8>, e: &ReportEntry) {
     buf.extend_from_slice(b"{\"severity\":");
@@ -588,17 +631,28 @@ mod tests {
             action: 9,
             error: usize::MAX,
         };
-        // Enough entries to cross the chunk size several times.
+        // Enough entries to cross the chunk size and the block size several times.
+        // Each its own message, so that blocks out of order would show.
         let many: Vec<ReportEntry> = (0..2000)
             .map(|i| {
-                if i % 3 == 0 {
+                let mut e = if i % 3 == 0 {
                     bare.clone()
                 } else {
                     full.clone()
-                }
+                };
+                e.message = Cow::Owned(format!("{}{i}", e.message));
+                e
             })
             .collect();
-        for entries in [&[][..], &[bare.clone()][..], &many[..]] {
+        // One block, two (made on one thread), the fewest made on two threads, and many.
+        for entries in [
+            &[][..],
+            &[bare.clone()][..],
+            &many[..128],
+            &many[..129],
+            &many[..512],
+            &many[..],
+        ] {
             let mut streamed = Vec::new();
             write_json(entries, &summary, &mut streamed).expect("writes");
             let streamed = String::from_utf8(streamed).expect("UTF-8");
