@@ -7,6 +7,70 @@
 /// calls, small enough to stay in the cache.
 pub const CHUNK: usize = 64 * 1024;
 
+/// Write the text of `items` to `out` after what `buf` already holds, `item(buf, index, x)`
+/// appending the text of item `index` (its separator included). Large lists are made in blocks
+/// of [`BLOCK_ITEMS`], the odd blocks on a second thread while this one makes and writes the
+/// even ones, at most [`BLOCKS_AHEAD`] blocks ahead: the same bytes in the same order in about
+/// half the time, and never the whole text in memory. On return `buf` holds what is not
+/// written yet (the caller appends the rest of the document to it).
+pub fn write_in_blocks<T: Sync>(
+    items: &[T],
+    buf: &mut Vec<u8>,
+    out: &mut impl std::io::Write,
+    item: impl Fn(&mut Vec<u8>, usize, &T) + Sync,
+) -> std::io::Result<()> {
+    let block_count = items.len().div_ceil(BLOCK_ITEMS);
+    let block_text = |block: usize, buf: &mut Vec<u8>| {
+        let start = block * BLOCK_ITEMS;
+        let end = (start + BLOCK_ITEMS).min(items.len());
+        for (index, x) in items[start..end].iter().enumerate() {
+            item(buf, start + index, x);
+        }
+    };
+    if block_count < 2 * BLOCKS_AHEAD {
+        for block in 0..block_count {
+            block_text(block, buf);
+            if buf.len() >= CHUNK {
+                out.write_all(buf)?;
+                buf.clear();
+            }
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (sender, odd_blocks) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_AHEAD);
+        let block_text = &block_text;
+        scope.spawn(move || {
+            for block in (1..block_count).step_by(2) {
+                let mut text = Vec::with_capacity(CHUNK);
+                block_text(block, &mut text);
+                // The writer stopped (a write failed): nothing more is wanted.
+                if sender.send(text).is_err() {
+                    return;
+                }
+            }
+        });
+        for block in 0..block_count {
+            if block % 2 == 0 {
+                block_text(block, buf);
+                out.write_all(buf)?;
+                buf.clear();
+            } else {
+                let text = odd_blocks
+                    .recv()
+                    .expect("the block thread sends every odd block before it ends");
+                out.write_all(&text)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Items per block of [`write_in_blocks`] (a report entry or finding is a few hundred bytes).
+pub const BLOCK_ITEMS: usize = 128;
+/// How many blocks the second thread of [`write_in_blocks`] may have made ahead of the writer.
+const BLOCKS_AHEAD: usize = 2;
+
 /// A JSON string as serde_json escapes it: `"` and `\\`, the control characters below 0x20
 /// (`\b \t \n \f \r` by name, the rest as `\u00xx`); everything else as it is (UTF-8).
 pub fn push_str(buf: &mut Vec<u8>, s: &str) {

@@ -17,7 +17,7 @@
 //! ```
 
 use crate::asterisk::Text;
-use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
+use crate::json_text::{CHUNK, push_number, push_opt_str, push_str, write_in_blocks};
 use crate::redact::is_secret_key;
 use crate::redact::value::{mask_inline_credentials, mask_option_value};
 use serde::Serialize;
@@ -382,10 +382,8 @@ pub fn render_text(entries: &[ReportEntry], summary: &Summary, min: Severity) ->
 /// The whole report as JSON, streamed into `out`: the same bytes as serde_json writes for the
 /// serialized types (a test holds the two together), written by hand because the report of a
 /// large site is tens of thousands of entries and serde's per-field calls and per-string escape
-/// loop were a fifth of a 10,000-peer migration. The text goes out in blocks of
-/// [`BLOCK_ENTRIES`] entries, never held whole: a large report's odd blocks are made on a
-/// second thread while this one makes and writes the even ones, at most [`BLOCKS_AHEAD`]
-/// blocks ahead, so that the report costs half the time with the same bytes in the same order.
+/// loop were a fifth of a 10,000-peer migration. The text is made and written in blocks
+/// ([`write_in_blocks`]), never held whole.
 pub fn write_json(
     entries: &[ReportEntry],
     summary: &Summary,
@@ -395,62 +393,17 @@ pub fn write_json(
     buf.extend_from_slice(b"{\"version\":");
     push_number(&mut buf, VERSION);
     buf.extend_from_slice(b",\"entries\":[");
-    let blocks: &[&[ReportEntry]] = &entries.chunks(BLOCK_ENTRIES).collect::<Vec<_>>();
-    // Each block's text: every entry preceded by a comma except the report's first.
-    let block_text = |index: usize, buf: &mut Vec<u8>| {
-        for (i, e) in blocks[index].iter().enumerate() {
-            if index > 0 || i > 0 {
-                buf.push(b',');
-            }
-            push_entry(buf, e);
+    write_in_blocks(entries, &mut buf, out, |buf, i, e| {
+        if i > 0 {
+            buf.push(b',');
         }
-    };
-    if blocks.len() < 2 * BLOCKS_AHEAD {
-        for index in 0..blocks.len() {
-            block_text(index, &mut buf);
-            if buf.len() >= CHUNK {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
-        }
-    } else {
-        std::thread::scope(|scope| -> std::io::Result<()> {
-            let (sender, odd_blocks) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_AHEAD);
-            scope.spawn(move || {
-                for index in (1..blocks.len()).step_by(2) {
-                    let mut text = Vec::with_capacity(CHUNK);
-                    block_text(index, &mut text);
-                    // The writer stopped (a write failed): nothing more is wanted.
-                    if sender.send(text).is_err() {
-                        return;
-                    }
-                }
-            });
-            for index in 0..blocks.len() {
-                if index % 2 == 0 {
-                    block_text(index, &mut buf);
-                    out.write_all(&buf)?;
-                    buf.clear();
-                } else {
-                    let text = odd_blocks
-                        .recv()
-                        .expect("the block thread sends every odd block before it ends");
-                    out.write_all(&text)?;
-                }
-            }
-            Ok(())
-        })?;
-    }
+        push_entry(buf, e);
+    })?;
     buf.extend_from_slice(b"],\"summary\":");
     push_summary(&mut buf, summary);
     buf.extend_from_slice(b"}\n");
     out.write_all(&buf)
 }
-
-/// Entries per block of [`write_json`]'s text (about 100 KiB of JSON).
-const BLOCK_ENTRIES: usize = 128;
-/// How many blocks the second thread of [`write_json`] may have made and not yet seen written.
-const BLOCKS_AHEAD: usize = 2;
 
 fn push_entry(buf: &mut Vec<u8>, e: &ReportEntry) {
     buf.extend_from_slice(b"{\"severity\":");
@@ -631,7 +584,8 @@ mod tests {
             action: 9,
             error: usize::MAX,
         };
-        // Enough entries to cross the chunk size and the block size several times.
+        // Enough entries to cross the chunk size and the block size of `write_in_blocks`
+        // several times.
         // Each its own message, so that blocks out of order would show.
         let many: Vec<ReportEntry> = (0..2000)
             .map(|i| {
@@ -644,13 +598,15 @@ mod tests {
                 e
             })
             .collect();
-        // One block, two (made on one thread), the fewest made on two threads, and many.
+        let block = crate::json_text::BLOCK_ITEMS;
+        // None, one, one block, two blocks (made on one thread), the fewest made on two
+        // threads, and many.
         for entries in [
             &[][..],
             &[bare.clone()][..],
-            &many[..128],
-            &many[..129],
-            &many[..512],
+            &many[..block],
+            &many[..block + 1],
+            &many[..4 * block],
             &many[..],
         ] {
             let mut streamed = Vec::new();

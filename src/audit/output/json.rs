@@ -16,7 +16,7 @@
 
 use super::Report;
 use crate::audit::engine::Finding;
-use crate::json_text::{CHUNK, push_number, push_opt_str, push_str};
+use crate::json_text::{CHUNK, push_number, push_opt_str, push_str, write_in_blocks};
 use std::convert::Infallible;
 
 /// Version of the JSON shape.
@@ -38,14 +38,16 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     buf.extend_from_slice(b"{\n  \"version\": ");
     push_number(&mut buf, VERSION);
     buf.extend_from_slice(b",\n  \"findings\": ");
-    push_array(&mut buf, &report.findings, b"    ", |buf, f| {
+    // `push_array`'s layout, made and written in blocks (see [`write_in_blocks`]).
+    buf.push(b'[');
+    write_in_blocks(&report.findings, &mut buf, out, |buf, i, f| {
+        buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
         push_finding(buf, f);
-        if buf.len() >= CHUNK {
-            out.write_all(buf)?;
-            buf.clear();
-        }
-        Ok::<_, std::io::Error>(())
     })?;
+    if !report.findings.is_empty() {
+        buf.extend_from_slice(b"\n  ");
+    }
+    buf.push(b']');
     buf.extend_from_slice(b",\n  \"summary\": {");
     for (i, (severity, n)) in report.counts().into_iter().enumerate() {
         buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
@@ -250,19 +252,28 @@ mod tests {
                 kind: FileKind::Extensions,
             },
         ];
-        // Enough findings to cross the chunk size several times.
+        // Enough findings to cross the chunk size and the block size of `write_in_blocks`
+        // several times, each with its own message so that blocks out of order would show.
         let many: Vec<Finding> = (0..2000)
             .map(|i| {
-                if i % 3 == 0 {
+                let mut f = if i % 3 == 0 {
                     bare.clone()
                 } else {
                     full.clone()
-                }
+                };
+                f.message = format!("{}{i}", f.message);
+                f
             })
             .collect();
+        let block = crate::json_text::BLOCK_ITEMS;
+        // None, one, one block, two blocks (made on one thread), the fewest made on two
+        // threads, and many.
         for (findings, inputs) in [
             (Vec::new(), Vec::new()),
             (vec![bare.clone()], inputs.clone()),
+            (many[..block].to_vec(), inputs.clone()),
+            (many[..block + 1].to_vec(), inputs.clone()),
+            (many[..4 * block].to_vec(), inputs.clone()),
             (many, inputs),
         ] {
             let report = Report {
