@@ -155,6 +155,7 @@ pub fn audit_profile(
             templates_dir: None,
             audit_rendered: true,
             asterisk_version: opts.asterisk_version,
+            keep_plan: false,
         },
     );
     let more = vetted.problems.len().saturating_sub(1);
@@ -197,12 +198,18 @@ pub struct VetOptions {
     /// The Asterisk major the rendered files are audited for (`audit --asterisk-version`);
     /// `None`: the profile's `site.asterisk`.
     pub asterisk_version: Option<u32>,
+    /// Keep the plan in [`Vetted::plan`] (`render --diff` renders it again, masked). Otherwise
+    /// it is let go before the rendered files are audited: at provider scale the plan is
+    /// megabytes the self-audit can reuse.
+    pub keep_plan: bool,
 }
 
 /// Everything `render` would refuse about a site, found in one pass, and what it would write.
 pub struct Vetted {
-    /// The plan (`None` when planning failed): `--diff` renders it again, masked.
+    /// The plan, when [`VetOptions::keep_plan`] asks for it and planning succeeded.
     pub plan: Option<crate::plan::Plan>,
+    /// The files on the PBX that the rendered files name (empty when planning failed).
+    pub target_files: Vec<crate::plan::TargetFile>,
     /// Every rendered file, secrets resolved (stand-ins with [`SecretCheck::InlineOnly`]):
     /// empty when there are problems.
     pub files: Vec<crate::render::RenderedFile>,
@@ -293,11 +300,21 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
             problems.push(err);
             return Vetted {
                 plan: None,
+                target_files: Vec::new(),
                 files: Vec::new(),
                 problems,
                 report: Report::of(findings),
                 steps,
             };
+        }
+    };
+    let target_files = plan.target_files.clone();
+    let keep = |plan: crate::plan::Plan| {
+        if opts.keep_plan {
+            Some(plan)
+        } else {
+            crate::dispose::dispose(plan);
+            None
         }
     };
     steps.push(Step {
@@ -333,7 +350,8 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         Err(err) => {
             problems.push(err);
             return Vetted {
-                plan: Some(plan),
+                plan: keep(plan),
+                target_files,
                 files: Vec::new(),
                 problems,
                 report: Report::of(findings),
@@ -354,7 +372,8 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
             Vec::new()
         };
         return Vetted {
-            plan: Some(plan),
+            plan: keep(plan),
+            target_files,
             files,
             problems,
             report: Report::of(findings),
@@ -367,6 +386,8 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         asterisk_version: Some(asterisk_version),
         min_severity: None,
     };
+    // Let go of the plan first: the model reuses its memory.
+    let plan = keep(plan);
     let pbx = model_of_rendered(&root, &files, audit_opts.asterisk_version);
     findings.extend(run_rules(&pbx, &audit_opts));
     let report = finish(&pbx, findings, None);
@@ -384,7 +405,8 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
         Vec::new()
     };
     Vetted {
-        plan: Some(plan),
+        plan,
+        target_files,
         files,
         problems,
         report,

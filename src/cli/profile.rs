@@ -48,6 +48,7 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
             templates_dir: None,
             asterisk_version: None,
             audit_rendered: true,
+            keep_plan: false,
         },
     );
     if term.verbose > 0 {

@@ -62,6 +62,8 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             templates_dir: args.templates.clone(),
             asterisk_version: None,
             audit_rendered: args.fail_on != FailOn::None,
+            // Only `--diff` renders the plan again.
+            keep_plan: args.diff,
         },
     );
     for step in &vetted.steps {
@@ -73,9 +75,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             );
         }
     }
-    if let Some(plan) = &vetted.plan {
-        tell_about_target_files(plan, term);
-    }
+    tell_about_target_files(&vetted.target_files, term);
     if !vetted.problems.is_empty() {
         for problem in &vetted.problems {
             super::print_error(problem, term);
@@ -118,7 +118,6 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             return Err(err);
         }
     }
-    let plan = vetted.plan.expect("a site without problems has a plan");
     let files = render::keep_only(vetted.files, &args.only)?;
     let writes = !(args.diff || args.check || args.dry_run);
     // An earlier run killed during its renames left old and new files mixed: writing completes
@@ -155,7 +154,6 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     );
 
     if writes {
-        pbxgen::dispose::dispose(plan);
         let started = Instant::now();
         let ownership = if args.force_owner {
             Ownership::KeepIfAllowed
@@ -190,9 +188,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     if args.dry_run && !json {
         print!("{}", write::describe(&planned));
     }
-    if args.diff && !json {
+    if let (true, false, Some(plan)) = (args.diff, json, &vetted.plan) {
         let masked = render::render(
-            &plan,
+            plan,
             &RenderOptions {
                 templates_dir: args.templates.clone(),
                 only: args.only.clone(),
@@ -336,11 +334,11 @@ fn print_json(summary: &Summary) {
 
 /// Say which CA bundle verifies TLS servers when pbxgen chose it, and warn about files the
 /// rendered configuration names that cannot be read here (they may live on the PBX only).
-fn tell_about_target_files(plan: &plan::Plan, term: &Term) {
+fn tell_about_target_files(target_files: &[plan::TargetFile], term: &Term) {
     if term.quiet {
         return;
     }
-    for file in &plan.target_files {
+    for file in target_files {
         if file.default {
             eprintln!(
                 "note: {}: {} (the system bundle of Debian and Ubuntu; set `{}` for another system)",

@@ -22,6 +22,7 @@ fn vetted_high(path: &Path) -> Report {
             templates_dir: None,
             audit_rendered: true,
             asterisk_version: None,
+            keep_plan: false,
         },
     );
     assert!(vetted.problems.is_empty(), "{:?}", vetted.problems);
