@@ -66,9 +66,7 @@ pub(super) fn parse_in_parts(text: &str, origin: &Arc<Origin>) -> Option<Profile
             let rest: Profile = yaml_with_origin(&rest_text, origin, rest_options()).ok()?;
             drop(rest_text);
             let first: Vec<Extension> = match cut.first {
-                Some(part) => {
-                    yaml_with_origin(&part.text(text), origin, list_options()).ok()?
-                }
+                Some(part) => yaml_with_origin(&part.text(text), origin, list_options()).ok()?,
                 None => Vec::new(),
             };
             Some((rest, first))
@@ -280,7 +278,7 @@ fn cut(text: &str) -> Option<Cut<'_>> {
     let rest_bytes = 2 * key.next + (text.len() - after);
     let first_bytes = list.len().saturating_sub(rest_bytes) / 2;
     let cut_at = entry_at_or_after(bytes, list.start + first_bytes, entry_indent, after);
-    let first_part = (cut_at > list.start).then(|| Part {
+    let first_part = (cut_at > list.start).then_some(Part {
         start: list.start,
         end: cut_at,
         line: first_line,
@@ -448,7 +446,12 @@ mod tests {
 
     #[test]
     fn large_profiles_read_in_parts_equal_the_serial_read() {
-        for between in ["", "\n", "    # about the next one\n", "# a comment at column 1\n\n"] {
+        for between in [
+            "",
+            "\n",
+            "    # about the next one\n",
+            "# a comment at column 1\n\n",
+        ] {
             let text = profile(3000, between);
             assert!(assert_same(&text), "not cut: {between:?}");
             let cut = cut(&text).unwrap();
@@ -475,7 +478,10 @@ mod tests {
         assert!(text[first.start..].starts_with("  - number:"));
         assert!(text[cut.second.start..].starts_with("  - number:"));
         assert_eq!(first.end, cut.second.start);
-        assert!(text[cut.after..].starts_with("# routes follow\n") || text[cut.after..].starts_with("outbound:"));
+        assert!(
+            text[cut.after..].starts_with("# routes follow\n")
+                || text[cut.after..].starts_with("outbound:")
+        );
         let rest = cut.rest_text(&text);
         assert_eq!(rest.lines().count(), text.lines().count());
         for part in [first, cut.second] {
@@ -521,9 +527,16 @@ mod tests {
     #[test]
     fn a_second_extensions_key_stays_a_duplicate() {
         let text = profile(3000, "");
-        for second in ["extensions: []\n", "\"extensions\": []\n", "? extensions\n: []\n"] {
+        for second in [
+            "extensions: []\n",
+            "\"extensions\": []\n",
+            "? extensions\n: []\n",
+        ] {
             let doubled = text.replacen("outbound:", &format!("{second}outbound:"), 1);
-            assert!(parse_in_parts(&doubled, &Origin::named("p.yaml")).is_none(), "{second}");
+            assert!(
+                parse_in_parts(&doubled, &Origin::named("p.yaml")).is_none(),
+                "{second}"
+            );
             let err = serial(&doubled).unwrap_err().to_string();
             assert!(err.contains("duplicate"), "{err}");
         }
@@ -563,7 +576,11 @@ mod tests {
         // A swallowed key line is not seen as a key.
         let swallowed = &unsure[unsure.len() - 1];
         let cut = cut(swallowed).expect("the lines alone look plain");
-        assert!(!key_is_last_top_level(cut.up_to_key, cut.key_line, &Origin::named("p")));
+        assert!(!key_is_last_top_level(
+            cut.up_to_key,
+            cut.key_line,
+            &Origin::named("p")
+        ));
     }
 
     #[test]
@@ -627,7 +644,10 @@ mod tests {
                     .match_indices('\n')
                     .map(|(i, _)| start + i + 1)
                     .find(|&i| {
-                        text[i..].chars().next().is_some_and(|c| c != ' ' && c != '#' && c != '\n')
+                        text[i..]
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c != ' ' && c != '#' && c != '\n')
                     })
             })
             .unwrap_or(text.len());
