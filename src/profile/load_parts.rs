@@ -583,6 +583,94 @@ mod tests {
         ));
     }
 
+    /// Lines a profile may hold anywhere: comments, blank lines, keys of every level, list
+    /// entries at other indentations, quotes and brackets left open, block scalars, document
+    /// markers.
+    const LINES: &[&str] = &[
+        "",
+        "# c",
+        "  # c",
+        "      # c",
+        "    nmae: x",
+        "    name: again",
+        "    sms: yes",
+        "    sms: true",
+        "  - number: \"1\"\n    name: One\n    secret: \"Dm1234567890abcdefQ7\"",
+        "  -",
+        "   - x",
+        " - x",
+        "- x",
+        "x: 1",
+        "extensions:",
+        "  x: 1",
+        "    x",
+        "     more",
+        "\"",
+        "    name: \"open",
+        "    name: 'open",
+        "  '",
+        "{",
+        "    permit: [10.0.0.0/8,",
+        "]",
+        "    name: |",
+        "    name: >-\n      folded",
+        "...",
+        "---",
+        "    codecs:\n    - alaw",
+        "outbound: []",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Whatever lines are inserted or removed, the parts give the serial parse's profile
+        /// (positions included), or give up.
+        #[test]
+        fn mutated_profiles_read_in_parts_equal_the_serial_read(
+            edits in proptest::collection::vec((0.0..1.0f64, 0..LINES.len(), proptest::bool::ANY), 1..4),
+        ) {
+            let text = profile(1000, "");
+            let mut lines: Vec<&str> = text.lines().collect();
+            for (at, line, insert) in edits {
+                let at = (at * lines.len() as f64) as usize;
+                if insert {
+                    lines.insert(at, LINES[line]);
+                } else if at < lines.len() {
+                    lines.remove(at);
+                }
+            }
+            let mutated = lines.join("\n") + "\n";
+            assert_same(&mutated);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+        /// Blank lines anywhere and comments before entries keep the shape: the profile is
+        /// cut, wherever they fall, and reads the same.
+        #[test]
+        fn blank_lines_and_comments_keep_the_cut(
+            edits in proptest::collection::vec((0.0..1.0f64, 0..4usize), 1..40),
+        ) {
+            let text = profile(1000, "");
+            let mut lines: Vec<&str> = text.lines().collect();
+            for (at, kind) in edits {
+                let mut at = (at * lines.len() as f64) as usize;
+                // A comment goes before the next entry (inside a folded scalar it would end
+                // it), and so does a blank line in a folded name (it would make a line break).
+                let in_folded = at > 0 && (lines[at - 1].ends_with(">-") || lines[at - 1].ends_with("folded"));
+                if kind > 0 || in_folded {
+                    match lines[at..].iter().position(|l| l.starts_with("  - ")) {
+                        Some(next) => at += next,
+                        None => continue,
+                    }
+                }
+                lines.insert(at, ["", "# c", "  # c", "      # c"][kind]);
+            }
+            let edited = lines.join("\n") + "\n";
+            proptest::prop_assert!(assert_same(&edited));
+        }
+    }
+
     #[test]
     fn small_profiles_are_not_cut() {
         let text = profile(200, "");
