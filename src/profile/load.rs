@@ -87,7 +87,12 @@ pub fn parse_with(
     origin: Arc<Origin>,
     options: &LoadOptions,
 ) -> Result<Profile, Error> {
-    let mut profile: Profile = parse_yaml(text, &origin)?;
+    // A large profile's extensions on two threads; the serial parse otherwise, and for every
+    // error.
+    let mut profile: Profile = match super::load_parts::parse_in_parts(text, &origin) {
+        Some(profile) => profile,
+        None => parse_yaml(text, &origin)?,
+    };
     profile.resolved.origin = Some(origin);
     profile.resolved.twilio_ranges = options.twilio_ranges.clone();
     super::validate::validate(&mut profile)?;
@@ -100,7 +105,26 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     origin: &Arc<Origin>,
 ) -> Result<T, Error> {
-    let options = serde_saphyr::options! {
+    yaml_with_origin(text, origin, yaml_options(0, 1)).map_err(|e| convert(&e, origin, text))
+}
+
+/// serde-saphyr's error-free path: `text` into `T`, every [`Pos`] made meanwhile in `origin`.
+pub(super) fn yaml_with_origin<T: DeserializeOwned>(
+    text: &str,
+    origin: &Arc<Origin>,
+    options: serde_saphyr::Options,
+) -> Result<T, serde_saphyr::Error> {
+    with_origin(origin, || {
+        serde_saphyr::from_str_with_options::<T>(text, options)
+    })
+}
+
+/// How every profile and preset is read. A profile read in parts
+/// ([`super::load_parts`]) reads each of its `parts` with a share of the budgets, and a part
+/// whose root is `shallower` levels below the document's root with a nesting limit that much
+/// lower, so that no part passes where the whole document would breach a limit.
+pub(super) fn yaml_options(shallower: usize, parts: usize) -> serde_saphyr::Options {
+    serde_saphyr::options! {
         // `yes`/`no`/`on` stay strings: only `true`/`false` are booleans.
         strict_booleans: true,
         // We print our own one-line diagnostics.
@@ -108,15 +132,12 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
         // The defaults (250,000 nodes) guard against hostile documents; a provider's profile
         // with 100,000 extensions is legitimate and needs more. The file is the user's own.
         budget: serde_saphyr::budget! {
-            max_nodes: 20_000_000,
-            max_events: 80_000_000,
-            max_total_scalar_bytes: 1 << 30,
+            max_nodes: 20_000_000 / parts,
+            max_events: 80_000_000 / parts,
+            max_total_scalar_bytes: (1 << 30) / parts,
+            max_depth: serde_saphyr::Budget::default().max_depth - shallower,
         },
-    };
-    with_origin(origin, || {
-        serde_saphyr::from_str_with_options::<T>(text, options)
-    })
-    .map_err(|e| convert(&e, origin, text))
+    }
 }
 
 /// Separates a message from its hint inside a custom serde error (see [`located_error`]).

@@ -6,7 +6,8 @@
 //!   syntax into Asterisk files, websms.conf, TwiML or SPA3102 XML.
 //! - [`span`]: positions ([`Pos`], [`Spanned`]) so semantic errors point at file:line:column.
 //! - [`secret`]: secrets by reference (`${env:NAME}`, `${file:PATH}`, inline), resolved late.
-//! - [`load`]: reading a profile (serde-saphyr, errors with positions and hints).
+//! - [`load`]: reading a profile (serde-saphyr, errors with positions and hints); a large
+//!   profile's `extensions:` list on two threads (`load_parts`).
 //! - [`resolved`]: what loading computes (presets, Twilio ranges) and the lookups the planner
 //!   uses.
 //!
@@ -19,6 +20,7 @@
 //! ```
 
 pub mod load;
+mod load_parts;
 pub mod preset;
 pub mod resolved;
 pub mod safe_text;
