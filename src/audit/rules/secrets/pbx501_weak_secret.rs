@@ -277,15 +277,18 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // secret (the same provider account written for both drivers).
     // The accounts that are not registrations, by secret: a registration looks among those
     // with its secret only (a site with many `register =>` lines stays linear).
-    let mut by_secret: FastMap<&str, Vec<&Account<'_>>> = FastMap::default();
-    if accounts
+    // Only the secrets of registrations are indexed: a provider's tree has a few `register =>`
+    // lines among 77,000 accounts, and an entry per account was most of this rule's memory.
+    let registration_secrets: FastSet<&str> = accounts
         .iter()
-        .any(|a| matches!(a.owner, Owner::Registration(_)))
-    {
-        for o in accounts
-            .iter()
-            .filter(|o| !matches!(o.owner, Owner::Registration(_)))
-        {
+        .filter(|a| matches!(a.owner, Owner::Registration(_)))
+        .map(|a| a.secret)
+        .collect();
+    let mut by_secret: FastMap<&str, Vec<&Account<'_>>> = FastMap::default();
+    if !registration_secrets.is_empty() {
+        for o in accounts.iter().filter(|o| {
+            !matches!(o.owner, Owner::Registration(_)) && registration_secrets.contains(o.secret)
+        }) {
             by_secret.entry(o.secret).or_default().push(o);
         }
     }
@@ -307,16 +310,23 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         a.owner.names()[0]
     }
-    // Sized once: at provider scale, growing them step by step rehashes every entry each time.
-    let mut seen: FastSet<(&str, Caseless<'_>)> =
-        FastSet::with_capacity_and_hasher(accounts.len(), Default::default());
-    let mut uses: FastMap<&str, usize> =
+    // How many accounts hold each secret (sized once: at provider scale, growing it step by
+    // step rehashes every entry each time). Only a secret several hold is looked at again, for
+    // how many distinct accounts (names ignoring case) share it: most secrets are one
+    // account's, and a set of every (secret, account) pair was the rule's largest table.
+    let mut holders: FastMap<&str, u32> =
         FastMap::with_capacity_and_hasher(accounts.len(), Default::default());
     for a in &accounts {
+        *holders.entry(a.secret).or_default() += 1;
+    }
+    let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
+    let mut uses: FastMap<&str, usize> = FastMap::default();
+    for a in accounts.iter().filter(|a| holders[a.secret] > 1) {
         if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
             *uses.entry(a.secret).or_default() += 1;
         }
     }
+    drop((holders, seen));
     let mut why: Vec<Cow<'static, str>> = Vec::new();
     for a in &accounts {
         let s = a.secret;
@@ -342,7 +352,8 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
             why.push("a common password".into());
         }
-        let n = uses.get(s).copied().unwrap_or(0);
+        // A secret only one account holds is not in `uses`.
+        let n = uses.get(s).copied().unwrap_or(1);
         if n > 1 {
             why.push(
                 format!(
