@@ -1,6 +1,6 @@
 //! PBX501 weak-secret: a SIP/AMI secret is short, all digits, the account name, common, or reused.
 
-use crate::asterisk::fast_hash::{FastMap, FastSet};
+use crate::asterisk::fast_hash::{FastMap, FastSet, Fnv};
 use crate::asterisk::model::Located;
 use crate::asterisk::model::manager::ManagerUser;
 use crate::asterisk::model::pjsip::PjsipAuth;
@@ -9,7 +9,7 @@ use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
@@ -310,23 +310,32 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         a.owner.names()[0]
     }
-    // How many accounts hold each secret (sized once: at provider scale, growing it step by
-    // step rehashes every entry each time). Only a secret several hold is looked at again, for
-    // how many distinct accounts (names ignoring case) share it: most secrets are one
-    // account's, and a set of every (secret, account) pair was the rule's largest table.
-    let mut holders: FastMap<&str, u32> =
-        FastMap::with_capacity_and_hasher(accounts.len(), Default::default());
-    for a in &accounts {
-        *holders.entry(a.secret).or_default() += 1;
-    }
+    // The secrets several accounts may hold, found by sorting the secrets' hashes (eight
+    // bytes an account: a table of every secret was 3 MiB at provider scale, alive beside the
+    // largest rule's findings). Only an account whose hash is not its own is looked at again,
+    // by its text, for how many distinct accounts (names ignoring case) share its secret.
+    let hash_of = |secret: &str| BuildHasherDefault::<Fnv>::default().hash_one(secret);
+    let mut hashes: Vec<u64> = accounts.iter().map(|a| hash_of(a.secret)).collect();
+    hashes.sort_unstable();
+    let repeated: FastSet<u64> = hashes
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(hashes);
     let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
     let mut uses: FastMap<&str, usize> = FastMap::default();
-    for a in accounts.iter().filter(|a| holders[a.secret] > 1) {
-        if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
-            *uses.entry(a.secret).or_default() += 1;
+    if !repeated.is_empty() {
+        for a in accounts
+            .iter()
+            .filter(|a| repeated.contains(&hash_of(a.secret)))
+        {
+            if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
+                *uses.entry(a.secret).or_default() += 1;
+            }
         }
     }
-    drop((holders, seen));
+    drop(seen);
     let mut why: Vec<Cow<'static, str>> = Vec::new();
     for a in &accounts {
         let s = a.secret;
