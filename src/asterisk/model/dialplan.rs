@@ -37,11 +37,16 @@ pub struct Dialplan {
 impl Dialplan {
     /// A context by exact name (Asterisk compares context names case-sensitively).
     pub fn context(&self, name: &str) -> Option<&Context> {
+        self.context_index(name).map(|i| &self.contexts[i])
+    }
+
+    /// The index in [`Dialplan::contexts`] of the context named exactly `name`.
+    pub fn context_index(&self, name: &str) -> Option<usize> {
         let names = |i: &u32| self.contexts[*i as usize].name.as_str();
         let sorted = &self.index.exact;
         let first = sorted.partition_point(|i| names(i) < name);
         let i = *sorted.get(first).filter(|i| names(i) == name)?;
-        Some(&self.contexts[i as usize])
+        Some(i as usize)
     }
 
     /// A context by name ignoring case (for "did you mean" hints); the first of several.

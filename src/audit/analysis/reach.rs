@@ -13,6 +13,7 @@ pub use super::entries::{Entry, EntryKind};
 
 use super::path::{PathStep, dial_step, line_step};
 use super::trunks::{Trunks, find_trunks, money_trunk};
+use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{Context, DialTarget, EdgeKind};
 use crate::asterisk::source::Pos;
@@ -107,17 +108,39 @@ pub struct Reached {
 
 struct Index<'a> {
     pbx: &'a Pbx,
-    by_name: HashMap<&'a str, usize>,
-    /// Per context: extension name → edge indices / dial indices, and its extension names.
-    ext_edges: Vec<ByName<'a>>,
-    ext_dials: Vec<ByName<'a>>,
-    /// Per context: extension name → indices into `extensions` (one name may have several
-    /// entries, e.g. caller-id variants), and the indices of its patterns.
-    exts: Vec<ByName<'a>>,
-    patterns: Vec<Vec<usize>>,
+    /// The indexes of the contexts the search has visited, built on the first visit: entries
+    /// reach a few dozen of a provider's 77,000 contexts, and indexing them all was a tenth of
+    /// a large audit's peak memory.
+    contexts: FastMap<usize, ContextIndex<'a>>,
     /// Interned literal extension names used as Goto targets.
     exten_names: Vec<String>,
     exten_ids: HashMap<String, u32>,
+}
+
+/// One context's extension name → edge indices / dial indices / indices into `extensions` (one
+/// name may have several entries, e.g. caller-id variants), and the indices of its patterns.
+struct ContextIndex<'a> {
+    edges: ByName<'a>,
+    dials: ByName<'a>,
+    exts: ByName<'a>,
+    patterns: Vec<usize>,
+}
+
+impl<'a> ContextIndex<'a> {
+    fn new(c: &'a Context) -> Self {
+        ContextIndex {
+            edges: ByName::new(c.edges.iter().map(|e| e.exten.as_deref())),
+            dials: ByName::new(c.dials.iter().map(|d| Some(d.exten.as_str()))),
+            exts: ByName::new(c.extensions.iter().map(|e| Some(e.name.as_str()))),
+            patterns: c
+                .extensions
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.is_pattern)
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
 }
 
 /// Per context: name → the indices of the items with that name, in item order. A sorted
@@ -156,44 +179,30 @@ impl<'a> ByName<'a> {
 
 impl<'a> Index<'a> {
     fn new(pbx: &'a Pbx) -> Self {
-        let contexts = &pbx.dialplan.contexts;
-        let mut by_name = HashMap::with_capacity(contexts.len());
-        for (i, c) in contexts.iter().enumerate() {
-            by_name.entry(c.name.as_str()).or_insert(i);
-        }
-        let ext_edges = contexts
-            .iter()
-            .map(|c| ByName::new(c.edges.iter().map(|e| e.exten.as_deref())))
-            .collect();
-        let ext_dials = contexts
-            .iter()
-            .map(|c| ByName::new(c.dials.iter().map(|d| Some(d.exten.as_str()))))
-            .collect();
-        let exts = contexts
-            .iter()
-            .map(|c| ByName::new(c.extensions.iter().map(|e| Some(e.name.as_str()))))
-            .collect();
-        let patterns = contexts
-            .iter()
-            .map(|c| {
-                c.extensions
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.is_pattern)
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
         Index {
             pbx,
-            by_name,
-            ext_edges,
-            ext_dials,
-            exts,
-            patterns,
+            contexts: FastMap::default(),
             exten_names: Vec::new(),
             exten_ids: HashMap::new(),
         }
+    }
+
+    /// The context named `name` (the first of that name).
+    fn by_name(&self, name: &str) -> Option<usize> {
+        self.pbx.dialplan.context_index(name)
+    }
+
+    /// Index context `c`, if it is not yet: before any other use of it.
+    fn visit(&mut self, c: usize) {
+        let pbx = self.pbx;
+        self.contexts
+            .entry(c)
+            .or_insert_with(|| ContextIndex::new(&pbx.dialplan.contexts[c]));
+    }
+
+    /// The index of a visited context.
+    fn of(&self, c: usize) -> &ContextIndex<'a> {
+        &self.contexts[&c]
     }
 
     fn ctx(&self, i: usize) -> &'a Context {
@@ -214,10 +223,12 @@ impl<'a> Index<'a> {
     /// matching pattern: an over-approximation of Asterisk's "best match").
     fn landing(&self, c: usize, exten: &str) -> Vec<&'a str> {
         let ctx = self.ctx(c);
-        if let Some(name) = self.exts[c].key(exten) {
+        let index = self.of(c);
+        if let Some(name) = index.exts.key(exten) {
             return vec![name];
         }
-        self.patterns[c]
+        index
+            .patterns
             .iter()
             .map(|&i| &ctx.extensions[i])
             .filter(|e| crate::asterisk::pattern::matches(&e.name, exten))
@@ -263,8 +274,8 @@ impl Reach {
         };
 
         for e in &entries {
-            let id = match ix.by_name.get(e.context.as_str()) {
-                Some(&c) => add(
+            let id = match ix.by_name(e.context.as_str()) {
+                Some(c) => add(
                     NodeKey::Ctx(c),
                     None,
                     &mut nodes,
@@ -284,6 +295,8 @@ impl Reach {
         }
 
         while let Some(n) = queue.pop_front() {
+            let (NodeKey::Ctx(c) | NodeKey::Exten(c, _)) = nodes[n];
+            ix.visit(c);
             let (c, ext_names): (usize, Option<Vec<&str>>) = match nodes[n] {
                 NodeKey::Ctx(c) => (c, None),
                 NodeKey::Exten(c, x) => {
@@ -303,12 +316,12 @@ impl Reach {
                         .map(|(i, _)| i)
                         .collect()
                 }
-                Some(names) => names.iter().flat_map(|x| ix.ext_edges[c].get(x)).collect(),
+                Some(names) => names.iter().flat_map(|x| ix.of(c).edges.get(x)).collect(),
             };
             if let Some(names) = &ext_names {
                 let prompt = names
                     .iter()
-                    .flat_map(|x| ix.exts[c].get(x))
+                    .flat_map(|x| ix.of(c).exts.get(x))
                     .flat_map(|i| ctx.extensions[i].priorities.iter())
                     .find(|p| {
                         ["background", "waitexten"]
@@ -333,7 +346,7 @@ impl Reach {
                 if edge.dynamic && edge.target_context.contains("${") {
                     continue;
                 }
-                let Some(&t) = ix.by_name.get(edge.target_context.as_str()) else {
+                let Some(t) = ix.by_name(edge.target_context.as_str()) else {
                     continue;
                 };
                 let key = match (&ext_names, edge.kind, edge.target_exten.as_deref()) {
@@ -377,7 +390,7 @@ impl Reach {
                     let name = ix.exten_names[x as usize].clone();
                     ix.landing(c, &name)
                         .iter()
-                        .flat_map(|e| ix.ext_dials[c].get(e))
+                        .flat_map(|e| ix.of(c).dials.get(e))
                         .collect()
                 }
             };

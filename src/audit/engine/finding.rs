@@ -175,6 +175,14 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Make room for `additional` more findings at once: a rule that may report every peer or
+    /// endpoint of a provider's tree reserves that many, so its vector of findings never grows
+    /// by copying (the old and the new vector alive together at the audit's peak). Room never
+    /// used costs address space, not memory.
+    pub fn reserve(&mut self, additional: usize) {
+        self.findings.reserve(additional);
+    }
+
     /// Report a finding of this sink's rule at `anchor`; refine it with the returned builder.
     pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) -> &mut Finding {
         self.settle();

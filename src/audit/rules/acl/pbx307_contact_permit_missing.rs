@@ -29,6 +29,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check_contact_permit_missing(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
+    // At most one finding per peer and per endpoint.
+    sink.reserve(
+        ctx.pbx.sip.as_ref().map_or(0, |s| s.peers.len())
+            + ctx.pbx.pjsip.as_ref().map_or(0, |p| p.endpoints.len()),
+    );
     // A phone can only register through a listener: private listeners only, no exposure.
     if let Some(sip) = ctx
         .pbx

@@ -1,6 +1,6 @@
 //! PBX501 weak-secret: a SIP/AMI secret is short, all digits, the account name, common, or reused.
 
-use crate::asterisk::fast_hash::{FastMap, FastSet};
+use crate::asterisk::fast_hash::{FastMap, FastSet, Fnv};
 use crate::asterisk::model::Located;
 use crate::asterisk::model::manager::ManagerUser;
 use crate::asterisk::model::pjsip::PjsipAuth;
@@ -9,7 +9,7 @@ use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
@@ -277,15 +277,18 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
     // secret (the same provider account written for both drivers).
     // The accounts that are not registrations, by secret: a registration looks among those
     // with its secret only (a site with many `register =>` lines stays linear).
-    let mut by_secret: FastMap<&str, Vec<&Account<'_>>> = FastMap::default();
-    if accounts
+    // Only the secrets of registrations are indexed: a provider's tree has a few `register =>`
+    // lines among 77,000 accounts, and an entry per account was most of this rule's memory.
+    let registration_secrets: FastSet<&str> = accounts
         .iter()
-        .any(|a| matches!(a.owner, Owner::Registration(_)))
-    {
-        for o in accounts
-            .iter()
-            .filter(|o| !matches!(o.owner, Owner::Registration(_)))
-        {
+        .filter(|a| matches!(a.owner, Owner::Registration(_)))
+        .map(|a| a.secret)
+        .collect();
+    let mut by_secret: FastMap<&str, Vec<&Account<'_>>> = FastMap::default();
+    if !registration_secrets.is_empty() {
+        for o in accounts.iter().filter(|o| {
+            !matches!(o.owner, Owner::Registration(_)) && registration_secrets.contains(o.secret)
+        }) {
             by_secret.entry(o.secret).or_default().push(o);
         }
     }
@@ -307,16 +310,32 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         }
         a.owner.names()[0]
     }
-    // Sized once: at provider scale, growing them step by step rehashes every entry each time.
-    let mut seen: FastSet<(&str, Caseless<'_>)> =
-        FastSet::with_capacity_and_hasher(accounts.len(), Default::default());
-    let mut uses: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(accounts.len(), Default::default());
-    for a in &accounts {
-        if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
-            *uses.entry(a.secret).or_default() += 1;
+    // The secrets several accounts may hold, found by sorting the secrets' hashes (eight
+    // bytes an account: a table of every secret was 3 MiB at provider scale, alive beside the
+    // largest rule's findings). Only an account whose hash is not its own is looked at again,
+    // by its text, for how many distinct accounts (names ignoring case) share its secret.
+    let hash_of = |secret: &str| BuildHasherDefault::<Fnv>::default().hash_one(secret);
+    let mut hashes: Vec<u64> = accounts.iter().map(|a| hash_of(a.secret)).collect();
+    hashes.sort_unstable();
+    let repeated: FastSet<u64> = hashes
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(hashes);
+    let mut seen: FastSet<(&str, Caseless<'_>)> = FastSet::default();
+    let mut uses: FastMap<&str, usize> = FastMap::default();
+    if !repeated.is_empty() {
+        for a in accounts
+            .iter()
+            .filter(|a| repeated.contains(&hash_of(a.secret)))
+        {
+            if seen.insert((a.secret, Caseless(identity(a, &by_secret)))) {
+                *uses.entry(a.secret).or_default() += 1;
+            }
         }
     }
+    drop(seen);
     let mut why: Vec<Cow<'static, str>> = Vec::new();
     for a in &accounts {
         let s = a.secret;
@@ -342,7 +361,8 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
             why.push("a common password".into());
         }
-        let n = uses.get(s).copied().unwrap_or(0);
+        // A secret only one account holds is not in `uses`.
+        let n = uses.get(s).copied().unwrap_or(1);
         if n > 1 {
             why.push(
                 format!(
