@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
             templates_dir: None,
             audit_rendered: true,
             asterisk_version: None,
+            keep_plan: false,
         },
     );
     // Problems are refusals with a message, never a panic; the report must serialise.
