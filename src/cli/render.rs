@@ -188,7 +188,8 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     if args.dry_run && !json {
         print!("{}", write::describe(&planned));
     }
-    if let (true, false, Some(plan)) = (args.diff, json, &vetted.plan) {
+    if args.diff && !json {
+        let plan = vetted.plan.as_ref().expect("`--diff` keeps the plan");
         let masked = render::render(
             plan,
             &RenderOptions {
