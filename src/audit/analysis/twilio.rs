@@ -37,6 +37,9 @@ pub fn classify(net: &IpNet, ranges: &TwilioRanges) -> Option<TwilioClass> {
 pub struct Classifier<'a> {
     ranges: &'a TwilioRanges,
     known: crate::asterisk::fast_hash::FastMap<IpNet, Option<TwilioClass>>,
+    /// The network asked about last and its class: peers on one template ask about the same
+    /// network one after the other, answered without hashing it.
+    last: Option<(IpNet, Option<TwilioClass>)>,
 }
 
 impl<'a> Classifier<'a> {
@@ -44,14 +47,22 @@ impl<'a> Classifier<'a> {
         Classifier {
             ranges,
             known: Default::default(),
+            last: None,
         }
     }
 
     pub fn classify(&mut self, net: &IpNet) -> Option<TwilioClass> {
-        *self
+        if let Some((last, class)) = self.last {
+            if last == *net {
+                return class;
+            }
+        }
+        let class = *self
             .known
             .entry(*net)
-            .or_insert_with(|| classify(net, self.ranges))
+            .or_insert_with(|| classify(net, self.ranges));
+        self.last = Some((*net, class));
+        class
     }
 }
 
