@@ -46,6 +46,7 @@ pub use websms::WebSms;
 use crate::diag::Error;
 use crate::profile::{ChannelDriver, Profile, Secret};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The whole plan for one site. Templates see it as `site`.
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +59,11 @@ pub struct Plan {
     pub asterisk: u32,
     pub pjsip: Option<Pjsip>,
     pub sip: Option<ChanSip>,
-    pub dialplan: Dialplan,
+    /// Shared, and not serialized with the rest: templates see it as `site.dialplan` through
+    /// values `render` builds as they are read (a provider's dialplan has an extension per
+    /// account).
+    #[serde(skip)]
+    pub dialplan: Arc<Dialplan>,
     pub voicemail: Option<Voicemail>,
     pub websms: Option<WebSms>,
     pub spa3102: Vec<Spa3102>,
@@ -175,7 +180,7 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         asterisk,
         pjsip,
         sip,
-        dialplan,
+        dialplan: Arc::new(dialplan),
         voicemail,
         websms,
         spa3102,

@@ -39,6 +39,15 @@ impl Serialize for NetText<'_> {
     }
 }
 
+/// `f` applied to the text of `net`, as [`serialize`] writes it (an IPv4 network's without
+/// allocating).
+pub fn with_text<R>(net: &IpNet, f: impl FnOnce(&str) -> R) -> R {
+    match net {
+        IpNet::V4(net) => f(v4_text(net, &mut [0; V4_TEXT_MAX])),
+        net => f(&net.to_string()),
+    }
+}
+
 /// The longest IPv4 network: `255.255.255.255/32`.
 const V4_TEXT_MAX: usize = 18;
 

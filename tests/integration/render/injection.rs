@@ -248,7 +248,7 @@ fn the_renderer_refuses_hostile_values_on_its_own() {
                 .name = v.into()
         }),
         ("dialplan pattern", |s, v| {
-            s.dialplan.contexts[0].extensions[0].pattern = v.into()
+            std::sync::Arc::make_mut(&mut s.dialplan).contexts[0].extensions[0].pattern = v.into()
         }),
         ("transport external address", |s, v| {
             s.pjsip.as_mut().unwrap().transports[0].external_address = Some(v.into())
