@@ -580,6 +580,34 @@ impl Variables {
         }
     }
 
+    /// What a section read ahead of the first half of its file holds once the halves join:
+    /// everything its bases hold now (as inherited from them, in order), then its own
+    /// variables `own`, whose slots counted from 0 in a table of their own that now follows the
+    /// first `shift` entries of the file's table.
+    pub(crate) fn inherited_then_shifted<'a>(
+        bases: impl Iterator<Item = (&'a Variables, &'a Text)> + Clone,
+        own: &Variables,
+        shift: u32,
+    ) -> Variables {
+        let inherited: usize = bases.clone().map(|(b, _)| b.runs.len()).sum();
+        let mut runs = Vec::with_capacity(inherited + own.runs.len());
+        for (base, from) in bases {
+            runs.extend(base.runs.iter().map(|r| Run {
+                from: Some(from.clone()),
+                ..r.clone()
+            }));
+        }
+        runs.extend(own.runs.iter().map(|r| Run {
+            start: r.start + shift,
+            end: r.end + shift,
+            from: r.from.clone(),
+        }));
+        Variables {
+            table: Arc::clone(&own.table),
+            runs,
+        }
+    }
+
     /// The `index`th variable is now table entry `slot` (a new entry: the old one may be
     /// shared with other sections, which keep it).
     pub(crate) fn replace(&mut self, index: usize, slot: usize) {
