@@ -595,13 +595,16 @@ impl LineState {
 }
 
 /// Where a top-level file of at least `min_bytes` is cut in two
-/// ([`FileParser::parse_halves`]): the start of the first line beginning with `[` from the
-/// middle on (else the last one before the middle). `None`: too small, or no such line.
+/// ([`FileParser::parse_halves`]): the start of the first line beginning with `[` from a bit
+/// before the middle on (else the last one before that). `None`: too small, or no such line.
+///
+/// The thread reading the first part also joins the parts (about a sixth of what reading the
+/// second part costs, on a file of peers inheriting a template): it gets 42% of the bytes.
 fn split_point(bytes: &[u8], min_bytes: usize) -> Option<usize> {
     if bytes.len() < min_bytes {
         return None;
     }
-    let middle = bytes.len() / 2;
+    let middle = bytes.len() / 50 * 21;
     let from = middle.saturating_sub(1);
     memchr::memmem::find(&bytes[from..], b"\n[")
         .map(|i| from + i + 1)
@@ -1102,8 +1105,7 @@ impl FileParser<'_> {
             let inherited = named
                 .iter()
                 .map(|&b| (&sections[b].variables, &sections[b].name));
-            section.variables =
-                Variables::inherited_then_shifted(inherited, &section.variables, shift);
+            section.variables.join_ahead(inherited, shift);
             self.out.sections.push(section);
         }
         self.out.comments.extend(out.comments);
@@ -1385,7 +1387,11 @@ impl FileParser<'_> {
         }
         if self.ahead {
             // Looked up when the halves join (`join_ahead`): the sections before are not
-            // all known yet.
+            // all known yet. Room for their lines (one run each, usually) and the section's own,
+            // made on this thread.
+            if let Some(n) = newcat.as_mut() {
+                n.variables.reserve_runs(n.bases.len() + 1);
+            }
             return Ok(());
         }
         let Some(base) = self.find_section(&text, |_| true) else {
@@ -2581,6 +2587,10 @@ mod tests {
                     .is_none()
             );
             assert_eq!(super::super::split_point(b"[a]\nx=1\n[b]\n", 0), Some(8));
+            assert_eq!(
+                super::super::split_point(b"[a]\nx=1\n[b]\n[c]\n", 0),
+                Some(8)
+            );
         }
 
         #[test]
