@@ -1021,14 +1021,18 @@ impl FileParser<'_> {
         let kind = self.out.kind;
         let (first, second) = (&bytes[..at - 1], &bytes[at..]);
         let ahead = std::thread::scope(|scope| {
-            let ahead =
-                scope.spawn(move || read_ahead(spare, file, kind, text, placeholder, second, line));
+            // No thread to be had: the whole file is read here.
+            let ahead = std::thread::Builder::new().spawn_scoped(scope, move || {
+                read_ahead(spare, file, kind, text, placeholder, second, line)
+            });
             self.parse_lines(file, 0, first, 1, state);
-            ahead
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            ahead.ok().map(|ahead| {
+                ahead
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
         });
-        if state.comment == 0 && self.join_ahead(ahead, state) {
+        if state.comment == 0 && ahead.is_some_and(|ahead| self.join_ahead(ahead, state)) {
             return;
         }
         self.parse_lines(file, 0, second, line, state);
