@@ -69,6 +69,12 @@ impl SourceFile {
         self.line_starts.len()
     }
 
+    /// The 1-based line that byte `offset` is on.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset) as u32
+    }
+
     /// The raw bytes of 1-based line `line`, without its `\n` (a `\r` before it is kept).
     pub fn line_bytes(&self, line: u32) -> &[u8] {
         let Some(idx) = (line as usize).checked_sub(1) else {

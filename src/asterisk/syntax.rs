@@ -580,6 +580,38 @@ impl Variables {
         }
     }
 
+    /// Room for `runs` runs without growing (a section read ahead of the first half of its
+    /// file: its bases' runs and its own, see [`Variables::join_ahead`]).
+    pub(crate) fn reserve_runs(&mut self, runs: usize) {
+        self.runs
+            .reserve_exact(runs.saturating_sub(self.runs.len()));
+    }
+
+    /// A section read ahead of the first half of its file, once the halves join: its own
+    /// variables, whose slots counted from 0 in a table of their own that now follows the first
+    /// `shift` entries of the file's table, come after everything its `bases` hold now (as
+    /// inherited from them, in order), as when the header is read in order.
+    pub(crate) fn join_ahead<'a>(
+        &mut self,
+        bases: impl Iterator<Item = (&'a Variables, &'a Text)> + Clone,
+        shift: u32,
+    ) {
+        for r in &mut self.runs {
+            r.start += shift;
+            r.end += shift;
+        }
+        let inherited: usize = bases.clone().map(|(base, _)| base.runs.len()).sum();
+        self.runs.reserve_exact(inherited);
+        for (base, from) in bases {
+            self.runs.extend(base.runs.iter().map(|r| Run {
+                from: Some(from.clone()),
+                ..r.clone()
+            }));
+        }
+        // The inherited runs go first.
+        self.runs.rotate_right(inherited);
+    }
+
     /// The `index`th variable is now table entry `slot` (a new entry: the old one may be
     /// shared with other sections, which keep it).
     pub(crate) fn replace(&mut self, index: usize, slot: usize) {
