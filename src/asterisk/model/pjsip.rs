@@ -356,9 +356,20 @@ pub struct DuplicateObject {
 /// small files (the common case) keep one thread.
 const SPLIT_AT_SECTIONS: usize = 2048;
 
-/// Interpret pjsip.conf.
-pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> PjsipConf {
-    build_split_at(file_index, file, opts, SPLIT_AT_SECTIONS)
+/// Interpret pjsip.conf; with `may_split` (the caller has a core to spare), a large file in
+/// two parts on two threads.
+pub fn build(
+    file_index: usize,
+    file: &ConfigFile,
+    opts: &ModelOptions,
+    may_split: bool,
+) -> PjsipConf {
+    let split_at = if may_split {
+        SPLIT_AT_SECTIONS
+    } else {
+        usize::MAX
+    };
+    build_split_at(file_index, file, opts, split_at)
 }
 
 /// [`build`], in two parts from `split_at` sections on (the tests split small files).
@@ -389,7 +400,7 @@ fn build_split_at(
     // because of them, one text per type for both parts.
     conf.duplicate_objects = duplicates_in_file_order(&parts);
     for d in &conf.duplicate_objects {
-        if !conf.failed_types.iter().any(|t| *t == d.object_type) {
+        if !conf.failed_types.contains(&d.object_type) {
             conf.failed_types.push(d.object_type.clone());
         }
     }
@@ -1427,7 +1438,8 @@ mod tests {
                     "seed {seed}, {extensions} extensions:\n{text}"
                 );
                 // The split really happens and meets what it must merge.
-                let half = (serial.objects.last().map_or(0, |o| o.meta.section.section) + 1) / 2;
+                let half =
+                    (serial.objects.last().map_or(0, |o| o.meta.section.section) + 1).div_ceil(2);
                 cross_duplicates += serial
                     .duplicate_objects
                     .iter()
