@@ -644,7 +644,8 @@ pub struct SectionChecker {
     /// in: a line is nearly always read in one scope only (a template of endpoints is not
     /// inherited by auths), so one table serves them all; a line read in another scope is
     /// worked out again, not remembered.
-    verdicts: PerSlot<(usize, bool)>,
+    /// (A scope's index as `u32`: 8 bytes a slot, not 16, in a table the size of the file's.)
+    verdicts: PerSlot<(u32, bool)>,
     /// Whether a rule (by its index in [`OPTIONS`]) refuses a value: the same `permit=` written
     /// in every endpoint is parsed once.
     refusals: ValueMemo<bool>,
@@ -713,8 +714,9 @@ impl SectionChecker {
                 })
             };
             let (first_scope, remembered) =
-                *verdicts.get_or_insert_with(&section.variables, &e, || (at, refused_here()));
-            let refused = if first_scope == at {
+                *verdicts
+                    .get_or_insert_with(&section.variables, &e, || (at as u32, refused_here()));
+            let refused = if first_scope as usize == at {
                 remembered
             } else {
                 refused_here()

@@ -350,193 +350,194 @@ pub struct DuplicateObject {
     pub second: Pos,
 }
 
-/// An object type met in the file (types are few: looked up by a scan).
-struct ObjectType {
-    /// The `type=` value, lower-cased (shared by the objects of the type).
-    name: Text,
-    /// Whether the option table documents the type (its options are checked).
-    checked: bool,
-    /// Whether each option name is unknown for the type: worked out once per name.
-    unknown: NameMemo<bool>,
+/// From this many sections on, pjsip.conf is interpreted in two parts on two threads. A section
+/// costs a few thousand instructions (its options checked, its object built), a thread's start
+/// and the joining of the parts a few hundred thousand: below this the split saves little, and
+/// small files (the common case) keep one thread.
+const SPLIT_AT_SECTIONS: usize = 2048;
+
+/// Interpret pjsip.conf; with `may_split` (the caller has a core to spare), a large file in
+/// two parts on two threads.
+pub fn build(
+    file_index: usize,
+    file: &ConfigFile,
+    opts: &ModelOptions,
+    may_split: bool,
+) -> PjsipConf {
+    let split_at = if may_split {
+        SPLIT_AT_SECTIONS
+    } else {
+        usize::MAX
+    };
+    build_split_at(file_index, file, opts, split_at)
 }
 
-/// Interpret pjsip.conf.
-pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> PjsipConf {
-    let options = super::pjsip_options::PjsipOptions::embedded();
-    let file_invalid = file.is_invalid();
+/// [`build`], in two parts from `split_at` sections on (the tests split small files).
+fn build_split_at(
+    file_index: usize,
+    file: &ConfigFile,
+    opts: &ModelOptions,
+    split_at: usize,
+) -> PjsipConf {
+    let sections = file.sections.len();
     let mut conf = PjsipConf {
         file: file_index as u32,
         ..PjsipConf::default()
     };
 
-    // First pass: every typed live section, its unknown options and duplicates.
-    // Keyed by (type number, id): types are few, ids many; no copy of either per section.
-    let mut types: Vec<ObjectType> = Vec::new();
-    // Sized once for every section (growing it rehashes every id each time).
-    let mut first_of: FastMap<(u32, &str), Pos> =
-        FastMap::with_capacity_and_hasher(file.sections.len(), Default::default());
-    let mut metas: Vec<(usize, Text, ObjectMeta)> = Vec::with_capacity(file.sections.len());
-    let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
-    let mut acl_cache = AclCache::default();
-    let mut builders = Builders::default();
-    for (i, s) in file.sections.iter().enumerate() {
-        if s.is_template {
-            continue;
+    // First pass, per part: every typed live section, its unknown options and refused values,
+    // the duplicates within the part. The sections are independent; only duplicates span parts.
+    let read = |range| read_part(file_index, file, range, opts);
+    let mut parts = if sections >= split_at.max(2) {
+        let half = sections / 2;
+        let (first, second) = on_two_threads(|| read(0..half), || read(half..sections));
+        vec![first, second]
+    } else {
+        vec![read(0..sections)]
+    };
+
+    // Between the passes (serial, cheap): the duplicates in file order, the types that fail
+    // because of them, one text per type for both parts.
+    conf.duplicate_objects = duplicates_in_file_order(&parts);
+    for d in &conf.duplicate_objects {
+        if !conf.failed_types.contains(&d.object_type) {
+            conf.failed_types.push(d.object_type.clone());
         }
-        let Some(ty) = s.get("type") else {
-            conf.untyped_sections.push(super::sip::IgnoredSection {
-                name: s.name.to_string(),
-                pos: s.pos,
-                section: SectionRef {
-                    file: file_index as u32,
-                    section: i as u32,
-                },
-                cause: super::sip::SkipCause::NoType,
-                reason: "no type".to_string(),
-            });
-            continue;
-        };
-        // The type by number, without lower-casing (a copy) per section.
-        let written = ty.value.trim();
-        let type_id = match types
-            .iter()
-            .position(|t| t.name.eq_ignore_ascii_case(written))
-        {
-            Some(id) => id,
-            None => {
-                let name = written.to_ascii_lowercase();
-                types.push(ObjectType {
-                    checked: options.knows_type(&name),
-                    name: Text::from(name),
-                    unknown: NameMemo::default(),
-                });
-                types.len() - 1
-            }
-        };
-        let ObjectType {
-            name: kind,
-            checked,
-            unknown: unknown_names,
-        } = &mut types[type_id];
-        let kind: &str = kind.as_str();
-        let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
-        if *checked {
-            for v in &s.variables {
-                if v.name.eq_ignore_ascii_case("type") {
-                    continue;
-                }
-                let unknown = unknown_names.get_or_insert_with(&v.name, || {
-                    options
-                        .unknown(kind, &v.name, opts.asterisk_version)
-                        .is_some()
-                });
-                if !unknown {
-                    continue;
-                }
-                if let Some(known_since) = options.unknown(kind, &v.name, opts.asterisk_version) {
-                    conf.unknown_options.push(UnknownOption {
-                        object_type: kind.to_string(),
-                        id: s.name.to_string(),
-                        option: v.name.to_string(),
-                        pos: v.pos,
-                        known_since,
-                    });
-                    dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
-                }
-            }
-        }
-        {
-            let before = conf.refused_values.len();
-            checker.check(Scope::Pjsip(kind), s, Some(kind), &mut conf.refused_values);
-            if let Some(r) = conf.refused_values[before..]
+    }
+    let mut kinds: Vec<Text> = Vec::new();
+    let part_types: Vec<Vec<PartType>> = parts
+        .iter()
+        .map(|part| {
+            part.types
                 .iter()
-                .find(|r| r.effect == Effect::ObjectDropped)
-            {
-                dropped.get_or_insert(Dropped::ValueRefused(format!("{}={}", r.option, r.value)));
-            }
-        }
-        match first_of.get(&(type_id as u32, s.name.as_str())) {
-            Some(&first) => {
-                conf.duplicate_objects.push(DuplicateObject {
-                    object_type: kind.to_string(),
-                    id: s.name.to_string(),
-                    first,
-                    second: s.pos,
-                });
-                if !conf.failed_types.iter().any(|t| t == kind) {
-                    conf.failed_types.push(kind.to_string());
-                }
-            }
-            None => {
-                first_of.insert((type_id as u32, s.name.as_str()), s.pos);
-            }
-        }
-        let meta = ObjectMeta {
-            id: s.name.clone(),
-            pos: s.pos,
-            section: SectionRef {
-                file: file_index as u32,
-                section: i as u32,
-            },
-            type_pos: ty.pos,
-            dropped,
-        };
-        metas.push((i, types[type_id].name.clone(), meta));
+                .map(|t| {
+                    let kind = match kinds.iter().find(|k| **k == *t.name) {
+                        Some(k) => k.clone(),
+                        None => {
+                            kinds.push(t.name.clone());
+                            t.name.clone()
+                        }
+                    };
+                    PartType {
+                        builder: ObjectBuilder::of(&kind),
+                        failed: conf.failed_types.iter().any(|f| *f == *kind),
+                        kind,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for part in &mut parts {
+        conf.untyped_sections.append(&mut part.untyped_sections);
+        conf.unknown_options.append(&mut part.unknown_options);
+        conf.refused_values.append(&mut part.refused_values);
     }
 
-    // Sized once: doubling Vecs of large objects leave up to half of them unused, and copy them.
-    let count = |k: &str| metas.iter().filter(|(_, kind, _)| kind == k).count();
-    conf.objects.reserve_exact(metas.len());
-    conf.endpoints.reserve_exact(count("endpoint"));
-    conf.auths.reserve_exact(count("auth"));
-    conf.aors.reserve_exact(count("aor"));
-    conf.identifies.reserve_exact(count("identify"));
-    for (i, kind, mut meta) in metas {
-        if conf.failed_types.iter().any(|t| *t == kind)
-            && !matches!(meta.dropped, Some(Dropped::FileInvalid))
-        {
-            meta.dropped = Some(Dropped::DuplicateId);
+    // Second pass, per part: the objects, written in place into lists sized once for both
+    // parts (doubling Vecs of large objects leave up to half of them unused, and copy them).
+    let sizes = |of: ObjectBuilder| -> Vec<usize> {
+        parts
+            .iter()
+            .zip(&part_types)
+            .map(|(part, types)| {
+                part.types
+                    .iter()
+                    .zip(types)
+                    .filter(|(_, t)| t.builder == of)
+                    .map(|(t, _)| t.objects)
+                    .sum()
+            })
+            .collect()
+    };
+    let object_sizes: Vec<usize> = parts.iter().map(|p| p.metas.len()).collect();
+    let (transport_sizes, endpoint_sizes, auth_sizes, aor_sizes) = (
+        sizes(ObjectBuilder::Transport),
+        sizes(ObjectBuilder::Endpoint),
+        sizes(ObjectBuilder::Auth),
+        sizes(ObjectBuilder::Aor),
+    );
+    let (identify_sizes, registration_sizes, acl_sizes) = (
+        sizes(ObjectBuilder::Identify),
+        sizes(ObjectBuilder::Registration),
+        sizes(ObjectBuilder::Acl),
+    );
+    let defaults = Defaults::default();
+    let mut objects = Vec::new();
+    let mut transports = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut auths = Vec::new();
+    let mut aors = Vec::new();
+    let mut identifies = Vec::new();
+    let mut registrations = Vec::new();
+    let mut acls = Vec::new();
+    let mut rooms = {
+        let mut objects = Room::split(&mut objects, &object_sizes);
+        let mut transports = Room::split(&mut transports, &transport_sizes);
+        let mut endpoints = Room::split(&mut endpoints, &endpoint_sizes);
+        let mut auths = Room::split(&mut auths, &auth_sizes);
+        let mut aors = Room::split(&mut aors, &aor_sizes);
+        let mut identifies = Room::split(&mut identifies, &identify_sizes);
+        let mut registrations = Room::split(&mut registrations, &registration_sizes);
+        let mut acls = Room::split(&mut acls, &acl_sizes);
+        let mut rooms = Vec::new();
+        for _ in 0..parts.len() {
+            rooms.push(Rooms {
+                objects: objects.remove(0),
+                transports: transports.remove(0),
+                endpoints: endpoints.remove(0),
+                auths: auths.remove(0),
+                aors: aors.remove(0),
+                identifies: identifies.remove(0),
+                registrations: registrations.remove(0),
+                acls: acls.remove(0),
+            });
         }
-        let s = &file.sections[i];
-        conf.objects.push(PjsipObject {
-            kind: kind.clone(),
-            meta: meta.clone(),
-        });
-        match kind.as_str() {
-            "transport" => conf.transports.push(build_transport(s, meta)),
-            "endpoint" => conf.endpoints.push(build_endpoint(s, meta, &mut builders)),
-            "auth" => conf.auths.push(build_auth(s, meta, &mut builders)),
-            "aor" => conf.aors.push(build_aor(s, meta, &mut builders)),
-            "identify" => conf.identifies.push(build_identify(s, meta)),
-            "registration" => conf.registrations.push(PjsipRegistration {
-                meta,
-                server_uri: opt_string(s, "server_uri"),
-                client_uri: opt_string(s, "client_uri"),
-                contact_user: opt_string(s, "contact_user"),
-                outbound_auth: list_option(s, "outbound_auth"),
-                transport: opt_string(s, "transport"),
-                endpoint: opt_string(s, "endpoint"),
-                line: bool_option(s, "line", false),
-            }),
-            "acl" => conf.acls.push(PjsipAcl {
-                meta,
-                acl: Acl::signalling(s, &mut acl_cache),
-                contact_acl: Acl::contact(s, &mut acl_cache),
-            }),
-            "global" => {
-                conf.global = Some(PjsipGlobal {
-                    meta,
-                    endpoint_identifier_order: string_option(
-                        s,
-                        "endpoint_identifier_order",
-                        "ip,username,anonymous,header,auth_username",
-                    ),
-                    default_outbound_endpoint: opt_string(s, "default_outbound_endpoint"),
-                })
-            }
-            _ => {}
-        }
+        rooms
+    };
+    let build = |part: Part<'_>, types: &[PartType], rooms: Rooms<'_>| {
+        build_part(file, part.metas, types, Builders::new(&defaults), rooms)
+    };
+    let global = if parts.len() == 2 {
+        let (second, second_rooms) = (parts.pop(), rooms.pop());
+        let (first, first_rooms) = (parts.pop(), rooms.pop());
+        let (Some(first), Some(second), Some(first_rooms), Some(second_rooms)) =
+            (first, second, first_rooms, second_rooms)
+        else {
+            unreachable!("two parts, two rooms");
+        };
+        let (first, second) = on_two_threads(
+            || build(first, &part_types[0], first_rooms),
+            || build(second, &part_types[1], second_rooms),
+        );
+        // `global` is read once per section: the last one wins.
+        second.or(first)
+    } else {
+        let (Some(part), Some(part_rooms)) = (parts.pop(), rooms.pop()) else {
+            unreachable!("one part, one room");
+        };
+        build(part, &part_types[0], part_rooms)
+    };
+    // SAFETY: every part's `build_part` returned, so each of its rooms was filled (it checks);
+    // the rooms of a list are its spare room from its length on, one after the other.
+    unsafe {
+        Room::take_filled(&mut objects, &object_sizes);
+        Room::take_filled(&mut transports, &transport_sizes);
+        Room::take_filled(&mut endpoints, &endpoint_sizes);
+        Room::take_filled(&mut auths, &auth_sizes);
+        Room::take_filled(&mut aors, &aor_sizes);
+        Room::take_filled(&mut identifies, &identify_sizes);
+        Room::take_filled(&mut registrations, &registration_sizes);
+        Room::take_filled(&mut acls, &acl_sizes);
     }
+    conf.objects = objects;
+    conf.transports = transports;
+    conf.endpoints = endpoints;
+    conf.auths = auths;
+    conf.aors = aors;
+    conf.identifies = identifies;
+    conf.registrations = registrations;
+    conf.acls = acls;
+    conf.global = global;
 
     // `sip_dialog_create_contact` needs a transport: with none loaded, no registration loads.
     if !conf.has_loading_transport() {
@@ -554,17 +555,43 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         aors: NameIndex::build(conf.aors.iter().map(|o| o.meta.id.clone())),
         transports: NameIndex::build(conf.transports.iter().map(|o| o.meta.id.clone())),
     };
-    // Link identifies to their endpoints (every endpoint section with that id). The endpoints
-    // of an id are a chain from the first (`NameIndex`) through `next_same_id`: no list per id.
-    let mut next_same_id = vec![u32::MAX; conf.endpoints.len()];
-    let mut last_of: FastMap<&str, u32> =
-        FastMap::with_capacity_and_hasher(conf.endpoints.len(), Default::default());
-    for (i, ep) in conf.endpoints.iter().enumerate() {
-        if let Some(last) = last_of.insert(ep.meta.id.as_str(), i as u32) {
-            next_same_id[last as usize] = i as u32;
+    link_identifies(&mut conf);
+    conf
+}
+
+/// Run `first` here and `second` on another thread; both results, in that order.
+fn on_two_threads<A: Send, B: Send>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(second);
+        let first = first();
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
+/// Link identifies to their endpoints (every endpoint section with that id). The endpoints of
+/// an id are a chain from the first (`NameIndex`) through `next_same_id`: no list per id.
+fn link_identifies(conf: &mut PjsipConf) {
+    if !conf.identifies.iter().any(|i| i.endpoint.is_some()) {
+        return;
+    }
+    // Without a duplicate endpoint id (the usual file), every chain is its first endpoint.
+    let mut next_same_id = Vec::new();
+    if conf.failed_types.iter().any(|t| t == "endpoint") {
+        next_same_id = vec![u32::MAX; conf.endpoints.len()];
+        let mut last_of: FastMap<&str, u32> =
+            FastMap::with_capacity_and_hasher(conf.endpoints.len(), Default::default());
+        for (i, ep) in conf.endpoints.iter().enumerate() {
+            if let Some(last) = last_of.insert(ep.meta.id.as_str(), i as u32) {
+                next_same_id[last as usize] = i as u32;
+            }
         }
     }
-    drop(last_of);
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (idx, ident) in conf.identifies.iter().enumerate() {
         let Some(name) = &ident.endpoint else {
@@ -573,14 +600,399 @@ pub fn build(file_index: usize, file: &ConfigFile, opts: &ModelOptions) -> Pjsip
         let mut ep = conf.index.endpoints.get(&name.value);
         while let Some(i) = ep {
             links.push((i, idx));
-            let next = next_same_id[i];
+            let next = next_same_id.get(i).copied().unwrap_or(u32::MAX);
             ep = (next != u32::MAX).then_some(next as usize);
         }
     }
     for (ep, idx) in links {
         conf.endpoints[ep].identify.push(idx);
     }
-    conf
+}
+
+/// An object type met in a part of the file (types are few: looked up by a scan).
+struct ObjectType {
+    /// The `type=` value, lower-cased (shared by the objects of the type).
+    name: Text,
+    /// Whether the option table documents the type (its options are checked).
+    checked: bool,
+    /// Whether each option name is unknown for the type: worked out once per name.
+    unknown: NameMemo<bool>,
+    /// How many objects of the type the part holds.
+    objects: usize,
+}
+
+/// What the first pass learns of a run of the file's sections (one part of a large file, read
+/// on a thread of its own).
+struct Part<'f> {
+    /// The types met, in the order met.
+    types: Vec<ObjectType>,
+    /// The typed live sections: section number, type (in `types`), meta (not yet dropped for a
+    /// duplicate id).
+    metas: Vec<(u32, u32, ObjectMeta)>,
+    /// (type, id) → the first section of the part with it, and its header.
+    first_of: FastMap<(u32, &'f str), (u32, Pos)>,
+    /// Sections whose (type, id) an earlier section of the part has, in file order.
+    duplicates: Vec<DuplicateObject>,
+    untyped_sections: Vec<super::sip::IgnoredSection>,
+    unknown_options: Vec<UnknownOption>,
+    refused_values: Vec<RefusedValue>,
+}
+
+/// The first pass over `file`'s sections in `range`.
+fn read_part<'f>(
+    file_index: usize,
+    file: &'f ConfigFile,
+    range: std::ops::Range<usize>,
+    opts: &ModelOptions,
+) -> Part<'f> {
+    let options = super::pjsip_options::PjsipOptions::embedded();
+    let file_invalid = file.is_invalid();
+    // Keyed by (type number, id): types are few, ids many; no copy of either per section.
+    // Sized once for every section (growing it rehashes every id each time).
+    let mut part = Part {
+        types: Vec::new(),
+        metas: Vec::with_capacity(range.len()),
+        first_of: FastMap::with_capacity_and_hasher(range.len(), Default::default()),
+        duplicates: Vec::new(),
+        untyped_sections: Vec::new(),
+        unknown_options: Vec::new(),
+        refused_values: Vec::new(),
+    };
+    let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
+    for (i, s) in file.sections[range.clone()]
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (range.start + k, s))
+    {
+        if s.is_template {
+            continue;
+        }
+        let section = SectionRef {
+            file: file_index as u32,
+            section: i as u32,
+        };
+        let Some(ty) = s.get("type") else {
+            part.untyped_sections.push(super::sip::IgnoredSection {
+                name: s.name.to_string(),
+                pos: s.pos,
+                section,
+                cause: super::sip::SkipCause::NoType,
+                reason: "no type".to_string(),
+            });
+            continue;
+        };
+        // The type by number, without lower-casing (a copy) per section.
+        let written = ty.value.trim();
+        let type_id = match part
+            .types
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(written))
+        {
+            Some(id) => id,
+            None => {
+                let name = written.to_ascii_lowercase();
+                part.types.push(ObjectType {
+                    checked: options.knows_type(&name),
+                    name: Text::from(name),
+                    unknown: NameMemo::default(),
+                    objects: 0,
+                });
+                part.types.len() - 1
+            }
+        };
+        let ObjectType {
+            name: kind,
+            checked,
+            unknown: unknown_names,
+            objects,
+        } = &mut part.types[type_id];
+        *objects += 1;
+        let kind: &str = kind.as_str();
+        let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
+        if *checked {
+            for v in &s.variables {
+                if v.name.eq_ignore_ascii_case("type") {
+                    continue;
+                }
+                let unknown = unknown_names.get_or_insert_with(&v.name, || {
+                    options
+                        .unknown(kind, &v.name, opts.asterisk_version)
+                        .is_some()
+                });
+                if !unknown {
+                    continue;
+                }
+                if let Some(known_since) = options.unknown(kind, &v.name, opts.asterisk_version) {
+                    part.unknown_options.push(UnknownOption {
+                        object_type: kind.to_string(),
+                        id: s.name.to_string(),
+                        option: v.name.to_string(),
+                        pos: v.pos,
+                        known_since,
+                    });
+                    dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
+                }
+            }
+        }
+        {
+            let refused = &mut part.refused_values;
+            let before = refused.len();
+            checker.check(Scope::Pjsip(kind), s, Some(kind), refused);
+            if let Some(r) = refused[before..]
+                .iter()
+                .find(|r| r.effect == Effect::ObjectDropped)
+            {
+                dropped.get_or_insert(Dropped::ValueRefused(format!("{}={}", r.option, r.value)));
+            }
+        }
+        match part.first_of.get(&(type_id as u32, s.name.as_str())) {
+            Some(&(_, first)) => part.duplicates.push(DuplicateObject {
+                object_type: kind.to_string(),
+                id: s.name.to_string(),
+                first,
+                second: s.pos,
+            }),
+            None => {
+                part.first_of
+                    .insert((type_id as u32, s.name.as_str()), (i as u32, s.pos));
+            }
+        }
+        let meta = ObjectMeta {
+            id: s.name.clone(),
+            pos: s.pos,
+            section,
+            type_pos: ty.pos,
+            dropped,
+        };
+        part.metas.push((i as u32, type_id as u32, meta));
+    }
+    part
+}
+
+/// Every duplicate (type, id) of the parts, in file order of the second section, each with the
+/// first section of its (type, id) in the whole file.
+fn duplicates_in_file_order(parts: &[Part<'_>]) -> Vec<DuplicateObject> {
+    let (first, rest) = match parts {
+        [first, rest @ ..] => (first, rest),
+        [] => return Vec::new(),
+    };
+    let mut duplicates = first.duplicates.clone();
+    for second in rest {
+        // The second part's type numbers in the first part's.
+        let in_first: Vec<Option<u32>> = second
+            .types
+            .iter()
+            .map(|t| {
+                first
+                    .types
+                    .iter()
+                    .position(|f| f.name == t.name)
+                    .map(|f| f as u32)
+            })
+            .collect();
+        let first_in_first = |(ty, id): (u32, &str)| {
+            in_first[ty as usize].and_then(|f| first.first_of.get(&(f, id)).map(|&(_, pos)| pos))
+        };
+        // Usually no (type, id) is in both parts: the second part's own duplicates follow.
+        if !second
+            .first_of
+            .keys()
+            .any(|&key| first_in_first(key).is_some())
+        {
+            duplicates.extend(second.duplicates.iter().cloned());
+            continue;
+        }
+        // Otherwise every section of the second part with an id of the first is one more.
+        for (section, ty, meta) in &second.metas {
+            let key = (*ty, meta.id.as_str());
+            let first = match first_in_first(key) {
+                Some(pos) => pos,
+                None => match second.first_of.get(&key) {
+                    Some(&(first_section, pos)) if first_section != *section => pos,
+                    _ => continue,
+                },
+            };
+            duplicates.push(DuplicateObject {
+                object_type: second.types[*ty as usize].name.to_string(),
+                id: meta.id.to_string(),
+                first,
+                second: meta.pos,
+            });
+        }
+    }
+    duplicates
+}
+
+/// Which builder an object type's objects go to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ObjectBuilder {
+    Transport,
+    Endpoint,
+    Auth,
+    Aor,
+    Identify,
+    Registration,
+    Acl,
+    Global,
+    /// Kept in `objects` only.
+    Other,
+}
+
+impl ObjectBuilder {
+    fn of(kind: &str) -> ObjectBuilder {
+        match kind {
+            "transport" => ObjectBuilder::Transport,
+            "endpoint" => ObjectBuilder::Endpoint,
+            "auth" => ObjectBuilder::Auth,
+            "aor" => ObjectBuilder::Aor,
+            "identify" => ObjectBuilder::Identify,
+            "registration" => ObjectBuilder::Registration,
+            "acl" => ObjectBuilder::Acl,
+            "global" => ObjectBuilder::Global,
+            _ => ObjectBuilder::Other,
+        }
+    }
+}
+
+/// A type of a part, as the second pass builds its objects.
+struct PartType {
+    /// The type's text, one for the whole file.
+    kind: Text,
+    builder: ObjectBuilder,
+    /// Whether the type fails to load (a duplicate id anywhere in the file).
+    failed: bool,
+}
+
+/// A part's room in each object list.
+struct Rooms<'a> {
+    objects: Room<'a, PjsipObject>,
+    transports: Room<'a, PjsipTransport>,
+    endpoints: Room<'a, PjsipEndpoint>,
+    auths: Room<'a, PjsipAuth>,
+    aors: Room<'a, PjsipAor>,
+    identifies: Room<'a, PjsipIdentify>,
+    registrations: Room<'a, PjsipRegistration>,
+    acls: Room<'a, PjsipAcl>,
+}
+
+/// Room for a known number of elements at the end of a Vec, written in place (by one thread
+/// while another writes the next room of the same Vec).
+struct Room<'a, T> {
+    slots: &'a mut [std::mem::MaybeUninit<T>],
+    filled: usize,
+}
+
+impl<'a, T> Room<'a, T> {
+    /// Rooms of `sizes` elements each, one after the other, from `list`'s length on.
+    fn split(list: &'a mut Vec<T>, sizes: &[usize]) -> Vec<Room<'a, T>> {
+        let total = sizes.iter().sum();
+        list.reserve_exact(total);
+        let mut spare = &mut list.spare_capacity_mut()[..total];
+        let mut rooms = Vec::with_capacity(sizes.len());
+        for &size in sizes {
+            let (room, rest) = spare.split_at_mut(size);
+            rooms.push(Room {
+                slots: room,
+                filled: 0,
+            });
+            spare = rest;
+        }
+        rooms
+    }
+
+    fn push(&mut self, value: T) {
+        self.slots[self.filled].write(value);
+        self.filled += 1;
+    }
+
+    /// Panics unless every slot was written (else the list would show unwritten elements).
+    fn assert_filled(&self) {
+        assert_eq!(self.filled, self.slots.len(), "a pjsip object list's room");
+    }
+
+    /// Take the rooms `split` made of `list` (`sizes`) into its length.
+    ///
+    /// # Safety
+    /// Every one of those rooms was filled ([`Room::assert_filled`] returned), and `list` was
+    /// not changed since.
+    unsafe fn take_filled(list: &mut Vec<T>, sizes: &[usize]) {
+        let total: usize = sizes.iter().sum();
+        // SAFETY: the rooms were `list`'s spare room from its length on, all written.
+        unsafe { list.set_len(list.len() + total) };
+    }
+}
+
+impl Rooms<'_> {
+    fn assert_filled(&self) {
+        self.objects.assert_filled();
+        self.transports.assert_filled();
+        self.endpoints.assert_filled();
+        self.auths.assert_filled();
+        self.aors.assert_filled();
+        self.identifies.assert_filled();
+        self.registrations.assert_filled();
+        self.acls.assert_filled();
+    }
+}
+
+/// The second pass over a part: its objects, into its rooms; its last `global`, if any.
+fn build_part(
+    file: &ConfigFile,
+    metas: Vec<(u32, u32, ObjectMeta)>,
+    types: &[PartType],
+    mut builders: Builders,
+    mut rooms: Rooms<'_>,
+) -> Option<PjsipGlobal> {
+    let mut acl_cache = AclCache::default();
+    let mut global = None;
+    for (i, ty, mut meta) in metas {
+        let ty = &types[ty as usize];
+        if ty.failed && !matches!(meta.dropped, Some(Dropped::FileInvalid)) {
+            meta.dropped = Some(Dropped::DuplicateId);
+        }
+        let s = &file.sections[i as usize];
+        rooms.objects.push(PjsipObject {
+            kind: ty.kind.clone(),
+            meta: meta.clone(),
+        });
+        let b = &mut builders;
+        match ty.builder {
+            ObjectBuilder::Transport => rooms.transports.push(build_transport(s, meta)),
+            ObjectBuilder::Endpoint => rooms.endpoints.push(build_endpoint(s, meta, b)),
+            ObjectBuilder::Auth => rooms.auths.push(build_auth(s, meta, b)),
+            ObjectBuilder::Aor => rooms.aors.push(build_aor(s, meta, b)),
+            ObjectBuilder::Identify => rooms.identifies.push(build_identify(s, meta)),
+            ObjectBuilder::Registration => rooms.registrations.push(PjsipRegistration {
+                meta,
+                server_uri: opt_string(s, "server_uri"),
+                client_uri: opt_string(s, "client_uri"),
+                contact_user: opt_string(s, "contact_user"),
+                outbound_auth: list_option(s, "outbound_auth"),
+                transport: opt_string(s, "transport"),
+                endpoint: opt_string(s, "endpoint"),
+                line: bool_option(s, "line", false),
+            }),
+            ObjectBuilder::Acl => rooms.acls.push(PjsipAcl {
+                meta,
+                acl: Acl::signalling(s, &mut acl_cache),
+                contact_acl: Acl::contact(s, &mut acl_cache),
+            }),
+            ObjectBuilder::Global => {
+                global = Some(PjsipGlobal {
+                    meta,
+                    endpoint_identifier_order: string_option(
+                        s,
+                        "endpoint_identifier_order",
+                        "ip,username,anonymous,header,auth_username",
+                    ),
+                    default_outbound_endpoint: opt_string(s, "default_outbound_endpoint"),
+                })
+            }
+            ObjectBuilder::Other => {}
+        }
+    }
+    rooms.assert_filled();
+    global
 }
 
 fn build_transport(s: &Section, meta: ObjectMeta) -> PjsipTransport {
@@ -693,7 +1105,8 @@ impl<const N: usize> OptionNames<N> {
 
     /// The last line of each option in `s`, in one pass over its lines.
     fn lines<'s>(&mut self, s: &'s Section) -> Lines<'s, N> {
-        let mut last = [None; N];
+        let mut last: [Option<&'s crate::asterisk::syntax::Variable>; N] = [None; N];
+        let mut several = [false; N];
         for v in &s.variables {
             let names = &self.names;
             let at = self.memo.get_or_insert_with(&v.name, || {
@@ -703,6 +1116,7 @@ impl<const N: usize> OptionNames<N> {
                     .map(|i| i as u8)
             });
             if let Some(at) = at {
+                several[at as usize] |= last[at as usize].is_some();
                 last[at as usize] = Some(v);
             }
         }
@@ -710,6 +1124,7 @@ impl<const N: usize> OptionNames<N> {
             section: s,
             names: self.names,
             last,
+            several,
         }
     }
 }
@@ -719,6 +1134,8 @@ struct Lines<'s, const N: usize> {
     section: &'s Section,
     names: [&'static str; N],
     last: [Option<&'s crate::asterisk::syntax::Variable>; N],
+    /// Whether the option has more than one line.
+    several: [bool; N],
 }
 
 impl<const N: usize> Lines<'_, N> {
@@ -738,16 +1155,19 @@ impl<const N: usize> Lines<'_, N> {
         }
     }
 
-    /// Every item of a list option ([`list_option`]); nothing to read when it has no line.
+    /// Every item of a list option ([`list_option`]): nothing to read when it has no line,
+    /// only that line's items when it has one (the usual `auth=`, `aors=`).
     fn list(&self, at: usize) -> Vec<Located<Text>> {
-        if self.last[at].is_none() {
-            return Vec::new();
+        match self.last[at] {
+            None => Vec::new(),
+            Some(v) if !self.several[at] => super::values::list_items(v).collect(),
+            Some(_) => list_option(self.section, self.names[at]),
         }
-        list_option(self.section, self.names[at])
     }
 }
 
 /// Defaults shared by every object that does not set the option (no copy per object).
+#[derive(Clone)]
 struct Defaults {
     context: Text,
     identify_by: Text,
@@ -764,7 +1184,7 @@ impl Default for Defaults {
     }
 }
 
-/// What the builders of one file share: option names worked out once, ACLs, defaults.
+/// What the builders of one part of a file share: option names worked out once, ACLs, defaults.
 struct Builders {
     endpoint: OptionNames<16>,
     auth: OptionNames<5>,
@@ -773,14 +1193,15 @@ struct Builders {
     defaults: Defaults,
 }
 
-impl Default for Builders {
-    fn default() -> Self {
+impl Builders {
+    /// The builders of one part of a file (`defaults`: the file's, shared by its parts).
+    fn new(defaults: &Defaults) -> Self {
         Builders {
             endpoint: OptionNames::new(ENDPOINT_OPTIONS),
             auth: OptionNames::new(AUTH_OPTIONS),
             aor: OptionNames::new(AOR_OPTIONS),
             acls: SharedAcls::default(),
-            defaults: Defaults::default(),
+            defaults: defaults.clone(),
         }
     }
 }
@@ -867,5 +1288,199 @@ fn build_identify(s: &Section, meta: ObjectMeta) -> PjsipIdentify {
         match_header: opt_string(s, "match_header"),
         match_request_uri: opt_string(s, "match_request_uri"),
         srv_lookups: bool_option(s, "srv_lookups", true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asterisk::syntax::FileKind;
+
+    /// A pjsip.conf of `extensions` endpoints (with auths, aors, identifies) and, by `seed`,
+    /// what makes parts disagree if merged wrongly: ids repeated across the file, unknown
+    /// options, refused values, templates, untyped sections, registrations, ACLs, globals.
+    fn generated(extensions: usize, seed: u64, with_transport: bool) -> String {
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut text = String::new();
+        text.push_str("[ep-tpl](!)\ntype=endpoint\ncontext=from-internal\ndeny=0.0.0.0/0\npermit=10.0.0.0/8\n\n");
+        text.push_str("[auth-tpl](!)\ntype=auth\nauth_type=userpass\n\n");
+        if with_transport {
+            text.push_str("[udp]\ntype=transport\nbind=0.0.0.0\n\n");
+        }
+        for e in 0..extensions {
+            // Ids repeat (but for one seed in four): a later section may take an earlier id,
+            // often in the other half.
+            let id = if seed % 4 != 3 && next(10) == 0 {
+                format!("{}", 1000 + next(extensions as u64))
+            } else {
+                format!("{}", 1000 + e)
+            };
+            text.push_str(&format!("[{id}](ep-tpl)\nauth={id}\naors={id}\n"));
+            match next(12) {
+                0 => text.push_str("frobnicate=yes\n"),
+                1 => text.push_str("codec_prefs_incoming_offer=prefer:pending\n"),
+                2 => text.push_str("identify_by=username,phone\n"),
+                3 => text.push_str("permit=pbx.example.com\n"),
+                4 => text.push_str("type=aor\n"),
+                5 => text.push_str("webrtc=yes\ntransport=udp\n"),
+                _ => {}
+            }
+            text.push('\n');
+            if next(7) != 0 {
+                text.push_str(&format!(
+                    "[{id}](auth-tpl)\nusername={id}\npassword=pw{e}\n\n"
+                ));
+            } else {
+                text.push_str(&format!("[{id}]\ntype=Auth\nusername={id}\n\n"));
+            }
+            text.push_str(&format!("[{id}]\ntype=aor\nmax_contacts=1\n"));
+            if next(9) == 0 {
+                text.push_str("contact=sip:x@10.0.0.1\n");
+            }
+            text.push('\n');
+            match next(15) {
+                0 | 1 => {
+                    // An identify for some endpoint anywhere in the file.
+                    let target = 1000 + next(extensions as u64 + 2);
+                    let at = if next(4) == 0 {
+                        "XXX.XXX.XXX.XXX"
+                    } else {
+                        "10.1.2.3"
+                    };
+                    text.push_str(&format!(
+                        "[id-{e}]\ntype=identify\nendpoint={target}\nmatch={at}\n\n"
+                    ));
+                }
+                2 => {
+                    // Registration ids repeat for odd seeds only (else they may not load for
+                    // want of a transport alone).
+                    let n = if seed % 2 == 1 {
+                        next(extensions as u64)
+                    } else {
+                        e as u64
+                    };
+                    text.push_str(&format!(
+                        "[reg-{n}]\ntype=registration\nserver_uri=sip:itsp\noutbound_auth={id}\n\n"
+                    ))
+                }
+                3 => text.push_str(&format!("[loose-{e}]\ncontext=x\n\n")),
+                4 => text.push_str(&format!(
+                    "[acl-{}]\ntype=acl\npermit=10.0.0.0/8\ncontact_deny=0.0.0.0/0\n\n",
+                    next(3)
+                )),
+                5 => text.push_str(&format!(
+                    "[global]\ntype=global\nendpoint_identifier_order=ip,username{e}\n\n"
+                )),
+                6 => text.push_str(&format!("[sys-{}]\ntype=System\nbogus=1\n\n", next(3))),
+                7 => text.push_str(&format!("[tpl-{e}](!)\ntype=endpoint\n\n")),
+                _ => {}
+            }
+        }
+        text
+    }
+
+    fn conf_of(text: &str, split_at: usize, opts: &ModelOptions) -> PjsipConf {
+        let config = crate::asterisk::load_texts(
+            "etc",
+            vec![("pjsip.conf".to_string(), text.as_bytes().to_vec())],
+        );
+        let (i, file) = config.file_of_kind(FileKind::Pjsip).expect("pjsip.conf");
+        build_split_at(i, file, opts, split_at)
+    }
+
+    /// Everything the model says, lookups included.
+    fn said(conf: &PjsipConf) -> String {
+        let mut said = serde_json::to_string_pretty(conf).expect("serialisable");
+        let ids = conf
+            .objects
+            .iter()
+            .map(|o| o.meta.id.as_str())
+            .chain(["nope", ""]);
+        for id in ids {
+            said.push_str(&format!(
+                "\n{id}: {:?} {:?} {:?} {:?}",
+                conf.endpoint(id).map(|o| o.meta.pos),
+                conf.auth(id).map(|o| o.meta.pos),
+                conf.aor(id).map(|o| o.meta.pos),
+                conf.transport(id).map(|o| o.meta.pos),
+            ));
+        }
+        said
+    }
+
+    #[test]
+    fn two_parts_make_what_one_makes() {
+        let versions = [
+            ModelOptions::default(),
+            ModelOptions {
+                asterisk_version: Some(16),
+            },
+        ];
+        let mut cross_duplicates = 0;
+        for seed in 0..12 {
+            for extensions in [1, 2, 7, 40, 150] {
+                let with_transport = seed % 3 != 0;
+                let text = generated(extensions, seed, with_transport);
+                let opts = &versions[seed as usize % 2];
+                let serial = conf_of(&text, usize::MAX, opts);
+                let split = conf_of(&text, 0, opts);
+                assert_eq!(
+                    said(&serial),
+                    said(&split),
+                    "seed {seed}, {extensions} extensions:\n{text}"
+                );
+                // The split really happens and meets what it must merge.
+                let half =
+                    (serial.objects.last().map_or(0, |o| o.meta.section.section) + 1).div_ceil(2);
+                cross_duplicates += serial
+                    .duplicate_objects
+                    .iter()
+                    .filter(|d| {
+                        let section_of = |pos: Pos| {
+                            serial
+                                .objects
+                                .iter()
+                                .find(|o| o.meta.pos == pos)
+                                .map(|o| o.meta.section.section)
+                        };
+                        section_of(d.first) < Some(half) && section_of(d.second) >= Some(half)
+                    })
+                    .count();
+            }
+        }
+        assert!(cross_duplicates > 0, "no duplicate across the parts");
+    }
+
+    #[test]
+    fn the_split_keeps_unknown_options_refusals_and_links_in_file_order() {
+        let text = generated(300, 6, true);
+        let opts = ModelOptions::default();
+        let split = conf_of(&text, 0, &opts);
+        assert!(!split.unknown_options.is_empty());
+        assert!(!split.refused_values.is_empty());
+        assert!(split.endpoints.iter().any(|e| !e.identify.is_empty()));
+        assert!(!split.registrations.is_empty());
+        assert!(split.failed_types.iter().any(|t| t == "endpoint"));
+        assert_eq!(said(&conf_of(&text, usize::MAX, &opts)), said(&split));
+        let no_transport = generated(300, 6, false);
+        let split = conf_of(&no_transport, 0, &opts);
+        assert!(
+            split
+                .registrations
+                .iter()
+                .any(|r| r.meta.dropped == Some(Dropped::NoTransport))
+        );
+        assert_eq!(
+            said(&conf_of(&no_transport, usize::MAX, &opts)),
+            said(&split)
+        );
     }
 }
