@@ -744,13 +744,14 @@ impl SectionIndex {
         let idx = idx as u32;
         debug_assert_eq!(idx as usize, self.next_same_name.len());
         self.next_same_name.push(u32::MAX);
-        match self.by_hash.get_mut(&name_hash(name)) {
-            Some((_, last)) => {
+        match self.by_hash.entry(name_hash(name)) {
+            std::collections::hash_map::Entry::Occupied(mut first_last) => {
+                let last = &mut first_last.get_mut().1;
                 self.next_same_name[*last as usize] = idx;
                 *last = idx;
             }
-            None => {
-                self.by_hash.insert(name_hash(name), (idx, idx));
+            std::collections::hash_map::Entry::Vacant(none) => {
+                none.insert((idx, idx));
             }
         }
     }

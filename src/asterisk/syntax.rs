@@ -603,10 +603,7 @@ impl Variables {
         let inherited: usize = bases.clone().map(|(base, _)| base.runs.len()).sum();
         self.runs.reserve_exact(inherited);
         for (base, from) in bases {
-            self.runs.extend(base.runs.iter().map(|r| Run {
-                from: Some(from.clone()),
-                ..r.clone()
-            }));
+            self.inherit(base, from);
         }
         // The inherited runs go first.
         self.runs.rotate_right(inherited);
