@@ -88,21 +88,22 @@ fn invalid(message: impl Into<String>) -> Error {
 
 /// The formatter: every `{{ value }}` of every template goes through here.
 pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
-    // Macro output (already formatted piece by piece) and the header are marked safe.
-    if value.is_safe() {
-        return out
-            .write_str(value.as_str().unwrap_or_default())
-            .map_err(Error::from);
-    }
-    let syntax = syntax_of(state);
+    let syntax = || syntax_of(state);
     match value.kind() {
-        ValueKind::String => write_escaped(out, syntax, value.as_str().unwrap_or_default()),
+        // Macro output (already formatted piece by piece) and the header are marked safe.
+        ValueKind::String if value.is_safe() => out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from),
+        ValueKind::String => write_escaped(out, syntax(), value.as_str().unwrap_or_default()),
         // Digits, `.`, `-`: nothing any syntax escapes, and PHP reads them as numbers.
-        ValueKind::Number => write!(out, "{value}").map_err(Error::from),
-        ValueKind::Bool if syntax == Syntax::Asterisk => out
+        ValueKind::Number => match value.is_integer().then(|| value.as_usize()).flatten() {
+            Some(n) => write_decimal(out, n).map_err(Error::from),
+            None => write!(out, "{value}").map_err(Error::from),
+        },
+        ValueKind::Bool if syntax() == Syntax::Asterisk => out
             .write_str(if value.is_true() { "yes" } else { "no" })
             .map_err(Error::from),
-        ValueKind::Bool if syntax == Syntax::Json => out
+        ValueKind::Bool if syntax() == Syntax::Json => out
             .write_str(if value.is_true() { "true" } else { "false" })
             .map_err(Error::from),
         kind => Err(invalid(format!(
@@ -110,6 +111,22 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
              (a secret must go through the `secret` filter)"
         ))),
     }
+}
+
+/// `n` in decimal, as `Display` writes it, without the formatting machinery (a number is
+/// printed for most accounts and dialplan steps of a provider's files).
+fn write_decimal(out: &mut impl fmt::Write, mut n: usize) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_str(std::str::from_utf8(&digits[start..]).unwrap_or_default())
 }
 
 /// The syntax of the file being rendered.
@@ -270,11 +287,48 @@ pub fn id(value: &Value) -> Result<Value, Error> {
     verbatim(value, check_id)
 }
 
+/// Which bytes `$allowed` accepts, as a table: the checks run for most values of a provider's
+/// files, and a look-up per byte is cheaper than decoding and testing characters.
+macro_rules! byte_table {
+    ($allowed:expr) => {{
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = $allowed(b as u8);
+            b += 1;
+        }
+        table
+    }};
+}
+
+/// The characters of a name: ASCII letters, digits and `_-.+`.
+const fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+')
+}
+
+const ID_BYTES: [bool; 256] = byte_table!(is_id_byte);
+
+/// The characters of a host: ASCII letters, digits and `.-:[]`.
+const fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+}
+
+const HOST_BYTES: [bool; 256] = byte_table!(is_host_byte);
+
+/// Whether `text` is not empty and all its bytes are in `table` (then it is valid; otherwise
+/// the full check says why not).
+fn all_in(text: &str, table: &[bool; 256]) -> bool {
+    !text.is_empty() && text.bytes().all(|b| table[usize::from(b)])
+}
+
 fn check_id(text: &str) -> Result<(), Error> {
+    if text.len() <= MAX_NAME && all_in(text, &ID_BYTES) {
+        return Ok(());
+    }
     check_chars(
         "a name",
         text,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'),
+        |c| c.is_ascii() && is_id_byte(c as u8),
         "letters, digits, `_`, `-`, `.` or `+`",
     )?;
     if text.len() > MAX_NAME {
@@ -313,7 +367,7 @@ pub fn number(value: &Value) -> Result<Value, Error> {
 
 fn check_number(text: &str) -> Result<(), Error> {
     let digits = text.strip_prefix('+').unwrap_or(text);
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid(
             "a telephone number contains something other than digits (and a leading `+`)",
         ));
@@ -327,10 +381,13 @@ pub fn host(value: &Value) -> Result<Value, Error> {
 }
 
 fn check_host(text: &str) -> Result<(), Error> {
+    if all_in(text, &HOST_BYTES) {
+        return Ok(());
+    }
     check_chars(
         "a host",
         text,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'),
+        |c| c.is_ascii() && is_host_byte(c as u8),
         "a host name or IP address",
     )
 }
@@ -479,6 +536,15 @@ mod tests {
             Syntax::Json.header(&["one".into(), "two".into()]),
             r#""$comment": "one two""#
         );
+    }
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 60, 99, 100, 3600, 65535, usize::MAX] {
+            let mut out = String::new();
+            write_decimal(&mut out, n).unwrap();
+            assert_eq!(out, n.to_string());
+        }
     }
 
     #[test]

@@ -160,6 +160,9 @@ fn render_in_parts(
     let site = value::SiteValue::new(plan);
     let whole_site = site.with_accounts(0..usize::MAX);
     let parts = parts_of(plan, &files, &templates, items_per_part);
+    // The most bytes per item a part of each file has taken so far: a later part's buffer is
+    // sized from it, so that its text is not copied again and again as the buffer grows.
+    let bytes_per_item: Vec<AtomicUsize> = files.iter().map(|_| AtomicUsize::new(0)).collect();
     let render_part = |part: &Part| {
         let file = &files[part.file];
         let output = file.output();
@@ -181,12 +184,23 @@ fn render_in_parts(
         }
         context.extend(outputs::item_variables(plan, file));
         let context = Value::from_iter(context);
-        let (contents, secrets) = secrets::track_file(|| template.render(context));
-        let contents = contents.map_err(|e| {
+        let items = part.end - part.start;
+        let seen = &bytes_per_item[part.file];
+        let mut text = Vec::with_capacity(items.saturating_mul(seen.load(Ordering::Relaxed)));
+        let (rendered, secrets) =
+            secrets::track_file(|| template.render_captured_to(context, &mut text).map(drop));
+        rendered.map_err(|e| {
             secrets
                 .failure
                 .unwrap_or_else(|| template_error(&templates, &e))
         })?;
+        if let Some(per_item) = text.len().checked_div(items) {
+            // Rounded up, and an eighth more: a part's accounts may print more than the last's.
+            seen.fetch_max(per_item + per_item / 8 + 1, Ordering::Relaxed);
+        }
+        // Templates write only `str`s.
+        let contents = String::from_utf8(text)
+            .map_err(|_| Error::invalid("a template wrote text that is not UTF-8"))?;
         Ok((contents, secrets.printed))
     };
     let mut rendered = in_parallel(&parts, render_part).into_iter();

@@ -63,8 +63,9 @@ fn note_failure(err: Error) {
 pub struct SecretTable {
     secrets: Vec<Secret>,
     mode: SecretMode,
-    /// Each secret is resolved once, whichever file prints it first.
-    resolved: Mutex<Vec<Option<String>>>,
+    /// Each secret is resolved once, whichever file prints it first; kept as the value the
+    /// filters return, so that printing it again copies nothing.
+    resolved: Mutex<Vec<Option<Value>>>,
 }
 
 impl SecretTable {
@@ -83,19 +84,22 @@ impl SecretTable {
         &self,
         value: &Value,
         forbidden: Option<&str>,
-    ) -> Result<String, minijinja::Error> {
+    ) -> Result<Value, minijinja::Error> {
         let (index, secret) = self.lookup(value)?;
         CURRENT_FILE.with_borrow_mut(|file| file.printed = true);
         match self.mode {
-            SecretMode::Mask => return Ok(MASK.to_string()),
-            SecretMode::InlineOnly if !secret.is_inline() => return Ok(stand_in(index)),
+            SecretMode::Mask => return Ok(Value::from(MASK)),
+            SecretMode::InlineOnly if !secret.is_inline() => {
+                return Ok(Value::from(stand_in(index)));
+            }
             SecretMode::InlineOnly | SecretMode::Resolve => {}
         }
         let value = self.resolve(index)?;
         // Checked on every use, cached value or not: the same secret may be printed in a
         // syntax that holds anything (pjsip `password=`) and in one that cannot hold `@` (a
         // `register =>` line), in whichever order the parallel renders reach them.
-        if let Some(forbidden) = forbidden.filter(|f| value.contains(|c| f.contains(c))) {
+        let text = value.as_str().unwrap_or_default();
+        if let Some(forbidden) = forbidden.filter(|f| text.contains(|c| f.contains(c))) {
             let err = Error::at(
                 secret.pos().location(),
                 format!(
@@ -119,11 +123,7 @@ impl SecretTable {
     /// reach one callee only) without making the file secret. Only templates whose output the
     /// registry marks as publishing credentials may use it, and the value must differ from
     /// every other secret of the site.
-    pub fn public_filter(
-        &self,
-        value: &Value,
-        publishes: bool,
-    ) -> Result<String, minijinja::Error> {
+    pub fn public_filter(&self, value: &Value, publishes: bool) -> Result<Value, minijinja::Error> {
         if !publishes {
             return Err(minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -132,8 +132,10 @@ impl SecretTable {
         }
         let (index, secret) = self.lookup(value)?;
         match self.mode {
-            SecretMode::Mask => return Ok(MASK.to_string()),
-            SecretMode::InlineOnly if !secret.is_inline() => return Ok(stand_in(index)),
+            SecretMode::Mask => return Ok(Value::from(MASK)),
+            SecretMode::InlineOnly if !secret.is_inline() => {
+                return Ok(Value::from(stand_in(index)));
+            }
             SecretMode::InlineOnly | SecretMode::Resolve => {}
         }
         let value = self.resolve(index)?;
@@ -144,7 +146,7 @@ impl SecretTable {
             .filter(|&i| i != index)
             .filter(comparable)
         {
-            if self.resolve(other)? == value {
+            if self.resolve(other)?.as_str() == value.as_str() {
                 let err = Error::at(
                     secret.pos().location(),
                     format!(
@@ -181,8 +183,8 @@ impl SecretTable {
         Ok((index, secret))
     }
 
-    /// The value of secret `index`, resolved on its first use and remembered.
-    fn resolve(&self, index: usize) -> Result<String, minijinja::Error> {
+    /// The value of secret `index` (a string value), resolved on its first use and remembered.
+    fn resolve(&self, index: usize) -> Result<Value, minijinja::Error> {
         let mut resolved = self.resolved.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(Some(value)) = resolved.get(index) {
             return Ok(value.clone());
@@ -199,6 +201,7 @@ impl SecretTable {
                 ));
             }
         };
+        let value = Value::from(value);
         resolved[index] = Some(value.clone());
         Ok(value)
     }

@@ -132,10 +132,59 @@ impl std::fmt::Debug for AccountValue {
 
 /// A list of networks as serialized: their texts.
 fn nets(nets: &[ipnet::IpNet]) -> Value {
+    LAST_NETS.with_borrow_mut(|last| last.get_or_make(nets, make_nets))
+}
+
+fn make_nets(nets: &[ipnet::IpNet]) -> Value {
     Value::from_iter(
         nets.iter()
             .map(|net| net_text::with_text(net, |text| Value::from(text))),
     )
+}
+
+/// A list of codec names as serialized.
+fn codecs(codecs: &[&'static str]) -> Value {
+    LAST_CODECS.with_borrow_mut(|last| {
+        last.get_or_make(codecs, |codecs| {
+            Value::from_iter(codecs.iter().map(|c| Value::from(*c)))
+        })
+    })
+}
+
+/// The last list a thread made a value of, and that value. The accounts of a provider mostly
+/// share their ACLs and codecs (an endpoint's `permit` is often its `contact_permit` too), so
+/// a list is made once and its value shared (lists are immutable in templates) rather than
+/// made again, its texts formatted again, for every account.
+struct LastList<T> {
+    list: Vec<T>,
+    value: Option<Value>,
+}
+
+impl<T: PartialEq + Clone> LastList<T> {
+    const fn new() -> Self {
+        LastList {
+            list: Vec::new(),
+            value: None,
+        }
+    }
+
+    fn get_or_make(&mut self, list: &[T], make: impl FnOnce(&[T]) -> Value) -> Value {
+        if let Some(value) = self.value.as_ref().filter(|_| self.list == list) {
+            return value.clone();
+        }
+        let value = make(list);
+        self.list.clear();
+        self.list.extend_from_slice(list);
+        self.value = Some(value.clone());
+        value
+    }
+}
+
+thread_local! {
+    static LAST_NETS: std::cell::RefCell<LastList<ipnet::IpNet>> =
+        const { std::cell::RefCell::new(LastList::new()) };
+    static LAST_CODECS: std::cell::RefCell<LastList<&'static str>> =
+        const { std::cell::RefCell::new(LastList::new()) };
 }
 
 /// An optional string as serialized: none or the string.
@@ -246,7 +295,7 @@ impl AccountValue {
                         .callerid
                         .as_ref()
                         .map_or(Value::from(()), |_| self.part(AccountAt::CallerId)),
-                    "codecs" => Value::from_iter(e.codecs.iter().map(|c| Value::from(*c))),
+                    "codecs" => codecs(&e.codecs),
                     "from_user" => optional(&e.from_user),
                     "from_domain" => optional(&e.from_domain),
                     "send_pai" => Value::from(e.send_pai),
