@@ -72,13 +72,21 @@ fn unique<'a, K>(what: &str, items: impl IntoIterator<Item = (K, &'a Pos)>) -> R
 where
     K: std::fmt::Display + Eq + std::hash::Hash,
 {
-    let mut seen: HashMap<K, &Pos> = HashMap::new();
+    use std::collections::hash_map::Entry;
+    let items = items.into_iter();
+    // Room for every key up front, and one hash per key (10,000 extensions are 10,000 keys).
+    let mut seen: HashMap<K, &Pos> = HashMap::with_capacity(items.size_hint().0);
     for (key, pos) in items {
-        if let Some(first) = seen.get(&key) {
-            return Err(at(pos, format!("{what} `{key}` is defined twice"))
-                .with_hint(format!("first defined at {}", first.location())));
+        match seen.entry(key) {
+            Entry::Occupied(first) => {
+                let key = first.key();
+                return Err(at(pos, format!("{what} `{key}` is defined twice"))
+                    .with_hint(format!("first defined at {}", first.get().location())));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(pos);
+            }
         }
-        seen.insert(key, pos);
     }
     Ok(())
 }
