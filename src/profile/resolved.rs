@@ -46,7 +46,8 @@ pub(crate) struct Index {
 impl Index {
     pub(crate) fn of(profile: &Profile) -> Index {
         fn first_index<'a>(keys: impl Iterator<Item = (&'a str, usize)>) -> HashMap<String, usize> {
-            let mut index = HashMap::new();
+            // Room for every key up front: a large profile's 100,000 extensions grow no table.
+            let mut index = HashMap::with_capacity(keys.size_hint().0);
             for (key, i) in keys {
                 index.entry(key.to_string()).or_insert(i);
             }
