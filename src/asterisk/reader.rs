@@ -660,7 +660,8 @@ fn read_ahead(
             directives: Vec::new(),
             comments: Vec::new(),
         },
-        vars: Vec::with_capacity(line_count),
+        // A variable at most per line but the headers': room for them all at once.
+        vars: Vec::with_capacity(line_count - headers),
         vars_ahead: Vec::new(),
         placeholder,
         text,
@@ -673,7 +674,7 @@ fn read_ahead(
         names: Names::default(),
         ahead: true,
         doubtful: false,
-        name_ids: Vec::with_capacity(line_count),
+        name_ids: Vec::with_capacity(line_count - headers),
     };
     let mut state = LineState::new(None);
     p.parse_lines(file, 0, lines, first_line, &mut state);
@@ -872,8 +873,8 @@ impl FileParser<'_> {
         };
         let outer_text = std::mem::replace(&mut self.text, Text::utf8_buffer(&bytes));
         let mut state = LineState::new(self.current);
-        // Most lines are variables: room for them all at once instead of growing by doubling
-        // (a half read ahead has a table of its own).
+        // Most lines but the headers are variables: room for them all at once instead of
+        // growing by doubling (a half read ahead has a table of its own).
         let line_count = source.line_count();
         match split {
             // The half read ahead takes names and values as ranges of the file's text (no copy
@@ -883,7 +884,7 @@ impl FileParser<'_> {
                 self.parse_halves(file, &bytes, at, line, line_count, &mut state);
             }
             _ => {
-                self.vars.reserve(line_count);
+                self.vars.reserve(line_count - headers);
                 self.parse_lines(file, depth, &bytes, 1, &mut state);
             }
         }
