@@ -469,6 +469,10 @@ impl Table {
     }
 
     /// The entries of slots `start..end`, which lie in one part (a run's do).
+    // Not inlined: inlined, it makes the closure of [`Variables::iter`] and
+    // [`Variables::entries`] too large for their `flat_map` to be inlined into the callers
+    // (10% more instructions on a 20,000-peer audit); a call per run costs next to nothing.
+    #[inline(never)]
     fn run(&self, start: u32, end: u32) -> &[Variable] {
         let (start, end) = (start as usize, end as usize);
         match start.checked_sub(self.first.len()) {
