@@ -82,7 +82,7 @@ pub fn parse(id: FileId, bytes: &[u8], mut out: ConfigFile) -> ConfigFile {
         ));
         out.sections[s].variables.push_own(table.len() - 1);
     }
-    let table = std::sync::Arc::new(table);
+    let table = std::sync::Arc::new(super::syntax::Table::from(table));
     for section in &mut out.sections {
         section.variables.set_table(&table);
     }

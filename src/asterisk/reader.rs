@@ -19,7 +19,7 @@ use super::shared_text::Text;
 use super::source::{Denied, FileId, Pos, SourceFile, SourceMap, Tree};
 use super::syntax::{
     Comment, ConfigFile, Diagnostic, DiagnosticCode, Dialect, Directive, DirectiveKind, FileKind,
-    Section, Severity, Variable, Variables,
+    Section, Severity, Table, Variable, Variables,
 };
 use crate::diag::{Error, Result};
 use std::collections::HashMap;
@@ -390,11 +390,12 @@ impl Loader {
         };
         let file = match kind.dialect() {
             Dialect::Asterisk => {
-                let placeholder = Arc::new(Vec::new());
+                let placeholder = Arc::new(Table::default());
                 let mut p = FileParser {
                     loader: self,
                     out,
                     vars: Vec::new(),
+                    vars_ahead: Vec::new(),
                     placeholder,
                     text: None,
                     index: SectionIndex::default(),
@@ -406,7 +407,10 @@ impl Loader {
                     name_ids: Vec::new(),
                 };
                 p.parse_file(id, 0);
-                let table = Arc::new(std::mem::take(&mut p.vars));
+                let table = Arc::new(Table::new(
+                    std::mem::take(&mut p.vars),
+                    std::mem::take(&mut p.vars_ahead),
+                ));
                 for section in &mut p.out.sections {
                     section.variables.set_table(&table);
                 }
@@ -639,7 +643,7 @@ fn read_ahead(
     file: FileId,
     kind: FileKind,
     text: Option<crate::asterisk::shared_text::TextBuffer>,
-    placeholder: Arc<Vec<Variable>>,
+    placeholder: Arc<Table>,
     lines: &[u8],
     first_line: u32,
 ) -> Ahead {
@@ -656,7 +660,9 @@ fn read_ahead(
             directives: Vec::new(),
             comments: Vec::new(),
         },
-        vars: Vec::with_capacity(line_count),
+        // A variable at most per line but the headers': room for them all at once.
+        vars: Vec::with_capacity(line_count - headers),
+        vars_ahead: Vec::new(),
         placeholder,
         text,
         index: SectionIndex {
@@ -668,7 +674,7 @@ fn read_ahead(
         names: Names::default(),
         ahead: true,
         doubtful: false,
-        name_ids: Vec::with_capacity(line_count),
+        name_ids: Vec::with_capacity(line_count - headers),
     };
     let mut state = LineState::new(None);
     p.parse_lines(file, 0, lines, first_line, &mut state);
@@ -690,8 +696,11 @@ struct FileParser<'l> {
     out: ConfigFile,
     /// The file's table of variables: sections refer to ranges of it ([`Variables`]).
     vars: Vec<Variable>,
+    /// The variables of a half read ahead, once joined: the table's slots from `vars.len()`
+    /// on ([`Table`]); nothing is read after them.
+    vars_ahead: Vec<Variable>,
     /// The table sections point at until the real one is finished.
-    placeholder: Arc<Vec<Variable>>,
+    placeholder: Arc<Table>,
     /// The file being read as text, when it is UTF-8: names and values are ranges of it.
     text: Option<crate::asterisk::shared_text::TextBuffer>,
     /// Sections by name.
@@ -809,6 +818,17 @@ impl FileParser<'_> {
         Text::from(String::from_utf8_lossy(bytes))
     }
 
+    /// Add `v` to the file's table; its slot.
+    fn push_var(&mut self, v: Variable) -> usize {
+        // The half read ahead, once joined, takes the slots after these.
+        debug_assert!(
+            self.vars_ahead.is_empty(),
+            "nothing is read after a half read ahead"
+        );
+        self.vars.push(v);
+        self.vars.len() - 1
+    }
+
     /// Add section `idx` (just pushed) to the name index.
     fn index_section(&mut self, idx: usize) {
         self.index.add(idx, &self.out.sections[idx].name);
@@ -838,8 +858,6 @@ impl FileParser<'_> {
         self.stack.push(file);
         let source = self.loader.sources.file(file);
         let bytes = source.bytes.clone();
-        // Most lines are variables: room for them all at once instead of growing by doubling.
-        self.vars.reserve(source.line_count());
         // And about one line in four or five starts a section.
         let headers = usize::from(bytes.first() == Some(&b'['))
             + memchr::memmem::find_iter(&bytes, b"\n[").count();
@@ -855,13 +873,20 @@ impl FileParser<'_> {
         };
         let outer_text = std::mem::replace(&mut self.text, Text::utf8_buffer(&bytes));
         let mut state = LineState::new(self.current);
+        // Most lines but the headers are variables: room for them all at once instead of
+        // growing by doubling (a half read ahead has a table of its own).
+        let line_count = source.line_count();
         match split {
             // The half read ahead takes names and values as ranges of the file's text (no copy
             // and no note about bytes that are not UTF-8): only a UTF-8 file is split.
             Some((at, line)) if self.text.is_some() => {
-                self.parse_halves(file, &bytes, at, line, &mut state);
+                self.vars.reserve(line as usize);
+                self.parse_halves(file, &bytes, at, line, line_count, &mut state);
             }
-            _ => self.parse_lines(file, depth, &bytes, 1, &mut state),
+            _ => {
+                self.vars.reserve(line_count - headers);
+                self.parse_lines(file, depth, &bytes, 1, &mut state);
+            }
         }
         if state.comment > 0 {
             if let Some(&opened) = state.nest.last() {
@@ -1014,6 +1039,7 @@ impl FileParser<'_> {
         bytes: &[u8],
         at: usize,
         line: u32,
+        line_count: usize,
         state: &mut LineState,
     ) {
         let spare = self.loader.sibling();
@@ -1036,6 +1062,7 @@ impl FileParser<'_> {
         if state.comment == 0 && ahead.is_some_and(|ahead| self.join_ahead(ahead, state)) {
             return;
         }
+        self.vars.reserve(line_count - line as usize + 1);
         self.parse_lines(file, 0, second, line, state);
     }
 
@@ -1098,7 +1125,9 @@ impl FileParser<'_> {
                 v.name = first.clone();
             }
         }
-        self.vars.extend(vars);
+        // The second part of the table, as it was written (see `Table`).
+        assert!(self.vars_ahead.is_empty(), "one half read ahead per file");
+        self.vars_ahead = vars;
         // The name index is not brought up to date: the half read ahead ends the top-level
         // file, and nothing looks sections up by name after its last line.
         let mut next_base = 0;
@@ -1675,9 +1704,7 @@ impl FileParser<'_> {
         }
         let (vs, ve) = strip_range(b, vstart, b.len());
         let value = self.text_of(&b[vs..ve]);
-        let slot = self.vars.len();
-        self.vars
-            .push(Variable::new(name, value, pos(ns), pos(vs).column, object));
+        let slot = self.push_var(Variable::new(name, value, pos(ns), pos(vs).column, object));
         if self.ahead {
             self.name_ids.push(name_id);
         }
@@ -1720,8 +1747,7 @@ impl FileParser<'_> {
         changed.name = old_name;
         changed.value = new_value;
         changed.appended_at.push(at);
-        let slot = self.vars.len();
-        self.vars.push(changed);
+        let slot = self.push_var(changed);
         self.out.sections[ci].variables.replace(target, slot);
     }
 }
@@ -2538,6 +2564,10 @@ mod tests {
                         Arc::ptr_eq(s.variables.table(), table),
                         "one table per file"
                     );
+                    // A slot finds the same entry the section's runs do, in either part.
+                    for e in s.variables.entries() {
+                        assert!(std::ptr::eq(&table[e.slot as usize], e.variable));
+                    }
                     out += &format!("section {:?} at {}\n", s.name, at(&s.name, bytes));
                 }
                 for v in table.iter() {
@@ -2563,10 +2593,34 @@ mod tests {
                 ("sip.conf".to_string(), Arc::from(sip)),
                 ("inc.conf".to_string(), Arc::from(&b"[inc]\nx=1\n"[..])),
             ];
-            let in_order = everything(&read(&files, usize::MAX));
+            let in_order = read(&files, usize::MAX);
             let before = HALVES_JOINED.with(|n| n.get());
-            let halves = everything(&read(&files, 0));
+            let halves = read(&files, 0);
             let joined = HALVES_JOINED.with(|n| n.get()) > before;
+            // Joined, the variables read ahead (those of the top file from the split on) stay
+            // the second part of the table, where they were written; otherwise there is none.
+            let table_of = |config: &Config| {
+                let file = &config.files[0];
+                (
+                    file.file,
+                    file.sections.first().map(|s| s.variables.table().clone()),
+                )
+            };
+            let (top, in_order_table) = table_of(&in_order);
+            let read_ahead = match (joined, super::super::split_point(sip, 0)) {
+                (true, Some(at)) => {
+                    let split_line = 1 + memchr::memchr_iter(b'\n', &sip[..at]).count() as u32;
+                    in_order_table.map_or(0, |t| {
+                        t.iter()
+                            .filter(|v| v.pos.file == top && v.pos.line >= split_line)
+                            .count()
+                    })
+                }
+                _ => 0,
+            };
+            let ahead_part = table_of(&halves).1.map_or(0, |t| t.part_lens().1);
+            assert_eq!(ahead_part, read_ahead, "the part read ahead of {sip:?}");
+            let (in_order, halves) = (everything(&in_order), everything(&halves));
             if in_order != halves {
                 let (a, b): (Vec<&str>, Vec<&str>) =
                     (in_order.lines().collect(), halves.lines().collect());

@@ -10,7 +10,7 @@ use super::{Located, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, Section, Table, Variable};
 use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -227,7 +227,7 @@ impl AclLines {
     fn shared(
         &mut self,
         by_slots: &mut FastMap<Box<[u32]>, Arc<Acl>>,
-        table: &[Variable],
+        table: &Table,
         cache: &mut AclCache,
     ) -> Arc<Acl> {
         if self.own {
@@ -255,7 +255,7 @@ impl AclLines {
     }
 
     /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
-    fn read(&self, table: &[Variable], cache: &mut AclCache) -> Acl {
+    fn read(&self, table: &Table, cache: &mut AclCache) -> Acl {
         let mut acl = Acl::default();
         for (&slot, role) in self.slots.iter().zip(&self.roles) {
             let v = &table[slot as usize];

@@ -16,7 +16,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section, Variable};
+use crate::asterisk::syntax::{ConfigFile, Section, Table, Variable};
 use serde::Serialize;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
@@ -151,7 +151,7 @@ pub struct SipPeer {
 /// `sendrpid`), [`NO_SLOT`] when none does.
 #[derive(Clone)]
 struct PeerOptions {
-    table: Arc<Vec<Variable>>,
+    table: Arc<Table>,
     md5secret: u32,
     remotesecret: u32,
     insecure: u32,
