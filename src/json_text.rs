@@ -120,9 +120,13 @@ pub fn push_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
 
 /// A whole number in decimal.
 pub fn push_number(buf: &mut Vec<u8>, n: impl Into<u64>) {
-    // Digits last first: `fmt`'s machinery costs more than the rest of a report's entry.
-    let mut n = n.into();
-    let mut digits = [0u8; 20];
+    buf.extend_from_slice(decimal(n.into(), &mut [0; 20]).as_bytes());
+}
+
+/// `n` in decimal, as `Display` writes it, in `digits`: without `fmt`'s machinery, which costs
+/// more than the rest of a report's entry or of a rendered line.
+pub fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
+    // Digits last first.
     let mut i = digits.len();
     loop {
         i -= 1;
@@ -132,7 +136,7 @@ pub fn push_number(buf: &mut Vec<u8>, n: impl Into<u64>) {
             break;
         }
     }
-    buf.extend_from_slice(&digits[i..]);
+    std::str::from_utf8(&digits[i..]).expect("ASCII digits")
 }
 
 /// Text every JSON writer's test writes: each control character, quotes, a backslash, a slash,

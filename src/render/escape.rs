@@ -115,18 +115,8 @@ pub fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<()
 
 /// `n` in decimal, as `Display` writes it, without the formatting machinery (a number is
 /// printed for most accounts and dialplan steps of a provider's files).
-fn write_decimal(out: &mut impl fmt::Write, mut n: usize) -> fmt::Result {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.write_str(std::str::from_utf8(&digits[start..]).unwrap_or_default())
+fn write_decimal(out: &mut impl fmt::Write, n: usize) -> fmt::Result {
+    out.write_str(crate::json_text::decimal(n as u64, &mut [0; 20]))
 }
 
 /// The syntax of the file being rendered.
