@@ -1037,7 +1037,8 @@ pub struct Comment {
 
 #[cfg(test)]
 mod tests {
-    use super::FileKind;
+    use super::{FileKind, Table, Variable};
+    use crate::asterisk::source::{FileId, Pos};
 
     #[test]
     fn kind_names_round_trip_and_match_json() {
@@ -1064,12 +1065,6 @@ mod tests {
         );
         assert_eq!(FileKind::from_name("sipp"), None);
     }
-}
-
-#[cfg(test)]
-mod table_tests {
-    use super::{Table, Variable};
-    use crate::asterisk::source::{FileId, Pos};
 
     fn var(line: u32) -> Variable {
         let name = format!("v{line}");
