@@ -1,6 +1,10 @@
 //! Thin binary: the command line ([`cli`]) parses arguments, hands them to the library and maps
 //! the outcome to an exit code.
 
+// glibc's AVX-512 `memcmp` is slow on short compares near unmapped pages (AMD Zen 4): the
+// binary brings its own (see the module). Linux with glibc only: nothing else is affected.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod byte_compare;
 mod cli;
 
 // mimalloc rather than the system allocator: reading and modelling a large tree, or rendering a
