@@ -101,7 +101,8 @@ impl Acl {
         cache: &mut AclCache,
     ) -> Acl {
         let mut acl = Acl::default();
-        for v in &section.variables {
+        // `iter()`, not `&section.variables` (boxed: an allocation and a dynamic call per line).
+        for v in section.variables.iter() {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
             if is(permit_names) {
                 acl.push_entries(v, true, cache);
