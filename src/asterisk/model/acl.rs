@@ -194,6 +194,9 @@ pub struct SharedAcls {
     /// Which ACL (if any) each option name is part of, worked out once per name: comparing
     /// every option name of every object with six ACL names was an eighth of a large audit.
     kinds: NameMemo<AclKind>,
+    /// The ACL lines (slot, kind) of each run inherited from a template, by its first slot,
+    /// with its end slot: the sections on a template sort its lines once, not once each.
+    run_lines: FastMap<u32, (u32, Box<[(u32, AclKind)]>)>,
 }
 
 /// The ACL lines of one section: their table slots (what identifies the ACL) and roles.
@@ -257,7 +260,11 @@ impl AclLines {
 
     /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
     fn read(&self, table: &Table, cache: &mut AclCache) -> Acl {
-        let mut acl = Acl::default();
+        // A line is usually one entry: room for them all at once (not grown from 0, 4, 8).
+        let mut acl = Acl {
+            rules: Vec::with_capacity(self.slots.len()),
+            named: Vec::new(),
+        };
         for (&slot, role) in self.slots.iter().zip(&self.roles) {
             let v = &table[slot as usize];
             match role {
@@ -306,24 +313,42 @@ impl SharedAcls {
     /// The signalling and the contact ACL of `section` (see [`Acl::signalling`] and
     /// [`Acl::contact`]), its lines sorted into the two in one pass.
     pub fn of(&mut self, section: &Section) -> (Arc<Acl>, Arc<Acl>) {
-        self.signalling_lines.clear();
-        self.contact_lines.clear();
-        for e in section.variables.entries() {
-            let name = &e.variable.name;
-            let kind = self.kinds.get_or_insert_with(name, || {
-                if let Some(role) = SIGNALLING.role(name) {
-                    AclKind::Signalling(role)
-                } else if let Some(role) = CONTACT.role(name) {
-                    AclKind::Contact(role)
-                } else {
-                    AclKind::Neither
+        let Self {
+            signalling_lines,
+            contact_lines,
+            kinds,
+            run_lines,
+            ..
+        } = self;
+        signalling_lines.clear();
+        contact_lines.clear();
+        let mut push = |slot, kind, own| match kind {
+            AclKind::Signalling(role) => signalling_lines.push(slot, role, own),
+            AclKind::Contact(role) => contact_lines.push(slot, role, own),
+            AclKind::Neither => {}
+        };
+        for run in section.variables.runs() {
+            if run.inherited_from.is_none() {
+                for e in run.entries() {
+                    push(e.slot, kind_of(kinds, &e.variable.name), true);
                 }
-            });
-            let own = e.inherited_from.is_none();
-            match kind {
-                AclKind::Signalling(role) => self.signalling_lines.push(e.slot, role, own),
-                AclKind::Contact(role) => self.contact_lines.push(e.slot, role, own),
-                AclKind::Neither => {}
+                continue;
+            }
+            // A run from the same slot with another end (a template extended between two
+            // sections' headers) replaces the one remembered.
+            let (end, lines) = run_lines
+                .entry(run.start)
+                .or_insert_with(|| (u32::MAX, Box::default()));
+            if *end != run.end {
+                *end = run.end;
+                *lines = run
+                    .entries()
+                    .map(|e| (e.slot, kind_of(kinds, &e.variable.name)))
+                    .filter(|(_, kind)| *kind != AclKind::Neither)
+                    .collect();
+            }
+            for &(slot, kind) in lines.iter() {
+                push(slot, kind, false);
             }
         }
         let table = section.variables.table();
@@ -335,6 +360,19 @@ impl SharedAcls {
             .shared(&mut self.contact, table, &mut self.entries);
         (signalling, contact)
     }
+}
+
+/// The ACL option `name` is part of (see [`SharedAcls::kinds`]).
+fn kind_of(kinds: &mut NameMemo<AclKind>, name: &Text) -> AclKind {
+    kinds.get_or_insert_with(name, || {
+        if let Some(role) = SIGNALLING.role(name) {
+            AclKind::Signalling(role)
+        } else if let Some(role) = CONTACT.role(name) {
+            AclKind::Contact(role)
+        } else {
+            AclKind::Neither
+        }
+    })
 }
 
 /// Serialise a shared ACL as the ACL itself (what a model dump shows).
@@ -483,4 +521,38 @@ pub fn build_named(file_index: usize, file: &ConfigFile) -> Vec<NamedAcl> {
             acl: Acl::signalling(s, &mut cache),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shared ACLs (a template's lines sorted once per run, remembered across sections)
+    /// are the ACLs read from each section on its own, also when a base's run grows.
+    #[test]
+    fn shared_acls_are_the_acls_read_alone() {
+        let text = b"[t](!)\ndeny=0.0.0.0/0.0.0.0\nnat=no\ncontact_deny=::/0\nacl=office\n\
+            [u](!)\npermit=10.0.0.0/8,1.2.3.4\ncontactpermit=192.168.0.0/16\n\
+            [a](t)\npermit=10.0.0.0/8\ncontact_permit=10.0.0.0/8\n[b](t)\n[p]\ndeny=10.0.0.0/8\n\
+            [q](p)\n[p](+)\npermit=172.16.0.0/12\n[c](t,u)\ndeny=x.x.x.x\n\
+            [d](u,t)\n[r](p)\n[f](t)\ncontact_acl=lan\n[g](u)\n[s](p)\n"
+            .to_vec();
+        let config = crate::asterisk::load_texts("mem", vec![("sip.conf".to_string(), text)]);
+        let file = &config.files[0];
+        let mut shared = SharedAcls::default();
+        for _ in 0..2 {
+            for s in file.live_sections() {
+                let (signalling, contact) = shared.of(s);
+                let mut cache = AclCache::default();
+                assert_eq!(*signalling, Acl::signalling(s, &mut cache), "[{}]", s.name);
+                assert_eq!(*contact, Acl::contact(s, &mut cache), "[{}]", s.name);
+            }
+        }
+        // `[p](+)` made p's run longer between q and r: one start, two ends.
+        let mut rules = |name| shared.of(file.section(name).unwrap()).0.rules.len();
+        assert_eq!(
+            (rules("q"), rules("r"), rules("q"), rules("s")),
+            (1, 2, 1, 2)
+        );
+    }
 }
