@@ -196,8 +196,11 @@ pub struct SharedAcls {
     kinds: NameMemo<AclKind>,
     /// The ACL lines (slot, kind) of each run inherited from a template, by its first slot,
     /// with its end slot: the sections on a template sort its lines once, not once each.
-    run_lines: FastMap<u32, (u32, Box<[(u32, AclKind)]>)>,
+    run_lines: FastMap<u32, (u32, RunAclLines)>,
 }
+
+/// The ACL lines of a run: (slot, kind), in order.
+type RunAclLines = Box<[(u32, AclKind)]>;
 
 /// The ACL lines of one section: their table slots (what identifies the ACL) and roles.
 #[derive(Default)]
