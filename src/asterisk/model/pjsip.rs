@@ -1162,7 +1162,7 @@ impl<const N: usize> Lines<'_, N> {
     fn list(&self, at: usize) -> Vec<Located<Text>> {
         match self.last[at] {
             None => Vec::new(),
-            Some(v) if !self.several[at] => super::values::list_items(v).collect(),
+            Some(v) if !self.several[at] => super::values::list_items_of(v),
             Some(_) => list_option(self.section, self.names[at]),
         }
     }
