@@ -609,7 +609,7 @@ impl Variables {
     /// The runs of lines, in order: each a stretch of the table inherited whole from one base
     /// (or the section's own lines). Sections on one template share its runs, so work on a run
     /// can be done once for all of them.
-    pub fn runs(&self) -> impl Iterator<Item = RunLines<'_>> + use<'_> {
+    pub fn runs(&self) -> impl DoubleEndedIterator<Item = RunLines<'_>> + use<'_> {
         self.runs.iter().map(|r| RunLines {
             start: r.start,
             end: r.end,
