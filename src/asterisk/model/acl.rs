@@ -132,7 +132,13 @@ impl Acl {
         if v.value.is_empty() {
             return;
         }
-        for (negated, target) in cache.entries(&v.value) {
+        self.push_parsed(v, permit, cache.entries(&v.value));
+    }
+
+    /// Append the entries of one `permit`/`deny` line, already parsed (see
+    /// [`Acl::push_entries`]).
+    fn push_parsed(&mut self, v: &Variable, permit: bool, entries: &[(bool, AclTarget)]) {
+        for (negated, target) in entries {
             self.rules.push(AclRule {
                 permit,
                 target: target.clone(),
@@ -207,6 +213,8 @@ type RunAclLines = Box<[(u32, AclKind)]>;
 struct AclLines {
     slots: Vec<u32>,
     roles: Vec<AclRole>,
+    /// Whether each line is the section's own (not inherited).
+    own_lines: Vec<bool>,
     /// Some line is the section's own (not inherited).
     own: bool,
     /// The lines of the last shared ACL and the ACL: consecutive sections on one template
@@ -218,12 +226,14 @@ impl AclLines {
     fn clear(&mut self) {
         self.slots.clear();
         self.roles.clear();
+        self.own_lines.clear();
         self.own = false;
     }
 
     fn push(&mut self, slot: u32, role: AclRole, own: bool) {
         self.slots.push(slot);
         self.roles.push(role);
+        self.own_lines.push(own);
         self.own |= own;
     }
 
@@ -268,13 +278,27 @@ impl AclLines {
             rules: Vec::with_capacity(self.slots.len()),
             named: Vec::new(),
         };
-        for (&slot, role) in self.slots.iter().zip(&self.roles) {
+        for ((&slot, &role), &own) in self.slots.iter().zip(&self.roles).zip(&self.own_lines) {
             let v = &table[slot as usize];
-            match role {
-                AclRole::Permit => acl.push_entries(v, true, cache),
-                AclRole::Deny => acl.push_entries(v, false, cache),
-                AclRole::Named => acl.named.extend(super::values::list_items(v)),
+            let permit = match role {
+                AclRole::Permit => true,
+                AclRole::Deny => false,
+                AclRole::Named => {
+                    acl.named.extend(super::values::list_items(v));
+                    continue;
+                }
+            };
+            if v.value.is_empty() {
+                continue;
             }
+            // A template's line (the same slot in every section on it) is found by its slot,
+            // without hashing its value (what [`Acl::push_entries`] does).
+            let entries = if own {
+                cache.entries(&v.value)
+            } else {
+                cache.entries_of_slot(slot, &v.value)
+            };
+            acl.push_parsed(v, permit, entries);
         }
         acl
     }
@@ -388,15 +412,34 @@ pub fn serialize_shared<S: serde::Serializer>(acl: &Arc<Acl>, s: S) -> Result<S:
 #[derive(Debug, Default)]
 pub struct AclCache {
     parsed: FastMap<Text, Box<[(bool, AclTarget)]>>,
+    /// The entries of lines inherited from templates, by table slot (the cache of a
+    /// [`SharedAcls`], whose slots are one file's).
+    by_slot: FastMap<u32, Box<[(bool, AclTarget)]>>,
 }
 
 impl AclCache {
     /// The (negated, target) entries of a permit/deny value (see [`Acl::push_entries`]).
     fn entries(&mut self, value: &Text) -> &[(bool, AclTarget)] {
-        self.parsed
-            .entry(value.clone())
-            .or_insert_with(|| value.split(',').map(parse_permit_item).collect())
+        parsed_entries(&mut self.parsed, value)
     }
+
+    /// [`AclCache::entries`] of the line at table slot `slot`, whose value is `value`.
+    fn entries_of_slot(&mut self, slot: u32, value: &Text) -> &[(bool, AclTarget)] {
+        let Self { parsed, by_slot } = self;
+        by_slot
+            .entry(slot)
+            .or_insert_with(|| parsed_entries(parsed, value).into())
+    }
+}
+
+/// The entries of a permit/deny value, parsed once per value.
+fn parsed_entries<'c>(
+    parsed: &'c mut FastMap<Text, Box<[(bool, AclTarget)]>>,
+    value: &Text,
+) -> &'c [(bool, AclTarget)] {
+    parsed
+        .entry(value.clone())
+        .or_insert_with(|| value.split(',').map(parse_permit_item).collect())
 }
 
 /// One item of a permit/deny value: a network, or what the ACL parser refuses.
