@@ -515,6 +515,30 @@ pub struct Entry<'a> {
     pub inherited_from: Option<&'a Text>,
 }
 
+/// One run of a section's lines ([`Variables::runs`]): table slots `start..end`.
+#[derive(Clone, Copy, Debug)]
+pub struct RunLines<'a> {
+    pub start: u32,
+    pub end: u32,
+    /// The base section the run was inherited from (`None`: the section's own lines).
+    pub inherited_from: Option<&'a Text>,
+    pub variables: &'a [Variable],
+}
+
+impl<'a> RunLines<'a> {
+    /// The run's lines as [`Entry`]s (what [`Variables::entries`] yields for them).
+    pub fn entries(self) -> impl Iterator<Item = Entry<'a>> + use<'a> {
+        self.variables
+            .iter()
+            .zip(self.start..self.end)
+            .map(move |(variable, slot)| Entry {
+                slot,
+                variable,
+                inherited_from: self.inherited_from,
+            })
+    }
+}
+
 impl Variables {
     /// Variables in a table of their own, in order (none inherited).
     pub fn from_vec(vars: Vec<Variable>) -> Variables {
@@ -579,6 +603,18 @@ impl Variables {
                     variable,
                     inherited_from: r.from.as_ref(),
                 })
+        })
+    }
+
+    /// The runs of lines, in order: each a stretch of the table inherited whole from one base
+    /// (or the section's own lines). Sections on one template share its runs, so work on a run
+    /// can be done once for all of them.
+    pub fn runs(&self) -> impl DoubleEndedIterator<Item = RunLines<'_>> + use<'_> {
+        self.runs.iter().map(|r| RunLines {
+            start: r.start,
+            end: r.end,
+            inherited_from: r.from.as_ref(),
+            variables: self.table.run(r.start, r.end),
         })
     }
 

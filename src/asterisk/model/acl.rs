@@ -101,7 +101,8 @@ impl Acl {
         cache: &mut AclCache,
     ) -> Acl {
         let mut acl = Acl::default();
-        for v in &section.variables {
+        // `iter()`, not `&section.variables` (boxed: an allocation and a dynamic call per line).
+        for v in section.variables.iter() {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
             if is(permit_names) {
                 acl.push_entries(v, true, cache);
@@ -131,7 +132,13 @@ impl Acl {
         if v.value.is_empty() {
             return;
         }
-        for (negated, target) in cache.entries(&v.value) {
+        self.push_parsed(v, permit, cache.entries(&v.value));
+    }
+
+    /// Append the entries of one `permit`/`deny` line, already parsed (see
+    /// [`Acl::push_entries`]).
+    fn push_parsed(&mut self, v: &Variable, permit: bool, entries: &[(bool, AclTarget)]) {
+        for (negated, target) in entries {
             self.rules.push(AclRule {
                 permit,
                 target: target.clone(),
@@ -193,13 +200,21 @@ pub struct SharedAcls {
     /// Which ACL (if any) each option name is part of, worked out once per name: comparing
     /// every option name of every object with six ACL names was an eighth of a large audit.
     kinds: NameMemo<AclKind>,
+    /// The ACL lines (slot, kind) of each run inherited from a template, by its first slot,
+    /// with its end slot: the sections on a template sort its lines once, not once each.
+    run_lines: FastMap<u32, (u32, RunAclLines)>,
 }
+
+/// The ACL lines of a run: (slot, kind), in order.
+type RunAclLines = Box<[(u32, AclKind)]>;
 
 /// The ACL lines of one section: their table slots (what identifies the ACL) and roles.
 #[derive(Default)]
 struct AclLines {
     slots: Vec<u32>,
     roles: Vec<AclRole>,
+    /// Whether each line is the section's own (not inherited).
+    own_lines: Vec<bool>,
     /// Some line is the section's own (not inherited).
     own: bool,
     /// The lines of the last shared ACL and the ACL: consecutive sections on one template
@@ -211,12 +226,14 @@ impl AclLines {
     fn clear(&mut self) {
         self.slots.clear();
         self.roles.clear();
+        self.own_lines.clear();
         self.own = false;
     }
 
     fn push(&mut self, slot: u32, role: AclRole, own: bool) {
         self.slots.push(slot);
         self.roles.push(role);
+        self.own_lines.push(own);
         self.own |= own;
     }
 
@@ -256,14 +273,32 @@ impl AclLines {
 
     /// The ACL these lines of `table` make, in order (what [`Acl::from_section`] reads).
     fn read(&self, table: &Table, cache: &mut AclCache) -> Acl {
-        let mut acl = Acl::default();
-        for (&slot, role) in self.slots.iter().zip(&self.roles) {
+        // A line is usually one entry: room for them all at once (not grown from 0, 4, 8).
+        let mut acl = Acl {
+            rules: Vec::with_capacity(self.slots.len()),
+            named: Vec::new(),
+        };
+        for ((&slot, &role), &own) in self.slots.iter().zip(&self.roles).zip(&self.own_lines) {
             let v = &table[slot as usize];
-            match role {
-                AclRole::Permit => acl.push_entries(v, true, cache),
-                AclRole::Deny => acl.push_entries(v, false, cache),
-                AclRole::Named => acl.named.extend(super::values::list_items(v)),
+            let permit = match role {
+                AclRole::Permit => true,
+                AclRole::Deny => false,
+                AclRole::Named => {
+                    acl.named.extend(super::values::list_items(v));
+                    continue;
+                }
+            };
+            if v.value.is_empty() {
+                continue;
             }
+            // A template's line (the same slot in every section on it) is found by its slot,
+            // without hashing its value (what [`Acl::push_entries`] does).
+            let entries = if own {
+                cache.entries(&v.value)
+            } else {
+                cache.entries_of_slot(slot, &v.value)
+            };
+            acl.push_parsed(v, permit, entries);
         }
         acl
     }
@@ -305,24 +340,42 @@ impl SharedAcls {
     /// The signalling and the contact ACL of `section` (see [`Acl::signalling`] and
     /// [`Acl::contact`]), its lines sorted into the two in one pass.
     pub fn of(&mut self, section: &Section) -> (Arc<Acl>, Arc<Acl>) {
-        self.signalling_lines.clear();
-        self.contact_lines.clear();
-        for e in section.variables.entries() {
-            let name = &e.variable.name;
-            let kind = self.kinds.get_or_insert_with(name, || {
-                if let Some(role) = SIGNALLING.role(name) {
-                    AclKind::Signalling(role)
-                } else if let Some(role) = CONTACT.role(name) {
-                    AclKind::Contact(role)
-                } else {
-                    AclKind::Neither
+        let Self {
+            signalling_lines,
+            contact_lines,
+            kinds,
+            run_lines,
+            ..
+        } = self;
+        signalling_lines.clear();
+        contact_lines.clear();
+        let mut push = |slot, kind, own| match kind {
+            AclKind::Signalling(role) => signalling_lines.push(slot, role, own),
+            AclKind::Contact(role) => contact_lines.push(slot, role, own),
+            AclKind::Neither => {}
+        };
+        for run in section.variables.runs() {
+            if run.inherited_from.is_none() {
+                for e in run.entries() {
+                    push(e.slot, kind_of(kinds, &e.variable.name), true);
                 }
-            });
-            let own = e.inherited_from.is_none();
-            match kind {
-                AclKind::Signalling(role) => self.signalling_lines.push(e.slot, role, own),
-                AclKind::Contact(role) => self.contact_lines.push(e.slot, role, own),
-                AclKind::Neither => {}
+                continue;
+            }
+            // A run from the same slot with another end (a template extended between two
+            // sections' headers) replaces the one remembered.
+            let (end, lines) = run_lines
+                .entry(run.start)
+                .or_insert_with(|| (u32::MAX, Box::default()));
+            if *end != run.end {
+                *end = run.end;
+                *lines = run
+                    .entries()
+                    .map(|e| (e.slot, kind_of(kinds, &e.variable.name)))
+                    .filter(|(_, kind)| *kind != AclKind::Neither)
+                    .collect();
+            }
+            for &(slot, kind) in lines.iter() {
+                push(slot, kind, false);
             }
         }
         let table = section.variables.table();
@@ -336,6 +389,19 @@ impl SharedAcls {
     }
 }
 
+/// The ACL option `name` is part of (see [`SharedAcls::kinds`]).
+fn kind_of(kinds: &mut NameMemo<AclKind>, name: &Text) -> AclKind {
+    kinds.get_or_insert_with(name, || {
+        if let Some(role) = SIGNALLING.role(name) {
+            AclKind::Signalling(role)
+        } else if let Some(role) = CONTACT.role(name) {
+            AclKind::Contact(role)
+        } else {
+            AclKind::Neither
+        }
+    })
+}
+
 /// Serialise a shared ACL as the ACL itself (what a model dump shows).
 pub fn serialize_shared<S: serde::Serializer>(acl: &Arc<Acl>, s: S) -> Result<S::Ok, S::Error> {
     acl.as_ref().serialize(s)
@@ -346,15 +412,34 @@ pub fn serialize_shared<S: serde::Serializer>(acl: &Arc<Acl>, s: S) -> Result<S:
 #[derive(Debug, Default)]
 pub struct AclCache {
     parsed: FastMap<Text, Box<[(bool, AclTarget)]>>,
+    /// The entries of lines inherited from templates, by table slot (the cache of a
+    /// [`SharedAcls`], whose slots are one file's).
+    by_slot: FastMap<u32, Box<[(bool, AclTarget)]>>,
 }
 
 impl AclCache {
     /// The (negated, target) entries of a permit/deny value (see [`Acl::push_entries`]).
     fn entries(&mut self, value: &Text) -> &[(bool, AclTarget)] {
-        self.parsed
-            .entry(value.clone())
-            .or_insert_with(|| value.split(',').map(parse_permit_item).collect())
+        parsed_entries(&mut self.parsed, value)
     }
+
+    /// [`AclCache::entries`] of the line at table slot `slot`, whose value is `value`.
+    fn entries_of_slot(&mut self, slot: u32, value: &Text) -> &[(bool, AclTarget)] {
+        let Self { parsed, by_slot } = self;
+        by_slot
+            .entry(slot)
+            .or_insert_with(|| parsed_entries(parsed, value).into())
+    }
+}
+
+/// The entries of a permit/deny value, parsed once per value.
+fn parsed_entries<'c>(
+    parsed: &'c mut FastMap<Text, Box<[(bool, AclTarget)]>>,
+    value: &Text,
+) -> &'c [(bool, AclTarget)] {
+    parsed
+        .entry(value.clone())
+        .or_insert_with(|| value.split(',').map(parse_permit_item).collect())
 }
 
 /// One item of a permit/deny value: a network, or what the ACL parser refuses.
@@ -482,4 +567,38 @@ pub fn build_named(file_index: usize, file: &ConfigFile) -> Vec<NamedAcl> {
             acl: Acl::signalling(s, &mut cache),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shared ACLs (a template's lines sorted once per run, remembered across sections)
+    /// are the ACLs read from each section on its own, also when a base's run grows.
+    #[test]
+    fn shared_acls_are_the_acls_read_alone() {
+        let text = b"[t](!)\ndeny=0.0.0.0/0.0.0.0\nnat=no\ncontact_deny=::/0\nacl=office\n\
+            [u](!)\npermit=10.0.0.0/8,1.2.3.4\ncontactpermit=192.168.0.0/16\n\
+            [a](t)\npermit=10.0.0.0/8\ncontact_permit=10.0.0.0/8\n[b](t)\n[p]\ndeny=10.0.0.0/8\n\
+            [q](p)\n[p](+)\npermit=172.16.0.0/12\n[c](t,u)\ndeny=x.x.x.x\n\
+            [d](u,t)\n[r](p)\n[f](t)\ncontact_acl=lan\n[g](u)\n[s](p)\n"
+            .to_vec();
+        let config = crate::asterisk::load_texts("mem", vec![("sip.conf".to_string(), text)]);
+        let file = &config.files[0];
+        let mut shared = SharedAcls::default();
+        for _ in 0..2 {
+            for s in file.live_sections() {
+                let (signalling, contact) = shared.of(s);
+                let mut cache = AclCache::default();
+                assert_eq!(*signalling, Acl::signalling(s, &mut cache), "[{}]", s.name);
+                assert_eq!(*contact, Acl::contact(s, &mut cache), "[{}]", s.name);
+            }
+        }
+        // `[p](+)` made p's run longer between q and r: one start, two ends.
+        let mut rules = |name| shared.of(file.section(name).unwrap()).0.rules.len();
+        assert_eq!(
+            (rules("q"), rules("r"), rules("q"), rules("s")),
+            (1, 2, 1, 2)
+        );
+    }
 }

@@ -20,7 +20,7 @@ use super::values::{HostShape, PortRule, ast_false, ast_true, host_shape, numeri
 use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{PerSlot, Section, Variable};
+use crate::asterisk::syntax::{Entry, PerSlot, Section, Variable, Variables};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -649,6 +649,9 @@ pub struct SectionChecker {
     /// Whether a rule (by its index in [`OPTIONS`]) refuses a value: the same `permit=` written
     /// in every endpoint is parsed once.
     refusals: ValueMemo<bool>,
+    /// Inherited runs of lines none of which is refused, by their first slot: (end slot, scope
+    /// index, clean). A template's lines are then skipped in one step per section.
+    clean_runs: PerSlot<(u32, u32, bool)>,
 }
 
 /// A rule's index in [`OPTIONS`].
@@ -664,6 +667,7 @@ impl SectionChecker {
             scopes: Vec::new(),
             verdicts: PerSlot::default(),
             refusals: ValueMemo::default(),
+            clean_runs: PerSlot::default(),
         }
     }
 
@@ -698,52 +702,99 @@ impl SectionChecker {
             scopes,
             verdicts,
             refusals,
+            clean_runs,
             ..
         } = self;
-        let rules = &mut scopes[at].2;
-        for e in section.variables.entries() {
-            let v = e.variable;
-            // Most lines are options the table does not hold: their name says so.
-            let Some(rule) = rules.get_or_insert_with(&v.name, || rule_for(driver, scope, &v.name))
-            else {
-                continue;
-            };
-            let mut refused_here = || {
-                refusals.get_or_insert_with(rule_index(rule), &v.value, || {
-                    refusal(rule.parser, v).is_some()
-                })
-            };
-            let (first_scope, remembered) =
-                *verdicts
-                    .get_or_insert_with(&section.variables, &e, || (at as u32, refused_here()));
-            let refused = if first_scope as usize == at {
-                remembered
-            } else {
-                refused_here()
-            };
-            if !refused {
-                continue;
+        let mut lines = LineVerdicts {
+            driver,
+            scope,
+            at,
+            rules: &mut scopes[at].2,
+            verdicts,
+            refusals,
+        };
+        for run in section.variables.runs() {
+            // A run inherited from a template is the same lines in every section on it: when
+            // none of them is refused (the usual case), it has nothing to report, in any of
+            // those sections, and is skipped whole.
+            if run.inherited_from.is_some() {
+                if let Some(first) = run.entries().next() {
+                    let (end, scope_at, clean) =
+                        *clean_runs.get_or_insert_with(&section.variables, &first, || {
+                            let clean = run
+                                .entries()
+                                .all(|e| lines.refused(&section.variables, &e).is_none());
+                            (run.end, at as u32, clean)
+                        });
+                    if clean && end == run.end && scope_at as usize == at {
+                        continue;
+                    }
+                }
             }
-            let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
-            if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
-                continue;
-            }
-            if let Some(reason) = refusal(rule.parser, v) {
-                out.push(RefusedValue {
-                    driver,
-                    section: section.name.to_string(),
-                    object_type: object_type.map(str::to_string),
-                    option: v.name.to_string(),
-                    value: v.value.clone(),
-                    pos: v.value_pos(),
-                    reason,
-                    effect: rule.effect,
-                    loss: rule.loss,
-                    expects: rule.expects,
-                    parsed_by: rule.parsed_by,
-                });
+            for e in run.entries() {
+                let v = e.variable;
+                let Some(rule) = lines.refused(&section.variables, &e) else {
+                    continue;
+                };
+                let drops = matches!(rule.effect, Effect::ObjectDropped | Effect::ModuleNotLoaded);
+                if !drops && section.get(&v.name).is_some_and(|last| last.pos != v.pos) {
+                    continue;
+                }
+                if let Some(reason) = refusal(rule.parser, v) {
+                    out.push(RefusedValue {
+                        driver,
+                        section: section.name.to_string(),
+                        object_type: object_type.map(str::to_string),
+                        option: v.name.to_string(),
+                        value: v.value.clone(),
+                        pos: v.value_pos(),
+                        reason,
+                        effect: rule.effect,
+                        loss: rule.loss,
+                        expects: rule.expects,
+                        parsed_by: rule.parsed_by,
+                    });
+                }
             }
         }
+    }
+}
+
+/// Whether lines are refused in one scope, with the checker's memos.
+struct LineVerdicts<'c> {
+    driver: Driver,
+    scope: Scope<'c>,
+    /// The scope's index in [`SectionChecker::scopes`].
+    at: usize,
+    rules: &'c mut NameMemo<Option<&'static OptionRule>>,
+    verdicts: &'c mut PerSlot<(u32, bool)>,
+    refusals: &'c mut ValueMemo<bool>,
+}
+
+impl LineVerdicts<'_> {
+    /// The rule that refuses the line `e` of `variables`, if one does.
+    fn refused(&mut self, variables: &Variables, e: &Entry<'_>) -> Option<&'static OptionRule> {
+        let (driver, scope, at) = (self.driver, self.scope, self.at);
+        let v = e.variable;
+        // Most lines are options the table does not hold: their name says so.
+        let rule = self
+            .rules
+            .get_or_insert_with(&v.name, || rule_for(driver, scope, &v.name))?;
+        let refusals = &mut *self.refusals;
+        let mut refused_here = || {
+            refusals.get_or_insert_with(rule_index(rule), &v.value, || {
+                refusal(rule.parser, v).is_some()
+            })
+        };
+        let (first_scope, remembered) = *self
+            .verdicts
+            .get_or_insert_with(variables, e, || (at as u32, refused_here()));
+        let refused = if first_scope as usize == at {
+            remembered
+        } else {
+            refused_here()
+        };
+        refused.then_some(rule)
     }
 }
 
@@ -1015,6 +1066,51 @@ mod tests {
         assert!(!got.contains(&("b".to_string(), "qualify".to_string())));
         assert!(got.contains(&("a".to_string(), "qualify".to_string())));
         assert!(got.contains(&("c".to_string(), "qualify".to_string())));
+    }
+
+    /// Skipping a template's clean runs whole (remembered across sections) reports exactly
+    /// what checking every line of every section on its own does: clean and refused
+    /// templates, a template read in two scopes, and overrides.
+    #[test]
+    fn skipped_clean_runs_report_what_every_line_does() {
+        let text = b"[clean](!)\ntype=endpoint\ndirect_media=no\ndeny=0.0.0.0/0.0.0.0\n\
+            [bad](!)\ntype=endpoint\ndirect_media=maybe\npermit=pbx.example.com\n\
+            [a](clean)\npermit=10.0.0.0/8\n[b](bad)\ndirect_media=yes\n[c](clean,bad)\n\
+            [d](clean)\nidentify_by=phone\n[clean](+)\ncontact_deny=x.x.x.x\n\
+            [e](clean)\n[f](clean)\ndirect_media=sure\n[g](bad)\n[h](clean)\n"
+            .to_vec();
+        let config = crate::asterisk::load_texts("mem", vec![("pjsip.conf".to_string(), text)]);
+        let file = &config.files[0];
+        let show = |out: &[RefusedValue]| -> Vec<String> {
+            out.iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {} {:?} {:?}",
+                        r.section, r.option, r.value, r.pos, r.effect
+                    )
+                })
+                .collect()
+        };
+        // Each section read as an endpoint and then as an aor (another scope, same lines).
+        let mut checker = SectionChecker::new(Driver::Pjsip);
+        let (mut shared, mut alone) = (Vec::new(), Vec::new());
+        for _ in 0..2 {
+            for s in file.live_sections() {
+                for ty in ["endpoint", "aor"] {
+                    checker.check(Scope::Pjsip(ty), s, Some(ty), &mut shared);
+                    check_section(Driver::Pjsip, Scope::Pjsip(ty), s, Some(ty), &mut alone);
+                }
+            }
+        }
+        assert_eq!(show(&shared), show(&alone));
+        let got = show(&shared);
+        assert!(
+            got.iter()
+                .any(|r| r.starts_with("b permit pbx.example.com"))
+        );
+        assert!(got.iter().any(|r| r.starts_with("f direct_media sure")));
+        assert!(!got.iter().any(|r| r.starts_with("a ")));
+        assert!(!got.iter().any(|r| r.starts_with("b direct_media")));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::asterisk::secret::Secret;
 use crate::asterisk::shared_text::Text;
 use crate::asterisk::source::Pos;
-use crate::asterisk::syntax::{ConfigFile, Section};
+use crate::asterisk::syntax::{ConfigFile, RunLines, Section, Variable};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -659,6 +659,7 @@ fn read_part<'f>(
         refused_values: Vec::new(),
     };
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
+    let mut template_runs = FastMap::default();
     for (i, s) in file.sections[range.clone()]
         .iter()
         .enumerate()
@@ -671,7 +672,7 @@ fn read_part<'f>(
             file: file_index as u32,
             section: i as u32,
         };
-        let Some(ty) = s.get("type") else {
+        let Some(ty) = type_line(s, &mut template_runs) else {
             part.untyped_sections.push(super::sip::IgnoredSection {
                 name: s.name.to_string(),
                 pos: s.pos,
@@ -710,27 +711,43 @@ fn read_part<'f>(
         let kind: &str = kind.as_str();
         let mut dropped = file_invalid.then_some(Dropped::FileInvalid);
         if *checked {
-            for v in &s.variables {
-                if v.name.eq_ignore_ascii_case("type") {
+            for run in s.variables.runs() {
+                // A template's run known to hold no unknown option for this type is skipped.
+                let mut template = (run.inherited_from.is_some())
+                    .then(|| TemplateRun::of(&mut template_runs, run));
+                if template
+                    .as_ref()
+                    .is_some_and(|t| t.known_for == Some(type_id as u32))
+                {
                     continue;
                 }
-                let unknown = unknown_names.get_or_insert_with(&v.name, || {
-                    options
-                        .unknown(kind, &v.name, opts.asterisk_version)
-                        .is_some()
-                });
-                if !unknown {
-                    continue;
-                }
-                if let Some(known_since) = options.unknown(kind, &v.name, opts.asterisk_version) {
-                    part.unknown_options.push(UnknownOption {
-                        object_type: kind.to_string(),
-                        id: s.name.to_string(),
-                        option: v.name.to_string(),
-                        pos: v.pos,
-                        known_since,
+                let mut known = true;
+                for v in run.variables {
+                    // `type` itself is never unknown: the memo answers that too, once per name.
+                    let unknown = unknown_names.get_or_insert_with(&v.name, || {
+                        !v.name.eq_ignore_ascii_case("type")
+                            && options
+                                .unknown(kind, &v.name, opts.asterisk_version)
+                                .is_some()
                     });
-                    dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
+                    if !unknown {
+                        continue;
+                    }
+                    known = false;
+                    if let Some(known_since) = options.unknown(kind, &v.name, opts.asterisk_version)
+                    {
+                        part.unknown_options.push(UnknownOption {
+                            object_type: kind.to_string(),
+                            id: s.name.to_string(),
+                            option: v.name.to_string(),
+                            pos: v.pos,
+                            known_since,
+                        });
+                        dropped.get_or_insert(Dropped::UnknownOption(v.name.to_string()));
+                    }
+                }
+                if let Some(t) = template.as_mut().filter(|_| known) {
+                    t.known_for = Some(type_id as u32);
                 }
             }
         }
@@ -767,6 +784,58 @@ fn read_part<'f>(
         part.metas.push((i as u32, type_id as u32, meta));
     }
     part
+}
+
+/// What the first pass remembers of a run of lines inherited from a template (the same in
+/// every section on it), by the run's first slot: 10,000 endpoints on one template read its
+/// lines once, not once each.
+struct TemplateRun {
+    /// The run's end slot (a run from the same slot with another end replaces this one).
+    end: u32,
+    /// The run's last `type` line, by its index in the run.
+    type_line: Option<u32>,
+    /// The type (its number in the part) for which none of the run's options is unknown.
+    known_for: Option<u32>,
+}
+
+impl TemplateRun {
+    /// The run's entry in `runs`, made (or remade) for it.
+    fn of<'r>(runs: &'r mut FastMap<u32, TemplateRun>, run: RunLines<'_>) -> &'r mut TemplateRun {
+        let t = runs.entry(run.start).or_insert(TemplateRun {
+            end: u32::MAX,
+            type_line: None,
+            known_for: None,
+        });
+        if t.end != run.end {
+            *t = TemplateRun {
+                end: run.end,
+                type_line: run
+                    .variables
+                    .iter()
+                    .rposition(|v| v.name.eq_ignore_ascii_case("type"))
+                    .map(|at| at as u32),
+                known_for: None,
+            };
+        }
+        t
+    }
+}
+
+/// The section's last `type` line ([`Section::get`]), a template's runs answered from `runs`.
+fn type_line<'s>(s: &'s Section, runs: &mut FastMap<u32, TemplateRun>) -> Option<&'s Variable> {
+    for run in s.variables.runs().rev() {
+        let at = match run.inherited_from {
+            None => run
+                .variables
+                .iter()
+                .rposition(|v| v.name.eq_ignore_ascii_case("type")),
+            Some(_) => TemplateRun::of(runs, run).type_line.map(|at| at as usize),
+        };
+        if let Some(at) = at {
+            return Some(&run.variables[at]);
+        }
+    }
+    None
 }
 
 /// Every duplicate (type, id) of the parts, in file order of the second section, each with the
@@ -1107,7 +1176,8 @@ impl<const N: usize> OptionNames<N> {
     fn lines<'s>(&mut self, s: &'s Section) -> Lines<'s, N> {
         let mut last: [Option<&'s crate::asterisk::syntax::Variable>; N] = [None; N];
         let mut several = [false; N];
-        for v in &s.variables {
+        // `iter()`, not `&s.variables` (boxed: an allocation and a dynamic call per line).
+        for v in s.variables.iter() {
             let names = &self.names;
             let at = self.memo.get_or_insert_with(&v.name, || {
                 names
@@ -1160,7 +1230,7 @@ impl<const N: usize> Lines<'_, N> {
     fn list(&self, at: usize) -> Vec<Located<Text>> {
         match self.last[at] {
             None => Vec::new(),
-            Some(v) if !self.several[at] => super::values::list_items(v).collect(),
+            Some(v) if !self.several[at] => super::values::list_items_of(v),
             Some(_) => list_option(self.section, self.names[at]),
         }
     }
@@ -1457,6 +1527,62 @@ mod tests {
             }
         }
         assert!(cross_duplicates > 0, "no duplicate across the parts");
+    }
+
+    /// A template's runs read once (their `type` line and whether they hold an unknown
+    /// option, remembered across sections) give what reading every line of every section does:
+    /// a template read for two types, a type set by the section over its template's, a base
+    /// that grows between two sections on it.
+    #[test]
+    fn template_runs_read_once_are_every_line_read() {
+        let text = "[common](!)\ncontext=internal\nmax_contacts=1\nbogus=1\n\
+            [ep](!)\ntype=endpoint\ndirect_media=no\n\
+            [e1](ep)\nallow=ulaw\n[e2](ep,common)\n[a1](common)\ntype=aor\n\
+            [e3](common,ep)\n[a2](common)\ntype=AOR\n[x](ep)\ntype=auth\nusername=x\n\
+            [base]\ntype=aor\n[b1](base)\n[base](+)\nmax_contacts=2\n[b2](base)\n\
+            [base](+)\ncontext=oops\n[b3](base)\n[b4](base)\ntype=endpoint\n[e4](ep)\n";
+        let config = crate::asterisk::load_texts(
+            "etc",
+            vec![("pjsip.conf".to_string(), text.as_bytes().to_vec())],
+        );
+        let (i, file) = config.file_of_kind(FileKind::Pjsip).expect("pjsip.conf");
+        let opts = ModelOptions::default();
+        let conf = build_split_at(i, file, &opts, usize::MAX);
+        // Every line of every section, read plainly.
+        let options = super::super::pjsip_options::PjsipOptions::embedded();
+        let (mut kinds, mut unknown) = (Vec::new(), Vec::new());
+        for s in file.live_sections() {
+            let Some(ty) = s.get("type") else { continue };
+            let kind = ty.value.trim().to_ascii_lowercase();
+            if options.knows_type(&kind) {
+                for v in s.variables.iter() {
+                    if !v.name.eq_ignore_ascii_case("type")
+                        && options.unknown(&kind, &v.name, None).is_some()
+                    {
+                        unknown.push((s.name.to_string(), v.name.to_string(), v.pos));
+                    }
+                }
+            }
+            kinds.push((s.name.to_string(), kind));
+        }
+        let got_kinds: Vec<(String, String)> = conf
+            .objects
+            .iter()
+            .map(|o| (o.meta.id.to_string(), o.kind.to_string()))
+            .collect();
+        let got_unknown: Vec<(String, String, Pos)> = conf
+            .unknown_options
+            .iter()
+            .map(|u| (u.id.clone(), u.option.clone(), u.pos))
+            .collect();
+        assert_eq!(got_kinds, kinds);
+        assert_eq!(got_unknown, unknown);
+        assert!(
+            unknown
+                .iter()
+                .any(|(id, o, _)| id == "b3" && o == "context")
+        );
+        assert!(!unknown.iter().any(|(id, _, _)| id == "b2" || id == "e1"));
     }
 
     #[test]

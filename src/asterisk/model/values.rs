@@ -76,6 +76,19 @@ pub fn list_items(v: &Variable) -> impl Iterator<Item = Located<Text>> + '_ {
         })
 }
 
+/// [`list_items`] of one variable, collected. A value that is one item as it stands (no comma,
+/// nothing to trim: the usual `auth=`, `aors=`) is that item, without splitting it.
+pub fn list_items_of(v: &Variable) -> Vec<Located<Text>> {
+    let value = v.value.as_str();
+    if value.contains(',') || value.trim().len() != value.len() {
+        return list_items(v).collect();
+    }
+    if value.is_empty() {
+        return Vec::new();
+    }
+    vec![Located::at(v.value.clone(), v.value_pos())]
+}
+
 /// How `ast_sockaddr_split_hostport` treats a port after the host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PortRule {
@@ -257,6 +270,25 @@ fn single_label_placeholder(label: &str) -> bool {
 mod tests {
     use super::*;
     use std::net::{IpAddr, Ipv4Addr};
+
+    /// The one-item shortcut gives what splitting does.
+    #[test]
+    fn list_items_of_is_list_items() {
+        use crate::asterisk::source::{FileId, Pos};
+        for value in [
+            "", "a", "ext100", "a,b", " a", "a ", ",", "a,", ",a", " , a ,b ", "\ta", "a b",
+        ] {
+            let v = Variable::new(
+                "auth".into(),
+                value.into(),
+                Pos::new(FileId(0), 3, 1),
+                6,
+                false,
+            );
+            let split: Vec<Located<Text>> = list_items(&v).collect();
+            assert_eq!(list_items_of(&v), split, "{value:?}");
+        }
+    }
 
     #[test]
     fn inet_aton_follows_glibc() {
