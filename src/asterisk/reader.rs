@@ -158,7 +158,7 @@ impl Loader {
     }
 
     /// Read a file of the tree from disk, within the read limits.
-    fn read_disk(&mut self, path: &Path) -> Result<Vec<u8>, NotRead> {
+    fn read_disk(&mut self, path: &Path) -> Result<Arc<[u8]>, NotRead> {
         let Store::Disk(tree) = &*self.store else {
             return Err(NotRead::Denied(Denied::Io(
                 std::io::ErrorKind::NotFound.into(),
@@ -166,7 +166,7 @@ impl Loader {
         };
         let (max_file, max_total) = (tree.max_file, tree.max_total);
         let mut file = tree.open(path).map_err(NotRead::Denied)?;
-        let bytes = crate::fsutil::read_limited(
+        let bytes = crate::fsutil::read_limited_shared(
             &mut file,
             path,
             crate::fsutil::Limit::ConfigFile,
@@ -206,7 +206,7 @@ impl Loader {
     pub fn load_top(&mut self, path: &Path, name: String, kind: FileKind) -> Result<()> {
         match self.read_disk(path) {
             Ok(bytes) => {
-                let id = self.add_source(path.to_path_buf(), bytes.into());
+                let id = self.add_source(path.to_path_buf(), bytes);
                 self.parse_top(id, name, kind);
                 Ok(())
             }
@@ -460,7 +460,7 @@ impl Loader {
                             continue;
                         }
                         match self.read_disk(&p) {
-                            Ok(bytes) => found.push(self.add_source(p, bytes.into())),
+                            Ok(bytes) => found.push(self.add_source(p, bytes)),
                             Err(NotRead::Denied(Denied::Outside { resolved })) => {
                                 outside.push(self.outside(&p, resolved));
                             }
