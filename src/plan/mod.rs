@@ -137,29 +137,6 @@ fn target_files(profile: &Profile) -> Vec<TargetFile> {
 
 /// Build the plan for `profile`.
 pub fn plan(profile: &Profile) -> Result<Plan, Error> {
-    // The dialplan reads only the profile: at provider scale it is a fifth of the plan, built
-    // on a thread of its own meanwhile (the caller's other thread, the profile rules, ends
-    // first). Its error, if any, is reported where building it in turn would have: after
-    // those of the parties and chan_sip.
-    std::thread::scope(|scope| {
-        let dialplan = std::thread::Builder::new()
-            .spawn_scoped(scope, || dialplan::build(profile))
-            .ok();
-        plan_with(profile, move || match dialplan {
-            Some(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: built here.
-            None => dialplan::build(profile),
-        })
-    })
-}
-
-/// [`plan`], the dialplan taken from `dialplan` when its turn comes.
-fn plan_with(
-    profile: &Profile,
-    dialplan: impl FnOnce() -> Result<Dialplan, Error>,
-) -> Result<Plan, Error> {
     let asterisk = profile.site.asterisk.value;
     let mut secrets = secrets::Secrets::default();
     // Each party is served by one driver: pjsip.conf and sip.conf describe different parties.
@@ -179,7 +156,7 @@ fn plan_with(
     let pjsip = profile
         .wants(ChannelDriver::Pjsip)
         .then(|| pjsip::build(profile, pjsip_parties));
-    let dialplan = dialplan()?;
+    let dialplan = dialplan::build(profile)?;
     let voicemail = voicemail::build(profile, &mut secrets);
     let websms = websms::build(profile, &mut secrets);
     let spa3102 = spa3102::build(profile, &mut secrets)?;
