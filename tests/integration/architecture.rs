@@ -1,7 +1,7 @@
 //! The architecture, checked on every test run (ARCHITECTURE.md explains it):
 //!
-//! - the library knows nothing of the command line: no file under `src/` outside `src/cli/`
-//!   and `src/main.rs` mentions `clap`, `cli::`, `ExitCode` or `std::process::exit`;
+//! - the library knows nothing of the command line: no file under `src/` outside `src/cli/`,
+//!   `src/main.rs` and `src/byte_compare.rs` mentions `clap`, `cli::`, `ExitCode` or `std::process::exit`;
 //! - no import cycle between the top-level modules of the library, nor between the modules of
 //!   any directory below `src/plan/`, `src/audit/` and `src/render/` (a directory's `mod.rs`
 //!   counts as a module of its own: its children must not depend on it if it depends on them).
