@@ -135,14 +135,35 @@ fn target_files(profile: &Profile) -> Vec<TargetFile> {
     ]
 }
 
+/// The parties pjsip serves and those chan_sip serves, in order. A site on one driver keeps its
+/// list as it is: a provider's 10,000 parties are not moved one by one into a list that grows.
+fn by_driver(parties: Vec<party::Party>) -> (Vec<party::Party>, Vec<party::Party>) {
+    let on_pjsip = |p: &party::Party| p.driver == ChannelDriver::Pjsip;
+    let pjsip_count = parties.iter().filter(|p| on_pjsip(p)).count();
+    if pjsip_count == parties.len() {
+        return (parties, Vec::new());
+    }
+    if pjsip_count == 0 {
+        return (Vec::new(), parties);
+    }
+    let mut pjsip = Vec::with_capacity(pjsip_count);
+    let mut sip = Vec::with_capacity(parties.len() - pjsip_count);
+    for p in parties {
+        if on_pjsip(&p) {
+            pjsip.push(p);
+        } else {
+            sip.push(p);
+        }
+    }
+    (pjsip, sip)
+}
+
 /// Build the plan for `profile`.
 pub fn plan(profile: &Profile) -> Result<Plan, Error> {
     let asterisk = profile.site.asterisk.value;
     let mut secrets = secrets::Secrets::default();
     // Each party is served by one driver: pjsip.conf and sip.conf describe different parties.
-    let (pjsip_parties, sip_parties): (Vec<_>, Vec<_>) = party::parties(profile, &mut secrets)?
-        .into_iter()
-        .partition(|p| p.driver == ChannelDriver::Pjsip);
+    let (pjsip_parties, sip_parties) = by_driver(party::parties(profile, &mut secrets)?);
     let mut sip = None;
     if profile.wants(ChannelDriver::Sip) {
         if asterisk > 20 {

@@ -132,6 +132,9 @@ impl<'f> ContextReader<'f> {
         // The extension `same =>` continues and the last priority, for `n` (per section).
         let mut last_ext: Option<u32> = None;
         let mut last_pri: i64 = -2;
+        // Nearly every line of a context is a priority: room for them at once, not a list
+        // doubled a dozen times for a provider's context of 20,000 lines.
+        self.priorities.reserve(s.variables.len());
         for v in s.variables.iter() {
             let name = v.name.as_str();
             if name.eq_ignore_ascii_case("exten") || name.eq_ignore_ascii_case("same") {
