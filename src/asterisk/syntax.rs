@@ -784,14 +784,6 @@ impl std::ops::Index<usize> for Variables {
     }
 }
 
-impl<'a> IntoIterator for &'a Variables {
-    type Item = &'a Variable;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a Variable> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 impl std::fmt::Debug for Variables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.entries()).finish()

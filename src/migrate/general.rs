@@ -115,7 +115,7 @@ pub(crate) fn read<'a>(cx: &mut Cx<'a>) -> Result<General<'a>, Error> {
     let mut defaults: Vec<Vec<&Variable>> = vec![Vec::new(); ROWS.len()];
     let mut own: Vec<Vec<&Variable>> = vec![Vec::new(); ROWS.len()];
     if let Some(s) = section {
-        for v in &s.variables {
+        for v in s.variables.iter() {
             match table::lookup(&v.name, Place::General) {
                 None => cx.entry(
                     Severity::Note,
@@ -791,7 +791,7 @@ fn authentication(cx: &mut Cx<'_>, g: &mut General<'_>) {
             );
             continue;
         }
-        for v in &s.variables {
+        for v in s.variables.iter() {
             if !v.name.eq_ignore_ascii_case("auth") {
                 cx.entry(
                     Severity::Note,

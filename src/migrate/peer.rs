@@ -1509,7 +1509,7 @@ fn deny_all() -> List {
 fn named_list(cx: &Cx<'_>, acl: &crate::asterisk::model::NamedAcl) -> Option<List> {
     let section = cx.config.section(acl.section);
     let mut l = List::default();
-    for v in &section.variables {
+    for v in section.variables.iter() {
         let permit = match v.name.to_ascii_lowercase().as_str() {
             "permit" => true,
             "deny" => false,

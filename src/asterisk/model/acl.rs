@@ -101,7 +101,6 @@ impl Acl {
         cache: &mut AclCache,
     ) -> Acl {
         let mut acl = Acl::default();
-        // `iter()`, not `&section.variables` (boxed: an allocation and a dynamic call per line).
         for v in section.variables.iter() {
             let is = |names: &[&str]| names.iter().any(|n| v.name.eq_ignore_ascii_case(n));
             if is(permit_names) {

@@ -1176,7 +1176,6 @@ impl<const N: usize> OptionNames<N> {
     fn lines<'s>(&mut self, s: &'s Section) -> Lines<'s, N> {
         let mut last: [Option<&'s crate::asterisk::syntax::Variable>; N] = [None; N];
         let mut several = [false; N];
-        // `iter()`, not `&s.variables` (boxed: an allocation and a dynamic call per line).
         for v in s.variables.iter() {
             let names = &self.names;
             let at = self.memo.get_or_insert_with(&v.name, || {

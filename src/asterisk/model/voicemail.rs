@@ -79,7 +79,7 @@ pub fn build(file_index: usize, file: &ConfigFile) -> VoicemailConf {
         {
             continue;
         }
-        for v in &s.variables {
+        for v in s.variables.iter() {
             let mut fields = v.value.splitn(5, ',');
             let pin = fields.next().unwrap_or("").trim();
             let options = fields.nth(3).unwrap_or("");

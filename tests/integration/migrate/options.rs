@@ -87,7 +87,7 @@ fn written(pjsip_conf: &str, extensions: Option<&str>) -> BTreeSet<(String, Stri
     let mut out = BTreeSet::new();
     for s in file.live_sections() {
         let kind = s.value("type").unwrap_or_default().to_string();
-        for v in &s.variables {
+        for v in s.variables.iter() {
             out.insert((kind.clone(), v.name.to_string()));
         }
     }
