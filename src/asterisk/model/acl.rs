@@ -4,7 +4,7 @@
 //! permits everyone; an IPv4 rule never matches an IPv6 address and vice versa; a `!` before an
 //! address flips that entry's sense (`deny=!10.0.0.0/8` allows 10/8).
 
-use super::name_memo::NameMemo;
+use super::name_memo::{NameMemo, RunMemo};
 use super::values::{HostShape, PortRule, host_shape, numeric_address};
 use super::{Located, SectionRef};
 use crate::asterisk::fast_hash::FastMap;
@@ -199,9 +199,9 @@ pub struct SharedAcls {
     /// Which ACL (if any) each option name is part of, worked out once per name: comparing
     /// every option name of every object with six ACL names was an eighth of a large audit.
     kinds: NameMemo<AclKind>,
-    /// The ACL lines (slot, kind) of each run inherited from a template, by its first slot,
-    /// with its end slot: the sections on a template sort its lines once, not once each.
-    run_lines: FastMap<u32, (u32, RunAclLines)>,
+    /// The ACL lines (slot, kind) of each run inherited from a template: the sections on a
+    /// template sort its lines once, not once each.
+    run_lines: RunMemo<RunAclLines>,
 }
 
 /// The ACL lines of a run: (slot, kind), in order.
@@ -214,8 +214,6 @@ struct AclLines {
     roles: Vec<AclRole>,
     /// Whether each line is the section's own (not inherited).
     own_lines: Vec<bool>,
-    /// Some line is the section's own (not inherited).
-    own: bool,
     /// The lines of the last shared ACL and the ACL: consecutive sections on one template
     /// read the same lines, found without hashing them.
     last: Option<(Vec<u32>, Arc<Acl>)>,
@@ -226,14 +224,12 @@ impl AclLines {
         self.slots.clear();
         self.roles.clear();
         self.own_lines.clear();
-        self.own = false;
     }
 
     fn push(&mut self, slot: u32, role: AclRole, own: bool) {
         self.slots.push(slot);
         self.roles.push(role);
         self.own_lines.push(own);
-        self.own |= own;
     }
 
     /// The ACL of these lines: shared with the sections that read the same lines when they
@@ -246,7 +242,7 @@ impl AclLines {
         table: &Table,
         cache: &mut AclCache,
     ) -> Arc<Acl> {
-        if self.own {
+        if self.own_lines.contains(&true) {
             return Arc::new(self.read(table, cache));
         }
         if let Some((slots, acl)) = &self.last {
@@ -360,19 +356,12 @@ impl SharedAcls {
                 }
                 continue;
             }
-            // A run from the same slot with another end (a template extended between two
-            // sections' headers) replaces the one remembered.
-            let (end, lines) = run_lines
-                .entry(run.start)
-                .or_insert_with(|| (u32::MAX, Box::default()));
-            if *end != run.end {
-                *end = run.end;
-                *lines = run
-                    .entries()
+            let lines = run_lines.get_or_insert_with(&run, || {
+                run.entries()
                     .map(|e| (e.slot, kind_of(kinds, &e.variable.name)))
                     .filter(|(_, kind)| *kind != AclKind::Neither)
-                    .collect();
-            }
+                    .collect()
+            });
             for &(slot, kind) in lines.iter() {
                 push(slot, kind, false);
             }

@@ -7,12 +7,48 @@
 //! interns names per file (equal names share their bytes), so a name is recognised by its
 //! address; their *values* often repeat too (`permit=10.0.0.0/8` in every endpoint).
 //!
-//! Both memos have a fixed number of entries: memory stays a few kilobytes whatever the file;
-//! a key that misses is worked out again (correct, just not shared).
+//! The name and value memos have a fixed number of entries: memory stays a few kilobytes
+//! whatever the file; a key that misses is worked out again (correct, just not shared). A
+//! [`RunMemo`] holds a value per run of lines a template gives its sections: one entry per
+//! template run, however many sections inherit it.
 
-use crate::asterisk::fast_hash::Fnv;
+use crate::asterisk::fast_hash::{FastMap, Fnv};
 use crate::asterisk::shared_text::Text;
+use crate::asterisk::syntax::RunLines;
+use std::collections::hash_map::Entry;
 use std::hash::Hasher;
+
+/// A value per run of lines inherited from a template ([`RunLines`]), worked out once for all
+/// the sections on it. Keyed by the run's first table slot: a run from that slot with another
+/// end (a base extended by `[base](+)` between two sections on it) has its value worked out
+/// again, replacing the one kept. Slots are one file's: a memo serves one file's sections.
+pub struct RunMemo<T> {
+    runs: FastMap<u32, (u32, T)>,
+}
+
+impl<T> Default for RunMemo<T> {
+    fn default() -> Self {
+        RunMemo {
+            runs: FastMap::default(),
+        }
+    }
+}
+
+impl<T> RunMemo<T> {
+    /// The value for `run`, made by `make` the first time (or when the run's end changed).
+    pub fn get_or_insert_with(&mut self, run: &RunLines<'_>, make: impl FnOnce() -> T) -> &mut T {
+        match self.runs.entry(run.start) {
+            Entry::Occupied(kept) => {
+                let kept = kept.into_mut();
+                if kept.0 != run.end {
+                    *kept = (run.end, make());
+                }
+                &mut kept.1
+            }
+            Entry::Vacant(new) => &mut new.insert((run.end, make())).1,
+        }
+    }
+}
 
 /// Entries of a [`ValueMemo`] (a power of two).
 const ENTRIES: usize = 128;

@@ -11,7 +11,7 @@
 //!   load either.
 
 use super::acl::{Acl, AclCache, AclTarget, SharedAcls, parse_match};
-use super::name_memo::NameMemo;
+use super::name_memo::{NameMemo, RunMemo};
 use super::option_values::{self, Driver, Effect, RefusedValue, Scope};
 use super::values::{bool_option, list_option, opt_string, string_option};
 use super::{Located, ModelOptions, SectionRef};
@@ -659,7 +659,7 @@ fn read_part<'f>(
         refused_values: Vec::new(),
     };
     let mut checker = option_values::SectionChecker::new(Driver::Pjsip);
-    let mut template_runs = FastMap::default();
+    let mut template_runs = RunMemo::default();
     for (i, s) in file.sections[range.clone()]
         .iter()
         .enumerate()
@@ -714,7 +714,7 @@ fn read_part<'f>(
             for run in s.variables.runs() {
                 // A template's run known to hold no unknown option for this type is skipped.
                 let mut template = (run.inherited_from.is_some())
-                    .then(|| TemplateRun::of(&mut template_runs, run));
+                    .then(|| template_runs.get_or_insert_with(&run, || TemplateRun::read(&run)));
                 if template
                     .as_ref()
                     .is_some_and(|t| t.known_for == Some(type_id as u32))
@@ -787,11 +787,9 @@ fn read_part<'f>(
 }
 
 /// What the first pass remembers of a run of lines inherited from a template (the same in
-/// every section on it), by the run's first slot: 10,000 endpoints on one template read its
+/// every section on it; kept in a [`RunMemo`]): 10,000 endpoints on one template read its
 /// lines once, not once each.
 struct TemplateRun {
-    /// The run's end slot (a run from the same slot with another end replaces this one).
-    end: u32,
     /// The run's last `type` line, by its index in the run.
     type_line: Option<u32>,
     /// The type (its number in the part) for which none of the run's options is unknown.
@@ -799,37 +797,31 @@ struct TemplateRun {
 }
 
 impl TemplateRun {
-    /// The run's entry in `runs`, made (or remade) for it.
-    fn of<'r>(runs: &'r mut FastMap<u32, TemplateRun>, run: RunLines<'_>) -> &'r mut TemplateRun {
-        let t = runs.entry(run.start).or_insert(TemplateRun {
-            end: u32::MAX,
-            type_line: None,
+    /// What is remembered of `run`, read from its lines.
+    fn read(run: &RunLines<'_>) -> TemplateRun {
+        TemplateRun {
+            type_line: last_type_line(run.variables).map(|at| at as u32),
             known_for: None,
-        });
-        if t.end != run.end {
-            *t = TemplateRun {
-                end: run.end,
-                type_line: run
-                    .variables
-                    .iter()
-                    .rposition(|v| v.name.eq_ignore_ascii_case("type"))
-                    .map(|at| at as u32),
-                known_for: None,
-            };
         }
-        t
     }
 }
 
+/// The index of the last `type` line of `lines`.
+fn last_type_line(lines: &[Variable]) -> Option<usize> {
+    lines
+        .iter()
+        .rposition(|v| v.name.eq_ignore_ascii_case("type"))
+}
+
 /// The section's last `type` line ([`Section::get`]), a template's runs answered from `runs`.
-fn type_line<'s>(s: &'s Section, runs: &mut FastMap<u32, TemplateRun>) -> Option<&'s Variable> {
+fn type_line<'s>(s: &'s Section, runs: &mut RunMemo<TemplateRun>) -> Option<&'s Variable> {
     for run in s.variables.runs().rev() {
         let at = match run.inherited_from {
-            None => run
-                .variables
-                .iter()
-                .rposition(|v| v.name.eq_ignore_ascii_case("type")),
-            Some(_) => TemplateRun::of(runs, run).type_line.map(|at| at as usize),
+            None => last_type_line(run.variables),
+            Some(_) => runs
+                .get_or_insert_with(&run, || TemplateRun::read(&run))
+                .type_line
+                .map(|at| at as usize),
         };
         if let Some(at) = at {
             return Some(&run.variables[at]);
