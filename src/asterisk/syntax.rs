@@ -526,8 +526,8 @@ pub struct RunLines<'a> {
 }
 
 impl<'a> RunLines<'a> {
-    /// The run's lines as [`Entry`]s (what [`Variables::entries`] yields for them).
-    pub fn entries(self) -> impl Iterator<Item = Entry<'a>> + use<'a> {
+    /// The run's lines as [`Entry`]s ([`Variables::entries`] is those of every run).
+    pub fn entries(self) -> impl DoubleEndedIterator<Item = Entry<'a>> + Clone + use<'a> {
         self.variables
             .iter()
             .zip(self.start..self.end)
@@ -593,23 +593,13 @@ impl Variables {
 
     /// Every variable with its table slot and origin, in order.
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = Entry<'_>> + Clone + use<'_> {
-        self.runs.iter().flat_map(|r| {
-            self.table
-                .run(r.start, r.end)
-                .iter()
-                .zip(r.start..r.end)
-                .map(|(variable, slot)| Entry {
-                    slot,
-                    variable,
-                    inherited_from: r.from.as_ref(),
-                })
-        })
+        self.runs().flat_map(RunLines::entries)
     }
 
     /// The runs of lines, in order: each a stretch of the table inherited whole from one base
     /// (or the section's own lines). Sections on one template share its runs, so work on a run
     /// can be done once for all of them.
-    pub fn runs(&self) -> impl DoubleEndedIterator<Item = RunLines<'_>> + use<'_> {
+    pub fn runs(&self) -> impl DoubleEndedIterator<Item = RunLines<'_>> + Clone + use<'_> {
         self.runs.iter().map(|r| RunLines {
             start: r.start,
             end: r.end,
