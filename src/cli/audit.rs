@@ -109,15 +109,9 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     let report = Report::merge(reports);
     let out = match args.format {
         OutputFormat::Text => output::text::render(&report, term.color),
-        OutputFormat::Json => {
-            // Streamed: a large audit's JSON runs to tens of megabytes.
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            output::json::write(&report, &mut stdout)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| Error::invalid(format!("cannot write the report: {e}")))?;
-            String::new()
-        }
-        OutputFormat::Sarif => output::sarif::render(&report),
+        // Streamed: a large audit's JSON or SARIF runs to tens of megabytes.
+        OutputFormat::Json => stream_report(|out| output::json::write(&report, out))?,
+        OutputFormat::Sarif => stream_report(|out| output::sarif::write(&report, out))?,
         OutputFormat::Github => output::github::render(&report),
     };
     print!("{out}");
@@ -126,6 +120,17 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
     // would take longer than a sixth of the whole audit, for memory the OS reclaims at once.
     std::mem::forget(pbxs);
     Ok(code)
+}
+
+/// Write a report to stdout as it is made; nothing is left to print.
+fn stream_report(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> Result<String, Error> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::invalid(format!("cannot write the report: {e}")))?;
+    Ok(String::new())
 }
 
 /// `-v`: one line per step on stderr, with its duration.
