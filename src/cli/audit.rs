@@ -107,30 +107,21 @@ pub fn run(args: &AuditArgs, term: &Term) -> Result<u8, Error> {
         reports.push(report);
     }
     let report = Report::merge(reports);
-    let out = match args.format {
-        OutputFormat::Text => output::text::render(&report, term.color),
-        // Streamed: a large audit's JSON or SARIF runs to tens of megabytes.
-        OutputFormat::Json => stream_report(|out| output::json::write(&report, out))?,
-        OutputFormat::Sarif => stream_report(|out| output::sarif::write(&report, out))?,
-        OutputFormat::Github => output::github::render(&report),
-    };
-    print!("{out}");
+    // Every format is written as it is made: a large audit's report runs to tens of megabytes.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        OutputFormat::Text => output::text::write(&report, term.color, &mut stdout),
+        OutputFormat::Json => output::json::write(&report, &mut stdout),
+        OutputFormat::Sarif => output::sarif::write(&report, &mut stdout),
+        OutputFormat::Github => output::github::write(&report, &mut stdout),
+    }
+    .and_then(|()| stdout.flush())
+    .map_err(|e| Error::invalid(format!("cannot write the report: {e}")))?;
     let code = exit::findings_if(report.fails(args.fail_on));
     // The process ends here: freeing a model of millions of variables one allocation at a time
     // would take longer than a sixth of the whole audit, for memory the OS reclaims at once.
     std::mem::forget(pbxs);
     Ok(code)
-}
-
-/// Write a report to stdout as it is made; nothing is left to print.
-fn stream_report(
-    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
-) -> Result<String, Error> {
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    write(&mut stdout)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Error::invalid(format!("cannot write the report: {e}")))?;
-    Ok(String::new())
 }
 
 /// `-v`: one line per step on stderr, with its duration.

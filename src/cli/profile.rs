@@ -62,7 +62,9 @@ pub fn check(args: &ProfileCheckArgs, term: &Term) -> Result<u8, Error> {
     }
     let refused = vetted.report.fails(args.fail_on);
     if !vetted.report.findings.is_empty() && (refused || !term.quiet) {
-        eprint!("{}", output::text::render(&vetted.report, term.color));
+        // Written as it is made (a large site's findings run to megabytes); a closed stderr
+        // loses only the listing.
+        let _ = output::text::write(&vetted.report, term.color, &mut std::io::stderr().lock());
     }
     if let Some(warning) = plain_webhook.filter(|_| refused || !term.quiet) {
         eprintln!("{warning}");

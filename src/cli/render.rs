@@ -90,7 +90,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     }
     let refused = vetted.report.fails(args.fail_on);
     if !vetted.report.findings.is_empty() && (refused || !term.quiet) {
-        eprint!("{}", output::text::render(&vetted.report, term.color));
+        // Written as it is made (a large site's findings run to megabytes); a closed stderr
+        // loses only the listing.
+        let _ = output::text::write(&vetted.report, term.color, &mut std::io::stderr().lock());
     }
     if refused {
         if json {

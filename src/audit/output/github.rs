@@ -10,17 +10,28 @@
 
 use super::Report;
 use crate::audit::engine::finding::path_to_string;
+use crate::json_text::CHUNK;
 use crate::untrusted::for_terminal as shown;
 
+/// The report as workflow commands (what [`write`] writes).
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).expect("pieces of UTF-8 text")
+}
+
+/// Write the commands to `to` as they are made, a chunk at a time (a provider's tree has
+/// hundreds of thousands of findings).
+pub fn write(report: &Report, to: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut buf = String::with_capacity(CHUNK + 4096);
     for f in &report.findings {
         let mut message = format!("[{}] {}", f.severity, shown(&f.message));
         if !f.path.is_empty() {
             message.push_str(&format!("\npath: {}", shown(&path_to_string(&f.path))));
         }
         message.push_str(&format!("\nfix: {}", shown(&f.fix)));
-        out.push_str(&format!(
+        buf.push_str(&format!(
             "::{} file={},line={},col={},title={}::{}\n",
             f.severity.github_command(),
             escape_property(&shown(&report.repo_path(&f.file))),
@@ -29,8 +40,12 @@ pub fn render(report: &Report) -> String {
             escape_property(&f.rule.title()),
             escape_data(&message),
         ));
+        if buf.len() >= CHUNK {
+            to.write_all(buf.as_bytes())?;
+            buf.clear();
+        }
     }
-    out
+    to.write_all(buf.as_bytes())
 }
 
 /// Escaping of a command's message (GitHub's `toolkit/core` `escapeData`).

@@ -397,7 +397,7 @@ mod tests {
                     column: 7,
                     snippet: snippet.map(str::to_string),
                 },
-                &format!("why: {awkward}"),
+                format!("why: {awkward}"),
             );
             f.path = path;
             drop(sink);

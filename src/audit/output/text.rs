@@ -11,7 +11,7 @@
 use super::Report;
 use crate::audit::engine::Severity;
 use crate::audit::engine::finding::path_to_string;
-use crate::json_text::push_number;
+use crate::json_text::{CHUNK, push_number};
 use crate::untrusted::for_terminal as shown;
 use colored::Colorize;
 use std::borrow::Cow;
@@ -20,34 +20,27 @@ use std::borrow::Cow;
 /// piece of text that comes from the audited files (file names, sections, options, messages
 /// quoting them, snippets, paths) goes through [`crate::untrusted::for_terminal`].
 pub fn render(report: &Report, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, color, &mut out);
+    String::from_utf8(out).expect("pieces of UTF-8 text")
+}
+
+/// Write [`render`]'s text to `to` as it is made, a chunk at a time: a provider's tree has
+/// hundreds of thousands of findings, whose text need never be in memory at once.
+pub fn write(report: &Report, color: bool, to: &mut impl std::io::Write) -> std::io::Result<()> {
     // Written piece by piece, not with `write!`: a large site's report has one finding per
     // account, and `fmt`'s machinery cost more than the text itself. A run of findings mostly
     // shares its file, snippet and fix: each is checked for the terminal once per run.
-    // Reserved once at about its final size: a large report grown by doubling is copied, and
-    // its old and new buffers are touched, several times.
-    let reserve: usize = report
-        .findings
-        .iter()
-        .map(|f| {
-            let len = |text: &Option<String>| text.as_ref().map_or(0, String::len);
-            f.file.len()
-                + f.rule.name.len()
-                + len(&f.section)
-                + len(&f.option)
-                + f.message.len()
-                + len(&f.snippet)
-                + f.fix.len()
-                + 64
-        })
-        .sum();
-    let mut out = Vec::with_capacity(reserve + 256);
+    let mut buf = Vec::with_capacity(CHUNK + 4096);
     let (mut file, mut snippet, mut fix) = (LastShown::new(), LastShown::new(), LastShown::new());
     for f in &report.findings {
+        let out = &mut buf;
         out.extend_from_slice(file.of(&f.file).as_bytes());
         out.push(b':');
-        push_number(&mut out, f.line);
+        push_number(out, f.line);
         out.push(b':');
-        push_number(&mut out, f.column);
+        push_number(out, f.column);
         out.extend_from_slice(b": ");
         if color {
             out.extend_from_slice(paint_severity(f.severity).as_bytes());
@@ -79,7 +72,7 @@ pub fn render(report: &Report, color: bool) -> String {
             } else {
                 // `{:>4} |`: the line number right-aligned in four columns.
                 let start = out.len();
-                push_number(&mut out, f.line);
+                push_number(out, f.line);
                 let pad = 4usize.saturating_sub(out.len() - start);
                 out.splice(start..start, std::iter::repeat_n(b' ', pad));
                 out.extend_from_slice(b" |");
@@ -102,10 +95,14 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push(b' ');
         out.extend_from_slice(fix.of(&f.fix).as_bytes());
         out.extend_from_slice(b"\n\n");
+        if buf.len() >= CHUNK {
+            to.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.extend_from_slice(summary(report).as_bytes());
-    out.push(b'\n');
-    String::from_utf8(out).expect("pieces of UTF-8 text")
+    buf.extend_from_slice(summary(report).as_bytes());
+    buf.push(b'\n');
+    to.write_all(&buf)
 }
 
 /// The last text shown on the terminal and how ([`shown`]): findings in a row mostly share
