@@ -71,6 +71,99 @@ pub const BLOCK_ITEMS: usize = 128;
 /// How many blocks the second thread of [`write_in_blocks`] may have made ahead of the writer.
 const BLOCKS_AHEAD: usize = 2;
 
+/// serde_json's pretty layout (`to_string_pretty`), written as it goes: every member on a line
+/// of its own, indented two spaces a level; an empty object or array as `{}` or `[]`. The
+/// caller writes each value right after its [`key`](Self::key) or [`item`](Self::item) (with
+/// [`push_str`], [`push_number`], …), and an object's keys in the order serde_json would (a
+/// `serde_json::Value`'s in alphabetical order). The SARIF report is written with it; the JSON
+/// report, whose layout is fixed, writes each field's separator, indentation and key as one
+/// constant instead (written with this, the 1M-line tree's audit took 1.8% more instructions).
+pub struct Pretty<'b> {
+    pub buf: &'b mut Vec<u8>,
+    /// Levels of objects and arrays open.
+    depth: usize,
+    /// Nothing written yet in the innermost open object or array.
+    first: bool,
+}
+
+impl<'b> Pretty<'b> {
+    /// Writing into `buf` inside `depth` open objects and arrays; `has_members` when the
+    /// innermost already has a member or element (a block of a long list after the first).
+    pub fn at(buf: &'b mut Vec<u8>, depth: usize, has_members: bool) -> Self {
+        Pretty {
+            buf,
+            depth,
+            first: !has_members,
+        }
+    }
+
+    /// How many objects and arrays are open.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// A line break and the indentation of `depth` levels.
+    fn newline(&mut self, depth: usize) {
+        // One copy for the usual depths (every member of every finding starts with this).
+        const BREAK: &[u8; 33] = b"\n                                ";
+        match BREAK.get(..1 + 2 * depth) {
+            Some(indented) => self.buf.extend_from_slice(indented),
+            None => {
+                self.buf.push(b'\n');
+                self.buf.resize(self.buf.len() + 2 * depth, b' ');
+            }
+        }
+    }
+
+    /// `{` or `[`.
+    pub fn open(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.depth += 1;
+        self.first = true;
+    }
+
+    /// `}` or `]`, on a line of its own unless nothing was in it.
+    pub fn close(&mut self, bracket: u8) {
+        self.depth -= 1;
+        if !self.first {
+            self.newline(self.depth);
+        }
+        self.buf.push(bracket);
+        self.first = false;
+    }
+
+    /// The next element of the array open.
+    pub fn item(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.newline(self.depth);
+        self.first = false;
+    }
+
+    /// The next member of the object open, up to its value. Keys are the program's own names
+    /// (`'static`, never text read from anywhere), none with a character JSON escapes.
+    pub fn key(&mut self, key: &'static str) {
+        debug_assert!(!key.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'));
+        self.item();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"\": ");
+    }
+
+    /// A value serde_json lays out, at this depth.
+    pub fn nested(&mut self, value: &serde_json::Value) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        // A JSON string has no line break in it: every line break is the layout's.
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.newline(self.depth);
+            }
+            self.buf.extend_from_slice(line.as_bytes());
+        }
+    }
+}
+
 /// A JSON string as serde_json escapes it: `"` and `\\`, the control characters below 0x20
 /// (`\b \t \n \f \r` by name, the rest as `\u00xx`); everything else as it is (UTF-8).
 pub fn push_str(buf: &mut Vec<u8>, s: &str) {

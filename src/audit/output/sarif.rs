@@ -13,7 +13,7 @@ use super::Report;
 use crate::audit::engine::Rule;
 use crate::audit::engine::{Finding, PathStep};
 use crate::audit::registry;
-use crate::json_text::{CHUNK, push_number, push_str, write_in_blocks};
+use crate::json_text::{CHUNK, Pretty, push_number, push_str, write_in_blocks};
 use serde_json::{Value, json};
 
 /// The `$id` of the official OASIS schema (vendored in tests/fixtures/audit/).
@@ -31,7 +31,7 @@ pub fn render(report: &Report) -> String {
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let rules = registry::all();
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
-    let mut doc = Pretty::new(&mut buf, 0);
+    let mut doc = Pretty::at(&mut buf, 0, false);
     doc.open(b'{');
     doc.key("$schema");
     push_str(doc.buf, SCHEMA_URI);
@@ -43,15 +43,13 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     push_str(doc.buf, "unicodeCodePoints");
     doc.key("results");
     doc.open(b'[');
-    let results_depth = doc.depth;
+    let results_depth = doc.depth();
     write_in_blocks(&report.findings, &mut buf, out, |buf, i, f| {
-        let mut result = Pretty::new(buf, results_depth);
-        result.first = i == 0;
+        let mut result = Pretty::at(buf, results_depth, i > 0);
         result.item();
         push_result(&mut result, report, rules, f);
     })?;
-    let mut doc = Pretty::new(&mut buf, results_depth);
-    doc.first = report.findings.is_empty();
+    let mut doc = Pretty::at(&mut buf, results_depth, !report.findings.is_empty());
     doc.close(b']');
     doc.key("tool");
     // The rules' metadata: the same for every report, small, and laid out by serde_json.
@@ -72,82 +70,12 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     out.write_all(&buf)
 }
 
-/// serde_json's pretty layout, written as it goes: every member on a line of its own, indented
-/// two spaces a level; an empty object or array as `{}` or `[]`. The caller writes each value
-/// right after its [`key`](Self::key) or [`item`](Self::item), and the keys in alphabetical
-/// order (serde_json's `Value` keeps its keys sorted).
-struct Pretty<'b> {
-    buf: &'b mut Vec<u8>,
-    /// Levels of objects and arrays open.
-    depth: usize,
-    /// Nothing written yet in the innermost open object or array.
-    first: bool,
-}
-
-impl<'b> Pretty<'b> {
-    fn new(buf: &'b mut Vec<u8>, depth: usize) -> Self {
-        Pretty {
-            buf,
-            depth,
-            first: true,
-        }
-    }
-
-    fn newline(&mut self, depth: usize) {
-        self.buf.push(b'\n');
-        self.buf.resize(self.buf.len() + 2 * depth, b' ');
-    }
-
-    fn open(&mut self, bracket: u8) {
-        self.buf.push(bracket);
-        self.depth += 1;
-        self.first = true;
-    }
-
-    fn close(&mut self, bracket: u8) {
-        self.depth -= 1;
-        if !self.first {
-            self.newline(self.depth);
-        }
-        self.buf.push(bracket);
-        self.first = false;
-    }
-
-    /// The next element of the array open.
-    fn item(&mut self) {
-        if !self.first {
-            self.buf.push(b',');
-        }
-        self.newline(self.depth);
-        self.first = false;
-    }
-
-    /// The next member of the object open, up to its value.
-    fn key(&mut self, key: &str) {
-        self.item();
-        push_str(self.buf, key);
-        self.buf.extend_from_slice(b": ");
-    }
-
-    /// `{"text": text}`.
-    fn text(&mut self, text: &str) {
-        self.open(b'{');
-        self.key("text");
-        push_str(self.buf, text);
-        self.close(b'}');
-    }
-
-    /// A value serde_json lays out, at this depth.
-    fn nested(&mut self, value: &Value) {
-        let text = serde_json::to_string_pretty(value).unwrap_or_default();
-        // A JSON string has no line break in it: every line break is the layout's.
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.newline(self.depth);
-            }
-            self.buf.extend_from_slice(line.as_bytes());
-        }
-    }
+/// `{"text": text}`: SARIF's message and snippet objects.
+fn push_text(out: &mut Pretty<'_>, text: &str) {
+    out.open(b'{');
+    out.key("text");
+    push_str(out.buf, text);
+    out.close(b'}');
 }
 
 fn descriptor(r: &Rule) -> Value {
@@ -179,7 +107,7 @@ fn push_location(
     out.open(b'{');
     if let Some(message) = message {
         out.key("message");
-        out.text(message);
+        push_text(out, message);
     }
     out.key("physicalLocation");
     out.open(b'{');
@@ -192,7 +120,7 @@ fn push_location(
     out.open(b'{');
     if let Some(snippet) = snippet {
         out.key("snippet");
-        out.text(snippet);
+        push_text(out, snippet);
     }
     out.key("startColumn");
     push_number(out.buf, column.max(1));
@@ -242,7 +170,7 @@ fn push_result(out: &mut Pretty<'_>, report: &Report, rules: &[&Rule], f: &Findi
     }
     text.push_str(" Fix: ");
     text.push_str(&f.fix);
-    out.text(&text);
+    push_text(out, &text);
     out.key("partialFingerprints");
     out.open(b'{');
     out.key("pbxgenFingerprint/v1");
