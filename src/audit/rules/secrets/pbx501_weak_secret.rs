@@ -74,6 +74,19 @@ const COMMON: &[&str] = &[
 
 /// An account with a secret: a reference to the model's object and its secret, nothing
 /// copied (20,000 peers make a list of 20,000 small entries).
+/// The length of the longest of [`COMMON`] (a longer secret is none of them).
+const LONGEST_COMMON: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < COMMON.len() {
+        if COMMON[i].len() > longest {
+            longest = COMMON[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 struct Account<'a> {
     owner: Owner<'a>,
     secret: &'a str,
@@ -228,7 +241,21 @@ impl Hash for Caseless<'_> {
 /// copies answers).
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    let Some(last_start) = h.len().checked_sub(n.len()) else {
+        return false;
+    };
+    // Only where the needle's first byte is (either case) is the rest compared: every account
+    // of a provider's tree is checked against up to four names.
+    let starts = &h[..=last_start];
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        starts,
+    )
+    .any(|at| h[at + 1..at + n.len()].eq_ignore_ascii_case(rest))
 }
 
 /// A secret that is not one: a redaction mask (`*********`, published with the real one
@@ -358,7 +385,7 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         if a.owner.names().iter().any(|n| has_name(n)) {
             why.push("contains the account name".into());
         }
-        if COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
+        if s.len() <= LONGEST_COMMON && COMMON.iter().any(|c| s.eq_ignore_ascii_case(c)) {
             why.push("a common password".into());
         }
         // A secret only one account holds is not in `uses`.
@@ -382,5 +409,53 @@ fn check_weak_secret(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
         )
         .section(a.owner.section())
         .option(a.owner.option());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every window compared, the plain way.
+    fn naive(haystack: &str, needle: &str) -> bool {
+        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    }
+
+    #[test]
+    fn contains_ignore_case_is_the_plain_window_search() {
+        let texts = [
+            "",
+            "a",
+            "A",
+            "u101",
+            "U101",
+            "xu101",
+            "Dm7346e2d23cU101",
+            "u10",
+            "ü101",
+            "101ü",
+            "aaab",
+            "AAAB",
+            "ab",
+            "b",
+            "1-u1",
+            "x\u{0}y",
+            "Zz9",
+            "[]{}",
+        ];
+        for h in texts {
+            for n in texts {
+                assert_eq!(contains_ignore_case(h, n), naive(h, n), "{n:?} in {h:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn longest_common_is_the_longest() {
+        assert_eq!(
+            LONGEST_COMMON,
+            COMMON.iter().map(|c| c.len()).max().unwrap()
+        );
     }
 }
