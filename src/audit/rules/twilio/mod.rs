@@ -11,7 +11,6 @@ use crate::asterisk::model::acl::AclTarget;
 use crate::asterisk::source::Pos;
 use crate::audit::engine::AuditContext;
 use ipnet::IpNet;
-use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// One address entry that can let Twilio (or whoever has its old addresses) in. Borrowed from
@@ -21,11 +20,32 @@ struct AddressUse<'a> {
     pos: Pos,
     section: &'a str,
     option: &'static str,
-    /// Whose allowlist the entry is part of: a pjsip endpoint (its identifies and ACL), or all of
-    /// sip.conf at once — chan_sip sites give Twilio one peer per edge (`host=` each edge's
-    /// address), and an INVITE is matched to whichever peer has its source address, so the
-    /// peers together are the site's Twilio allowlist (PBX305 judges them together).
-    owner: Cow<'a, str>,
+    /// Whose allowlist the entry is part of.
+    owner: Owner<'a>,
+}
+
+/// Whose allowlist an address entry is part of. Borrowed, not a name made per entry: every
+/// account of a provider's site has entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Owner<'a> {
+    /// All of sip.conf at once: chan_sip sites give Twilio one peer per edge (`host=` each
+    /// edge's address), and an INVITE is matched to whichever peer has its source address, so
+    /// the peers together are the site's Twilio allowlist (PBX305 judges them together).
+    ChanSip,
+    /// A pjsip endpoint, by name: its identifies and its ACL.
+    Endpoint(&'a str),
+    /// The WebSMS bridge's webhook source list.
+    WebSms,
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::ChanSip => f.write_str("sip.conf"),
+            Owner::Endpoint(name) => write!(f, "endpoint {name}"),
+            Owner::WebSms => f.write_str("websmsd"),
+        }
+    }
 }
 
 /// Every address entry of the PBX, one at a time in config order (rules fold them as they
@@ -44,7 +64,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                         pos: h.pos.unwrap_or(p.pos),
                         section: &p.name,
                         option: "host",
-                        owner: Cow::Borrowed("sip.conf"),
+                        owner: Owner::ChanSip,
                     });
                 }
             }
@@ -55,7 +75,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                         pos: r.pos,
                         section: &p.name,
                         option: "permit",
-                        owner: Cow::Borrowed("sip.conf"),
+                        owner: Owner::ChanSip,
                     });
                 }
             }
@@ -63,10 +83,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
     }
     if let Some(pj) = &ctx.pbx.pjsip {
         for i in &pj.identifies {
-            let owner = i
-                .endpoint
-                .as_ref()
-                .map_or_else(|| i.meta.id.to_string(), |e| e.value.to_string());
+            let owner = Owner::Endpoint(i.endpoint.as_ref().map_or(&*i.meta.id, |e| &*e.value));
             for m in &i.matches {
                 if let Some(net) = net_of(&m.target) {
                     emit(AddressUse {
@@ -74,7 +91,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                         pos: m.pos,
                         section: &i.meta.id,
                         option: "match",
-                        owner: Cow::Owned(format!("endpoint {owner}")),
+                        owner,
                     });
                 }
             }
@@ -87,7 +104,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                         pos: r.pos,
                         section: &e.meta.id,
                         option: "permit",
-                        owner: Cow::Owned(format!("endpoint {}", e.meta.id)),
+                        owner: Owner::Endpoint(&e.meta.id),
                     });
                 }
             }
@@ -107,7 +124,7 @@ fn each_address_use<'a>(ctx: &AuditContext<'a>, mut emit: impl FnMut(AddressUse<
                         pos,
                         section: "websmsd",
                         option: "remt_addr",
-                        owner: Cow::Borrowed("websmsd"),
+                        owner: Owner::WebSms,
                     });
                 }
             }

@@ -1,11 +1,10 @@
 //! PBX305 twilio-missing-edge: a Twilio allowlist omits some of Twilio's current edges.
 
-use super::{AddressUse, each_address_use};
+use super::{AddressUse, Owner, each_address_use};
 use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::audit::analysis::twilio::{Classifier, TwilioClass};
 use crate::audit::engine::{AuditContext, Check, Rule, RuleDoc, RuleInfo, Severity, Sink};
 use ipnet::IpNet;
-use std::borrow::Cow;
 
 pub static RULE: Rule = Rule {
     info: RuleInfo {
@@ -28,55 +27,62 @@ pub static RULE: Rule = Rule {
     check: Check::Config(check_missing_edge),
 };
 
-/// What PBX305 keeps of one allowlist's entries: its distinct networks and the first entry that
-/// is Twilio signalling (20,000 peers permitting the same LAN are one network, not 20,000 uses).
+/// What PBX305 keeps of one allowlist that lets Twilio signalling in: its distinct networks and
+/// its first Twilio signalling entry (20,000 peers permitting the same LAN are one network, not
+/// 20,000 uses).
 struct Allowlist<'a> {
     nets: FastSet<IpNet>,
-    first_signalling: Option<AddressUse<'a>>,
+    first_signalling: AddressUse<'a>,
+    /// Where its first entry of any kind comes among all entries: allowlists are reported in
+    /// that order.
+    first_entry: usize,
 }
 
 fn check_missing_edge(ctx: &AuditContext<'_>, sink: &mut Sink<'_>) {
-    // The address entries folded per owner, owners in config order.
+    // First the allowlists that let Twilio signalling in, in config order, each with its first
+    // such entry; then, for those alone, every network they hold (a provider's site has an
+    // allowlist per account, and few of them are Twilio's).
     let mut classifier = Classifier::new(ctx.twilio);
     let mut order: Vec<Allowlist<'_>> = Vec::new();
-    let mut index: FastMap<Cow<'_, str>, usize> = FastMap::default();
-    // The owner and network of the last use, when the owner is a fixed name (sip.conf's one
-    // allowlist): the same again (peers on one template) changes nothing, as the network is in
-    // the set already and was classified then. Skipping it saves two hash lookups per peer.
-    let mut last: Option<(&str, IpNet)> = None;
+    let mut index: FastMap<Owner<'_>, usize> = FastMap::default();
     each_address_use(ctx, |u| {
-        if let Some((owner, net)) = last {
-            if net == u.net && owner == u.owner.as_ref() {
-                return;
-            }
-        }
-        last = match u.owner {
-            Cow::Borrowed(owner) => Some((owner, u.net)),
-            Cow::Owned(_) => None,
-        };
-        let i = match index.get(u.owner.as_ref()) {
-            Some(&i) => i,
-            None => {
-                index.insert(u.owner.clone(), order.len());
-                order.push(Allowlist {
-                    nets: FastSet::default(),
-                    first_signalling: None,
-                });
-                order.len() - 1
-            }
-        };
-        let list = &mut order[i];
-        list.nets.insert(u.net);
-        if list.first_signalling.is_none()
-            && classifier.classify(&u.net) == Some(TwilioClass::Signalling)
+        if classifier.classify(&u.net) == Some(TwilioClass::Signalling)
+            && !index.contains_key(&u.owner)
         {
-            list.first_signalling = Some(u);
+            index.insert(u.owner, order.len());
+            order.push(Allowlist {
+                nets: FastSet::default(),
+                first_signalling: u,
+                first_entry: usize::MAX,
+            });
         }
     });
-    for list in order {
-        let Some(first) = list.first_signalling else {
-            continue;
+    if order.is_empty() {
+        return;
+    }
+    // The owner of the last use and its list: the same owner again (sip.conf's peers, an
+    // endpoint's permit lines) needs no lookup.
+    let mut last: Option<(Owner<'_>, Option<usize>)> = None;
+    let mut entry = 0;
+    each_address_use(ctx, |u| {
+        entry += 1;
+        let list = match last {
+            Some((owner, list)) if owner == u.owner => list,
+            _ => {
+                let list = index.get(&u.owner).copied();
+                last = Some((u.owner, list));
+                list
+            }
         };
+        if let Some(i) = list {
+            let list = &mut order[i];
+            list.first_entry = list.first_entry.min(entry);
+            list.nets.insert(u.net);
+        }
+    });
+    order.sort_by_key(|list| list.first_entry);
+    for list in order {
+        let first = list.first_signalling;
         let missing: Vec<&str> = ctx
             .twilio
             .edges
