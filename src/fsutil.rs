@@ -869,10 +869,28 @@ pub fn read_limited(
     limit: Limit,
     max: u64,
 ) -> Result<Vec<u8>, Error> {
+    let expected = size_within(file, path, limit, max)?;
+    read_to_limit(file, path, limit, max, expected)
+}
+
+/// The size an opened file says it has (0 when it says none), refused with [`too_large`] when
+/// over `max`.
+fn size_within(file: &fs::File, path: &Path, limit: Limit, max: u64) -> Result<u64, Error> {
     let expected = file.metadata().map(|m| m.len()).unwrap_or(0);
     if expected > max {
         return Err(too_large(path, limit, max));
     }
+    Ok(expected)
+}
+
+/// The rest of [`read_limited`], `expected` being the size the file said it had.
+fn read_to_limit(
+    file: &mut fs::File,
+    path: &Path,
+    limit: Limit,
+    max: u64,
+    expected: u64,
+) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::with_capacity(expected as usize);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -895,10 +913,7 @@ pub fn read_limited_shared(
     max: u64,
 ) -> Result<std::sync::Arc<[u8]>, Error> {
     use std::io::{Seek, SeekFrom};
-    let expected = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if expected > max {
-        return Err(too_large(path, limit, max));
-    }
+    let expected = size_within(file, path, limit, max)?;
     if expected > 0 {
         match read_exactly(file, expected as usize) {
             Ok(Some(bytes)) => return Ok(bytes),
@@ -909,7 +924,7 @@ pub fn read_limited_shared(
             Err(e) => return Err(Error::io(path, &e)),
         }
     }
-    read_limited(file, path, limit, max).map(std::sync::Arc::from)
+    read_to_limit(file, path, limit, max, expected).map(std::sync::Arc::from)
 }
 
 /// The next `len` bytes of `reader`, and only if they are all there is: `None` when it ends
