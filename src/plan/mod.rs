@@ -160,24 +160,31 @@ fn by_driver(parties: Vec<party::Party>) -> (Vec<party::Party>, Vec<party::Party
 
 /// Build the plan for `profile`.
 pub fn plan(profile: &Profile) -> Result<Plan, Error> {
+    // The dialplan reads only the profile: a provider's is built on a thread of its own while
+    // the parties are (errors are still those of the serial order: a party's first).
+    let (parties, dialplan) = if profile.extensions.len() >= PARALLEL_DIALPLAN_EXTENSIONS {
+        std::thread::scope(|scope| {
+            let dialplan = std::thread::Builder::new()
+                .spawn_scoped(scope, || dialplan::build(profile))
+                .ok();
+            let parties = parties_and_drivers(profile);
+            let dialplan = dialplan.map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (parties, dialplan)
+        })
+    } else {
+        (parties_and_drivers(profile), None)
+    };
     let asterisk = profile.site.asterisk.value;
-    let mut secrets = secrets::Secrets::default();
-    // Each party is served by one driver: pjsip.conf and sip.conf describe different parties.
-    let (pjsip_parties, sip_parties) = by_driver(party::parties(profile, &mut secrets)?);
-    let mut sip = None;
-    if profile.wants(ChannelDriver::Sip) {
-        if asterisk > 20 {
-            return Err(Error::at(
-                profile.site.asterisk.pos.location(),
-                format!("chan_sip (sip.conf) does not exist in Asterisk {asterisk}"),
-            ));
-        }
-        sip = Some(chan_sip::build(profile, &sip_parties)?);
-    }
-    let pjsip = profile
-        .wants(ChannelDriver::Pjsip)
-        .then(|| pjsip::build(profile, pjsip_parties));
-    let dialplan = dialplan::build(profile)?;
+    let (mut secrets, sip, pjsip) = parties?;
+    let dialplan = match dialplan {
+        Some(dialplan) => dialplan?,
+        // Small, or no thread to be had.
+        None => dialplan::build(profile)?,
+    };
     let voicemail = voicemail::build(profile, &mut secrets);
     let websms = websms::build(profile, &mut secrets);
     let spa3102 = spa3102::build(profile, &mut secrets)?;
@@ -211,6 +218,34 @@ pub fn plan(profile: &Profile) -> Result<Plan, Error> {
         secrets: secrets.into_list(),
         target_files: target_files(profile),
     })
+}
+
+/// From this many extensions on, [`plan`] builds the dialplan on a thread of its own (below,
+/// starting the thread costs more than it saves).
+const PARALLEL_DIALPLAN_EXTENSIONS: usize = 1000;
+
+/// The parties, each served by one driver (pjsip.conf and sip.conf describe different
+/// parties), as sip.conf and pjsip.conf plans, with the secrets they registered.
+fn parties_and_drivers(
+    profile: &Profile,
+) -> Result<(secrets::Secrets, Option<ChanSip>, Option<Pjsip>), Error> {
+    let asterisk = profile.site.asterisk.value;
+    let mut secrets = secrets::Secrets::default();
+    let (pjsip_parties, sip_parties) = by_driver(party::parties(profile, &mut secrets)?);
+    let mut sip = None;
+    if profile.wants(ChannelDriver::Sip) {
+        if asterisk > 20 {
+            return Err(Error::at(
+                profile.site.asterisk.pos.location(),
+                format!("chan_sip (sip.conf) does not exist in Asterisk {asterisk}"),
+            ));
+        }
+        sip = Some(chan_sip::build(profile, &sip_parties)?);
+    }
+    let pjsip = profile
+        .wants(ChannelDriver::Pjsip)
+        .then(|| pjsip::build(profile, pjsip_parties));
+    Ok((secrets, sip, pjsip))
 }
 
 #[cfg(test)]
@@ -674,5 +709,38 @@ outbound:
                 "`{pattern}` is dialled locally but is not in FEATURE_CODES"
             );
         }
+    }
+
+    /// BASE with enough extensions that the dialplan is built on a thread of its own.
+    fn with_many_extensions(text: &str) -> String {
+        let mut more = String::new();
+        for n in 0..PARALLEL_DIALPLAN_EXTENSIONS {
+            more.push_str(&format!(
+                "  - {{ number: \"{}\", name: N{n}, secret: S3cret-many-{n} }}\n",
+                5000 + n
+            ));
+        }
+        text.replace("extensions:\n", &format!("extensions:\n{more}"))
+    }
+
+    #[test]
+    fn a_dialplan_built_beside_the_parties_reports_the_errors_of_the_serial_order() {
+        let large = with_many_extensions(BASE);
+        let profile = parse(&large, Origin::named("t.yaml")).unwrap();
+        let site = plan(&profile).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            format!("{:?}", site.dialplan),
+            format!("{:?}", dialplan::build(&profile).unwrap())
+        );
+        // The dialplan alone fails: its error.
+        let reserved = large.replace("context: from-itsp,", "context: internal,");
+        let err = plan_text(&reserved).unwrap_err().to_string();
+        assert!(err.contains("a name pbxgen uses"), "{err}");
+        // The parties fail too (an Asterisk without chan_sip, set past validation): theirs, as
+        // when the dialplan comes after them.
+        let mut both = parse(&reserved, Origin::named("t.yaml")).unwrap();
+        both.site.asterisk.value = 22;
+        let err = plan(&both).unwrap_err().to_string();
+        assert!(err.contains("chan_sip (sip.conf) does not exist"), "{err}");
     }
 }
