@@ -19,12 +19,32 @@ pub fn write_in_blocks<T: Sync>(
     out: &mut impl std::io::Write,
     item: impl Fn(&mut Vec<u8>, usize, &T) + Sync,
 ) -> std::io::Result<()> {
+    write_in_blocks_with(
+        items,
+        buf,
+        out,
+        || (),
+        |buf, (), index, x| item(buf, index, x),
+    )
+}
+
+/// [`write_in_blocks`] for items whose text is made with some state (a cache of what the
+/// previous items printed): each block starts with a fresh `new_state()`, so a block's text
+/// does not depend on the thread that makes it, nor on the blocks before it.
+pub fn write_in_blocks_with<'a, T: Sync, S>(
+    items: &'a [T],
+    buf: &mut Vec<u8>,
+    out: &mut impl std::io::Write,
+    new_state: impl Fn() -> S + Sync,
+    item: impl Fn(&mut Vec<u8>, &mut S, usize, &'a T) + Sync,
+) -> std::io::Result<()> {
     let block_count = items.len().div_ceil(BLOCK_ITEMS);
     let block_text = |block: usize, buf: &mut Vec<u8>| {
         let start = block * BLOCK_ITEMS;
         let end = (start + BLOCK_ITEMS).min(items.len());
+        let mut state = new_state();
         for (index, x) in items[start..end].iter().enumerate() {
-            item(buf, start + index, x);
+            item(buf, &mut state, start + index, x);
         }
     };
     if block_count < 2 * BLOCKS_AHEAD {

@@ -132,11 +132,11 @@ fn push_finding(buf: &mut Vec<u8>, f: &Finding) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_findings;
     use super::super::{Input, Report};
     use crate::asterisk::FileKind;
     use crate::audit::analysis::path::PathStep;
-    use crate::audit::engine::{Anchor, Finding, Sink};
-    use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
+    use crate::audit::engine::Finding;
     use serde::Serialize;
 
     /// The documented shape, as serde_json writes it: what [`super::write`] must match byte for
@@ -209,22 +209,8 @@ mod tests {
     }
 
     fn finding(message: &str, section: Option<&str>, path: Vec<PathStep>) -> Finding {
-        let mut v = Vec::new();
-        let mut sink = Sink::new(&GUEST_CALLS, &mut v);
-        let f = sink.report(
-            Anchor {
-                file: "dir/sip \"x\".conf".into(),
-                line: u32::MAX,
-                column: 7,
-                snippet: Some("allowguest=yes".into()),
-            },
-            message,
-        );
-        f.section = section.map(str::to_string);
-        f.option = section.map(|_| "allowguest".to_string());
-        f.path = path;
-        drop(sink);
-        v.pop().unwrap()
+        let snippet = Some("allowguest=yes");
+        test_findings::finding("dir/sip \"x\".conf", snippet, message, section, path)
     }
 
     #[test]
@@ -254,17 +240,9 @@ mod tests {
         ];
         // Enough findings to cross the chunk size and the block size of `write_in_blocks`
         // several times, each with its own message so that blocks out of order would show.
-        let many: Vec<Finding> = (0..2000)
-            .map(|i| {
-                let mut f = if i % 3 == 0 {
-                    bare.clone()
-                } else {
-                    full.clone()
-                };
-                f.message = format!("{}{i}", f.message);
-                f
-            })
-            .collect();
+        let many = test_findings::many(&full, &bare, 2000, |f, i| {
+            f.message = format!("{}{i}", f.message);
+        });
         let block = crate::json_text::BLOCK_ITEMS;
         // None, one, one block, two blocks (made on one thread), the fewest made on two
         // threads, and many.

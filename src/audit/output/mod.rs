@@ -116,3 +116,59 @@ pub fn root_prefix(dir: &Path) -> String {
         format!("{s}/")
     }
 }
+
+/// Findings for the writers' tests: each writer is held to its reference on reports large
+/// enough to be made in several blocks on two threads.
+#[cfg(test)]
+pub(crate) mod test_findings {
+    use crate::audit::analysis::path::PathStep;
+    use crate::audit::engine::{Anchor, Finding, Sink};
+    use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
+
+    /// A PBX101 finding in `file` at line `u32::MAX`, column 7.
+    pub fn finding(
+        file: &str,
+        snippet: Option<&str>,
+        message: &str,
+        section: Option<&str>,
+        path: Vec<PathStep>,
+    ) -> Finding {
+        let mut found = Vec::new();
+        let mut sink = Sink::new(&GUEST_CALLS, &mut found);
+        let f = sink.report(
+            Anchor {
+                file: file.into(),
+                line: u32::MAX,
+                column: 7,
+                snippet: snippet.map(str::to_string),
+            },
+            message,
+        );
+        f.section = section.map(str::to_string);
+        f.option = section.map(|_| "allowguest".to_string());
+        f.path = path;
+        drop(sink);
+        found.pop().expect("the finding just reported")
+    }
+
+    /// `count` findings, every third `bare` and the others `full`, each made different by
+    /// `vary(finding, index)` (so that blocks written out of order would show).
+    pub fn many(
+        full: &Finding,
+        bare: &Finding,
+        count: usize,
+        vary: impl Fn(&mut Finding, usize),
+    ) -> Vec<Finding> {
+        (0..count)
+            .map(|i| {
+                let mut f = if i % 3 == 0 {
+                    bare.clone()
+                } else {
+                    full.clone()
+                };
+                vary(&mut f, i);
+                f
+            })
+            .collect()
+    }
+}

@@ -304,10 +304,8 @@ mod tests {
 
     #[test]
     fn the_streamed_sarif_is_what_serde_json_writes() {
-        use super::super::Input;
+        use super::super::{Input, test_findings};
         use crate::asterisk::FileKind;
-        use crate::audit::engine::{Anchor, Sink};
-        use crate::audit::rules::sip::pbx101_sip_guest_calls::RULE as GUEST_CALLS;
         let awkward = crate::json_text::awkward_text();
         let step = |text: &str| PathStep {
             file: format!("dir/{awkward}.conf"),
@@ -315,21 +313,9 @@ mod tests {
             column: 0,
             text: text.into(),
         };
+        let message = format!("why: {awkward}");
         let finding = |snippet: Option<&str>, path: Vec<PathStep>| {
-            let mut v = Vec::new();
-            let mut sink = Sink::new(&GUEST_CALLS, &mut v);
-            let f = sink.report(
-                Anchor {
-                    file: "dir/sip \"x\" é.conf".into(),
-                    line: u32::MAX,
-                    column: 7,
-                    snippet: snippet.map(str::to_string),
-                },
-                format!("why: {awkward}"),
-            );
-            f.path = path;
-            drop(sink);
-            v.pop().unwrap()
+            test_findings::finding("dir/sip \"x\" é.conf", snippet, &message, None, path)
         };
         let full = finding(
             Some(&awkward),
@@ -338,17 +324,9 @@ mod tests {
         let bare = finding(None, Vec::new());
         // Enough findings to cross the chunk size and the block size of `write_in_blocks`
         // several times, each with its own fix so that blocks out of order would show.
-        let many: Vec<Finding> = (0..1000)
-            .map(|i| {
-                let mut f = if i % 3 == 0 {
-                    bare.clone()
-                } else {
-                    full.clone()
-                };
-                f.fix = format!("{}{i}", f.fix).into();
-                f
-            })
-            .collect();
+        let many = test_findings::many(&full, &bare, 1000, |f, i| {
+            f.fix = format!("{}{i}", f.fix).into();
+        });
         let block = crate::json_text::BLOCK_ITEMS;
         for findings in [
             Vec::new(),
