@@ -86,7 +86,7 @@ fn number_routes(
         // The TwiML template prints no secret; nothing else of the profile is resolved.
         secrets: SecretMode::Mask,
     };
-    let mut rendered = render::render(&plan, &options)?;
+    let rendered = render::render(&plan, &options)?;
     let twilio = profile
         .twilio
         .as_ref()
@@ -100,7 +100,7 @@ fn number_routes(
         routes.push(NumberRoute {
             name: number.name.to_string(),
             number: number.number.to_string(),
-            voice_twiml: std::mem::take(&mut rendered[index].contents),
+            voice_twiml: rendered[index].contents.to_string(),
             failover: number.failover.as_ref().map(|f| Failover {
                 number: f.number.to_string(),
                 on: f.on.iter().map(|s| s.value).collect(),

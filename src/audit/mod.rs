@@ -423,10 +423,10 @@ pub fn model_of_rendered(
     files: &[crate::render::RenderedFile],
     asterisk_version: Option<u32>,
 ) -> Pbx {
-    // Borrowed: each text is copied once, into the buffer the reader keeps (not cloned first).
-    let texts: Vec<(String, &[u8])> = files
+    // Shared: the reader keeps the rendered text itself, no copy.
+    let texts: Vec<(String, std::sync::Arc<[u8]>)> = files
         .iter()
-        .map(|f| (f.name.clone(), f.contents.as_bytes()))
+        .map(|f| (f.name.clone(), std::sync::Arc::clone(&f.contents).into()))
         .collect();
     let tops: Vec<_> = files
         .iter()

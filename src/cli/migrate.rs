@@ -141,13 +141,13 @@ fn load(src: &Path, allow_outside: &[PathBuf]) -> Result<(Config, PathBuf), Erro
 fn files(m: &mut Migration) -> Vec<RenderedFile> {
     let mut out = vec![RenderedFile {
         name: "pjsip.conf".into(),
-        contents: std::mem::take(&mut m.pjsip_conf),
+        contents: std::mem::take(&mut m.pjsip_conf).into(),
         holds_secrets: true,
     }];
     if let Some(ext) = m.extensions_conf.take() {
         out.push(RenderedFile {
             name: "extensions.conf".into(),
-            contents: ext,
+            contents: ext.into(),
             holds_secrets: true,
         });
     }
@@ -160,7 +160,7 @@ fn files_masked(files: &[RenderedFile]) -> Vec<RenderedFile> {
         .iter()
         .map(|f| RenderedFile {
             name: f.name.clone(),
-            contents: mask_secret_positions(SecretPositions::Options, &f.contents),
+            contents: mask_secret_positions(SecretPositions::Options, &f.contents).into(),
             holds_secrets: f.holds_secrets,
         })
         .collect()

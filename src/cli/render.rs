@@ -376,7 +376,7 @@ fn verify_before_write(
         .map_err(|e| Error::invalid(format!("cannot create a temporary directory: {e}")))?;
     for file in files {
         let path = dir.path().join(&file.name);
-        std::fs::write(&path, &file.contents).map_err(|e| Error::io(&path, &e))?;
+        std::fs::write(&path, file.contents.as_bytes()).map_err(|e| Error::io(&path, &e))?;
     }
     let report = super::verify::verify_dir(dir.path(), asterisk)?;
     if report.is_clean() {

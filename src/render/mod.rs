@@ -65,7 +65,8 @@ pub fn render_profile(
 pub struct RenderedFile {
     /// File name in the output directory.
     pub name: String,
-    pub contents: String,
+    /// Shared: the self-audit reads this very text (no copy of a provider's megabytes).
+    pub contents: Arc<str>,
     /// Whether a secret was printed into it (decides its mode: 0640/0600 rather than 0644).
     pub holds_secrets: bool,
 }
@@ -226,11 +227,7 @@ fn render_in_parts(
                 texts.push(text);
                 holds_secrets |= printed;
             }
-            let contents = if texts.len() == 1 {
-                texts.pop().unwrap_or_default()
-            } else {
-                texts.concat()
-            };
+            let contents = joined(texts);
             Ok(RenderedFile {
                 name: file.name,
                 contents,
@@ -238,6 +235,31 @@ fn render_in_parts(
             })
         })
         .collect()
+}
+
+/// The texts of a file's parts, one after the other, in one shared buffer (copied once).
+fn joined(texts: Vec<String>) -> Arc<str> {
+    if let [text] = &texts[..] {
+        return Arc::from(text.as_str());
+    }
+    let len = texts.iter().map(String::len).sum();
+    let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
+    let buffer = Arc::get_mut(&mut bytes).expect("a buffer just made has no other owner");
+    let mut at = 0;
+    for text in &texts {
+        let to = &mut buffer[at..at + text.len()];
+        // SAFETY: `to` is `text.len()` bytes of a buffer no one else can see (`..` panics
+        // rather than go past its end); a `MaybeUninit<u8>` has the layout of a `u8`.
+        unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), to.as_mut_ptr().cast(), text.len()) };
+        at += text.len();
+    }
+    drop(texts);
+    // SAFETY: every byte of the buffer was written above (the texts' lengths add up to `len`).
+    let bytes = unsafe { bytes.assume_init() };
+    let raw = Arc::into_raw(bytes);
+    // SAFETY: the bytes are `String`s one after the other, so UTF-8; `[u8]` and `str` have
+    // the same layout (how std turns an `Arc<[u8]>` into an `Arc<str>`).
+    unsafe { Arc::from_raw(raw as *const str) }
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
@@ -440,6 +462,19 @@ mod tests {
         let doubled = in_parallel(&items, |i| i * 2);
         assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         assert!(in_parallel(&[] as &[usize], |i| *i).is_empty());
+    }
+
+    #[test]
+    fn parts_are_joined_in_order_into_one_buffer() {
+        let parts = |texts: &[&str]| texts.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        for texts in [
+            &[][..],
+            &[""],
+            &["[a]\n"],
+            &["[a]\nx=é\n", "", "[b] ; ü\n", "y=1"],
+        ] {
+            assert_eq!(&*joined(parts(texts)), texts.concat());
+        }
     }
 
     #[test]

@@ -193,7 +193,7 @@ pub fn diff(
         let new = masked
             .iter()
             .find(|m| m.name == file.name)
-            .map_or("", |m| m.contents.as_str());
+            .map_or("", |m| &*m.contents);
         let positions = super::outputs::secret_positions_of_file(&file.name);
         let new = mask_secret_positions(positions, &secrets.mask(new));
         let old = mask_secret_positions(positions, &secrets.mask(&file.old));

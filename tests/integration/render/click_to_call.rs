@@ -36,7 +36,7 @@ fn vetted_high(path: &Path) -> Report {
 fn audit_files_high(files: &[RenderedFile], asterisk_version: u32) -> Report {
     let dir = tempfile::tempdir().unwrap();
     for file in files {
-        std::fs::write(dir.path().join(&file.name), &file.contents).unwrap();
+        std::fs::write(dir.path().join(&file.name), file.contents.as_bytes()).unwrap();
     }
     let mut report = crate::audit::audit_dir(dir.path(), Some(asterisk_version));
     report.findings.retain(|f| f.severity >= Severity::High);
@@ -184,7 +184,8 @@ click_to_call:
     let pjsip = files.iter_mut().find(|f| f.name == "pjsip.conf").unwrap();
     pjsip.contents = pjsip
         .contents
-        .replace("context=click-to-call-sales", "context=internal");
+        .replace("context=click-to-call-sales", "context=internal")
+        .into();
     let report = audit_files_high(&files, 22);
     let webrtc = report
         .findings

@@ -19,7 +19,7 @@ fn committed_example_outputs_are_up_to_date() {
         if bless {
             std::fs::create_dir_all(&dir).unwrap();
             for file in &files {
-                std::fs::write(dir.join(&file.name), &file.contents).unwrap();
+                std::fs::write(dir.join(&file.name), file.contents.as_bytes()).unwrap();
             }
         }
         let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
@@ -41,11 +41,11 @@ fn committed_example_outputs_are_up_to_date() {
         for file in &files {
             let committed = std::fs::read_to_string(dir.join(&file.name)).unwrap();
             assert!(
-                committed == file.contents,
+                *committed == *file.contents,
                 "examples/{example}/{} is out of date: run `cargo run -- render examples/{example}.yaml --out examples/{example}` \
                  or `PBXGEN_BLESS=1 cargo test --test integration render::examples`\n{}",
                 file.name,
-                similar::TextDiff::from_lines(&committed, &file.contents)
+                similar::TextDiff::from_lines(committed.as_str(), &*file.contents)
                     .unified_diff()
                     .header("committed", "rendered")
             );
@@ -111,7 +111,7 @@ fn masked_renders_hold_no_secret_and_mark_the_same_files() {
             // went through the `secret` filter, and nothing else looks like one.
             assert_eq!(
                 secrets.mask(&r.contents),
-                m.contents,
+                *m.contents,
                 "{example}/{}",
                 r.name
             );

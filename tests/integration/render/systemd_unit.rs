@@ -168,7 +168,7 @@ fn home_lab_unit() -> String {
         .find(|f| f.name == UNIT)
         .expect("home-lab renders the unit");
     assert!(!file.holds_secrets, "the unit prints no secret");
-    file.contents.clone()
+    file.contents.to_string()
 }
 
 /// A site serving HTTPS itself on port 443, its token from the environment.
@@ -190,7 +190,12 @@ twilio:
 "#;
     let profile = profile::parse(text, Origin::named("edge.yaml")).unwrap();
     let files = render::render_profile(&profile, &RenderOptions::default()).unwrap();
-    files.into_iter().find(|f| f.name == UNIT).unwrap().contents
+    files
+        .into_iter()
+        .find(|f| f.name == UNIT)
+        .unwrap()
+        .contents
+        .to_string()
 }
 
 #[test]

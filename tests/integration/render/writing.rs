@@ -61,7 +61,7 @@ fn writes_every_file_with_its_mode_and_is_idempotent() {
         let path = out.join(&file.name);
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
-            file.contents,
+            *file.contents,
             "{}",
             file.name
         );
@@ -424,7 +424,7 @@ fn templates_export_then_override_one() {
     for file in render_example("small-office", SecretMode::Resolve) {
         assert_eq!(
             fs::read_to_string(out.join(&file.name)).unwrap(),
-            file.contents
+            *file.contents
         );
     }
 

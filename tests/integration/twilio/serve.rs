@@ -368,7 +368,7 @@ fn the_voice_answer_is_the_rendered_twiml_with_the_same_template_overrides() {
         };
         let files = render::render_profile(&profile, &options).unwrap();
         let file = files.iter().find(|f| f.name == "twiml-main.xml").unwrap();
-        assert_eq!(config.numbers[0].voice_twiml, file.contents);
+        assert_eq!(config.numbers[0].voice_twiml, *file.contents);
         assert_eq!(
             file.contents.contains("do-not-record"),
             templates_dir.is_some()
