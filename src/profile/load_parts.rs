@@ -37,7 +37,7 @@
 use super::load::{yaml_options, yaml_with_origin};
 use super::span::Origin;
 use super::types::{Extension, Profile};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::sync::Arc;
 
@@ -65,27 +65,88 @@ pub(super) fn parse_in_parts(text: &str, origin: &Arc<Origin>) -> Option<Profile
             let rest_text = cut.rest_text(text);
             let rest: Profile = yaml_with_origin(&rest_text, origin, rest_options()).ok()?;
             drop(rest_text);
-            let first: Vec<Extension> = match cut.first {
-                Some(part) => yaml_with_origin(&part.text(text), origin, list_options()).ok()?,
-                None => Vec::new(),
+            // Room for the whole list: the second part is appended to the first.
+            let room = cut.second.entries + cut.first.map_or(0, |part| part.entries);
+            let first = match cut.first {
+                Some(part) => Some(read_list(&part.text(text), room, origin, list_options())?),
+                None => None,
             };
             Some((rest, first))
         });
-        let second: Option<Vec<Extension>> =
-            yaml_with_origin(&cut.second.text(text), origin, list_options()).ok();
+        let second = read_list(
+            &cut.second.text(text),
+            cut.second.entries,
+            origin,
+            list_options(),
+        );
         let joined = worker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (mut profile, mut extensions) = joined?;
+        let (mut profile, first) = joined?;
         let mut second = second?;
         // `extensions: []` in the rest of the document, or the key was not what was cut out.
         if !profile.extensions.is_empty() {
             return None;
         }
-        extensions.append(&mut second);
-        profile.extensions = extensions;
+        profile.extensions = match first {
+            Some(mut extensions) => {
+                extensions.append(&mut second);
+                extensions
+            }
+            None => second,
+        };
         Some(profile)
     })
+}
+
+/// A part of the list read as a sequence of extensions into a vector with room for `room` of
+/// them (growing it by doubling from empty copied the provider's extensions several times).
+/// The room is only a count of lines: never more than an entry per [`MIN_ENTRY_BYTES`] of the
+/// text, whatever a hostile file's lines say.
+fn read_list(
+    text: &str,
+    room: usize,
+    origin: &Arc<Origin>,
+    options: serde_saphyr::Options,
+) -> Option<Vec<Extension>> {
+    ROOM.set(room.min(text.len() / MIN_ENTRY_BYTES));
+    let list: Option<Presized> = yaml_with_origin(text, origin, options).ok();
+    list.map(|list| list.0)
+}
+
+/// Fewer bytes than any extension takes (`- number: "1"`, a name and a secret).
+const MIN_ENTRY_BYTES: usize = 32;
+
+thread_local! {
+    /// The room [`Presized`] makes: set by [`read_list`] on the thread that deserializes.
+    static ROOM: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A sequence of extensions read into a vector made with the room [`read_list`] asked for; the
+/// same entries as `Vec<Extension>`'s own `Deserialize` (a part that fails is read again
+/// serially, so its errors are never shown).
+struct Presized(Vec<Extension>);
+
+impl<'de> Deserialize<'de> for Presized {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Vec<Extension>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(ROOM.take());
+                while let Some(extension) = seq.next_element()? {
+                    list.push(extension);
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(Entries).map(Presized)
+    }
 }
 
 /// Where a profile's `extensions:` list is cut: byte ranges of the text.
@@ -108,12 +169,14 @@ struct Cut<'t> {
     after_line: usize,
 }
 
-/// Lines `start..end` (bytes) of the text, beginning at 0-based line `line`.
+/// Lines `start..end` (bytes) of the text, beginning at 0-based line `line`, holding `entries`
+/// list entries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Part {
     start: usize,
     end: usize,
     line: usize,
+    entries: usize,
 }
 
 impl Part {
@@ -278,10 +341,11 @@ fn cut(text: &str) -> Option<Cut<'_>> {
     let rest_bytes = 2 * key.next + (text.len() - after);
     let first_bytes = list.len().saturating_sub(rest_bytes) / 2;
     let cut_at = entry_at_or_after(bytes, list.start + first_bytes, entry_indent, after);
-    let first_part = (cut_at > list.start).then_some(Part {
+    let first_part = (cut_at > list.start).then(|| Part {
         start: list.start,
         end: cut_at,
         line: first_line,
+        entries: entries_in(bytes, list.start, cut_at, entry_indent),
     });
     let second_line = first_line + line_feeds(&bytes[list.start..cut_at]);
     Some(Cut {
@@ -293,10 +357,19 @@ fn cut(text: &str) -> Option<Cut<'_>> {
             start: cut_at,
             end: after,
             line: second_line,
+            entries: entries_in(bytes, cut_at, after, entry_indent),
         },
         after,
         after_line,
     })
+}
+
+/// How many entry lines (`n` spaces, `- `) the lines of `bytes[start..end]` hold.
+fn entries_in(bytes: &[u8], start: usize, end: usize, n: usize) -> usize {
+    bytes[start..end]
+        .split(|&b| b == b'\n')
+        .filter(|line| indent(line) == n && line[n..].starts_with(b"- "))
+        .count()
 }
 
 /// How many line feeds `bytes` holds (a loop the compiler vectorizes).
@@ -468,6 +541,8 @@ mod tests {
         let line = text.lines().position(|l| l.contains("\"102999\"")).unwrap() + 1;
         assert_eq!(last.number.pos().line as usize, line);
         assert_eq!(profile.extensions.len(), 3000);
+        // Read into a vector made with room for them all, not grown by doubling.
+        assert_eq!(profile.extensions.capacity(), 3000);
     }
 
     #[test]
@@ -478,6 +553,8 @@ mod tests {
         assert!(text[first.start..].starts_with("  - number:"));
         assert!(text[cut.second.start..].starts_with("  - number:"));
         assert_eq!(first.end, cut.second.start);
+        assert_eq!(first.entries + cut.second.entries, 3000);
+        assert!(first.entries > 1000 && cut.second.entries > 1000);
         assert!(
             text[cut.after..].starts_with("# routes follow\n")
                 || text[cut.after..].starts_with("outbound:")
