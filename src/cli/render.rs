@@ -54,7 +54,9 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         ),
         started,
     );
-    let vetted = audit::vet_site(
+    // The command's last large values (the report holds a finding per account of a provider's
+    // site, hundreds of thousands of allocations) are left to the exit, not freed one by one.
+    let mut vetted = std::mem::ManuallyDrop::new(audit::vet_site(
         profile,
         &text,
         &VetOptions {
@@ -65,7 +67,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             // Only `--diff` renders the plan again.
             keep_plan: args.diff,
         },
-    );
+    ));
     for step in &vetted.steps {
         if term.verbose > 0 {
             eprintln!(
@@ -120,7 +122,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             return Err(err);
         }
     }
-    let files = render::keep_only(vetted.files, &args.only)?;
+    let files = render::keep_only(std::mem::take(&mut vetted.files), &args.only)?;
     let writes = !(args.diff || args.check || args.dry_run);
     // An earlier run killed during its renames left old and new files mixed: writing completes
     // (or rolls back) that batch first; the commands that write nothing only report it.
