@@ -72,8 +72,6 @@ const COMMON: &[&str] = &[
     "football",
 ];
 
-/// An account with a secret: a reference to the model's object and its secret, nothing
-/// copied (20,000 peers make a list of 20,000 small entries).
 /// The length of the longest of [`COMMON`] (a longer secret is none of them).
 const LONGEST_COMMON: usize = {
     let mut longest = 0;
@@ -87,6 +85,8 @@ const LONGEST_COMMON: usize = {
     longest
 };
 
+/// An account with a secret: a reference to the model's object and its secret, nothing
+/// copied (20,000 peers make a list of 20,000 small entries).
 struct Account<'a> {
     owner: Owner<'a>,
     secret: &'a str,
