@@ -35,9 +35,11 @@
 //! is the field read in place.
 
 use super::load::{yaml_options, yaml_with_origin};
-use super::span::Origin;
+use super::span::{Origin, with_origin};
 use super::types::{Extension, Profile};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use std::fmt;
 use std::sync::Arc;
 
@@ -109,43 +111,44 @@ fn read_list(
     origin: &Arc<Origin>,
     options: serde_saphyr::Options,
 ) -> Option<Vec<Extension>> {
-    ROOM.set(room.min(text.len() / MIN_ENTRY_BYTES));
-    let list: Option<Presized> = yaml_with_origin(text, origin, options).ok();
-    list.map(|list| list.0)
+    let room = Presized(room.min(text.len() / MIN_ENTRY_BYTES));
+    with_origin(origin, || {
+        serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+            room.deserialize(de)
+        })
+    })
+    .ok()
 }
 
 /// Fewer bytes than any extension takes (`- number: "1"`, a name and a secret).
 const MIN_ENTRY_BYTES: usize = 32;
 
-thread_local! {
-    /// The room [`Presized`] makes: set by [`read_list`] on the thread that deserializes.
-    static ROOM: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+/// A sequence of extensions read into a vector made with room for this many: the same entries
+/// as `Vec<Extension>`'s own `Deserialize` (a part that fails is read again serially, so its
+/// errors are never shown).
+struct Presized(usize);
+
+impl<'de> DeserializeSeed<'de> for Presized {
+    type Value = Vec<Extension>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
 }
 
-/// A sequence of extensions read into a vector made with the room [`read_list`] asked for; the
-/// same entries as `Vec<Extension>`'s own `Deserialize` (a part that fails is read again
-/// serially, so its errors are never shown).
-struct Presized(Vec<Extension>);
+impl<'de> Visitor<'de> for Presized {
+    type Value = Vec<Extension>;
 
-impl<'de> Deserialize<'de> for Presized {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Vec<Extension>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
 
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a sequence")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut list = Vec::with_capacity(ROOM.take());
-                while let Some(extension) = seq.next_element()? {
-                    list.push(extension);
-                }
-                Ok(list)
-            }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::with_capacity(self.0);
+        while let Some(extension) = seq.next_element()? {
+            list.push(extension);
         }
-        deserializer.deserialize_seq(Entries).map(Presized)
+        Ok(list)
     }
 }
 
