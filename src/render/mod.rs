@@ -237,29 +237,9 @@ fn render_in_parts(
         .collect()
 }
 
-/// The texts of a file's parts, one after the other, in one shared buffer (copied once).
+/// The texts of a file's parts, one after the other, in one shared buffer.
 fn joined(texts: Vec<String>) -> Arc<str> {
-    if let [text] = &texts[..] {
-        return Arc::from(text.as_str());
-    }
-    let len = texts.iter().map(String::len).sum();
-    let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
-    let buffer = Arc::get_mut(&mut bytes).expect("a buffer just made has no other owner");
-    let mut at = 0;
-    for text in &texts {
-        let to = &mut buffer[at..at + text.len()];
-        // SAFETY: `to` is `text.len()` bytes of a buffer no one else can see (`..` panics
-        // rather than go past its end); a `MaybeUninit<u8>` has the layout of a `u8`.
-        unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), to.as_mut_ptr().cast(), text.len()) };
-        at += text.len();
-    }
-    drop(texts);
-    // SAFETY: every byte of the buffer was written above (the texts' lengths add up to `len`).
-    let bytes = unsafe { bytes.assume_init() };
-    let raw = Arc::into_raw(bytes);
-    // SAFETY: the bytes are `String`s one after the other, so UTF-8; `[u8]` and `str` have
-    // the same layout (how std turns an `Arc<[u8]>` into an `Arc<str>`).
-    unsafe { Arc::from_raw(raw as *const str) }
+    Arc::from(texts.concat())
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
