@@ -34,6 +34,7 @@
 //! (`deny_unknown_fields`, `#[serde(default)]` on the field): the list read apart and put back
 //! is the field read in place.
 
+use super::block_yaml;
 use super::load::{yaml_options, yaml_with_origin};
 use super::span::{Origin, with_origin};
 use super::types::{Extension, Profile};
@@ -70,17 +71,12 @@ pub(super) fn parse_in_parts(text: &str, origin: &Arc<Origin>) -> Option<Profile
             // Room for the whole list: the second part is appended to the first.
             let room = cut.second.entries + cut.first.map_or(0, |part| part.entries);
             let first = match cut.first {
-                Some(part) => Some(read_list(&part.text(text), room, origin, list_options())?),
+                Some(part) => Some(read_list(text, part, room, origin, list_options())?),
                 None => None,
             };
             Some((rest, first))
         });
-        let second = read_list(
-            &cut.second.text(text),
-            cut.second.entries,
-            origin,
-            list_options(),
-        );
+        let second = read_list(text, cut.second, cut.second.entries, origin, list_options());
         let joined = worker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -102,22 +98,28 @@ pub(super) fn parse_in_parts(text: &str, origin: &Arc<Origin>) -> Option<Profile
 }
 
 /// A part of the list read as a sequence of extensions into a vector with room for `room` of
-/// them (growing it by doubling from empty copied the provider's extensions several times).
-/// The room is only a count of lines: never more than an entry per [`MIN_ENTRY_BYTES`] of the
-/// text, whatever a hostile file's lines say.
+/// them (growing it by doubling from empty copied the provider's extensions several times):
+/// by [`block_yaml`] when the part is simple block YAML, by serde-saphyr otherwise (and when
+/// anything fails: its errors are the ones shown). The room is only a count of lines: never
+/// more than an entry per [`MIN_ENTRY_BYTES`] of the text, whatever a hostile file's lines say.
 fn read_list(
     text: &str,
+    part: Part,
     room: usize,
     origin: &Arc<Origin>,
     options: serde_saphyr::Options,
 ) -> Option<Vec<Extension>> {
-    let room = Presized(room.min(text.len() / MIN_ENTRY_BYTES));
+    let lines = &text[part.start..part.end];
+    let room = Presized(room.min(lines.len() / MIN_ENTRY_BYTES));
     with_origin(origin, || {
-        serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        if let Some(list) = block_yaml::read(lines, part.line, options.budget.as_ref(), room) {
+            return Some(list);
+        }
+        serde_saphyr::with_deserializer_from_str_with_options(&part.text(text), options, |de| {
             room.deserialize(de)
         })
+        .ok()
     })
-    .ok()
 }
 
 /// Fewer bytes than any extension takes (`- number: "1"`, a name and a secret).
@@ -126,6 +128,7 @@ const MIN_ENTRY_BYTES: usize = 32;
 /// A sequence of extensions read into a vector made with room for this many: the same entries
 /// as `Vec<Extension>`'s own `Deserialize` (a part that fails is read again serially, so its
 /// errors are never shown).
+#[derive(Clone, Copy)]
 struct Presized(usize);
 
 impl<'de> DeserializeSeed<'de> for Presized {

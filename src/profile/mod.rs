@@ -19,6 +19,7 @@
 //! # Ok::<(), pbxgen::Error>(())
 //! ```
 
+mod block_yaml;
 pub mod load;
 mod load_parts;
 pub mod preset;
