@@ -24,6 +24,10 @@ use pbxgen::{plan, profile};
 use std::path::Path;
 use std::time::Instant;
 
+/// How long a render lets memory it freed stay before giving it back to the system: long
+/// enough for the next phase to reuse it (see [`crate::purge_freed_memory_after`]).
+const RENDER_PURGE_DELAY_MS: i64 = 5;
+
 pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     let out = args.out.as_deref().ok_or_else(|| {
         Error::invalid(
@@ -32,6 +36,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         .with_hint("e.g. `pbxgen render site.yaml --out /etc/asterisk --diff`")
     })?;
     let json = args.format == RenderFormat::Json;
+    crate::purge_freed_memory_after(RENDER_PURGE_DELAY_MS);
     let started = Instant::now();
     let load = profile::LoadOptions {
         twilio_ranges: args

@@ -19,11 +19,11 @@ use super::chan_sip::ChanSip;
 use super::click_to_call::ClickToCall;
 use super::dialplan::{Dialplan, Step, Trust};
 use super::pjsip::{Pjsip, Protocol};
+use crate::asterisk::fast_hash::FastSet;
 use crate::diag::Error;
 use crate::profile::Profile;
 use crate::profile::resolved::extension_device_name;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Asterisk cuts section names here.
 const MAX_SECTION_NAME: usize = 79;
@@ -50,7 +50,8 @@ pub fn check(
     profile: &Profile,
 ) -> Result<(), Error> {
     // Hash sets keep the checks linear: provider profiles have 100,000 extensions.
-    let mut contexts = HashSet::with_capacity(dialplan.contexts.len());
+    let mut contexts =
+        FastSet::with_capacity_and_hasher(dialplan.contexts.len(), Default::default());
     for context in &dialplan.contexts {
         if !contexts.insert(folded(&context.name)) {
             return Err(refuse(format!("two contexts are named `{}`", context.name)));
@@ -170,7 +171,7 @@ pub fn check(
     }
     if let (Some(pjsip), Some(sip)) = (pjsip, sip) {
         // Click-to-call accounts are pjsip endpoints too.
-        let endpoints: HashSet<Cow<'_, str>> = pjsip
+        let endpoints: FastSet<Cow<'_, str>> = pjsip
             .accounts
             .iter()
             .map(|a| folded(&a.endpoint.name))
@@ -218,7 +219,7 @@ pub fn check(
             }
         }
     }
-    let mut seen = HashSet::with_capacity(names.len());
+    let mut seen = FastSet::with_capacity_and_hasher(names.len(), Default::default());
     for &(kind, name) in &names {
         let lower = folded(name);
         if lower == "anonymous" || lower.starts_with("anonymous@") {

@@ -6,9 +6,9 @@ use super::safe_text::{ContextName, FieldName, HeaderName, ResponseCheck, Url, U
 use super::secret::Secret;
 use super::span::{Origin, Spanned};
 use super::types::*;
+use crate::asterisk::fast_hash::FastMap;
 use crate::twilio::ranges::TwilioRanges;
 use ipnet::IpNet;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,23 +31,24 @@ pub struct Resolved {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
     /// Extension number → index in `extensions` (first occurrence).
-    extensions: HashMap<String, usize>,
+    extensions: FastMap<String, usize>,
     /// Device name → index in `devices` (first occurrence).
-    devices: HashMap<String, usize>,
+    devices: FastMap<String, usize>,
     /// Extension number → index in `devices` of the (first) device whose FXS line it is.
-    fxs: HashMap<String, usize>,
+    fxs: FastMap<String, usize>,
     /// Source (`from`) → indexes in `inbound` of its routes, in profile order.
-    inbound: HashMap<String, Vec<usize>>,
+    inbound: FastMap<String, Vec<usize>>,
     /// Extension number → indexes in `outbound` of the routes allowed to a list of extensions
     /// naming it, in profile order.
-    restricted_routes: HashMap<String, Vec<usize>>,
+    restricted_routes: FastMap<String, Vec<usize>>,
 }
 
 impl Index {
     pub(crate) fn of(profile: &Profile) -> Index {
-        fn first_index<'a>(keys: impl Iterator<Item = (&'a str, usize)>) -> HashMap<String, usize> {
+        fn first_index<'a>(keys: impl Iterator<Item = (&'a str, usize)>) -> FastMap<String, usize> {
             // Room for every key up front: a large profile's 100,000 extensions grow no table.
-            let mut index = HashMap::with_capacity(keys.size_hint().0);
+            let mut index =
+                FastMap::with_capacity_and_hasher(keys.size_hint().0, Default::default());
             for (key, i) in keys {
                 index.entry(key.to_string()).or_insert(i);
             }
@@ -55,8 +56,8 @@ impl Index {
         }
         fn all_indexes<'a>(
             keys: impl Iterator<Item = (&'a str, usize)>,
-        ) -> HashMap<String, Vec<usize>> {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        ) -> FastMap<String, Vec<usize>> {
+            let mut index: FastMap<String, Vec<usize>> = FastMap::default();
             for (key, i) in keys {
                 let indexes = index.entry(key.to_string()).or_default();
                 // A key listed twice by one item still names the item once.

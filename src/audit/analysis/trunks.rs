@@ -1,10 +1,10 @@
 //! Which peers and endpoints are trunks (calls through them cost money), and which `Dial`s send
 //! a number out through one.
 
+use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::asterisk::model::Pbx;
 use crate::asterisk::model::dialplan::{DialTarget, Tech};
 use crate::asterisk::model::sip::SipPeer;
-use std::collections::{HashMap, HashSet};
 
 /// chan_sip: a peer with a fixed host that is not challenged (`insecure=invite` or no secret).
 pub fn sip_ip_identified(p: &SipPeer) -> bool {
@@ -18,7 +18,7 @@ pub fn sip_ip_identified(p: &SipPeer) -> bool {
 /// Peers and endpoints that are trunks: names by channel technology (`sip`, `pjsip`, `iax2`;
 /// case-insensitive), looked up without building a key per question.
 #[derive(Debug, Default)]
-pub struct Trunks(HashMap<String, HashSet<String>>);
+pub struct Trunks(FastMap<String, FastSet<String>>);
 
 impl Trunks {
     fn insert(&mut self, tech: &str, name: &str) {
@@ -87,7 +87,7 @@ fn tech_upper(t: &str) -> String {
 pub fn find_trunks(pbx: &Pbx) -> Trunks {
     let mut t = Trunks::default();
     if let Some(sip) = &pbx.sip {
-        let reg_hosts: HashSet<&str> = sip
+        let reg_hosts: FastSet<&str> = sip
             .general
             .registrations
             .iter()
@@ -109,7 +109,7 @@ pub fn find_trunks(pbx: &Pbx) -> Trunks {
         }
     }
     if let Some(pj) = &pbx.pjsip {
-        let registered: HashSet<&str> = pj
+        let registered: FastSet<&str> = pj
             .registrations
             .iter()
             .filter_map(|r| r.endpoint.as_ref().map(|e| e.value.as_str()))

@@ -20,6 +20,7 @@
 //! extensions are dialled by their device names (`ext<number>`), never by number.
 
 use super::contexts::{Context, DialTarget, Dialplan, Extension, Step, Tech, Trust};
+use crate::asterisk::fast_hash::{FastMap, FastSet};
 use crate::diag::Error;
 use crate::plan::names::{
     CLICK_TO_CALL_GROUP, CLICK_TO_CALL_PREFIX, INTERNAL_CONTEXT, INTERNAL_RING_SECONDS,
@@ -28,7 +29,6 @@ use crate::plan::names::{
 };
 use crate::profile::resolved::{TWILIO, TrunkRef, extension_device_name};
 use crate::profile::{Allowed, ChannelDriver, Fallback, InboundRoute, Profile};
-use std::collections::{HashMap, HashSet};
 
 /// Patterns of a route without a DID: anything a trunk may send as the called number.
 const ANY_NUMBER: [&str; 2] = ["_[+0-9].", "_[+0-9]"];
@@ -257,8 +257,8 @@ fn inbound_contexts(profile: &Profile) -> Result<Vec<Context>, Error> {
     let mut contexts: Vec<Context> = Vec::new();
     // Context name → index in `contexts`, and the numbers each context answers: a provider
     // has thousands of trunks and DIDs.
-    let mut index_of: HashMap<&str, usize> = HashMap::new();
-    let mut answered: Vec<HashSet<String>> = Vec::new();
+    let mut index_of: FastMap<&str, usize> = FastMap::default();
+    let mut answered: Vec<FastSet<String>> = Vec::new();
     for (source, context_name) in &sources {
         let index = *index_of.entry(context_name).or_insert_with(|| {
             contexts.push(Context {
@@ -268,7 +268,7 @@ fn inbound_contexts(profile: &Profile) -> Result<Vec<Context>, Error> {
                 includes: Vec::new(),
                 extensions: Vec::new(),
             });
-            answered.push(HashSet::new());
+            answered.push(FastSet::default());
             contexts.len() - 1
         });
         let context = &mut contexts[index];
