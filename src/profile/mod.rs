@@ -33,8 +33,8 @@ mod validate;
 
 pub use load::{LoadOptions, load, load_with, load_with_text, parse, parse_with};
 pub use resolved::{
-    FEATURE_CODES, ResolvedWebSms, SecretRole, SecretUse, Spa3102Config, TWILIO, TrunkRef,
-    VOICEMAIL_MAIN,
+    FEATURE_CODES, ResolvedWebSms, SecretField, SecretRole, SecretUse, Spa3102Config, TWILIO,
+    TrunkRef, VOICEMAIL_MAIN,
 };
 pub use safe_text::{
     ContextName, DialPattern, DialPrefix, DisplayName, Email, ExtensionNumber, FieldName, FilePath,

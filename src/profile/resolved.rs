@@ -218,9 +218,47 @@ pub enum SecretRole {
 #[derive(Debug, Clone)]
 pub struct SecretUse<'a> {
     /// A readable path to the field, e.g. `trunks[zadarma].password`.
-    pub field: String,
+    pub field: SecretField<'a>,
     pub role: SecretRole,
     pub secret: &'a Secret,
+}
+
+/// Where a secret is in the profile, written out only when shown (a provider's profile lists
+/// a secret per extension, and most uses never print their field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretField<'a> {
+    /// A field of the profile's own, e.g. `site.secret_key`.
+    Fixed(&'static str),
+    /// A field of an item of a list, named by its key: `list[key].field`.
+    Item {
+        list: &'static str,
+        key: &'a str,
+        field: &'static str,
+    },
+}
+
+impl SecretField<'_> {
+    /// A field whose secret is published, or derives published values: a click-to-call
+    /// button's password, `site.secret_key`.
+    pub fn is_published(&self) -> bool {
+        matches!(
+            self,
+            SecretField::Fixed("site.secret_key")
+                | SecretField::Item {
+                    list: "click_to_call",
+                    ..
+                }
+        )
+    }
+}
+
+impl std::fmt::Display for SecretField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretField::Fixed(field) => f.write_str(field),
+            SecretField::Item { list, key, field } => write!(f, "{list}[{key}].{field}"),
+        }
+    }
 }
 
 impl SecretUse<'_> {
@@ -436,7 +474,8 @@ impl Profile {
     pub fn secrets(&self) -> Vec<SecretUse<'_>> {
         use SecretRole::{Password, Pin};
         let mut out = Vec::new();
-        let mut push = |field: String, role, secret| {
+        use SecretField::{Fixed, Item};
+        let mut push = |field, role, secret| {
             out.push(SecretUse {
                 field,
                 role,
@@ -444,54 +483,63 @@ impl Profile {
             })
         };
         if let Some(t) = self.twilio.as_ref().and_then(|t| t.termination.as_ref()) {
-            push("twilio.termination.password".into(), Password, &t.password);
+            push(Fixed("twilio.termination.password"), Password, &t.password);
         }
         if let Some(w) = self.twilio.as_ref().and_then(|t| t.webhook.as_ref()) {
-            push("twilio.webhook.auth_token".into(), Password, &w.auth_token);
+            push(Fixed("twilio.webhook.auth_token"), Password, &w.auth_token);
         }
         for t in &self.trunks {
             if let Some(p) = &t.password {
-                push(format!("trunks[{}].password", t.name), Password, p);
+                let field = Item {
+                    list: "trunks",
+                    key: t.name.as_str(),
+                    field: "password",
+                };
+                push(field, Password, p);
             }
         }
         for e in &self.extensions {
-            push(
-                format!("extensions[{}].secret", e.number),
-                Password,
-                &e.secret,
-            );
+            let key = e.number.as_str();
+            let field = Item {
+                list: "extensions",
+                key,
+                field: "secret",
+            };
+            push(field, Password, &e.secret);
             if let Some(v) = &e.voicemail {
-                push(
-                    format!("extensions[{}].voicemail.pin", e.number),
-                    Pin,
-                    &v.pin,
-                );
+                let field = Item {
+                    list: "extensions",
+                    key,
+                    field: "voicemail.pin",
+                };
+                push(field, Pin, &v.pin);
             }
         }
         for d in &self.devices {
             if let Some(p) = &d.pstn {
-                push(
-                    format!("devices[{}].pstn.secret", d.name),
-                    Password,
-                    &p.secret,
-                );
-                let field = format!("devices[{}].pstn.gateway_password", d.name);
-                push(field, Password, &p.gateway_password);
+                let item = |field| Item {
+                    list: "devices",
+                    key: d.name.as_str(),
+                    field,
+                };
+                push(item("pstn.secret"), Password, &p.secret);
+                push(item("pstn.gateway_password"), Password, &p.gateway_password);
             }
         }
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
-            push("sms.websms.api.secret".into(), Password, s);
+            push(Fixed("sms.websms.api.secret"), Password, s);
         }
         if let Some(key) = &self.site.secret_key {
-            push("site.secret_key".into(), Password, key);
+            push(Fixed("site.secret_key"), Password, key);
         }
         for button in &self.click_to_call {
             if let Some(p) = &button.password {
-                push(
-                    format!("click_to_call[{}].password", button.name),
-                    Password,
-                    p,
-                );
+                let field = Item {
+                    list: "click_to_call",
+                    key: button.name.as_str(),
+                    field: "password",
+                };
+                push(field, Password, p);
             }
         }
         out

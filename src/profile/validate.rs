@@ -1198,11 +1198,11 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
         return Ok(());
     }
     let uses = profile.secrets();
-    let public = |field: &str| field == "site.secret_key" || field.starts_with("click_to_call[");
-    let mut by_source: HashMap<&super::secret::SecretSource, &str> = HashMap::new();
+    let mut by_source: HashMap<&super::secret::SecretSource, super::SecretField<'_>> =
+        HashMap::new();
     for u in &uses {
-        if let Some(first) = by_source.insert(u.secret.source(), &u.field) {
-            if public(first) || public(&u.field) {
+        if let Some(first) = by_source.insert(u.secret.source(), u.field) {
+            if first.is_published() || u.field.is_published() {
                 return Err(at(
                     u.secret.pos(),
                     format!(

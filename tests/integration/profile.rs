@@ -520,7 +520,7 @@ fn inline_secrets_are_accepted_and_reported_with_their_position() {
     .unwrap();
     let inline = p.inline_secrets();
     assert_eq!(inline.len(), 1);
-    assert_eq!(inline[0].field, "extensions[101].secret");
+    assert_eq!(inline[0].field.to_string(), "extensions[101].secret");
     assert_eq!(
         inline[0].secret.pos().location(),
         Location::new("inline.yaml", 9, 13)
@@ -605,7 +605,7 @@ fn voicemail_pins_must_be_digits() {
         .into_iter()
         .find(|u| u.role == SecretRole::Pin)
         .expect("the PIN");
-    assert_eq!(pin.field, "extensions[101].voicemail.pin");
+    assert_eq!(pin.field.to_string(), "extensions[101].voicemail.pin");
     let err = pin.resolve().unwrap_err();
     assert_eq!(
         err.message,

@@ -24,10 +24,11 @@ pub static RULE: Rule = Rule {
 fn check_plaintext_secret_in_profile(ctx: &ProfileContext<'_>, sink: &mut Sink<'_>) {
     for used in ctx.profile.inline_secrets() {
         let loc = used.secret.pos().location();
+        let field = used.field.to_string();
         sink.report(
             ctx.anchor_secret(&loc),
-            format!("`{}` is written inline in the profile", used.field),
+            format!("`{field}` is written inline in the profile"),
         )
-        .option(used.field.clone());
+        .option(field);
     }
 }
