@@ -64,10 +64,7 @@ pub(super) fn read<'t, S: DeserializeSeed<'t>>(
     budget: Option<&serde_saphyr::Budget>,
     seed: S,
 ) -> Option<S::Value> {
-    let events = events(text, line)?;
-    if let Some(budget) = budget {
-        events.tally.within(budget)?;
-    }
+    let events = events(text, line, budget)?;
     let mut reader = Reader {
         events: &events.list,
         at: 0,
@@ -137,6 +134,8 @@ struct Line<'t> {
     number: u32,
     text: &'t str,
     indent: usize,
+    /// Whether the line is ASCII: then a byte's column is its offset, without counting.
+    ascii: bool,
 }
 
 impl<'t> Line<'t> {
@@ -144,9 +143,10 @@ impl<'t> Line<'t> {
         &self.text[self.indent..]
     }
 
-    /// The 1-based column of byte `at`, in characters.
+    /// The 1-based column of byte `at`, in characters (counted on a line that is not ASCII:
+    /// such a line holds one scalar here, so each line is counted once).
     fn column(&self, at: usize) -> Option<u32> {
-        let column = if self.text.is_ascii() {
+        let column = if self.ascii {
             at
         } else {
             self.text[..at].chars().count()
@@ -155,8 +155,12 @@ impl<'t> Line<'t> {
     }
 }
 
-/// The events of `text` (see [`read`]).
-fn events(text: &str, line: usize) -> Option<Events<'_>> {
+/// The events of `text` (see [`read`]); `None` as soon as they pass half of `budget`.
+fn events<'t>(
+    text: &'t str,
+    line: usize,
+    budget: Option<&serde_saphyr::Budget>,
+) -> Option<Events<'t>> {
     if !all_printable(text) {
         return None;
     }
@@ -172,10 +176,12 @@ fn events(text: &str, line: usize) -> Option<Events<'_>> {
             number: u32::try_from(number).ok()?,
             text,
             indent,
+            ascii: text.is_ascii(),
         });
     }
     let mut parser = Parser {
         lines,
+        budget: budget.cloned(),
         at: 0,
         events: Events {
             list: Vec::new(),
@@ -189,13 +195,16 @@ fn events(text: &str, line: usize) -> Option<Events<'_>> {
 
 struct Parser<'t> {
     lines: Vec<Line<'t>>,
+    budget: Option<serde_saphyr::Budget>,
     /// The next line to read.
     at: usize,
     events: Events<'t>,
 }
 
 impl<'t> Parser<'t> {
-    fn push(&mut self, event: Event<'t>) {
+    /// Add `event`; `None` once the events pass half of the budget (checked as they come, so
+    /// that a huge text is given up early, not after its events are all in memory).
+    fn push(&mut self, event: Event<'t>) -> Option<()> {
         let tally = &mut self.events.tally;
         tally.events += 1;
         match event {
@@ -207,6 +216,10 @@ impl<'t> Parser<'t> {
             }
         }
         self.events.list.push(event);
+        match &self.budget {
+            Some(budget) => self.events.tally.within(budget),
+            None => Some(()),
+        }
     }
 
     /// The line being read, when it is indented by `indent` exactly.
@@ -227,7 +240,7 @@ impl<'t> Parser<'t> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.push(Event::SeqStart);
+        self.push(Event::SeqStart)?;
         while let Some(line) = self.line_at(indent) {
             let Some(after_dash) = line.content().strip_prefix("- ") else {
                 break;
@@ -254,7 +267,7 @@ impl<'t> Parser<'t> {
                 return None;
             }
         }
-        self.push(Event::End);
+        self.push(Event::End)?;
         Some(())
     }
 
@@ -263,7 +276,7 @@ impl<'t> Parser<'t> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.push(Event::MapStart);
+        self.push(Event::MapStart)?;
         let mut keys: Vec<&str> = Vec::new();
         while let Some(line) = self.line_at(indent) {
             let (key, after) = key_of(line.content())?;
@@ -271,7 +284,7 @@ impl<'t> Parser<'t> {
                 return None;
             }
             keys.push(key);
-            self.push(Event::Key(key));
+            self.push(Event::Key(key))?;
             let spaces = after.bytes().take_while(|&b| b == b' ').count();
             let value_at = line.text.len() - after.len() + spaces;
             let on_this_line = match after.as_bytes().get(spaces) {
@@ -305,13 +318,13 @@ impl<'t> Parser<'t> {
                     plain: true,
                     line: line.number,
                     column: 0,
-                })),
+                }))?,
             }
             if self.deeper_than(indent) {
                 return None;
             }
         }
-        self.push(Event::End);
+        self.push(Event::End)?;
         Some(())
     }
 
@@ -320,10 +333,12 @@ impl<'t> Parser<'t> {
     fn one_line_value(&mut self, line: Line<'t>, at: usize, depth: usize) -> Option<()> {
         let text = &line.text[at..];
         let after = if let Some(items) = text.strip_prefix('[') {
-            if depth > MAX_DEPTH {
+            // Not on a line that is not ASCII: the columns of many items would each be counted
+            // from the line's start.
+            if depth > MAX_DEPTH || !line.ascii {
                 return None;
             }
-            self.push(Event::SeqStart);
+            self.push(Event::SeqStart)?;
             let mut rest = items;
             let mut first = true;
             loop {
@@ -333,7 +348,7 @@ impl<'t> Parser<'t> {
                 }
                 let item_at = line.text.len() - rest.len();
                 let (scalar, after) = one_line_scalar(line, item_at, true)?;
-                self.push(Event::Scalar(scalar));
+                self.push(Event::Scalar(scalar))?;
                 rest = after.trim_start_matches(' ');
                 match rest.as_bytes().first() {
                     Some(b',') => rest = &rest[1..],
@@ -346,11 +361,11 @@ impl<'t> Parser<'t> {
                 }
                 first = false;
             }
-            self.push(Event::End);
+            self.push(Event::End)?;
             &rest[1..]
         } else {
             let (scalar, after) = one_line_scalar(line, at, false)?;
-            self.push(Event::Scalar(scalar));
+            self.push(Event::Scalar(scalar))?;
             after
         };
         is_blank_or_comment(after).then_some(())
@@ -1139,26 +1154,41 @@ mod tests {
             deep.push_str(&" ".repeat(4 + 2 * level));
             deep.push_str("a:\n");
         }
-        assert!(events(&deep, 0).is_none());
+        assert!(events(&deep, 0, None).is_none());
         let mut wide = String::from("  - k0: x\n");
         for key in 1..=MAX_KEYS {
             wide.push_str(&format!("    k{key}: x\n"));
         }
-        assert!(events(&wide, 0).is_none());
+        assert!(events(&wide, 0, None).is_none());
         let fits = wide.lines().take(MAX_KEYS).collect::<Vec<_>>().join("\n");
-        assert!(events(&fits, 0).is_some());
+        assert!(events(&fits, 0, None).is_some());
+    }
+
+    #[test]
+    fn long_lines_are_read_in_one_pass() {
+        // 50,000 items on one line: counting each item's column from the line's start would
+        // take minutes.
+        let items = vec!["ulaw"; 50_000].join(", ");
+        let list = entry(&[NUMBER, NAME, SECRET, &format!("codecs: [{items}]")]);
+        let list: Option<Vec<Extension>> = read(&list, 0, None, std::marker::PhantomData);
+        assert_eq!(list.unwrap()[0].codecs.as_ref().map(Vec::len), Some(50_000));
+        let items = vec!["'é'"; 1_000].join(", ");
+        let list = entry(&[NUMBER, NAME, SECRET, &format!("permit: [{items}]")]);
+        assert!(events(&list, 0, None).is_none());
     }
 
     #[test]
     fn the_budget_is_shared_as_serde_saphyr_counts_it() {
         let list = entry(&[NUMBER, NAME, SECRET]).repeat(10);
-        let counted = events(&list, 0).unwrap().tally;
+        let counted = events(&list, 0, None).unwrap().tally;
         // The sequence, ten mappings, thirty keys and thirty values.
         assert_eq!(counted.nodes, 1 + 10 + 60);
         let mut budget = serde_saphyr::Budget::default();
         budget.max_nodes = 2 * 71;
         assert!(counted.within(&budget).is_some());
+        assert!(events(&list, 0, Some(&budget)).is_some());
         budget.max_nodes -= 1;
         assert!(counted.within(&budget).is_none());
+        assert!(events(&list, 0, Some(&budget)).is_none());
     }
 }
