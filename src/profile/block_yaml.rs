@@ -32,14 +32,16 @@
 //!   without `'` inside; a plain scalar that does not begin with an indicator (`-?:,[]{}#&*!|>`
 //!   `'"%@` and the backquote), holds no `: ` and does not end with `:`, ended by the line or
 //!   by ` #`; a flow sequence `[a, "b"]` of such scalars (plain ones without `:#,[]{}`) closed
-//!   on its line. After the value only spaces and a comment. A line below a value that is
-//!   indented more than its key (a continuation line) gives up.
+//!   on its line, on an ASCII line. After the value only spaces and a comment. A line below a
+//!   value that is indented more than its key (a continuation line) gives up.
+//! - **Work**: linear in the text: each line is scanned a bounded number of times (a column is
+//!   counted in characters only on a line that is not ASCII, which holds one scalar here).
 //! - **Types**: strings (a plain null — empty, `~`, `null`, `Null`, `NULL` — is not one, as
 //!   in serde-saphyr), options (a plain null is `None`), booleans (plain `true`/`false` in any
 //!   of YAML 1.2's three spellings: the profile reads YAML with `strict_booleans`), sequences,
 //!   mappings and structs, enums written as a plain scalar naming a unit variant, ignored
-//!   values, and serde-saphyr's `Spanned` of a non-null scalar. Anything else (numbers, a plain
-//!   scalar asked for "any" type, …) gives up.
+//!   values, and serde-saphyr's `Spanned` of a non-null scalar. Anything else (numbers, a
+//!   quoted boolean or enum, a plain scalar asked for "any" type, …) gives up.
 //! - **Budgets**: at most [`MAX_DEPTH`] levels of nesting, and the text well within its share
 //!   of serde-saphyr's budgets (nodes, events, scalar bytes): no text passes here that
 //!   serde-saphyr would refuse for its size.
@@ -499,7 +501,7 @@ struct Reader<'a, 't> {
     at: usize,
 }
 
-impl<'t> Reader<'_, 't> {
+impl<'r, 't> Reader<'r, 't> {
     fn peek(&self) -> Result<Event<'t>, GiveUp> {
         self.events.get(self.at).copied().ok_or(GiveUp)
     }
@@ -524,6 +526,23 @@ impl<'t> Reader<'_, 't> {
                 return Ok(());
             }
         }
+    }
+
+    /// The collection `start` begins, read by `visit`, which must read it to its end.
+    fn collection<'a, R>(
+        &'a mut self,
+        start: Event<'t>,
+        visit: impl FnOnce(&mut Items<'a, 'r, 't>) -> Result<R, GiveUp>,
+    ) -> Result<R, GiveUp> {
+        if self.next()? != start {
+            return Err(GiveUp);
+        }
+        let mut items = Items {
+            reader: self,
+            done: false,
+        };
+        let value = visit(&mut items)?;
+        items.done.then_some(value).ok_or(GiveUp)
     }
 
     /// A string: a key, or a scalar that is not null.
@@ -605,27 +624,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'_, 'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        if self.next()? != Event::SeqStart {
-            return Err(GiveUp);
-        }
-        let mut items = Items {
-            reader: self,
-            done: false,
-        };
-        let value = visitor.visit_seq(&mut items)?;
-        items.done.then_some(value).ok_or(GiveUp)
+        self.collection(Event::SeqStart, |items| visitor.visit_seq(items))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        if self.next()? != Event::MapStart {
-            return Err(GiveUp);
-        }
-        let mut items = Items {
-            reader: self,
-            done: false,
-        };
-        let value = visitor.visit_map(&mut items)?;
-        items.done.then_some(value).ok_or(GiveUp)
+        self.collection(Event::MapStart, |items| visitor.visit_map(items))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -682,6 +685,23 @@ impl Items<'_, '_, '_> {
     }
 }
 
+impl<'de> Items<'_, '_, 'de> {
+    /// The next entry (a mapping's next key when `key`) read by `seed`; `None` at the end.
+    fn next_read<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+        key: bool,
+    ) -> Result<Option<S::Value>, GiveUp> {
+        if self.at_end()? {
+            return Ok(None);
+        }
+        if key && !matches!(self.reader.peek()?, Event::Key(_)) {
+            return Err(GiveUp);
+        }
+        seed.deserialize(&mut *self.reader).map(Some)
+    }
+}
+
 impl<'de> de::SeqAccess<'de> for Items<'_, '_, 'de> {
     type Error = GiveUp;
 
@@ -689,10 +709,7 @@ impl<'de> de::SeqAccess<'de> for Items<'_, '_, 'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, GiveUp> {
-        if self.at_end()? {
-            return Ok(None);
-        }
-        seed.deserialize(&mut *self.reader).map(Some)
+        self.next_read(seed, false)
     }
 }
 
@@ -703,13 +720,7 @@ impl<'de> de::MapAccess<'de> for Items<'_, '_, 'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, GiveUp> {
-        if self.at_end()? {
-            return Ok(None);
-        }
-        if !matches!(self.reader.peek()?, Event::Key(_)) {
-            return Err(GiveUp);
-        }
-        seed.deserialize(&mut *self.reader).map(Some)
+        self.next_read(seed, true)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GiveUp> {
