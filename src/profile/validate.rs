@@ -8,9 +8,9 @@ use super::resolved::{ResolvedWebSms, TWILIO, TrunkRef};
 use super::safe_text::{DialPattern, ExtensionNumber, Text};
 use super::span::{Pos, Spanned};
 use super::types::*;
+use crate::asterisk::fast_hash::FastMap;
 use crate::diag::Error;
 use crate::twilio::ranges::TwilioRanges;
-use std::collections::HashMap;
 
 /// Validate `profile` and fill in what loading computes (`profile.resolved`).
 pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
@@ -75,7 +75,8 @@ where
     use std::collections::hash_map::Entry;
     let items = items.into_iter();
     // Room for every key up front, and one hash per key (10,000 extensions are 10,000 keys).
-    let mut seen: HashMap<K, &Pos> = HashMap::with_capacity(items.size_hint().0);
+    let mut seen: FastMap<K, &Pos> =
+        FastMap::with_capacity_and_hasher(items.size_hint().0, Default::default());
     for (key, pos) in items {
         match seen.entry(key) {
             Entry::Occupied(first) => {
@@ -503,7 +504,7 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
 }
 
 fn check_devices(profile: &Profile) -> Result<(), Error> {
-    let mut fxs_owner: HashMap<&str, &Device> = HashMap::new();
+    let mut fxs_owner: FastMap<&str, &Device> = FastMap::default();
     for device in &profile.devices {
         if device.fxs.is_none() && device.pstn.is_none() {
             return Err(at(
@@ -883,7 +884,7 @@ fn existing_trunk<'a>(
 }
 
 fn check_inbound(profile: &Profile) -> Result<(), Error> {
-    let mut seen: HashMap<(String, Option<String>), &Pos> = HashMap::new();
+    let mut seen: FastMap<(String, Option<String>), &Pos> = FastMap::default();
     for route in &profile.inbound {
         let source = existing_trunk(profile, &route.from, "inbound route", true)?;
         if let Some(did) = &route.did {
@@ -1000,7 +1001,7 @@ fn check_pattern_overlaps(
 }
 
 fn check_outbound(profile: &Profile) -> Result<(), Error> {
-    let mut patterns: HashMap<&str, (&Pos, &str)> = HashMap::new();
+    let mut patterns: FastMap<&str, (&Pos, &str)> = FastMap::default();
     for route in &profile.outbound {
         existing_trunk(
             profile,
@@ -1198,8 +1199,8 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
         return Ok(());
     }
     let uses = profile.secrets();
-    let mut by_source: HashMap<&super::secret::SecretSource, super::SecretField<'_>> =
-        HashMap::new();
+    let mut by_source: FastMap<&super::secret::SecretSource, super::SecretField<'_>> =
+        FastMap::default();
     for u in &uses {
         if let Some(first) = by_source.insert(u.secret.source(), u.field) {
             if first.is_published() || u.field.is_published() {
