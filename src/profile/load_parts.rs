@@ -1,5 +1,7 @@
 //! A large profile read on two threads: its `extensions:` list in two parts, the rest of the
-//! document beside them, each part by the same YAML deserializer as the whole file.
+//! document beside them, each part by the same YAML deserializer as the whole file — or, when a
+//! part of the list is simple block YAML, by [`super::block_yaml`], which gives the same values
+//! and positions and leaves anything else to that deserializer.
 //!
 //! A provider's profile is mostly its `extensions:` list (a 10,000-extension profile spends four
 //! fifths of its loading there), and deserializing YAML is serial. The list is a block sequence,
