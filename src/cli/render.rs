@@ -22,7 +22,7 @@ use pbxgen::twilio::TwilioRanges;
 use pbxgen::untrusted::for_terminal;
 use pbxgen::{plan, profile};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// How long a render lets memory it freed stay before giving it back to the system: long
 /// enough for the next phase to reuse it (see [`crate::purge_freed_memory_after`]).
@@ -57,7 +57,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             profile.extensions.len(),
             profile.trunk_names().len()
         ),
-        started,
+        started.elapsed(),
     );
     // The command's last large values (the report holds a finding per account of a provider's
     // site, hundreds of thousands of allocations) are left to the exit, not freed one by one.
@@ -96,10 +96,14 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         )));
     }
     let refused = vetted.report.fails(args.fail_on);
-    if !vetted.report.findings.is_empty() && (refused || !term.quiet) {
-        // Written as it is made (a large site's findings run to megabytes); a closed stderr
-        // loses only the listing.
-        let _ = output::text::write(&vetted.report, term.color, &mut std::io::stderr().lock());
+    let show_report = !vetted.report.findings.is_empty() && (refused || !term.quiet);
+    // The listing comes before anything else is printed. When nothing is printed until the
+    // files are compared and written, it is written meanwhile: a provider's listing runs to
+    // megabytes (6% of a 10,000-extension render) and writing the files mostly waits for the
+    // disk.
+    let report_first = show_report && (refused || args.verify);
+    if report_first {
+        print_report(&vetted.report, term);
     }
     if refused {
         if json {
@@ -129,25 +133,32 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     }
     let files = render::keep_only(std::mem::take(&mut vetted.files), &args.only)?;
     let writes = !(args.diff || args.check || args.dry_run);
-    // An earlier run killed during its renames left old and new files mixed: writing completes
-    // (or rolls back) that batch first; the commands that write nothing only report it.
-    let mut interrupted = None;
-    if writes {
-        if let Some(recovery) = write::recover(out)? {
-            if !term.quiet {
-                eprintln!(
-                    "pbxgen: {}: {}",
-                    shown(out),
-                    for_terminal(&recovery.to_string())
-                );
-            }
+    let report = &vetted.report;
+    let disk = std::thread::scope(|scope| {
+        let listing =
+            (show_report && !report_first).then(|| scope.spawn(|| print_report(report, term)));
+        let disk = compare_and_write(&files, out, args, writes);
+        if let Some(listing) = listing {
+            listing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
-    } else if let Some(batch) = write::interrupted_batch(out)? {
-        eprintln!("warning: {}", for_terminal(&batch.to_string()));
-        interrupted = Some(batch);
+        disk
+    })?;
+    if let Some(recovery) = &disk.recovered {
+        if !term.quiet {
+            eprintln!(
+                "pbxgen: {}: {}",
+                shown(out),
+                for_terminal(&recovery.to_string())
+            );
+        }
     }
-    let started = Instant::now();
-    let planned = write::plan(&files, out, args.private)?;
+    let interrupted = disk.interrupted;
+    if let Some(batch) = &interrupted {
+        eprintln!("warning: {}", for_terminal(batch));
+    }
+    let (planned, compared_in, written) = disk.done?;
     verbose(
         term,
         format!(
@@ -159,18 +170,11 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
                 .filter(|p| p.change != Change::Unchanged)
                 .count()
         ),
-        started,
+        compared_in,
     );
 
-    if writes {
-        let started = Instant::now();
-        let ownership = if args.force_owner {
-            Ownership::KeepIfAllowed
-        } else {
-            Ownership::Keep
-        };
-        let (written, committed) = write::commit(&planned, out, ownership)?;
-        verbose(term, format!("wrote {written} file(s)"), started);
+    if let Some((written, committed, took)) = written {
+        verbose(term, format!("wrote {written} file(s)"), took);
         for path in &committed.ownership_not_kept {
             eprintln!(
                 "warning: {}: could not keep its owner and group (--force-owner): it is now owned by the user who ran pbxgen",
@@ -249,14 +253,77 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
 }
 
 /// `-v`: one line per step on stderr, with its duration.
-fn verbose(term: &Term, what: String, since: Instant) {
+fn verbose(term: &Term, what: String, took: Duration) {
     if term.verbose > 0 {
-        eprintln!(
-            "pbxgen: {} ({} ms)",
-            for_terminal(&what),
-            since.elapsed().as_millis()
-        );
+        eprintln!("pbxgen: {} ({} ms)", for_terminal(&what), took.as_millis());
     }
+}
+
+/// The findings listing on stderr, written as it is made (a large site's findings run to
+/// megabytes); a closed stderr loses only the listing.
+fn print_report(report: &Report, term: &Term) {
+    let _ = output::text::write(report, term.color, &mut std::io::stderr().lock());
+}
+
+/// What [`compare_and_write`] did, for the messages that follow it (in the order they would
+/// have come had they been printed as it went).
+struct Disk<'a> {
+    /// An earlier interrupted batch completed or rolled back (when writing).
+    recovered: Option<pbxgen::fsutil::Recovery>,
+    /// An earlier interrupted batch left as it is (when not writing).
+    interrupted: Option<String>,
+    /// The files compared with the disk and how long that took, then (when writing) how many
+    /// were written, the commit's outcome and how long it took; or what stopped them.
+    done: Result<Compared<'a>, Error>,
+}
+
+type Compared<'a> = (
+    Vec<Planned<'a>>,
+    Duration,
+    Option<(usize, pbxgen::fsutil::Committed, Duration)>,
+);
+
+/// Compare `files` with `out`, and write them when `writes`: everything the render does on
+/// disk, printing nothing (the findings listing may be being written meanwhile). `Err` when
+/// an earlier interrupted batch cannot be looked at or finished.
+fn compare_and_write<'a>(
+    files: &'a [RenderedFile],
+    out: &Path,
+    args: &RenderArgs,
+    writes: bool,
+) -> Result<Disk<'a>, Error> {
+    // An earlier run killed during its renames left old and new files mixed: writing completes
+    // (or rolls back) that batch first; the commands that write nothing only report it.
+    let (recovered, interrupted) = if writes {
+        (write::recover(out)?, None)
+    } else {
+        (None, write::interrupted_batch(out)?)
+    };
+    let done = (|| {
+        let started = Instant::now();
+        let planned = write::plan(files, out, args.private)?;
+        let compared_in = started.elapsed();
+        if !writes {
+            return Ok((planned, compared_in, None));
+        }
+        let started = Instant::now();
+        let ownership = if args.force_owner {
+            Ownership::KeepIfAllowed
+        } else {
+            Ownership::Keep
+        };
+        let (written, committed) = write::commit(&planned, out, ownership)?;
+        Ok((
+            planned,
+            compared_in,
+            Some((written, committed, started.elapsed())),
+        ))
+    })();
+    Ok(Disk {
+        recovered,
+        interrupted,
+        done,
+    })
 }
 
 /// A path the user named (or a profile value), as shown on the terminal.

@@ -545,6 +545,33 @@ fn inline_secrets_are_accepted_and_reported_with_their_position() {
     );
 }
 
+/// `render` writes the findings listing while it compares and writes the files: the listing
+/// still comes whole, before the steps' own lines, and the files are written.
+#[test]
+fn render_lists_findings_before_its_steps_and_writes_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, with_secret("Kq3-xW8mR2tZ7pL9vN4b")).unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = run(pbxgen()
+        .args(["render", "-v", "--out"])
+        .arg(&out)
+        .arg(&path));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("files written to"), "{stdout}");
+    assert!(out.join("pjsip.conf").is_file());
+    let listing = stderr
+        .find("1 finding: 0 critical, 0 high, 1 medium, 0 low, 0 info\n")
+        .unwrap_or_else(|| panic!("no listing:\n{stderr}"));
+    let first_line = stderr.find("medium PBX502").unwrap();
+    let compared = stderr.find("pbxgen: compared ").unwrap();
+    let wrote = stderr.find("pbxgen: wrote ").unwrap();
+    assert!(
+        first_line < listing && listing < compared && compared < wrote,
+        "{stderr}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // schema
 
