@@ -158,7 +158,11 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     if let Some(batch) = &interrupted {
         eprintln!("warning: {}", for_terminal(batch));
     }
-    let (planned, compared_in, written) = disk.done?;
+    let Compared {
+        planned,
+        compared_in,
+        written,
+    } = disk.done?;
     verbose(
         term,
         format!(
@@ -272,16 +276,17 @@ struct Disk<'a> {
     recovered: Option<pbxgen::fsutil::Recovery>,
     /// An earlier interrupted batch left as it is (when not writing).
     interrupted: Option<String>,
-    /// The files compared with the disk and how long that took, then (when writing) how many
-    /// were written, the commit's outcome and how long it took; or what stopped them.
+    /// The comparison and the writing, or what stopped them.
     done: Result<Compared<'a>, Error>,
 }
 
-type Compared<'a> = (
-    Vec<Planned<'a>>,
-    Duration,
-    Option<(usize, pbxgen::fsutil::Committed, Duration)>,
-);
+/// The files compared with the disk, and (when writing) written.
+struct Compared<'a> {
+    planned: Vec<Planned<'a>>,
+    compared_in: Duration,
+    /// How many files were written, the commit's outcome and how long it took.
+    written: Option<(usize, pbxgen::fsutil::Committed, Duration)>,
+}
 
 /// Compare `files` with `out`, and write them when `writes`: everything the render does on
 /// disk, printing nothing (the findings listing may be being written meanwhile). `Err` when
@@ -304,7 +309,11 @@ fn compare_and_write<'a>(
         let planned = write::plan(files, out, args.private)?;
         let compared_in = started.elapsed();
         if !writes {
-            return Ok((planned, compared_in, None));
+            return Ok(Compared {
+                planned,
+                compared_in,
+                written: None,
+            });
         }
         let started = Instant::now();
         let ownership = if args.force_owner {
@@ -313,11 +322,11 @@ fn compare_and_write<'a>(
             Ownership::Keep
         };
         let (written, committed) = write::commit(&planned, out, ownership)?;
-        Ok((
+        Ok(Compared {
             planned,
             compared_in,
-            Some((written, committed, started.elapsed())),
-        ))
+            written: Some((written, committed, started.elapsed())),
+        })
     })();
     Ok(Disk {
         recovered,

@@ -479,7 +479,7 @@ fn all_printable(text: &str) -> bool {
 /// The reader gives up: the text goes to serde-saphyr. Carries nothing, since serde-saphyr's
 /// error is the one shown.
 #[derive(Debug)]
-pub(super) struct GiveUp;
+struct GiveUp;
 
 impl fmt::Display for GiveUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

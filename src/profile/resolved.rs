@@ -237,7 +237,12 @@ pub enum SecretField<'a> {
     },
 }
 
-impl SecretField<'_> {
+impl<'a> SecretField<'a> {
+    /// Field `field` of the item of `list` whose key is `key`.
+    fn item(list: &'static str, key: &'a str, field: &'static str) -> Self {
+        SecretField::Item { list, key, field }
+    }
+
     /// A field whose secret is published, or derives published values: a click-to-call
     /// button's password, `site.secret_key`.
     pub fn is_published(&self) -> bool {
@@ -474,7 +479,8 @@ impl Profile {
     pub fn secrets(&self) -> Vec<SecretUse<'_>> {
         use SecretRole::{Password, Pin};
         let mut out = Vec::new();
-        use SecretField::{Fixed, Item};
+        use SecretField::Fixed;
+        let item = SecretField::item;
         let mut push = |field, role, secret| {
             out.push(SecretUse {
                 field,
@@ -490,40 +496,22 @@ impl Profile {
         }
         for t in &self.trunks {
             if let Some(p) = &t.password {
-                let field = Item {
-                    list: "trunks",
-                    key: t.name.as_str(),
-                    field: "password",
-                };
-                push(field, Password, p);
+                push(item("trunks", t.name.as_str(), "password"), Password, p);
             }
         }
         for e in &self.extensions {
             let key = e.number.as_str();
-            let field = Item {
-                list: "extensions",
-                key,
-                field: "secret",
-            };
-            push(field, Password, &e.secret);
+            push(item("extensions", key, "secret"), Password, &e.secret);
             if let Some(v) = &e.voicemail {
-                let field = Item {
-                    list: "extensions",
-                    key,
-                    field: "voicemail.pin",
-                };
-                push(field, Pin, &v.pin);
+                push(item("extensions", key, "voicemail.pin"), Pin, &v.pin);
             }
         }
         for d in &self.devices {
             if let Some(p) = &d.pstn {
-                let item = |field| Item {
-                    list: "devices",
-                    key: d.name.as_str(),
-                    field,
-                };
-                push(item("pstn.secret"), Password, &p.secret);
-                push(item("pstn.gateway_password"), Password, &p.gateway_password);
+                let key = d.name.as_str();
+                push(item("devices", key, "pstn.secret"), Password, &p.secret);
+                let field = item("devices", key, "pstn.gateway_password");
+                push(field, Password, &p.gateway_password);
             }
         }
         if let Some(s) = self.sms.websms.as_ref().and_then(|w| w.api.secret.as_ref()) {
@@ -534,12 +522,11 @@ impl Profile {
         }
         for button in &self.click_to_call {
             if let Some(p) = &button.password {
-                let field = Item {
-                    list: "click_to_call",
-                    key: button.name.as_str(),
-                    field: "password",
-                };
-                push(field, Password, p);
+                push(
+                    item("click_to_call", button.name.as_str(), "password"),
+                    Password,
+                    p,
+                );
             }
         }
         out
