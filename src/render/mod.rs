@@ -237,9 +237,27 @@ fn render_in_parts(
         .collect()
 }
 
-/// The texts of a file's parts, one after the other, in one shared buffer.
+/// The texts of a file's parts, one after the other, in one shared buffer: copied once,
+/// straight into it (joining them into a `String` first and moving that into an `Arc` copies a
+/// provider's megabytes twice, into two fresh buffers whose pages are faulted in one by one).
 fn joined(texts: Vec<String>) -> Arc<str> {
-    Arc::from(texts.concat())
+    let total = texts.iter().map(String::len).sum();
+    let mut buffer = Arc::<[u8]>::new_uninit_slice(total);
+    let slots = Arc::get_mut(&mut buffer).expect("a new Arc has no other owner");
+    let mut at = 0;
+    for text in &texts {
+        for (slot, &byte) in slots[at..at + text.len()].iter_mut().zip(text.as_bytes()) {
+            slot.write(byte);
+        }
+        at += text.len();
+    }
+    // SAFETY: the parts fill the buffer exactly (`total` is their lengths' sum), so every byte
+    // of it was written.
+    let bytes = unsafe { buffer.assume_init() };
+    debug_assert!(std::str::from_utf8(&bytes).is_ok());
+    // SAFETY: the bytes are `str`s one after the other, and `str`s joined are UTF-8; `[u8]` and
+    // `str` have the same layout, so the `Arc`'s allocation is one of a `str`.
+    unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) }
 }
 
 /// `f` applied to every item, on as many threads as there are cores (and items); results in
