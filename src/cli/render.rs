@@ -304,34 +304,42 @@ fn compare_and_write<'a>(
     } else {
         (None, write::interrupted_batch(out)?)
     };
-    let done = (|| {
-        let started = Instant::now();
-        let planned = write::plan(files, out, args.private)?;
-        let compared_in = started.elapsed();
-        if !writes {
-            return Ok(Compared {
-                planned,
-                compared_in,
-                written: None,
-            });
-        }
-        let started = Instant::now();
-        let ownership = if args.force_owner {
-            Ownership::KeepIfAllowed
-        } else {
-            Ownership::Keep
-        };
-        let (written, committed) = write::commit(&planned, out, ownership)?;
-        Ok(Compared {
-            planned,
-            compared_in,
-            written: Some((written, committed, started.elapsed())),
-        })
-    })();
+    let done = compare_then_write(files, out, args, writes);
     Ok(Disk {
         recovered,
         interrupted,
         done,
+    })
+}
+
+/// Compare `files` with `out`, then write them when `writes`.
+fn compare_then_write<'a>(
+    files: &'a [RenderedFile],
+    out: &Path,
+    args: &RenderArgs,
+    writes: bool,
+) -> Result<Compared<'a>, Error> {
+    let started = Instant::now();
+    let planned = write::plan(files, out, args.private)?;
+    let compared_in = started.elapsed();
+    if !writes {
+        return Ok(Compared {
+            planned,
+            compared_in,
+            written: None,
+        });
+    }
+    let started = Instant::now();
+    let ownership = if args.force_owner {
+        Ownership::KeepIfAllowed
+    } else {
+        Ownership::Keep
+    };
+    let (written, committed) = write::commit(&planned, out, ownership)?;
+    Ok(Compared {
+        planned,
+        compared_in,
+        written: Some((written, committed, started.elapsed())),
     })
 }
 
