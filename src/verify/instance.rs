@@ -384,6 +384,30 @@ impl Instance {
         })
     }
 
+    /// Whether something in the instance listens on exactly `ip:port`: a UDP socket bound
+    /// there, or a TCP socket in LISTEN state. Unlike [`Instance::port_bound`], a stand-in on
+    /// 127.0.1.9:5061 is not mistaken for Asterisk's own TLS transport on 127.0.0.1:5061.
+    pub fn listening_on(&self, ip: std::net::Ipv4Addr, port: u16) -> bool {
+        // /proc/net/{udp,tcp} print the address as the u32 its bytes make in memory (host
+        // order), then the port as a number.
+        let wanted = format!("{:08X}:{port:04X}", u32::from_ne_bytes(ip.octets()));
+        const TCP_LISTEN: &str = "0A";
+        ["udp", "tcp"].iter().any(|f| {
+            fs::read_to_string(format!("/proc/{}/net/{f}", self.holder.id())).is_ok_and(|t| {
+                t.lines().skip(1).any(|l| {
+                    // sl, local_address, rem_address, st, ...
+                    let mut fields = l.split_whitespace().skip(1);
+                    let (Some(local), Some(_remote), Some(state)) =
+                        (fields.next(), fields.next(), fields.next())
+                    else {
+                        return false;
+                    };
+                    local == wanted && (*f == "udp" || state == TCP_LISTEN)
+                })
+            })
+        })
+    }
+
     /// Its asterisk.conf, as seen inside the instance.
     pub fn asterisk_conf(&self) -> PathBuf {
         self.inner_dir.join("etc/asterisk.conf")

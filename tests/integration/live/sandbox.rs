@@ -120,6 +120,12 @@ fn instances_run_side_by_side_and_leave_nothing_behind_even_on_panic() {
     let a = boot(&asterisk, &dir, &InstanceOptions::default());
     let b = boot(&asterisk, &dir, &InstanceOptions::default());
     assert!(a.port_bound(5060) && b.port_bound(5060));
+    // The address matters, not only the port (a stand-in on 127.0.1.9:5061 is not ready because
+    // Asterisk listens on 127.0.0.1:5061).
+    let loopback = std::net::Ipv4Addr::LOCALHOST;
+    assert!(a.listening_on(loopback, 5060));
+    assert!(!a.listening_on(std::net::Ipv4Addr::new(127, 0, 1, 9), 5060));
+    assert!(!a.listening_on(loopback, 5059));
     let (a_dir, a_inner) = (a.dir().to_path_buf(), a.inner_dir().to_path_buf());
     assert!(!asterisk_pids(&a_inner).is_empty(), "Asterisk runs");
     drop(a);

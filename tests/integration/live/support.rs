@@ -213,10 +213,15 @@ impl<'a> Sipp<'a> {
             child,
             trace: self.trace_host(),
         };
-        // Ready once the UDP port is bound in the instance's namespace.
+        // Ready once its own address listens in the instance's namespace: the port alone is
+        // not enough, Asterisk's TLS transport already listens on 5061 (127.0.0.1), and a call
+        // placed before the stand-in listened ended in 404 (CI, once).
         let port = self.local_port;
+        let ip: std::net::Ipv4Addr = self.local_ip.parse().expect("an IPv4 local address");
         assert!(
-            eventually(Duration::from_secs(5), || self.instance.port_bound(port)),
+            eventually(Duration::from_secs(5), || self
+                .instance
+                .listening_on(ip, port)),
             "sipp {} did not bind {}:{port}",
             self.scenario,
             self.local_ip
