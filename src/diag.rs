@@ -53,6 +53,9 @@ pub struct Error {
     pub hint: Option<String>,
     /// What kind of failure this is.
     pub kind: ErrorKind,
+    /// Further problems found in the same pass, in the order they were found: a profile's
+    /// validation reports the first problem of each of its checks at once, not one per run.
+    pub also: Vec<Error>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -65,7 +68,22 @@ impl Error {
             message: message.into(),
             hint: None,
             kind: ErrorKind::Invalid,
+            also: Vec::new(),
         }
+    }
+
+    /// The problems of one pass as one error: the first, with the others in [`Error::also`];
+    /// `None` when there were none.
+    pub fn all(problems: Vec<Error>) -> Option<Error> {
+        let mut problems = problems.into_iter();
+        let mut first = problems.next()?;
+        first.also.extend(problems);
+        Some(first)
+    }
+
+    /// This problem and the further ones of its pass, in order.
+    pub fn each(&self) -> impl Iterator<Item = &Error> {
+        std::iter::once(self).chain(&self.also)
     }
 
     /// Invalid input at a position.
@@ -94,12 +112,17 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
-        }
-        f.write_str(&self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+        for (i, problem) in self.each().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            if let Some(loc) = &problem.location {
+                write!(f, "{loc}: ")?;
+            }
+            f.write_str(&problem.message)?;
+            if let Some(hint) = &problem.hint {
+                write!(f, "\n  hint: {hint}")?;
+            }
         }
         Ok(())
     }

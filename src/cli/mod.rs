@@ -71,7 +71,8 @@ fn run(command: Command, term: &Term) -> Result<u8, Error> {
 /// Print an error the one way pbxgen prints errors: `error: FILE:LINE:COL: MESSAGE` and, on a
 /// line of its own, the hint. Messages quote configs, profiles and file names: every part goes
 /// through [`for_terminal`], so a control character or a line break in them is shown escaped
-/// (an error is one line, plus its hint).
+/// (an error is one line, plus its hint). An error that found further problems in the same
+/// pass ([`Error::also`]) prints each the same way.
 pub(crate) fn print_error(err: &Error, term: &Term) {
     use colored::Colorize;
     let label = if term.color {
@@ -79,15 +80,17 @@ pub(crate) fn print_error(err: &Error, term: &Term) {
     } else {
         "error:".to_string()
     };
-    let mut text = String::new();
-    if let Some(location) = &err.location {
-        text.push_str(&for_terminal(&location.to_string()));
-        text.push_str(": ");
+    for problem in err.each() {
+        let mut text = String::new();
+        if let Some(location) = &problem.location {
+            text.push_str(&for_terminal(&location.to_string()));
+            text.push_str(": ");
+        }
+        text.push_str(&for_terminal(&problem.message));
+        if let Some(hint) = &problem.hint {
+            text.push_str("\n  hint: ");
+            text.push_str(&for_terminal(hint));
+        }
+        eprintln!("{label} {text}");
     }
-    text.push_str(&for_terminal(&err.message));
-    if let Some(hint) = &err.hint {
-        text.push_str("\n  hint: ");
-        text.push_str(&for_terminal(hint));
-    }
-    eprintln!("{label} {text}");
 }

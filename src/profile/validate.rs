@@ -1,6 +1,7 @@
 //! Checks that need the whole profile — versions, duplicates, references between sections,
 //! combinations that cannot work or would be unsafe — and the resolution of presets. Runs once,
-//! right after deserialization; the first problem found is returned, at its position.
+//! right after deserialization. Each check stops at its first problem, at its position; every
+//! check runs, so one run reports the first problem of each (an admin fixes them in one go).
 
 use super::load::did_you_mean;
 use super::preset;
@@ -12,34 +13,53 @@ use crate::asterisk::fast_hash::FastMap;
 use crate::diag::Error;
 use crate::twilio::ranges::TwilioRanges;
 
-/// Validate `profile` and fill in what loading computes (`profile.resolved`).
+/// Validate `profile` and fill in what loading computes (`profile.resolved`). The error holds
+/// every check's first problem ([`Error::also`]).
 pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     profile.resolved.index = super::resolved::Index::of(profile);
+    // A profile of another version is not read further: its fields may mean other things.
     check_version(profile)?;
-    check_site(&profile.site)?;
-    check_network(&profile.network)?;
-    check_drivers(profile)?;
-    check_names(profile)?;
-    check_extensions(profile)?;
-    check_devices(profile)?;
-    check_trunks(profile)?;
+    let mut problems = Vec::new();
+    let mut note = |checked: Result<(), Error>| problems.extend(checked.err());
+    note(check_site(&profile.site));
+    note(check_network(&profile.network));
+    note(check_drivers(profile));
+    note(check_names(profile));
+    note(check_extensions(profile));
+    note(check_devices(profile));
+    note(check_trunks(profile));
     if let Some(twilio) = &profile.twilio {
         // Ranges given from outside (`--twilio-preset`) win over `twilio.preset`.
         let ranges = match profile.resolved.twilio_ranges.take() {
-            Some(given) => given,
-            None => twilio_ranges(profile, twilio)?,
+            Some(given) => Ok(given),
+            None => twilio_ranges(profile, twilio),
         };
-        check_twilio(profile, twilio, &ranges)?;
-        profile.resolved.twilio_ranges = Some(ranges);
+        match ranges {
+            Ok(ranges) => {
+                note(check_twilio(profile, twilio, &ranges));
+                profile.resolved.twilio_ranges = Some(ranges);
+            }
+            Err(problem) => note(Err(problem)),
+        }
     }
-    check_inbound(profile)?;
-    check_outbound(profile)?;
-    check_click_to_call(profile)?;
+    note(check_inbound(profile));
+    note(check_outbound(profile));
+    note(check_click_to_call(profile));
     if let Some(websms) = &profile.sms.websms {
-        let resolved = resolve_websms(profile, websms)?;
-        profile.resolved.websms = Some(resolved);
+        match resolve_websms(profile, websms) {
+            Ok(resolved) => profile.resolved.websms = Some(resolved),
+            Err(problem) => note(Err(problem)),
+        }
     }
-    Ok(())
+    // In file order, like a compiler's; a problem without a position (none so far) last.
+    problems.sort_by(|a, b| match (&a.location, &b.location) {
+        (Some(a), Some(b)) => (a.line, a.column).cmp(&(b.line, b.column)),
+        (a, b) => b.is_some().cmp(&a.is_some()),
+    });
+    match Error::all(problems) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 fn at(pos: &Pos, message: impl Into<String>) -> Error {

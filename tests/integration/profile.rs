@@ -357,6 +357,8 @@ fn every_error_class_names_its_position() {
             e.fixture
         );
         assert_eq!(err.message, e.message, "{}", e.fixture);
+        // One mistake, one error: no check reports a consequence of another's problem.
+        assert!(err.also.is_empty(), "{}: {err}", e.fixture);
         if let Some(hint) = e.hint {
             let hint = hint.replace("{file}", &file);
             let got = err.hint.as_deref().unwrap_or_default();
@@ -393,6 +395,47 @@ fn profile_check_prints_position_and_hint_and_exits_2() {
             "error: tests/fixtures/profile/invalid/cidr-host-bits.yaml:6:7: `10.0.0.1/8` is not a network \
 address: the bits after /8 must be zero\n  hint: did you mean `10.0.0.0/8`? (or `10.0.0.1/32` for the single host)\n",
         );
+}
+
+#[test]
+fn every_check_reports_its_first_problem_in_one_run_in_file_order() {
+    let file = "tests/fixtures/profile/several/three-mistakes.yaml";
+    let err = profile::load(&repo_path(file)).unwrap_err();
+    let found: Vec<(u32, &str)> = err
+        .each()
+        .map(|e| (e.location.as_ref().unwrap().line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                12,
+                "extension 101 names device `hoem`, which is not defined in `devices`"
+            ),
+            (
+                26,
+                "outbound route `national` names trunk `zadrama`, which is not defined"
+            ),
+            (
+                29,
+                "inbound route `ring` names extension `107`, which is not defined in `extensions`"
+            ),
+        ]
+    );
+    // The command line prints each the one way errors are printed, hints included.
+    let (code, stdout, stderr) = run(pbxgen()
+        .current_dir(repo_path(""))
+        .args(["profile", "check", file]));
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 6, "{stderr}");
+    for (i, (line, _)) in found.iter().enumerate() {
+        assert!(
+            lines[2 * i].starts_with(&format!("error: {file}:{line}:")),
+            "{stderr}"
+        );
+        assert!(lines[2 * i + 1].starts_with("  hint: "), "{stderr}");
+    }
 }
 
 #[test]
