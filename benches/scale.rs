@@ -12,7 +12,8 @@
 //!   of 10,000 and 100,000 extensions with the self-audit, migrate of 10,000 peers — each figure
 //!   with its target and the ratio figure / target (≤ 1.00 meets it),
 //!
-//! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic).
+//! plus the scaling exponent between successive sizes (1.0 = linear, 2.0 = quadratic), and, before
+//! and after the runs, what a fresh page costs on this machine (the figures follow it).
 //!
 //! Environment:
 //! - `PBXGEN_BENCH_SIZES=1000,10000,100000` (default): the sizes of the scaling table;
@@ -370,6 +371,11 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
 
+    if std::env::var_os(CALIBRATE).is_some() {
+        let (fresh, warm) = memory_rates();
+        println!("{fresh} {warm}");
+        return;
+    }
     if let Ok(spec) = std::env::var("PBXGEN_BENCH_WRITE") {
         // The input writer of `Input::write_input`: `kind,n,dir`.
         let mut parts = spec.splitn(3, ',');
@@ -406,6 +412,7 @@ fn main() {
         exe().display(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    let machine_before = machine_memory_rates();
     println!();
     println!("| job | N | input lines | wall ms | peak MiB | exponent vs previous N |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -457,6 +464,19 @@ fn main() {
              {floor:.1} MiB."
         );
     }
+    let machine_after = machine_memory_rates();
+    println!(
+        "This machine, before / after the runs: writing newly mapped memory {} / {} MiB/s, \
+         memory already mapped {} / {} MiB/s (a fresh page costs {} / {} times as much). Every \
+         figure pays for its peak memory at the fresh rate, which a virtual machine's host \
+         changes from hour to hour: compare runs whose fresh rates are alike.",
+        machine_before.fresh_text(),
+        machine_after.fresh_text(),
+        machine_before.warm_text(),
+        machine_after.warm_text(),
+        machine_before.ratio_text(),
+        machine_after.ratio_text(),
+    );
     if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
         let converter = time_sip_to_pjsip(tmp, Path::new(&script), 10_000);
         println!();
@@ -465,6 +485,79 @@ fn main() {
             converter.as_secs_f64()
         );
     }
+}
+
+/// Set in a child of the bench to have it measure [`memory_rates`] and print them.
+const CALIBRATE: &str = "PBXGEN_BENCH_CALIBRATE";
+/// How much memory the calibration writes.
+const CALIBRATE_MIB: usize = 64;
+
+/// Write rates in MiB/s (0 when the child could not be run or read).
+struct MemoryRates {
+    fresh: f64,
+    warm: f64,
+}
+
+impl MemoryRates {
+    fn ratio_text(&self) -> String {
+        if self.fresh > 0.0 {
+            format!("{:.1}", self.warm / self.fresh)
+        } else {
+            "?".into()
+        }
+    }
+
+    fn fresh_text(&self) -> String {
+        format!("{:.0}", self.fresh)
+    }
+
+    fn warm_text(&self) -> String {
+        format!("{:.0}", self.warm)
+    }
+}
+
+/// On a virtual machine whose host takes back freed memory, a page the kernel has to find and
+/// zero costs many times what writing into mapped memory does, and that cost changes from
+/// hour to hour: pbxgen's wall figures follow it. Measured in a child (its memory would
+/// otherwise raise the peak every later child reports, see [`own_peak_mib`]).
+fn machine_memory_rates() -> MemoryRates {
+    let out = std::env::current_exe()
+        .ok()
+        .and_then(|me| Command::new(me).env(CALIBRATE, "1").output().ok());
+    let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    let mut rates = text
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::parse::<f64>);
+    match (rates.next(), rates.next()) {
+        (Some(Ok(fresh)), Some(Ok(warm))) => MemoryRates { fresh, warm },
+        _ => MemoryRates {
+            fresh: 0.0,
+            warm: 0.0,
+        },
+    }
+}
+
+/// Best of 3: MiB/s writing [`CALIBRATE_MIB`] into newly mapped memory (each page faulted in
+/// and zeroed by the kernel), and into the same memory once mapped.
+fn memory_rates() -> (f64, f64) {
+    let bytes = CALIBRATE_MIB << 20;
+    let rate = |took: Duration| CALIBRATE_MIB as f64 / took.as_secs_f64().max(1e-9);
+    let (mut fresh, mut warm) = (0.0f64, 0.0f64);
+    for round in 1..=3u8 {
+        let start = Instant::now();
+        // Not zeros: an allocation filled with zeros may be mapped without being written.
+        let mut buffer: Vec<u8> = std::hint::black_box(Vec::with_capacity(bytes));
+        buffer.resize(bytes, round);
+        std::hint::black_box(&buffer);
+        fresh = fresh.max(rate(start.elapsed()));
+        let start = Instant::now();
+        buffer.fill(round.wrapping_add(1));
+        std::hint::black_box(&buffer);
+        warm = warm.max(rate(start.elapsed()));
+    }
+    (fresh, warm)
 }
 
 /// Asterisk's contrib/scripts/sip_to_pjsip/sip_to_pjsip.py (with its astconfigparser.py beside
