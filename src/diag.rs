@@ -81,6 +81,12 @@ impl Error {
         Some(first)
     }
 
+    /// This problem and the further ones of its pass, as separate errors, in order.
+    pub fn into_all(mut self) -> Vec<Error> {
+        let also = std::mem::take(&mut self.also);
+        std::iter::once(self).chain(also).collect()
+    }
+
     /// This problem and the further ones of its pass, in order.
     pub fn each(&self) -> impl Iterator<Item = &Error> {
         std::iter::once(self).chain(&self.also)

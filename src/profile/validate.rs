@@ -1,7 +1,8 @@
 //! Checks that need the whole profile — versions, duplicates, references between sections,
 //! combinations that cannot work or would be unsafe — and the resolution of presets. Runs once,
-//! right after deserialization. Each check stops at its first problem, at its position; every
-//! check runs, so one run reports the first problem of each (an admin fixes them in one go).
+//! right after deserialization. Every check runs, and the checks of the extensions, devices,
+//! trunks and routes check every item: one run reports each one's first problem, at its
+//! position (an admin fixes them in one go). A problem of the whole site is reported once.
 
 use super::load::did_you_mean;
 use super::preset;
@@ -20,7 +21,9 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     // A profile of another version is not read further: its fields may mean other things.
     check_version(profile)?;
     let mut problems = Vec::new();
-    let mut note = |checked: Result<(), Error>| problems.extend(checked.err());
+    let mut note = |checked: Result<(), Error>| {
+        problems.extend(checked.err().map(Error::into_all).unwrap_or_default());
+    };
     note(check_site(&profile.site));
     note(check_network(&profile.network));
     note(check_drivers(profile));
@@ -60,6 +63,18 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Check every item up to its first problem: one error holding every item's first problem.
+fn each<T>(
+    items: impl IntoIterator<Item = T>,
+    mut check: impl FnMut(T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let problems: Vec<Error> = items
+        .into_iter()
+        .filter_map(|item| check(item).err())
+        .collect();
+    Error::all(problems).map_or(Ok(()), Err)
 }
 
 fn at(pos: &Pos, message: impl Into<String>) -> Error {
@@ -469,7 +484,7 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             .iter()
             .map(|e| (e.number.as_str(), e.number.pos())),
     )?;
-    for ext in &profile.extensions {
+    let each_extension = each(&profile.extensions, |ext| {
         if let Some(DeviceRef {
             kind: DeviceRefKind::Spa3102(name),
             pos,
@@ -515,17 +530,31 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
                 )
                 .with_hint("remove `permit` to use `network.local_nets`, or list networks"));
             }
-        } else if profile.network.local_nets.is_empty() {
-            return Err(at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
-                .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)"));
         }
-    }
-    Ok(())
+        Ok(())
+    });
+    // One problem however many extensions it concerns: reported at the first.
+    let open = profile
+        .network
+        .local_nets
+        .is_empty()
+        .then(|| profile.extensions.iter().find(|e| e.permit.is_none()))
+        .flatten()
+        .map(|ext| {
+            at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
+                .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)")
+        });
+    let mut problems = each_extension
+        .err()
+        .map(Error::into_all)
+        .unwrap_or_default();
+    problems.extend(open);
+    Error::all(problems).map_or(Ok(()), Err)
 }
 
 fn check_devices(profile: &Profile) -> Result<(), Error> {
     let mut fxs_owner: FastMap<&str, &Device> = FastMap::default();
-    for device in &profile.devices {
+    each(&profile.devices, |device| {
         if device.fxs.is_none() && device.pstn.is_none() {
             return Err(at(
                 device.name.pos(),
@@ -584,12 +613,12 @@ fn check_devices(profile: &Profile) -> Result<(), Error> {
                 "set `settings.fxs_sip_port` and `settings.pstn_sip_port` to different ports",
             ));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn check_trunks(profile: &Profile) -> Result<(), Error> {
-    for trunk in &profile.trunks {
+    each(&profile.trunks, |trunk| {
         if trunk.register && (trunk.username.is_none() || trunk.password.is_none()) {
             return Err(at(
                 trunk.name.pos(),
@@ -626,8 +655,8 @@ fn check_trunks(profile: &Profile) -> Result<(), Error> {
             "every request from there is taken as the trunk's, without authentication",
             "list only the provider's published signalling addresses",
         )?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// `pos` is where the transport was chosen; `fallback` where to point when it is a default.
@@ -905,7 +934,7 @@ fn existing_trunk<'a>(
 
 fn check_inbound(profile: &Profile) -> Result<(), Error> {
     let mut seen: FastMap<(String, Option<String>), &Pos> = FastMap::default();
-    for route in &profile.inbound {
+    each(&profile.inbound, |route| {
         let source = existing_trunk(profile, &route.from, "inbound route", true)?;
         if let Some(did) = &route.did {
             if let TrunkRef::Twilio(twilio) = source {
@@ -967,8 +996,8 @@ fn check_inbound(profile: &Profile) -> Result<(), Error> {
                     .with_hint(format!("add `voicemail:` to extension {number}")));
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Refuse an outbound pattern that also matches an extension or a feature code (one matcher:
@@ -1022,7 +1051,7 @@ fn check_pattern_overlaps(
 
 fn check_outbound(profile: &Profile) -> Result<(), Error> {
     let mut patterns: FastMap<&str, (&Pos, &str)> = FastMap::default();
-    for route in &profile.outbound {
+    each(&profile.outbound, |route| {
         existing_trunk(
             profile,
             &route.trunk,
@@ -1072,8 +1101,8 @@ fn check_outbound(profile: &Profile) -> Result<(), Error> {
                 existing_extension(profile, number, &format!("outbound route `{}`", route.name))?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Click-to-call buttons: their callee exists, `via` and `gateway` agree, every button has a

@@ -398,8 +398,8 @@ address: the bits after /8 must be zero\n  hint: did you mean `10.0.0.0/8`? (or 
 }
 
 #[test]
-fn every_check_reports_its_first_problem_in_one_run_in_file_order() {
-    let file = "tests/fixtures/profile/several/three-mistakes.yaml";
+fn every_check_and_every_item_reports_its_first_problem_in_one_run_in_file_order() {
+    let file = "tests/fixtures/profile/several/four-mistakes.yaml";
     let err = profile::load(&repo_path(file)).unwrap_err();
     let found: Vec<(u32, &str)> = err
         .each()
@@ -413,11 +413,15 @@ fn every_check_reports_its_first_problem_in_one_run_in_file_order() {
                 "extension 101 names device `hoem`, which is not defined in `devices`"
             ),
             (
-                26,
+                16,
+                "extension 102 names device `hall`, which is not defined in `devices`"
+            ),
+            (
+                30,
                 "outbound route `national` names trunk `zadrama`, which is not defined"
             ),
             (
-                29,
+                33,
                 "inbound route `ring` names extension `107`, which is not defined in `extensions`"
             ),
         ]
@@ -428,7 +432,7 @@ fn every_check_reports_its_first_problem_in_one_run_in_file_order() {
         .args(["profile", "check", file]));
     assert_eq!((code, stdout.as_str()), (2, ""));
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 6, "{stderr}");
+    assert_eq!(lines.len(), 2 * found.len(), "{stderr}");
     for (i, (line, _)) in found.iter().enumerate() {
         assert!(
             lines[2 * i].starts_with(&format!("error: {file}:{line}:")),
@@ -436,6 +440,28 @@ fn every_check_reports_its_first_problem_in_one_run_in_file_order() {
         );
         assert!(lines[2 * i + 1].starts_with("  hint: "), "{stderr}");
     }
+}
+
+/// A problem of the whole site is one error, however many items it concerns.
+#[test]
+fn a_site_wide_problem_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "version: 1\nsite: { name: t, asterisk: 22 }\nnetwork:\n  local_nets: []\n  udp: { port: 5060 }\nextensions:\n",
+    );
+    for n in 101..=103 {
+        text.push_str(&format!(
+            "  - number: \"{n}\"\n    name: Phone {n}\n    secret: ${{env:PBX_EXT_{n}}}\n"
+        ));
+    }
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, text).unwrap();
+    let err = profile::load(&path).unwrap_err();
+    assert!(err.also.is_empty(), "{err}");
+    assert_eq!(
+        err.message,
+        "extension 101 has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere"
+    );
 }
 
 #[test]
