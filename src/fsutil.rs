@@ -23,6 +23,10 @@
 //! 4. Each temp gets its final mode, just before it is renamed over its target.
 //! 5. The directory is fsynced and the journal removed.
 //!
+//! [`Batch::prepare`] does steps 1 and 2 and holds the lock; [`Prepared::commit`] does the rest,
+//! so a caller can write the files while it still decides whether to replace them (dropping
+//! the [`Prepared`] removes the temps).
+//!
 //! A crash before step 3 leaves every old file as it was (the next run removes the temps); a
 //! crash after it leaves a journal that the next run completes (roll forward) before doing
 //! anything else. Commands that write nothing report an interrupted batch
@@ -134,8 +138,16 @@ impl<'a> Batch<'a> {
     /// Replace every file (see the module documentation for the steps). On any failure before
     /// the journal is written, every temp is removed and no target has changed.
     pub fn commit(self) -> Result<Committed, Error> {
+        self.prepare()?.commit()
+    }
+
+    /// Steps 1 and 2: under the directory's lock (held until the result is committed or
+    /// dropped), finish an earlier interrupted batch and write every temp. Nothing is replaced
+    /// yet: [`Prepared::commit`] does that; dropping the result removes the temps, so the
+    /// files can be written while the caller still decides whether to replace them.
+    pub fn prepare(self) -> Result<Prepared, Error> {
         let Some(first) = self.files.first() else {
-            return Ok(Committed::default());
+            return Ok(Prepared::default());
         };
         let dir = parent_dir(&first.path).to_path_buf();
         for file in &self.files {
@@ -148,19 +160,48 @@ impl<'a> Batch<'a> {
             }
             check_name(&file.path)?;
         }
-        let _lock = DirLock::take(&dir)?;
+        let lock = DirLock::take(&dir)?;
         let recovered = recover_locked(&dir)?;
         let mut committed = Committed {
             recovered,
             ownership_not_kept: Vec::new(),
         };
-
         let mut temps = Vec::with_capacity(self.files.len());
         for file in &self.files {
             // On error, dropping `temps` deletes every temp written so far.
             let temp = write_temp(file, &dir, self.ownership, &mut committed)?;
             temps.push(temp);
         }
+        Ok(Prepared {
+            locked: Some((dir, lock)),
+            temps,
+            committed,
+        })
+    }
+}
+
+/// A batch whose temps are written and fsynced, under the directory's lock, and which has
+/// replaced nothing yet ([`Batch::prepare`]). Dropped without [`Prepared::commit`], it removes
+/// its temps and releases the lock: every target is as it was.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// The directory and its lock (none for an empty batch).
+    locked: Option<(PathBuf, DirLock)>,
+    temps: Vec<Temp>,
+    committed: Committed,
+}
+
+impl Prepared {
+    /// Steps 3 to 5: the journal, then every rename (see the module documentation).
+    pub fn commit(self) -> Result<Committed, Error> {
+        let Prepared {
+            locked,
+            temps,
+            committed,
+        } = self;
+        let Some((dir, _lock)) = locked else {
+            return Ok(committed);
+        };
         let entries: Vec<JournalEntry> = temps
             .iter()
             .map(|t| JournalEntry {
@@ -277,6 +318,7 @@ pub fn interrupted_batch(dir: &Path) -> Result<Option<String>, Error> {
 
 // ---------------------------------------------------------------------------------------------
 
+#[derive(Debug)]
 struct Temp {
     file: tempfile::NamedTempFile,
     target: PathBuf,
@@ -460,6 +502,7 @@ fn sync_dir(dir: &Path) -> Result<(), Error> {
 
 /// An exclusive advisory lock on a directory, held while a batch runs in it: two pbxgen runs
 /// writing the same directory wait for each other instead of mixing their files.
+#[derive(Debug)]
 struct DirLock {
     /// Held for its lock, released when the descriptor is closed.
     _handle: fs::File,

@@ -238,6 +238,22 @@ pub struct Step {
 /// The profile is consumed: at provider scale it is large, and it is freed on another thread as
 /// soon as the plan holds what rendering needs.
 pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
+    vet_site_with(profile, text, opts, None)
+}
+
+/// What [`vet_site_with`] hands the rendered files to while it audits them.
+pub type WhileAuditing<'a> = &'a (dyn Fn(&[crate::render::RenderedFile]) + Sync);
+
+/// [`vet_site`], handing the rendered files to `while_auditing` on a thread of its own while
+/// they are audited — only when they are audited and nothing stopped the render before: a
+/// caller that will write them can get them ready meanwhile (and drop that work if the audit
+/// refuses them). [`vet_site_with`] returns when both are done.
+pub fn vet_site_with(
+    profile: Profile,
+    text: &str,
+    opts: &VetOptions,
+    while_auditing: Option<WhileAuditing<'_>>,
+) -> Vetted {
     use crate::render::{self, RenderOptions, SecretMode};
     let mut steps = Vec::new();
     let mut problems = Vec::new();
@@ -388,10 +404,16 @@ pub fn vet_site(profile: Profile, text: &str, opts: &VetOptions) -> Vetted {
     };
     // Let go of the plan first: the model reuses its memory.
     let plan = keep(plan);
-    let pbx = model_of_rendered(&root, &files, audit_opts.asterisk_version);
-    findings.extend(run_rules(&pbx, &audit_opts));
-    let report = finish(&pbx, findings, None);
-    crate::dispose::dispose(pbx);
+    let report = std::thread::scope(|scope| {
+        if let Some(hook) = while_auditing.filter(|_| problems.is_empty()) {
+            scope.spawn(|| hook(&files));
+        }
+        let pbx = model_of_rendered(&root, &files, audit_opts.asterisk_version);
+        findings.extend(run_rules(&pbx, &audit_opts));
+        let report = finish(&pbx, findings, None);
+        crate::dispose::dispose(pbx);
+        report
+    });
     step(
         format!(
             "audited the rendered files as Asterisk {asterisk_version} reads them ({} finding(s))",

@@ -1,5 +1,7 @@
 //! `pbxgen render`: profile → plan → files, vetted as a whole, then written atomically or
-//! compared with the disk.
+//! compared with the disk. When it writes, the comparison and the temporary files
+//! ([`write::prepare`]) run while the rendered files are audited; they replace the old files
+//! only once the audit has passed.
 //!
 //! Exit codes: 0 written / up to date; 1 refused because the self-audit found something at or
 //! above `--fail-on` (or, with `--verify`, Asterisk reported errors), or (with `--check`) drift;
@@ -59,9 +61,21 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         ),
         started.elapsed(),
     );
+    let writes = !(args.diff || args.check || args.dry_run);
+    // While the rendered files are audited, a render that will write them (and boots no
+    // Asterisk first) compares them with the disk and writes them beside their targets; they
+    // replace nothing until the audit passes, and are removed if it refuses them.
+    let staged_early: std::sync::Mutex<Option<Result<Staged, Error>>> = std::sync::Mutex::new(None);
+    let stage_early = |files: &[RenderedFile]| {
+        // A bad `--only` is reported below, by the same call.
+        if let Ok(files) = render::keep_only(files.to_vec(), &args.only) {
+            let staged = stage(&files, out, args, true);
+            *staged_early.lock().unwrap_or_else(|e| e.into_inner()) = Some(staged);
+        }
+    };
     // The command's last large values (the report holds a finding per account of a provider's
     // site, hundreds of thousands of allocations) are left to the exit, not freed one by one.
-    let mut vetted = std::mem::ManuallyDrop::new(audit::vet_site(
+    let mut vetted = std::mem::ManuallyDrop::new(audit::vet_site_with(
         profile,
         &text,
         &VetOptions {
@@ -72,7 +86,10 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
             // Only `--diff` renders the plan again.
             keep_plan: args.diff,
         },
+        (writes && !args.verify).then_some(&stage_early as audit::WhileAuditing<'_>),
     ));
+    // Dropped unwritten on every early return below (a refusal): the disk is as it was.
+    let staged_early = staged_early.into_inner().unwrap_or_else(|e| e.into_inner());
     for step in &vetted.steps {
         if term.verbose > 0 {
             eprintln!(
@@ -132,12 +149,15 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         }
     }
     let files = render::keep_only(std::mem::take(&mut vetted.files), &args.only)?;
-    let writes = !(args.diff || args.check || args.dry_run);
     let report = &vetted.report;
     let disk = std::thread::scope(|scope| {
         let listing =
             (show_report && !report_first).then(|| scope.spawn(|| print_report(report, term)));
-        let disk = compare_and_write(&files, out, args, writes);
+        let staged = match staged_early {
+            Some(staged) => staged,
+            None => stage(&files, out, args, writes),
+        };
+        let disk = staged.and_then(Staged::finish);
         if let Some(listing) = listing {
             listing
                 .join()
@@ -269,34 +289,51 @@ fn print_report(report: &Report, term: &Term) {
     let _ = output::text::write(report, term.color, &mut std::io::stderr().lock());
 }
 
-/// What [`compare_and_write`] did, for the messages that follow it (in the order they would
+/// What the render did on disk, for the messages that follow it (in the order they would
 /// have come had they been printed as it went).
-struct Disk<'a> {
+struct Disk {
     /// An earlier interrupted batch completed or rolled back (when writing).
     recovered: Option<pbxgen::fsutil::Recovery>,
     /// An earlier interrupted batch left as it is (when not writing).
     interrupted: Option<String>,
     /// The comparison and the writing, or what stopped them.
-    done: Result<Compared<'a>, Error>,
+    done: Result<Compared, Error>,
 }
 
 /// The files compared with the disk, and (when writing) written.
-struct Compared<'a> {
-    planned: Vec<Planned<'a>>,
+struct Compared {
+    planned: Vec<Planned>,
     compared_in: Duration,
     /// How many files were written, the commit's outcome and how long it took.
     written: Option<(usize, pbxgen::fsutil::Committed, Duration)>,
 }
 
-/// Compare `files` with `out`, and write them when `writes`: everything the render does on
-/// disk, printing nothing (the findings listing may be being written meanwhile). `Err` when
-/// an earlier interrupted batch cannot be looked at or finished.
-fn compare_and_write<'a>(
-    files: &'a [RenderedFile],
+/// Everything the render does on disk short of replacing a file: an earlier interrupted batch
+/// finished (when writing) or looked at, the files compared with the disk and, when writing,
+/// written beside their targets. [`Staged::finish`] puts them in place; dropped instead, it
+/// leaves every target as it was.
+struct Staged {
+    recovered: Option<pbxgen::fsutil::Recovery>,
+    interrupted: Option<String>,
+    done: Result<StagedFiles, Error>,
+}
+
+struct StagedFiles {
+    planned: Vec<Planned>,
+    compared_in: Duration,
+    /// The files written beside their targets, and how long that took.
+    prepared: Option<(write::PreparedWrite, Duration)>,
+}
+
+/// Stage `files` for `out` ([`Staged`]), printing nothing (the findings listing or the audit
+/// may be running meanwhile). `Err` when an earlier interrupted batch cannot be looked at or
+/// finished.
+fn stage(
+    files: &[RenderedFile],
     out: &Path,
     args: &RenderArgs,
     writes: bool,
-) -> Result<Disk<'a>, Error> {
+) -> Result<Staged, Error> {
     // An earlier run killed during its renames left old and new files mixed: writing completes
     // (or rolls back) that batch first; the commands that write nothing only report it.
     let (recovered, interrupted) = if writes {
@@ -304,29 +341,29 @@ fn compare_and_write<'a>(
     } else {
         (None, write::interrupted_batch(out)?)
     };
-    let done = compare_then_write(files, out, args, writes);
-    Ok(Disk {
+    let done = compare_then_prepare(files, out, args, writes);
+    Ok(Staged {
         recovered,
         interrupted,
         done,
     })
 }
 
-/// Compare `files` with `out`, then write them when `writes`.
-fn compare_then_write<'a>(
-    files: &'a [RenderedFile],
+/// Compare `files` with `out`, then write them beside their targets when `writes`.
+fn compare_then_prepare(
+    files: &[RenderedFile],
     out: &Path,
     args: &RenderArgs,
     writes: bool,
-) -> Result<Compared<'a>, Error> {
+) -> Result<StagedFiles, Error> {
     let started = Instant::now();
     let planned = write::plan(files, out, args.private)?;
     let compared_in = started.elapsed();
     if !writes {
-        return Ok(Compared {
+        return Ok(StagedFiles {
             planned,
             compared_in,
-            written: None,
+            prepared: None,
         });
     }
     let started = Instant::now();
@@ -335,12 +372,38 @@ fn compare_then_write<'a>(
     } else {
         Ownership::Keep
     };
-    let (written, committed) = write::commit(&planned, out, ownership)?;
-    Ok(Compared {
+    let prepared = write::prepare(&planned, out, ownership)?;
+    Ok(StagedFiles {
         planned,
         compared_in,
-        written: Some((written, committed, started.elapsed())),
+        prepared: Some((prepared, started.elapsed())),
     })
+}
+
+impl Staged {
+    /// Put the staged files in place.
+    fn finish(self) -> Result<Disk, Error> {
+        let done = self.done.and_then(|staged| {
+            let written = match staged.prepared {
+                Some((prepared, took)) => {
+                    let started = Instant::now();
+                    let (written, committed) = prepared.commit()?;
+                    Some((written, committed, took + started.elapsed()))
+                }
+                None => None,
+            };
+            Ok(Compared {
+                planned: staged.planned,
+                compared_in: staged.compared_in,
+                written,
+            })
+        });
+        Ok(Disk {
+            recovered: self.recovered,
+            interrupted: self.interrupted,
+            done,
+        })
+    }
 }
 
 /// A path the user named (or a profile value), as shown on the terminal.

@@ -5,7 +5,9 @@
 //! decides, per file, its mode and whether it is new, changed or unchanged. [`commit`] writes the
 //! files that need it through one [`Batch`](crate::fsutil::Batch): every temp file first, then
 //! a journal, then every rename, so a failure leaves every old file as it was, and a crash
-//! during the renames is completed by the next run (see [`crate::fsutil`]).
+//! during the renames is completed by the next run (see [`crate::fsutil`]). [`prepare`] is
+//! [`commit`] up to the journal: `render` writes the files while it audits them, and puts them
+//! in place only if the audit passes.
 
 use super::{RenderedFile, SecretValues};
 use crate::diag::Error;
@@ -30,11 +32,11 @@ pub enum Change {
 }
 
 /// One file, ready to write.
-pub struct Planned<'a> {
+pub struct Planned {
     pub name: String,
     pub path: PathBuf,
-    /// The rendered contents (borrowed from the [`RenderedFile`]).
-    pub contents: &'a str,
+    /// The rendered contents (shared with the [`RenderedFile`], not copied).
+    pub contents: std::sync::Arc<str>,
     /// The mode it gets: pbxgen's mode for it, never looser than the file's mode on disk.
     pub mode: u32,
     pub change: Change,
@@ -42,7 +44,7 @@ pub struct Planned<'a> {
     pub old: String,
 }
 
-impl std::fmt::Debug for Planned<'_> {
+impl std::fmt::Debug for Planned {
     // Contents hold secrets: never in Debug output.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Planned")
@@ -63,11 +65,7 @@ pub fn mode_for(file: &RenderedFile, private: bool) -> u32 {
 }
 
 /// Compare `files` with the contents of `dir`.
-pub fn plan<'a>(
-    files: &'a [RenderedFile],
-    dir: &Path,
-    private: bool,
-) -> Result<Vec<Planned<'a>>, Error> {
+pub fn plan(files: &[RenderedFile], dir: &Path, private: bool) -> Result<Vec<Planned>, Error> {
     // The directory itself may be a link (e.g. /etc/asterisk into a volume): files are
     // replaced inside its target.
     if let Ok(meta) = fs::metadata(dir) {
@@ -114,7 +112,7 @@ pub fn plan<'a>(
                     (change, old)
                 }
             };
-            Ok(Planned { name: file.name.clone(), path, contents: &file.contents, mode, change, old })
+            Ok(Planned { name: file.name.clone(), path, contents: std::sync::Arc::clone(&file.contents), mode, change, old })
         })
         .collect()
 }
@@ -132,16 +130,76 @@ pub fn commit(
     dir: &Path,
     ownership: Ownership,
 ) -> Result<(usize, Committed), Error> {
+    prepare(planned, dir, ownership)?.commit()
+}
+
+/// [`commit`] up to the point of replacing anything: the new and changed files are written
+/// beside their targets ([`Batch::prepare`]) and wait for [`PreparedWrite::commit`]. Dropped
+/// instead, it removes what it wrote, and `dir` if it created it: the disk is as it was (but
+/// for an earlier interrupted batch, which stays finished).
+pub fn prepare(
+    planned: &[Planned],
+    dir: &Path,
+    ownership: Ownership,
+) -> Result<PreparedWrite, Error> {
     let mut batch = Batch::new().ownership(ownership);
     for file in planned.iter().filter(|p| p.change != Change::Unchanged) {
-        batch.add(&file.path, file.contents, file.mode);
+        batch.add(&file.path, &*file.contents, file.mode);
     }
     let count = batch.files().len();
     if count == 0 {
-        return Ok((0, Committed::default()));
+        return Ok(PreparedWrite::default());
     }
+    // The directories `create_dir` makes, deepest first: removed again if nothing is written.
+    let created_dirs: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && fs::symlink_metadata(d).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    let mut prepared = PreparedWrite {
+        count,
+        batch: None,
+        created_dirs,
+    };
     fsutil::create_dir(dir)?;
-    Ok((count, batch.commit()?))
+    // On error, dropping `prepared` removes the directories made for it.
+    prepared.batch = Some(batch.prepare()?);
+    Ok(prepared)
+}
+
+/// Files written beside their targets, not yet in place ([`prepare`]).
+#[derive(Debug, Default)]
+pub struct PreparedWrite {
+    count: usize,
+    batch: Option<fsutil::Prepared>,
+    /// The directories [`prepare`] created (the output directory and missing parents), deepest
+    /// first.
+    created_dirs: Vec<PathBuf>,
+}
+
+impl PreparedWrite {
+    /// Put the files in place. Returns how many were written and what the batch did besides.
+    pub fn commit(mut self) -> Result<(usize, Committed), Error> {
+        let Some(batch) = self.batch.take() else {
+            return Ok((0, Committed::default()));
+        };
+        // From here the directories are the batch's, whatever happens.
+        self.created_dirs.clear();
+        Ok((self.count, batch.commit()?))
+    }
+}
+
+impl Drop for PreparedWrite {
+    fn drop(&mut self) {
+        // Not committed: the temps go first, then the directories made for them (each only if
+        // empty: whatever else appeared there meanwhile stays).
+        drop(self.batch.take());
+        for dir in self.created_dirs.drain(..) {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    }
 }
 
 /// Finish a batch an earlier run left interrupted in `dir` (before comparing with the disk:

@@ -126,12 +126,41 @@ fn render_refuses_high_findings_by_default_and_prints_every_finding() {
     );
     assert!(!out.exists(), "nothing was written");
     assert!(!stderr.contains("Zx8-vR2mT9pL4wZkqq"), "{stderr}");
+    // Nor the parents of an output directory that did not exist.
+    let (code, _, stderr) = render_into(&profile, &dir.path().join("new/nested/out"), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!dir.path().join("new").exists(), "{stderr}");
 
     // A lower threshold writes, and still says what it found.
     let (code, _, stderr) = render_into(&profile, &out, &["--fail-on", "critical"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("high PBX501 weak-secret"), "{stderr}");
     assert!(out.join("pjsip.conf").exists());
+
+    // Refused over files already there (the files are written beside them while the audit
+    // runs): every file as it was, and nothing left beside them.
+    let listing = |dir: &Path| {
+        let mut names: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&path).unwrap())
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    std::fs::write(out.join("extensions.conf"), "; edited by hand\n").unwrap();
+    let before = listing(&out);
+    let (code, _, stderr) = render_into(&profile, &out, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(
+        listing(&out) == before,
+        "a refused render changed {}",
+        out.display()
+    );
 }
 
 #[test]
