@@ -197,7 +197,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         compared_in,
     );
 
-    if let Some((written, committed, took)) = written {
+    if let Some(((written, committed), took)) = written {
         verbose(term, format!("wrote {written} file(s)"), took);
         for path in &committed.ownership_not_kept {
             eprintln!(
@@ -289,41 +289,33 @@ fn print_report(report: &Report, term: &Term) {
     let _ = output::text::write(report, term.color, &mut std::io::stderr().lock());
 }
 
-/// What the render did on disk, for the messages that follow it (in the order they would
-/// have come had they been printed as it went).
-struct Disk {
+/// What the render does on disk, for the messages that follow it (in the order they would have
+/// come had they been printed as it went): first [`Staged`], then, once [`Staged::finish`] has
+/// put the files in place, [`Done`].
+struct Disk<Files> {
     /// An earlier interrupted batch completed or rolled back (when writing).
     recovered: Option<pbxgen::fsutil::Recovery>,
     /// An earlier interrupted batch left as it is (when not writing).
     interrupted: Option<String>,
     /// The comparison and the writing, or what stopped them.
-    done: Result<Compared, Error>,
+    done: Result<Compared<Files>, Error>,
 }
 
-/// The files compared with the disk, and (when writing) written.
-struct Compared {
+/// The files compared with the disk, and (when writing) `written`.
+struct Compared<Written> {
     planned: Vec<Planned>,
     compared_in: Duration,
-    /// How many files were written, the commit's outcome and how long it took.
-    written: Option<(usize, pbxgen::fsutil::Committed, Duration)>,
+    /// The writing and how long it took.
+    written: Option<(Written, Duration)>,
 }
 
 /// Everything the render does on disk short of replacing a file: an earlier interrupted batch
 /// finished (when writing) or looked at, the files compared with the disk and, when writing,
-/// written beside their targets. [`Staged::finish`] puts them in place; dropped instead, it
-/// leaves every target as it was.
-struct Staged {
-    recovered: Option<pbxgen::fsutil::Recovery>,
-    interrupted: Option<String>,
-    done: Result<StagedFiles, Error>,
-}
+/// written beside their targets. Dropped instead of finished, it leaves every target as it was.
+type Staged = Disk<write::PreparedWrite>;
 
-struct StagedFiles {
-    planned: Vec<Planned>,
-    compared_in: Duration,
-    /// The files written beside their targets, and how long that took.
-    prepared: Option<(write::PreparedWrite, Duration)>,
-}
+/// The files in place: how many were written and what the batch did besides.
+type Done = Disk<(usize, pbxgen::fsutil::Committed)>;
 
 /// Stage `files` for `out` ([`Staged`]), printing nothing (the findings listing or the audit
 /// may be running meanwhile). `Err` when an earlier interrupted batch cannot be looked at or
@@ -355,15 +347,15 @@ fn compare_then_prepare(
     out: &Path,
     args: &RenderArgs,
     writes: bool,
-) -> Result<StagedFiles, Error> {
+) -> Result<Compared<write::PreparedWrite>, Error> {
     let started = Instant::now();
     let planned = write::plan(files, out, args.private)?;
     let compared_in = started.elapsed();
     if !writes {
-        return Ok(StagedFiles {
+        return Ok(Compared {
             planned,
             compared_in,
-            prepared: None,
+            written: None,
         });
     }
     let started = Instant::now();
@@ -373,22 +365,21 @@ fn compare_then_prepare(
         Ownership::Keep
     };
     let prepared = write::prepare(&planned, out, ownership)?;
-    Ok(StagedFiles {
+    Ok(Compared {
         planned,
         compared_in,
-        prepared: Some((prepared, started.elapsed())),
+        written: Some((prepared, started.elapsed())),
     })
 }
 
 impl Staged {
     /// Put the staged files in place.
-    fn finish(self) -> Result<Disk, Error> {
+    fn finish(self) -> Result<Done, Error> {
         let done = self.done.and_then(|staged| {
-            let written = match staged.prepared {
+            let written = match staged.written {
                 Some((prepared, took)) => {
                     let started = Instant::now();
-                    let (written, committed) = prepared.commit()?;
-                    Some((written, committed, took + started.elapsed()))
+                    Some((prepared.commit()?, took + started.elapsed()))
                 }
                 None => None,
             };
