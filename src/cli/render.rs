@@ -292,13 +292,13 @@ fn print_report(report: &Report, term: &Term) {
 /// What the render does on disk, for the messages that follow it (in the order they would have
 /// come had they been printed as it went): first [`Staged`], then, once [`Staged::finish`] has
 /// put the files in place, [`Done`].
-struct Disk<Files> {
+struct Disk<Written> {
     /// An earlier interrupted batch completed or rolled back (when writing).
     recovered: Option<pbxgen::fsutil::Recovery>,
     /// An earlier interrupted batch left as it is (when not writing).
     interrupted: Option<String>,
     /// The comparison and the writing, or what stopped them.
-    done: Result<Compared<Files>, Error>,
+    done: Result<Compared<Written>, Error>,
 }
 
 /// The files compared with the disk, and (when writing) `written`.
