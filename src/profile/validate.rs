@@ -1,8 +1,9 @@
 //! Checks that need the whole profile — versions, duplicates, references between sections,
 //! combinations that cannot work or would be unsafe — and the resolution of presets. Runs once,
 //! right after deserialization. Every check runs, and the checks of the extensions, devices,
-//! trunks and routes check every item: one run reports each one's first problem, at its
-//! position (an admin fixes them in one go). A problem of the whole site is reported once.
+//! trunks, routes and click-to-call buttons check every item: one run reports each one's first
+//! problem, at its position (an admin fixes them in one go). A problem of the whole site is
+//! reported once.
 
 use super::load::did_you_mean;
 use super::preset;
@@ -1116,134 +1117,172 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
             .iter()
             .map(|b| (b.name.as_str(), b.name.pos())),
     )?;
-    for button in &profile.click_to_call {
-        let name = &button.name;
+    // What the site lacks for its buttons is one problem, at the first button it concerns;
+    // what a button gets wrong is its own.
+    let mut problems = Vec::new();
+    if let Some(first) = profile.click_to_call.first() {
         if !profile.wants(ChannelDriver::Pjsip) {
-            return Err(at(
-                name.pos(),
-                format!("click-to-call button `{name}` needs the pjsip channel driver"),
-            )
-            .with_hint("add `pjsip` to `site.channel_drivers`"));
+            let name = &first.name;
+            problems.push(
+                at(
+                    name.pos(),
+                    format!("click-to-call button `{name}` needs the pjsip channel driver"),
+                )
+                .with_hint("add `pjsip` to `site.channel_drivers`"),
+            );
         }
-        existing_extension(
-            profile,
-            &button.callee,
-            &format!("click-to-call button `{name}`"),
-        )?;
-        let max = &button.max_concurrent;
-        if max.value == 0 || max.value > 100 {
+    }
+    let first_browser = profile
+        .click_to_call
+        .iter()
+        .find(|b| b.via.value == ClickToCallVia::Browser && b.gateway.is_none());
+    if let Some(button) = first_browser {
+        problems.extend(check_browser_site(profile, button).err());
+    }
+    problems.extend(
+        each(&profile.click_to_call, |button| {
+            check_button(profile, button)
+        })
+        .err()
+        .map(Error::into_all)
+        .unwrap_or_default(),
+    );
+    problems.extend(check_published_secrets(profile).err());
+    Error::all(problems).map_or(Ok(()), Err)
+}
+
+/// One button's own settings: its callee, its limit, `via` and `gateway`, its password.
+fn check_button(profile: &Profile, button: &ClickToCall) -> Result<(), Error> {
+    let name = &button.name;
+    existing_extension(
+        profile,
+        &button.callee,
+        &format!("click-to-call button `{name}`"),
+    )?;
+    let max = &button.max_concurrent;
+    if max.value == 0 || max.value > 100 {
+        return Err(at(
+            &max.pos,
+            format!(
+                "expected `max_concurrent` from 1 to 100, found {}",
+                max.value
+            ),
+        ));
+    }
+    match (button.via.value, &button.gateway) {
+        (ClickToCallVia::Gateway, None) => {
             return Err(at(
-                &max.pos,
+                &button.via.pos,
+                format!("click-to-call button `{name}` is `via: gateway` but names no `gateway`"),
+            )
+            .with_hint("add `gateway: { allow_from: [ADDRESS/32] }`: the account is accepted from the gateway only"));
+        }
+        (ClickToCallVia::Gateway, Some(gateway)) => {
+            if gateway.allow_from.is_empty() {
+                return Err(at(
+                    &button.via.pos,
+                    format!("click-to-call button `{name}`: `gateway.allow_from` is empty"),
+                )
+                .with_hint("list the gateway's addresses"));
+            }
+            unique(
+                "network",
+                gateway.allow_from.iter().map(|c| (c.net(), c.pos())),
+            )?;
+            check_breadth(
+                &format!("click-to-call button `{name}`'s `gateway.allow_from`"),
+                &gateway.allow_from,
+                "anyone there may log in as its account, whose password is handed to the gateway",
+                "list only the gateway's own addresses (a /32 or a few)",
+            )?;
+            if button.password.is_none() {
+                return Err(at(
+                    name.pos(),
+                    format!("click-to-call button `{name}` is `via: gateway` and has no `password`"),
+                )
+                .with_hint("give `password: ${file:secrets/NAME.secret}`: you configure the gateway with it"));
+            }
+        }
+        (ClickToCallVia::Browser, Some(_)) => {
+            return Err(at(
+                &button.via.pos,
                 format!(
-                    "expected `max_concurrent` from 1 to 100, found {}",
-                    max.value
+                    "click-to-call button `{name}` is `via: browser`: `gateway` applies only to `via: gateway`"
                 ),
             ));
         }
-        match (button.via.value, &button.gateway) {
-            (ClickToCallVia::Gateway, None) => {
+        (ClickToCallVia::Browser, None) => {
+            if button.password.is_none() && profile.site.secret_key.is_none() {
                 return Err(at(
-                    &button.via.pos,
-                    format!("click-to-call button `{name}` is `via: gateway` but names no `gateway`"),
+                    name.pos(),
+                    format!("click-to-call button `{name}` has no `password`, and there is no `site.secret_key` to derive one from"),
                 )
-                .with_hint("add `gateway: { allow_from: [ADDRESS/32] }`: the account is accepted from the gateway only"));
-            }
-            (ClickToCallVia::Gateway, Some(gateway)) => {
-                if gateway.allow_from.is_empty() {
-                    return Err(at(
-                        &button.via.pos,
-                        format!("click-to-call button `{name}`: `gateway.allow_from` is empty"),
-                    )
-                    .with_hint("list the gateway's addresses"));
-                }
-                unique(
-                    "network",
-                    gateway.allow_from.iter().map(|c| (c.net(), c.pos())),
-                )?;
-                check_breadth(
-                    &format!("click-to-call button `{name}`'s `gateway.allow_from`"),
-                    &gateway.allow_from,
-                    "anyone there may log in as its account, whose password is handed to the gateway",
-                    "list only the gateway's own addresses (a /32 or a few)",
-                )?;
-                if button.password.is_none() {
-                    return Err(at(
-                        name.pos(),
-                        format!("click-to-call button `{name}` is `via: gateway` and has no `password`"),
-                    )
-                    .with_hint("give `password: ${file:secrets/NAME.secret}`: you configure the gateway with it"));
-                }
-            }
-            (ClickToCallVia::Browser, Some(_)) => {
-                return Err(at(
-                    &button.via.pos,
-                    format!(
-                        "click-to-call button `{name}` is `via: browser`: `gateway` applies only to `via: gateway`"
-                    ),
-                ));
-            }
-            (ClickToCallVia::Browser, None) => {
-                if profile.network.tls.is_none() {
-                    return Err(at(
-                        &button.via.pos,
-                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.tls`"),
-                    )
-                    .with_hint("browsers connect over wss:// only: Asterisk's HTTPS server uses the TLS certificate and key of `network.tls`"));
-                }
-                if profile.network.public_address.is_none() {
-                    return Err(at(
-                        &button.via.pos,
-                        format!("click-to-call button `{name}` is `via: browser`, which needs `network.public_address`"),
-                    )
-                    .with_hint("the web page connects to wss://PUBLIC_ADDRESS:PORT/ws (the name on the TLS certificate; PORT is `network.tls.wss_port`, 8089 by default)"));
-                }
-                let network = &profile.network;
-                let sip_ports = [
-                    network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
-                    network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
-                    network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
-                ];
-                let wss = network
-                    .tls
-                    .as_ref()
-                    .map_or(CLICK_TO_CALL_WSS_PORT, |t| t.wss_port.value);
-                for (port, chan_sip_port) in sip_ports.iter().flatten() {
-                    if port.value == wss {
-                        return Err(at(
-                            &port.pos,
-                            format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
-                        )
-                        .with_hint("give the SIP transport another port, or set `network.tls.wss_port`"));
-                    }
-                    // With both drivers chan_sip listens on a port of its own: not this one either.
-                    let chan_sip = match chan_sip_port {
-                        Some(p) => (p.value, &p.pos),
-                        None => (
-                            port.value
-                                .saturating_add(super::resolved::CHAN_SIP_PORT_OFFSET),
-                            &port.pos,
-                        ),
-                    };
-                    if profile.both_drivers() && chan_sip.0 == wss {
-                        return Err(at(
-                            chan_sip.1,
-                            format!("chan_sip would listen on port {wss}, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
-                        )
-                        .with_hint(format!("set this transport's `chan_sip_port` to another port (it defaults to `port` + {})", super::resolved::CHAN_SIP_PORT_OFFSET)));
-                    }
-                }
-                if button.password.is_none() && profile.site.secret_key.is_none() {
-                    return Err(at(
-                        name.pos(),
-                        format!("click-to-call button `{name}` has no `password`, and there is no `site.secret_key` to derive one from"),
-                    )
-                    .with_hint("set `site.secret_key: ${file:secrets/site.key}` (32+ random characters), or give the button a `password`"));
-                }
+                .with_hint("set `site.secret_key: ${file:secrets/site.key}` (32+ random characters), or give the button a `password`"));
             }
         }
     }
-    // Published credentials and their key share no source with any other secret. Without a
-    // button or a key nothing is published: no need to list every secret of the site.
+    Ok(())
+}
+
+/// What `via: browser` buttons need of the site (TLS, a public address, the WSS port free),
+/// reported at `button`, the first of them.
+fn check_browser_site(profile: &Profile, button: &ClickToCall) -> Result<(), Error> {
+    let name = &button.name;
+    if profile.network.tls.is_none() {
+        return Err(at(
+            &button.via.pos,
+            format!("click-to-call button `{name}` is `via: browser`, which needs `network.tls`"),
+        )
+        .with_hint("browsers connect over wss:// only: Asterisk's HTTPS server uses the TLS certificate and key of `network.tls`"));
+    }
+    if profile.network.public_address.is_none() {
+        return Err(at(
+            &button.via.pos,
+            format!("click-to-call button `{name}` is `via: browser`, which needs `network.public_address`"),
+        )
+        .with_hint("the web page connects to wss://PUBLIC_ADDRESS:PORT/ws (the name on the TLS certificate; PORT is `network.tls.wss_port`, 8089 by default)"));
+    }
+    let network = &profile.network;
+    let sip_ports = [
+        network.udp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        network.tcp.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+        network.tls.as_ref().map(|t| (&t.port, &t.chan_sip_port)),
+    ];
+    let wss = network
+        .tls
+        .as_ref()
+        .map_or(CLICK_TO_CALL_WSS_PORT, |t| t.wss_port.value);
+    for (port, chan_sip_port) in sip_ports.iter().flatten() {
+        if port.value == wss {
+            return Err(at(
+                &port.pos,
+                format!("port {wss} is Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+            )
+            .with_hint("give the SIP transport another port, or set `network.tls.wss_port`"));
+        }
+        // With both drivers chan_sip listens on a port of its own: not this one either.
+        let chan_sip = match chan_sip_port {
+            Some(p) => (p.value, &p.pos),
+            None => (
+                port.value
+                    .saturating_add(super::resolved::CHAN_SIP_PORT_OFFSET),
+                &port.pos,
+            ),
+        };
+        if profile.both_drivers() && chan_sip.0 == wss {
+            return Err(at(
+                chan_sip.1,
+                format!("chan_sip would listen on port {wss}, Asterisk's HTTPS (WSS) port for `via: browser` click-to-call buttons"),
+            )
+            .with_hint(format!("set this transport's `chan_sip_port` to another port (it defaults to `port` + {})", super::resolved::CHAN_SIP_PORT_OFFSET)));
+        }
+    }
+    Ok(())
+}
+
+/// Published credentials and their key share no source with any other secret.
+fn check_published_secrets(profile: &Profile) -> Result<(), Error> {
+    // Without a button or a key nothing is published: no need to list every secret of the site.
     if profile.click_to_call.is_empty() && profile.site.secret_key.is_none() {
         return Ok(());
     }

@@ -442,6 +442,29 @@ fn every_check_and_every_item_reports_its_first_problem_in_one_run_in_file_order
     }
 }
 
+#[test]
+fn every_click_to_call_button_is_checked_and_what_the_site_lacks_is_said_once() {
+    let err = profile::load(&repo_path("tests/fixtures/profile/several/buttons.yaml")).unwrap_err();
+    let found: Vec<(u32, &str)> = err
+        .each()
+        .map(|e| (e.location.as_ref().unwrap().line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                15,
+                "click-to-call button `sales` names extension `107`, which is not defined in `extensions`"
+            ),
+            (
+                16,
+                "click-to-call button `sales` is `via: browser`, which needs `network.tls`"
+            ),
+            (23, "expected `max_concurrent` from 1 to 100, found 0"),
+        ]
+    );
+}
+
 /// A problem of the whole site is one error, however many items it concerns.
 #[test]
 fn a_site_wide_problem_is_reported_once() {
