@@ -397,14 +397,18 @@ address: the bits after /8 must be zero\n  hint: did you mean `10.0.0.0/8`? (or 
         );
 }
 
+/// Each problem an error holds, as (line, message).
+fn lines_and_messages(err: &pbxgen::Error) -> Vec<(u32, &str)> {
+    err.each()
+        .map(|e| (e.location.as_ref().unwrap().line, e.message.as_str()))
+        .collect()
+}
+
 #[test]
 fn every_check_and_every_item_reports_its_first_problem_in_one_run_in_file_order() {
     let file = "tests/fixtures/profile/several/four-mistakes.yaml";
     let err = profile::load(&repo_path(file)).unwrap_err();
-    let found: Vec<(u32, &str)> = err
-        .each()
-        .map(|e| (e.location.as_ref().unwrap().line, e.message.as_str()))
-        .collect();
+    let found = lines_and_messages(&err);
     assert_eq!(
         found,
         [
@@ -445,10 +449,7 @@ fn every_check_and_every_item_reports_its_first_problem_in_one_run_in_file_order
 #[test]
 fn every_click_to_call_button_is_checked_and_what_the_site_lacks_is_said_once() {
     let err = profile::load(&repo_path("tests/fixtures/profile/several/buttons.yaml")).unwrap_err();
-    let found: Vec<(u32, &str)> = err
-        .each()
-        .map(|e| (e.location.as_ref().unwrap().line, e.message.as_str()))
-        .collect();
+    let found = lines_and_messages(&err);
     assert_eq!(
         found,
         [
