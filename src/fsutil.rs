@@ -173,8 +173,8 @@ impl<'a> Batch<'a> {
             temps.push(temp);
         }
         Ok(Prepared {
-            locked: Some((dir, lock)),
             temps,
+            locked: Some((dir, lock)),
             committed,
         })
     }
@@ -185,9 +185,10 @@ impl<'a> Batch<'a> {
 /// its temps and releases the lock: every target is as it was.
 #[derive(Debug, Default)]
 pub struct Prepared {
+    /// Declared first: dropped first, so the temps go while the lock is still held.
+    temps: Vec<Temp>,
     /// The directory and its lock (none for an empty batch).
     locked: Option<(PathBuf, DirLock)>,
-    temps: Vec<Temp>,
     committed: Committed,
 }
 
@@ -195,8 +196,8 @@ impl Prepared {
     /// Steps 3 to 5: the journal, then every rename (see the module documentation).
     pub fn commit(self) -> Result<Committed, Error> {
         let Prepared {
-            locked,
             temps,
+            locked,
             committed,
         } = self;
         let Some((dir, _lock)) = locked else {

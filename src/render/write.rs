@@ -135,8 +135,8 @@ pub fn commit(
 
 /// [`commit`] up to the point of replacing anything: the new and changed files are written
 /// beside their targets ([`Batch::prepare`]) and wait for [`PreparedWrite::commit`]. Dropped
-/// instead, it removes what it wrote, and `dir` if it created it: the disk is as it was (but
-/// for an earlier interrupted batch, which stays finished).
+/// instead, it removes what it wrote, and `dir` and its parents if it created them: the disk is
+/// as it was (but for an earlier interrupted batch, which stays finished).
 pub fn prepare(
     planned: &[Planned],
     dir: &Path,
@@ -195,8 +195,11 @@ impl Drop for PreparedWrite {
         // empty: whatever else appeared there meanwhile stays).
         drop(self.batch.take());
         for dir in self.created_dirs.drain(..) {
-            if fs::remove_dir(dir).is_err() {
-                break;
+            match fs::remove_dir(dir) {
+                // Not made after all (`create_dir` stopped above it): its parent may have been.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(_) => break,
+                Ok(()) => {}
             }
         }
     }
