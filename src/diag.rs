@@ -72,13 +72,15 @@ impl Error {
         }
     }
 
-    /// The problems of one pass as one error: the first, with the others in [`Error::also`];
-    /// `None` when there were none.
-    pub fn all(problems: Vec<Error>) -> Option<Error> {
-        let mut problems = problems.into_iter();
-        let mut first = problems.next()?;
-        first.also.extend(problems);
-        Some(first)
+    /// The problems of one pass as one error: the first, with the others (and any they hold
+    /// themselves) in [`Error::also`], in order; `Ok` when there were none.
+    pub fn all(problems: Vec<Error>) -> Result<(), Error> {
+        let mut flat = problems.into_iter().flat_map(Error::into_all);
+        let Some(mut first) = flat.next() else {
+            return Ok(());
+        };
+        first.also.extend(flat);
+        Err(first)
     }
 
     /// This problem and the further ones of its pass, as separate errors, in order.

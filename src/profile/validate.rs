@@ -22,9 +22,7 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
     // A profile of another version is not read further: its fields may mean other things.
     check_version(profile)?;
     let mut problems = Vec::new();
-    let mut note = |checked: Result<(), Error>| {
-        problems.extend(checked.err().map(Error::into_all).unwrap_or_default());
-    };
+    let mut note = |checked: Result<(), Error>| problems.extend(checked.err());
     note(check_site(&profile.site));
     note(check_network(&profile.network));
     note(check_drivers(profile));
@@ -56,14 +54,12 @@ pub(crate) fn validate(profile: &mut Profile) -> Result<(), Error> {
         }
     }
     // In file order, like a compiler's; a problem without a position (none so far) last.
+    let mut problems: Vec<Error> = problems.into_iter().flat_map(Error::into_all).collect();
     problems.sort_by(|a, b| match (&a.location, &b.location) {
         (Some(a), Some(b)) => (a.line, a.column).cmp(&(b.line, b.column)),
         (a, b) => b.is_some().cmp(&a.is_some()),
     });
-    match Error::all(problems) {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    Error::all(problems)
 }
 
 /// Check every item up to its first problem: one error holding every item's first problem.
@@ -71,11 +67,12 @@ fn each<T>(
     items: impl IntoIterator<Item = T>,
     mut check: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let problems: Vec<Error> = items
-        .into_iter()
-        .filter_map(|item| check(item).err())
-        .collect();
-    Error::all(problems).map_or(Ok(()), Err)
+    Error::all(
+        items
+            .into_iter()
+            .filter_map(|item| check(item).err())
+            .collect(),
+    )
 }
 
 fn at(pos: &Pos, message: impl Into<String>) -> Error {
@@ -545,12 +542,7 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
             at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
                 .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)")
         });
-    let mut problems = each_extension
-        .err()
-        .map(Error::into_all)
-        .unwrap_or_default();
-    problems.extend(open);
-    Error::all(problems).map_or(Ok(()), Err)
+    Error::all(each_extension.err().into_iter().chain(open).collect())
 }
 
 fn check_devices(profile: &Profile) -> Result<(), Error> {
@@ -1143,12 +1135,10 @@ fn check_click_to_call(profile: &Profile) -> Result<(), Error> {
         each(&profile.click_to_call, |button| {
             check_button(profile, button)
         })
-        .err()
-        .map(Error::into_all)
-        .unwrap_or_default(),
+        .err(),
     );
     problems.extend(check_published_secrets(profile).err());
-    Error::all(problems).map_or(Ok(()), Err)
+    Error::all(problems)
 }
 
 /// One button's own settings: its callee, its limit, `via` and `gateway`, its password.
