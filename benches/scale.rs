@@ -372,8 +372,8 @@ fn main() {
         .unwrap_or(3);
 
     if std::env::var_os(CALIBRATE).is_some() {
-        let (fresh, warm) = memory_rates();
-        println!("{fresh} {warm}");
+        let rates = memory_rates();
+        println!("{} {}", rates.fresh, rates.warm);
         return;
     }
     if let Ok(spec) = std::env::var("PBXGEN_BENCH_WRITE") {
@@ -466,16 +466,16 @@ fn main() {
     }
     let machine_after = machine_memory_rates();
     println!(
-        "This machine, before / after the runs: writing newly mapped memory {} / {} MiB/s, \
-         memory already mapped {} / {} MiB/s (a fresh page costs {} / {} times as much). Every \
+        "This machine, before / after the runs: writing newly mapped memory {} MiB/s, memory \
+         already mapped {} MiB/s (a fresh page costs {} times as much). Every \
          figure pays for its peak memory at the fresh rate, which a virtual machine's host \
          changes from hour to hour: compare runs whose fresh rates are alike.",
-        machine_before.fresh_text(),
-        machine_after.fresh_text(),
-        machine_before.warm_text(),
-        machine_after.warm_text(),
-        machine_before.ratio_text(),
-        machine_after.ratio_text(),
+        before_after(machine_before, machine_after, |r| format!("{:.0}", r.fresh)),
+        before_after(machine_before, machine_after, |r| format!("{:.0}", r.warm)),
+        before_after(machine_before, machine_after, |r| format!(
+            "{:.1}",
+            r.warm / r.fresh
+        )),
     );
     if let Some(script) = std::env::var_os("PBXGEN_SIP_TO_PJSIP") {
         let converter = time_sip_to_pjsip(tmp, Path::new(&script), 10_000);
@@ -492,35 +492,31 @@ const CALIBRATE: &str = "PBXGEN_BENCH_CALIBRATE";
 /// How much memory the calibration writes.
 const CALIBRATE_MIB: usize = 64;
 
-/// Write rates in MiB/s (0 when the child could not be run or read).
+/// Write rates in MiB/s.
+#[derive(Clone, Copy)]
 struct MemoryRates {
+    /// Into newly mapped memory.
     fresh: f64,
+    /// Into the same memory once mapped.
     warm: f64,
 }
 
-impl MemoryRates {
-    fn ratio_text(&self) -> String {
-        if self.fresh > 0.0 {
-            format!("{:.1}", self.warm / self.fresh)
-        } else {
-            "?".into()
-        }
-    }
-
-    fn fresh_text(&self) -> String {
-        format!("{:.0}", self.fresh)
-    }
-
-    fn warm_text(&self) -> String {
-        format!("{:.0}", self.warm)
-    }
+/// `shown` of the rates before and after the runs, as `BEFORE / AFTER` (`?` for rates the
+/// child could not measure).
+fn before_after(
+    before: Option<MemoryRates>,
+    after: Option<MemoryRates>,
+    shown: impl Fn(MemoryRates) -> String,
+) -> String {
+    let one = |rates: Option<MemoryRates>| rates.map_or_else(|| "?".to_string(), &shown);
+    format!("{} / {}", one(before), one(after))
 }
 
 /// On a virtual machine whose host takes back freed memory, a page the kernel has to find and
 /// zero costs many times what writing into mapped memory does, and that cost changes from
 /// hour to hour: pbxgen's wall figures follow it. Measured in a child (its memory would
 /// otherwise raise the peak every later child reports, see [`own_peak_mib`]).
-fn machine_memory_rates() -> MemoryRates {
+fn machine_memory_rates() -> Option<MemoryRates> {
     let out = std::env::current_exe()
         .ok()
         .and_then(|me| Command::new(me).env(CALIBRATE, "1").output().ok());
@@ -531,17 +527,14 @@ fn machine_memory_rates() -> MemoryRates {
         .split_whitespace()
         .map(str::parse::<f64>);
     match (rates.next(), rates.next()) {
-        (Some(Ok(fresh)), Some(Ok(warm))) => MemoryRates { fresh, warm },
-        _ => MemoryRates {
-            fresh: 0.0,
-            warm: 0.0,
-        },
+        (Some(Ok(fresh)), Some(Ok(warm))) if fresh > 0.0 => Some(MemoryRates { fresh, warm }),
+        _ => None,
     }
 }
 
 /// Best of 3: MiB/s writing [`CALIBRATE_MIB`] into newly mapped memory (each page faulted in
 /// and zeroed by the kernel), and into the same memory once mapped.
-fn memory_rates() -> (f64, f64) {
+fn memory_rates() -> MemoryRates {
     let bytes = CALIBRATE_MIB << 20;
     let rate = |took: Duration| CALIBRATE_MIB as f64 / took.as_secs_f64().max(1e-9);
     let (mut fresh, mut warm) = (0.0f64, 0.0f64);
@@ -557,7 +550,7 @@ fn memory_rates() -> (f64, f64) {
         std::hint::black_box(&buffer);
         warm = warm.max(rate(start.elapsed()));
     }
-    (fresh, warm)
+    MemoryRates { fresh, warm }
 }
 
 /// Asterisk's contrib/scripts/sip_to_pjsip/sip_to_pjsip.py (with its astconfigparser.py beside
