@@ -65,12 +65,11 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
     // While the rendered files are audited, a render that will write them (and boots no
     // Asterisk first) compares them with the disk and writes them beside their targets; they
     // replace nothing until the audit passes, and are removed if it refuses them.
-    let staged_early: std::sync::Mutex<Option<Result<Staged, Error>>> = std::sync::Mutex::new(None);
+    let staged_early = std::sync::OnceLock::new();
     let stage_early = |files: &[RenderedFile]| {
         // A bad `--only` is reported below, by the same call.
         if let Ok(files) = render::keep_only(files.to_vec(), &args.only) {
-            let staged = stage(&files, out, args, true);
-            *staged_early.lock().unwrap_or_else(|e| e.into_inner()) = Some(staged);
+            let _ = staged_early.set(stage(&files, out, args, true));
         }
     };
     // The command's last large values (the report holds a finding per account of a provider's
@@ -89,7 +88,7 @@ pub fn run(args: &RenderArgs, term: &Term) -> Result<u8, Error> {
         (writes && !args.verify).then_some(&stage_early as audit::WhileAuditing<'_>),
     ));
     // Dropped unwritten on every early return below (a refusal): the disk is as it was.
-    let staged_early = staged_early.into_inner().unwrap_or_else(|e| e.into_inner());
+    let staged_early = staged_early.into_inner();
     for step in &vetted.steps {
         if term.verbose > 0 {
             eprintln!(
