@@ -533,11 +533,10 @@ fn check_extensions(profile: &Profile) -> Result<(), Error> {
     });
     // One problem however many extensions it concerns: reported at the first.
     let open = profile
-        .network
-        .local_nets
-        .is_empty()
-        .then(|| profile.extensions.iter().find(|e| e.permit.is_none()))
-        .flatten()
+        .extensions
+        .iter()
+        .find(|e| e.permit.is_none())
+        .filter(|_| profile.network.local_nets.is_empty())
         .map(|ext| {
             at(ext.number.pos(), format!("extension {} has no `permit` and `network.local_nets` is empty: it would accept registrations from anywhere", ext.number))
                 .with_hint("set `network.local_nets` or the extension's `permit` (the networks its phones register from)")
